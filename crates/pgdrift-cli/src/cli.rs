@@ -1,0 +1,67 @@
+//! Command-line arguments: one table of subcommands and their flags (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pgdrift",
+    version,
+    about = "Find and fix PostgreSQL schema drift",
+    long_about = "Find and fix PostgreSQL schema drift.\n\n\
+        Exit codes: 0 success and nothing found, 1 drift or findings, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to use colors: auto (only on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read a database's schema: a summary, or the whole catalog as JSON.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The database: a postgres:// URL, key=value pairs, or env:NAME (a URL in variable NAME).
+    /// Missing parts come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, ~/.pgpass.
+    pub source: String,
+    /// Output format: text (a summary) or json (the whole catalog, format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Read only schemas matching PATTERN (glob: * and ?); repeatable.
+    #[arg(long = "schema", short = 's', value_name = "PATTERN")]
+    pub schemas: Vec<String>,
+    /// Leave out schemas matching PATTERN (glob: * and ?); repeatable.
+    #[arg(long = "exclude-schema", short = 'N', value_name = "PATTERN")]
+    pub exclude_schemas: Vec<String>,
+    /// At most N connections read in parallel on big catalogs (1 = a single connection).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// statement_timeout for each catalog query, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub statement_timeout: u64,
+    /// Report how long each catalog query took (on standard error).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

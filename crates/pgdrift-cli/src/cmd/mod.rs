@@ -1,0 +1,12 @@
+//! One module per subcommand.
+
+mod inspect;
+
+use crate::cli::{Cli, Command};
+use crate::Outcome;
+
+pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Inspect(args) => inspect::run(args, cli.color).await,
+    }
+}

@@ -1,0 +1,42 @@
+//! The `pgdrift` binary: parses arguments, runs one subcommand, maps the outcome to an exit
+//! code (0 clean, 1 drift or findings, 2 error). Every decision lives in the library.
+
+mod cli;
+mod cmd;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Reading a big catalog allocates millions of small strings; mimalloc does that faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// What a command found, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success, nothing to report.
+    Clean,
+    /// Drift, findings or pending work.
+    Findings,
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    pgdrift::pg::embedded::install_interrupt_cleanup();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return output::fail(&anyhow::anyhow!("cannot start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(cmd::run(cli));
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    pgdrift::pg::embedded::stop_all();
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => output::fail(&e),
+    }
+}

@@ -1,0 +1,15 @@
+//! pgdrift: find and fix PostgreSQL schema drift.
+//!
+//! The data flow is `source -> model -> diff -> plan -> migrate/report`; see the project's
+//! DESIGN notes. This crate holds every decision; the `pgdrift` binary only parses arguments,
+//! picks renderers and maps results to exit codes.
+
+pub mod model;
+pub mod pg;
+pub mod report;
+pub mod source;
+pub mod sql;
+pub mod testing;
+
+/// The version of this library, recorded in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

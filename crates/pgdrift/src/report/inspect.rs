@@ -1,0 +1,207 @@
+//! The human summary of an inspection: where, what server, how big, and how many objects of
+//! each kind in each schema.
+
+use crate::model::{Kind, Snapshot, KINDS};
+use comfy_table::{presets, Cell, CellAlignment, Table};
+use std::fmt::Write as _;
+
+/// What the summary shows besides the catalog itself.
+#[derive(Debug, Clone)]
+pub struct SummaryContext {
+    /// The masked source.
+    pub source: String,
+    pub size_bytes: Option<i64>,
+    pub elapsed: std::time::Duration,
+    /// Styles allowed (a terminal that is not `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Schemas shown before the rest are folded into one line.
+const MAX_SCHEMA_ROWS: usize = 40;
+
+/// Renders the summary as text.
+pub fn render_text(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
+    let catalog = &snapshot.catalog;
+    let mut out = String::new();
+    let bold = |s: &str| {
+        if ctx.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let _ = writeln!(out, "{}", bold(&ctx.source));
+    let mut facts = vec![
+        format!("PostgreSQL {}", snapshot.source.server_version),
+        format!("database {}", snapshot.source.database),
+    ];
+    if let Some(size) = ctx.size_bytes {
+        facts.push(human_bytes(size));
+    }
+    facts.push(format!("read in {:.2} s", ctx.elapsed.as_secs_f64()));
+    let _ = writeln!(out, "{}\n", facts.join(" · "));
+
+    let kinds: Vec<Kind> = KINDS
+        .iter()
+        .map(|k| k.kind)
+        .filter(|k| *k != Kind::Schema && *k != Kind::Extension && catalog.count(*k, None) > 0)
+        .collect();
+    if catalog.schemas.is_empty() {
+        out.push_str("No schemas (other than the system's) in this database.\n");
+    } else if kinds.is_empty() {
+        let _ = writeln!(out, "{} schema(s), all empty.", catalog.schemas.len());
+    } else {
+        out.push_str(&counts_table(snapshot, &kinds, ctx.color));
+        out.push('\n');
+    }
+    if !catalog.extensions.is_empty() {
+        let list: Vec<String> = catalog
+            .extensions
+            .values()
+            .map(|e| format!("{} {} ({})", e.name, e.version, e.schema))
+            .collect();
+        let _ = writeln!(out, "\nExtensions: {}", list.join(", "));
+    }
+    out
+}
+
+fn counts_table(snapshot: &Snapshot, kinds: &[Kind], color: bool) -> String {
+    let catalog = &snapshot.catalog;
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING);
+    if !color {
+        table.force_no_tty();
+    }
+    let mut header = vec![Cell::new("schema")];
+    header.extend(
+        kinds
+            .iter()
+            .map(|k| Cell::new(k.info().plural).set_alignment(CellAlignment::Right)),
+    );
+    table.set_header(header);
+    let schemas: Vec<&String> = catalog.schemas.keys().collect();
+    for schema in schemas.iter().take(MAX_SCHEMA_ROWS) {
+        let mut row = vec![Cell::new(schema)];
+        row.extend(
+            kinds
+                .iter()
+                .map(|k| number_cell(catalog.count(*k, Some(schema)))),
+        );
+        table.add_row(row);
+    }
+    if schemas.len() > MAX_SCHEMA_ROWS {
+        let rest = &schemas[MAX_SCHEMA_ROWS..];
+        let mut row = vec![Cell::new(format!("({} more)", rest.len()))];
+        row.extend(
+            kinds
+                .iter()
+                .map(|k| number_cell(rest.iter().map(|s| catalog.count(*k, Some(s))).sum())),
+        );
+        table.add_row(row);
+    }
+    if schemas.len() > 1 {
+        let mut row = vec![Cell::new("total")];
+        row.extend(kinds.iter().map(|k| number_cell(catalog.count(*k, None))));
+        table.add_row(row);
+    }
+    table.to_string()
+}
+
+fn number_cell(n: usize) -> Cell {
+    Cell::new(n).set_alignment(CellAlignment::Right)
+}
+
+/// `1536` -> `1.5 kB`.
+pub fn human_bytes(n: i64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Catalog, Schema, SourceInfo, Table, TableKind};
+
+    #[test]
+    fn summary_counts_per_schema() {
+        let mut catalog = Catalog::default();
+        for s in ["app", "audit"] {
+            catalog.schemas.insert(
+                s.into(),
+                Schema {
+                    schema: s.into(),
+                    name: s.into(),
+                    owner: "o".into(),
+                    comment: None,
+                    privileges: Default::default(),
+                },
+            );
+        }
+        let table = Table {
+            schema: "app".into(),
+            name: "t".into(),
+            kind: TableKind::Table,
+            unlogged: false,
+            partition_key: None,
+            partition_of: None,
+            partition_bound: None,
+            inherits: vec![],
+            rls_enabled: false,
+            rls_forced: false,
+            replica_identity: Default::default(),
+            access_method: None,
+            options: vec![],
+            foreign_server: None,
+            foreign_options: vec![],
+            owner: "o".into(),
+            comment: None,
+            privileges: Default::default(),
+            columns: vec![],
+        };
+        catalog
+            .tables
+            .insert(crate::model::QualName::new("app", "t"), table);
+        let snap = Snapshot::new(
+            SourceInfo {
+                database: "d".into(),
+                server_version: "16.4".into(),
+                server_version_num: 160004,
+            },
+            catalog,
+        );
+        let text = render_text(
+            &snap,
+            &SummaryContext {
+                source: "postgresql://x".into(),
+                size_bytes: Some(8 << 20),
+                elapsed: Default::default(),
+                color: false,
+            },
+        );
+        assert!(
+            text.contains("PostgreSQL 16.4 · database d · 8.0 MB"),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["app", "1"]),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["total", "1"]),
+            "{text}"
+        );
+        assert_eq!(human_bytes(1536), "1.5 kB");
+    }
+}

@@ -1,0 +1,5 @@
+//! Report data and renderers: input is data, output is bytes (text or JSON). No databases,
+//! no exit codes.
+
+pub mod inspect;
+pub mod json;

@@ -1,0 +1,294 @@
+//! Reading a live database's catalog into the model: one query per object kind for the
+//! whole database (`queries/*.sql`), in read-only sessions that share one snapshot, never
+//! locking a table; then the readers in `read/` turn rows into model objects.
+
+mod acl;
+pub mod query;
+mod read;
+pub(crate) mod rows;
+mod scope;
+mod session;
+
+use crate::model::{Snapshot, SourceInfo};
+use crate::pg::{ConnInfo, ConnectError, Connection};
+use futures_util::future::try_join_all;
+use query::{Prepared, QueryId};
+use scope::Scope;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::Row;
+
+/// What to read and how.
+#[derive(Debug, Clone)]
+pub struct InspectOptions {
+    /// Schemas to read (glob patterns: `*`, `?`); empty reads every schema.
+    pub schemas: Vec<String>,
+    /// Schemas to leave out (glob patterns).
+    pub exclude_schemas: Vec<String>,
+    /// At most this many connections read in parallel (on big catalogs only).
+    pub jobs: usize,
+    /// `statement_timeout` for every catalog query.
+    pub statement_timeout: Duration,
+    /// `lock_timeout`: a catalog read waits at most this long for a lock.
+    pub lock_timeout: Duration,
+    /// Also measure the database's size (costs a `stat` per file on the server).
+    pub database_size: bool,
+}
+
+impl Default for InspectOptions {
+    fn default() -> Self {
+        InspectOptions {
+            schemas: Vec::new(),
+            exclude_schemas: Vec::new(),
+            jobs: 4,
+            statement_timeout: Duration::from_secs(300),
+            lock_timeout: Duration::from_secs(10),
+            database_size: false,
+        }
+    }
+}
+
+/// Why a catalog could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("reading {what} from {target}: {message}")]
+    Query {
+        target: String,
+        what: String,
+        message: String,
+    },
+    #[error("reading the {query} query's column {column}: {reason}")]
+    Decode {
+        query: &'static str,
+        column: &'static str,
+        reason: String,
+    },
+    #[error("invalid schema pattern {pattern:?}: {reason}")]
+    Pattern { pattern: String, reason: String },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl InspectError {
+    pub(crate) fn query(conn: &Connection, what: &str, e: &tokio_postgres::Error) -> InspectError {
+        let mut message = crate::pg::connect::db_message(e);
+        if let Some(db) = e.as_db_error() {
+            if *db.code() == tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE {
+                message.push_str(
+                    "; pgdrift needs to read the system catalogs (PUBLIC may by default): \
+                     ask for SELECT on that catalog, or inspect as a role that has it",
+                );
+            } else if *db.code() == tokio_postgres::error::SqlState::QUERY_CANCELED {
+                message.push_str("; raise --statement-timeout if the catalog is very large");
+            } else if *db.code() == tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE {
+                message.push_str("; another session holds a lock on the catalog, try again");
+            }
+        }
+        InspectError::Query {
+            target: conn.target.clone(),
+            what: what.to_string(),
+            message: crate::pg::mask_urls(&message),
+        }
+    }
+}
+
+/// A catalog read from a live database, with facts about the database that are not part of
+/// its schema.
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    pub snapshot: Snapshot,
+    /// `pg_database_size`, when the role may read it.
+    pub size_bytes: Option<i64>,
+    /// How many connections read in parallel.
+    pub connections: usize,
+    /// How long each query took (from sending it, so queued time counts), in order of
+    /// completion per connection; the last entry is the time spent building the model.
+    pub timings: Vec<QueryTiming>,
+}
+
+/// How long one catalog query took.
+#[derive(Debug, Clone)]
+pub struct QueryTiming {
+    pub query: &'static str,
+    /// Which connection ran it (0 is the first).
+    pub connection: usize,
+    pub rows: usize,
+    pub elapsed: Duration,
+}
+
+/// Reads the whole catalog of the database `info` points at.
+pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected, InspectError> {
+    let include = patterns_to_regexes(&opts.schemas)?;
+    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    let first = session::open_first(info, opts).await?;
+    let snapshot = match opts.jobs > 1 {
+        true => session::export_snapshot(&first, opts).await?,
+        false => None,
+    };
+    let scope = Scope::read(&first, include.as_deref(), &exclude).await?;
+    let mut conns = vec![first];
+    if let Some(snapshot) = snapshot {
+        let extra = scope.extra_connections(opts);
+        if extra > 0 {
+            conns.extend(session::open_more(info, &snapshot, extra, opts).await);
+        }
+    }
+    let first = &conns[0];
+    let source = SourceInfo {
+        database: first.database.clone(),
+        server_version: first.version.text.clone(),
+        server_version_num: first.version.num,
+    };
+    let prepared = query::prepare_all(first.version.major());
+    let result = async {
+        let slices = scope.slices(first, conns.len()).await?;
+        run_all(&conns, &slices, &prepared, &scope).await
+    }
+    .await;
+    let size_bytes = match opts.database_size {
+        true => database_size(first).await,
+        false => None,
+    };
+    session::close(&conns).await;
+    let (rows, mut timings) = result?;
+    let started = Instant::now();
+    let catalog = read::assemble(rows)?;
+    timings.push(QueryTiming {
+        query: "(building the model)",
+        connection: 0,
+        rows: 0,
+        elapsed: started.elapsed(),
+    });
+    Ok(Inspected {
+        snapshot: Snapshot::new(source, catalog),
+        size_bytes,
+        connections: conns.len(),
+        timings,
+    })
+}
+
+/// The database's size on disk (it stats every file: not free on a big database).
+async fn database_size(conn: &Connection) -> Option<i64> {
+    conn.client
+        .query_one(
+            "SELECT CASE WHEN has_database_privilege(current_database(), 'CONNECT') \
+             THEN pg_database_size(current_database()) END",
+            &[],
+        )
+        .await
+        .ok()?
+        .get::<_, Option<i64>>(0)
+}
+
+/// Runs every query: a sliced query runs once per connection on that connection's slice of
+/// the relations; the others are dealt round-robin, heaviest first.
+async fn run_all(
+    conns: &[Connection],
+    slices: &[(u32, u32)],
+    queries: &[Prepared],
+    scope: &Scope,
+) -> Result<(BTreeMap<QueryId, Vec<Row>>, Vec<QueryTiming>), InspectError> {
+    let n = conns.len().min(slices.len());
+    let mut work: Vec<Vec<(&Prepared, (u32, u32))>> = vec![Vec::new(); n];
+    let mut next = 0;
+    for q in queries {
+        if q.sharded {
+            for (slot, slice) in work.iter_mut().zip(slices) {
+                slot.push((q, *slice));
+            }
+        } else {
+            work[next % n].push((q, (0, u32::MAX)));
+            next += 1;
+        }
+    }
+    let per_conn = conns
+        .iter()
+        .zip(work)
+        .enumerate()
+        .map(|(index, (conn, jobs))| async move {
+            let runs = jobs.into_iter().map(|(q, (lo, hi))| async move {
+                let members = scope.members_of(q.members_of.as_deref());
+                let params: [(&(dyn ToSql + Sync), Type); 4] = [
+                    (&scope.namespaces, Type::OID_ARRAY),
+                    (&members, Type::OID_ARRAY),
+                    (&lo, Type::OID),
+                    (&hi, Type::OID),
+                ];
+                let started = Instant::now();
+                let rows = conn
+                    .client
+                    .query_typed(&q.sql, &params)
+                    .await
+                    .map_err(|e| InspectError::query(conn, q.name, &e))?;
+                let timing = QueryTiming {
+                    query: q.name,
+                    connection: index,
+                    rows: rows.len(),
+                    elapsed: started.elapsed(),
+                };
+                Ok::<_, InspectError>((q.id, rows, timing))
+            });
+            try_join_all(runs).await
+        });
+    let mut results: BTreeMap<QueryId, Vec<Row>> = BTreeMap::new();
+    let mut timings = Vec::new();
+    for batch in try_join_all(per_conn).await? {
+        for (id, rows, timing) in batch {
+            results.entry(id).or_default().extend(rows);
+            timings.push(timing);
+        }
+    }
+    Ok((results, timings))
+}
+
+/// Glob patterns (`*`, `?`) as anchored regular expressions; `None` for no patterns.
+fn patterns_to_regexes(patterns: &[String]) -> Result<Option<Vec<String>>, InspectError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    patterns
+        .iter()
+        .map(|p| {
+            if p.is_empty() {
+                return Err(InspectError::Pattern {
+                    pattern: p.clone(),
+                    reason: "a schema pattern cannot be empty".into(),
+                });
+            }
+            let mut re = String::from("^");
+            for c in p.chars() {
+                match c {
+                    '*' => re.push_str(".*"),
+                    '?' => re.push('.'),
+                    c if c.is_ascii_alphanumeric() || c == '_' || !c.is_ascii() => re.push(c),
+                    c => {
+                        re.push('\\');
+                        re.push(c);
+                    }
+                }
+            }
+            re.push('$');
+            Ok(re)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patterns_to_regexes;
+
+    #[test]
+    fn globs_become_anchored_regexes() {
+        let got = patterns_to_regexes(&["tenant_*".into(), "a.b".into(), "x?".into()]).unwrap();
+        assert_eq!(
+            got,
+            Some(vec!["^tenant_.*$".into(), "^a\\.b$".into(), "^x.$".into()])
+        );
+        assert_eq!(patterns_to_regexes(&[]).unwrap(), None);
+        assert!(patterns_to_regexes(&["".into()]).is_err());
+    }
+}

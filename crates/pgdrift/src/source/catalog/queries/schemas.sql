@@ -1,0 +1,11 @@
+-- Schemas, with owner, comment and privileges.
+SELECT n.nspname::text AS name,
+       pg_get_userbyid(n.nspowner)::text AS owner,
+       d.description AS comment,
+       coalesce(n.nspacl, acldefault('n', n.nspowner))::text[] AS acl,
+       acldefault('n', n.nspowner)::text[] AS acl_default
+FROM pg_namespace n
+LEFT JOIN pg_description d
+       ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
+WHERE {{schema_filter n}}
+  AND {{not_in_extension pg_namespace n.oid}}

@@ -1,0 +1,15 @@
+-- What to read: the namespaces that pass the schema filters ($1: regexes to include, NULL for
+-- all; $2: regexes to exclude), never the system's nor an extension's, and how many
+-- relations they hold (to decide whether reading in parallel pays).
+WITH ns AS (
+    SELECT n.oid
+    FROM pg_namespace n
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname !~ '^pg_(toast|temp_)'
+      AND ($1::text[] IS NULL OR n.nspname ~ ANY ($1::text[]))
+      AND NOT (n.nspname ~ ANY ($2::text[]))
+      AND n.oid NOT IN (SELECT dep.objid FROM pg_depend dep
+                        WHERE dep.classid = 'pg_namespace'::regclass AND dep.deptype = 'e')
+)
+SELECT ARRAY(SELECT oid FROM ns ORDER BY oid) AS namespaces,
+       (SELECT count(*) FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)) AS relations

@@ -1,0 +1,252 @@
+//! The catalog queries: one `.sql` file per object kind, and the small template language
+//! they share, expanded once per server version:
+//! `{{schema_filter n}}` keeps namespace alias `n` to the namespaces in scope (`$1`),
+//! `{{not_in_extension pg_class c.oid}}` leaves out what extensions own (`$2`, the members
+//! of that catalog), `{{shard c.oid}}` keeps one slice of relations (`$3`..`$4`), and
+//! `{{since 15}}new{{else}}old{{end}}` picks by version. Every query takes the same four
+//! parameters, used or not.
+
+/// Every query the inspector runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueryId {
+    Schemas,
+    Extensions,
+    Types,
+    Sequences,
+    Tables,
+    Columns,
+    Constraints,
+    Indexes,
+    Views,
+    Functions,
+    Triggers,
+    Policies,
+    Operators,
+    Opclasses,
+    Collations,
+    Scope,
+    Members,
+    Shards,
+}
+
+/// A query's name and text.
+#[derive(Debug)]
+pub struct QueryDef {
+    pub id: QueryId,
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+/// The queries, heaviest first (so they start first when spread over connections).
+pub const QUERIES: &[QueryDef] = &[
+    QueryDef {
+        id: QueryId::Columns,
+        name: "columns",
+        text: include_str!("queries/columns.sql"),
+    },
+    QueryDef {
+        id: QueryId::Indexes,
+        name: "indexes",
+        text: include_str!("queries/indexes.sql"),
+    },
+    QueryDef {
+        id: QueryId::Constraints,
+        name: "constraints",
+        text: include_str!("queries/constraints.sql"),
+    },
+    QueryDef {
+        id: QueryId::Tables,
+        name: "tables",
+        text: include_str!("queries/tables.sql"),
+    },
+    QueryDef {
+        id: QueryId::Triggers,
+        name: "triggers",
+        text: include_str!("queries/triggers.sql"),
+    },
+    QueryDef {
+        id: QueryId::Views,
+        name: "views",
+        text: include_str!("queries/views.sql"),
+    },
+    QueryDef {
+        id: QueryId::Functions,
+        name: "functions",
+        text: include_str!("queries/functions.sql"),
+    },
+    QueryDef {
+        id: QueryId::Sequences,
+        name: "sequences",
+        text: include_str!("queries/sequences.sql"),
+    },
+    QueryDef {
+        id: QueryId::Types,
+        name: "types",
+        text: include_str!("queries/types.sql"),
+    },
+    QueryDef {
+        id: QueryId::Policies,
+        name: "policies",
+        text: include_str!("queries/policies.sql"),
+    },
+    QueryDef {
+        id: QueryId::Operators,
+        name: "operators",
+        text: include_str!("queries/operators.sql"),
+    },
+    QueryDef {
+        id: QueryId::Schemas,
+        name: "schemas",
+        text: include_str!("queries/schemas.sql"),
+    },
+    QueryDef {
+        id: QueryId::Extensions,
+        name: "extensions",
+        text: include_str!("queries/extensions.sql"),
+    },
+    QueryDef {
+        id: QueryId::Opclasses,
+        name: "opclasses",
+        text: include_str!("queries/opclasses.sql"),
+    },
+    QueryDef {
+        id: QueryId::Collations,
+        name: "collations",
+        text: include_str!("queries/collations.sql"),
+    },
+];
+
+/// The queries that decide what the others read (run first, on one connection).
+pub(crate) const SCOPE: QueryDef = QueryDef {
+    id: QueryId::Scope,
+    name: "scope",
+    text: include_str!("queries/scope.sql"),
+};
+pub(crate) const MEMBERS: QueryDef = QueryDef {
+    id: QueryId::Members,
+    name: "extension members",
+    text: include_str!("queries/members.sql"),
+};
+pub(crate) const SHARDS: QueryDef = QueryDef {
+    id: QueryId::Shards,
+    name: "relation slices",
+    text: include_str!("queries/shards.sql"),
+};
+
+/// A query ready to run on one server version.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub id: QueryId,
+    pub name: &'static str,
+    pub sql: String,
+    /// Reads one slice of the relations (`$3`..`$4`); run once per connection.
+    pub sharded: bool,
+    /// The catalog whose extension members `$2` must hold (`pg_class`, `pg_proc`, ...).
+    pub members_of: Option<String>,
+}
+
+/// Expands every query for server major version `major`.
+pub fn prepare_all(major: u32) -> Vec<Prepared> {
+    QUERIES
+        .iter()
+        .map(|q| {
+            let sql = expand(q.text, major);
+            Prepared {
+                id: q.id,
+                name: q.name,
+                sharded: sql.contains("$3"),
+                members_of: members_catalog(q.text),
+                sql,
+            }
+        })
+        .collect()
+}
+
+fn expand(text: &str, major: u32) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .expect("unterminated {{ in a catalog query");
+        let tag = after[..end].trim();
+        rest = &after[end + 2..];
+        let mut words = tag.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some("schema_filter"), Some(alias), None) => out.push_str(&schema_filter(alias)),
+            (Some("not_in_extension"), Some(_catalog), Some(oid)) => {
+                out.push_str(&format!("{oid} <> ALL ($2::oid[])"))
+            }
+            (Some("shard"), Some(oid), None) => {
+                out.push_str(&format!("{oid} BETWEEN $3::oid AND $4::oid"))
+            }
+            (Some("since"), Some(version), None) => {
+                let version: u32 = version.parse().expect("{{since N}} takes a major version");
+                let (new, old, tail) = split_since(rest);
+                out.push_str(if major >= version { new } else { old });
+                rest = tail;
+            }
+            _ => panic!("unknown template tag {{{{{tag}}}}} in a catalog query"),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Splits `new{{else}}old{{end}}tail`.
+fn split_since(text: &str) -> (&str, &str, &str) {
+    let end = text.find("{{end}}").expect("{{since}} without {{end}}");
+    let body = &text[..end];
+    let tail = &text[end + "{{end}}".len()..];
+    match body.find("{{else}}") {
+        Some(e) => (&body[..e], &body[e + "{{else}}".len()..], tail),
+        None => (body, "", tail),
+    }
+}
+
+/// The schema predicate on namespace alias `n`: one of the namespaces in scope.
+fn schema_filter(n: &str) -> String {
+    format!("{n}.oid = ANY ($1::oid[])")
+}
+
+/// The catalog named by the query's `{{not_in_extension CATALOG ...}}` tag, if any.
+fn members_catalog(text: &str) -> Option<String> {
+    let start = text.find("{{not_in_extension ")? + "{{not_in_extension ".len();
+    text[start..].split_whitespace().next().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_expands_for_every_version() {
+        for major in 14..=18 {
+            for q in prepare_all(major) {
+                assert!(!q.sql.contains("{{"), "{} left a tag for {major}", q.name);
+            }
+        }
+    }
+
+    #[test]
+    fn tags_expand_to_parameters() {
+        let q = "SELECT 1 FROM pg_class c JOIN pg_namespace n ON true WHERE {{schema_filter n}} \
+                 AND {{not_in_extension pg_class c.oid}} AND {{shard c.oid}}";
+        assert_eq!(
+            expand(q, 16),
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON true WHERE n.oid = ANY ($1::oid[]) \
+             AND c.oid <> ALL ($2::oid[]) AND c.oid BETWEEN $3::oid AND $4::oid"
+        );
+        assert_eq!(members_catalog(q).as_deref(), Some("pg_class"));
+    }
+
+    #[test]
+    fn since_picks_by_version() {
+        let text = "a {{since 15}}new{{else}}old{{end}} b";
+        assert_eq!(expand(text, 14), "a old b");
+        assert_eq!(expand(text, 15), "a new b");
+        assert_eq!(expand("{{since 18}}x{{end}}", 17), "");
+    }
+}

@@ -1,0 +1,111 @@
+//! Tables: ordinary, partitioned and foreign, each with its columns.
+
+use super::super::acl::privileges;
+use super::super::rows::{check_columns, get};
+use super::super::InspectError;
+use super::columns::RelColumns;
+use super::sorted;
+use crate::model::{Object, QualName, ReplicaIdentity, Table, TableKind};
+use std::collections::{BTreeMap, HashMap};
+use tokio_postgres::Row;
+
+const QUERY: &str = "tables";
+const COLS: &[&str] = &[
+    "oid",
+    "schema",
+    "name",
+    "kind",
+    "unlogged",
+    "partition_key",
+    "is_partition",
+    "partition_bound",
+    "parent_schemas",
+    "parent_names",
+    "rls_enabled",
+    "rls_forced",
+    "replica_identity",
+    "replica_index",
+    "access_method",
+    "options",
+    "foreign_server",
+    "foreign_options",
+    "owner",
+    "comment",
+    "acl",
+    "acl_default",
+];
+
+/// Table names by OID, for readers that refer to tables (foreign keys).
+pub(super) fn names(rows: &[Row]) -> Result<HashMap<u32, QualName>, InspectError> {
+    check_columns(QUERY, rows, COLS)?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        out.insert(
+            get!(row, "oid"),
+            QualName::new(get!(row, "schema", String), get!(row, "name", String)),
+        );
+    }
+    Ok(out)
+}
+
+pub(super) fn read(
+    rows: &[Row],
+    columns: &mut RelColumns,
+) -> Result<BTreeMap<QualName, Table>, InspectError> {
+    check_columns(QUERY, rows, COLS)?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let kind = match get!(row, "kind", String).as_str() {
+            "p" => TableKind::Partitioned,
+            "f" => TableKind::Foreign,
+            _ => TableKind::Table,
+        };
+        let parents: Vec<QualName> = get!(row, "parent_schemas", Option<Vec<String>>)
+            .unwrap_or_default()
+            .into_iter()
+            .zip(get!(row, "parent_names", Option<Vec<String>>).unwrap_or_default())
+            .map(|(s, n)| QualName::new(s, n))
+            .collect();
+        let is_partition: bool = get!(row, "is_partition");
+        let (partition_of, inherits) = if is_partition {
+            (parents.into_iter().next(), Vec::new())
+        } else {
+            (None, parents)
+        };
+        let replica_identity = match get!(row, "replica_identity", String).as_str() {
+            "n" => ReplicaIdentity::Nothing,
+            "f" => ReplicaIdentity::Full,
+            "i" => ReplicaIdentity::Index(
+                get!(row, "replica_index", Option<String>).unwrap_or_default(),
+            ),
+            _ => ReplicaIdentity::Default,
+        };
+        let access_method: Option<String> = get!(row, "access_method");
+        let table = Table {
+            schema: get!(row, "schema"),
+            name: get!(row, "name"),
+            kind,
+            unlogged: get!(row, "unlogged"),
+            partition_key: get!(row, "partition_key"),
+            partition_of,
+            partition_bound: get!(row, "partition_bound"),
+            inherits,
+            rls_enabled: get!(row, "rls_enabled"),
+            rls_forced: get!(row, "rls_forced"),
+            replica_identity,
+            access_method: access_method.filter(|m| m != "heap"),
+            options: sorted(get!(row, "options")),
+            foreign_server: get!(row, "foreign_server"),
+            foreign_options: sorted(get!(row, "foreign_options")),
+            owner: get!(row, "owner"),
+            comment: get!(row, "comment"),
+            privileges: privileges(
+                &get!(row, "acl", Vec<String>),
+                &get!(row, "acl_default", Vec<String>),
+            ),
+            columns: columns.take(get!(row, "oid")),
+        };
+        out.insert(table.key(), table);
+    }
+    Ok(out)
+}

@@ -1,0 +1,156 @@
+//! The test harness: every test gets a fresh database of its own, on one embedded server per
+//! test binary, or on the server `PGDRIFT_TEST_URL` names. Without server binaries (and
+//! without `PGDRIFT_TEST_URL`) a test fails with a message that says how to get them; it is
+//! never skipped.
+
+use crate::pg::embedded::EmbeddedServer;
+use crate::pg::{connect, ConnInfo, Connection};
+use crate::sql::Ident;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+enum Server {
+    Embedded(EmbeddedServer),
+    External(Box<ConnInfo>),
+}
+
+impl Server {
+    fn admin(&self) -> ConnInfo {
+        match self {
+            Server::Embedded(s) => s.conninfo("postgres"),
+            Server::External(info) => (**info).clone(),
+        }
+    }
+}
+
+static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn server() -> &'static Server {
+    let server = SERVER.get_or_init(|| match std::env::var("PGDRIFT_TEST_URL") {
+        Ok(url) if !url.is_empty() => ConnInfo::parse(&url)
+            .and_then(|c| c.resolve(&|k| std::env::var(k).ok()))
+            .map(|c| Server::External(Box::new(c)))
+            .map_err(|e| format!("PGDRIFT_TEST_URL: {e}")),
+        _ => EmbeddedServer::start()
+            .map(Server::Embedded)
+            .map_err(|e| e.to_string()),
+    });
+    match server {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "pgdrift's tests need a PostgreSQL server and could not get one: {e}\n\
+             Install the PostgreSQL server binaries (Debian: apt-get install postgresql), point \
+             PGDRIFT_PG_BIN at a directory holding initdb and postgres, or set PGDRIFT_TEST_URL \
+             to a server the tests may create databases on."
+        ),
+    }
+}
+
+/// The embedded server the tests run on, when they do not use `PGDRIFT_TEST_URL`.
+pub fn embedded_server() -> Option<&'static EmbeddedServer> {
+    match server() {
+        Server::Embedded(s) => Some(s),
+        Server::External(_) => None,
+    }
+}
+
+/// A database that exists for one test only.
+#[derive(Debug)]
+pub struct TestDb {
+    info: ConnInfo,
+    name: String,
+}
+
+impl TestDb {
+    /// Creates a fresh, empty database (from `template0`).
+    pub async fn new() -> TestDb {
+        let server = server();
+        let name = format!(
+            "pgdrift_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let admin = server.admin();
+        let conn = connect(&admin)
+            .await
+            .unwrap_or_else(|e| panic!("test server: {e}"));
+        conn.client
+            .batch_execute(&format!(
+                "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'",
+                Ident(&name)
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+        TestDb {
+            info: admin.with_dbname(&name),
+            name,
+        }
+    }
+
+    /// Creates a fresh database and runs `sql` in it.
+    pub async fn with_sql(sql: &str) -> TestDb {
+        let db = TestDb::new().await;
+        db.execute(sql).await;
+        db
+    }
+
+    /// How to connect to this database.
+    pub fn conninfo(&self) -> &ConnInfo {
+        &self.info
+    }
+
+    /// A connection string for this database without its password (tests that run the
+    /// binary pass a password through `PGPASSWORD` instead).
+    pub fn url(&self) -> String {
+        ConnInfo {
+            password: None,
+            ..self.info.clone()
+        }
+        .to_string()
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A new connection to this database.
+    pub async fn connect(&self) -> Connection {
+        connect(&self.info).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Runs `sql` (several statements allowed); panics with the server's message on error.
+    pub async fn execute(&self, sql: &str) {
+        let conn = self.connect().await;
+        if let Err(e) = conn.client.batch_execute(sql).await {
+            let detail = e
+                .as_db_error()
+                .map(|d| format!("{} (at {:?})", d.message(), d.position()))
+                .unwrap_or_else(|| e.to_string());
+            panic!("running SQL in {}: {detail}", self.name);
+        }
+    }
+}
+
+impl Drop for TestDb {
+    /// On a shared external server the database is dropped; an embedded server is deleted
+    /// whole when the test binary exits.
+    fn drop(&mut self) {
+        if let Server::External(admin) = server() {
+            let admin = (**admin).clone();
+            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Ident(&self.name));
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let conn = connect(&admin).await.ok()?;
+                    conn.client.batch_execute(&sql).await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
