@@ -243,6 +243,9 @@ fn classify(
         );
     }
     let hint = match info.hosts.first() {
+        _ if lower.contains("lookup address") || lower.contains("name or service") => {
+            "check the host name (it does not resolve from here)".to_string()
+        }
         Some(Host::Unix(dir)) => format!(
             "is a server running with its socket in {}? (pass host=... for another directory)",
             dir.display()

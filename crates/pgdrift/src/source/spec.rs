@@ -17,7 +17,7 @@ pub enum SourceSpec {
 pub enum SourceError {
     #[error("environment variable {name} (from env:{name}) is not set")]
     MissingEnv { name: String },
-    #[error("{source_name}: {error}")]
+    #[error("cannot read {source_name}: {error}")]
     BadUrl {
         source_name: String,
         error: ConnInfoError,
@@ -39,13 +39,13 @@ impl SourceSpec {
                     .ok_or_else(|| SourceError::MissingEnv {
                         name: name.to_string(),
                     })?;
-            return Self::database(&value, &format!("env:{name}"), env);
+            return Self::database(&value, &format!("the URL in env:{name}"), env);
         }
         if ConnInfo::looks_like(arg)
             || (arg.contains('=') && !arg.contains('/'))
             || arg.contains("host=")
         {
-            return Self::database(arg, "the connection string", env);
+            return Self::database(arg, &crate::pg::mask_urls(arg), env);
         }
         Err(SourceError::Unknown(crate::pg::mask_urls(arg)))
     }

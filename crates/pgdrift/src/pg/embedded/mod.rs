@@ -71,6 +71,20 @@ pub struct EmbeddedServer {
     root: PathBuf,
     binaries: PgBinaries,
     handle: process::Handle,
+    port: u16,
+    tcp: bool,
+}
+
+/// Extras for a server started with [`EmbeddedServer::start_with_options`].
+#[derive(Debug, Clone, Default)]
+pub struct EmbeddedOptions {
+    /// Also listen on 127.0.0.1 at this port.
+    pub tcp_port: Option<u16>,
+    /// More `name=value` settings.
+    pub settings: Vec<String>,
+    /// Files written into the data directory before start (mode 0600): certificates, keys,
+    /// a `pg_hba.conf`.
+    pub data_files: Vec<(String, Vec<u8>)>,
 }
 
 /// The port number in the socket's file name; nothing listens on TCP.
@@ -85,6 +99,14 @@ impl EmbeddedServer {
 
     /// Starts a server from the given binaries.
     pub fn start_with(binaries: PgBinaries) -> Result<EmbeddedServer, EmbeddedError> {
+        EmbeddedServer::start_with_options(binaries, &EmbeddedOptions::default())
+    }
+
+    /// Starts a server from the given binaries, with extra settings and files.
+    pub fn start_with_options(
+        binaries: PgBinaries,
+        options: &EmbeddedOptions,
+    ) -> Result<EmbeddedServer, EmbeddedError> {
         let run_as = run_as()?;
         let tmp = short_temp_dir();
         process::sweep_stale(&tmp);
@@ -111,6 +133,14 @@ impl EmbeddedServer {
         let data = root.join("data");
         fsutil::copy_tree(&template, &data)
             .map_err(|e| cleanup_on_error(io("copy the template cluster", &data, e)))?;
+        for (name, contents) in &options.data_files {
+            let path = data.join(name);
+            std::fs::write(&path, contents)
+                .map_err(|e| cleanup_on_error(io("write a file into the cluster", &path, e)))?;
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .map_err(|e| cleanup_on_error(io("restrict a cluster file", &path, e)))?;
+        }
+        let tcp_port = options.tcp_port;
         let log = root.join("server.log");
         let log_file = std::fs::File::create(&log)
             .map_err(|e| cleanup_on_error(io("create the server log", &log, e)))?;
@@ -119,8 +149,15 @@ impl EmbeddedServer {
             .arg(&data)
             .arg("-k")
             .arg(&root)
-            .args(["-p", &PORT.to_string()])
+            .args(["-p", &tcp_port.unwrap_or(PORT).to_string()])
             .args(SETTINGS.iter().flat_map(|s| ["-c", s]))
+            .args(
+                tcp_port
+                    .map(|_| "listen_addresses=127.0.0.1")
+                    .into_iter()
+                    .flat_map(|s| ["-c", s]),
+            )
+            .args(options.settings.iter().flat_map(|s| ["-c", s.as_str()]))
             .current_dir(&root)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -153,19 +190,27 @@ impl EmbeddedServer {
             root,
             binaries,
             handle,
+            port: tcp_port.unwrap_or(PORT),
+            tcp: tcp_port.is_some(),
         })
     }
 
-    /// How to connect to database `dbname` on this server (as the superuser `postgres`).
+    /// How to connect to database `dbname` on this server (as the superuser `postgres`),
+    /// through its Unix socket.
     pub fn conninfo(&self, dbname: &str) -> ConnInfo {
         ConnInfo {
             hosts: vec![Host::Unix(self.root.clone())],
-            ports: vec![PORT],
+            ports: vec![self.port],
             user: Some("postgres".into()),
             dbname: Some(dbname.into()),
             sslmode: Some(SslMode::Disable),
             ..ConnInfo::default()
         }
+    }
+
+    /// The TCP port, when the server was started with one.
+    pub fn tcp_port(&self) -> Option<u16> {
+        self.tcp.then_some(self.port)
     }
 
     /// The binaries this server runs from.

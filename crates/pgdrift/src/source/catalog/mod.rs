@@ -34,6 +34,8 @@ pub struct InspectOptions {
     pub lock_timeout: Duration,
     /// Also measure the database's size (costs a `stat` per file on the server).
     pub database_size: bool,
+    /// Relations in scope per extra connection: below this many, one connection reads all.
+    pub relations_per_connection: i64,
 }
 
 impl Default for InspectOptions {
@@ -45,6 +47,7 @@ impl Default for InspectOptions {
             statement_timeout: Duration::from_secs(300),
             lock_timeout: Duration::from_secs(10),
             database_size: false,
+            relations_per_connection: 5000,
         }
     }
 }

@@ -8,9 +8,6 @@ use crate::pg::Connection;
 use std::collections::HashMap;
 use tokio_postgres::types::{ToSql, Type};
 
-/// Relations in scope per extra connection worth opening.
-const RELATIONS_PER_EXTRA_CONNECTION: i64 = 5000;
-
 #[derive(Debug, Default)]
 pub(crate) struct Scope {
     pub namespaces: Vec<u32>,
@@ -55,11 +52,11 @@ impl Scope {
 
     /// How many more connections would pay off, at most `opts.jobs - 1`.
     pub(crate) fn extra_connections(&self, opts: &InspectOptions) -> usize {
-        ((self.relations / RELATIONS_PER_EXTRA_CONNECTION) as usize)
-            .min(opts.jobs.saturating_sub(1))
+        let per = opts.relations_per_connection.max(1);
+        ((self.relations / per) as usize).min(opts.jobs.saturating_sub(1))
     }
 
-    /// The extension members of `catalog` (empty when none).
+    /// The objects of `catalog` to leave out (empty when none).
     pub(crate) fn members_of(&self, catalog: Option<&str>) -> &[u32] {
         catalog
             .and_then(|c| self.members.get(c))

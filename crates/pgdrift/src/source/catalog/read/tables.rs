@@ -73,6 +73,8 @@ pub(super) fn read(
             (None, parents)
         };
         let replica_identity = match get!(row, "replica_identity", String).as_str() {
+            // Foreign tables always say "nothing"; it cannot be changed, so it is no fact.
+            "n" if kind == TableKind::Foreign => ReplicaIdentity::Default,
             "n" => ReplicaIdentity::Nothing,
             "f" => ReplicaIdentity::Full,
             "i" => ReplicaIdentity::Index(

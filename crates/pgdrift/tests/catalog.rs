@@ -1,0 +1,995 @@
+//! Reading catalogs: one fixture per object kind loaded into a fresh database, read back,
+//! checked field by field and against a JSON snapshot per server major version.
+
+mod common;
+
+use common::{load, read};
+use pgdrift::model::*;
+use pgdrift::source::InspectOptions;
+
+fn qn(schema: &str, name: &str) -> QualName {
+    QualName::new(schema, name)
+}
+
+fn sub(schema: &str, table: &str, name: &str) -> SubName {
+    SubName {
+        schema: schema.into(),
+        table: table.into(),
+        name: name.into(),
+    }
+}
+
+fn grant(grantee: &str, privilege: &str, grantable: bool) -> Grant {
+    Grant {
+        grantee: grantee.into(),
+        privilege: privilege.into(),
+        grantable,
+    }
+}
+
+fn column<'a>(table: &'a Table, name: &str) -> &'a Column {
+    table
+        .column(name)
+        .unwrap_or_else(|| panic!("no column {name} in {}", table.name))
+}
+
+#[tokio::test]
+async fn schemas() {
+    let l = load("schemas").await;
+    let c = l.catalog();
+    assert_eq!(
+        c.schemas.keys().collect::<Vec<_>>(),
+        ["app", "audit", "empty_one", "public"]
+    );
+    let app = &c.schemas["app"];
+    assert_eq!(
+        (app.schema.as_str(), app.comment.as_deref()),
+        ("app", Some("application tables"))
+    );
+    assert_eq!(
+        app.privileges.granted,
+        vec![grant("pgdrift_reader", "USAGE", false)]
+    );
+    let audit = &c.schemas["audit"];
+    assert_eq!(audit.owner, "pgdrift_writer");
+    assert_eq!(
+        audit.privileges.granted,
+        vec![
+            grant("pgdrift_reader", "CREATE", true),
+            grant("pgdrift_reader", "USAGE", true)
+        ]
+    );
+    assert!(c.schemas["public"]
+        .privileges
+        .granted
+        .iter()
+        .all(|g| g.grantee != "PUBLIC"));
+    assert_catalog_snapshot!("schemas", l);
+}
+
+#[tokio::test]
+async fn extension_objects_are_left_out() {
+    let l = load("extensions").await;
+    let c = l.catalog();
+    let names: Vec<(&str, &str)> = c
+        .extensions
+        .values()
+        .map(|e| (e.name.as_str(), e.schema.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("citext", "public"),
+            ("pg_trgm", "ext"),
+            ("uuid-ossp", "public")
+        ]
+    );
+    // pg_trgm, citext and uuid-ossp create dozens of functions, operators, types and classes.
+    assert!(
+        c.functions.is_empty(),
+        "{:?}",
+        c.functions.keys().collect::<Vec<_>>()
+    );
+    assert!(c.operators.is_empty());
+    assert!(c.types.is_empty());
+    let users = &c.tables[&qn("public", "users")];
+    assert_eq!(column(users, "email").type_name, "public.citext");
+    assert_eq!(
+        column(users, "id").default.as_deref(),
+        Some("public.uuid_generate_v4()")
+    );
+    let idx = &c.indexes[&qn("public", "users_email_trgm")];
+    assert_eq!(idx.keys[0].opclass.as_deref(), Some("ext.gin_trgm_ops"));
+    assert_eq!(idx.keys[0].expression.as_deref(), Some("(email)::text"));
+    assert_catalog_snapshot!("extensions", l);
+}
+
+#[tokio::test]
+async fn types() {
+    let l = load("types").await;
+    let c = l.catalog();
+    let TypeKind::Enum { labels } = &c.types[&qn("app", "mood")].kind else {
+        panic!("mood is an enum")
+    };
+    assert_eq!(labels, &["sad", "meh", "ok", "happy"]);
+    assert_eq!(
+        c.types[&qn("app", "mood")].privileges.granted,
+        vec![grant("pgdrift_reader", "USAGE", false)]
+    );
+    let TypeKind::Domain {
+        base_type,
+        default,
+        not_null,
+        checks,
+        collation,
+    } = &c.types[&qn("app", "positive_int")].kind
+    else {
+        panic!("positive_int is a domain")
+    };
+    assert_eq!(
+        (base_type.as_str(), default.as_deref(), *not_null, collation),
+        ("integer", Some("1"), true, &None)
+    );
+    assert_eq!(
+        checks.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["positive", "small"]
+    );
+    let TypeKind::Domain {
+        collation, checks, ..
+    } = &c.types[&qn("app", "code")].kind
+    else {
+        panic!()
+    };
+    assert_eq!(collation.as_deref(), Some("\"C\""));
+    assert!(
+        !checks
+            .iter()
+            .find(|c| c.name == "not_empty")
+            .unwrap()
+            .validated
+    );
+    let TypeKind::Composite { attributes } = &c.types[&qn("app", "address")].kind else {
+        panic!()
+    };
+    assert_eq!(attributes.len(), 4);
+    assert_eq!(attributes[1].collation.as_deref(), Some("\"C\""));
+    assert_eq!(attributes[2].type_name, "app.code");
+    assert_eq!(
+        c.types[&qn("app", "address")].privileges.revoked,
+        vec![grant("PUBLIC", "USAGE", false)]
+    );
+    let TypeKind::Range {
+        subtype,
+        subtype_diff,
+        multirange,
+        ..
+    } = &c.types[&qn("app", "float_range")].kind
+    else {
+        panic!()
+    };
+    assert_eq!(subtype, "double precision");
+    assert_eq!(
+        subtype_diff.as_deref(),
+        Some("float8mi(double precision,double precision)")
+    );
+    assert_eq!(multirange.as_deref(), Some("app.float_multirange"));
+    // The constructors PostgreSQL makes for range types are not the user's functions.
+    assert!(
+        c.functions.is_empty(),
+        "{:?}",
+        c.functions.keys().collect::<Vec<_>>()
+    );
+    assert_catalog_snapshot!("types", l);
+}
+
+#[tokio::test]
+async fn sequences() {
+    let l = load("sequences").await;
+    let c = l.catalog();
+    let tuned = &c.sequences[&qn("app", "tuned")];
+    assert_eq!(
+        tuned.options,
+        SequenceOptions {
+            data_type: "integer".into(),
+            start: 100,
+            increment: 5,
+            min: 50,
+            max: 100000,
+            cache: 10,
+            cycle: true
+        }
+    );
+    assert_eq!(tuned.comment.as_deref(), Some("invoice numbers"));
+    assert_eq!(
+        tuned.privileges.granted,
+        vec![grant("pgdrift_writer", "UPDATE", true)]
+    );
+    assert_eq!(c.sequences[&qn("app", "down")].options.increment, -1);
+    let owned = c.sequences[&qn("app", "items_id_seq")]
+        .owned_by
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (owned.table.as_str(), owned.column.as_str()),
+        ("items", "id")
+    );
+    assert_eq!(
+        c.sequences[&qn("app", "owned")]
+            .owned_by
+            .as_ref()
+            .unwrap()
+            .column,
+        "id"
+    );
+    // An identity column's sequence is not a sequence of its own: it is on the column.
+    assert!(!c.sequences.keys().any(|k| k.name.contains("ident")));
+    let ident = column(&c.tables[&qn("app", "items")], "ident")
+        .identity
+        .clone()
+        .unwrap();
+    assert_eq!(ident.generation, IdentityGeneration::Always);
+    assert_eq!((ident.sequence.start, ident.sequence.increment), (7, 3));
+    assert_eq!(
+        c.sequences.contains_key(&qn("app", "scratch")),
+        l.major >= 15
+    );
+    if l.major >= 15 {
+        assert!(c.sequences[&qn("app", "scratch")].unlogged);
+    }
+    assert_catalog_snapshot!("sequences", l);
+}
+
+#[tokio::test]
+async fn tables() {
+    let l = load("tables").await;
+    let c = l.catalog();
+    let orders = &c.tables[&qn("app", "orders")];
+    let names: Vec<&str> = orders.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "code",
+            "amount",
+            "ratio",
+            "status",
+            "placed_at",
+            "window_start",
+            "duration",
+            "tags",
+            "payload",
+            "flags",
+            "total",
+            "big_note"
+        ]
+    );
+    // A dropped column leaves no gap.
+    assert_eq!(
+        orders
+            .columns
+            .iter()
+            .map(|c| c.position)
+            .collect::<Vec<_>>(),
+        (1..=13).collect::<Vec<_>>()
+    );
+    let id = column(orders, "id").identity.as_ref().unwrap();
+    assert_eq!(
+        (id.generation, id.sequence.start, id.sequence.cache),
+        (IdentityGeneration::ByDefault, 1000, 20)
+    );
+    let code = column(orders, "code");
+    assert_eq!(
+        (
+            code.type_name.as_str(),
+            code.collation.as_deref(),
+            code.statistics
+        ),
+        ("character varying(12)", Some("\"C\""), Some(500))
+    );
+    assert!(code.not_null);
+    assert_eq!(column(orders, "amount").type_name, "numeric(12,2)");
+    assert_eq!(
+        column(orders, "amount").comment.as_deref(),
+        Some("in cents")
+    );
+    assert_eq!(column(orders, "amount").default.as_deref(), Some("0"));
+    assert_eq!(
+        column(orders, "status").default.as_deref(),
+        Some("'new'::app.status")
+    );
+    assert_eq!(
+        column(orders, "placed_at").type_name,
+        "timestamp(3) with time zone"
+    );
+    assert_eq!(
+        column(orders, "duration").type_name,
+        "interval day to second"
+    );
+    assert_eq!(
+        column(orders, "payload").default.as_deref(),
+        Some("'{\"v\": 1}'::jsonb")
+    );
+    // Default collations are not recorded.
+    assert_eq!(column(orders, "big_note").collation, None);
+    let total = column(orders, "total");
+    assert_eq!(
+        total.generated,
+        Some(Generated {
+            expression: "(amount * (2)::numeric)".into(),
+            stored: true
+        })
+    );
+    assert_eq!(total.default, None);
+    let big = column(orders, "big_note");
+    assert_eq!(
+        (big.storage.as_deref(), big.compression.as_deref()),
+        (Some("external"), Some("pglz"))
+    );
+    assert_eq!(column(orders, "ratio").options, ["n_distinct=100"]);
+    assert_eq!(
+        orders.options,
+        ["autovacuum_enabled=false", "fillfactor=70"]
+    );
+    assert_eq!(orders.replica_identity, ReplicaIdentity::Full);
+    assert!(orders.rls_enabled && orders.rls_forced);
+    assert_eq!(orders.comment.as_deref(), Some("customer orders"));
+    assert_eq!(
+        orders.privileges.granted,
+        vec![
+            grant("pgdrift_reader", "INSERT", false),
+            grant("pgdrift_reader", "SELECT", false)
+        ]
+    );
+    assert_eq!(
+        orders.privileges.revoked,
+        vec![grant("postgres", "TRUNCATE", false)]
+    );
+    assert_eq!(
+        column(orders, "status").privileges,
+        vec![grant("pgdrift_writer", "UPDATE", false)]
+    );
+    assert_eq!(
+        c.tables[&qn("app", "always_id")].replica_identity,
+        ReplicaIdentity::Index("always_id_key".into())
+    );
+    assert!(c.tables[&qn("app", "scratch")].unlogged);
+    let events = &c.tables[&qn("app", "events")];
+    assert_eq!(
+        (events.kind, events.partition_key.as_deref()),
+        (TableKind::Partitioned, Some("RANGE (at)"))
+    );
+    let p = &c.tables[&qn("app", "events_2024")];
+    assert_eq!(p.partition_of, Some(qn("app", "events")));
+    assert_eq!(
+        p.partition_bound.as_deref(),
+        Some("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+    );
+    assert!(p.columns.iter().all(|c| c.inherited));
+    assert_eq!(
+        c.tables[&qn("app", "events_other")]
+            .partition_bound
+            .as_deref(),
+        Some("DEFAULT")
+    );
+    assert_eq!(
+        c.tables[&qn("app", "by_hash")].partition_key.as_deref(),
+        Some("HASH (id)")
+    );
+    let child = &c.tables[&qn("app", "child")];
+    assert_eq!(child.inherits, vec![qn("app", "base"), qn("app", "mixin")]);
+    assert_eq!(child.partition_of, None);
+    assert!(!column(child, "extra").inherited && column(child, "id").inherited);
+    let imported = &c.tables[&qn("app", "imported")];
+    assert_eq!(
+        (imported.kind, imported.foreign_server.as_deref()),
+        (TableKind::Foreign, Some("files"))
+    );
+    assert_eq!(
+        imported.foreign_options,
+        ["filename=/dev/null", "format=text"]
+    );
+    assert_eq!(imported.replica_identity, ReplicaIdentity::Default);
+    if l.major >= 18 {
+        let b = column(&c.tables[&qn("app", "virtual_cols")], "b");
+        assert_eq!(
+            b.generated,
+            Some(Generated {
+                expression: "(a + 1)".into(),
+                stored: false
+            })
+        );
+    }
+    assert_catalog_snapshot!("tables", l);
+}
+
+#[tokio::test]
+async fn constraints() {
+    let l = load("constraints").await;
+    let c = l.catalog();
+    let pk = &c.constraints[&sub("app", "customers", "customers_pkey")];
+    let ConstraintKind::PrimaryKey { columns, index } = &pk.kind else {
+        panic!("{pk:?}")
+    };
+    assert_eq!(
+        (
+            columns.as_slice(),
+            index.include.as_slice(),
+            index.index_options.as_slice()
+        ),
+        (
+            &["id".to_string()][..],
+            &["email".to_string()][..],
+            &["fillfactor=80".to_string()][..]
+        )
+    );
+    let uq = &c.constraints[&sub("app", "customers", "customers_email_key")];
+    assert!(
+        matches!(&uq.kind, ConstraintKind::Unique { columns, .. } if columns == &["email", "region"])
+    );
+    assert!(uq.deferrable && uq.initially_deferred);
+    let check = &c.constraints[&sub("app", "orders", "positive_amount")];
+    assert_eq!(
+        check.kind,
+        ConstraintKind::Check {
+            expression: "(amount > (0)::numeric)".into(),
+            no_inherit: false
+        }
+    );
+    assert_eq!(check.comment.as_deref(), Some("no free lunch"));
+    assert!(matches!(
+        c.constraints[&sub("app", "orders", "orders_check")].kind,
+        ConstraintKind::Check {
+            no_inherit: true,
+            ..
+        }
+    ));
+    assert!(!c.constraints[&sub("app", "orders", "later_check")].validated);
+    let fk = &c.constraints[&sub("app", "orders", "orders_customer_fk")];
+    let ConstraintKind::ForeignKey {
+        columns,
+        references,
+        referenced_columns,
+        on_update,
+        on_delete,
+        match_type,
+        ..
+    } = &fk.kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            columns.as_slice(),
+            references,
+            referenced_columns.as_slice()
+        ),
+        (
+            &["customer_id".to_string()][..],
+            &qn("app", "customers"),
+            &["id".to_string()][..]
+        )
+    );
+    assert_eq!(
+        (*on_update, *on_delete, *match_type),
+        (FkAction::Restrict, FkAction::Cascade, FkMatch::Simple)
+    );
+    assert!(fk.deferrable && !fk.initially_deferred);
+    let ConstraintKind::ForeignKey {
+        match_type,
+        referenced_columns,
+        ..
+    } = &c.constraints[&sub("app", "orders", "orders_pair_fk")].kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (*match_type, referenced_columns.as_slice()),
+        (FkMatch::Full, &["id".to_string(), "email".to_string()][..])
+    );
+    let self_fk = &c.constraints[&sub("app", "orders", "self_fk")];
+    assert!(!self_fk.validated);
+    assert!(matches!(
+        self_fk.kind,
+        ConstraintKind::ForeignKey {
+            on_delete: FkAction::SetNull,
+            ..
+        }
+    ));
+    let ConstraintKind::Exclusion { definition } =
+        &c.constraints[&sub("app", "rooms", "rooms_room_during_excl")].kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        definition,
+        "EXCLUDE USING gist (room WITH =, during WITH &&) WHERE ((room > 0))"
+    );
+    // What partitions and child tables get from their parent is not listed again.
+    assert!(c
+        .constraints
+        .contains_key(&sub("app", "parted", "parted_pkey")));
+    assert!(
+        !c.constraints
+            .keys()
+            .any(|k| k.table == "parted_2024" || k.table == "parted_refs_2024" || k.table == "kid"),
+        "{:?}",
+        c.constraints.keys().collect::<Vec<_>>()
+    );
+    // Indexes behind constraints are described by the constraint only.
+    assert!(!c.indexes.contains_key(&qn("app", "customers_pkey")));
+    assert!(
+        c.indexes.is_empty(),
+        "{:?}",
+        c.indexes.keys().collect::<Vec<_>>()
+    );
+    // A reference to a table outside the schemas read still names it.
+    let only_app = read(
+        &l.db,
+        &InspectOptions {
+            schemas: vec!["app".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let ConstraintKind::ForeignKey {
+        references,
+        referenced_columns,
+        ..
+    } = &only_app.catalog.constraints[&sub("app", "refers_out", "refers_out_code_fkey")].kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (references, referenced_columns.as_slice()),
+        (&qn("other", "target"), &["code".to_string()][..])
+    );
+    if l.major >= 15 {
+        assert!(matches!(
+            c.constraints[&sub("app", "nnd", "nnd_key")].kind,
+            ConstraintKind::Unique {
+                nulls_not_distinct: true,
+                ..
+            }
+        ));
+        let ConstraintKind::ForeignKey {
+            on_delete_columns, ..
+        } = &c.constraints[&sub("app", "setnull", "setnull_customer_id_region_fkey")].kind
+        else {
+            panic!()
+        };
+        assert_eq!(on_delete_columns, &["region"]);
+    }
+    if l.major >= 18 {
+        assert!(!c.constraints[&sub("app", "unenforced", "x_small")].enforced);
+        assert!(matches!(
+            c.constraints[&sub("app", "booking", "booking_pk")].kind,
+            ConstraintKind::PrimaryKey {
+                index: KeyIndex {
+                    without_overlaps: true,
+                    ..
+                },
+                ..
+            }
+        ));
+    }
+    // NOT NULL is on the column, never a constraint of its own (PostgreSQL 18 keeps rows for it).
+    assert!(!c
+        .constraints
+        .keys()
+        .any(|k| k.name.ends_with("_not_null") || k.name == "a_is_set"));
+    assert_catalog_snapshot!("constraints", l);
+}
+
+#[tokio::test]
+async fn indexes() {
+    let l = load("indexes").await;
+    // An index left invalid by a failed CREATE INDEX CONCURRENTLY.
+    let conn = l.db.connect().await;
+    assert!(conn
+        .client
+        .batch_execute("CREATE UNIQUE INDEX CONCURRENTLY dupes_v ON app.dupes (v)")
+        .await
+        .is_err());
+    let snapshot = read(&l.db, &InspectOptions::default()).await;
+    let c = &snapshot.catalog;
+    assert!(!c.indexes[&qn("app", "dupes_v")].valid);
+    let multi = &c.indexes[&qn("app", "docs_multi")];
+    assert_eq!(
+        multi
+            .keys
+            .iter()
+            .map(|k| (k.column.as_deref().unwrap(), k.descending, k.nulls_first))
+            .collect::<Vec<_>>(),
+        [
+            ("score", true, false),
+            ("at", false, true),
+            ("id", false, false)
+        ]
+    );
+    assert!(multi.clustered);
+    assert_eq!(multi.comment.as_deref(), Some("the usual sort"));
+    let title = &c.indexes[&qn("app", "docs_title_key")];
+    assert!(title.unique);
+    assert_eq!(title.include, ["score", "at"]);
+    let lower = &c.indexes[&qn("app", "docs_lower")];
+    assert_eq!(
+        lower
+            .keys
+            .iter()
+            .map(|k| k.expression.clone().or(k.column.clone()).unwrap())
+            .collect::<Vec<_>>(),
+        ["lower(body)", "(score + 1)", "id"]
+    );
+    assert_eq!(
+        c.indexes[&qn("app", "docs_partial")].predicate.as_deref(),
+        Some("((score > 10) AND (body IS NOT NULL))")
+    );
+    assert_eq!(c.indexes[&qn("app", "docs_hash")].method, "hash");
+    assert_eq!(
+        c.indexes[&qn("app", "docs_gin")].keys[0].opclass.as_deref(),
+        Some("jsonb_path_ops")
+    );
+    assert_eq!(c.indexes[&qn("app", "docs_tags")].keys[0].opclass, None);
+    assert_eq!(
+        c.indexes[&qn("app", "docs_brin")].options,
+        ["pages_per_range=32"]
+    );
+    assert_eq!(
+        c.indexes[&qn("app", "docs_pattern")].keys[0]
+            .opclass
+            .as_deref(),
+        Some("text_pattern_ops")
+    );
+    let collated = &c.indexes[&qn("app", "docs_collated")];
+    assert_eq!(collated.keys[0].collation.as_deref(), Some("\"C\""));
+    assert_eq!(collated.keys[1].collation.as_deref(), Some("\"POSIX\""));
+    assert_eq!(
+        c.indexes[&qn("app", "docs_filled")].options,
+        ["fillfactor=50"]
+    );
+    // The partitioned index is listed once, not once per partition.
+    assert!(c.indexes.contains_key(&qn("app", "parted_at")));
+    assert!(!c.indexes.values().any(|i| i.table == "parted_a"));
+    assert_eq!(c.indexes[&qn("app", "doc_scores_id")].table, "doc_scores");
+    assert_catalog_snapshot!("indexes", l);
+}
+
+#[tokio::test]
+async fn views() {
+    let l = load("views").await;
+    let c = l.catalog();
+    let adults = &c.views[&qn("app", "adults")];
+    assert!(!adults.materialized);
+    assert!(
+        adults.definition.contains("FROM app.people") && adults.definition.contains(">= 18"),
+        "{}",
+        adults.definition
+    );
+    assert_eq!(
+        adults
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "name"]
+    );
+    assert_eq!(adults.columns[1].comment.as_deref(), Some("full name"));
+    assert_eq!(
+        adults.columns[1].default.as_deref(),
+        Some("'anonymous'::text")
+    );
+    assert_eq!(adults.comment.as_deref(), Some("grown-ups"));
+    assert_eq!(
+        adults.privileges.granted,
+        vec![grant("pgdrift_reader", "SELECT", false)]
+    );
+    assert_eq!(
+        c.views[&qn("app", "checked")].options,
+        ["check_option=cascaded"]
+    );
+    assert_eq!(
+        c.views[&qn("app", "barrier")].options,
+        ["security_barrier=true"]
+    );
+    let counts = &c.views[&qn("app", "name_counts")];
+    assert!(counts.materialized);
+    assert_eq!(counts.options, ["fillfactor=90"]);
+    assert_eq!(counts.columns[1].type_name, "bigint");
+    assert!(c.views[&qn("app", "numbers")]
+        .definition
+        .contains("WITH RECURSIVE"));
+    if l.major >= 15 {
+        assert_eq!(
+            c.views[&qn("app", "invoker")].options,
+            ["security_invoker=true"]
+        );
+    }
+    assert_catalog_snapshot!("views", l);
+}
+
+#[tokio::test]
+async fn functions() {
+    let l = load("functions").await;
+    let c = l.catalog();
+    let f = |name: &str, args: &str| {
+        c.functions
+            .get(&Signature {
+                schema: "app".into(),
+                name: name.into(),
+                arguments: args.into(),
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no app.{name}({args}) in {:?}",
+                    c.functions.keys().collect::<Vec<_>>()
+                )
+            })
+    };
+    let add = f("add", "a integer, b integer");
+    assert_eq!(
+        (add.signature.as_str(), add.returns.as_deref()),
+        ("a integer, b integer DEFAULT 1", Some("integer"))
+    );
+    assert_eq!(
+        (add.volatility, add.strict, add.parallel),
+        (Volatility::Immutable, true, Parallel::Safe)
+    );
+    assert_eq!(add.comment.as_deref(), Some("adds"));
+    assert_eq!(add.body, "SELECT a + b");
+    assert_eq!(
+        f("add", "a numeric, b numeric").returns.as_deref(),
+        Some("numeric")
+    );
+    let touch = f("touch", "");
+    assert_eq!(
+        touch.config,
+        ["search_path=pg_catalog, app", "work_mem=64MB"]
+    );
+    assert_eq!(
+        (touch.language.as_str(), touch.returns.as_deref()),
+        ("plpgsql", Some("trigger"))
+    );
+    assert!(touch.body.contains("NEW.updated_at := now();"));
+    let secret = c
+        .functions
+        .values()
+        .find(|f| f.name == "secret_count")
+        .unwrap();
+    assert!(secret.security_definer);
+    assert_eq!(
+        (secret.volatility, secret.cost),
+        (Volatility::Stable, 500.0)
+    );
+    assert_eq!(
+        secret.privileges.granted,
+        vec![grant("pgdrift_reader", "EXECUTE", false)]
+    );
+    assert_eq!(
+        secret.privileges.revoked,
+        vec![grant("PUBLIC", "EXECUTE", false)]
+    );
+    assert_eq!(
+        (
+            f("series", "n integer").returns.as_deref(),
+            f("series", "n integer").rows
+        ),
+        (Some("SETOF integer"), 50.0)
+    );
+    assert_eq!(
+        f("pairs", "n integer").returns.as_deref(),
+        Some("TABLE(i integer, sq integer)")
+    );
+    assert_eq!(f("standard", "x integer").body, "RETURN (x * 2)");
+    assert!(f("atomic", "x integer").body.starts_with("BEGIN ATOMIC"));
+    assert!(f("leaky", "x integer").leakproof);
+    let archive = c.functions.values().find(|f| f.name == "archive").unwrap();
+    assert_eq!(
+        (archive.kind, archive.returns.clone()),
+        (FunctionKind::Procedure, None)
+    );
+    assert_eq!(
+        archive.privileges.granted,
+        vec![grant("pgdrift_writer", "EXECUTE", true)]
+    );
+    let agg = f("concat_all", "text");
+    assert_eq!(agg.kind, FunctionKind::Aggregate);
+    let a = agg.aggregate.as_ref().unwrap();
+    assert_eq!(a.transition_function, "app.concat_step(text,text)");
+    assert_eq!(
+        (
+            a.state_type.as_str(),
+            a.final_function.as_deref(),
+            a.initial_value.as_deref()
+        ),
+        ("text", Some("app.concat_final(text)"), Some(""))
+    );
+    assert_catalog_snapshot!("functions", l);
+}
+
+#[tokio::test]
+async fn triggers() {
+    let l = load("triggers").await;
+    let c = l.catalog();
+    let t = |table: &str, name: &str| &c.triggers[&sub("app", table, name)];
+    let stamp = t("accounts", "stamp");
+    assert_eq!(
+        (stamp.timing, stamp.level.as_str(), stamp.events.as_slice()),
+        (
+            TriggerTiming::Before,
+            "row",
+            &["insert".to_string(), "update".to_string()][..]
+        )
+    );
+    assert_eq!(stamp.function, qn("app", "stamp"));
+    assert_eq!(stamp.comment.as_deref(), Some("keeps updated_at"));
+    let changed = t("accounts", "balance_changed");
+    assert_eq!(changed.update_columns, ["balance", "owner"]);
+    assert_eq!(changed.arguments, ["balance", "it's"]);
+    assert_eq!(
+        changed.condition.as_deref(),
+        Some("((old.balance IS DISTINCT FROM new.balance) AND (new.owner <> 'system)'::text))")
+    );
+    let bulk = t("accounts", "bulk");
+    assert_eq!(
+        (bulk.level.as_str(), bulk.events.as_slice()),
+        (
+            "statement",
+            &["delete".to_string(), "truncate".to_string()][..]
+        )
+    );
+    assert_eq!(
+        t("accounts", "with_tables").new_table.as_deref(),
+        Some("fresh")
+    );
+    let deferred = t("accounts", "deferred_check");
+    assert!(deferred.constraint && deferred.deferrable && deferred.initially_deferred);
+    assert_eq!(t("accounts", "off_for_now").enabled, "disabled");
+    assert_eq!(t("accounts", "replica_only").enabled, "replica");
+    assert_eq!(
+        t("account_view", "through_view").timing,
+        TriggerTiming::InsteadOf
+    );
+    // A trigger on a partitioned table is listed once, not on every partition.
+    assert!(c.triggers.contains_key(&sub("app", "log", "log_audit")));
+    assert!(!c.triggers.keys().any(|k| k.table == "log_2024"));
+    // The internal triggers behind foreign keys are not listed.
+    assert_eq!(
+        c.triggers.len(),
+        9,
+        "{:?}",
+        c.triggers.keys().collect::<Vec<_>>()
+    );
+    assert_catalog_snapshot!("triggers", l);
+}
+
+#[tokio::test]
+async fn policies() {
+    let l = load("policies").await;
+    let c = l.catalog();
+    let p = |name: &str| &c.policies[&sub("app", "notes", name)];
+    let own = p("own_rows");
+    assert_eq!(
+        (own.command.as_str(), own.permissive, own.roles.as_slice()),
+        ("all", true, &["PUBLIC".to_string()][..])
+    );
+    assert_eq!(
+        (own.using.as_deref(), own.with_check.as_deref()),
+        (
+            Some("(owner = CURRENT_USER)"),
+            Some("(owner = CURRENT_USER)")
+        )
+    );
+    assert_eq!(own.comment.as_deref(), Some("the default"));
+    assert_eq!(
+        p("read_published").roles,
+        ["Mixed Case Role", "pgdrift_reader"]
+    );
+    assert_eq!(p("read_published").command, "select");
+    assert!(!p("no_deletes").permissive);
+    assert_eq!(
+        (
+            p("insert_any").using.as_deref(),
+            p("insert_any").with_check.as_deref()
+        ),
+        (None, Some("(body IS NOT NULL)"))
+    );
+    assert!(c.tables[&qn("app", "notes")].rls_enabled);
+    assert_catalog_snapshot!("policies", l);
+}
+
+#[tokio::test]
+async fn operators() {
+    let l = load("operators").await;
+    let c = l.catalog();
+    let eq = c.operators.values().find(|o| o.name == "~=").unwrap();
+    assert_eq!(eq.arguments, "double precision, double precision");
+    assert_eq!(
+        eq.function,
+        "app.approx_eq(double precision,double precision)"
+    );
+    assert_eq!(
+        eq.negator.as_deref(),
+        Some("app.~<>(double precision,double precision)")
+    );
+    assert_eq!(
+        eq.commutator.as_deref(),
+        Some("app.~=(double precision,double precision)")
+    );
+    assert_eq!(eq.comment.as_deref(), Some("close enough"));
+    assert_eq!(
+        c.operators
+            .values()
+            .find(|o| o.name == "!-")
+            .unwrap()
+            .arguments,
+        "NONE, double precision"
+    );
+    assert_catalog_snapshot!("operators", l);
+}
+
+#[tokio::test]
+async fn hostile_identifiers() {
+    let l = load("hostile").await;
+    let c = l.catalog();
+    let schema = "My \"Schema\".v2";
+    assert!(c.schemas.contains_key(schema) && c.schemas.contains_key("select"));
+    let items = &c.tables[&qn(schema, "Order Items")];
+    assert_eq!(
+        items
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "ID",
+            "from",
+            "naïve column",
+            "a.b",
+            "column_name_that_is_exactly_sixty_three_bytes_long_xxxxxxxxxxxx"
+        ]
+    );
+    assert_eq!(
+        column(items, "naïve column").type_name,
+        "\"My \"\"Schema\"\".v2\".\"Ünïcødé Type\""
+    );
+    assert_eq!(
+        column(items, "from").default.as_deref(),
+        Some("'x''y'::text")
+    );
+    let TypeKind::Enum { labels } = &c.types[&qn(schema, "Ünïcødé Type")].kind else {
+        panic!()
+    };
+    assert_eq!(labels, &["it's", "two words", "Ünï", ""]);
+    assert!(c.indexes.contains_key(&qn(
+        "select",
+        "index_name_that_is_exactly_sixty_three_bytes_long_xxxxxxxxxxxxx"
+    )));
+    let fk = &c.constraints[&sub("select", "table", "fk \"quoted\"")];
+    assert!(
+        matches!(&fk.kind, ConstraintKind::ForeignKey { references, .. } if *references == qn(schema, "Order Items"))
+    );
+    assert!(c
+        .functions
+        .keys()
+        .any(|k| k.name == "Weird Fn" && k.arguments == "\"in\" integer, \"x y\" text"));
+    let trig = &c.triggers[&sub("select", "table", "Trigger \"One\"")];
+    assert_eq!(trig.function, qn("select", "trig()"));
+    assert_eq!(
+        trig.condition.as_deref(),
+        Some("(new.\"user\" <> 'WHEN (x)'::text)")
+    );
+    assert!(c.views.contains_key(&qn("select", "view \"v\"")));
+    assert_eq!(
+        c.policies[&sub("select", "table", "Policy: all")].roles,
+        ["Mixed Case Role"]
+    );
+    assert_eq!(
+        c.tables[&qn("select", "table")].privileges.granted,
+        vec![grant("Mixed Case Role", "SELECT", false)]
+    );
+    assert_eq!(
+        c.tables[&qn("select", "table")].comment.as_deref(),
+        Some("it's a \"table\"")
+    );
+    assert_catalog_snapshot!("hostile", l);
+}

@@ -1,0 +1,91 @@
+//! Shared by the integration tests: loading fixture SQL into a fresh database and reading
+//! it back, and snapshotting catalogs per server major version.
+#![allow(dead_code)]
+
+use pgdrift::model::{Catalog, Snapshot};
+use pgdrift::source::{inspect, InspectOptions};
+use pgdrift::testing::TestDb;
+use std::path::PathBuf;
+
+pub fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog")
+}
+
+/// The fixture `name.sql`, then every `name.pgNN.sql` with NN <= the server's major version.
+pub fn fixture_sql(name: &str, major: u32) -> String {
+    let dir = fixture_dir();
+    let read = |file: &str| {
+        std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let mut sql = read("_roles.sql");
+    sql.push_str(&read(&format!("{name}.sql")));
+    for v in 14..=major {
+        let extra = dir.join(format!("{name}.pg{v}.sql"));
+        if extra.exists() {
+            sql.push_str(&read(&format!("{name}.pg{v}.sql")));
+        }
+    }
+    sql
+}
+
+/// A loaded fixture: its database, the server's major version, and what pgdrift read.
+pub struct Loaded {
+    pub db: TestDb,
+    pub major: u32,
+    pub snapshot: Snapshot,
+}
+
+impl Loaded {
+    pub fn catalog(&self) -> &Catalog {
+        &self.snapshot.catalog
+    }
+}
+
+pub async fn server_major(db: &TestDb) -> u32 {
+    db.connect().await.version.major()
+}
+
+/// Creates a database, runs the fixture in it and inspects it.
+pub async fn load(name: &str) -> Loaded {
+    let db = TestDb::new().await;
+    let major = server_major(&db).await;
+    db.execute(&fixture_sql(name, major)).await;
+    let snapshot = read(&db, &InspectOptions::default()).await;
+    Loaded {
+        db,
+        major,
+        snapshot,
+    }
+}
+
+pub async fn read(db: &TestDb, opts: &InspectOptions) -> Snapshot {
+    inspect(db.conninfo(), opts)
+        .await
+        .unwrap_or_else(|e| panic!("inspect {}: {e}", db.name()))
+        .snapshot
+}
+
+/// The snapshot as JSON without what differs between runs (database name, exact version).
+pub fn stable_json(snapshot: &Snapshot) -> String {
+    let mut value = serde_json::to_value(snapshot).unwrap();
+    let obj = value.as_object_mut().unwrap();
+    for key in ["database", "server_version", "server_version_num"] {
+        obj.remove(key);
+    }
+    serde_json::to_string_pretty(&value).unwrap()
+}
+
+/// Asserts the catalog JSON against the stored snapshot for this server major version.
+#[macro_export]
+macro_rules! assert_catalog_snapshot {
+    ($name:expr, $loaded:expr) => {{
+        let json = common::stable_json(&$loaded.snapshot);
+        insta::with_settings!({
+            snapshot_suffix => format!("pg{}", $loaded.major),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, json);
+        });
+    }};
+}
