@@ -42,9 +42,10 @@ pub struct InspectArgs {
     /// Leave out schemas matching PATTERN (glob: * and ?); repeatable.
     #[arg(long = "exclude-schema", short = 'N', value_name = "PATTERN")]
     pub exclude_schemas: Vec<String>,
-    /// At most N connections read in parallel on big catalogs (1 = a single connection).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: u16,
+    /// At most N connections read in parallel on big catalogs (1 = a single connection;
+    /// default: the number of CPUs, at most 4).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
     /// statement_timeout for each catalog query, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub statement_timeout: u64,

@@ -24,7 +24,7 @@ pub enum Outcome {
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     pgdrift::pg::embedded::install_interrupt_cleanup();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -15,7 +15,9 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
     let opts = InspectOptions {
         schemas: args.schemas,
         exclude_schemas: args.exclude_schemas,
-        jobs: usize::from(args.jobs),
+        jobs: args
+            .jobs
+            .map_or_else(pgdrift::source::catalog::default_jobs, usize::from),
         statement_timeout: Duration::from_secs(args.statement_timeout),
         database_size: args.format == Format::Text,
         ..InspectOptions::default()

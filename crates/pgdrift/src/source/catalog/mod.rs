@@ -3,7 +3,7 @@
 //! locking a table; then the readers in `read/` turn rows into model objects.
 
 mod acl;
-pub mod query;
+mod query;
 mod read;
 pub(crate) mod rows;
 mod scope;
@@ -12,12 +12,12 @@ mod session;
 use crate::model::{Snapshot, SourceInfo};
 use crate::pg::{ConnInfo, ConnectError, Connection};
 use futures_util::future::try_join_all;
-use query::{Prepared, QueryId};
+use futures_util::TryStreamExt;
+use query::Prepared;
+use read::{Decoded, Decoder};
 use scope::Scope;
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::Row;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -43,13 +43,21 @@ impl Default for InspectOptions {
         InspectOptions {
             schemas: Vec::new(),
             exclude_schemas: Vec::new(),
-            jobs: 4,
+            jobs: default_jobs(),
             statement_timeout: Duration::from_secs(300),
             lock_timeout: Duration::from_secs(10),
             database_size: false,
             relations_per_connection: 5000,
         }
     }
+}
+
+/// Parallel connections by default: this machine's CPUs, at most 4 (a server busier than
+/// its client gains little from more).
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
 }
 
 /// Why a catalog could not be read.
@@ -156,9 +164,9 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
         false => None,
     };
     session::close(&conns).await;
-    let (rows, mut timings) = result?;
+    let (decoded, mut timings) = result?;
     let started = Instant::now();
-    let catalog = read::assemble(rows)?;
+    let catalog = read::assemble(decoded, &scope.lookups)?;
     timings.push(QueryTiming {
         query: "(building the model)",
         connection: 0,
@@ -186,14 +194,15 @@ async fn database_size(conn: &Connection) -> Option<i64> {
         .get::<_, Option<i64>>(0)
 }
 
-/// Runs every query: a sliced query runs once per connection on that connection's slice of
-/// the relations; the others are dealt round-robin, heaviest first.
+/// Runs every query, decoding rows as they stream in: a sliced query runs once per
+/// connection on that connection's slice of the relations; the others are dealt
+/// round-robin, heaviest first.
 async fn run_all(
     conns: &[Connection],
     slices: &[(u32, u32)],
     queries: &[Prepared],
     scope: &Scope,
-) -> Result<(BTreeMap<QueryId, Vec<Row>>, Vec<QueryTiming>), InspectError> {
+) -> Result<(Vec<Decoded>, Vec<QueryTiming>), InspectError> {
     let n = conns.len().min(slices.len());
     let mut work: Vec<Vec<(&Prepared, (u32, u32))>> = vec![Vec::new(); n];
     let mut next = 0;
@@ -207,12 +216,13 @@ async fn run_all(
             next += 1;
         }
     }
-    let per_conn = conns
+    let runs = conns
         .iter()
         .zip(work)
         .enumerate()
-        .map(|(index, (conn, jobs))| async move {
-            let runs = jobs.into_iter().map(|(q, (lo, hi))| async move {
+        .flat_map(|(index, (conn, jobs))| {
+            jobs.into_iter().map(move |(q, (lo, hi))| async move {
+                let started = Instant::now();
                 let members = scope.members_of(q.members_of.as_deref());
                 let params: [(&(dyn ToSql + Sync), Type); 4] = [
                     (&scope.namespaces, Type::OID_ARRAY),
@@ -220,31 +230,30 @@ async fn run_all(
                     (&lo, Type::OID),
                     (&hi, Type::OID),
                 ];
-                let started = Instant::now();
-                let rows = conn
+                let fail = |e: tokio_postgres::Error| InspectError::query(conn, q.name, &e);
+                let stream = conn
                     .client
-                    .query_typed(&q.sql, &params)
+                    .query_typed_raw(&q.sql, params)
                     .await
-                    .map_err(|e| InspectError::query(conn, q.name, &e))?;
+                    .map_err(fail)?;
+                futures_util::pin_mut!(stream);
+                let mut decoder = Decoder::new(q.id, &scope.lookups);
+                let mut rows = 0;
+                while let Some(row) = stream.try_next().await.map_err(fail)? {
+                    decoder.push(&row)?;
+                    rows += 1;
+                }
                 let timing = QueryTiming {
                     query: q.name,
                     connection: index,
-                    rows: rows.len(),
+                    rows,
                     elapsed: started.elapsed(),
                 };
-                Ok::<_, InspectError>((q.id, rows, timing))
-            });
-            try_join_all(runs).await
+                Ok::<_, InspectError>((decoder.finish(), timing))
+            })
         });
-    let mut results: BTreeMap<QueryId, Vec<Row>> = BTreeMap::new();
-    let mut timings = Vec::new();
-    for batch in try_join_all(per_conn).await? {
-        for (id, rows, timing) in batch {
-            results.entry(id).or_default().extend(rows);
-            timings.push(timing);
-        }
-    }
-    Ok((results, timings))
+    let done = try_join_all(runs).await?;
+    Ok(done.into_iter().unzip())
 }
 
 /// Glob patterns (`*`, `?`) as anchored regular expressions; `None` for no patterns.

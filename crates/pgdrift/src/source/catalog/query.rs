@@ -8,7 +8,7 @@
 
 /// Every query the inspector runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum QueryId {
+pub(crate) enum QueryId {
     Schemas,
     Extensions,
     Types,
@@ -22,23 +22,18 @@ pub enum QueryId {
     Triggers,
     Policies,
     Operators,
-    Opclasses,
-    Collations,
-    Scope,
-    Members,
-    Shards,
 }
 
 /// A query's name and text.
 #[derive(Debug)]
-pub struct QueryDef {
+pub(crate) struct QueryDef {
     pub id: QueryId,
     pub name: &'static str,
     pub text: &'static str,
 }
 
 /// The queries, heaviest first (so they start first when spread over connections).
-pub const QUERIES: &[QueryDef] = &[
+pub(crate) const QUERIES: &[QueryDef] = &[
     QueryDef {
         id: QueryId::Columns,
         name: "columns",
@@ -104,38 +99,40 @@ pub const QUERIES: &[QueryDef] = &[
         name: "extensions",
         text: include_str!("queries/extensions.sql"),
     },
-    QueryDef {
-        id: QueryId::Opclasses,
-        name: "opclasses",
-        text: include_str!("queries/opclasses.sql"),
-    },
-    QueryDef {
-        id: QueryId::Collations,
-        name: "collations",
-        text: include_str!("queries/collations.sql"),
-    },
 ];
 
-/// The queries that decide what the others read (run first, on one connection).
-pub(crate) const SCOPE: QueryDef = QueryDef {
-    id: QueryId::Scope,
+/// A query that runs before the others, on the first connection, to decide what they read
+/// and to name what they refer to.
+#[derive(Debug)]
+pub(crate) struct PreQuery {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+pub(crate) const SCOPE: PreQuery = PreQuery {
     name: "scope",
     text: include_str!("queries/scope.sql"),
 };
-pub(crate) const MEMBERS: QueryDef = QueryDef {
-    id: QueryId::Members,
+pub(crate) const MEMBERS: PreQuery = PreQuery {
     name: "extension members",
     text: include_str!("queries/members.sql"),
 };
-pub(crate) const SHARDS: QueryDef = QueryDef {
-    id: QueryId::Shards,
+pub(crate) const SHARDS: PreQuery = PreQuery {
     name: "relation slices",
     text: include_str!("queries/shards.sql"),
+};
+pub(crate) const OPCLASSES: PreQuery = PreQuery {
+    name: "operator classes",
+    text: include_str!("queries/opclasses.sql"),
+};
+pub(crate) const COLLATIONS: PreQuery = PreQuery {
+    name: "collations",
+    text: include_str!("queries/collations.sql"),
 };
 
 /// A query ready to run on one server version.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub id: QueryId,
     pub name: &'static str,
     pub sql: String,
@@ -146,7 +143,7 @@ pub struct Prepared {
 }
 
 /// Expands every query for server major version `major`.
-pub fn prepare_all(major: u32) -> Vec<Prepared> {
+pub(crate) fn prepare_all(major: u32) -> Vec<Prepared> {
     QUERIES
         .iter()
         .map(|q| {

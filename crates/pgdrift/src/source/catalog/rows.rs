@@ -1,6 +1,6 @@
 //! Reading result rows by column name at the cost of an index: each reader lists its query's
 //! columns once (`COLS`), positions are resolved at compile time, and the list is checked
-//! against the server's result once per query, so query and reader cannot drift apart.
+//! against the server's result on its first row, so query and reader cannot drift apart.
 
 use super::InspectError;
 use tokio_postgres::Row;
@@ -32,15 +32,12 @@ const fn str_eq(a: &str, b: &str) -> bool {
     true
 }
 
-/// Checks that the result's columns are exactly `cols`, in order.
+/// Checks that a result's columns (seen on its first row) are exactly `cols`, in order.
 pub(crate) fn check_columns(
     query: &'static str,
-    rows: &[Row],
+    first: &Row,
     cols: &[&str],
 ) -> Result<(), InspectError> {
-    let Some(first) = rows.first() else {
-        return Ok(());
-    };
     let got: Vec<&str> = first.columns().iter().map(|c| c.name()).collect();
     if got != cols {
         return Err(InspectError::Internal(format!(

@@ -2,7 +2,8 @@
 //! extensions own (left out everywhere), and, for parallel reads, slices of the relations of
 //! about equal size.
 
-use super::query::{MEMBERS, SCOPE, SHARDS};
+use super::query::{COLLATIONS, MEMBERS, OPCLASSES, SCOPE, SHARDS};
+use super::read::lookup::Lookups;
 use super::{InspectError, InspectOptions};
 use crate::pg::Connection;
 use std::collections::HashMap;
@@ -11,6 +12,8 @@ use tokio_postgres::types::{ToSql, Type};
 #[derive(Debug, Default)]
 pub(crate) struct Scope {
     pub namespaces: Vec<u32>,
+    /// Operator classes and collations by OID.
+    pub lookups: Lookups,
     /// Extension members by catalog name (`pg_class`, `pg_proc`, ...).
     pub members: HashMap<String, Vec<u32>>,
     pub relations: i64,
@@ -29,13 +32,19 @@ impl Scope {
             [(&include, Type::TEXT_ARRAY), (&exclude, Type::TEXT_ARRAY)];
         let scope = conn.client.query_typed(SCOPE.text, &params);
         let members = conn.client.query_typed(MEMBERS.text, &[]);
-        let (scope, members) = futures_util::future::join(scope, members).await;
+        let opclasses = conn.client.query_typed(OPCLASSES.text, &[]);
+        let collations = conn.client.query_typed(COLLATIONS.text, &[]);
+        let (scope, members, opclasses, collations) =
+            tokio::join!(scope, members, opclasses, collations);
         let scope = scope.map_err(|e| InspectError::query(conn, SCOPE.name, &e))?;
         let members = members.map_err(|e| InspectError::query(conn, MEMBERS.name, &e))?;
+        let opclasses = opclasses.map_err(|e| InspectError::query(conn, OPCLASSES.name, &e))?;
+        let collations = collations.map_err(|e| InspectError::query(conn, COLLATIONS.name, &e))?;
         let row = scope
             .first()
             .ok_or_else(|| InspectError::Internal("the scope query returned no row".into()))?;
         Ok(Scope {
+            lookups: Lookups::read(&opclasses, &collations)?,
             namespaces: row.get("namespaces"),
             relations: row.get("relations"),
             members: members

@@ -23,6 +23,7 @@ fn begin_sql(snapshot: Option<&str>, opts: &InspectOptions) -> String {
          SET LOCAL IntervalStyle = 'postgres';\n\
          SET LOCAL extra_float_digits = 3;\n\
          SET LOCAL max_parallel_workers_per_gather = 0;\n\
+         SET LOCAL jit = off;\n\
          SET LOCAL statement_timeout = {};\n\
          SET LOCAL lock_timeout = {};\n",
         opts.statement_timeout.as_millis(),

@@ -30,6 +30,9 @@ LEFT JOIN pg_description d
        ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind IN ('r', 'p', 'm')
   AND NOT ic.relispartition
+  -- A primary key's index adds nothing to the constraint unless it has INCLUDE columns or
+  -- storage parameters.
+  AND NOT (i.indisprimary AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL)
   AND {{schema_filter n}}
   AND {{not_in_extension pg_class c.oid}}
   AND {{shard i.indrelid}}

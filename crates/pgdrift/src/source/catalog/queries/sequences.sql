@@ -23,10 +23,10 @@ SELECT n.nspname::text AS schema,
                   JOIN pg_attribute oa ON oa.attrelid = oc.oid AND oa.attnum = dep.refobjsubid
                   WHERE oc.oid = dep.refobjid)
        END AS owned_elsewhere,
-       pg_get_userbyid(c.relowner)::text AS owner,
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN pg_get_userbyid(c.relowner)::text END AS owner,
        d.description AS comment,
-       coalesce(c.relacl, acldefault('s', c.relowner))::text[] AS acl,
-       acldefault('s', c.relowner)::text[] AS acl_default
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN coalesce(c.relacl, acldefault('s', c.relowner))::text[] END AS acl,
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN acldefault('s', c.relowner)::text[] END AS acl_default
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,7 +1,7 @@
 //! Columns of every relation, grouped by relation and numbered by position.
 
 use super::super::acl::column_grants;
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::lookup::Lookups;
 use super::sorted;
@@ -9,8 +9,8 @@ use crate::model::{Column, Generated, Identity, IdentityGeneration, SequenceOpti
 use std::collections::HashMap;
 use tokio_postgres::Row;
 
-const QUERY: &str = "columns";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "columns";
+pub(super) const COLS: &[&str] = &[
     "relid",
     "num",
     "name",
@@ -81,74 +81,91 @@ impl RelColumns {
 /// Identity columns' sequence options by (relation, column number).
 pub(super) type IdentitySequences = HashMap<(u32, i16), SequenceOptions>;
 
-pub(super) fn read(
-    rows: &[Row],
-    lookups: &Lookups,
-    identity_sequences: &mut IdentitySequences,
-) -> Result<RelColumns, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = RelColumns::default();
-    for row in rows {
-        let rel: u32 = get!(row, "relid");
-        let num: i16 = get!(row, "num");
-        let collation: u32 = get!(row, "collation");
-        let type_collation: u32 = get!(row, "type_collation");
-        let identity: String = get!(row, "identity");
-        let generated: String = get!(row, "generated");
-        let default: Option<String> = get!(row, "default_expr");
-        let (default, generated) = match generated.as_str() {
-            "" => (default, None),
-            kind => (
-                None,
-                Some(Generated {
-                    expression: default.unwrap_or_default(),
-                    stored: kind == "s",
-                }),
-            ),
-        };
-        let identity = match identity.as_str() {
-            "" => None,
-            kind => Some(Identity {
-                generation: if kind == "a" {
-                    IdentityGeneration::Always
-                } else {
-                    IdentityGeneration::ByDefault
-                },
-                sequence: identity_sequences.remove(&(rel, num)).ok_or_else(|| {
-                    InspectError::Internal(format!(
-                        "identity column {num} of relation {rel} has no sequence"
-                    ))
-                })?,
+/// A column as read, until it is grouped with its relation's other columns.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    rel: u32,
+    col: Col,
+    identity: Option<IdentityGeneration>,
+}
+
+pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
+    let collation: u32 = get!(row, "collation");
+    let type_collation: u32 = get!(row, "type_collation");
+    let generated: String = get!(row, "generated");
+    let default: Option<String> = get!(row, "default_expr");
+    let (default, generated) = match generated.as_str() {
+        "" => (default, None),
+        kind => (
+            None,
+            Some(Generated {
+                expression: default.unwrap_or_default(),
+                stored: kind == "s",
             }),
-        };
-        let storage: Option<String> = get!(row, "storage");
-        let compression: Option<String> = get!(row, "compression");
-        let column = Column {
-            name: get!(row, "name"),
-            position: 0,
-            type_name: get!(row, "type_name"),
-            collation: if collation != type_collation {
-                lookups.collation(collation)
-            } else {
-                None
-            },
-            not_null: get!(row, "not_null"),
-            default,
-            identity,
-            generated,
-            inherited: get!(row, "inherited"),
-            storage: storage.map(|s| storage_name(&s).to_string()),
-            compression: compression.map(|c| compression_name(&c).to_string()),
-            statistics: get!(row, "statistics"),
-            options: sorted(get!(row, "options")),
-            comment: get!(row, "comment"),
-            privileges: column_grants(&get!(row, "acl", Option<Vec<String>>).unwrap_or_default()),
-        };
-        out.by_rel.entry(rel).or_default().push(Col {
-            num,
+        ),
+    };
+    let identity = match get!(row, "identity", String).as_str() {
+        "" => None,
+        "a" => Some(IdentityGeneration::Always),
+        _ => Some(IdentityGeneration::ByDefault),
+    };
+    let storage: Option<String> = get!(row, "storage");
+    let compression: Option<String> = get!(row, "compression");
+    let column = Column {
+        name: get!(row, "name"),
+        position: 0,
+        type_name: get!(row, "type_name"),
+        collation: if collation != type_collation {
+            lookups.collation(collation)
+        } else {
+            None
+        },
+        not_null: get!(row, "not_null"),
+        default,
+        identity: None,
+        generated,
+        inherited: get!(row, "inherited"),
+        storage: storage.map(|s| storage_name(&s).to_string()),
+        compression: compression.map(|c| compression_name(&c).to_string()),
+        statistics: get!(row, "statistics"),
+        options: sorted(get!(row, "options")),
+        comment: get!(row, "comment"),
+        privileges: column_grants(&get!(row, "acl", Option<Vec<String>>).unwrap_or_default()),
+    };
+    Ok(Raw {
+        rel: get!(row, "relid"),
+        col: Col {
+            num: get!(row, "num"),
             collation,
             column,
-        });
+        },
+        identity,
+    })
+}
+
+/// Groups columns by relation in attribute-number order, numbers their positions, and puts
+/// identity columns' sequence options on them.
+pub(super) fn group(
+    raws: Vec<Raw>,
+    mut identity_sequences: IdentitySequences,
+) -> Result<RelColumns, InspectError> {
+    let mut out = RelColumns::default();
+    for mut raw in raws {
+        if let Some(generation) = raw.identity {
+            let sequence = identity_sequences
+                .remove(&(raw.rel, raw.col.num))
+                .ok_or_else(|| {
+                    InspectError::Internal(format!(
+                        "identity column {} of relation {} has no sequence",
+                        raw.col.num, raw.rel
+                    ))
+                })?;
+            raw.col.column.identity = Some(Identity {
+                generation,
+                sequence,
+            });
+        }
+        out.by_rel.entry(raw.rel).or_default().push(raw.col);
     }
     for cols in out.by_rel.values_mut() {
         cols.sort_by_key(|c| c.num);

@@ -1,17 +1,15 @@
 //! Table constraints.
 
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::indexes::Indexes;
-use crate::model::{
-    Constraint, ConstraintKind, FkAction, FkMatch, Index, KeyIndex, Object, QualName, SubName,
-};
-use std::collections::{BTreeMap, HashMap};
+use crate::model::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex, QualName};
+use std::collections::HashMap;
 use tokio_postgres::Row;
 
-const QUERY: &str = "constraints";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "constraints";
+pub(super) const COLS: &[&str] = &[
     "relid",
     "schema",
     "table_name",
@@ -37,92 +35,80 @@ const COLS: &[&str] = &[
     "comment",
 ];
 
-/// Reads constraints, taking the indexes behind keys and exclusion constraints out of
-/// `indexes`; `tables` names referenced tables by OID.
-pub(super) fn read(
-    rows: &[Row],
-    columns: &RelColumns,
-    indexes: &mut Indexes,
-    tables: &HashMap<u32, QualName>,
-) -> Result<BTreeMap<SubName, Constraint>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let rel: u32 = get!(row, "relid");
-        let keys: Vec<i16> = get!(row, "keys", Option<Vec<i16>>).unwrap_or_default();
-        let period: bool = get!(row, "period");
-        let kind_code: String = get!(row, "kind");
-        let index = match kind_code.as_str() {
-            "p" | "u" | "x" => indexes.take(get!(row, "index_oid")),
-            _ => None,
-        };
-        let key_index = |index: &Option<Index>| KeyIndex {
-            include: index
-                .as_ref()
-                .map(|i| i.include.clone())
-                .unwrap_or_default(),
-            without_overlaps: period,
-            index_options: index
-                .as_ref()
-                .map(|i| i.options.clone())
-                .unwrap_or_default(),
-        };
-        let kind = match kind_code.as_str() {
-            "p" => ConstraintKind::PrimaryKey {
-                columns: columns.names(rel, &keys)?,
-                index: key_index(&index),
-            },
-            "u" => ConstraintKind::Unique {
-                columns: columns.names(rel, &keys)?,
-                nulls_not_distinct: index.as_ref().is_some_and(|i| i.nulls_not_distinct),
-                index: key_index(&index),
-            },
-            "c" => ConstraintKind::Check {
-                expression: get!(row, "check_expr", Option<String>).unwrap_or_default(),
-                no_inherit: get!(row, "no_inherit"),
-            },
-            "f" => {
-                let (references, referenced_columns) =
-                    match get!(row, "ref_elsewhere", Option<Vec<String>>) {
-                        Some(mut names) if names.len() >= 2 => {
-                            let rest = names.split_off(2);
-                            (QualName::new(names[0].clone(), names[1].clone()), rest)
-                        }
-                        _ => {
-                            let ref_rel: u32 = get!(row, "ref_relid");
-                            let table = tables.get(&ref_rel).cloned().ok_or_else(|| {
-                                InspectError::Internal(format!(
-                                    "foreign key references unknown relation {ref_rel}"
-                                ))
-                            })?;
-                            let ref_keys: Vec<i16> =
-                                get!(row, "ref_keys", Option<Vec<i16>>).unwrap_or_default();
-                            (table, columns.names(ref_rel, &ref_keys)?)
-                        }
-                    };
-                ConstraintKind::ForeignKey {
-                    columns: columns.names(rel, &keys)?,
-                    references,
-                    referenced_columns,
-                    on_update: fk_action(&get!(row, "on_update", String)),
-                    on_delete: fk_action(&get!(row, "on_delete", String)),
-                    on_delete_columns: columns.names(
-                        rel,
-                        &get!(row, "on_delete_columns", Option<Vec<i16>>).unwrap_or_default(),
-                    )?,
-                    match_type: match get!(row, "match_type", String).as_str() {
-                        "f" => FkMatch::Full,
-                        "p" => FkMatch::Partial,
-                        _ => FkMatch::Simple,
-                    },
-                    period,
-                }
+/// A constraint as read: columns by number and the referenced table by OID, until those
+/// are known.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    rel: u32,
+    keys: Vec<i16>,
+    index_oid: u32,
+    /// Referenced relation and columns, when the reader has to name them.
+    reference: Option<(u32, Vec<i16>)>,
+    on_delete_keys: Vec<i16>,
+    constraint: Constraint,
+}
+
+pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
+    let period: bool = get!(row, "period");
+    let key_index = KeyIndex {
+        without_overlaps: period,
+        ..KeyIndex::default()
+    };
+    let mut reference = None;
+    let kind = match get!(row, "kind", String).as_str() {
+        "p" => ConstraintKind::PrimaryKey {
+            columns: Vec::new(),
+            index: key_index,
+        },
+        "u" => ConstraintKind::Unique {
+            columns: Vec::new(),
+            nulls_not_distinct: false,
+            index: key_index,
+        },
+        "c" => ConstraintKind::Check {
+            expression: get!(row, "check_expr", Option<String>).unwrap_or_default(),
+            no_inherit: get!(row, "no_inherit"),
+        },
+        "f" => {
+            let (references, referenced_columns) =
+                match get!(row, "ref_elsewhere", Option<Vec<String>>) {
+                    Some(mut names) if names.len() >= 2 => {
+                        let rest = names.split_off(2);
+                        (QualName::new(names[0].clone(), names[1].clone()), rest)
+                    }
+                    _ => {
+                        let ref_keys: Vec<i16> =
+                            get!(row, "ref_keys", Option<Vec<i16>>).unwrap_or_default();
+                        reference = Some((get!(row, "ref_relid"), ref_keys));
+                        (QualName::new("", ""), Vec::new())
+                    }
+                };
+            ConstraintKind::ForeignKey {
+                columns: Vec::new(),
+                references,
+                referenced_columns,
+                on_update: fk_action(&get!(row, "on_update", String)),
+                on_delete: fk_action(&get!(row, "on_delete", String)),
+                on_delete_columns: Vec::new(),
+                match_type: match get!(row, "match_type", String).as_str() {
+                    "f" => FkMatch::Full,
+                    "p" => FkMatch::Partial,
+                    _ => FkMatch::Simple,
+                },
+                period,
             }
-            _ => ConstraintKind::Exclusion {
-                definition: get!(row, "definition", Option<String>).unwrap_or_default(),
-            },
-        };
-        let constraint = Constraint {
+        }
+        _ => ConstraintKind::Exclusion {
+            definition: get!(row, "definition", Option<String>).unwrap_or_default(),
+        },
+    };
+    Ok(Raw {
+        rel: get!(row, "relid"),
+        keys: get!(row, "keys", Option<Vec<i16>>).unwrap_or_default(),
+        index_oid: get!(row, "index_oid"),
+        reference,
+        on_delete_keys: get!(row, "on_delete_columns", Option<Vec<i16>>).unwrap_or_default(),
+        constraint: Constraint {
             schema: get!(row, "schema"),
             table: get!(row, "table_name"),
             name: get!(row, "name"),
@@ -132,10 +118,79 @@ pub(super) fn read(
             validated: get!(row, "validated"),
             enforced: get!(row, "enforced"),
             comment: get!(row, "comment"),
-        };
-        out.insert(constraint.key(), constraint);
-    }
-    Ok(out)
+        },
+    })
+}
+
+/// Names columns and referenced tables, and takes the indexes behind keys and exclusion
+/// constraints out of `indexes` (their details go onto the constraint).
+pub(super) fn resolve(
+    raws: Vec<Raw>,
+    columns: &RelColumns,
+    indexes: &mut Indexes,
+    tables: &HashMap<u32, QualName>,
+) -> Result<Vec<Constraint>, InspectError> {
+    raws.into_iter()
+        .map(|raw| {
+            let Raw {
+                rel,
+                keys,
+                index_oid,
+                reference,
+                on_delete_keys,
+                mut constraint,
+            } = raw;
+            let take_index = |indexes: &mut Indexes, key: &mut KeyIndex| {
+                let index = indexes.take(index_oid);
+                if let Some(i) = &index {
+                    key.include = i.include.clone();
+                    key.index_options = i.options.clone();
+                }
+                index
+            };
+            match &mut constraint.kind {
+                ConstraintKind::PrimaryKey {
+                    columns: cols,
+                    index,
+                } => {
+                    *cols = columns.names(rel, &keys)?;
+                    take_index(indexes, index);
+                }
+                ConstraintKind::Unique {
+                    columns: cols,
+                    nulls_not_distinct,
+                    index,
+                } => {
+                    *cols = columns.names(rel, &keys)?;
+                    *nulls_not_distinct =
+                        take_index(indexes, index).is_some_and(|i| i.nulls_not_distinct);
+                }
+                ConstraintKind::Exclusion { .. } => {
+                    indexes.take(index_oid);
+                }
+                ConstraintKind::ForeignKey {
+                    columns: cols,
+                    references,
+                    referenced_columns,
+                    on_delete_columns,
+                    ..
+                } => {
+                    *cols = columns.names(rel, &keys)?;
+                    *on_delete_columns = columns.names(rel, &on_delete_keys)?;
+                    if let Some((ref_rel, ref_keys)) = reference {
+                        *references = tables.get(&ref_rel).cloned().ok_or_else(|| {
+                            InspectError::Internal(format!(
+                                "foreign key references unknown relation {ref_rel}"
+                            ))
+                        })?;
+                        *referenced_columns = columns.names(ref_rel, &ref_keys)?;
+                    }
+                }
+                ConstraintKind::Check { .. } => {}
+            }
+            Ok(constraint)
+        })
+        .collect()
 }
 
 fn fk_action(code: &str) -> FkAction {

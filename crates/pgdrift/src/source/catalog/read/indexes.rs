@@ -1,17 +1,17 @@
 //! Indexes: keys resolved from raw catalog arrays; only expressions and predicates come
 //! deparsed from the server. Indexes behind constraints are handed to the constraint reader.
 
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::lookup::{Lookups, DEFAULT_COLLATION};
 use super::sorted;
-use crate::model::{Index, IndexKey, Object, QualName};
+use crate::model::{Index, IndexKey, QualName};
 use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::Row;
 
-const QUERY: &str = "indexes";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "indexes";
+pub(super) const COLS: &[&str] = &[
     "oid",
     "relid",
     "schema",
@@ -37,6 +37,71 @@ const COLS: &[&str] = &[
 const INDOPTION_DESC: i16 = 1;
 const INDOPTION_NULLS_FIRST: i16 = 2;
 
+/// An index as read: keys by column number, until the columns are known.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    oid: u32,
+    rel: u32,
+    attnums: Vec<i16>,
+    key_count: usize,
+    collations: Vec<u32>,
+    index: Index,
+}
+
+pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
+    let attnums: Vec<i16> = get!(row, "keys");
+    let key_count = (get!(row, "key_count", i16).max(0) as usize).min(attnums.len());
+    let opclasses: Vec<u32> = get!(row, "opclasses");
+    let options: Vec<i16> = get!(row, "key_options");
+    let expressions: Option<String> = get!(row, "expressions");
+    let mut expressions = expressions
+        .as_deref()
+        .map(split_list)
+        .unwrap_or_default()
+        .into_iter();
+    let keys = attnums[..key_count]
+        .iter()
+        .enumerate()
+        .map(|(k, &attnum)| {
+            let option = options.get(k).copied().unwrap_or(0);
+            IndexKey {
+                column: None,
+                expression: if attnum == 0 {
+                    expressions.next()
+                } else {
+                    None
+                },
+                opclass: lookups.non_default_opclass(opclasses.get(k).copied().unwrap_or(0)),
+                collation: None,
+                descending: option & INDOPTION_DESC != 0,
+                nulls_first: option & INDOPTION_NULLS_FIRST != 0,
+            }
+        })
+        .collect();
+    Ok(Raw {
+        oid: get!(row, "oid"),
+        rel: get!(row, "relid"),
+        collations: get!(row, "collations"),
+        key_count,
+        attnums,
+        index: Index {
+            schema: get!(row, "schema"),
+            name: get!(row, "name"),
+            table: get!(row, "table_name"),
+            unique: get!(row, "is_unique"),
+            method: get!(row, "method"),
+            keys,
+            include: Vec::new(),
+            predicate: get!(row, "predicate"),
+            nulls_not_distinct: get!(row, "nulls_not_distinct"),
+            valid: get!(row, "valid"),
+            clustered: get!(row, "clustered"),
+            options: sorted(get!(row, "options")),
+            comment: get!(row, "comment"),
+        },
+    })
+}
+
 /// Indexes by OID, until the constraints that own some of them have taken theirs.
 #[derive(Debug, Default)]
 pub(super) struct Indexes {
@@ -51,72 +116,34 @@ impl Indexes {
 
     /// The indexes that stand on their own.
     pub(super) fn into_map(self) -> BTreeMap<QualName, Index> {
-        self.by_oid.into_values().map(|i| (i.key(), i)).collect()
+        super::keyed(self.by_oid.into_values().collect())
     }
 }
 
-pub(super) fn read(
-    rows: &[Row],
+/// Names key and included columns, and keeps a key's collation only where it differs from
+/// the column's (or, for an expression, the database's default).
+pub(super) fn resolve(
+    raws: Vec<Raw>,
     columns: &RelColumns,
     lookups: &Lookups,
 ) -> Result<Indexes, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
     let mut out = Indexes::default();
-    for row in rows {
-        let rel: u32 = get!(row, "relid");
-        let attnums: Vec<i16> = get!(row, "keys");
-        let key_count = (get!(row, "key_count", i16).max(0) as usize).min(attnums.len());
-        let opclasses: Vec<u32> = get!(row, "opclasses");
-        let options: Vec<i16> = get!(row, "key_options");
-        let collations: Vec<u32> = get!(row, "collations");
-        let expressions: Option<String> = get!(row, "expressions");
-        let mut expressions = expressions
-            .as_deref()
-            .map(split_list)
-            .unwrap_or_default()
-            .into_iter();
-        let mut keys = Vec::with_capacity(key_count);
-        for (k, &attnum) in attnums[..key_count].iter().enumerate() {
-            let option = options.get(k).copied().unwrap_or(0);
-            let collation = collations.get(k).copied().unwrap_or(0);
-            let (column, expression, default_collation) = if attnum == 0 {
-                (None, expressions.next(), DEFAULT_COLLATION)
+    for mut raw in raws {
+        for (k, key) in raw.index.keys.iter_mut().enumerate() {
+            let attnum = raw.attnums[k];
+            let default_collation = if attnum == 0 {
+                DEFAULT_COLLATION
             } else {
-                (
-                    Some(columns.name(rel, attnum)?),
-                    None,
-                    columns.collation(rel, attnum),
-                )
+                key.column = Some(columns.name(raw.rel, attnum)?);
+                columns.collation(raw.rel, attnum)
             };
-            keys.push(IndexKey {
-                column,
-                expression,
-                opclass: lookups.non_default_opclass(opclasses.get(k).copied().unwrap_or(0)),
-                collation: if collation != default_collation {
-                    lookups.collation(collation)
-                } else {
-                    None
-                },
-                descending: option & INDOPTION_DESC != 0,
-                nulls_first: option & INDOPTION_NULLS_FIRST != 0,
-            });
+            let collation = raw.collations.get(k).copied().unwrap_or(0);
+            if collation != default_collation {
+                key.collation = lookups.collation(collation);
+            }
         }
-        let index = Index {
-            schema: get!(row, "schema"),
-            name: get!(row, "name"),
-            table: get!(row, "table_name"),
-            unique: get!(row, "is_unique"),
-            method: get!(row, "method"),
-            keys,
-            include: columns.names(rel, &attnums[key_count..])?,
-            predicate: get!(row, "predicate"),
-            nulls_not_distinct: get!(row, "nulls_not_distinct"),
-            valid: get!(row, "valid"),
-            clustered: get!(row, "clustered"),
-            options: sorted(get!(row, "options")),
-            comment: get!(row, "comment"),
-        };
-        out.by_oid.insert(get!(row, "oid"), index);
+        raw.index.include = columns.names(raw.rel, &raw.attnums[raw.key_count..])?;
+        out.by_oid.insert(raw.oid, raw.index);
     }
     Ok(out)
 }

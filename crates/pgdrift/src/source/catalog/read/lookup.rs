@@ -11,7 +11,7 @@ use tokio_postgres::Row;
 pub(super) const DEFAULT_COLLATION: u32 = 100;
 
 #[derive(Debug, Default)]
-pub(super) struct Lookups {
+pub(crate) struct Lookups {
     opclasses: HashMap<u32, (String, bool)>,
     collations: HashMap<u32, String>,
 }
@@ -26,12 +26,14 @@ pub(super) fn sql_name(schema: &str, name: &str) -> String {
 }
 
 impl Lookups {
-    pub(super) fn read(opclasses: &[Row], collations: &[Row]) -> Result<Lookups, InspectError> {
+    pub(crate) fn read(opclasses: &[Row], collations: &[Row]) -> Result<Lookups, InspectError> {
         let mut out = Lookups::default();
         {
             const QUERY: &str = "opclasses";
             const COLS: &[&str] = &["oid", "schema", "name", "is_default"];
-            check_columns(QUERY, opclasses, COLS)?;
+            if let Some(first) = opclasses.first() {
+                check_columns(QUERY, first, COLS)?;
+            }
             for row in opclasses {
                 let (schema, name): (String, String) = (get!(row, "schema"), get!(row, "name"));
                 out.opclasses.insert(
@@ -43,7 +45,9 @@ impl Lookups {
         {
             const QUERY: &str = "collations";
             const COLS: &[&str] = &["oid", "schema", "name"];
-            check_columns(QUERY, collations, COLS)?;
+            if let Some(first) = collations.first() {
+                check_columns(QUERY, first, COLS)?;
+            }
             for row in collations {
                 let (schema, name): (String, String) = (get!(row, "schema"), get!(row, "name"));
                 out.collations

@@ -1,13 +1,12 @@
 //! User-defined operators.
 
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
-use crate::model::{Object, Operator, Signature};
-use std::collections::BTreeMap;
+use crate::model::Operator;
 use tokio_postgres::Row;
 
-const QUERY: &str = "operators";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "operators";
+pub(super) const COLS: &[&str] = &[
     "schema",
     "name",
     "arguments",
@@ -23,26 +22,21 @@ const COLS: &[&str] = &[
     "comment",
 ];
 
-pub(super) fn read(rows: &[Row]) -> Result<BTreeMap<Signature, Operator>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let op = Operator {
-            schema: get!(row, "schema"),
-            name: get!(row, "name"),
-            arguments: get!(row, "arguments"),
-            result: get!(row, "result"),
-            function: get!(row, "function"),
-            commutator: get!(row, "commutator"),
-            negator: get!(row, "negator"),
-            restrict: get!(row, "restrict"),
-            join: get!(row, "join_fn"),
-            hashes: get!(row, "hashes"),
-            merges: get!(row, "merges"),
-            owner: get!(row, "owner"),
-            comment: get!(row, "comment"),
-        };
-        out.insert(op.key(), op);
-    }
-    Ok(out)
+pub(super) fn decode(row: &Row) -> Result<Operator, InspectError> {
+    let op = Operator {
+        schema: get!(row, "schema"),
+        name: get!(row, "name"),
+        arguments: get!(row, "arguments"),
+        result: get!(row, "result"),
+        function: get!(row, "function"),
+        commutator: get!(row, "commutator"),
+        negator: get!(row, "negator"),
+        restrict: get!(row, "restrict"),
+        join: get!(row, "join_fn"),
+        hashes: get!(row, "hashes"),
+        merges: get!(row, "merges"),
+        owner: get!(row, "owner"),
+        comment: get!(row, "comment"),
+    };
+    Ok(op)
 }

@@ -1,16 +1,16 @@
 //! Tables: ordinary, partitioned and foreign, each with its columns.
 
 use super::super::acl::privileges;
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::sorted;
 use crate::model::{Object, QualName, ReplicaIdentity, Table, TableKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use tokio_postgres::Row;
 
-const QUERY: &str = "tables";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "tables";
+pub(super) const COLS: &[&str] = &[
     "oid",
     "schema",
     "name",
@@ -35,55 +35,45 @@ const COLS: &[&str] = &[
     "acl_default",
 ];
 
-/// Table names by OID, for readers that refer to tables (foreign keys).
-pub(super) fn names(rows: &[Row]) -> Result<HashMap<u32, QualName>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = HashMap::with_capacity(rows.len());
-    for row in rows {
-        out.insert(
-            get!(row, "oid"),
-            QualName::new(get!(row, "schema", String), get!(row, "name", String)),
-        );
-    }
-    Ok(out)
+/// A table and its OID, until it gets its columns.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    oid: u32,
+    table: Table,
 }
 
-pub(super) fn read(
-    rows: &[Row],
-    columns: &mut RelColumns,
-) -> Result<BTreeMap<QualName, Table>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let kind = match get!(row, "kind", String).as_str() {
-            "p" => TableKind::Partitioned,
-            "f" => TableKind::Foreign,
-            _ => TableKind::Table,
-        };
-        let parents: Vec<QualName> = get!(row, "parent_schemas", Option<Vec<String>>)
-            .unwrap_or_default()
-            .into_iter()
-            .zip(get!(row, "parent_names", Option<Vec<String>>).unwrap_or_default())
-            .map(|(s, n)| QualName::new(s, n))
-            .collect();
-        let is_partition: bool = get!(row, "is_partition");
-        let (partition_of, inherits) = if is_partition {
-            (parents.into_iter().next(), Vec::new())
-        } else {
-            (None, parents)
-        };
-        let replica_identity = match get!(row, "replica_identity", String).as_str() {
-            // Foreign tables always say "nothing"; it cannot be changed, so it is no fact.
-            "n" if kind == TableKind::Foreign => ReplicaIdentity::Default,
-            "n" => ReplicaIdentity::Nothing,
-            "f" => ReplicaIdentity::Full,
-            "i" => ReplicaIdentity::Index(
-                get!(row, "replica_index", Option<String>).unwrap_or_default(),
-            ),
-            _ => ReplicaIdentity::Default,
-        };
-        let access_method: Option<String> = get!(row, "access_method");
-        let table = Table {
+pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
+    let kind = match get!(row, "kind", String).as_str() {
+        "p" => TableKind::Partitioned,
+        "f" => TableKind::Foreign,
+        _ => TableKind::Table,
+    };
+    let parents: Vec<QualName> = get!(row, "parent_schemas", Option<Vec<String>>)
+        .unwrap_or_default()
+        .into_iter()
+        .zip(get!(row, "parent_names", Option<Vec<String>>).unwrap_or_default())
+        .map(|(s, n)| QualName::new(s, n))
+        .collect();
+    let is_partition: bool = get!(row, "is_partition");
+    let (partition_of, inherits) = if is_partition {
+        (parents.into_iter().next(), Vec::new())
+    } else {
+        (None, parents)
+    };
+    let replica_identity = match get!(row, "replica_identity", String).as_str() {
+        // Foreign tables always say "nothing"; it cannot be changed, so it is no fact.
+        "n" if kind == TableKind::Foreign => ReplicaIdentity::Default,
+        "n" => ReplicaIdentity::Nothing,
+        "f" => ReplicaIdentity::Full,
+        "i" => {
+            ReplicaIdentity::Index(get!(row, "replica_index", Option<String>).unwrap_or_default())
+        }
+        _ => ReplicaIdentity::Default,
+    };
+    let access_method: Option<String> = get!(row, "access_method");
+    Ok(Raw {
+        oid: get!(row, "oid"),
+        table: Table {
             schema: get!(row, "schema"),
             name: get!(row, "name"),
             kind,
@@ -105,9 +95,22 @@ pub(super) fn read(
                 &get!(row, "acl", Vec<String>),
                 &get!(row, "acl_default", Vec<String>),
             ),
-            columns: columns.take(get!(row, "oid")),
-        };
-        out.insert(table.key(), table);
-    }
-    Ok(out)
+            columns: Vec::new(),
+        },
+    })
+}
+
+/// Table names by OID, for readers that refer to tables (foreign keys, sequence owners).
+pub(super) fn names(raws: &[Raw]) -> HashMap<u32, QualName> {
+    raws.iter().map(|r| (r.oid, r.table.key())).collect()
+}
+
+/// Gives every table its columns.
+pub(super) fn attach(raws: Vec<Raw>, columns: &mut RelColumns) -> Vec<Table> {
+    raws.into_iter()
+        .map(|mut r| {
+            r.table.columns = columns.take(r.oid);
+            r.table
+        })
+        .collect()
 }

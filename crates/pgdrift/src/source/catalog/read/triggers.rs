@@ -1,14 +1,13 @@
 //! Triggers, with their event, timing and level decoded from `tgtype`.
 
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
-use crate::model::{Object, QualName, SubName, Trigger, TriggerTiming};
-use std::collections::BTreeMap;
+use crate::model::{QualName, Trigger, TriggerTiming};
 use tokio_postgres::Row;
 
-const QUERY: &str = "triggers";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "triggers";
+pub(super) const COLS: &[&str] = &[
     "relid",
     "schema",
     "table_name",
@@ -38,13 +37,26 @@ const UPDATE: i32 = 1 << 4;
 const TRUNCATE: i32 = 1 << 5;
 const INSTEAD: i32 = 1 << 6;
 
-pub(super) fn read(
-    rows: &[Row],
-    columns: &RelColumns,
-) -> Result<BTreeMap<SubName, Trigger>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
+/// A trigger as read: `UPDATE OF` columns by number, until the columns are known.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    rel: u32,
+    update_columns: Vec<i16>,
+    trigger: Trigger,
+}
+
+/// Names the `UPDATE OF` columns.
+pub(super) fn resolve(raws: Vec<Raw>, columns: &RelColumns) -> Result<Vec<Trigger>, InspectError> {
+    raws.into_iter()
+        .map(|mut r| {
+            r.trigger.update_columns = columns.names(r.rel, &r.update_columns)?;
+            Ok(r.trigger)
+        })
+        .collect()
+}
+
+pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
+    {
         let rel: u32 = get!(row, "relid");
         let bits: i32 = get!(row, "type_bits");
         let events = [
@@ -77,10 +89,7 @@ pub(super) fn read(
                 TriggerTiming::After
             },
             events,
-            update_columns: columns.names(
-                rel,
-                &get!(row, "update_columns", Option<Vec<i16>>).unwrap_or_default(),
-            )?,
+            update_columns: Vec::new(),
             level: if bits & ROW != 0 { "row" } else { "statement" }.to_string(),
             function: QualName::new(
                 get!(row, "function_schema", String),
@@ -103,9 +112,12 @@ pub(super) fn read(
             definition,
             comment: get!(row, "comment"),
         };
-        out.insert(trigger.key(), trigger);
+        Ok(Raw {
+            rel,
+            update_columns: get!(row, "update_columns", Option<Vec<i16>>).unwrap_or_default(),
+            trigger,
+        })
     }
-    Ok(out)
 }
 
 /// The `WHEN (...)` condition in a trigger definition as `pg_get_triggerdef` prints it: the

@@ -1,16 +1,15 @@
-//! Views and materialized views, each with its columns.
+//! Views and materialized views; their columns come from the columns reader.
 
 use super::super::acl::privileges;
-use super::super::rows::{check_columns, get};
+use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::sorted;
-use crate::model::{Object, QualName, View};
-use std::collections::BTreeMap;
+use crate::model::View;
 use tokio_postgres::Row;
 
-const QUERY: &str = "views";
-const COLS: &[&str] = &[
+pub(super) const QUERY: &str = "views";
+pub(super) const COLS: &[&str] = &[
     "oid",
     "schema",
     "name",
@@ -23,14 +22,17 @@ const COLS: &[&str] = &[
     "acl_default",
 ];
 
-pub(super) fn read(
-    rows: &[Row],
-    columns: &mut RelColumns,
-) -> Result<BTreeMap<QualName, View>, InspectError> {
-    check_columns(QUERY, rows, COLS)?;
-    let mut out = BTreeMap::new();
-    for row in rows {
-        let view = View {
+/// A view and its OID, until it gets its columns.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    oid: u32,
+    view: View,
+}
+
+pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
+    Ok(Raw {
+        oid: get!(row, "oid"),
+        view: View {
             schema: get!(row, "schema"),
             name: get!(row, "name"),
             materialized: get!(row, "materialized"),
@@ -42,9 +44,17 @@ pub(super) fn read(
                 &get!(row, "acl", Vec<String>),
                 &get!(row, "acl_default", Vec<String>),
             ),
-            columns: columns.take(get!(row, "oid")),
-        };
-        out.insert(view.key(), view);
-    }
-    Ok(out)
+            columns: Vec::new(),
+        },
+    })
+}
+
+/// Gives every view its columns.
+pub(super) fn attach(raws: Vec<Raw>, columns: &mut RelColumns) -> Vec<View> {
+    raws.into_iter()
+        .map(|mut r| {
+            r.view.columns = columns.take(r.oid);
+            r.view
+        })
+        .collect()
 }
