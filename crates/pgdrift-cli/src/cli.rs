@@ -21,15 +21,20 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read a database's schema: a summary, or the whole catalog as JSON.
+    /// Read a schema (a database's or a .sql file's): a summary, or the whole catalog as JSON.
     Inspect(InspectArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The database: a postgres:// URL, key=value pairs, or env:NAME (a URL in variable NAME).
-    /// Missing parts come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, ~/.pgpass.
+    /// What to read: a database (a postgres:// URL, key=value pairs, or env:NAME for a URL in
+    /// variable NAME; missing parts come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE
+    /// and ~/.pgpass), or a .sql file, replayed into a throwaway database first.
     pub source: String,
+    /// Replay files into a throwaway database on this server instead of pgdrift's own
+    /// private server (needs CREATEDB; the database is dropped afterwards).
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
     /// Output format: text (a summary) or json (the whole catalog, format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -237,3 +237,65 @@ fn usage_errors_exit_2() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("inspect"));
 }
+
+#[test]
+fn the_readme_example_reads_on_the_private_server() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/shop.sql");
+    let out = pgdrift(&["inspect", example]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let shop: Vec<&str> = text
+        .lines()
+        .find(|l| l.starts_with(" shop"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split_whitespace()
+        .collect();
+    let header: Vec<&str> = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("schema"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let tables = header.iter().position(|h| *h == "tables").unwrap();
+    assert_eq!(shop[tables], "4", "{text}");
+    let json = pgdrift(&["inspect", example, "-f", "json"]);
+    let again = pgdrift(&["inspect", example, "-f", "json"]);
+    assert_eq!(
+        json.stdout, again.stdout,
+        "a file gives the same snapshot every time"
+    );
+}
+
+#[tokio::test]
+async fn files_replay_on_a_development_server_when_asked() {
+    let db = TestDb::new().await;
+    let dev = db
+        .url()
+        .replacen(&format!("/{}", db.name()), "/postgres", 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("schema.sql");
+    std::fs::write(&file, "CREATE TABLE t (id int PRIMARY KEY);").unwrap();
+    let out = pgdrift(&[
+        "inspect",
+        file.to_str().unwrap(),
+        "--dev-url",
+        &dev,
+        "-f",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"t_pkey\""));
+    let broken = dir.path().join("broken.sql");
+    std::fs::write(
+        &broken,
+        "CREATE TABLE t (id int);\nCREATE TABLE u (id int,);\n",
+    )
+    .unwrap();
+    let out = pgdrift(&["inspect", broken.to_str().unwrap(), "--dev-url", &dev]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("{}:2:", broken.display())),
+        "{}",
+        stderr(&out)
+    );
+}

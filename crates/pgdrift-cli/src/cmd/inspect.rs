@@ -1,17 +1,17 @@
-//! `pgdrift inspect SOURCE`: a summary of a database's schema, or its whole catalog as JSON.
+//! `pgdrift inspect SOURCE`: a summary of a schema, or its whole catalog as JSON, from a live
+//! database or from SQL files replayed into a shadow database.
 
 use crate::cli::{ColorChoice, Format, InspectArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::report::inspect::{render_text, SummaryContext};
-use pgdrift::source::{inspect, InspectOptions, SourceSpec};
+use pgdrift::source::{InspectOptions, Loader, SourceSpec};
 use std::time::{Duration, Instant};
 
 pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let env = |k: &str| std::env::var(k).ok();
     let spec = SourceSpec::parse(&args.source, &env)?;
-    let SourceSpec::Database(info) = &spec;
     let opts = InspectOptions {
         schemas: args.schemas,
         exclude_schemas: args.exclude_schemas,
@@ -22,7 +22,16 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
         database_size: args.format == Format::Text,
         ..InspectOptions::default()
     };
-    let inspected = inspect(info, &opts).await?;
+    let dev_url = match &args.dev_url {
+        Some(url) => match SourceSpec::parse(url, &env)? {
+            SourceSpec::Database(info) => Some(*info),
+            _ => {
+                anyhow::bail!("--dev-url must name a PostgreSQL server (postgres://...), not {url}")
+            }
+        },
+        None => None,
+    };
+    let inspected = Loader::new(opts, dev_url).load(&spec).await?;
     match args.format {
         Format::Json => write_to(args.output.as_deref(), |out| {
             pgdrift::report::json::write(&inspected.snapshot, out)

@@ -1,9 +1,10 @@
-//! Connections to PostgreSQL: connection strings, TLS, server versions and the embedded
-//! private server. No diff logic, no report formats.
+//! Connections to PostgreSQL: connection strings, TLS, server versions, the embedded
+//! private server and shadow databases. No diff logic, no report formats.
 
 pub mod connect;
 pub mod conninfo;
 pub mod embedded;
+pub mod shadow;
 mod tls;
 
 pub use connect::{connect, ConnectError, Connection, ServerVersion};

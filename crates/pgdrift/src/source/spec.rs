@@ -1,15 +1,18 @@
 //! The source grammar every command that takes a schema understands:
 //! `postgres://...` / `postgresql://...` (or libpq `key=value` pairs) for a live database,
-//! and `env:NAME` for a URL kept in an environment variable.
+//! `env:NAME` for a URL kept in an environment variable, and `.sql` files.
 
 use crate::pg::{ConnInfo, ConnInfoError};
 use std::fmt;
+use std::path::PathBuf;
 
 /// A source as the user wrote it, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceSpec {
     /// A live database.
-    Database(ConnInfo),
+    Database(Box<ConnInfo>),
+    /// SQL files, applied in order to a shadow database.
+    SqlFiles(Vec<PathBuf>),
 }
 
 /// Why a source argument could not be understood. Never contains a password.
@@ -22,8 +25,10 @@ pub enum SourceError {
         source_name: String,
         error: ConnInfoError,
     },
-    #[error("cannot tell what {0:?} is: expected a postgres:// URL or env:NAME")]
+    #[error("cannot tell what {0:?} is: expected a postgres:// URL, env:NAME or a .sql file")]
     Unknown(String),
+    #[error("{path}: no such file")]
+    NoSuchFile { path: String },
 }
 
 impl SourceSpec {
@@ -47,6 +52,15 @@ impl SourceSpec {
         {
             return Self::database(arg, &crate::pg::mask_urls(arg), env);
         }
+        if arg.ends_with(".sql") {
+            let path = PathBuf::from(arg);
+            if !path.is_file() {
+                return Err(SourceError::NoSuchFile {
+                    path: arg.to_string(),
+                });
+            }
+            return Ok(SourceSpec::SqlFiles(vec![path]));
+        }
         Err(SourceError::Unknown(crate::pg::mask_urls(arg)))
     }
 
@@ -57,7 +71,7 @@ impl SourceSpec {
     ) -> Result<SourceSpec, SourceError> {
         ConnInfo::parse(text)
             .and_then(|c| c.resolve(env))
-            .map(SourceSpec::Database)
+            .map(|info| SourceSpec::Database(Box::new(info)))
             .map_err(|error| SourceError::BadUrl {
                 source_name: what.to_string(),
                 error,
@@ -70,6 +84,10 @@ impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SourceSpec::Database(info) => write!(f, "{info}"),
+            SourceSpec::SqlFiles(paths) => {
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                f.write_str(&names.join(", "))
+            }
         }
     }
 }
