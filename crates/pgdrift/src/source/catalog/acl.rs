@@ -73,8 +73,16 @@ fn grants(map: BTreeMap<(String, String), bool>) -> Vec<Grant> {
         .collect()
 }
 
-/// The difference between an object's ACL and the default ACL of its kind and owner.
-pub(crate) fn privileges(acl: &[String], default: &[String]) -> Privileges {
+/// The difference between an object's ACL and the default ACL of its kind and owner. No ACL
+/// (`NULL` in the catalog) means the defaults.
+pub(crate) fn privileges(acl: Option<Vec<String>>, default: Option<Vec<String>>) -> Privileges {
+    match (acl, default) {
+        (Some(acl), Some(default)) => difference(&acl, &default),
+        _ => Privileges::default(),
+    }
+}
+
+fn difference(acl: &[String], default: &[String]) -> Privileges {
     if acl == default {
         return Privileges::default();
     }
@@ -112,14 +120,15 @@ mod tests {
     #[test]
     fn default_acl_is_no_difference() {
         let d = s(&["alice=arwdDxt/alice"]);
-        assert!(privileges(&d, &d).is_default());
+        assert!(privileges(Some(d.clone()), Some(d)).is_default());
+        assert!(privileges(None, None).is_default());
     }
 
     #[test]
     fn grants_and_revokes() {
         let default = s(&["alice=X/alice", "=X/alice"]);
         let acl = s(&["alice=X/alice", "bob=X*/alice", "\"odd \"\"name\"=X/alice"]);
-        let p = privileges(&acl, &default);
+        let p = privileges(Some(acl), Some(default));
         assert_eq!(
             p.granted,
             vec![

@@ -39,8 +39,8 @@ SELECT n.nspname::text AS schema,
        a.aggfinalmodify::text AS agg_finalmodify,
        pg_get_userbyid(p.proowner)::text AS owner,
        d.description AS comment,
-       coalesce(p.proacl, acldefault('f', p.proowner))::text[] AS acl,
-       acldefault('f', p.proowner)::text[] AS acl_default
+       p.proacl::text[] AS acl,
+       CASE WHEN p.proacl IS NOT NULL THEN acldefault('f', p.proowner)::text[] END AS acl_default
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -25,8 +25,8 @@ SELECT n.nspname::text AS schema,
        END AS owned_elsewhere,
        CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN pg_get_userbyid(c.relowner)::text END AS owner,
        d.description AS comment,
-       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN coalesce(c.relacl, acldefault('s', c.relowner))::text[] END AS acl,
-       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN acldefault('s', c.relowner)::text[] END AS acl_default
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' THEN c.relacl::text[] END AS acl,
+       CASE WHEN dep.deptype IS DISTINCT FROM 'i' AND c.relacl IS NOT NULL THEN acldefault('s', c.relowner)::text[] END AS acl_default
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -4,8 +4,8 @@ SELECT n.nspname::text AS schema,
        t.typtype::text AS kind,
        pg_get_userbyid(t.typowner)::text AS owner,
        d.description AS comment,
-       coalesce(t.typacl, acldefault('T', t.typowner))::text[] AS acl,
-       acldefault('T', t.typowner)::text[] AS acl_default,
+       t.typacl::text[] AS acl,
+       CASE WHEN t.typacl IS NOT NULL THEN acldefault('T', t.typowner)::text[] END AS acl_default,
        CASE WHEN t.typtype = 'e' THEN
          ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
        END AS labels,

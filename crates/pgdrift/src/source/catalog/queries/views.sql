@@ -7,8 +7,8 @@ SELECT c.oid AS oid,
        c.reloptions::text[] AS options,
        pg_get_userbyid(c.relowner)::text AS owner,
        d.description AS comment,
-       coalesce(c.relacl, acldefault('r', c.relowner))::text[] AS acl,
-       acldefault('r', c.relowner)::text[] AS acl_default
+       c.relacl::text[] AS acl,
+       CASE WHEN c.relacl IS NOT NULL THEN acldefault('r', c.relowner)::text[] END AS acl_default
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d

@@ -146,7 +146,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
 /// Groups columns by relation in attribute-number order, numbers their positions, and puts
 /// identity columns' sequence options on them.
 pub(super) fn group(
-    raws: Vec<Raw>,
+    raws: impl IntoIterator<Item = Raw>,
     mut identity_sequences: IdentitySequences,
 ) -> Result<RelColumns, InspectError> {
     let mut out = RelColumns::default();

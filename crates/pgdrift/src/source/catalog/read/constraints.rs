@@ -125,7 +125,7 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
 /// Names columns and referenced tables, and takes the indexes behind keys and exclusion
 /// constraints out of `indexes` (their details go onto the constraint).
 pub(super) fn resolve(
-    raws: Vec<Raw>,
+    raws: impl IntoIterator<Item = Raw>,
     columns: &RelColumns,
     indexes: &mut Indexes,
     tables: &HashMap<u32, QualName>,

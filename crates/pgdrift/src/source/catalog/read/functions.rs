@@ -117,10 +117,7 @@ pub(super) fn decode(row: &Row) -> Result<Function, InspectError> {
         aggregate,
         owner: get!(row, "owner"),
         comment: get!(row, "comment"),
-        privileges: privileges(
-            &get!(row, "acl", Vec<String>),
-            &get!(row, "acl_default", Vec<String>),
-        ),
+        privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
     };
     Ok(function)
 }

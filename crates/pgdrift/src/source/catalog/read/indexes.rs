@@ -116,14 +116,14 @@ impl Indexes {
 
     /// The indexes that stand on their own.
     pub(super) fn into_map(self) -> BTreeMap<QualName, Index> {
-        super::keyed(self.by_oid.into_values().collect())
+        super::keyed(self.by_oid.into_values())
     }
 }
 
 /// Names key and included columns, and keeps a key's collation only where it differs from
 /// the column's (or, for an expression, the database's default).
 pub(super) fn resolve(
-    raws: Vec<Raw>,
+    raws: impl IntoIterator<Item = Raw>,
     columns: &RelColumns,
     lookups: &Lookups,
 ) -> Result<Indexes, InspectError> {

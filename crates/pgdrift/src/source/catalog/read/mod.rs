@@ -29,19 +29,19 @@ use tokio_postgres::Row;
 /// What one query's rows decode into.
 #[derive(Debug)]
 pub(crate) enum Decoded {
-    Schemas(Vec<Schema>),
-    Extensions(Vec<Extension>),
-    Types(Vec<TypeDef>),
-    Sequences(Vec<sequences::Raw>),
-    Tables(Vec<tables::Raw>),
-    Columns(Vec<columns::Raw>),
-    Constraints(Vec<constraints::Raw>),
-    Indexes(Vec<indexes::Raw>),
-    Views(Vec<views::Raw>),
-    Functions(Vec<Function>),
-    Triggers(Vec<triggers::Raw>),
-    Policies(Vec<Policy>),
-    Operators(Vec<Operator>),
+    Schemas(Chunked<Schema>),
+    Extensions(Chunked<Extension>),
+    Types(Chunked<TypeDef>),
+    Sequences(Chunked<sequences::Raw>),
+    Tables(Chunked<tables::Raw>),
+    Columns(Chunked<columns::Raw>),
+    Constraints(Chunked<constraints::Raw>),
+    Indexes(Chunked<indexes::Raw>),
+    Views(Chunked<views::Raw>),
+    Functions(Chunked<Function>),
+    Triggers(Chunked<triggers::Raw>),
+    Policies(Chunked<Policy>),
+    Operators(Chunked<Operator>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -55,19 +55,19 @@ pub(crate) struct Decoder<'a> {
 impl<'a> Decoder<'a> {
     pub(crate) fn new(id: QueryId, lookups: &'a Lookups) -> Decoder<'a> {
         let out = match id {
-            QueryId::Schemas => Decoded::Schemas(Vec::new()),
-            QueryId::Extensions => Decoded::Extensions(Vec::new()),
-            QueryId::Types => Decoded::Types(Vec::new()),
-            QueryId::Sequences => Decoded::Sequences(Vec::new()),
-            QueryId::Tables => Decoded::Tables(Vec::new()),
-            QueryId::Columns => Decoded::Columns(Vec::new()),
-            QueryId::Constraints => Decoded::Constraints(Vec::new()),
-            QueryId::Indexes => Decoded::Indexes(Vec::new()),
-            QueryId::Views => Decoded::Views(Vec::new()),
-            QueryId::Functions => Decoded::Functions(Vec::new()),
-            QueryId::Triggers => Decoded::Triggers(Vec::new()),
-            QueryId::Policies => Decoded::Policies(Vec::new()),
-            QueryId::Operators => Decoded::Operators(Vec::new()),
+            QueryId::Schemas => Decoded::Schemas(Chunked::default()),
+            QueryId::Extensions => Decoded::Extensions(Chunked::default()),
+            QueryId::Types => Decoded::Types(Chunked::default()),
+            QueryId::Sequences => Decoded::Sequences(Chunked::default()),
+            QueryId::Tables => Decoded::Tables(Chunked::default()),
+            QueryId::Columns => Decoded::Columns(Chunked::default()),
+            QueryId::Constraints => Decoded::Constraints(Chunked::default()),
+            QueryId::Indexes => Decoded::Indexes(Chunked::default()),
+            QueryId::Views => Decoded::Views(Chunked::default()),
+            QueryId::Functions => Decoded::Functions(Chunked::default()),
+            QueryId::Triggers => Decoded::Triggers(Chunked::default()),
+            QueryId::Policies => Decoded::Policies(Chunked::default()),
+            QueryId::Operators => Decoded::Operators(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -114,51 +114,95 @@ impl<'a> Decoder<'a> {
 /// Everything decoded, merged over queries and slices.
 #[derive(Debug, Default)]
 struct Parts {
-    schemas: Vec<Schema>,
-    extensions: Vec<Extension>,
-    types: Vec<TypeDef>,
-    sequences: Vec<sequences::Raw>,
-    tables: Vec<tables::Raw>,
-    columns: Vec<columns::Raw>,
-    constraints: Vec<constraints::Raw>,
-    indexes: Vec<indexes::Raw>,
-    views: Vec<views::Raw>,
-    functions: Vec<Function>,
-    triggers: Vec<triggers::Raw>,
-    policies: Vec<Policy>,
-    operators: Vec<Operator>,
+    schemas: Chunked<Schema>,
+    extensions: Chunked<Extension>,
+    types: Chunked<TypeDef>,
+    sequences: Chunked<sequences::Raw>,
+    tables: Chunked<tables::Raw>,
+    columns: Chunked<columns::Raw>,
+    constraints: Chunked<constraints::Raw>,
+    indexes: Chunked<indexes::Raw>,
+    views: Chunked<views::Raw>,
+    functions: Chunked<Function>,
+    triggers: Chunked<triggers::Raw>,
+    policies: Chunked<Policy>,
+    operators: Chunked<Operator>,
 }
 
 impl Parts {
     fn add(&mut self, d: Decoded) {
         match d {
-            Decoded::Schemas(v) => self.schemas.extend(v),
-            Decoded::Extensions(v) => self.extensions.extend(v),
-            Decoded::Types(v) => self.types.extend(v),
-            Decoded::Sequences(v) => self.sequences.extend(v),
-            Decoded::Tables(v) => self.tables.extend(v),
-            Decoded::Columns(v) => self.columns.extend(v),
-            Decoded::Constraints(v) => self.constraints.extend(v),
-            Decoded::Indexes(v) => self.indexes.extend(v),
-            Decoded::Views(v) => self.views.extend(v),
-            Decoded::Functions(v) => self.functions.extend(v),
-            Decoded::Triggers(v) => self.triggers.extend(v),
-            Decoded::Policies(v) => self.policies.extend(v),
-            Decoded::Operators(v) => self.operators.extend(v),
+            Decoded::Schemas(v) => self.schemas.append(v),
+            Decoded::Extensions(v) => self.extensions.append(v),
+            Decoded::Types(v) => self.types.append(v),
+            Decoded::Sequences(v) => self.sequences.append(v),
+            Decoded::Tables(v) => self.tables.append(v),
+            Decoded::Columns(v) => self.columns.append(v),
+            Decoded::Constraints(v) => self.constraints.append(v),
+            Decoded::Indexes(v) => self.indexes.append(v),
+            Decoded::Views(v) => self.views.append(v),
+            Decoded::Functions(v) => self.functions.append(v),
+            Decoded::Triggers(v) => self.triggers.append(v),
+            Decoded::Policies(v) => self.policies.append(v),
+            Decoded::Operators(v) => self.operators.append(v),
         }
+    }
+}
+
+/// A list that grows by whole chunks, so that pushing never copies what it already holds
+/// (catalog rows decode into large structs, by the hundred thousand).
+#[derive(Debug)]
+pub(crate) struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new() }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn push(&mut self, item: T) {
+        match self.chunks.last_mut() {
+            Some(last) if last.len() < last.capacity() => last.push(item),
+            _ => {
+                // Chunks double up to a limit: small lists stay small, big ones never move.
+                let held: usize = self.chunks.iter().map(Vec::len).sum();
+                let mut chunk = Vec::with_capacity(held.clamp(16, 4096));
+                chunk.push(item);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    fn append(&mut self, other: Chunked<T>) {
+        self.chunks.extend(other.chunks);
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl<T> IntoIterator for Chunked<T> {
+    type Item = T;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
     }
 }
 
 /// Keys a list of objects. Sorts the keys, not the (large) objects, then builds the map from
 /// the sorted sequence in one pass.
-pub(super) fn keyed<T: Object>(items: Vec<T>) -> BTreeMap<T::Key, T> {
-    let mut order: Vec<(T::Key, usize)> = items
+pub(super) fn keyed<T: Object>(items: impl IntoIterator<Item = T>) -> BTreeMap<T::Key, T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    let mut order: Vec<(T::Key, usize)> = slots
         .iter()
         .enumerate()
-        .map(|(i, o)| (o.key(), i))
+        .filter_map(|(i, o)| o.as_ref().map(|o| (o.key(), i)))
         .collect();
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     order
         .into_iter()
         .filter_map(|(key, i)| slots[i].take().map(|o| (key, o)))

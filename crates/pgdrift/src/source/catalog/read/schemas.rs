@@ -16,9 +16,6 @@ pub(super) fn decode_schema(row: &Row) -> Result<Schema, InspectError> {
         name,
         owner: get!(row, "owner"),
         comment: get!(row, "comment"),
-        privileges: privileges(
-            &get!(row, "acl", Vec<String>),
-            &get!(row, "acl_default", Vec<String>),
-        ),
+        privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
     })
 }

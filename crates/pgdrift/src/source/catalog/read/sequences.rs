@@ -82,10 +82,7 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             owned_by,
             owner: get!(row, "owner"),
             comment: get!(row, "comment"),
-            privileges: privileges(
-                &get!(row, "acl", Vec<String>),
-                &get!(row, "acl_default", Vec<String>),
-            ),
+            privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
         }),
         owner,
     })
@@ -98,7 +95,7 @@ pub(super) struct Sequences {
 }
 
 /// Splits identity columns' sequences (by relation and column) from stand-alone ones.
-pub(super) fn split(raws: Vec<Raw>) -> (Sequences, IdentitySequences) {
+pub(super) fn split(raws: impl IntoIterator<Item = Raw>) -> (Sequences, IdentitySequences) {
     let mut sequences = Sequences::default();
     let mut identity = IdentitySequences::new();
     for raw in raws {

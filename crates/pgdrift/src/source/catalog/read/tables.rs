@@ -91,22 +91,19 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             foreign_options: sorted(get!(row, "foreign_options")),
             owner: get!(row, "owner"),
             comment: get!(row, "comment"),
-            privileges: privileges(
-                &get!(row, "acl", Vec<String>),
-                &get!(row, "acl_default", Vec<String>),
-            ),
+            privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
             columns: Vec::new(),
         },
     })
 }
 
 /// Table names by OID, for readers that refer to tables (foreign keys, sequence owners).
-pub(super) fn names(raws: &[Raw]) -> HashMap<u32, QualName> {
+pub(super) fn names(raws: &super::Chunked<Raw>) -> HashMap<u32, QualName> {
     raws.iter().map(|r| (r.oid, r.table.key())).collect()
 }
 
 /// Gives every table its columns.
-pub(super) fn attach(raws: Vec<Raw>, columns: &mut RelColumns) -> Vec<Table> {
+pub(super) fn attach(raws: impl IntoIterator<Item = Raw>, columns: &mut RelColumns) -> Vec<Table> {
     raws.into_iter()
         .map(|mut r| {
             r.table.columns = columns.take(r.oid);

@@ -46,7 +46,10 @@ pub(crate) struct Raw {
 }
 
 /// Names the `UPDATE OF` columns.
-pub(super) fn resolve(raws: Vec<Raw>, columns: &RelColumns) -> Result<Vec<Trigger>, InspectError> {
+pub(super) fn resolve(
+    raws: impl IntoIterator<Item = Raw>,
+    columns: &RelColumns,
+) -> Result<Vec<Trigger>, InspectError> {
     raws.into_iter()
         .map(|mut r| {
             r.trigger.update_columns = columns.names(r.rel, &r.update_columns)?;

@@ -101,10 +101,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<TypeDef, InspectErr
         kind,
         owner: get!(row, "owner"),
         comment: get!(row, "comment"),
-        privileges: privileges(
-            &get!(row, "acl", Vec<String>),
-            &get!(row, "acl_default", Vec<String>),
-        ),
+        privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
     };
     Ok(def)
 }

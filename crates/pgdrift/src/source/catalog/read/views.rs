@@ -40,17 +40,14 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             options: sorted(get!(row, "options")),
             owner: get!(row, "owner"),
             comment: get!(row, "comment"),
-            privileges: privileges(
-                &get!(row, "acl", Vec<String>),
-                &get!(row, "acl_default", Vec<String>),
-            ),
+            privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
             columns: Vec::new(),
         },
     })
 }
 
 /// Gives every view its columns.
-pub(super) fn attach(raws: Vec<Raw>, columns: &mut RelColumns) -> Vec<View> {
+pub(super) fn attach(raws: impl IntoIterator<Item = Raw>, columns: &mut RelColumns) -> Vec<View> {
     raws.into_iter()
         .map(|mut r| {
             r.view.columns = columns.take(r.oid);
