@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use nix::sys::resource::{getrusage, UsageWho};
-use pgdrift::pg::embedded::EmbeddedServer;
+use pgdrift::pg::embedded::{EmbeddedOptions, EmbeddedServer, PgBinaries};
 use pgdrift::pg::{connect, Host};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -109,7 +109,14 @@ fn main() {
     let per_schema = env_number("PGDRIFT_BENCH_TABLES", 10_000) / SCHEMAS;
     let runs = env_number("PGDRIFT_BENCH_RUNS", 5).max(1);
     pgdrift::pg::embedded::install_interrupt_cleanup();
-    let server = EmbeddedServer::start().expect("start the embedded server");
+    // No autovacuum: it would wake up on the freshly loaded catalogs in the middle of a run.
+    let options = EmbeddedOptions {
+        settings: vec!["autovacuum=off".into()],
+        ..EmbeddedOptions::default()
+    };
+    let binaries = PgBinaries::locate().expect("PostgreSQL server binaries");
+    let server =
+        EmbeddedServer::start_with_options(binaries, &options).expect("start the embedded server");
     let bins = server.binaries().clone();
     println!("server: {} ({})", bins.version_text, bins.bindir.display());
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -130,7 +137,16 @@ fn main() {
                 .unwrap();
             eprint!("\rloading schema {}/{SCHEMAS}", s + 1);
         }
-        conn.client.batch_execute("ANALYZE").await.unwrap();
+        // Settle the catalogs as a database in use has them (hint bits, statistics).
+        conn.client
+            .batch_execute(
+                "VACUUM ANALYZE pg_catalog.pg_class, pg_catalog.pg_attribute, pg_catalog.pg_attrdef, \
+                 pg_catalog.pg_constraint, pg_catalog.pg_index, pg_catalog.pg_depend, pg_catalog.pg_type, \
+                 pg_catalog.pg_trigger, pg_catalog.pg_description, pg_catalog.pg_namespace, \
+                 pg_catalog.pg_proc, pg_catalog.pg_sequence, pg_catalog.pg_rewrite, pg_catalog.pg_inherits",
+            )
+            .await
+            .unwrap();
     });
     eprintln!();
     println!(

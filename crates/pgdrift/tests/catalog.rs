@@ -322,8 +322,8 @@ async fn tables() {
     assert_eq!(total.default, None);
     let big = column(orders, "big_note");
     assert_eq!(
-        (big.storage.as_deref(), big.compression.as_deref()),
-        (Some("external"), Some("pglz"))
+        (big.storage, big.compression),
+        (Some(Storage::External), Some(Compression::Pglz))
     );
     assert_eq!(column(orders, "ratio").options, ["n_distinct=100"]);
     assert_eq!(

@@ -29,7 +29,8 @@ pub use privilege::{privilege_name, Grant, Privileges};
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use table::{
-    Column, Generated, Identity, IdentityGeneration, ReplicaIdentity, Table, TableKind,
+    Column, Compression, Generated, Identity, IdentityGeneration, ReplicaIdentity, Storage, Table,
+    TableKind,
 };
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};

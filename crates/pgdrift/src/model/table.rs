@@ -109,18 +109,18 @@ pub struct Column {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
+    pub identity: Option<Box<Identity>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generated>,
     /// True for a column a child table gets from its parent rather than declares.
     #[serde(default, skip_serializing_if = "is_false")]
     pub inherited: bool,
-    /// Storage strategy when it is not the type's default (`plain`, `main`, `external`, `extended`).
+    /// Storage strategy when it is not the type's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage: Option<String>,
-    /// `COMPRESSION` method when one is set (`pglz`, `lz4`).
+    pub storage: Option<Storage>,
+    /// `COMPRESSION` method when one is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compression: Option<String>,
+    pub compression: Option<Compression>,
     /// `SET STATISTICS` target when one is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<i32>,
@@ -132,6 +132,24 @@ pub struct Column {
     /// Column-level grants.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub privileges: Vec<Grant>,
+}
+
+/// `ALTER COLUMN ... SET STORAGE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Storage {
+    Plain,
+    External,
+    Main,
+    Extended,
+}
+
+/// `ALTER COLUMN ... SET COMPRESSION`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    Pglz,
+    Lz4,
 }
 
 /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY (...)`.

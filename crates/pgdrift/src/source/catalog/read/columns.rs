@@ -5,7 +5,9 @@ use super::super::rows::get;
 use super::super::InspectError;
 use super::lookup::Lookups;
 use super::sorted;
-use crate::model::{Column, Generated, Identity, IdentityGeneration, SequenceOptions};
+use crate::model::{
+    Column, Compression, Generated, Identity, IdentityGeneration, SequenceOptions, Storage,
+};
 use std::collections::HashMap;
 use tokio_postgres::Row;
 
@@ -38,17 +40,25 @@ pub(super) struct Col {
     pub column: Column,
 }
 
-/// Columns by relation OID, in attribute-number order.
+/// One relation's columns in attribute-number order, with their numbers and collations.
+#[derive(Debug, Default)]
+struct Rel {
+    nums: Vec<i16>,
+    collations: Vec<u32>,
+    columns: Vec<Column>,
+}
+
+/// Columns by relation OID.
 #[derive(Debug, Default)]
 pub(super) struct RelColumns {
-    by_rel: HashMap<u32, Vec<Col>>,
+    by_rel: HashMap<u32, Rel>,
 }
 
 impl RelColumns {
     /// The name of column `num` of relation `rel`.
     pub(super) fn name(&self, rel: u32, num: i16) -> Result<String, InspectError> {
         self.find(rel, num)
-            .map(|c| c.column.name.clone())
+            .map(|(r, i)| r.columns[i].name.clone())
             .ok_or_else(|| InspectError::Internal(format!("no column {num} in relation {rel}")))
     }
 
@@ -59,21 +69,19 @@ impl RelColumns {
 
     /// The collation OID of column `num` of relation `rel` (0 when not collatable).
     pub(super) fn collation(&self, rel: u32, num: i16) -> u32 {
-        self.find(rel, num).map_or(0, |c| c.collation)
+        self.find(rel, num).map_or(0, |(r, i)| r.collations[i])
     }
 
-    fn find(&self, rel: u32, num: i16) -> Option<&Col> {
-        let cols = self.by_rel.get(&rel)?;
-        cols.binary_search_by_key(&num, |c| c.num)
-            .ok()
-            .map(|i| &cols[i])
+    fn find(&self, rel: u32, num: i16) -> Option<(&Rel, usize)> {
+        let r = self.by_rel.get(&rel)?;
+        r.nums.binary_search(&num).ok().map(|i| (r, i))
     }
 
     /// Takes relation `rel`'s columns out (for its table or view).
     pub(super) fn take(&mut self, rel: u32) -> Vec<Column> {
         self.by_rel
             .remove(&rel)
-            .map(|cols| cols.into_iter().map(|c| c.column).collect())
+            .map(|r| r.columns)
             .unwrap_or_default()
     }
 }
@@ -125,8 +133,8 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
         identity: None,
         generated,
         inherited: get!(row, "inherited"),
-        storage: storage.map(|s| storage_name(&s).to_string()),
-        compression: compression.map(|c| compression_name(&c).to_string()),
+        storage: storage.as_deref().and_then(storage_kind),
+        compression: compression.as_deref().and_then(compression_kind),
         statistics: get!(row, "statistics"),
         options: sorted(get!(row, "options")),
         comment: get!(row, "comment"),
@@ -160,36 +168,49 @@ pub(super) fn group(
                         raw.col.num, raw.rel
                     ))
                 })?;
-            raw.col.column.identity = Some(Identity {
+            raw.col.column.identity = Some(Box::new(Identity {
                 generation,
                 sequence,
-            });
+            }));
         }
-        out.by_rel.entry(raw.rel).or_default().push(raw.col);
+        let rel = out.by_rel.entry(raw.rel).or_default();
+        rel.nums.push(raw.col.num);
+        rel.collations.push(raw.col.collation);
+        rel.columns.push(raw.col.column);
     }
-    for cols in out.by_rel.values_mut() {
-        cols.sort_by_key(|c| c.num);
-        for (i, c) in cols.iter_mut().enumerate() {
-            c.column.position = i as u32 + 1;
+    for rel in out.by_rel.values_mut() {
+        if !rel.nums.is_sorted() {
+            let mut order: Vec<usize> = (0..rel.nums.len()).collect();
+            order.sort_by_key(|&i| rel.nums[i]);
+            rel.nums = order.iter().map(|&i| rel.nums[i]).collect();
+            rel.collations = order.iter().map(|&i| rel.collations[i]).collect();
+            let mut slots: Vec<Option<Column>> = std::mem::take(&mut rel.columns)
+                .into_iter()
+                .map(Some)
+                .collect();
+            rel.columns = order.iter().filter_map(|&i| slots[i].take()).collect();
+        }
+        for (i, c) in rel.columns.iter_mut().enumerate() {
+            c.position = i as u32 + 1;
         }
     }
     Ok(out)
 }
 
-fn storage_name(code: &str) -> &str {
+fn storage_kind(code: &str) -> Option<Storage> {
     match code {
-        "p" => "plain",
-        "e" => "external",
-        "m" => "main",
-        "x" => "extended",
-        other => other,
+        "p" => Some(Storage::Plain),
+        "e" => Some(Storage::External),
+        "m" => Some(Storage::Main),
+        "x" => Some(Storage::Extended),
+        _ => None,
     }
 }
 
-fn compression_name(code: &str) -> &str {
+fn compression_kind(code: &str) -> Option<Compression> {
     match code {
-        "p" => "pglz",
-        "l" => "lz4",
-        other => other,
+        "p" => Some(Compression::Pglz),
+        "l" => Some(Compression::Lz4),
+        _ => None,
     }
 }

@@ -196,17 +196,26 @@ impl<T> IntoIterator for Chunked<T> {
 /// Keys a list of objects. Sorts the keys, not the (large) objects, then builds the map from
 /// the sorted sequence in one pass.
 pub(super) fn keyed<T: Object>(items: impl IntoIterator<Item = T>) -> BTreeMap<T::Key, T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut order: Vec<(T::Key, usize)> = slots
+    let mut items: Vec<T> = items.into_iter().collect();
+    let mut order: Vec<(T::Key, usize)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, o)| o.as_ref().map(|o| (o.key(), i)))
+        .map(|(i, o)| (o.key(), i))
         .collect();
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    order
-        .into_iter()
-        .filter_map(|(key, i)| slots[i].take().map(|o| (key, o)))
-        .collect()
+    // Put the objects in key order in place, following the permutation's cycles.
+    let mut target: Vec<usize> = vec![0; order.len()];
+    for (to, (_, from)) in order.iter().enumerate() {
+        target[*from] = to;
+    }
+    for start in 0..items.len() {
+        while target[start] != start {
+            let to = target[start];
+            items.swap(start, to);
+            target.swap(start, to);
+        }
+    }
+    order.into_iter().map(|(key, _)| key).zip(items).collect()
 }
 
 /// Builds the catalog from every query's decoded rows, resolving cross-references.
