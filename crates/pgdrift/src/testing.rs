@@ -138,19 +138,7 @@ impl Drop for TestDb {
     /// whole when the test binary exits.
     fn drop(&mut self) {
         if let Server::External(admin) = server() {
-            let admin = (**admin).clone();
-            let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Ident(&self.name));
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async {
-                    let conn = connect(&admin).await.ok()?;
-                    conn.client.batch_execute(&sql).await.ok()
-                })
-            })
-            .join();
+            crate::pg::shadow::drop_database_blocking(admin, &self.name);
         }
     }
 }

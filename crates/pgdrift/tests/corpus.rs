@@ -3,6 +3,7 @@
 //! survives a JSON round trip. The schemas live outside the project
 //! (`PGDRIFT_CORPUS_DIR`, else `../shared/corpus` beside the workspace); where they are
 //! absent the tests say so and pass.
+#![allow(clippy::print_stderr)]
 
 mod common;
 

@@ -122,19 +122,28 @@ impl Drop for ShadowDb {
         if self.dropped {
             return;
         }
-        // Not dropped explicitly (an early return or a panic): drop it from a helper thread.
-        let admin = self.info.with_dbname(self.admin.database.as_str());
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Ident(&self.name));
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                let conn = connect(&admin).await.ok()?;
-                conn.client.batch_execute(&sql).await.ok()
-            })
-        })
-        .join();
+        // Not dropped explicitly (an early return or a panic).
+        drop_database_blocking(
+            &self.info.with_dbname(self.admin.database.as_str()),
+            &self.name,
+        );
     }
+}
+
+/// Drops database `name` through a connection to `admin`, from a thread of its own, so that
+/// it can run where no async runtime may be entered (in `Drop`). Best effort.
+pub fn drop_database_blocking(admin: &ConnInfo, name: &str) {
+    let admin = admin.clone();
+    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Ident(name));
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            let conn = connect(&admin).await.ok()?;
+            conn.client.batch_execute(&sql).await.ok()
+        })
+    })
+    .join();
 }
