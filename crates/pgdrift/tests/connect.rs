@@ -10,6 +10,14 @@ use std::sync::OnceLock;
 
 const PASSWORD: &str = "s3cr3t-Pa55";
 
+/// A self-signed certificate authority and its key.
+fn certificate_authority() -> (rcgen::Certificate, KeyPair) {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    (params.self_signed(&key).unwrap(), key)
+}
+
 struct TlsServer {
     server: EmbeddedServer,
     ca_file: PathBuf,
@@ -21,10 +29,7 @@ struct TlsServer {
 fn tls_server() -> &'static TlsServer {
     static SERVER: OnceLock<TlsServer> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let ca_key = KeyPair::generate().unwrap();
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let (ca, ca_key) = certificate_authority();
         let key = KeyPair::generate().unwrap();
         let cert = CertificateParams::new(vec!["localhost".to_string()])
             .unwrap()
@@ -131,10 +136,7 @@ async fn verification_needs_a_root_certificate_and_the_right_one() {
     .unwrap_err();
     assert!(err.to_string().contains("/nonexistent/root.crt"), "{err}");
     // A CA that did not sign the server's certificate.
-    let other_key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let other = params.self_signed(&other_key).unwrap();
+    let (other, _) = certificate_authority();
     let dir = tempfile::tempdir().unwrap();
     let wrong = dir.path().join("wrong.crt");
     std::fs::write(&wrong, other.pem()).unwrap();

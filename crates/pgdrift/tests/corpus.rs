@@ -8,7 +8,7 @@
 mod common;
 
 use pgdrift::model::Snapshot;
-use pgdrift::source::{inspect, InspectOptions, Loader, SourceSpec};
+use pgdrift::source::{InspectOptions, Loader, SourceSpec};
 use pgdrift::testing::TestDb;
 use std::path::PathBuf;
 
@@ -82,16 +82,7 @@ async fn check(name: &str, expected: Counts) {
         },
     )
     .await;
-    let many = inspect(
-        db.conninfo(),
-        &InspectOptions {
-            jobs: 4,
-            relations_per_connection: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let many = common::read_in_parallel(&db).await;
     assert!(many.connections > 1);
     assert_eq!(
         one.catalog, from_files.catalog,

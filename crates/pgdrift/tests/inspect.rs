@@ -71,16 +71,7 @@ async fn same_database_twice_gives_the_same_bytes() {
 async fn parallel_reads_equal_a_single_connection() {
     let (db, _) = everything().await;
     let one = read(&db, &single()).await;
-    let many = inspect(
-        db.conninfo(),
-        &InspectOptions {
-            jobs: 4,
-            relations_per_connection: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let many = common::read_in_parallel(&db).await;
     assert_eq!(
         many.connections, 4,
         "the read should have used four connections"

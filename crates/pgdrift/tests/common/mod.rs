@@ -65,6 +65,18 @@ pub async fn read(db: &TestDb, opts: &InspectOptions) -> Snapshot {
         .snapshot
 }
 
+/// Reads with four connections whatever the catalog's size.
+pub async fn read_in_parallel(db: &TestDb) -> pgdrift::source::Inspected {
+    let opts = InspectOptions {
+        jobs: 4,
+        relations_per_connection: 1,
+        ..Default::default()
+    };
+    inspect(db.conninfo(), &opts)
+        .await
+        .unwrap_or_else(|e| panic!("inspect {}: {e}", db.name()))
+}
+
 /// The snapshot as JSON without what differs between runs (database name, exact version).
 pub fn stable_json(snapshot: &Snapshot) -> String {
     let mut value = serde_json::to_value(snapshot).unwrap();
