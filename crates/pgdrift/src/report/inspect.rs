@@ -31,10 +31,11 @@ pub fn render_text(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
         }
     };
     let _ = writeln!(out, "{}", bold(&ctx.source));
-    let mut facts = vec![
-        format!("PostgreSQL {}", snapshot.source.server_version),
-        format!("database {}", snapshot.source.database),
-    ];
+    let mut facts = vec![format!("PostgreSQL {}", snapshot.source.server_version)];
+    // A replayed file is named by its source already; a live database gets its name.
+    if snapshot.source.database != ctx.source {
+        facts.push(format!("database {}", snapshot.source.database));
+    }
     if let Some(size) = ctx.size_bytes {
         facts.push(human_bytes(size));
     }
