@@ -34,6 +34,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(cmd::run(cli));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     pgdrift::pg::embedded::stop_all();
+    if pgdrift::pg::embedded::interrupted() {
+        // The interrupt handler is stopping the private servers and exits with 130.
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        return ExitCode::from(130);
+    }
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),

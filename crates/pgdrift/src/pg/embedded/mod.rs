@@ -12,7 +12,7 @@ mod process;
 mod template;
 
 pub use binaries::PgBinaries;
-pub use process::{install_interrupt_cleanup, stop_all};
+pub use process::{install_interrupt_cleanup, interrupted, stop_all};
 pub use template::cache_dir;
 
 use super::conninfo::{ConnInfo, Host, SslMode};

@@ -8,6 +8,7 @@ use nix::unistd::Pid;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
@@ -134,13 +135,22 @@ pub fn stop_all() {
     }
 }
 
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 /// Stops every embedded server on Ctrl-C (and SIGTERM/SIGHUP), then exits with 130.
 /// The binary calls this once at start; a second call is harmless.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         stop_all();
         std::process::exit(130);
     });
+}
+
+/// True once Ctrl-C (or SIGTERM/SIGHUP) arrived: work failing from then on failed because
+/// of it.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 extern "C" fn stop_all_at_exit() {
