@@ -1,5 +1,6 @@
 //! The private server never outlives pgdrift: Ctrl-C stops it and deletes its files; a
 //! SIGKILL of pgdrift still takes the server down with it.
+#![allow(clippy::zombie_processes)]
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
