@@ -27,20 +27,27 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// What to read: a database (a postgres:// URL, key=value pairs, or env:NAME for a URL in
+    /// What to read: a database (postgres:// URL, key=value pairs, or env:NAME for a URL in
     /// variable NAME; missing parts come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE
-    /// and ~/.pgpass), or a .sql file, replayed into a throwaway database first.
+    /// and ~/.pgpass); a migrations directory; .sql files (a,b,c); a .json snapshot; or
+    /// cmd:COMMAND whose output is SQL. SQL is replayed into a throwaway database first.
     pub source: String,
-    /// Replay files into a throwaway database on this server instead of pgdrift's own
-    /// private server (needs CREATEDB; the database is dropped afterwards).
-    #[arg(long, value_name = "URL")]
-    pub dev_url: Option<String>,
     /// Output format: text (a summary) or json (the whole catalog, format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Report how long each catalog query took (on standard error).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// How sources are read: shared by every command that takes a schema.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
     /// Read only schemas matching PATTERN (glob: * and ?); repeatable.
     #[arg(long = "schema", short = 's', value_name = "PATTERN")]
     pub schemas: Vec<String>,
@@ -54,9 +61,20 @@ pub struct InspectArgs {
     /// statement_timeout for each catalog query, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub statement_timeout: u64,
-    /// Report how long each catalog query took (on standard error).
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    /// Replay SQL into a throwaway database on this server instead of pgdrift's own private
+    /// server (needs CREATEDB; the database is dropped afterwards, also on errors and Ctrl-C).
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// The format of a migrations directory, when detection guesses wrong.
+    #[arg(long, value_name = "FORMAT", value_parser = dir_format_names())]
+    pub format_dir: Option<String>,
+    /// Replay even when the result of the same SQL is cached (and do not cache it).
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+fn dir_format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(pgdrift::migrate::dir::FORMATS.iter().map(|f| f.name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

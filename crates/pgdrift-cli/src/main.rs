@@ -3,6 +3,7 @@
 
 mod cli;
 mod cmd;
+mod load;
 mod output;
 
 use clap::Parser;

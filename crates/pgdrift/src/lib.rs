@@ -4,6 +4,7 @@
 //! DESIGN notes. This crate holds every decision; the `pgdrift` binary only parses arguments,
 //! picks renderers and maps results to exit codes.
 
+pub mod migrate;
 pub mod model;
 pub mod pg;
 pub mod report;

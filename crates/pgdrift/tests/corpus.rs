@@ -61,10 +61,11 @@ async fn check(name: &str, expected: Counts) {
     };
     // Through the file source.
     let spec = SourceSpec::SqlFiles(files.clone());
-    let from_files = Loader::new(InspectOptions::default(), None)
+    let from_files = Loader::new(common::no_cache())
         .load(&spec)
         .await
         .unwrap()
+        .inspected
         .snapshot;
     assert_eq!(counts(&from_files), expected, "{name}");
     // From a database, on one connection and on four.

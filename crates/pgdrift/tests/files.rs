@@ -4,7 +4,7 @@
 mod common;
 
 use pgdrift::model::QualName;
-use pgdrift::source::{InspectOptions, LoadError, Loader, SourceSpec};
+use pgdrift::source::{InspectOptions, LoadError, LoadOptions, Loader, SourceSpec};
 use pgdrift::testing::TestDb;
 use std::path::PathBuf;
 
@@ -32,18 +32,19 @@ async fn a_file_reads_like_the_database_it_makes() {
     let file = dir.path().join("schema.sql");
     let sql = common::fixture_sql("tables", 14);
     std::fs::write(&file, &sql).unwrap();
-    let from_file = Loader::new(InspectOptions::default(), None)
+    let from_file = Loader::new(common::no_cache())
         .load(&spec(&file))
         .await
         .unwrap();
     assert_eq!(
-        from_file.snapshot.source.database,
+        from_file.inspected.snapshot.source.database,
         file.display().to_string()
     );
     let db = TestDb::with_sql(&sql).await;
     let from_db = common::read(&db, &InspectOptions::default()).await;
-    assert_eq!(from_file.snapshot.catalog, from_db.catalog);
+    assert_eq!(from_file.inspected.snapshot.catalog, from_db.catalog);
     assert!(from_file
+        .inspected
         .snapshot
         .catalog
         .tables
@@ -62,7 +63,10 @@ async fn a_broken_statement_is_reported_at_its_line_and_nothing_is_left_behind()
     }
     sql.push_str("CREATE TABLE t40 (id int,, name text);\n");
     std::fs::write(&file, &sql).unwrap();
-    let mut loader = Loader::new(InspectOptions::default(), Some(dev.clone()));
+    let mut loader = Loader::new(LoadOptions {
+        dev_url: Some(dev.clone()),
+        ..common::no_cache()
+    });
     let err = loader.load(&spec(&file)).await.unwrap_err();
     let LoadError::Replay(_) = &err else {
         panic!("{err:?}")
@@ -92,6 +96,7 @@ async fn a_broken_statement_is_reported_at_its_line_and_nothing_is_left_behind()
     std::fs::write(&good, "CREATE TABLE ok (id int);").unwrap();
     let loaded = loader.load(&spec(&good)).await.unwrap();
     assert!(loaded
+        .inspected
         .snapshot
         .catalog
         .tables

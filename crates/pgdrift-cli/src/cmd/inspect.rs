@@ -1,37 +1,19 @@
-//! `pgdrift inspect SOURCE`: a summary of a schema, or its whole catalog as JSON, from a live
-//! database or from SQL files replayed into a shadow database.
+//! `pgdrift inspect SOURCE`: a summary of a schema, or its whole catalog as JSON, from any
+//! source: a live database, SQL replayed into a shadow database, or a snapshot.
 
 use crate::cli::{ColorChoice, Format, InspectArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::report::inspect::{render_text, SummaryContext};
-use pgdrift::source::{InspectOptions, Loader, SourceSpec};
+use pgdrift::source::{Loaded, Loader};
 use std::time::{Duration, Instant};
 
 pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let env = |k: &str| std::env::var(k).ok();
-    let spec = SourceSpec::parse(&args.source, &env)?;
-    let opts = InspectOptions {
-        schemas: args.schemas,
-        exclude_schemas: args.exclude_schemas,
-        jobs: args
-            .jobs
-            .map_or_else(pgdrift::source::catalog::default_jobs, usize::from),
-        statement_timeout: Duration::from_secs(args.statement_timeout),
-        database_size: args.format == Format::Text,
-        ..InspectOptions::default()
-    };
-    let dev_url = match &args.dev_url {
-        Some(url) => match SourceSpec::parse(url, &env)? {
-            SourceSpec::Database(info) => Some(*info),
-            _ => {
-                anyhow::bail!("--dev-url must name a PostgreSQL server (postgres://...), not {url}")
-            }
-        },
-        None => None,
-    };
-    let inspected = Loader::new(opts, dev_url).load(&spec).await?;
+    let spec = args.load.spec(&args.source)?;
+    let options = args.load.options(args.format == Format::Text)?;
+    let loaded = Loader::new(options).load(&spec).await?;
+    let inspected = &loaded.inspected;
     match args.format {
         Format::Json => write_to(args.output.as_deref(), |out| {
             pgdrift::report::json::write(&inspected.snapshot, out)
@@ -39,6 +21,7 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
         Format::Text => {
             let ctx = SummaryContext {
                 source: spec.to_string(),
+                origin: origin(&loaded),
                 size_bytes: inspected.size_bytes,
                 elapsed: started.elapsed(),
                 color: use_color(color, args.output.is_some()),
@@ -48,14 +31,27 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
         }
     }
     if args.verbose {
-        report_timings(&inspected, started.elapsed());
+        report_timings(&loaded, started.elapsed());
     }
     Ok(Outcome::Clean)
 }
 
+/// How the catalog was obtained, for the summary.
+fn origin(loaded: &Loaded) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some((format, count)) = loaded.migrations {
+        parts.push(format!("{count} migrations, {} format", format.info().name));
+    }
+    if loaded.from_cache {
+        parts.push("from the replay cache".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// `--verbose`: where the time went, on standard error.
 #[allow(clippy::print_stderr)]
-fn report_timings(inspected: &pgdrift::source::Inspected, total: Duration) {
+fn report_timings(loaded: &Loaded, total: Duration) {
+    let inspected = &loaded.inspected;
     eprintln!("read with {} connection(s):", inspected.connections);
     for t in &inspected.timings {
         eprintln!(

@@ -1,6 +1,7 @@
 //! Connections to PostgreSQL: connection strings, TLS, server versions, the embedded
 //! private server and shadow databases. No diff logic, no report formats.
 
+pub mod cleanup;
 pub mod connect;
 pub mod conninfo;
 pub mod embedded;

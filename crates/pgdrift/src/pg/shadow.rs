@@ -30,6 +30,8 @@ pub enum ShadowError {
         "cannot create a shadow database on {target}: {message}; the role needs CREATEDB there"
     )]
     Create { target: String, message: String },
+    #[error("the shadow database {name} is not empty ({what}); a shadow starts from template0 and must hold nothing")]
+    NotEmpty { name: String, what: String },
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -44,6 +46,25 @@ impl ShadowServer {
                 log: String::new(),
             })??;
         Ok(ShadowServer::Embedded(server))
+    }
+
+    /// The version the embedded server would run, without starting it.
+    pub async fn embedded_version() -> Result<String, ShadowError> {
+        let bins = tokio::task::spawn_blocking(super::embedded::PgBinaries::locate)
+            .await
+            .map_err(|e| EmbeddedError::Start {
+                reason: e.to_string(),
+                log: String::new(),
+            })??;
+        Ok(bins.version_text)
+    }
+
+    /// The server's version, as `postgres --version` or `server_version` says it.
+    pub async fn version(&self) -> Result<String, ShadowError> {
+        match self {
+            ShadowServer::Embedded(s) => Ok(s.binaries().version_text.clone()),
+            ShadowServer::External(info) => Ok(connect(info).await?.version.text),
+        }
     }
 
     fn admin(&self) -> ConnInfo {
@@ -75,11 +96,16 @@ impl ShadowServer {
                 target: admin.target.clone(),
                 message: super::connect::db_message(&e),
             })?;
+        let cleanup = {
+            let (admin, name) = (self.admin(), name.clone());
+            super::cleanup::register(move || drop_database_blocking(&admin, &name))
+        };
         Ok(ShadowDb {
             info: self.admin().with_dbname(&name),
             admin,
             name,
             dropped: false,
+            cleanup,
         })
     }
 }
@@ -92,6 +118,8 @@ pub struct ShadowDb {
     admin: Connection,
     name: String,
     dropped: bool,
+    /// The interrupt action that drops it.
+    cleanup: u64,
 }
 
 impl ShadowDb {
@@ -103,9 +131,39 @@ impl ShadowDb {
         &self.name
     }
 
+    /// Checks that nothing is in the database yet (no schema but `public`, no relation in
+    /// it), so that everything read later came from the replay.
+    pub async fn ensure_empty(&self, conn: &Connection) -> Result<(), ShadowError> {
+        let row = conn
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM pg_catalog.pg_namespace n \
+                         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public') \
+                           AND n.nspname !~ '^pg_(toast|temp_)')::int8, \
+                        (SELECT count(*) FROM pg_catalog.pg_class c \
+                         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE n.nspname = 'public')::int8",
+                &[],
+            )
+            .await
+            .map_err(|e| ShadowError::Create {
+                target: conn.target.clone(),
+                message: super::connect::db_message(&e),
+            })?;
+        let (schemas, relations): (i64, i64) = (row.get(0), row.get(1));
+        if schemas + relations > 0 {
+            return Err(ShadowError::NotEmpty {
+                name: self.name.clone(),
+                what: format!("{schemas} schema(s), {relations} relation(s) in public"),
+            });
+        }
+        Ok(())
+    }
+
     /// Drops the database, closing any session still in it.
     pub async fn drop_now(mut self) {
         self.dropped = true;
+        super::cleanup::forget(self.cleanup);
         let _ = self
             .admin
             .client
@@ -122,6 +180,7 @@ impl Drop for ShadowDb {
         if self.dropped {
             return;
         }
+        super::cleanup::forget(self.cleanup);
         // Not dropped explicitly (an early return or a panic).
         drop_database_blocking(
             &self.info.with_dbname(self.admin.database.as_str()),

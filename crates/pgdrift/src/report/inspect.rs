@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 pub struct SummaryContext {
     /// The masked source.
     pub source: String,
+    /// How the catalog was obtained, when it was not read from a live database.
+    pub origin: Option<String>,
     pub size_bytes: Option<i64>,
     pub elapsed: std::time::Duration,
     /// Styles allowed (a terminal that is not `NO_COLOR`).
@@ -30,7 +32,14 @@ pub fn render_text(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
             s.to_string()
         }
     };
-    let _ = writeln!(out, "{}", bold(&ctx.source));
+    match &ctx.origin {
+        Some(origin) => {
+            let _ = writeln!(out, "{} ({origin})", bold(&ctx.source));
+        }
+        None => {
+            let _ = writeln!(out, "{}", bold(&ctx.source));
+        }
+    }
     let mut facts = vec![format!("PostgreSQL {}", snapshot.source.server_version)];
     // A replayed file is named by its source already; a live database gets its name.
     if snapshot.source.database != ctx.source {
@@ -184,6 +193,7 @@ mod tests {
             &snap,
             &SummaryContext {
                 source: "postgresql://x".into(),
+                origin: None,
                 size_bytes: Some(8 << 20),
                 elapsed: Default::default(),
                 color: false,

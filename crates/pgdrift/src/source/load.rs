@@ -1,12 +1,17 @@
-//! Loading any source into a catalog: a live database is inspected where it is; SQL files
-//! are replayed into a shadow database first (the embedded server unless a development
-//! server is named), which is dropped afterwards.
+//! Loading any source into a catalog. A live database is inspected where it is; a snapshot is
+//! read back; SQL — files, a migrations directory, a command's output — is replayed into a
+//! shadow database (the embedded server unless a development server is named) that is
+//! dropped afterwards, and the result is cached.
 
+use super::cache::{Key, ReplayCache};
 use super::catalog::{inspect, InspectError, InspectOptions, Inspected};
-use super::replay::{replay, ReplayError, SqlFile};
+use super::replay::{replay, ReplayError, ReplayUnit};
 use super::spec::SourceSpec;
+use crate::migrate::{read_dir, DirError, DirFormat};
+use crate::model::{Snapshot, FORMAT_VERSION};
 use crate::pg::shadow::{ShadowError, ShadowServer};
 use crate::pg::{connect, ConnInfo};
+use std::path::{Path, PathBuf};
 
 /// Why a source could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -17,29 +22,109 @@ pub enum LoadError {
     Shadow(#[from] ShadowError),
     #[error(transparent)]
     Replay(#[from] ReplayError),
+    #[error(transparent)]
+    Dir(#[from] DirError),
+    #[error("{}: {reason}", path.display())]
+    Snapshot { path: PathBuf, reason: String },
+    #[error("cmd:{command} {status}{}", if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
+    Command {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+}
+
+/// How sources are loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub inspect: InspectOptions,
+    /// A server to make shadow databases on instead of the embedded one.
+    pub dev_url: Option<ConnInfo>,
+    /// Skip the replay cache (neither read nor write it).
+    pub no_cache: bool,
+}
+
+/// A loaded source: its catalog and how it was obtained.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub inspected: Inspected,
+    /// The catalog came from the replay cache: nothing was replayed.
+    pub from_cache: bool,
+    /// For a migrations directory: its format and how many migrations it holds.
+    pub migrations: Option<(DirFormat, usize)>,
 }
 
 /// Loads sources, starting a shadow server the first time one is needed.
 #[derive(Debug)]
 pub struct Loader {
-    inspect: InspectOptions,
-    dev_url: Option<ConnInfo>,
+    options: LoadOptions,
     shadow: Option<ShadowServer>,
 }
 
 impl Loader {
-    /// `dev_url`: a server to make shadow databases on instead of the embedded one.
-    pub fn new(inspect: InspectOptions, dev_url: Option<ConnInfo>) -> Loader {
+    pub fn new(options: LoadOptions) -> Loader {
         Loader {
-            inspect,
-            dev_url,
+            options,
             shadow: None,
         }
     }
 
+    /// Reads the catalog `spec` describes.
+    pub async fn load(&mut self, spec: &SourceSpec) -> Result<Loaded, LoadError> {
+        let (units, migrations) = match spec {
+            SourceSpec::Database(info) => {
+                let inspected = inspect(info, &self.options.inspect).await?;
+                return Ok(Loaded {
+                    inspected,
+                    from_cache: false,
+                    migrations: None,
+                });
+            }
+            SourceSpec::Snapshot(path) => {
+                let inspected = from_snapshot(read_snapshot(path)?);
+                return Ok(Loaded {
+                    inspected,
+                    from_cache: false,
+                    migrations: None,
+                });
+            }
+            SourceSpec::SqlFiles(paths) => (
+                paths
+                    .iter()
+                    .map(|p| ReplayUnit::file(p))
+                    .collect::<Result<Vec<_>, _>>()?,
+                None,
+            ),
+            SourceSpec::Directory { path, format } => {
+                let dir = read_dir(path, *format)?;
+                let summary = (dir.format, dir.migrations.len());
+                let units = dir
+                    .migrations
+                    .into_iter()
+                    .map(|m| ReplayUnit {
+                        name: m.path.display().to_string(),
+                        sql: m.sql,
+                        no_transaction: m.no_transaction,
+                    })
+                    .collect();
+                (units, Some(summary))
+            }
+            SourceSpec::Command(command) => (vec![run_command(command).await?], None),
+        };
+        let (mut inspected, from_cache) = self.replayed(&units).await?;
+        // The shadow database is an accident of the replay: name the source instead, so the
+        // same SQL always gives the same snapshot.
+        inspected.snapshot.source.database = spec.to_string();
+        Ok(Loaded {
+            inspected,
+            from_cache,
+            migrations,
+        })
+    }
+
     async fn shadow(&mut self) -> Result<&ShadowServer, ShadowError> {
         if self.shadow.is_none() {
-            self.shadow = Some(match &self.dev_url {
+            self.shadow = Some(match &self.options.dev_url {
                 Some(url) => ShadowServer::External(Box::new(url.clone())),
                 None => ShadowServer::embedded().await?,
             });
@@ -47,33 +132,121 @@ impl Loader {
         Ok(self.shadow.as_ref().expect("set above"))
     }
 
-    /// Reads the catalog `spec` describes.
-    pub async fn load(&mut self, spec: &SourceSpec) -> Result<Inspected, LoadError> {
-        match spec {
-            SourceSpec::Database(info) => Ok(inspect(info, &self.inspect).await?),
-            SourceSpec::SqlFiles(paths) => {
-                let files = paths
-                    .iter()
-                    .map(|p| SqlFile::read(p))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let opts = self.inspect.clone();
-                let db = self.shadow().await?.create().await?;
-                let result = async {
-                    let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
-                    replay(&conn, &files).await?;
-                    drop(conn);
-                    Ok::<_, LoadError>(inspect(db.conninfo(), &opts).await?)
-                }
-                .await;
-                db.drop_now().await;
-                // The shadow database is an accident of the replay: name the source instead,
-                // so the same files always give the same snapshot.
-                result.map(|mut inspected| {
-                    inspected.snapshot.source.database = spec.to_string();
-                    inspected.size_bytes = None;
-                    inspected
-                })
-            }
+    /// The server version the shadow has (or will have), without starting it.
+    async fn shadow_version(&self) -> Result<String, ShadowError> {
+        match (&self.shadow, &self.options.dev_url) {
+            (Some(server), _) => server.version().await,
+            (None, Some(url)) => Ok(connect(url).await?.version.text),
+            (None, None) => ShadowServer::embedded_version().await,
         }
     }
+
+    /// Replays `units` into a fresh shadow database and reads it, or takes the cached result.
+    async fn replayed(&mut self, units: &[ReplayUnit]) -> Result<(Inspected, bool), LoadError> {
+        let cache = (!self.options.no_cache).then(ReplayCache::new);
+        let mut cache_name = None;
+        if let Some(cache) = &cache {
+            let mut key = Key::new(&self.shadow_version().await?, &self.options_key());
+            for u in units {
+                key.add(&u.sql, u.no_transaction);
+            }
+            let (hit, name) = cache.get(key);
+            if let Some(snapshot) = hit {
+                return Ok((from_snapshot(snapshot), true));
+            }
+            cache_name = Some(name);
+        }
+        let opts = self.options.inspect.clone();
+        let db = self.shadow().await?.create().await?;
+        let result = async {
+            let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
+            db.ensure_empty(&conn).await?;
+            replay(&conn, units).await?;
+            drop(conn);
+            Ok::<_, LoadError>(inspect(db.conninfo(), &opts).await?)
+        }
+        .await;
+        db.drop_now().await;
+        let mut inspected = result?;
+        inspected.size_bytes = None;
+        if let (Some(cache), Some(name)) = (&cache, &cache_name) {
+            cache.put(name, &inspected.snapshot);
+        }
+        Ok((inspected, false))
+    }
+
+    /// What of the read options changes a catalog.
+    fn options_key(&self) -> String {
+        let o = &self.options.inspect;
+        format!("schemas={:?} exclude={:?}", o.schemas, o.exclude_schemas)
+    }
+}
+
+fn from_snapshot(snapshot: Snapshot) -> Inspected {
+    Inspected {
+        snapshot,
+        size_bytes: None,
+        connections: 0,
+        timings: Vec::new(),
+    }
+}
+
+/// Reads a snapshot written by `pgdrift inspect --format json`.
+pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
+    let bad = |reason: String| LoadError::Snapshot {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {}", at(e))))?;
+    match value.get("format_version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(bad(format!(
+                "a snapshot of format_version {v}; this pgdrift reads format_version {FORMAT_VERSION} (write it again with this version's `pgdrift inspect --format json`)"
+            )))
+        }
+        None => return Err(bad("not a pgdrift snapshot: it has no format_version (write one with `pgdrift inspect --format json`)".into())),
+    }
+    serde_json::from_str(&text).map_err(|e| bad(format!("not a valid snapshot: {}", at(e))))
+}
+
+/// Runs `command` with `sh -c`; its standard output is the SQL.
+async fn run_command(command: &str) -> Result<ReplayUnit, LoadError> {
+    let shown = crate::pg::mask_urls(command);
+    let cmd = command.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh").arg("-c").arg(cmd).output()
+    })
+    .await
+    .map_err(|e| LoadError::Command {
+        command: shown.clone(),
+        status: format!("did not run: {e}"),
+        stderr: String::new(),
+    })?
+    .map_err(|e| LoadError::Command {
+        command: shown.clone(),
+        status: format!("could not start: {e}"),
+        stderr: String::new(),
+    })?;
+    let stderr = crate::pg::mask_urls(String::from_utf8_lossy(&output.stderr).trim_end());
+    if !output.status.success() {
+        return Err(LoadError::Command {
+            command: shown,
+            status: format!("failed ({})", output.status),
+            stderr,
+        });
+    }
+    let sql = String::from_utf8(output.stdout).map_err(|_| LoadError::Command {
+        command: shown.clone(),
+        status: "printed something that is not UTF-8 text".into(),
+        stderr: String::new(),
+    })?;
+    Ok(ReplayUnit {
+        name: format!("cmd:{shown}"),
+        no_transaction: crate::migrate::dir::first_line_says_no_transaction(&sql),
+        sql,
+    })
 }

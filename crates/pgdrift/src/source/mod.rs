@@ -1,12 +1,14 @@
-//! Where a catalog comes from: a live database's system catalogs (`catalog/`), or SQL files
-//! replayed into a shadow database (`replay`), named by the source grammar in `spec` and
-//! loaded by `load`.
+//! Where a catalog comes from: a live database's system catalogs (`catalog/`); SQL — files,
+//! migrations directories, a command's output — replayed into a shadow database (`replay`,
+//! with results kept in `cache`); or a snapshot. Sources are named by the grammar in `spec`
+//! and loaded by `load`.
 
+mod cache;
 pub mod catalog;
 pub mod load;
 pub mod replay;
 pub mod spec;
 
 pub use catalog::{inspect, InspectError, InspectOptions, Inspected, QueryTiming};
-pub use load::{LoadError, Loader};
+pub use load::{LoadError, LoadOptions, Loaded, Loader};
 pub use spec::{SourceError, SourceSpec};

@@ -1,36 +1,41 @@
-//! Replaying SQL files into a shadow database: each file in its own transaction (unless its
-//! first line is `-- pgdrift:no-transaction`), in order. A failing statement is reported as
-//! `file:line:column` with the statement's text, PostgreSQL's message, detail and hint, and
-//! the files applied before it.
+//! Replaying SQL into a shadow database: each unit (a file, a migration, a command's output)
+//! in order, in its own transaction unless it opts out (`-- pgdrift:no-transaction` on its
+//! first line, or its tool's directive). A failing statement is reported as
+//! `file:line:column` with its source line, PostgreSQL's message, detail and hint, and the
+//! units applied before it.
 
 use crate::pg::Connection;
+use crate::sql::split::{line_of, split, Piece};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The first-line directive that makes a file run outside a transaction.
 pub const NO_TRANSACTION: &str = "-- pgdrift:no-transaction";
 
-/// A file to replay.
-#[derive(Debug, Clone)]
-pub struct SqlFile {
-    pub path: PathBuf,
-    pub text: String,
+/// psql meta-commands that pg_dump writes and that mean nothing to a replay.
+const HARMLESS_META: &[&str] = &["\\restrict", "\\unrestrict"];
+
+/// SQL to replay, with what names it in messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayUnit {
+    /// A file path, or `cmd:...` for a command's output.
+    pub name: String,
+    pub sql: String,
+    pub no_transaction: bool,
 }
 
-impl SqlFile {
-    pub fn read(path: &Path) -> Result<SqlFile, ReplayError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ReplayError::Read {
+impl ReplayUnit {
+    /// A `.sql` file.
+    pub fn file(path: &Path) -> Result<ReplayUnit, ReplayError> {
+        let sql = std::fs::read_to_string(path).map_err(|e| ReplayError::Read {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        Ok(SqlFile {
-            path: path.to_path_buf(),
-            text,
+        Ok(ReplayUnit {
+            name: path.display().to_string(),
+            no_transaction: crate::migrate::dir::first_line_says_no_transaction(&sql),
+            sql,
         })
-    }
-
-    fn transactional(&self) -> bool {
-        self.text.lines().next().map(str::trim) != Some(NO_TRANSACTION)
     }
 }
 
@@ -46,41 +51,37 @@ pub enum ReplayError {
 /// A statement PostgreSQL refused, located in its file.
 #[derive(Debug)]
 pub struct StatementError {
-    pub file: PathBuf,
-    /// 1-based; 0 when PostgreSQL gave no position.
+    pub file: String,
     pub line: usize,
     pub column: usize,
     pub message: String,
     pub detail: Option<String>,
     pub hint: Option<String>,
-    /// The source line at fault, when known.
-    pub source_line: Option<String>,
-    pub applied_before: Vec<PathBuf>,
+    /// The source line at fault.
+    pub source_line: String,
+    pub applied_before: Vec<String>,
 }
 
 impl fmt::Display for StatementError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.column,
-                self.message
-            )?;
-        } else {
-            write!(f, "{}: {}", self.file.display(), self.message)?;
-        }
-        if let Some(line) = &self.source_line {
-            let number = self.line.to_string();
-            let pad = " ".repeat(number.len());
-            write!(
-                f,
-                "\n {pad} |\n {number} | {line}\n {pad} | {}^",
-                " ".repeat(self.column.saturating_sub(1))
-            )?;
-        }
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        let number = self.line.to_string();
+        let pad = " ".repeat(number.len());
+        let caret = " ".repeat(
+            self.source_line
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .count(),
+        );
+        write!(
+            f,
+            "\n {pad} |\n {number} | {}\n {pad} | {caret}^",
+            self.source_line
+        )?;
         if let Some(detail) = &self.detail {
             write!(f, "\n  detail: {detail}")?;
         }
@@ -88,95 +89,250 @@ impl fmt::Display for StatementError {
             write!(f, "\n  hint: {hint}")?;
         }
         if !self.applied_before.is_empty() {
-            let names: Vec<String> = self
+            let n = self.applied_before.len();
+            let shown: Vec<&str> = self
                 .applied_before
                 .iter()
-                .map(|p| p.display().to_string())
+                .rev()
+                .take(5)
+                .rev()
+                .map(String::as_str)
                 .collect();
-            write!(f, "\n  applied before it: {}", names.join(", "))?;
+            let more = if n > 5 {
+                format!("{} more, then ", n - 5)
+            } else {
+                String::new()
+            };
+            write!(f, "\n  applied before it: {more}{}", shown.join(", "))?;
         }
         Ok(())
     }
 }
 
-/// Applies `files` in order on `conn`.
-pub async fn replay(conn: &Connection, files: &[SqlFile]) -> Result<(), ReplayError> {
-    for (i, file) in files.iter().enumerate() {
-        let fail = |e: tokio_postgres::Error| {
-            ReplayError::Statement(Box::new(locate(file, &e, &files[..i])))
+/// Applies `units` in order on `conn`.
+pub async fn replay(conn: &Connection, units: &[ReplayUnit]) -> Result<(), ReplayError> {
+    for (i, unit) in units.iter().enumerate() {
+        let before = || {
+            units[..i]
+                .iter()
+                .map(|u| u.name.clone())
+                .collect::<Vec<_>>()
         };
-        if file.transactional() {
-            conn.client.batch_execute("BEGIN").await.map_err(fail)?;
-            if let Err(e) = conn.client.batch_execute(&file.text).await {
-                let _ = conn.client.batch_execute("ROLLBACK").await;
-                return Err(fail(e));
-            }
-            conn.client.batch_execute("COMMIT").await.map_err(fail)?;
+        let sql = without_meta_commands(unit, before)?;
+        let result = if unit.no_transaction {
+            statement_by_statement(conn, unit, &sql, None).await
         } else {
-            conn.client.batch_execute(&file.text).await.map_err(fail)?;
+            in_transaction(conn, unit, &sql).await
+        };
+        if let Err(failure) = result {
+            return Err(ReplayError::Statement(Box::new(failure.describe(
+                unit,
+                &sql,
+                before(),
+            ))));
         }
     }
     Ok(())
 }
 
-fn locate(file: &SqlFile, e: &tokio_postgres::Error, before: &[SqlFile]) -> StatementError {
-    let db = e.as_db_error();
-    let position = db.and_then(|d| match d.position() {
-        Some(tokio_postgres::error::ErrorPosition::Original(p)) => Some(*p as usize),
-        _ => None,
-    });
-    let (line, column, source_line) = match position {
-        Some(p) => line_and_column(&file.text, p),
-        None => (0, 0, None),
+/// A failure and where: the statement's byte offset, when known.
+struct Failure {
+    error: tokio_postgres::Error,
+    statement_at: Option<usize>,
+}
+
+/// The unit's SQL with pg_dump's harmless meta-command lines blanked (positions kept); any
+/// other meta-command is an error, since a server cannot run it.
+fn without_meta_commands(
+    unit: &ReplayUnit,
+    before: impl Fn() -> Vec<String>,
+) -> Result<String, ReplayError> {
+    let mut sql = unit.sql.clone();
+    for piece in split(&unit.sql) {
+        if let Piece::Meta { text, start } = piece {
+            let command = text.split_whitespace().next().unwrap_or(text);
+            if !HARMLESS_META.contains(&command) {
+                return Err(ReplayError::Statement(Box::new(StatementError {
+                    file: unit.name.clone(),
+                    line: line_of(&unit.sql, start),
+                    column: 1,
+                    message: format!("{command} is a psql meta-command, not SQL: pgdrift replays SQL only"),
+                    detail: None,
+                    hint: Some("remove the line, or run the file through psql into a database and inspect that".into()),
+                    source_line: text.to_string(),
+                    applied_before: before(),
+                })));
+            }
+            sql.replace_range(start..start + text.len(), &" ".repeat(text.len()));
+        }
+    }
+    Ok(sql)
+}
+
+/// The fast path: the whole unit in one round trip, inside a transaction. When PostgreSQL
+/// gives no position for a failure, the unit is run again statement by statement (and rolled
+/// back) to find the statement at fault.
+async fn in_transaction(conn: &Connection, unit: &ReplayUnit, sql: &str) -> Result<(), Failure> {
+    let plain = |error| Failure {
+        error,
+        statement_at: None,
     };
-    StatementError {
-        file: file.path.clone(),
-        line,
-        column,
-        message: db.map_or_else(
-            || crate::pg::connect::db_message(e),
-            |d| d.message().to_string(),
-        ),
-        detail: db.and_then(|d| d.detail().map(str::to_string)),
-        hint: db.and_then(|d| d.hint().map(str::to_string)),
-        source_line,
-        applied_before: before.iter().map(|f| f.path.clone()).collect(),
+    conn.client.batch_execute("BEGIN").await.map_err(plain)?;
+    match conn.client.batch_execute(sql).await {
+        Ok(()) => conn.client.batch_execute("COMMIT").await.map_err(plain),
+        Err(error) => {
+            let _ = conn.client.batch_execute("ROLLBACK").await;
+            if position(&error).is_some() {
+                return Err(plain(error));
+            }
+            conn.client.batch_execute("BEGIN").await.map_err(plain)?;
+            let located = statement_by_statement(conn, unit, sql, Some(error)).await;
+            let _ = conn.client.batch_execute("ROLLBACK").await;
+            located
+        }
     }
 }
 
-/// 1-based line and column of the 1-based character `position` in `text`, with that line.
-pub(crate) fn line_and_column(text: &str, position: usize) -> (usize, usize, Option<String>) {
-    let mut line = 1;
-    let mut line_start = 0;
-    for (n, (byte, c)) in text.char_indices().enumerate() {
-        if n + 1 == position {
-            let column = text[line_start..byte].chars().count() + 1;
-            let source = text[line_start..].lines().next().unwrap_or("").to_string();
-            return (line, column, Some(source));
-        }
-        if c == '\n' {
-            line += 1;
-            line_start = byte + 1;
+/// Runs the statements one at a time; the first failure names its statement. `original` is
+/// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
+async fn statement_by_statement(
+    conn: &Connection,
+    _unit: &ReplayUnit,
+    sql: &str,
+    original: Option<tokio_postgres::Error>,
+) -> Result<(), Failure> {
+    for piece in split(sql) {
+        if let Piece::Statement { text, start } = piece {
+            if let Err(error) = conn.client.batch_execute(text).await {
+                return Err(Failure {
+                    error,
+                    statement_at: Some(start),
+                });
+            }
         }
     }
-    (line, 1, None)
+    match original {
+        Some(error) => Err(Failure {
+            error,
+            statement_at: None,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn position(e: &tokio_postgres::Error) -> Option<usize> {
+    match e.as_db_error()?.position()? {
+        tokio_postgres::error::ErrorPosition::Original(p) => Some(*p as usize),
+        tokio_postgres::error::ErrorPosition::Internal { .. } => None,
+    }
+}
+
+impl Failure {
+    fn describe(
+        &self,
+        unit: &ReplayUnit,
+        sql: &str,
+        applied_before: Vec<String>,
+    ) -> StatementError {
+        let db = self.error.as_db_error();
+        // A position counts characters from the start of what was sent: the statement when
+        // it was sent alone, else the whole unit.
+        let offset = match (self.statement_at, position(&self.error)) {
+            (Some(at), Some(p)) => char_to_byte(&sql[at..], p).map(|b| at + b).unwrap_or(at),
+            (Some(at), None) => at,
+            (None, Some(p)) => char_to_byte(sql, p).unwrap_or(0),
+            (None, None) => 0,
+        };
+        let line_start = sql[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let mut hint = db.and_then(|d| d.hint()).map(str::to_string);
+        let message = db.map_or_else(
+            || crate::pg::connect::db_message(&self.error),
+            |d| d.message().to_string(),
+        );
+        if let Some(extra) = advice(&message) {
+            hint = Some(match hint {
+                Some(h) => format!("{h}; {extra}"),
+                None => extra,
+            });
+        }
+        StatementError {
+            file: unit.name.clone(),
+            line: line_of(sql, offset),
+            column: sql[line_start..offset].chars().count() + 1,
+            message,
+            detail: db.and_then(|d| d.detail()).map(str::to_string),
+            hint,
+            source_line: unit.sql[line_start..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            applied_before,
+        }
+    }
+}
+
+/// The byte offset of the 1-based character `position` in `text`.
+fn char_to_byte(text: &str, position: usize) -> Option<usize> {
+    text.char_indices()
+        .nth(position.saturating_sub(1))
+        .map(|(b, _)| b)
+}
+
+/// pgdrift's own advice for failures that come from where the replay runs.
+fn advice(message: &str) -> Option<String> {
+    if message.contains("extension")
+        && (message.contains("is not available") || message.contains("control file"))
+    {
+        let name = message.split('"').nth(1).unwrap_or("it");
+        return Some(format!(
+            "the shadow server has no extension {name}: install it there, or replay on a server that has it with --dev-url URL"
+        ));
+    }
+    if message.contains("cannot run inside a transaction block") {
+        return Some(format!(
+            "make `{NO_TRANSACTION}` the file's first line to run it outside a transaction"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::line_and_column;
+    use super::*;
 
     #[test]
-    fn positions_become_lines_and_columns() {
-        let text = "CREATE TABLE a (id int);\n-- é comment\nCREATE TABL b;\n";
-        let pos = text.chars().position(|c| c == 'T').map(|_| 0).unwrap_or(0);
-        assert_eq!(pos, 0);
-        let target = text.find("TABL b").unwrap();
-        let char_pos = text[..target].chars().count() + 1;
-        assert_eq!(
-            line_and_column(text, char_pos),
-            (3, 8, Some("CREATE TABL b;".to_string()))
+    fn advice_for_missing_extensions_and_transactions() {
+        let a = advice("extension \"postgis\" is not available").unwrap();
+        assert!(a.contains("postgis") && a.contains("--dev-url"), "{a}");
+        assert!(
+            advice("CREATE INDEX CONCURRENTLY cannot run inside a transaction block")
+                .unwrap()
+                .contains(NO_TRANSACTION)
         );
-        assert_eq!(line_and_column(text, 1).0, 1);
+        assert_eq!(advice("syntax error"), None);
+    }
+
+    #[test]
+    fn meta_commands_are_blanked_or_refused() {
+        let unit = ReplayUnit {
+            name: "d.sql".into(),
+            sql: "\\restrict x\nSELECT 1;\n".into(),
+            no_transaction: false,
+        };
+        let sql = without_meta_commands(&unit, Vec::new).unwrap();
+        assert_eq!(sql, "           \nSELECT 1;\n");
+        let unit = ReplayUnit {
+            name: "d.sql".into(),
+            sql: "SELECT 1;\n\\connect other\n".into(),
+            no_transaction: false,
+        };
+        let err = without_meta_commands(&unit, Vec::new)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("d.sql:2:1: \\connect is a psql meta-command"),
+            "{err}"
+        );
     }
 }

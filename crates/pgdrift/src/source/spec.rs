@@ -1,18 +1,33 @@
 //! The source grammar every command that takes a schema understands:
-//! `postgres://...` / `postgresql://...` (or libpq `key=value` pairs) for a live database,
-//! `env:NAME` for a URL kept in an environment variable, and `.sql` files.
+//!
+//! - `postgres://...` / `postgresql://...` (or libpq `key=value` pairs): a live database;
+//! - `env:NAME`: a database URL kept in environment variable NAME;
+//! - a directory: a migrations directory, its format detected (or given);
+//! - a `.sql` file, or several separated by commas, applied in order;
+//! - a `.json` file written by `pgdrift inspect --format json`: a snapshot;
+//! - `cmd:<shell command>`: its standard output is SQL (the bridge to ORM exports).
 
+use crate::migrate::DirFormat;
 use crate::pg::{ConnInfo, ConnInfoError};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A source as the user wrote it, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceSpec {
     /// A live database.
     Database(Box<ConnInfo>),
-    /// SQL files, applied in order to a shadow database.
+    /// A migrations directory; its format is detected unless given.
+    Directory {
+        path: PathBuf,
+        format: Option<DirFormat>,
+    },
+    /// SQL files, applied in order.
     SqlFiles(Vec<PathBuf>),
+    /// A catalog snapshot written by `pgdrift inspect --format json`.
+    Snapshot(PathBuf),
+    /// A shell command whose standard output is SQL.
+    Command(String),
 }
 
 /// Why a source argument could not be understood. Never contains a password.
@@ -25,10 +40,16 @@ pub enum SourceError {
         source_name: String,
         error: ConnInfoError,
     },
-    #[error("cannot tell what {0:?} is: expected a postgres:// URL, env:NAME or a .sql file")]
+    #[error("{path}: no such file or directory")]
+    NoSuchPath { path: String },
+    #[error(
+        "{path}: not a source pgdrift reads (a .sql or .json file, or a migrations directory)"
+    )]
+    UnknownFile { path: String },
+    #[error("cmd: needs a command after it (cmd:\"drizzle-kit export\")")]
+    EmptyCommand,
+    #[error("cannot tell what {0:?} is: expected a postgres:// URL, env:NAME, cmd:COMMAND, a directory, or a .sql or .json file")]
     Unknown(String),
-    #[error("{path}: no such file")]
-    NoSuchFile { path: String },
 }
 
 impl SourceSpec {
@@ -46,20 +67,55 @@ impl SourceSpec {
                     })?;
             return Self::database(&value, &format!("the URL in env:{name}"), env);
         }
-        if ConnInfo::looks_like(arg)
-            || (arg.contains('=') && !arg.contains('/'))
-            || arg.contains("host=")
-        {
+        if let Some(command) = arg.strip_prefix("cmd:") {
+            let command = command.trim();
+            if command.is_empty() {
+                return Err(SourceError::EmptyCommand);
+            }
+            return Ok(SourceSpec::Command(command.to_string()));
+        }
+        if ConnInfo::looks_like(arg) {
             return Self::database(arg, &crate::pg::mask_urls(arg), env);
         }
-        if arg.ends_with(".sql") {
-            let path = PathBuf::from(arg);
-            if !path.is_file() {
-                return Err(SourceError::NoSuchFile {
+        if arg.contains("://") {
+            return Err(SourceError::Unknown(crate::pg::mask_urls(arg)));
+        }
+        let path = Path::new(arg);
+        if path.is_dir() {
+            return Ok(SourceSpec::Directory {
+                path: path.to_path_buf(),
+                format: None,
+            });
+        }
+        if arg.ends_with(".json") {
+            return match path.is_file() {
+                true => Ok(SourceSpec::Snapshot(path.to_path_buf())),
+                false => Err(SourceError::NoSuchPath {
                     path: arg.to_string(),
+                }),
+            };
+        }
+        if arg.split(',').all(|p| p.ends_with(".sql")) {
+            let paths: Vec<PathBuf> = arg.split(',').map(PathBuf::from).collect();
+            if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
+                return Err(SourceError::NoSuchPath {
+                    path: missing.display().to_string(),
                 });
             }
-            return Ok(SourceSpec::SqlFiles(vec![path]));
+            return Ok(SourceSpec::SqlFiles(paths));
+        }
+        if path.is_file() {
+            return Err(SourceError::UnknownFile {
+                path: arg.to_string(),
+            });
+        }
+        if arg.contains('=') && !arg.contains('/') || arg.contains("host=") {
+            return Self::database(arg, &crate::pg::mask_urls(arg), env);
+        }
+        if arg.contains('/') || arg.starts_with('.') {
+            return Err(SourceError::NoSuchPath {
+                path: arg.to_string(),
+            });
         }
         Err(SourceError::Unknown(crate::pg::mask_urls(arg)))
     }
@@ -77,6 +133,25 @@ impl SourceSpec {
                 error,
             })
     }
+
+    /// This source with its directory format forced (other sources are unchanged).
+    pub fn with_dir_format(self, format: Option<DirFormat>) -> SourceSpec {
+        match (self, format) {
+            (SourceSpec::Directory { path, .. }, Some(f)) => SourceSpec::Directory {
+                path,
+                format: Some(f),
+            },
+            (other, _) => other,
+        }
+    }
+
+    /// True for sources that are replayed into a shadow database.
+    pub fn is_replayed(&self) -> bool {
+        matches!(
+            self,
+            SourceSpec::Directory { .. } | SourceSpec::SqlFiles(_) | SourceSpec::Command(_)
+        )
+    }
 }
 
 /// The masked form, safe to print.
@@ -84,10 +159,14 @@ impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SourceSpec::Database(info) => write!(f, "{info}"),
+            SourceSpec::Directory { path, .. } | SourceSpec::Snapshot(path) => {
+                write!(f, "{}", path.display())
+            }
             SourceSpec::SqlFiles(paths) => {
                 let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                f.write_str(&names.join(", "))
+                f.write_str(&names.join(","))
             }
+            SourceSpec::Command(command) => write!(f, "cmd:{}", crate::pg::mask_urls(command)),
         }
     }
 }
@@ -96,22 +175,79 @@ impl fmt::Display for SourceSpec {
 mod tests {
     use super::*;
 
+    fn parse(arg: &str) -> Result<SourceSpec, SourceError> {
+        SourceSpec::parse(arg, &|k| {
+            (k == "PROD_URL").then(|| "postgresql://u:pw@h/db".to_string())
+        })
+    }
+
     #[test]
-    fn env_source_reads_the_variable() {
-        let env = |k: &str| (k == "PROD_URL").then(|| "postgresql://u:pw@h/db".to_string());
-        let spec = SourceSpec::parse("env:PROD_URL", &env).unwrap();
-        assert_eq!(spec.to_string(), "postgresql://u:***@h:5432/db");
+    fn every_kind_of_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, snap) = (
+            dir.path().join("a.sql"),
+            dir.path().join("b.sql"),
+            dir.path().join("s.json"),
+        );
+        for p in [&a, &b, &snap] {
+            std::fs::write(p, "").unwrap();
+        }
+        assert!(matches!(
+            parse("postgres://h/db").unwrap(),
+            SourceSpec::Database(_)
+        ));
         assert_eq!(
-            SourceSpec::parse("env:NOPE", &env).unwrap_err(),
+            parse("env:PROD_URL").unwrap().to_string(),
+            "postgresql://u:***@h:5432/db"
+        );
+        assert_eq!(
+            parse(dir.path().to_str().unwrap()).unwrap(),
+            SourceSpec::Directory {
+                path: dir.path().to_path_buf(),
+                format: None
+            }
+        );
+        assert_eq!(
+            parse(a.to_str().unwrap()).unwrap(),
+            SourceSpec::SqlFiles(vec![a.clone()])
+        );
+        let both = format!("{},{}", a.display(), b.display());
+        assert_eq!(
+            parse(&both).unwrap(),
+            SourceSpec::SqlFiles(vec![a.clone(), b.clone()])
+        );
+        assert_eq!(
+            parse(snap.to_str().unwrap()).unwrap(),
+            SourceSpec::Snapshot(snap.clone())
+        );
+        assert_eq!(
+            parse("cmd: sh -c 'cat x.sql'").unwrap(),
+            SourceSpec::Command("sh -c 'cat x.sql'".into())
+        );
+        assert!(matches!(
+            parse("host=/tmp dbname=x").unwrap(),
+            SourceSpec::Database(_)
+        ));
+    }
+
+    #[test]
+    fn mistakes_are_named_without_secrets() {
+        assert_eq!(
+            parse("env:NOPE").unwrap_err(),
             SourceError::MissingEnv {
                 name: "NOPE".into()
             }
         );
-    }
-
-    #[test]
-    fn unknown_sources_are_named_without_secrets() {
-        let err = SourceSpec::parse("mysql://u:secret@h/db", &|_| None).unwrap_err();
+        assert!(matches!(
+            parse("./missing/dir").unwrap_err(),
+            SourceError::NoSuchPath { .. }
+        ));
+        assert!(matches!(
+            parse("missing.sql").unwrap_err(),
+            SourceError::NoSuchPath { .. }
+        ));
+        assert_eq!(parse("cmd:").unwrap_err(), SourceError::EmptyCommand);
+        let err = parse("mysql://u:secret@h/db").unwrap_err();
         assert!(!err.to_string().contains("secret"), "{err}");
     }
 }

@@ -1,9 +1,11 @@
-//! The only place that writes SQL text: identifier and literal quoting.
+//! The only place that writes SQL text: identifier and literal quoting, and splitting SQL
+//! files into statements (`split`).
 //!
 //! Every piece of SQL pgdrift produces is assembled from these types, whose `Display`
 //! implementations quote. Values that travel to a server at run time go as bind parameters.
 
 mod keywords;
+pub mod split;
 
 use std::fmt;
 

@@ -65,6 +65,14 @@ pub async fn read(db: &TestDb, opts: &InspectOptions) -> Snapshot {
         .snapshot
 }
 
+/// Load options that neither read nor write the replay cache (tests must replay).
+pub fn no_cache() -> pgdrift::source::LoadOptions {
+    pgdrift::source::LoadOptions {
+        no_cache: true,
+        ..Default::default()
+    }
+}
+
 /// Reads with four connections whatever the catalog's size.
 pub async fn read_in_parallel(db: &TestDb) -> pgdrift::source::Inspected {
     let opts = InspectOptions {

@@ -107,6 +107,7 @@ pub(crate) fn launch(launch: Launch) -> Result<Handle, EmbeddedError> {
 impl Handle {
     /// Stops the server and deletes its directory; waits until both are done.
     pub(crate) fn stop(&self) {
+        let _stopping = STOPPING.lock().unwrap_or_else(|p| p.into_inner());
         let entry = {
             let mut reg = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
             reg.iter()
@@ -126,8 +127,14 @@ fn stop_entry(entry: Entry) {
     }
 }
 
-/// Stops every embedded server this process started. Safe to call more than once.
+/// Held while servers are being stopped, so that a second caller (the interrupt handler
+/// while the main thread is already stopping them) waits until they are gone.
+static STOPPING: Mutex<()> = Mutex::new(());
+
+/// Stops every embedded server this process started, and returns once they are stopped and
+/// deleted. Safe to call more than once, from any thread.
 pub fn stop_all() {
+    let _stopping = STOPPING.lock().unwrap_or_else(|p| p.into_inner());
     let entries: Vec<Entry> =
         std::mem::take(&mut *REGISTRY.lock().unwrap_or_else(|p| p.into_inner()));
     for entry in entries {
@@ -137,11 +144,13 @@ pub fn stop_all() {
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Stops every embedded server on Ctrl-C (and SIGTERM/SIGHUP), then exits with 130.
+/// On Ctrl-C (and SIGTERM/SIGHUP): undoes what must not outlive pgdrift
+/// ([`crate::pg::cleanup`]), stops every embedded server, then exits with 130.
 /// The binary calls this once at start; a second call is harmless.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
+        crate::pg::cleanup::run_all();
         stop_all();
         std::process::exit(130);
     });

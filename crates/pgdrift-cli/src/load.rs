@@ -1,0 +1,46 @@
+//! The source arguments every command shares: from `LoadArgs` and source strings to the
+//! library's `LoadOptions` and `SourceSpec`s.
+
+use crate::cli::LoadArgs;
+use pgdrift::migrate::DirFormat;
+use pgdrift::source::{InspectOptions, LoadOptions, SourceSpec};
+use std::time::Duration;
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+impl LoadArgs {
+    /// The library's options for loading sources; `database_size` for summaries that show it.
+    pub fn options(&self, database_size: bool) -> anyhow::Result<LoadOptions> {
+        let dev_url = match &self.dev_url {
+            Some(url) => match SourceSpec::parse(url, &env)? {
+                SourceSpec::Database(info) => Some(*info),
+                _ => anyhow::bail!(
+                    "--dev-url must name a PostgreSQL server (postgres://...), not {url}"
+                ),
+            },
+            None => None,
+        };
+        Ok(LoadOptions {
+            inspect: InspectOptions {
+                schemas: self.schemas.clone(),
+                exclude_schemas: self.exclude_schemas.clone(),
+                jobs: self
+                    .jobs
+                    .map_or_else(pgdrift::source::catalog::default_jobs, usize::from),
+                statement_timeout: Duration::from_secs(self.statement_timeout),
+                database_size,
+                ..InspectOptions::default()
+            },
+            dev_url,
+            no_cache: self.no_cache,
+        })
+    }
+
+    /// Parses a source argument, applying `--format-dir` to a directory.
+    pub fn spec(&self, arg: &str) -> anyhow::Result<SourceSpec> {
+        let format = self.format_dir.as_deref().and_then(DirFormat::from_name);
+        Ok(SourceSpec::parse(arg, &env)?.with_dir_format(format))
+    }
+}

@@ -1,0 +1,90 @@
+//! Drizzle Kit: `<idx>_<tag>.sql` files listed in `meta/_journal.json`, applied in journal
+//! order; statements are separated by `--> statement-breakpoint` comments. A file the journal
+//! does not list, or a journal entry without its file, is an error.
+
+use super::plain::describe;
+use super::{
+    first_line_says_no_transaction, DirError, DirFormat, Listing, Migration, MigrationKind,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Journal {
+    #[serde(default)]
+    dialect: Option<String>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    idx: u64,
+    tag: String,
+}
+
+pub(super) fn detect(l: &Listing) -> bool {
+    l.path("meta").join("_journal.json").is_file()
+}
+
+pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
+    let journal_path = l.path("meta").join("_journal.json");
+    let text = std::fs::read_to_string(&journal_path).map_err(|e| DirError::Io {
+        path: journal_path.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut journal: Journal = serde_json::from_str(&text).map_err(|e| {
+        DirError::invalid(
+            &journal_path,
+            format!("line {}, column {}: {e}", e.line(), e.column()),
+        )
+    })?;
+    if let Some(dialect) = journal
+        .dialect
+        .as_deref()
+        .filter(|d| !d.starts_with("postgres"))
+    {
+        return Err(DirError::invalid(
+            &journal_path,
+            format!("the journal is for {dialect}, not PostgreSQL"),
+        ));
+    }
+    if let Some(dir) = l.dirs.iter().find(|d| *d != "meta") {
+        return Err(l.unexpected(dir, DirFormat::Drizzle));
+    }
+    for name in &l.files {
+        let listed = name
+            .strip_suffix(".sql")
+            .is_some_and(|tag| journal.entries.iter().any(|e| e.tag == tag));
+        if !listed {
+            return Err(DirError::invalid(
+                &l.path(name),
+                "not listed in meta/_journal.json: Drizzle would never apply it (add it with drizzle-kit, or move it out)",
+            ));
+        }
+    }
+    journal.entries.sort_by_key(|e| e.idx);
+    let mut out = Vec::new();
+    for entry in journal.entries {
+        let name = format!("{}.sql", entry.tag);
+        if !l.files.contains(&name) {
+            return Err(DirError::invalid(
+                &journal_path,
+                format!("entry {} ({}) has no file {name}", entry.idx, entry.tag),
+            ));
+        }
+        let sql = l.read_file(&name)?;
+        let description = entry
+            .tag
+            .split_once('_')
+            .map_or("", |(_, rest)| rest)
+            .to_string();
+        out.push(Migration {
+            version: entry.tag,
+            description: describe(&description),
+            path: l.path(&name),
+            no_transaction: first_line_says_no_transaction(&sql),
+            sql,
+            kind: MigrationKind::Versioned,
+        });
+    }
+    Ok(out)
+}
