@@ -35,6 +35,7 @@ impl LoadArgs {
             },
             dev_url,
             no_cache: self.no_cache,
+            cache_dir: None,
         })
     }
 

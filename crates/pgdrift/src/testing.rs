@@ -55,6 +55,11 @@ pub fn embedded_server() -> Option<&'static EmbeddedServer> {
     }
 }
 
+/// How to reach the test server as its superuser (its `postgres` database).
+pub fn admin_conninfo() -> ConnInfo {
+    server().admin()
+}
+
 /// A database that exists for one test only.
 #[derive(Debug)]
 pub struct TestDb {

@@ -45,9 +45,10 @@ impl Key {
 }
 
 impl ReplayCache {
-    pub(crate) fn new() -> ReplayCache {
+    /// The cache in `dir`, or in `replay/` under pgdrift's cache directory.
+    pub(crate) fn new(dir: Option<PathBuf>) -> ReplayCache {
         ReplayCache {
-            dir: crate::pg::embedded::cache_dir().join("replay"),
+            dir: dir.unwrap_or_else(|| crate::pg::embedded::cache_dir().join("replay")),
         }
     }
 

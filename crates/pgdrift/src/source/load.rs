@@ -42,6 +42,8 @@ pub struct LoadOptions {
     pub dev_url: Option<ConnInfo>,
     /// Skip the replay cache (neither read nor write it).
     pub no_cache: bool,
+    /// Where the replay cache lives (default: `replay/` in pgdrift's cache directory).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// A loaded source: its catalog and how it was obtained.
@@ -143,7 +145,8 @@ impl Loader {
 
     /// Replays `units` into a fresh shadow database and reads it, or takes the cached result.
     async fn replayed(&mut self, units: &[ReplayUnit]) -> Result<(Inspected, bool), LoadError> {
-        let cache = (!self.options.no_cache).then(ReplayCache::new);
+        let cache =
+            (!self.options.no_cache).then(|| ReplayCache::new(self.options.cache_dir.clone()));
         let mut cache_name = None;
         if let Some(cache) = &cache {
             let mut key = Key::new(&self.shadow_version().await?, &self.options_key());

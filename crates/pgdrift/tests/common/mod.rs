@@ -65,8 +65,18 @@ pub async fn read(db: &TestDb, opts: &InspectOptions) -> Snapshot {
         .snapshot
 }
 
-/// Load options that neither read nor write the replay cache (tests must replay).
+/// Load options that neither read nor write the replay cache (tests must replay), with
+/// shadow databases on the test server.
 pub fn no_cache() -> pgdrift::source::LoadOptions {
+    pgdrift::source::LoadOptions {
+        no_cache: true,
+        dev_url: Some(pgdrift::testing::admin_conninfo()),
+        ..Default::default()
+    }
+}
+
+/// Load options that replay on pgdrift's own private server, as a user's default.
+pub fn on_private_server() -> pgdrift::source::LoadOptions {
     pgdrift::source::LoadOptions {
         no_cache: true,
         ..Default::default()

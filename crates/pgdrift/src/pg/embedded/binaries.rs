@@ -98,7 +98,7 @@ impl PgBinaries {
 }
 
 /// `postgres (PostgreSQL) 16.4 (Debian 16.4-1)` -> `(16, 4)`; `17beta2` -> `(17, 0)`.
-pub(crate) fn parse_version(text: &str) -> Option<(u32, u32)> {
+pub fn parse_version(text: &str) -> Option<(u32, u32)> {
     let rest = &text[text.find("(PostgreSQL)")? + "(PostgreSQL)".len()..];
     let word = rest.split_whitespace().next()?;
     let mut parts = word.split(|c: char| !c.is_ascii_digit());

@@ -11,7 +11,7 @@ mod fsutil;
 mod process;
 mod template;
 
-pub use binaries::PgBinaries;
+pub use binaries::{parse_version, PgBinaries};
 pub use process::{install_interrupt_cleanup, interrupted, stop_all};
 pub use template::cache_dir;
 
