@@ -9,14 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Starts `pgdrift inspect` on a file that keeps the server busy, with its temporary
-/// directory in `tmp`, and waits until its private server is up.
-fn start_busy_inspect(tmp: &Path) -> (Child, PathBuf, i32) {
+/// Writes a file that keeps a replay busy for a minute.
+fn slow_file(tmp: &Path) -> PathBuf {
     std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
     let file = tmp.join("slow.sql");
     std::fs::write(&file, "SELECT pg_sleep(60);\n").unwrap();
+    file
+}
+
+/// Starts `pgdrift inspect` on a file that keeps the server busy, with its temporary
+/// directory in `tmp`, and waits until its private server is up.
+fn start_busy_inspect(tmp: &Path) -> (Child, PathBuf, i32) {
+    let file = slow_file(tmp);
     let child = Command::new(env!("CARGO_BIN_EXE_pgdrift"))
-        .args(["inspect", file.to_str().unwrap()])
+        .args(["inspect", file.to_str().unwrap(), "--no-cache"])
         .env("TMPDIR", tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -100,4 +106,49 @@ fn a_killed_pgdrift_takes_its_server_down() {
         gone(server, Duration::from_secs(10)),
         "the server outlived a killed pgdrift"
     );
+}
+
+#[tokio::test]
+async fn ctrl_c_drops_the_shadow_database_on_a_development_server() {
+    let server = tokio::task::spawn_blocking(pgdrift::pg::embedded::EmbeddedServer::start)
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = server.conninfo("postgres");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = slow_file(tmp.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pgdrift"))
+        .args([
+            "inspect",
+            file.to_str().unwrap(),
+            "--no-cache",
+            "--dev-url",
+            &admin.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let conn = pgdrift::pg::connect(&admin).await.unwrap();
+    let shadows = || async {
+        conn.client
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgdrift_shadow_%'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while shadows().await == 0 {
+        assert!(Instant::now() < deadline, "no shadow database appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    let status =
+        wait_exit(&mut child, Duration::from_secs(30)).expect("pgdrift did not exit on Ctrl-C");
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(shadows().await, 0, "the shadow database outlived pgdrift");
 }
