@@ -120,9 +120,9 @@ pub async fn replay(conn: &Connection, units: &[ReplayUnit]) -> Result<(), Repla
         };
         let sql = without_meta_commands(unit, before)?;
         let result = if unit.no_transaction {
-            statement_by_statement(conn, unit, &sql, None).await
+            statement_by_statement(conn, &sql, None).await
         } else {
-            in_transaction(conn, unit, &sql).await
+            in_transaction(conn, &sql).await
         };
         if let Err(failure) = result {
             return Err(ReplayError::Statement(Box::new(failure.describe(
@@ -172,7 +172,7 @@ fn without_meta_commands(
 /// The fast path: the whole unit in one round trip, inside a transaction. When PostgreSQL
 /// gives no position for a failure, the unit is run again statement by statement (and rolled
 /// back) to find the statement at fault.
-async fn in_transaction(conn: &Connection, unit: &ReplayUnit, sql: &str) -> Result<(), Failure> {
+async fn in_transaction(conn: &Connection, sql: &str) -> Result<(), Failure> {
     let plain = |error| Failure {
         error,
         statement_at: None,
@@ -186,7 +186,7 @@ async fn in_transaction(conn: &Connection, unit: &ReplayUnit, sql: &str) -> Resu
                 return Err(plain(error));
             }
             conn.client.batch_execute("BEGIN").await.map_err(plain)?;
-            let located = statement_by_statement(conn, unit, sql, Some(error)).await;
+            let located = statement_by_statement(conn, sql, Some(error)).await;
             let _ = conn.client.batch_execute("ROLLBACK").await;
             located
         }
@@ -197,7 +197,6 @@ async fn in_transaction(conn: &Connection, unit: &ReplayUnit, sql: &str) -> Resu
 /// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
 async fn statement_by_statement(
     conn: &Connection,
-    _unit: &ReplayUnit,
     sql: &str,
     original: Option<tokio_postgres::Error>,
 ) -> Result<(), Failure> {
