@@ -725,7 +725,7 @@ async fn functions() {
                 )
             })
     };
-    let add = f("add", "a integer, b integer");
+    let add = f("add", "integer, integer");
     assert_eq!(
         (add.signature.as_str(), add.returns.as_deref()),
         ("a integer, b integer DEFAULT 1", Some("integer"))
@@ -737,7 +737,7 @@ async fn functions() {
     assert_eq!(add.comment.as_deref(), Some("adds"));
     assert_eq!(add.body, "SELECT a + b");
     assert_eq!(
-        f("add", "a numeric, b numeric").returns.as_deref(),
+        f("add", "numeric, numeric").returns.as_deref(),
         Some("numeric")
     );
     let touch = f("touch", "");
@@ -770,18 +770,18 @@ async fn functions() {
     );
     assert_eq!(
         (
-            f("series", "n integer").returns.as_deref(),
-            f("series", "n integer").rows
+            f("series", "integer").returns.as_deref(),
+            f("series", "integer").rows
         ),
         (Some("SETOF integer"), 50.0)
     );
     assert_eq!(
-        f("pairs", "n integer").returns.as_deref(),
+        f("pairs", "integer").returns.as_deref(),
         Some("TABLE(i integer, sq integer)")
     );
-    assert_eq!(f("standard", "x integer").body, "RETURN (x * 2)");
-    assert!(f("atomic", "x integer").body.starts_with("BEGIN ATOMIC"));
-    assert!(f("leaky", "x integer").leakproof);
+    assert_eq!(f("standard", "integer").body, "RETURN (x * 2)");
+    assert!(f("atomic", "integer").body.starts_with("BEGIN ATOMIC"));
+    assert!(f("leaky", "integer").leakproof);
     let archive = c.functions.values().find(|f| f.name == "archive").unwrap();
     assert_eq!(
         (archive.kind, archive.returns.clone()),
@@ -971,7 +971,7 @@ async fn hostile_identifiers() {
     assert!(c
         .functions
         .keys()
-        .any(|k| k.name == "Weird Fn" && k.arguments == "\"in\" integer, \"x y\" text"));
+        .any(|k| k.name == "Weird Fn" && k.arguments == "integer, text"));
     let trig = &c.triggers[&sub("select", "table", "Trigger \"One\"")];
     assert_eq!(trig.function, qn("select", "trig()"));
     assert_eq!(

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 pub struct Function {
     pub schema: String,
     pub name: String,
-    /// The identity argument types, as PostgreSQL prints them (`integer, text`).
+    /// The input argument types, as PostgreSQL prints them (`integer, text`): with the schema
+    /// and name, what identifies a routine.
     pub arguments: String,
     pub kind: FunctionKind,
     /// The full argument list with modes, names and defaults.

@@ -1,7 +1,7 @@
 -- Functions, procedures, aggregates and window functions, with aggregate details.
 SELECT n.nspname::text AS schema,
        p.proname::text AS name,
-       pg_get_function_identity_arguments(p.oid) AS arguments,
+       oidvectortypes(p.proargtypes) AS arguments,
        p.prokind::text AS kind,
        pg_get_function_arguments(p.oid) AS signature,
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns,
