@@ -4,9 +4,11 @@
 //! DESIGN notes. This crate holds every decision; the `pgdrift` binary only parses arguments,
 //! picks renderers and maps results to exit codes.
 
+pub mod diff;
 pub mod migrate;
 pub mod model;
 pub mod pg;
+pub mod plan;
 pub mod report;
 pub mod source;
 pub mod sql;

@@ -60,6 +60,53 @@ impl fmt::Display for Literal<'_> {
     }
 }
 
+/// An operator name, optionally schema-qualified: operators are symbols and are never
+/// quoted. Written `schema.op` where a schema is allowed and `OPERATOR(schema.op)` where an
+/// operator is used in an expression (see [`OperatorRef`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorName<'a>(pub &'a str, pub &'a str);
+
+impl fmt::Display for OperatorName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", Ident(self.0), self.1)
+    }
+}
+
+/// A string as a dollar-quoted literal, with a tag that does not occur in it: the form
+/// used for routine bodies, which would be unreadable with doubled quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DollarQuoted<'a>(pub &'a str);
+
+impl fmt::Display for DollarQuoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for n in 0u32.. {
+            let tag = match n {
+                0 => String::new(),
+                1 => "body".to_string(),
+                _ => format!("body{n}"),
+            };
+            let delimiter = format!("${tag}$");
+            // A trailing `$` would run into a bare `$$` and end the string early.
+            let clash = self.0.contains(&delimiter) || (tag.is_empty() && self.0.ends_with('$'));
+            if !clash {
+                return write!(f, "{delimiter}{}{delimiter}", self.0);
+            }
+        }
+        unreachable!("some tag is free")
+    }
+}
+
+/// SQL text that PostgreSQL printed itself (an expression, a type, a view's query, a
+/// trigger's definition): written as it is, since the server already quoted what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verbatim<'a>(pub &'a str);
+
+impl fmt::Display for Verbatim<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// True when `name` can be written without quotes: lower case ASCII letters, digits,
 /// underscores and dollars, not starting with a digit or dollar, and not a keyword that
 /// PostgreSQL reserves in some position.
@@ -100,5 +147,18 @@ mod tests {
         assert_eq!(QualIdent("public", "Order").to_string(), "public.\"Order\"");
         assert_eq!(Literal("it's").to_string(), "'it''s'");
         assert_eq!(Literal("a\\b").to_string(), "'a\\b'");
+        assert_eq!(OperatorName("app", "~=").to_string(), "app.~=");
+        assert_eq!(OperatorName("My", "+").to_string(), "\"My\".+");
+    }
+
+    #[test]
+    fn dollar_quotes_pick_a_free_tag() {
+        assert_eq!(DollarQuoted("SELECT 1").to_string(), "$$SELECT 1$$");
+        assert_eq!(DollarQuoted("a $$ b").to_string(), "$body$a $$ b$body$");
+        assert_eq!(
+            DollarQuoted("$$ $body$").to_string(),
+            "$body2$$$ $body$$body2$"
+        );
+        assert_eq!(DollarQuoted("x$").to_string(), "$body$x$$body$");
     }
 }

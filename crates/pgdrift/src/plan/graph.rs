@@ -1,0 +1,399 @@
+//! What each object depends on, read from the catalog: the objects its definition names
+//! (types of columns, functions in defaults and checks, tables in a view's query, the
+//! parent of a partition, the table of an index ...). Used to order creations (dependencies
+//! first) and drops (dependents first), and to find what must be recreated around an object
+//! that is dropped and created again.
+
+use super::refs::qualified_names;
+use crate::model::{
+    Catalog, Column, Constraint, ConstraintKind, Function, Index, Operator, Policy, QualName,
+    Sequence, Signature, SubName, Table, Trigger, TypeDef, TypeKind, View,
+};
+use std::collections::HashMap;
+
+/// An object as a node of the dependency graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    Schema(String),
+    Extension(String),
+    Type(QualName),
+    Sequence(QualName),
+    Function(Signature),
+    Table(QualName),
+    View(QualName),
+    Constraint(SubName),
+    Index(QualName),
+    Trigger(SubName),
+    Policy(SubName),
+    Operator(Signature),
+    /// A column default set after its table exists (one that calls a routine).
+    Default(QualName, String),
+    /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
+    SequenceOwner(QualName),
+}
+
+/// Objects of a catalog by schema-qualified name, to resolve the names found in text.
+#[derive(Debug)]
+pub struct Names<'a> {
+    catalog: &'a Catalog,
+    by_name: HashMap<(&'a str, &'a str), Vec<Node>>,
+    /// Unique indexes by table.
+    unique_indexes: HashMap<(&'a str, &'a str), Vec<Node>>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(catalog: &'a Catalog) -> Self {
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::new();
+        for k in catalog.tables.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Table(k.clone()));
+        }
+        for k in catalog.views.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::View(k.clone()));
+        }
+        for k in catalog.sequences.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Sequence(k.clone()));
+        }
+        for k in catalog.types.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Type(k.clone()));
+        }
+        for k in catalog.functions.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Function(k.clone()));
+        }
+        let mut unique_indexes: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::new();
+        for (k, i) in &catalog.indexes {
+            if i.unique {
+                unique_indexes
+                    .entry((&i.schema, &i.table))
+                    .or_default()
+                    .push(Node::Index(k.clone()));
+            }
+        }
+        Names {
+            catalog,
+            by_name,
+            unique_indexes,
+        }
+    }
+
+    /// The objects named in `text`.
+    pub fn refs(&self, text: &str, out: &mut Vec<Node>) {
+        if !text.contains('.') {
+            return;
+        }
+        for (schema, name) in qualified_names(text) {
+            if let Some(nodes) = self.by_name.get(&(schema.as_str(), name.as_str())) {
+                out.extend(nodes.iter().cloned());
+            }
+        }
+    }
+
+    /// The node of the relation (table or view) `schema.name`, if the catalog has it.
+    pub fn relation(&self, schema: &str, name: &str) -> Option<Node> {
+        self.by_name.get(&(schema, name)).and_then(|nodes| {
+            nodes
+                .iter()
+                .find(|n| matches!(n, Node::Table(_) | Node::View(_)))
+                .cloned()
+        })
+    }
+
+    fn schema(&self, schema: &str, out: &mut Vec<Node>) {
+        if self.catalog.schemas.contains_key(schema) {
+            out.push(Node::Schema(schema.to_string()));
+        }
+    }
+
+    /// The primary key and unique constraints and unique indexes of a table: what a foreign
+    /// key to it, or a view grouping by its key, needs.
+    fn keys_of(&self, schema: &str, table: &str, out: &mut Vec<Node>) {
+        for (k, c) in self.catalog.constraints.range(
+            SubName {
+                schema: schema.to_string(),
+                table: table.to_string(),
+                name: String::new(),
+            }..,
+        ) {
+            if k.schema != schema || k.table != table {
+                break;
+            }
+            if matches!(
+                c.kind,
+                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            ) {
+                out.push(Node::Constraint(k.clone()));
+            }
+        }
+        if let Some(nodes) = self.unique_indexes.get(&(schema, table)) {
+            out.extend(nodes.iter().cloned());
+        }
+    }
+
+    pub fn type_deps(&self, t: &TypeDef) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&t.schema, &mut out);
+        match &t.kind {
+            TypeKind::Enum { .. } => {}
+            TypeKind::Domain {
+                base_type,
+                default,
+                checks,
+                ..
+            } => {
+                self.refs(base_type, &mut out);
+                if let Some(d) = default {
+                    self.refs(d, &mut out);
+                }
+                for c in checks {
+                    self.refs(&c.expression, &mut out);
+                }
+            }
+            TypeKind::Composite { attributes } => {
+                for a in attributes {
+                    self.refs(&a.type_name, &mut out);
+                }
+            }
+            TypeKind::Range {
+                subtype,
+                canonical,
+                subtype_diff,
+                ..
+            } => {
+                self.refs(subtype, &mut out);
+                for f in [canonical, subtype_diff].into_iter().flatten() {
+                    self.refs(f, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn sequence_deps(&self, s: &Sequence) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&s.schema, &mut out);
+        out
+    }
+
+    /// What a column needs: its type, and its default unless that is set separately.
+    pub fn column_deps(&self, c: &Column, with_default: bool, out: &mut Vec<Node>) {
+        self.refs(&c.type_name, out);
+        if with_default {
+            if let Some(d) = &c.default {
+                self.refs(d, out);
+            }
+        }
+        if let Some(g) = &c.generated {
+            self.refs(&g.expression, out);
+        }
+    }
+
+    pub fn table_deps(&self, t: &Table, with_default: impl Fn(&Column) -> bool) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&t.schema, &mut out);
+        for c in &t.columns {
+            self.column_deps(c, with_default(c), &mut out);
+        }
+        for p in t.partition_of.iter().chain(&t.inherits) {
+            out.push(Node::Table(p.clone()));
+        }
+        if let Some(k) = &t.partition_key {
+            self.refs(k, &mut out);
+        }
+        out
+    }
+
+    pub fn constraint_deps(&self, c: &Constraint) -> Vec<Node> {
+        let mut out = vec![Node::Table(QualName::new(&c.schema, &c.table))];
+        match &c.kind {
+            ConstraintKind::Check { expression, .. } => self.refs(expression, &mut out),
+            ConstraintKind::Exclusion { definition } => self.refs(definition, &mut out),
+            ConstraintKind::ForeignKey { references, .. } => {
+                out.push(Node::Table(references.clone()));
+                self.keys_of(&references.schema, &references.name, &mut out);
+            }
+            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } => {}
+        }
+        out
+    }
+
+    pub fn index_deps(&self, i: &Index) -> Vec<Node> {
+        let mut out = Vec::new();
+        out.extend(self.relation(&i.schema, &i.table));
+        for k in &i.keys {
+            if let Some(e) = &k.expression {
+                self.refs(e, &mut out);
+            }
+            if let Some(o) = &k.opclass {
+                self.refs(o, &mut out);
+            }
+        }
+        if let Some(p) = &i.predicate {
+            self.refs(p, &mut out);
+        }
+        out
+    }
+
+    pub fn view_deps(&self, v: &View) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&v.schema, &mut out);
+        self.refs(&v.definition, &mut out);
+        // A query may rely on a table's key (GROUP BY the key, other columns ungrouped).
+        let tables: Vec<QualName> = out
+            .iter()
+            .filter_map(|n| match n {
+                Node::Table(q) => Some(q.clone()),
+                _ => None,
+            })
+            .collect();
+        for t in tables {
+            self.keys_of(&t.schema, &t.name, &mut out);
+        }
+        out
+    }
+
+    pub fn function_deps(&self, f: &Function) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&f.schema, &mut out);
+        self.refs(&f.signature, &mut out);
+        if let Some(r) = &f.returns {
+            self.refs(r, &mut out);
+        }
+        if super::ddl::has_standard_body(f) {
+            self.refs(&f.body, &mut out);
+        }
+        if let Some(a) = &f.aggregate {
+            for text in [
+                Some(&a.transition_function),
+                Some(&a.state_type),
+                a.final_function.as_ref(),
+                a.combine_function.as_ref(),
+                a.serial_function.as_ref(),
+                a.deserial_function.as_ref(),
+                a.moving_transition_function.as_ref(),
+                a.moving_inverse_function.as_ref(),
+                a.moving_state_type.as_ref(),
+                a.moving_final_function.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                self.refs(text, &mut out);
+            }
+        }
+        out
+    }
+
+    pub fn trigger_deps(&self, t: &Trigger) -> Vec<Node> {
+        let mut out = Vec::new();
+        out.extend(self.relation(&t.schema, &t.table));
+        self.refs(&t.definition, &mut out);
+        out
+    }
+
+    pub fn policy_deps(&self, p: &Policy) -> Vec<Node> {
+        let mut out = vec![Node::Table(QualName::new(&p.schema, &p.table))];
+        for e in [&p.using, &p.with_check].into_iter().flatten() {
+            self.refs(e, &mut out);
+        }
+        out
+    }
+
+    pub fn operator_deps(&self, o: &Operator) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.schema(&o.schema, &mut out);
+        for text in [Some(&o.function), Some(&o.arguments), Some(&o.result)]
+            .into_iter()
+            .flatten()
+        {
+            self.refs(text, &mut out);
+        }
+        out
+    }
+
+    /// Every object of the catalog with what it depends on: the whole graph, for finding
+    /// the dependents of an object.
+    pub fn all_deps(&self) -> Vec<(Node, Vec<Node>)> {
+        let c = self.catalog;
+        let mut out = Vec::new();
+        for (k, t) in &c.types {
+            out.push((Node::Type(k.clone()), self.type_deps(t)));
+        }
+        for (k, t) in &c.tables {
+            // Defaults are nodes of their own (below).
+            out.push((Node::Table(k.clone()), self.table_deps(t, |_| false)));
+            for col in &t.columns {
+                if let Some(d) = &col.default {
+                    let mut deps = Vec::new();
+                    self.refs(d, &mut deps);
+                    if !deps.is_empty() {
+                        out.push((Node::Default(k.clone(), col.name.clone()), deps));
+                    }
+                }
+            }
+        }
+        for (k, x) in &c.constraints {
+            out.push((Node::Constraint(k.clone()), self.constraint_deps(x)));
+        }
+        for (k, x) in &c.indexes {
+            out.push((Node::Index(k.clone()), self.index_deps(x)));
+        }
+        for (k, x) in &c.views {
+            out.push((Node::View(k.clone()), self.view_deps(x)));
+        }
+        for (k, x) in &c.functions {
+            out.push((Node::Function(k.clone()), self.function_deps(x)));
+        }
+        for (k, x) in &c.triggers {
+            out.push((Node::Trigger(k.clone()), self.trigger_deps(x)));
+        }
+        for (k, x) in &c.policies {
+            out.push((Node::Policy(k.clone()), self.policy_deps(x)));
+        }
+        for (k, x) in &c.operators {
+            out.push((Node::Operator(k.clone()), self.operator_deps(x)));
+        }
+        out
+    }
+}
+
+/// Who depends on whom, inverted: for each object, the objects whose definitions name it.
+#[derive(Debug, Default)]
+pub struct Dependents {
+    map: HashMap<Node, Vec<Node>>,
+}
+
+impl Dependents {
+    pub fn new(names: &Names) -> Self {
+        let mut map: HashMap<Node, Vec<Node>> = HashMap::new();
+        for (node, deps) in names.all_deps() {
+            for d in deps {
+                if d != node {
+                    map.entry(d).or_default().push(node.clone());
+                }
+            }
+        }
+        for v in map.values_mut() {
+            v.sort();
+            v.dedup();
+        }
+        Dependents { map }
+    }
+
+    pub fn of(&self, node: &Node) -> &[Node] {
+        self.map.get(node).map_or(&[], |v| v.as_slice())
+    }
+}

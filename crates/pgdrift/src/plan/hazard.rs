@@ -1,0 +1,211 @@
+//! The hazard table: every risk a plan step can carry, in one place. A hazard is a typed
+//! value attached to the step that creates it, with a stable code and slug for programs,
+//! a message for people, and a line of advice. Steps are never classified by their text.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Every kind of hazard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HazardKind {
+    DeletesData,
+    RewritesTable,
+    LocksTable,
+    MayFailOnData,
+    IndexNotConcurrent,
+    EnumRecreated,
+    SignatureChange,
+    SequenceReset,
+    PrivilegeRevoked,
+    RecreatesDependents,
+    ManualStep,
+}
+
+/// What is known about a hazard kind.
+#[derive(Debug, Clone, Copy)]
+pub struct HazardInfo {
+    pub kind: HazardKind,
+    /// Stable code (`PD101`).
+    pub code: &'static str,
+    /// Stable slug (`deletes-data`).
+    pub slug: &'static str,
+    /// What the risk is.
+    pub message: &'static str,
+    /// What to do about it.
+    pub doc: &'static str,
+    /// Steps with this hazard lose data: they run only with `--allow-destructive`.
+    pub destructive: bool,
+}
+
+/// All hazards.
+pub const HAZARDS: &[HazardInfo] = &[
+    HazardInfo {
+        kind: HazardKind::DeletesData,
+        code: "PD101",
+        slug: "deletes-data",
+        message: "deletes data",
+        doc: "The rows or values this step removes are gone once it commits. It runs only with \
+              --allow-destructive; take a backup first.",
+        destructive: true,
+    },
+    HazardInfo {
+        kind: HazardKind::RewritesTable,
+        code: "PD102",
+        slug: "rewrites-table",
+        message: "rewrites the whole table",
+        doc: "The table (and its indexes) is copied under an ACCESS EXCLUSIVE lock: reads and \
+              writes wait until it finishes. Run it in a maintenance window on big tables.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::LocksTable,
+        code: "PD103",
+        slug: "locks-big-table",
+        message: "takes an ACCESS EXCLUSIVE lock on a big table",
+        doc: "Every query on the table waits while the step runs and while it waits for the \
+              lock; lock_timeout bounds the wait.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::MayFailOnData,
+        code: "PD104",
+        slug: "may-fail-on-data",
+        message: "may fail on existing data",
+        doc: "Rows that break the new rule make the step fail and the transaction roll back; \
+              check the data first.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::IndexNotConcurrent,
+        code: "PD105",
+        slug: "index-not-concurrent",
+        message: "builds an index without CONCURRENTLY",
+        doc: "Writes to the table wait while the index builds; --online builds it with \
+              CREATE INDEX CONCURRENTLY outside the transaction.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::EnumRecreated,
+        code: "PD106",
+        slug: "enum-recreated",
+        message: "recreates an enum type to remove or reorder labels",
+        doc: "Columns of the type are converted through text (a table rewrite); rows holding a \
+              removed label make it fail.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::SignatureChange,
+        code: "PD107",
+        slug: "signature-change",
+        message: "drops and recreates a routine",
+        doc: "The routine's result, arguments or kind changed, which CREATE OR REPLACE cannot \
+              do; callers fail between the drop and the create unless both commit together.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::SequenceReset,
+        code: "PD108",
+        slug: "sequence-reset",
+        message: "starts a sequence over",
+        doc: "A new or recreated sequence starts from its START value; check that the values \
+              it hands out do not collide with existing rows.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::PrivilegeRevoked,
+        code: "PD109",
+        slug: "privilege-revoked",
+        message: "revokes a privilege",
+        doc: "Roles that relied on the privilege lose access when the step commits.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::RecreatesDependents,
+        code: "PD110",
+        slug: "recreates-dependents",
+        message: "drops and recreates dependent objects",
+        doc: "Views, triggers, policies or constraints that depend on the changed object are \
+              dropped and created again in the same transaction.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::ManualStep,
+        code: "PD199",
+        slug: "manual-step",
+        message: "needs a manual step",
+        doc: "PostgreSQL cannot make this change safely in place; the plan says what to do \
+              by hand.",
+        destructive: false,
+    },
+];
+
+impl HazardKind {
+    /// This kind's row in [`HAZARDS`].
+    pub fn info(self) -> &'static HazardInfo {
+        HAZARDS
+            .iter()
+            .find(|h| h.kind == self)
+            .expect("every hazard kind has a row in HAZARDS")
+    }
+}
+
+/// A hazard on one step: its kind and what it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hazard {
+    pub kind: HazardKind,
+    /// The specific reason (`drops column app.users.email`).
+    pub detail: String,
+}
+
+impl Hazard {
+    pub fn new(kind: HazardKind, detail: impl Into<String>) -> Self {
+        Hazard {
+            kind,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn is_destructive(&self) -> bool {
+        self.kind.info().destructive
+    }
+}
+
+impl fmt::Display for Hazard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let info = self.kind.info();
+        write!(f, "{} {}: {}", info.code, info.slug, self.detail)
+    }
+}
+
+impl Serialize for Hazard {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let info = self.kind.info();
+        let mut st = s.serialize_struct("Hazard", 5)?;
+        st.serialize_field("code", info.code)?;
+        st.serialize_field("slug", info.slug)?;
+        st.serialize_field("message", info.message)?;
+        st.serialize_field("detail", &self.detail)?;
+        st.serialize_field("destructive", &info.destructive)?;
+        st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_slugs_are_unique() {
+        let mut codes: Vec<_> = HAZARDS.iter().map(|h| h.code).collect();
+        let mut slugs: Vec<_> = HAZARDS.iter().map(|h| h.slug).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(codes.len(), HAZARDS.len());
+        assert_eq!(slugs.len(), HAZARDS.len());
+        assert!(HazardKind::DeletesData.info().destructive);
+        assert!(!HazardKind::RewritesTable.info().destructive);
+    }
+}

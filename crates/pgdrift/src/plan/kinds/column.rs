@@ -1,0 +1,600 @@
+//! Columns: added, dropped, and changed field by field (type with a `USING` cast where
+//! PostgreSQL has no assignment cast, nullability, identity, generation, storage, ...),
+//! and column defaults, which are dropped early and set late so that nothing they call or
+//! cast to is in the way.
+
+use super::super::ddl::{self, AclTarget};
+use super::super::graph::Node;
+use super::super::order::Phase;
+use super::super::planner::Planner;
+use super::super::{HazardKind, Step};
+use super::coerce::{type_change, TypeChange};
+use crate::diff::{Change, Op, Pair};
+use crate::model::{Column, IdentityGeneration, Kind, Object, QualName, Table};
+use crate::sql::{Ident, Literal, Verbatim};
+
+impl<'a> Planner<'_, 'a> {
+    pub fn column(
+        &mut self,
+        c: &Change<'a>,
+        from_table: &'a Table,
+        to_table: &'a Table,
+        p: Pair<'a, Column>,
+    ) {
+        let key = to_table.key();
+        let qn = ddl::qn(&to_table.schema, &to_table.name).to_string();
+        let name = c.name.as_str();
+        match c.op {
+            Op::Create => {
+                let col = p.current();
+                if col.inherited {
+                    // Added to the parent, which gives it to its children.
+                    return;
+                }
+                let split = self.split_default(col);
+                let mut add = Step::new(
+                    format!(
+                        "ALTER TABLE {qn} ADD COLUMN {}",
+                        ddl::column_definition(col, !split)
+                    ),
+                    Kind::Column,
+                    Op::Create,
+                    name,
+                );
+                if col.not_null
+                    && col.default.is_none()
+                    && col.identity.is_none()
+                    && col.generated.is_none()
+                {
+                    add = add.hazard(
+                        HazardKind::MayFailOnData,
+                        format!("{name} is NOT NULL without a default: fails if {key} has rows"),
+                    );
+                }
+                if col.identity.is_some()
+                    || col.generated.as_ref().is_some_and(|g| g.stored)
+                    || volatile_default(col)
+                {
+                    add = add.hazard(
+                        HazardKind::RewritesTable,
+                        format!("{key} is rewritten to fill {}", col.name),
+                    );
+                }
+                let mut steps = vec![self.lock_hazard(add, &key)];
+                steps.extend(self.column_settings(to_table, None, col, name));
+                let mut deps = Vec::new();
+                self.to.column_deps(col, !split, &mut deps);
+                self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
+                if split {
+                    self.set_defaults.insert((key, col.name.clone()));
+                }
+            }
+            Op::Drop => {
+                let col = p.current();
+                if col.inherited {
+                    return;
+                }
+                let step = Step::new(
+                    format!("ALTER TABLE {qn} DROP COLUMN {}", Ident(&col.name)),
+                    Kind::Column,
+                    Op::Drop,
+                    name,
+                )
+                .hazard(
+                    HazardKind::DeletesData,
+                    format!("drops column {name} and its values"),
+                );
+                let mut deps = Vec::new();
+                self.from.column_deps(col, true, &mut deps);
+                self.push(Phase::LateDrop, Node::Table(key), deps, vec![step]);
+            }
+            Op::Alter => self.alter_column(
+                c,
+                from_table,
+                to_table,
+                p.from.expect("alter"),
+                p.to.expect("alter"),
+            ),
+        }
+    }
+
+    fn alter_column(
+        &mut self,
+        c: &Change<'a>,
+        from_table: &Table,
+        to_table: &'a Table,
+        from: &Column,
+        to: &'a Column,
+    ) {
+        let key = to_table.key();
+        let qn = ddl::qn(&to_table.schema, &to_table.name).to_string();
+        let col = Ident(&to.name).to_string();
+        let name = c.name.as_str();
+        let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
+        let inherited = from.inherited && to.inherited;
+        let existing = from_table.kind == to_table.kind;
+        let _ = existing;
+        let replace = self.column_replaced(from, to);
+        let retype = !replace
+            && !inherited
+            && (from.type_name != to.type_name || from.collation != to.collation);
+        // Early: defaults and identities out of the way.
+        if from.default != to.default || (retype && from.default.is_some()) || replace {
+            if from.default.is_some() {
+                self.reset_defaults.insert((key.clone(), to.name.clone()));
+            } else if to.default.is_some() {
+                self.set_defaults.insert((key.clone(), to.name.clone()));
+            }
+        }
+        if from.identity.is_some() && to.identity.is_none() && !inherited {
+            let s = step(format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP IDENTITY"));
+            self.push(
+                Phase::EarlyDrop,
+                Node::Default(key.clone(), to.name.clone()),
+                Vec::new(),
+                vec![s],
+            );
+        }
+        let mut steps = Vec::new();
+        if replace {
+            // A column that becomes generated, or changes generation where PostgreSQL
+            // cannot, is replaced: dropped and added again with the new definition.
+            let destructive = from.generated.is_none();
+            let mut drop = step(format!("ALTER TABLE {qn} DROP COLUMN {col}"));
+            drop = if destructive {
+                drop.hazard(
+                    HazardKind::DeletesData,
+                    format!("{name} becomes a generated column: its stored values are replaced"),
+                )
+            } else {
+                drop.hazard(
+                    HazardKind::RewritesTable,
+                    format!("{key} is rewritten to recompute {}", to.name),
+                )
+            };
+            let mut add = step(format!(
+                "ALTER TABLE {qn} ADD COLUMN {}",
+                ddl::column_definition(to, !self.split_default(to))
+            ));
+            if destructive {
+                add = add.destructive();
+            }
+            steps.push(self.lock_hazard(drop, &key));
+            steps.push(add);
+            steps.extend(self.column_settings(to_table, None, to, name));
+        } else {
+            if retype {
+                steps.push(self.retype(&qn, &key, from, to, name));
+            }
+            if !inherited {
+                self.generation_steps(&qn, from, to, name, &mut steps);
+                if from.not_null != to.not_null {
+                    self.not_null_steps(&qn, &key, to, name, &mut steps);
+                }
+                self.identity_steps(&qn, &key, from, to, name, &mut steps);
+            }
+            steps.extend(self.column_settings(to_table, Some(from), to, name));
+        }
+        let mut deps = Vec::new();
+        self.to.column_deps(to, false, &mut deps);
+        self.push(Phase::Main, Node::Table(key), deps, steps);
+    }
+
+    /// True when a column must be dropped and added again: it becomes generated, or its
+    /// generation changes in a way `ALTER COLUMN` cannot express.
+    pub fn column_replaced(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) if a != b => !(a.stored && b.stored && self.server_at_least(170000)),
+            _ => false,
+        }
+    }
+
+    fn retype(&self, qn: &str, key: &QualName, from: &Column, to: &Column, name: &str) -> Step {
+        let col = Ident(&to.name);
+        let TypeChange {
+            needs_using,
+            rewrites,
+            may_fail,
+        } = type_change(&from.type_name, &to.type_name);
+        let mut sql = format!(
+            "ALTER TABLE {qn} ALTER COLUMN {col} TYPE {}",
+            Verbatim(&to.type_name)
+        );
+        if let Some(c) = &to.collation {
+            sql.push_str(&format!(" COLLATE {}", Verbatim(c)));
+        } else if from.collation.is_some() && from.type_name == to.type_name {
+            sql.push_str(" COLLATE pg_catalog.\"default\"");
+        }
+        if needs_using && from.type_name != to.type_name {
+            sql.push_str(&format!(" USING {col}::{}", Verbatim(&to.type_name)));
+        }
+        let mut s = Step::new(sql, Kind::Column, Op::Alter, name);
+        if rewrites && from.type_name != to.type_name {
+            s = s.hazard(
+                HazardKind::RewritesTable,
+                format!(
+                    "{key} is rewritten to change {} from {} to {}",
+                    to.name, from.type_name, to.type_name
+                ),
+            );
+        }
+        if may_fail {
+            s = s.hazard(
+                HazardKind::MayFailOnData,
+                format!("values of {name} may not fit {}", to.type_name),
+            );
+        }
+        self.lock_hazard(s, key)
+    }
+
+    fn generation_steps(
+        &self,
+        qn: &str,
+        from: &Column,
+        to: &Column,
+        name: &str,
+        steps: &mut Vec<Step>,
+    ) {
+        let col = Ident(&to.name);
+        match (&from.generated, &to.generated) {
+            (Some(_), None) => steps.push(Step::new(
+                format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP EXPRESSION"),
+                Kind::Column,
+                Op::Alter,
+                name,
+            )),
+            (Some(a), Some(b)) if a != b => steps.push(
+                Step::new(
+                    format!(
+                        "ALTER TABLE {qn} ALTER COLUMN {col} SET EXPRESSION AS ({})",
+                        Verbatim(&b.expression)
+                    ),
+                    Kind::Column,
+                    Op::Alter,
+                    name,
+                )
+                .hazard(
+                    HazardKind::RewritesTable,
+                    format!("{name} is recomputed for every row"),
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    fn not_null_steps(
+        &self,
+        qn: &str,
+        key: &QualName,
+        to: &Column,
+        name: &str,
+        steps: &mut Vec<Step>,
+    ) {
+        let col = Ident(&to.name);
+        if !to.not_null {
+            steps.push(Step::new(
+                format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP NOT NULL"),
+                Kind::Column,
+                Op::Alter,
+                name,
+            ));
+            return;
+        }
+        let s = Step::new(
+            format!("ALTER TABLE {qn} ALTER COLUMN {col} SET NOT NULL"),
+            Kind::Column,
+            Op::Alter,
+            name,
+        )
+        .hazard(
+            HazardKind::MayFailOnData,
+            format!("rows of {key} with a null {} make it fail", to.name),
+        );
+        steps.push(self.lock_hazard(s, key));
+    }
+
+    fn identity_steps(
+        &self,
+        qn: &str,
+        key: &QualName,
+        from: &Column,
+        to: &Column,
+        name: &str,
+        steps: &mut Vec<Step>,
+    ) {
+        let col = Ident(&to.name);
+        match (&from.identity, &to.identity) {
+            (None, Some(id)) => {
+                let generation = match id.generation {
+                    IdentityGeneration::Always => "ALWAYS",
+                    IdentityGeneration::ByDefault => "BY DEFAULT",
+                };
+                let options = ddl::sequence_options(&id.sequence, Some(&to.type_name));
+                let mut sql = format!(
+                    "ALTER TABLE {qn} ALTER COLUMN {col} ADD GENERATED {generation} AS IDENTITY"
+                );
+                if !options.is_empty() {
+                    sql.push_str(&format!(" ({})", options.join(" ")));
+                }
+                steps.push(Step::new(sql, Kind::Column, Op::Alter, name).hazard(
+                    HazardKind::SequenceReset,
+                    format!("the identity of {name} continues after the column's highest value"),
+                ));
+                // Continue after the values the column already holds.
+                steps.push(Step::new(
+                    format!(
+                        "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), max({col})) FROM {qn} HAVING max({col}) IS NOT NULL",
+                        Literal(qn),
+                        Literal(&to.name)
+                    ),
+                    Kind::Column,
+                    Op::Alter,
+                    name,
+                ));
+            }
+            (Some(a), Some(b)) if a != b => {
+                let mut parts = Vec::new();
+                if a.generation != b.generation {
+                    parts.push(match b.generation {
+                        IdentityGeneration::Always => "SET GENERATED ALWAYS".to_string(),
+                        IdentityGeneration::ByDefault => "SET GENERATED BY DEFAULT".to_string(),
+                    });
+                }
+                let mut from_seq = a.sequence.clone();
+                // The identity's sequence follows the column's type.
+                from_seq.data_type = b.sequence.data_type.clone();
+                parts.extend(ddl::identity_option_changes(&from_seq, &b.sequence));
+                if !parts.is_empty() {
+                    steps.push(Step::new(
+                        format!("ALTER TABLE {qn} ALTER COLUMN {col} {}", parts.join(" ")),
+                        Kind::Column,
+                        Op::Alter,
+                        name,
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let _ = key;
+    }
+
+    /// Storage, compression, statistics, options, comment and grants of a column, from
+    /// `from` (none for a new column) to `to`.
+    pub fn column_settings(
+        &self,
+        table: &Table,
+        from: Option<&Column>,
+        to: &Column,
+        name: &str,
+    ) -> Vec<Step> {
+        let qn = ddl::qn(&table.schema, &table.name).to_string();
+        let col = Ident(&to.name);
+        let mut steps = Vec::new();
+        let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
+        let old = |f: fn(&Column) -> bool| from.is_some_and(f);
+        let _ = old;
+        if from.map(|c| c.storage) != Some(to.storage) && (from.is_some() || to.storage.is_some()) {
+            if let Some(s) = to.storage {
+                steps.push(step(format!(
+                    "ALTER TABLE {qn} ALTER COLUMN {col} SET STORAGE {}",
+                    ddl::storage_name(s)
+                )));
+            } else if from.and_then(|c| c.storage).is_some() {
+                let storage = if self.server_at_least(160000) {
+                    "DEFAULT"
+                } else {
+                    default_storage(&to.type_name)
+                };
+                steps.push(step(format!(
+                    "ALTER TABLE {qn} ALTER COLUMN {col} SET STORAGE {storage}"
+                )));
+            }
+        }
+        if let Some(f) = from {
+            if f.compression != to.compression {
+                let method = to.compression.map_or("DEFAULT", ddl::compression_name);
+                steps.push(step(format!(
+                    "ALTER TABLE {qn} ALTER COLUMN {col} SET COMPRESSION {method}"
+                )));
+            }
+        }
+        if from.map(|c| c.statistics) != Some(to.statistics)
+            && (from.is_some() || to.statistics.is_some())
+        {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} ALTER COLUMN {col} SET STATISTICS {}",
+                to.statistics.unwrap_or(-1)
+            )));
+        }
+        let empty = Vec::new();
+        let (set, reset) = ddl::option_changes(from.map_or(&empty, |c| &c.options), &to.options);
+        if !reset.is_empty() {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} ALTER COLUMN {col} RESET ({})",
+                ddl::reloption_names(&reset)
+            )));
+        }
+        if !set.is_empty() {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} ALTER COLUMN {col} SET ({})",
+                ddl::reloptions(&set)
+            )));
+        }
+        if from.and_then(|c| c.comment.as_deref()) != to.comment.as_deref() {
+            let target = format!("COLUMN {qn}.{col}");
+            steps.push(self.comment_step(Kind::Column, name, &target, to.comment.as_deref()));
+        }
+        let acl = AclTarget {
+            object: format!("TABLE {qn}"),
+            column: Some(to.name.clone()),
+        };
+        for s in ddl::column_privilege_statements(
+            &acl,
+            from.map_or(&[][..], |c| &c.privileges),
+            &to.privileges,
+        ) {
+            steps.push(self.acl_step(Kind::Column, name, s));
+        }
+        steps
+    }
+
+    /// Defaults dropped early and set again, and defaults set after their table.
+    pub fn defaults(&mut self) {
+        let resets: Vec<(QualName, String)> = self.reset_defaults.iter().cloned().collect();
+        for (t, c) in &resets {
+            if self.dropped_tables.contains(t) {
+                continue;
+            }
+            let Some(col) = self.diff.from.tables.get(t).and_then(|tb| tb.column(c)) else {
+                continue;
+            };
+            if col.default.is_none() {
+                continue;
+            }
+            let sql = format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                ddl::qn(&t.schema, &t.name),
+                Ident(c)
+            );
+            let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}"));
+            let mut deps = Vec::new();
+            if let Some(d) = &col.default {
+                self.from.refs(d, &mut deps);
+            }
+            self.push(
+                Phase::EarlyDrop,
+                Node::Default(t.clone(), c.clone()),
+                deps,
+                vec![step],
+            );
+        }
+        let sets: Vec<(QualName, String)> = self
+            .reset_defaults
+            .union(&self.set_defaults)
+            .cloned()
+            .collect();
+        for (t, c) in sets {
+            let Some(table) = self.diff.to.tables.get(&t) else {
+                continue;
+            };
+            let Some(col) = table.column(&c) else {
+                continue;
+            };
+            let Some(default) = &col.default else {
+                continue;
+            };
+            let qn = ddl::qn(&t.schema, &t.name).to_string();
+            let name = format!("{t}.{c}");
+            let mut steps = vec![Step::new(
+                format!(
+                    "ALTER TABLE {qn} ALTER COLUMN {} SET DEFAULT {}",
+                    Ident(&c),
+                    Verbatim(default)
+                ),
+                Kind::Column,
+                Op::Alter,
+                name.clone(),
+            )];
+            let mut deps = vec![Node::Table(t.clone())];
+            self.to.refs(default, &mut deps);
+            // An identity turned into a serial: its new sequence continues after the
+            // values the column already holds.
+            let was_identity = self
+                .diff
+                .from
+                .tables
+                .get(&t)
+                .and_then(|tb| tb.column(&c))
+                .is_some_and(|fc| fc.identity.is_some());
+            if was_identity {
+                for n in &deps {
+                    if let Node::Sequence(s) = n {
+                        if !self.diff.from.sequences.contains_key(s) {
+                            steps.push(Step::new(
+                                format!(
+                                    "SELECT pg_catalog.setval({}, max({})) FROM {qn} HAVING max({}) IS NOT NULL",
+                                    Literal(&ddl::qn(&s.schema, &s.name).to_string()),
+                                    Ident(&c),
+                                    Ident(&c)
+                                ),
+                                Kind::Column,
+                                Op::Alter,
+                                name.clone(),
+                            ));
+                        }
+                    }
+                }
+                deps.extend(
+                    deps.clone()
+                        .into_iter()
+                        .filter_map(|n| match n {
+                            Node::Sequence(s) => Some(Node::SequenceOwner(s)),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>(),
+                );
+            }
+            self.push(
+                Phase::Main,
+                Node::Default(t.clone(), c.clone()),
+                deps,
+                steps,
+            );
+        }
+    }
+}
+
+/// The storage a built-in type has by default (`SET STORAGE DEFAULT` needs PostgreSQL 16).
+fn default_storage(type_name: &str) -> &'static str {
+    let base = type_name.split('(').next().unwrap_or(type_name).trim();
+    if type_name.ends_with("[]") {
+        return "EXTENDED";
+    }
+    match base {
+        "numeric" | "inet" | "cidr" => "MAIN",
+        "smallint"
+        | "integer"
+        | "bigint"
+        | "real"
+        | "double precision"
+        | "boolean"
+        | "date"
+        | "time without time zone"
+        | "time with time zone"
+        | "timestamp without time zone"
+        | "timestamp with time zone"
+        | "interval"
+        | "uuid"
+        | "money"
+        | "oid"
+        | "\"char\""
+        | "point"
+        | "macaddr"
+        | "macaddr8" => "PLAIN",
+        _ => "EXTENDED",
+    }
+}
+
+/// A default that is probably volatile (a call that is not one of the usual stable ones):
+/// adding a column with it fills every row.
+fn volatile_default(c: &Column) -> bool {
+    let Some(d) = &c.default else {
+        return false;
+    };
+    let lower = d.to_lowercase();
+    const STABLE: &[&str] = &[
+        "now()",
+        "current_timestamp",
+        "current_date",
+        "current_time",
+        "localtimestamp",
+        "current_user",
+        "session_user",
+    ];
+    lower.contains('(')
+        && !STABLE.iter().any(|s| lower.starts_with(s))
+        && !lower.starts_with('(')
+        && !lower.starts_with('\'')
+        || lower.contains("nextval(")
+}

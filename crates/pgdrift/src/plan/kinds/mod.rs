@@ -1,0 +1,293 @@
+//! One module per group of kinds, each turning that kind's changes into actions; here,
+//! what decides that a change needs its object dropped and created again (the seeds of
+//! the planner's recreation pass), and the generic drop-and-create of one object.
+
+mod coerce;
+mod column;
+mod objects;
+mod routines;
+mod schema;
+mod table;
+mod types;
+
+use super::ddl;
+use super::graph::Node;
+use super::order::Phase;
+use super::planner::Planner;
+use super::refs::mentions;
+use crate::diff::{label_changes, Change, Op, Subject};
+use crate::model::{ConstraintKind, QualName, TypeKind};
+use objects::{
+    only, view_columns_changed, view_replaceable, CONSTRAINT_IN_PLACE, INDEX_IN_PLACE,
+    TRIGGER_IN_PLACE,
+};
+use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
+use types::{is_type_or_array, type_needs_recreate};
+
+impl<'a> Planner<'_, 'a> {
+    /// The objects a change needs recreated, with why.
+    pub fn seeds(&mut self, c: &Change<'a>, seeds: &mut Vec<(Node, String)>) {
+        if c.op != Op::Alter {
+            return;
+        }
+        let Some(node) = super::planner::node_of(c) else {
+            if let Subject::Column {
+                from_table, column, ..
+            } = c.subject
+            {
+                let (from, to) = (column.from.expect("alter"), column.to.expect("alter"));
+                let inherited = from.inherited && to.inherited;
+                let table = QualName::new(&from_table.schema, &from_table.name);
+                if self.column_replaced(from, to) {
+                    self.column_seeds(
+                        &table,
+                        &to.name,
+                        true,
+                        &format!("column {} is replaced", c.name),
+                        seeds,
+                    );
+                } else if !inherited
+                    && (from.type_name != to.type_name || from.collation != to.collation)
+                {
+                    self.column_seeds(
+                        &table,
+                        &to.name,
+                        false,
+                        &format!("column {} changes type", c.name),
+                        seeds,
+                    );
+                }
+            }
+            return;
+        };
+        let why = |what: &str| format!("its {what} changed");
+        match c.subject {
+            Subject::View(p) => {
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                let redefined = from.definition != to.definition
+                    || from.options != to.options
+                    || view_columns_changed(from, to)
+                    || from.materialized != to.materialized;
+                if redefined && !view_replaceable(from, to) {
+                    seeds.push((node, why("definition")));
+                }
+            }
+            Subject::Constraint(p) => {
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                if !only(c, CONSTRAINT_IN_PLACE) || (from.validated && !to.validated) {
+                    seeds.push((node, why("definition")));
+                }
+            }
+            Subject::Index(_) if !only(c, INDEX_IN_PLACE) => seeds.push((node, why("definition"))),
+            Subject::Trigger(_) if !only(c, TRIGGER_IN_PLACE) => {
+                seeds.push((node, why("definition")))
+            }
+            Subject::Policy(p) => {
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                if !only(c, &["comment"]) && ddl::alter_policy(from, to).is_none() {
+                    seeds.push((node, why("command or kind")));
+                }
+            }
+            Subject::Function(p) if routine_needs_recreate(c, p.current()) => {
+                seeds.push((node, why("signature or result")));
+            }
+            Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
+                seeds.push((node, why("definition")))
+            }
+            Subject::Type(p) => {
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                match (&from.kind, &to.kind) {
+                    (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b })
+                        if !label_changes(a, b).additions_only() =>
+                    {
+                        let key = QualName::new(&to.schema, &to.name);
+                        self.replaced_types.insert(key.clone());
+                        seeds.push((node, "its labels are removed or reordered".to_string()));
+                        self.type_column_seeds(&key, seeds);
+                    }
+                    (
+                        TypeKind::Domain {
+                            base_type: b1,
+                            collation: c1,
+                            ..
+                        },
+                        TypeKind::Domain {
+                            base_type: b2,
+                            collation: c2,
+                            ..
+                        },
+                    ) if b1 != b2 || c1 != c2 => {
+                        let key = QualName::new(&to.schema, &to.name);
+                        self.replaced_types.insert(key.clone());
+                        seeds.push((node, "its base type changes".to_string()));
+                        self.type_column_seeds(&key, seeds);
+                    }
+                    _ if type_needs_recreate(from, to) => seeds.push((node, why("definition"))),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The columns converted when a type is replaced: what depends on them is recreated
+    /// too, as for any type change.
+    fn type_column_seeds(&mut self, ty: &QualName, seeds: &mut Vec<(Node, String)>) {
+        let mut columns = Vec::new();
+        for (tk, t) in &self.diff.from.tables {
+            for col in &t.columns {
+                if is_type_or_array(&col.type_name, ty) {
+                    columns.push((tk.clone(), col.name.clone()));
+                }
+            }
+        }
+        for (t, c) in columns {
+            self.column_seeds(&t, &c, false, &format!("type {ty} is recreated"), seeds);
+        }
+    }
+
+    /// What depends on column `column` of `table` and cannot survive its change: views,
+    /// triggers, policies and SQL-standard routines that name it (and with `keys`, indexes
+    /// and constraints, which PostgreSQL drops with a dropped column).
+    fn column_seeds(
+        &mut self,
+        table: &QualName,
+        column: &str,
+        keys: bool,
+        reason: &str,
+        seeds: &mut Vec<(Node, String)>,
+    ) {
+        let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone())).to_vec();
+        for d in dependents {
+            let relevant = match &d {
+                Node::View(_) | Node::Trigger(_) | Node::Policy(_) | Node::Function(_) => true,
+                Node::Index(_) | Node::Constraint(_) => keys,
+                _ => false,
+            };
+            if !relevant || !self.mentions_column(&d, table, column) {
+                continue;
+            }
+            let why = format!("it uses {table}.{column}: {reason}");
+            if self.in_to(&d) {
+                seeds.push((d, why));
+            } else {
+                self.early.insert(d);
+            }
+        }
+    }
+
+    /// True when the `from` object `node` names column `column` of `table`.
+    fn mentions_column(&self, node: &Node, table: &QualName, column: &str) -> bool {
+        let c = self.diff.from;
+        match node {
+            Node::View(k) => c
+                .views
+                .get(k)
+                .is_some_and(|v| mentions(&v.definition, column)),
+            Node::Trigger(k) => c
+                .triggers
+                .get(k)
+                .is_some_and(|t| mentions(&t.definition, column)),
+            Node::Policy(k) => c.policies.get(k).is_some_and(|p| {
+                [&p.using, &p.with_check]
+                    .into_iter()
+                    .flatten()
+                    .any(|e| mentions(e, column))
+            }),
+            Node::Function(k) => c
+                .functions
+                .get(k)
+                .is_some_and(|f| ddl::has_standard_body(f) && mentions(&f.body, column)),
+            Node::Index(k) => c.indexes.get(k).is_some_and(|i| {
+                i.keys.iter().any(|key| {
+                    key.column.as_deref() == Some(column)
+                        || key
+                            .expression
+                            .as_deref()
+                            .is_some_and(|e| mentions(e, column))
+                }) || i.include.iter().any(|x| x == column)
+                    || i.predicate.as_deref().is_some_and(|p| mentions(p, column))
+            }),
+            Node::Constraint(k) => c.constraints.get(k).is_some_and(|x| {
+                let own = x.schema == table.schema && x.table == table.name;
+                match &x.kind {
+                    ConstraintKind::PrimaryKey { columns, index }
+                    | ConstraintKind::Unique { columns, index, .. } => {
+                        own && (columns.iter().any(|n| n == column)
+                            || index.include.iter().any(|n| n == column))
+                    }
+                    ConstraintKind::Check { expression, .. } => own && mentions(expression, column),
+                    ConstraintKind::Exclusion { definition } => own && mentions(definition, column),
+                    ConstraintKind::ForeignKey {
+                        columns,
+                        references,
+                        referenced_columns,
+                        ..
+                    } => {
+                        (own && columns.iter().any(|n| n == column))
+                            || (references == table
+                                && referenced_columns.iter().any(|n| n == column))
+                    }
+                }
+            }),
+            _ => false,
+        }
+    }
+
+    /// Drops an object early (as it is in `from`) and creates it again (as it is in `to`).
+    pub fn recreate_node(&mut self, node: &Node, reason: &str) {
+        let (from, to) = (self.diff.from, self.diff.to);
+        let r = Some(reason);
+        match node {
+            Node::View(k) => {
+                if let (Some(a), Some(b)) = (from.views.get(k), to.views.get(k)) {
+                    self.drop_view(a, r);
+                    self.create_view(b, r);
+                }
+            }
+            Node::Constraint(k) => {
+                if let (Some(a), Some(b)) = (from.constraints.get(k), to.constraints.get(k)) {
+                    self.drop_constraint(a, r);
+                    self.create_constraint(b, r);
+                }
+            }
+            Node::Index(k) => {
+                if let (Some(a), Some(b)) = (from.indexes.get(k), to.indexes.get(k)) {
+                    self.drop_index(a, r);
+                    self.create_index(b, r);
+                }
+            }
+            Node::Trigger(k) => {
+                if let (Some(a), Some(b)) = (from.triggers.get(k), to.triggers.get(k)) {
+                    self.drop_trigger(a, r);
+                    self.create_trigger(b, r);
+                }
+            }
+            Node::Policy(k) => {
+                if let (Some(a), Some(b)) = (from.policies.get(k), to.policies.get(k)) {
+                    self.drop_policy(a, r);
+                    self.create_policy(b, r);
+                }
+            }
+            Node::Function(k) => {
+                if let (Some(a), Some(b)) = (from.functions.get(k), to.functions.get(k)) {
+                    self.drop_function(a, Phase::EarlyDrop, r);
+                    self.create_function(b, r);
+                }
+            }
+            Node::Operator(k) => {
+                if let (Some(a), Some(b)) = (from.operators.get(k), to.operators.get(k)) {
+                    self.drop_operator(a, Phase::EarlyDrop, r);
+                    self.create_operator(b, r);
+                }
+            }
+            Node::Type(k) => {
+                if let (Some(a), Some(b)) = (from.types.get(k), to.types.get(k)) {
+                    self.drop_type(a, Phase::EarlyDrop, r);
+                    self.create_type(b, r);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Functions, procedures, aggregates and operators. A routine whose body or attributes
+//! change is replaced in place; one whose result, arguments or kind change is dropped and
+//! created again (with what depends on it).
+
+use super::super::ddl::{self, AclTarget};
+use super::super::graph::Node;
+use super::super::order::Phase;
+use super::super::planner::Planner;
+use super::super::{HazardKind, Step};
+use super::objects::only;
+use crate::diff::{Change, Op, Pair};
+use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges};
+
+/// Fields of a routine whose change needs it dropped and created again.
+pub const ROUTINE_SIGNATURE: &[&str] = &["kind", "returns", "signature", "aggregate"];
+
+/// True when a routine change needs a drop and a create.
+pub fn routine_needs_recreate(c: &Change<'_>, f: &Function) -> bool {
+    f.kind == FunctionKind::Aggregate && !only(c, &["comment", "privileges", "owner"])
+        || c.fields
+            .iter()
+            .any(|x| ROUTINE_SIGNATURE.contains(&x.field.as_str()))
+}
+
+/// Fields of an operator that `ALTER OPERATOR` can change.
+pub const OPERATOR_IN_PLACE: &[&str] = &["comment", "restrict", "join"];
+
+impl<'a> Planner<'_, 'a> {
+    pub fn function(&mut self, c: &Change<'a>, p: Pair<'a, Function>) {
+        match c.op {
+            Op::Create => self.create_function(p.current(), None),
+            Op::Drop => {
+                let f = p.current();
+                let node = Node::Function(f.key());
+                let phase = if self.early.contains(&node) {
+                    Phase::EarlyDrop
+                } else {
+                    Phase::LateDrop
+                };
+                self.drop_function(f, phase, None);
+            }
+            Op::Alter => {
+                let node = Node::Function(p.current().key());
+                if let Some(reason) = self.recreate.get(&node).cloned() {
+                    return self.recreate_node(&node, &reason);
+                }
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                let mut steps = Vec::new();
+                if !only(c, &["comment", "privileges", "owner"]) {
+                    steps.push(Step::new(
+                        ddl::create_routine(to),
+                        Kind::Function,
+                        Op::Alter,
+                        c.name.clone(),
+                    ));
+                }
+                steps.extend(self.routine_extras(
+                    from.comment.as_deref(),
+                    &from.privileges,
+                    to,
+                    &c.name,
+                ));
+                let deps = self.to.function_deps(to);
+                self.push(Phase::Main, node, deps, steps);
+            }
+        }
+    }
+
+    pub fn create_function(&mut self, f: &Function, reason: Option<&str>) {
+        let name = f.key().to_string();
+        let mut step = Step::new(
+            ddl::create_routine(f),
+            Kind::Function,
+            Op::Create,
+            name.clone(),
+        );
+        if let Some(r) = reason {
+            step = step.hazard(
+                HazardKind::SignatureChange,
+                format!("{name} is recreated because {r}"),
+            );
+        }
+        let mut steps = vec![step];
+        steps.extend(self.routine_extras(None, &Privileges::default(), f, &name));
+        let deps = self.to.function_deps(f);
+        self.push(Phase::Main, Node::Function(f.key()), deps, steps);
+    }
+
+    fn routine_extras(
+        &self,
+        comment: Option<&str>,
+        privileges: &Privileges,
+        to: &Function,
+        name: &str,
+    ) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let identity = ddl::routine_identity(to);
+        if comment != to.comment.as_deref() {
+            let target = format!("{} {identity}", ddl::routine_keyword(to));
+            steps.push(self.comment_step(Kind::Function, name, &target, to.comment.as_deref()));
+        }
+        let target = AclTarget {
+            object: format!(
+                "{} {identity}",
+                if to.kind == FunctionKind::Procedure {
+                    "PROCEDURE"
+                } else {
+                    "FUNCTION"
+                }
+            ),
+            column: None,
+        };
+        for s in ddl::privilege_statements(&target, privileges, &to.privileges) {
+            steps.push(self.acl_step(Kind::Function, name, s));
+        }
+        steps
+    }
+
+    pub fn drop_function(&mut self, f: &Function, phase: Phase, reason: Option<&str>) {
+        let name = f.key().to_string();
+        let mut step = Step::new(ddl::drop_routine(f), Kind::Function, Op::Drop, name.clone());
+        if let Some(r) = reason {
+            step = step.hazard(
+                HazardKind::SignatureChange,
+                format!("{name} is recreated because {r}"),
+            );
+        }
+        let deps = self.from.function_deps(f);
+        self.push(phase, Node::Function(f.key()), deps, vec![step]);
+    }
+
+    pub fn operator(&mut self, c: &Change<'a>, p: Pair<'a, Operator>) {
+        match c.op {
+            Op::Create => self.create_operator(p.current(), None),
+            Op::Drop => {
+                let o = p.current();
+                let node = Node::Operator(o.key());
+                let phase = if self.early.contains(&node) {
+                    Phase::EarlyDrop
+                } else {
+                    Phase::LateDrop
+                };
+                self.drop_operator(o, phase, None);
+            }
+            Op::Alter => {
+                let node = Node::Operator(p.current().key());
+                if let Some(reason) = self.recreate.get(&node).cloned() {
+                    return self.recreate_node(&node, &reason);
+                }
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                let mut steps = Vec::new();
+                let mut set = Vec::new();
+                if from.restrict != to.restrict {
+                    set.push(format!(
+                        "RESTRICT = {}",
+                        to.restrict.as_deref().map_or("NONE", ddl::routine_name)
+                    ));
+                }
+                if from.join != to.join {
+                    set.push(format!(
+                        "JOIN = {}",
+                        to.join.as_deref().map_or("NONE", ddl::routine_name)
+                    ));
+                }
+                if !set.is_empty() {
+                    let sql = format!(
+                        "ALTER OPERATOR {} SET ({})",
+                        ddl::operator_identity(to),
+                        set.join(", ")
+                    );
+                    steps.push(Step::new(sql, Kind::Operator, Op::Alter, c.name.clone()));
+                }
+                if c.changed("comment") {
+                    let target = format!("OPERATOR {}", ddl::operator_identity(to));
+                    steps.push(self.comment_step(
+                        Kind::Operator,
+                        &c.name,
+                        &target,
+                        to.comment.as_deref(),
+                    ));
+                }
+                let deps = self.to.operator_deps(to);
+                self.push(Phase::Main, node, deps, steps);
+            }
+        }
+    }
+
+    pub fn create_operator(&mut self, o: &Operator, reason: Option<&str>) {
+        let name = o.key().to_string();
+        let mut step = Step::new(
+            ddl::create_operator(o),
+            Kind::Operator,
+            Op::Create,
+            name.clone(),
+        );
+        if let Some(r) = reason {
+            step = step.hazard(
+                HazardKind::RecreatesDependents,
+                format!("{name} is recreated because {r}"),
+            );
+        }
+        let mut steps = vec![step];
+        if o.comment.is_some() {
+            let target = format!("OPERATOR {}", ddl::operator_identity(o));
+            steps.push(self.comment_step(Kind::Operator, &name, &target, o.comment.as_deref()));
+        }
+        let deps = self.to.operator_deps(o);
+        self.push(Phase::Main, Node::Operator(o.key()), deps, steps);
+    }
+
+    pub fn drop_operator(&mut self, o: &Operator, phase: Phase, reason: Option<&str>) {
+        let name = o.key().to_string();
+        let mut step = Step::new(
+            ddl::drop_operator(o),
+            Kind::Operator,
+            Op::Drop,
+            name.clone(),
+        );
+        if let Some(r) = reason {
+            step = step.hazard(
+                HazardKind::RecreatesDependents,
+                format!("{name} is recreated because {r}"),
+            );
+        }
+        let deps = self.from.operator_deps(o);
+        self.push(phase, Node::Operator(o.key()), deps, vec![step]);
+    }
+}

@@ -1,0 +1,306 @@
+//! Tables: creation (columns, partitioning, storage settings, comments, grants), drops,
+//! and table-level changes (logging, partitions, inheritance, row-level security, replica
+//! identity, access method, storage parameters, foreign options).
+
+use super::super::ddl::{self, AclTarget};
+use super::super::graph::Node;
+use super::super::order::Phase;
+use super::super::planner::Planner;
+use super::super::{HazardKind, Step};
+use crate::diff::{Change, Op, Pair};
+use crate::model::{
+    Column, Kind, Object, Privileges, QualName, ReplicaIdentity, SubName, Table, TableKind,
+};
+use crate::sql::{Ident, Literal, Verbatim};
+
+impl<'a> Planner<'_, 'a> {
+    /// True when a column default of the `to` catalog calls a routine there: it is set
+    /// after the table exists, since the routine may itself need the table.
+    pub fn split_default(&self, c: &Column) -> bool {
+        let Some(d) = &c.default else {
+            return false;
+        };
+        let mut refs = Vec::new();
+        self.to.refs(d, &mut refs);
+        refs.iter().any(|n| matches!(n, Node::Function(_)))
+    }
+
+    pub fn table(&mut self, c: &Change<'a>, p: Pair<'a, Table>) {
+        match c.op {
+            Op::Create => self.create_table(p.current(), &c.name),
+            Op::Drop => {
+                let t = p.current();
+                let step = Step::new(
+                    format!(
+                        "DROP {} {}",
+                        ddl::table_keyword(t),
+                        ddl::qn(&t.schema, &t.name)
+                    ),
+                    Kind::Table,
+                    Op::Drop,
+                    c.name.clone(),
+                )
+                .hazard(
+                    HazardKind::DeletesData,
+                    format!("drops table {} and all its rows", c.name),
+                );
+                let deps = self.from.table_deps(t, |_| true);
+                self.push(Phase::LateDrop, Node::Table(t.key()), deps, vec![step]);
+            }
+            Op::Alter => self.alter_table(c, p.from.expect("alter"), p.to.expect("alter")),
+        }
+    }
+
+    fn create_table(&mut self, t: &Table, name: &str) {
+        let key = t.key();
+        let split: Vec<String> = t
+            .columns
+            .iter()
+            .filter(|c| !c.inherited && self.split_default(c))
+            .map(|c| c.name.clone())
+            .collect();
+        let inline = |c: &Column| !split.contains(&c.name);
+        let mut steps = vec![Step::new(
+            ddl::create_table(t, inline),
+            Kind::Table,
+            Op::Create,
+            name,
+        )];
+        let qn = ddl::qn(&t.schema, &t.name).to_string();
+        for col in t.columns.iter().filter(|c| !c.inherited) {
+            steps.extend(self.column_settings(t, None, col, name));
+        }
+        if t.rls_enabled {
+            steps.push(Step::new(
+                format!("ALTER TABLE {qn} ENABLE ROW LEVEL SECURITY"),
+                Kind::Table,
+                Op::Alter,
+                name,
+            ));
+        }
+        if t.rls_forced {
+            steps.push(Step::new(
+                format!("ALTER TABLE {qn} FORCE ROW LEVEL SECURITY"),
+                Kind::Table,
+                Op::Alter,
+                name,
+            ));
+        }
+        steps.extend(self.table_extras(None, &Privileges::default(), t, name));
+        let deps = self.to.table_deps(t, inline);
+        self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
+        for col in split {
+            self.set_defaults.insert((key.clone(), col));
+        }
+        if t.replica_identity != ReplicaIdentity::Default {
+            self.replica_identity(t, name);
+        }
+    }
+
+    /// Comment and grants of a table and its columns.
+    fn table_extras(
+        &self,
+        comment: Option<&str>,
+        privileges: &Privileges,
+        to: &Table,
+        name: &str,
+    ) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let target = format!(
+            "{} {}",
+            ddl::table_keyword(to),
+            ddl::qn(&to.schema, &to.name)
+        );
+        if comment != to.comment.as_deref() {
+            steps.push(self.comment_step(Kind::Table, name, &target, to.comment.as_deref()));
+        }
+        let acl = AclTarget {
+            object: format!("TABLE {}", ddl::qn(&to.schema, &to.name)),
+            column: None,
+        };
+        for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
+            steps.push(self.acl_step(Kind::Table, name, s));
+        }
+        steps
+    }
+
+    /// `REPLICA IDENTITY`: after the index it names exists.
+    fn replica_identity(&mut self, t: &Table, name: &str) {
+        let qn = ddl::qn(&t.schema, &t.name);
+        let (clause, node) = match &t.replica_identity {
+            ReplicaIdentity::Default => ("DEFAULT".to_string(), Node::Table(t.key())),
+            ReplicaIdentity::Full => ("FULL".to_string(), Node::Table(t.key())),
+            ReplicaIdentity::Nothing => ("NOTHING".to_string(), Node::Table(t.key())),
+            ReplicaIdentity::Index(i) => {
+                let constraint = SubName {
+                    schema: t.schema.clone(),
+                    table: t.name.clone(),
+                    name: i.clone(),
+                };
+                let node = if self.diff.to.constraints.contains_key(&constraint) {
+                    Node::Constraint(constraint)
+                } else {
+                    Node::Index(QualName::new(&t.schema, i))
+                };
+                (format!("USING INDEX {}", Ident(i)), node)
+            }
+        };
+        let step = Step::new(
+            format!("ALTER TABLE {qn} REPLICA IDENTITY {clause}"),
+            Kind::Table,
+            Op::Alter,
+            name,
+        );
+        let deps = vec![Node::Table(t.key())];
+        self.push(Phase::Main, node, deps, vec![step]);
+    }
+
+    fn alter_table(&mut self, c: &Change<'a>, from: &'a Table, to: &'a Table) {
+        let key = to.key();
+        let qn = ddl::qn(&to.schema, &to.name).to_string();
+        let keyword = ddl::table_keyword(to);
+        let name = c.name.as_str();
+        let mut steps = Vec::new();
+        let step = |sql: String| Step::new(sql, Kind::Table, Op::Alter, name);
+        if from.kind != to.kind || from.partition_key != to.partition_key {
+            self.manual(
+                Kind::Table,
+                name,
+                format!(
+                    "{name} changes from {} to {}: PostgreSQL cannot change a table's kind or partition key in place; \
+                     create the new table, copy the rows, and swap the names",
+                    describe_kind(from),
+                    describe_kind(to)
+                ),
+            );
+        }
+        if from.foreign_server != to.foreign_server {
+            self.manual(
+                Kind::Table,
+                name,
+                format!(
+                    "foreign table {name} moves to another server: drop and recreate it by hand"
+                ),
+            );
+        }
+        // Partitions: detach from the old parent, attach to the new one.
+        if from.partition_of != to.partition_of || from.partition_bound != to.partition_bound {
+            if let Some(parent) = &from.partition_of {
+                steps.push(step(format!(
+                    "ALTER TABLE {} DETACH PARTITION {qn}",
+                    ddl::qn(&parent.schema, &parent.name)
+                )));
+            }
+            if let (Some(parent), Some(bound)) = (&to.partition_of, &to.partition_bound) {
+                let s = step(format!(
+                    "ALTER TABLE {} ATTACH PARTITION {qn} {}",
+                    ddl::qn(&parent.schema, &parent.name),
+                    Verbatim(bound)
+                ))
+                .hazard(
+                    HazardKind::MayFailOnData,
+                    format!("rows of {name} outside the partition bound make it fail"),
+                );
+                steps.push(s);
+            }
+        }
+        for parent in from.inherits.iter().filter(|p| !to.inherits.contains(p)) {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} NO INHERIT {}",
+                ddl::qn(&parent.schema, &parent.name)
+            )));
+        }
+        for parent in to.inherits.iter().filter(|p| !from.inherits.contains(p)) {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} INHERIT {}",
+                ddl::qn(&parent.schema, &parent.name)
+            )));
+        }
+        if from.unlogged != to.unlogged {
+            let s = step(format!(
+                "ALTER TABLE {qn} SET {}",
+                if to.unlogged { "UNLOGGED" } else { "LOGGED" }
+            ))
+            .hazard(
+                HazardKind::RewritesTable,
+                format!("{name} is rewritten to change its logging"),
+            );
+            steps.push(self.lock_hazard(s, &key));
+        }
+        if from.access_method != to.access_method {
+            let am = to.access_method.as_deref().unwrap_or("heap");
+            let s = step(format!("ALTER TABLE {qn} SET ACCESS METHOD {}", Ident(am))).hazard(
+                HazardKind::RewritesTable,
+                format!("{name} is rewritten into access method {am}"),
+            );
+            steps.push(self.lock_hazard(s, &key));
+        }
+        let (set, reset) = ddl::option_changes(&from.options, &to.options);
+        if !reset.is_empty() {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} RESET ({})",
+                ddl::reloption_names(&reset)
+            )));
+        }
+        if !set.is_empty() {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} SET ({})",
+                ddl::reloptions(&set)
+            )));
+        }
+        if from.foreign_options != to.foreign_options && from.foreign_server == to.foreign_server {
+            let mut parts = Vec::new();
+            let key_of = |o: &String| o.split_once('=').map_or(o.clone(), |(k, _)| k.to_string());
+            let from_keys: Vec<String> = from.foreign_options.iter().map(key_of).collect();
+            let to_keys: Vec<String> = to.foreign_options.iter().map(key_of).collect();
+            for (k, o) in from_keys.iter().zip(&from.foreign_options) {
+                if !to_keys.contains(k) {
+                    let _ = o;
+                    parts.push(format!("DROP {}", Ident(k)));
+                }
+            }
+            for (k, o) in to_keys.iter().zip(&to.foreign_options) {
+                if from.foreign_options.contains(o) {
+                    continue;
+                }
+                let value = o.split_once('=').map_or("", |(_, v)| v);
+                let verb = if from_keys.contains(k) { "SET" } else { "ADD" };
+                parts.push(format!("{verb} {} {}", Ident(k), Literal(value)));
+            }
+            if !parts.is_empty() {
+                steps.push(step(format!(
+                    "ALTER FOREIGN TABLE {qn} OPTIONS ({})",
+                    parts.join(", ")
+                )));
+            }
+        }
+        if from.rls_enabled != to.rls_enabled {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} {} ROW LEVEL SECURITY",
+                if to.rls_enabled { "ENABLE" } else { "DISABLE" }
+            )));
+        }
+        if from.rls_forced != to.rls_forced {
+            steps.push(step(format!(
+                "ALTER TABLE {qn} {} ROW LEVEL SECURITY",
+                if to.rls_forced { "FORCE" } else { "NO FORCE" }
+            )));
+        }
+        steps.extend(self.table_extras(from.comment.as_deref(), &from.privileges, to, name));
+        let _ = keyword;
+        let deps = self.to.table_deps(to, |c| !self.split_default(c));
+        self.push(Phase::Main, Node::Table(key), deps, steps);
+        if from.replica_identity != to.replica_identity {
+            self.replica_identity(to, name);
+        }
+    }
+}
+
+fn describe_kind(t: &Table) -> String {
+    match (t.kind, &t.partition_key) {
+        (TableKind::Partitioned, Some(k)) => format!("a table partitioned by {k}"),
+        (TableKind::Partitioned, None) => "a partitioned table".into(),
+        (TableKind::Foreign, _) => "a foreign table".into(),
+        (TableKind::Table, _) => "an ordinary table".into(),
+    }
+}

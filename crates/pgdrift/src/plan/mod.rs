@@ -1,0 +1,169 @@
+//! Diff -> Plan: the ordered SQL steps that turn the `from` schema into the `to` schema,
+//! each with the change it came from, whether it runs inside the transaction, and its
+//! hazards.
+//!
+//! The planner decides, per change, the safest form PostgreSQL offers (`ADD VALUE ...
+//! AFTER` for new enum labels, `NOT VALID` then `VALIDATE` for constraints on existing
+//! tables, `CONCURRENTLY` with `--online`, `USING` casts), which objects around a change
+//! must be dropped and recreated (views on a retyped column, triggers on a recreated
+//! function, ...), and hands everything to `order` to run in dependency order. SQL text
+//! comes from `ddl`, which builds it with `sql/` only. A change that cannot be expressed
+//! safely becomes a manual step with an explanation; nothing is dropped silently.
+
+mod ddl;
+mod graph;
+pub mod hazard;
+mod kinds;
+mod order;
+mod planner;
+pub mod refs;
+
+pub use hazard::{Hazard, HazardInfo, HazardKind, HAZARDS};
+
+use crate::diff::{Diff, Op};
+use crate::model::{Kind, QualName};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How to plan.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Build indexes with `CONCURRENTLY` and validate constraints after the commit, so that
+    /// writes are not blocked for long.
+    pub online: bool,
+    /// `lock_timeout` for the script: how long a step may wait for a lock.
+    pub lock_timeout: Duration,
+    /// `statement_timeout` for the script (zero: no limit).
+    pub statement_timeout: Duration,
+    /// `server_version_num` of the server the plan will run on (0: the newest syntax).
+    pub server_version_num: u32,
+    /// Estimated rows per table of the `from` database, when it is a live one.
+    pub table_rows: HashMap<QualName, f64>,
+    /// From how many rows a table counts as big for the lock hazard.
+    pub big_table_rows: f64,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            online: false,
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::ZERO,
+            server_version_num: 0,
+            table_rows: HashMap::new(),
+            big_table_rows: 100_000.0,
+        }
+    }
+}
+
+/// One statement of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// The statement, without a trailing semicolon.
+    pub sql: String,
+    /// False for statements that must run outside a transaction block.
+    pub transactional: bool,
+    /// The object the step is about, and what it does to it.
+    pub kind: Kind,
+    pub op: Op,
+    pub object: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hazards: Vec<Hazard>,
+    /// Part of a change that deletes data: runs only with `--allow-destructive`.
+    pub destructive: bool,
+}
+
+impl Step {
+    pub fn new(sql: impl Into<String>, kind: Kind, op: Op, object: impl Into<String>) -> Self {
+        Step {
+            sql: sql.into(),
+            transactional: true,
+            kind,
+            op,
+            object: object.into(),
+            hazards: Vec::new(),
+            destructive: false,
+        }
+    }
+
+    /// Adds a hazard (a destructive one makes the step destructive).
+    pub fn hazard(mut self, kind: HazardKind, detail: impl Into<String>) -> Self {
+        let h = Hazard::new(kind, detail);
+        self.destructive |= h.is_destructive();
+        self.hazards.push(h);
+        self
+    }
+
+    /// Marks the step as part of a destructive change.
+    pub fn destructive(mut self) -> Self {
+        self.destructive = true;
+        self
+    }
+}
+
+/// A change the plan cannot make by itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManualStep {
+    pub kind: Kind,
+    pub object: String,
+    /// What cannot be done, why, and what to do instead.
+    pub reason: String,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Session settings to run first (`SET lock_timeout = ...`).
+    pub settings: Vec<String>,
+    pub steps: Vec<Step>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub manual: Vec<ManualStep>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty() && self.manual.is_empty()
+    }
+
+    /// True when some step deletes data.
+    pub fn is_destructive(&self) -> bool {
+        self.steps.iter().any(|s| s.destructive)
+    }
+
+    /// The steps that run with or without `--allow-destructive`.
+    pub fn runnable(&self, allow_destructive: bool) -> impl Iterator<Item = &Step> {
+        self.steps
+            .iter()
+            .filter(move |s| allow_destructive || !s.destructive)
+    }
+}
+
+/// Plans the changes of `diff`.
+pub fn plan(diff: &Diff<'_>, options: &PlanOptions) -> Plan {
+    let mut p = planner::Planner::new(diff, options);
+    p.run();
+    let (actions, manual) = p.finish();
+    let steps = order::order(actions);
+    Plan {
+        settings: settings(options),
+        steps,
+        manual,
+    }
+}
+
+/// The session settings every plan starts with.
+fn settings(options: &PlanOptions) -> Vec<String> {
+    let ms = |d: Duration| format!("'{}ms'", d.as_millis());
+    vec![
+        format!("SET lock_timeout = {}", ms(options.lock_timeout)),
+        format!("SET statement_timeout = {}", ms(options.statement_timeout)),
+        // Routine bodies may name objects created later in the plan.
+        "SET check_function_bodies = false".to_string(),
+        // Names in the plan are qualified; PostgreSQL's own are found in pg_catalog.
+        "SET search_path = pg_catalog".to_string(),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

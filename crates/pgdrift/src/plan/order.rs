@@ -1,0 +1,146 @@
+//! Putting actions in a runnable order. A plan runs in phases — statements that must run
+//! outside a transaction first, then drops of dependents, then creations and alterations,
+//! then drops of what is no longer wanted, then statements that must follow the commit —
+//! and inside each phase actions are sorted topologically by their dependencies:
+//! dependencies first when creating, dependents first when dropping. Ties (and the rare
+//! cycle) are broken by kind and then by the order the diff listed them, so plans are
+//! deterministic.
+
+use super::graph::Node;
+use super::Step;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// When an action runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Outside the transaction, before it (`ALTER TYPE ... ADD VALUE`, which must commit
+    /// before the new label can be used; `DROP INDEX CONCURRENTLY`).
+    Before,
+    /// Drops of objects that are going away or being recreated, and that other changes
+    /// need out of the way: views, triggers, policies, constraints, indexes, defaults.
+    EarlyDrop,
+    /// Creations and alterations.
+    Main,
+    /// Drops of tables, columns, types, routines, sequences, schemas and extensions.
+    LateDrop,
+    /// Outside the transaction, after it (`CREATE INDEX CONCURRENTLY`).
+    After,
+}
+
+/// One or more steps about one object, with what that object depends on.
+#[derive(Debug)]
+pub struct Action {
+    pub phase: Phase,
+    pub node: Node,
+    pub deps: Vec<Node>,
+    pub steps: Vec<Step>,
+}
+
+/// Kinds in the order they are created; drops go the other way.
+fn rank(node: &Node) -> u8 {
+    match node {
+        Node::Schema(_) => 0,
+        Node::Extension(_) => 1,
+        Node::Type(_) => 2,
+        Node::Sequence(_) => 3,
+        Node::Function(_) => 4,
+        Node::Operator(_) => 5,
+        Node::Table(_) => 6,
+        Node::Default(..) => 7,
+        Node::SequenceOwner(_) => 8,
+        Node::Constraint(_) => 9,
+        Node::Index(_) => 10,
+        Node::View(_) => 11,
+        Node::Trigger(_) => 12,
+        Node::Policy(_) => 13,
+    }
+}
+
+/// All steps, phase by phase, each phase in dependency order.
+pub fn order(mut actions: Vec<Action>) -> Vec<Step> {
+    actions.sort_by_key(|a| a.phase);
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < actions.len() {
+        let phase = actions[start].phase;
+        let end = start
+            + actions[start..]
+                .iter()
+                .take_while(|a| a.phase == phase)
+                .count();
+        for i in sort_phase(&actions[start..end], phase) {
+            out.extend(std::mem::take(&mut actions[start + i].steps));
+        }
+        start = end;
+    }
+    out
+}
+
+/// The indices of `actions` in dependency order.
+fn sort_phase(actions: &[Action], phase: Phase) -> Vec<usize> {
+    let dropping = matches!(phase, Phase::EarlyDrop | Phase::LateDrop);
+    let key = |i: usize| {
+        let r = rank(&actions[i].node);
+        (if dropping { u8::MAX - r } else { r }, i)
+    };
+    let mut by_node: HashMap<&Node, Vec<usize>> = HashMap::new();
+    for (i, a) in actions.iter().enumerate() {
+        by_node.entry(&a.node).or_default().push(i);
+    }
+    let mut next: Vec<Vec<usize>> = vec![Vec::new(); actions.len()];
+    let mut indegree = vec![0usize; actions.len()];
+    let mut edge = |from: usize, to: usize| {
+        next[from].push(to);
+        indegree[to] += 1;
+    };
+    for (i, a) in actions.iter().enumerate() {
+        for d in &a.deps {
+            if *d == a.node {
+                continue;
+            }
+            for &j in by_node.get(d).map_or(&[][..], |v| v.as_slice()) {
+                // Creating: the dependency first. Dropping: the dependent first.
+                if dropping {
+                    edge(i, j);
+                } else {
+                    edge(j, i);
+                }
+            }
+        }
+    }
+    // Several actions on one object keep the order they were made in.
+    for group in by_node.values() {
+        for w in group.windows(2) {
+            edge(w[0], w[1]);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..actions.len())
+        .filter(|&i| indegree[i] == 0)
+        .map(|i| Reverse(key(i)))
+        .collect();
+    let mut done = vec![false; actions.len()];
+    let mut out = Vec::with_capacity(actions.len());
+    while out.len() < actions.len() {
+        let i = match ready.pop() {
+            Some(Reverse((_, i))) => i,
+            // A cycle: take the first remaining action by kind and position.
+            None => (0..actions.len())
+                .filter(|&i| !done[i])
+                .min_by_key(|&i| key(i))
+                .expect("actions remain"),
+        };
+        if done[i] {
+            continue;
+        }
+        done[i] = true;
+        out.push(i);
+        for &j in &next[i] {
+            indegree[j] = indegree[j].saturating_sub(1);
+            if indegree[j] == 0 && !done[j] {
+                ready.push(Reverse(key(j)));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,62 @@
+use super::*;
+use crate::diff::{diff, DiffOptions};
+use crate::model::Catalog;
+use serde_json::json;
+
+fn catalog(v: serde_json::Value) -> Catalog {
+    let mut base = json!({
+        "schemas": [], "extensions": [], "types": [], "sequences": [], "tables": [],
+        "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
+        "policies": [], "operators": []
+    });
+    for (k, val) in v.as_object().expect("an object") {
+        base[k] = val.clone();
+    }
+    serde_json::from_value(base).expect("a valid catalog")
+}
+
+fn sql(from: &Catalog, to: &Catalog) -> Vec<String> {
+    let d = diff(from, to, &DiffOptions::default());
+    plan(&d, &PlanOptions::default())
+        .steps
+        .into_iter()
+        .map(|s| s.sql)
+        .collect()
+}
+
+#[test]
+fn creates_in_dependency_order_and_drops_in_reverse() {
+    let to = catalog(json!({
+        "schemas": [{"schema": "app", "name": "app", "owner": "o"}],
+        "types": [{"schema": "app", "name": "mood", "kind": "enum", "labels": ["ok"], "owner": "o"}],
+        "tables": [{"schema": "app", "name": "t", "kind": "table", "owner": "o", "columns": [
+            {"name": "m", "position": 1, "type": "app.mood"}
+        ]}],
+        "views": [{"schema": "app", "name": "v", "definition": " SELECT m FROM app.t;", "owner": "o",
+                   "columns": [{"name": "m", "position": 1, "type": "app.mood"}]}]
+    }));
+    let empty = catalog(json!({}));
+    assert_eq!(
+        sql(&empty, &to),
+        [
+            "CREATE SCHEMA app",
+            "CREATE TYPE app.mood AS ENUM ('ok')",
+            "CREATE TABLE app.t (\n    m app.mood\n)",
+            "CREATE VIEW app.v AS\nSELECT m FROM app.t",
+        ]
+    );
+    let back = sql(&to, &empty);
+    assert_eq!(
+        back,
+        [
+            "DROP VIEW app.v",
+            "DROP TABLE app.t",
+            "DROP TYPE app.mood",
+            "DROP SCHEMA app",
+        ]
+    );
+    let d = diff(&to, &empty, &DiffOptions::default());
+    let p = plan(&d, &PlanOptions::default());
+    assert!(p.is_destructive());
+    assert_eq!(p.runnable(false).count(), 2);
+}

@@ -1,0 +1,128 @@
+//! A plan as a SQL script a person can read and run with psql: a header naming the
+//! sources, the session settings, statements that must run outside a transaction before
+//! it, the transactional steps between `BEGIN` and `COMMIT`, the rest after; each step's
+//! hazards as comments above it. Steps that delete data are commented out unless they are
+//! allowed, with a note saying how to enable them. Manual steps close the script.
+
+use crate::plan::{Plan, Step};
+use std::fmt::Write;
+
+/// What the script says about itself.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptContext {
+    /// The source the plan starts from and the one it leads to, as the user named them.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Whether destructive steps run (uncommented).
+    pub allow_destructive: bool,
+    /// A title for the first line (`plan` or `rollback`).
+    pub title: String,
+}
+
+/// The whole script.
+pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "-- pgdrift {}: {}",
+        crate::VERSION,
+        if ctx.title.is_empty() {
+            "plan"
+        } else {
+            &ctx.title
+        }
+    );
+    if let Some(from) = &ctx.from {
+        let _ = writeln!(out, "-- from: {}", one_line(from));
+    }
+    if let Some(to) = &ctx.to {
+        let _ = writeln!(out, "-- to:   {}", one_line(to));
+    }
+    let gated = plan.steps.iter().filter(|s| s.destructive).count();
+    let hazardous = plan.steps.iter().filter(|s| !s.hazards.is_empty()).count();
+    let _ = writeln!(
+        out,
+        "-- {} step{}, {hazardous} with hazards, {gated} destructive{}",
+        plan.steps.len(),
+        if plan.steps.len() == 1 { "" } else { "s" },
+        match (gated, ctx.allow_destructive) {
+            (0, _) => "",
+            (_, true) => " (enabled by --allow-destructive)",
+            (_, false) => " (commented out: rerun with --allow-destructive to enable them)",
+        }
+    );
+    if plan.steps.is_empty() && plan.manual.is_empty() {
+        out.push_str("-- nothing to do: the schemas are the same\n");
+        return out;
+    }
+    out.push('\n');
+    for s in &plan.settings {
+        let _ = writeln!(out, "{s};");
+    }
+    let mut in_transaction = false;
+    let mut seen_transaction = false;
+    for step in &plan.steps {
+        if step.transactional && !in_transaction {
+            out.push_str("\nBEGIN;\n");
+            in_transaction = true;
+            seen_transaction = true;
+        } else if !step.transactional && in_transaction {
+            out.push_str("\nCOMMIT;\n");
+            in_transaction = false;
+        }
+        if !step.transactional {
+            let _ = write!(
+                out,
+                "\n-- runs outside a transaction ({})",
+                if seen_transaction {
+                    "after the commit"
+                } else {
+                    "before the transaction"
+                }
+            );
+        }
+        write_step(&mut out, step, ctx.allow_destructive);
+    }
+    if in_transaction {
+        out.push_str("\nCOMMIT;\n");
+    }
+    if !plan.manual.is_empty() {
+        out.push_str("\n-- Manual steps: pgdrift cannot make these changes safely by itself.\n");
+        for m in &plan.manual {
+            let _ = writeln!(
+                out,
+                "-- * {} {}: {}",
+                m.kind.info().singular,
+                m.object,
+                one_line(&m.reason)
+            );
+        }
+    }
+    out
+}
+
+fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "-- {} {} {}",
+        step.op.as_str(),
+        step.kind.info().singular,
+        step.object
+    );
+    for h in &step.hazards {
+        let _ = writeln!(out, "-- hazard {h}");
+    }
+    if step.destructive && !allow_destructive {
+        out.push_str("-- destructive: disabled; rerun with --allow-destructive to include it\n");
+        let commented: Vec<String> = step.sql.lines().map(|l| format!("-- {l}")).collect();
+        let _ = writeln!(out, "{};", commented.join("\n"));
+    } else {
+        let _ = writeln!(out, "{};", step.sql);
+    }
+}
+
+/// Text on one line (sources may hold newlines in `cmd:` commands).
+fn one_line(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+}
