@@ -19,6 +19,8 @@ pub(super) struct Planner<'d, 'a> {
     pub manual: Vec<ManualStep>,
     /// Objects on both sides that are dropped early and created again from `to`, with why.
     pub recreate: BTreeMap<Node, String>,
+    /// The recreated objects whose own change needs it (the others follow a dependency).
+    pub own: HashSet<Node>,
     /// Objects only in `from` whose drop must come early, before something recreated.
     pub early: HashSet<Node>,
     /// Columns whose default is dropped early (it is set again in the main phase when `to`
@@ -63,6 +65,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             actions: Vec::new(),
             manual: Vec::new(),
             recreate: BTreeMap::new(),
+            own: HashSet::new(),
             early: HashSet::new(),
             reset_defaults: BTreeSet::new(),
             set_defaults: BTreeSet::new(),
@@ -167,6 +170,7 @@ impl<'d, 'a> Planner<'d, 'a> {
                 }
             }
             self.recreate.insert(node.clone(), reason.clone());
+            self.own.insert(node.clone());
             queue.push((node, reason));
         }
         while let Some((node, _)) = queue.pop() {

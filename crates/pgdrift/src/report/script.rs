@@ -93,7 +93,7 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
                 out,
                 "-- * {} {}: {}",
                 m.kind.info().singular,
-                m.object,
+                one_line(&m.object),
                 one_line(&m.reason)
             );
         }
@@ -108,10 +108,10 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
         "-- {} {} {}",
         step.op.as_str(),
         step.kind.info().singular,
-        step.object
+        one_line(&step.object)
     );
     for h in &step.hazards {
-        let _ = writeln!(out, "-- hazard {h}");
+        let _ = writeln!(out, "-- hazard {}", one_line(&h.to_string()));
     }
     if step.destructive && !allow_destructive {
         out.push_str("-- destructive: disabled; rerun with --allow-destructive to include it\n");
@@ -122,7 +122,66 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
     }
 }
 
-/// Text on one line (sources may hold newlines in `cmd:` commands).
-fn one_line(s: &str) -> String {
-    s.replace(['\n', '\r'], " ")
+/// Text safe inside a `--` comment: control characters (a newline in an object's name
+/// would end the comment and turn the rest of the name into a statement) are escaped.
+pub fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::Op;
+    use crate::model::Kind;
+    use crate::plan::{HazardKind, Plan, Step};
+
+    #[test]
+    fn names_cannot_escape_comments_and_destructive_steps_are_commented_out() {
+        let plan = Plan {
+            settings: vec!["SET lock_timeout = '5000ms'".into()],
+            steps: vec![Step::new(
+                "DROP TABLE app.\"x\nDROP TABLE y\"",
+                Kind::Table,
+                Op::Drop,
+                "app.x\nDROP TABLE y",
+            )
+            .hazard(HazardKind::DeletesData, "drops app.x\nDROP TABLE y")],
+            manual: vec![],
+        };
+        let sql = render_sql(&plan, &ScriptContext::default());
+        assert!(
+            sql.contains("-- drop table app.x\\nDROP TABLE y\n"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("-- DROP TABLE app.\"x\n-- DROP TABLE y\";"),
+            "{sql}"
+        );
+        for line in sql.lines() {
+            assert!(
+                line.starts_with("--")
+                    || line.starts_with("SET ")
+                    || line.is_empty()
+                    || line == "BEGIN;"
+                    || line == "COMMIT;",
+                "an uncommented line: {line}"
+            );
+        }
+        let allowed = render_sql(
+            &plan,
+            &ScriptContext {
+                allow_destructive: true,
+                ..Default::default()
+            },
+        );
+        assert!(allowed.contains("\nDROP TABLE app.\"x\nDROP TABLE y\";"));
+    }
 }

@@ -196,7 +196,23 @@ impl<'a> Planner<'_, 'a> {
             needs_using,
             rewrites,
             may_fail,
-        } = type_change(&from.type_name, &to.type_name);
+        } = if from.type_name == to.type_name {
+            // Only the collation changes: indexes on the column are rebuilt, rows stay.
+            TypeChange {
+                needs_using: false,
+                rewrites: false,
+                may_fail: false,
+            }
+        } else if self.domain_over(&to.type_name, &from.type_name) {
+            // Into a domain over the same type: rows stay, the domain's checks run.
+            TypeChange {
+                needs_using: false,
+                rewrites: false,
+                may_fail: true,
+            }
+        } else {
+            type_change(&from.type_name, &to.type_name)
+        };
         let mut sql = format!(
             "ALTER TABLE {qn} ALTER COLUMN {col} TYPE {}",
             Verbatim(&to.type_name)
@@ -226,6 +242,14 @@ impl<'a> Planner<'_, 'a> {
             );
         }
         self.lock_hazard(s, key)
+    }
+
+    /// True when `ty` is a domain of the `to` catalog whose base type is `base`.
+    fn domain_over(&self, ty: &str, base: &str) -> bool {
+        self.diff.to.types.values().any(|t| {
+            matches!(&t.kind, crate::model::TypeKind::Domain { base_type, .. } if base_type == base)
+                && ddl::qn(&t.schema, &t.name).to_string() == ty
+        })
     }
 
     fn generation_steps(

@@ -235,9 +235,12 @@ impl<'a> Planner<'_, 'a> {
     }
 
     /// Drops an object early (as it is in `from`) and creates it again (as it is in `to`).
+    /// The reason becomes a hazard when the object is recreated for something else's sake
+    /// (and, for a routine, on its drop: callers see it missing until the commit).
     pub fn recreate_node(&mut self, node: &Node, reason: &str) {
         let (from, to) = (self.diff.from, self.diff.to);
-        let r = Some(reason);
+        let own = self.own.contains(node);
+        let r = if own { None } else { Some(reason) };
         match node {
             Node::View(k) => {
                 if let (Some(a), Some(b)) = (from.views.get(k), to.views.get(k)) {
@@ -271,7 +274,7 @@ impl<'a> Planner<'_, 'a> {
             }
             Node::Function(k) => {
                 if let (Some(a), Some(b)) = (from.functions.get(k), to.functions.get(k)) {
-                    self.drop_function(a, Phase::EarlyDrop, r);
+                    self.drop_function(a, Phase::EarlyDrop, Some(reason));
                     self.create_function(b, r);
                 }
             }

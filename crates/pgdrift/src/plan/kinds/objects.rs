@@ -35,7 +35,9 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop => {
                 let x = p.current();
                 let table = QualName::new(&x.schema, &x.table);
-                if self.dropped_tables.contains(&table) {
+                if self.dropped_tables.contains(&table)
+                    && !self.early.contains(&Node::Constraint(x.key()))
+                {
                     // Goes with its table, but a foreign key is dropped first so that the
                     // tables can be dropped in any order.
                     if matches!(x.kind, ConstraintKind::ForeignKey { .. }) {
@@ -299,7 +301,8 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop => {
                 let x = p.current();
                 let rel = QualName::new(&x.schema, &x.table);
-                if self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel) {
+                let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
+                if gone && !self.early.contains(&Node::Index(x.key())) {
                     return;
                 }
                 self.drop_index(x, None);
@@ -582,7 +585,8 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop => {
                 let x = p.current();
                 let rel = QualName::new(&x.schema, &x.table);
-                if self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel) {
+                let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
+                if gone && !self.early.contains(&Node::Trigger(x.key())) {
                     return;
                 }
                 self.drop_trigger(x, None);
@@ -665,6 +669,7 @@ impl<'a> Planner<'_, 'a> {
                 if self
                     .dropped_tables
                     .contains(&QualName::new(&x.schema, &x.table))
+                    && !self.early.contains(&Node::Policy(x.key()))
                 {
                     return;
                 }

@@ -76,7 +76,7 @@ impl<'a> Planner<'_, 'a> {
         );
         if let Some(r) = reason {
             step = step.hazard(
-                HazardKind::SignatureChange,
+                HazardKind::RecreatesDependents,
                 format!("{name} is recreated because {r}"),
             );
         }
@@ -121,7 +121,11 @@ impl<'a> Planner<'_, 'a> {
         let mut step = Step::new(ddl::drop_routine(f), Kind::Function, Op::Drop, name.clone());
         if let Some(r) = reason {
             step = step.hazard(
-                HazardKind::SignatureChange,
+                if self.own.contains(&Node::Function(f.key())) {
+                    HazardKind::SignatureChange
+                } else {
+                    HazardKind::RecreatesDependents
+                },
                 format!("{name} is recreated because {r}"),
             );
         }
