@@ -23,6 +23,67 @@ pub struct Cli {
 pub enum Command {
     /// Read a schema (a database's or a .sql file's): a summary, or the whole catalog as JSON.
     Inspect(InspectArgs),
+    /// Compare two schemas and plan the SQL that turns FROM into TO (exit 1 when they differ).
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The schema as it is: a database, a migrations directory, .sql files, a .json
+    /// snapshot or cmd:COMMAND (see `pgdrift inspect --help`).
+    pub from: String,
+    /// The schema as it should be, any source as FROM.
+    pub to: String,
+    /// Output: text (a summary; the default on a terminal), sql (a script to run; the
+    /// default otherwise), json (changes and steps, format_version 1) or markdown.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<DiffFormat>,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Include the steps that delete data (dropped tables, columns, schemas): without it
+    /// they are left in the script as comments.
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// With --allow-destructive, do not copy dropped tables and columns into the
+    /// pgdrift_backup schema first (the rollback script then cannot put their data back).
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Build indexes with CREATE INDEX CONCURRENTLY and validate constraints after the
+    /// commit, so that writes are not blocked while they run.
+    #[arg(long)]
+    pub online: bool,
+    /// Also write the rollback script (the plan from TO back to FROM) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub reverse: Option<PathBuf>,
+    /// Run the plan on a throwaway copy of FROM and check that the result equals TO; any
+    /// difference left is an error (exit 2).
+    #[arg(long)]
+    pub verify: bool,
+    /// Leave out objects whose name (or schema.name) matches PATTERN (glob: * and ?);
+    /// repeatable. Excluding a table excludes its columns, indexes, constraints, triggers
+    /// and policies.
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+    /// Report objects whose owner differs (owners are ignored by default).
+    #[arg(long)]
+    pub compare_owners: bool,
+    /// lock_timeout the script sets, in seconds: how long a step may wait for a lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub lock_timeout: f64,
+    /// statement_timeout the script sets, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+    pub step_timeout: f64,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Sql,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

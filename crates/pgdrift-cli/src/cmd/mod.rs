@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod diff;
 mod inspect;
 
 use crate::cli::{Cli, Command};
@@ -8,5 +9,6 @@ use crate::Outcome;
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args, cli.color).await,
+        Command::Diff(args) => diff::run(args, cli.color).await,
     }
 }

@@ -73,6 +73,42 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The roles the catalog grants privileges to or names in policies (not `PUBLIC`),
+    /// sorted.
+    pub fn role_names(&self) -> Vec<String> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut privileges = |p: &Privileges| {
+            for g in p.granted.iter().chain(&p.revoked) {
+                out.insert(g.grantee.clone());
+            }
+        };
+        self.schemas
+            .values()
+            .for_each(|o| privileges(&o.privileges));
+        self.types.values().for_each(|o| privileges(&o.privileges));
+        self.sequences
+            .values()
+            .for_each(|o| privileges(&o.privileges));
+        self.tables.values().for_each(|o| privileges(&o.privileges));
+        self.views.values().for_each(|o| privileges(&o.privileges));
+        self.functions
+            .values()
+            .for_each(|o| privileges(&o.privileges));
+        let columns = self
+            .tables
+            .values()
+            .flat_map(|t| &t.columns)
+            .chain(self.views.values().flat_map(|v| &v.columns));
+        for c in columns {
+            out.extend(c.privileges.iter().map(|g| g.grantee.clone()));
+        }
+        for p in self.policies.values() {
+            out.extend(p.roles.iter().cloned());
+        }
+        out.remove("PUBLIC");
+        out.into_iter().collect()
+    }
+
     /// Number of objects of `kind` in `schema` (all schemas when `None`).
     pub fn count(&self, kind: Kind, schema: Option<&str>) -> usize {
         fn n<'a, T: 'a>(

@@ -42,6 +42,30 @@ pub struct PlanOptions {
     pub table_rows: HashMap<QualName, f64>,
     /// From how many rows a table counts as big for the lock hazard.
     pub big_table_rows: f64,
+    /// Copy what destructive steps delete into backup tables first.
+    pub backup: Option<Backup>,
+    /// For a rollback: put back what the forward plan's backups hold.
+    pub restore: Option<Backup>,
+}
+
+/// Where destructive steps keep a copy of what they delete: tables named after what they
+/// hold and a tag (the plan's time), in one schema that pgdrift never reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub schema: String,
+    pub tag: String,
+}
+
+/// The schema backups go to.
+pub const BACKUP_SCHEMA: &str = "pgdrift_backup";
+
+impl Backup {
+    pub fn new(tag: impl Into<String>) -> Self {
+        Backup {
+            schema: BACKUP_SCHEMA.to_string(),
+            tag: tag.into(),
+        }
+    }
 }
 
 impl Default for PlanOptions {
@@ -53,6 +77,8 @@ impl Default for PlanOptions {
             server_version_num: 0,
             table_rows: HashMap::new(),
             big_table_rows: 100_000.0,
+            backup: None,
+            restore: None,
         }
     }
 }
@@ -72,6 +98,12 @@ pub struct Step {
     pub hazards: Vec<Hazard>,
     /// Part of a change that deletes data: runs only with `--allow-destructive`.
     pub destructive: bool,
+    /// Why a step without a data-deleting hazard of its own is destructive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    /// The backup table this step writes (a copy of data a later step deletes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
 }
 
 impl Step {
@@ -84,6 +116,8 @@ impl Step {
             object: object.into(),
             hazards: Vec::new(),
             destructive: false,
+            part_of: None,
+            backup: None,
         }
     }
 
@@ -95,9 +129,10 @@ impl Step {
         self
     }
 
-    /// Marks the step as part of a destructive change.
-    pub fn destructive(mut self) -> Self {
+    /// Marks the step as part of a destructive change, saying which.
+    pub fn part_of(mut self, change: impl Into<String>) -> Self {
         self.destructive = true;
+        self.part_of = Some(change.into());
         self
     }
 }
@@ -144,7 +179,22 @@ pub fn plan(diff: &Diff<'_>, options: &PlanOptions) -> Plan {
     let mut p = planner::Planner::new(diff, options);
     p.run();
     let (actions, manual) = p.finish();
-    let steps = order::order(actions);
+    let mut steps = order::order(actions);
+    if let Some(backup) = &options.backup {
+        if let Some(first) = steps.iter().position(|s| s.backup.is_some()) {
+            let schema = Step::new(
+                format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    crate::sql::Ident(&backup.schema)
+                ),
+                Kind::Schema,
+                Op::Create,
+                backup.schema.clone(),
+            )
+            .part_of("the backups of destructive steps");
+            steps.insert(first, schema);
+        }
+    }
     Plan {
         settings: settings(options),
         steps,

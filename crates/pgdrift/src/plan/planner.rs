@@ -21,6 +21,8 @@ pub(super) struct Planner<'d, 'a> {
     pub recreate: BTreeMap<Node, String>,
     /// The recreated objects whose own change needs it (the others follow a dependency).
     pub own: HashSet<Node>,
+    /// Seeds that are recreated for a column they use, not for their own change.
+    pub column_users: HashSet<Node>,
     /// Objects only in `from` whose drop must come early, before something recreated.
     pub early: HashSet<Node>,
     /// Columns whose default is dropped early (it is set again in the main phase when `to`
@@ -66,6 +68,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             manual: Vec::new(),
             recreate: BTreeMap::new(),
             own: HashSet::new(),
+            column_users: HashSet::new(),
             early: HashSet::new(),
             reset_defaults: BTreeSet::new(),
             set_defaults: BTreeSet::new(),
@@ -124,6 +127,11 @@ impl<'d, 'a> Planner<'d, 'a> {
         self.altered.contains(node)
     }
 
+    /// True when `node` has an alter change of its own.
+    pub fn altered_node(&self, node: &Node) -> bool {
+        self.altered.contains(node)
+    }
+
     fn change(&mut self, c: &Change<'a>) {
         match c.subject {
             Subject::Schema(p) => self.schema(c, p),
@@ -170,7 +178,9 @@ impl<'d, 'a> Planner<'d, 'a> {
                 }
             }
             self.recreate.insert(node.clone(), reason.clone());
-            self.own.insert(node.clone());
+            if !self.column_users.contains(&node) {
+                self.own.insert(node.clone());
+            }
             queue.push((node, reason));
         }
         while let Some((node, _)) = queue.pop() {

@@ -114,7 +114,18 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
         let _ = writeln!(out, "-- hazard {}", one_line(&h.to_string()));
     }
     if step.destructive && !allow_destructive {
-        out.push_str("-- destructive: disabled; rerun with --allow-destructive to include it\n");
+        match &step.part_of {
+            Some(change) => {
+                let _ = writeln!(
+                    out,
+                    "-- destructive ({}): disabled; rerun with --allow-destructive to include it",
+                    one_line(change)
+                );
+            }
+            None => out.push_str(
+                "-- destructive: disabled; rerun with --allow-destructive to include it\n",
+            ),
+        }
         let commented: Vec<String> = step.sql.lines().map(|l| format!("-- {l}")).collect();
         let _ = writeln!(out, "{};", commented.join("\n"));
     } else {

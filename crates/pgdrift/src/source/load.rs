@@ -7,10 +7,14 @@ use super::cache::{Key, ReplayCache};
 use super::catalog::{inspect, InspectError, InspectOptions, Inspected};
 use super::replay::{replay, ReplayError, ReplayUnit};
 use super::spec::SourceSpec;
+use crate::diff::{diff, DiffOptions};
+use crate::migrate::apply_plan;
 use crate::migrate::{read_dir, DirError, DirFormat};
-use crate::model::{Snapshot, FORMAT_VERSION};
-use crate::pg::shadow::{ShadowError, ShadowServer};
+use crate::model::{Catalog, Snapshot, FORMAT_VERSION};
+use crate::pg::shadow::{ShadowDb, ShadowError, ShadowServer};
 use crate::pg::{connect, ConnInfo};
+use crate::plan::PlanOptions;
+use crate::sql::Ident;
 use std::path::{Path, PathBuf};
 
 /// Why a source could not be loaded.
@@ -26,6 +30,8 @@ pub enum LoadError {
     Dir(#[from] DirError),
     #[error("{}: {reason}", path.display())]
     Snapshot { path: PathBuf, reason: String },
+    #[error("cannot rebuild the schema in a shadow database: {reason}")]
+    Rebuild { reason: String },
     #[error("cmd:{command} {status}{}", if stderr.is_empty() { String::new() } else { format!(":\n{stderr}") })]
     Command {
         command: String,
@@ -54,6 +60,8 @@ pub struct Loaded {
     pub from_cache: bool,
     /// For a migrations directory: its format and how many migrations it holds.
     pub migrations: Option<(DirFormat, usize)>,
+    /// The SQL the catalog was replayed from, for sources that are SQL.
+    pub units: Option<Vec<ReplayUnit>>,
 }
 
 /// Loads sources, starting a shadow server the first time one is needed.
@@ -80,6 +88,7 @@ impl Loader {
                     inspected,
                     from_cache: false,
                     migrations: None,
+                    units: None,
                 });
             }
             SourceSpec::Snapshot(path) => {
@@ -88,6 +97,7 @@ impl Loader {
                     inspected,
                     from_cache: false,
                     migrations: None,
+                    units: None,
                 });
             }
             SourceSpec::SqlFiles(paths) => (
@@ -121,7 +131,45 @@ impl Loader {
             inspected,
             from_cache,
             migrations,
+            units: Some(units),
         })
+    }
+
+    /// A fresh shadow database holding what `loaded` describes: its SQL replayed, or — for
+    /// a live database or a snapshot — its catalog rebuilt by planning it from an empty
+    /// database. The caller drops it (`ShadowDb::drop_now`).
+    pub async fn materialize(&mut self, loaded: &Loaded) -> Result<ShadowDb, LoadError> {
+        let embedded = self.options.dev_url.is_none();
+        let db = self.shadow().await?.create().await?;
+        let result = async {
+            let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
+            db.ensure_empty(&conn).await?;
+            match &loaded.units {
+                Some(units) => replay(&conn, units).await?,
+                None => {
+                    let catalog = &loaded.inspected.snapshot.catalog;
+                    if embedded {
+                        create_roles(&conn.client, &[catalog]).await?;
+                    }
+                    rebuild(&conn, db.conninfo(), catalog, &self.options.inspect).await?;
+                }
+            }
+            Ok::<_, LoadError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => Ok(db),
+            Err(e) => {
+                db.drop_now().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// True when shadow databases are made on pgdrift's own private server (where roles a
+    /// catalog names may be created at will).
+    pub fn shadow_is_private(&self) -> bool {
+        self.options.dev_url.is_none()
     }
 
     async fn shadow(&mut self) -> Result<&ShadowServer, ShadowError> {
@@ -185,11 +233,68 @@ impl Loader {
     }
 }
 
+/// Builds `catalog` in the (empty) database `conn` is connected to, with pgdrift's own plan
+/// from what the database holds to the catalog.
+async fn rebuild(
+    conn: &crate::pg::Connection,
+    info: &ConnInfo,
+    catalog: &Catalog,
+    options: &InspectOptions,
+) -> Result<(), LoadError> {
+    let empty = inspect(info, options).await?;
+    let d = diff(&empty.snapshot.catalog, catalog, &DiffOptions::default());
+    let plan = crate::plan::plan(
+        &d,
+        &PlanOptions {
+            server_version_num: empty.snapshot.source.server_version_num,
+            ..PlanOptions::default()
+        },
+    );
+    apply_plan(&conn.client, &plan, true)
+        .await
+        .map_err(|e| LoadError::Rebuild {
+            reason: e.to_string(),
+        })?;
+    Ok(())
+}
+
+/// Creates, as NOLOGIN roles, the roles `catalogs` grant to or name in policies that the
+/// server does not have. Only for pgdrift's private server.
+pub async fn create_roles(
+    client: &tokio_postgres::Client,
+    catalogs: &[&Catalog],
+) -> Result<(), LoadError> {
+    let mut roles = std::collections::BTreeSet::new();
+    for c in catalogs {
+        roles.extend(c.role_names());
+    }
+    let fail = |e: tokio_postgres::Error| LoadError::Rebuild {
+        reason: format!("creating roles: {e}"),
+    };
+    let existing: Vec<String> = client
+        .query("SELECT rolname::text FROM pg_catalog.pg_roles", &[])
+        .await
+        .map_err(fail)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for role in roles {
+        if !existing.contains(&role) {
+            client
+                .batch_execute(&format!("CREATE ROLE {} NOLOGIN", Ident(&role)))
+                .await
+                .map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
 fn from_snapshot(snapshot: Snapshot) -> Inspected {
     Inspected {
         snapshot,
         size_bytes: None,
         connections: 0,
+        table_rows: Default::default(),
         timings: Vec::new(),
     }
 }

@@ -32,11 +32,20 @@ impl<'a> Planner<'_, 'a> {
                     return;
                 }
                 let split = self.split_default(col);
+                // A rollback fills a restored column from its backup before it becomes
+                // NOT NULL.
+                let restoring = self.restores_column(to_table, &col.name);
+                let definition = if restoring {
+                    let nullable = Column {
+                        not_null: false,
+                        ..col.clone()
+                    };
+                    ddl::column_definition(&nullable, !split)
+                } else {
+                    ddl::column_definition(col, !split)
+                };
                 let mut add = Step::new(
-                    format!(
-                        "ALTER TABLE {qn} ADD COLUMN {}",
-                        ddl::column_definition(col, !split)
-                    ),
+                    format!("ALTER TABLE {qn} ADD COLUMN {definition}"),
                     Kind::Column,
                     Op::Create,
                     name,
@@ -45,6 +54,7 @@ impl<'a> Planner<'_, 'a> {
                     && col.default.is_none()
                     && col.identity.is_none()
                     && col.generated.is_none()
+                    && !restoring
                 {
                     add = add.hazard(
                         HazardKind::MayFailOnData,
@@ -61,6 +71,9 @@ impl<'a> Planner<'_, 'a> {
                     );
                 }
                 let mut steps = vec![self.lock_hazard(add, &key)];
+                if self.opts.restore.is_some() && col.generated.is_none() {
+                    steps.extend(self.restore_column(to_table, col, name));
+                }
                 steps.extend(self.column_settings(to_table, None, col, name));
                 let mut deps = Vec::new();
                 self.to.column_deps(col, !split, &mut deps);
@@ -86,7 +99,12 @@ impl<'a> Planner<'_, 'a> {
                 );
                 let mut deps = Vec::new();
                 self.from.column_deps(col, true, &mut deps);
-                self.push(Phase::LateDrop, Node::Table(key), deps, vec![step]);
+                let mut steps: Vec<Step> = self
+                    .backup_column(from_table, &col.name, name)
+                    .into_iter()
+                    .collect();
+                steps.push(step);
+                self.push(Phase::LateDrop, Node::Table(key), deps, steps);
             }
             Op::Alter => self.alter_column(
                 c,
@@ -112,8 +130,6 @@ impl<'a> Planner<'_, 'a> {
         let name = c.name.as_str();
         let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
         let inherited = from.inherited && to.inherited;
-        let existing = from_table.kind == to_table.kind;
-        let _ = existing;
         let replace = self.column_replaced(from, to);
         let retype = !replace
             && !inherited
@@ -157,7 +173,10 @@ impl<'a> Planner<'_, 'a> {
                 ddl::column_definition(to, !self.split_default(to))
             ));
             if destructive {
-                add = add.destructive();
+                add = add.part_of(format!("replacing column {name}"));
+            }
+            if destructive {
+                steps.extend(self.backup_column(from_table, &to.name, name));
             }
             steps.push(self.lock_hazard(drop, &key));
             steps.push(add);

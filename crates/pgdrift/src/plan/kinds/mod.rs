@@ -2,6 +2,7 @@
 //! what decides that a change needs its object dropped and created again (the seeds of
 //! the planner's recreation pass), and the generic drop-and-create of one object.
 
+mod backup;
 mod coerce;
 mod column;
 mod objects;
@@ -169,6 +170,9 @@ impl<'a> Planner<'_, 'a> {
             }
             let why = format!("it uses {table}.{column}: {reason}");
             if self.in_to(&d) {
+                if !self.altered_node(&d) {
+                    self.column_users.insert(d.clone());
+                }
                 seeds.push((d, why));
             } else {
                 self.early.insert(d);

@@ -47,7 +47,7 @@ impl<'a> Planner<'_, 'a> {
                             Op::Drop,
                             c.name.clone(),
                         )
-                        .destructive();
+                        .part_of(format!("dropping table {table}"));
                         let deps = self.from.constraint_deps(x);
                         self.push(
                             Phase::EarlyDrop,

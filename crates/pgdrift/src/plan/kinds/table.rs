@@ -45,7 +45,9 @@ impl<'a> Planner<'_, 'a> {
                     format!("drops table {} and all its rows", c.name),
                 );
                 let deps = self.from.table_deps(t, |_| true);
-                self.push(Phase::LateDrop, Node::Table(t.key()), deps, vec![step]);
+                let mut steps: Vec<Step> = self.backup_table(t, &c.name).into_iter().collect();
+                steps.push(step);
+                self.push(Phase::LateDrop, Node::Table(t.key()), deps, steps);
             }
             Op::Alter => self.alter_table(c, p.from.expect("alter"), p.to.expect("alter")),
         }
@@ -66,6 +68,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name,
         )];
+        steps.extend(self.restore_table(t, name));
         let qn = ddl::qn(&t.schema, &t.name).to_string();
         for col in t.columns.iter().filter(|c| !c.inherited) {
             steps.extend(self.column_settings(t, None, col, name));

@@ -9,13 +9,14 @@ pub(crate) mod rows;
 mod scope;
 mod session;
 
-use crate::model::{Snapshot, SourceInfo};
+use crate::model::{QualName, Snapshot, SourceInfo};
 use crate::pg::{ConnInfo, ConnectError, Connection};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use query::Prepared;
 use read::{Decoded, Decoder};
 use scope::Scope;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio_postgres::types::{ToSql, Type};
 
@@ -34,6 +35,8 @@ pub struct InspectOptions {
     pub lock_timeout: Duration,
     /// Also measure the database's size (costs a `stat` per file on the server).
     pub database_size: bool,
+    /// Also read each table's estimated row count (`reltuples`), for the plan's hazards.
+    pub table_rows: bool,
     /// Relations in scope per extra connection: below this many, one connection reads all.
     pub relations_per_connection: i64,
 }
@@ -47,6 +50,7 @@ impl Default for InspectOptions {
             statement_timeout: Duration::from_secs(300),
             lock_timeout: Duration::from_secs(10),
             database_size: false,
+            table_rows: false,
             relations_per_connection: 5000,
         }
     }
@@ -115,6 +119,8 @@ pub struct Inspected {
     pub size_bytes: Option<i64>,
     /// How many connections read in parallel.
     pub connections: usize,
+    /// Estimated rows per table, when asked for.
+    pub table_rows: HashMap<QualName, f64>,
     /// How long each query took (from sending it, so queued time counts), in order of
     /// completion per connection; the last entry is the time spent building the model.
     pub timings: Vec<QueryTiming>,
@@ -163,6 +169,10 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
         true => database_size(first).await,
         false => None,
     };
+    let table_rows = match opts.table_rows {
+        true => table_rows(first).await,
+        false => HashMap::new(),
+    };
     session::close(&conns).await;
     let (decoded, mut timings) = result?;
     let started = Instant::now();
@@ -177,8 +187,32 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
         snapshot: Snapshot::new(source, catalog),
         size_bytes,
         connections: conns.len(),
+        table_rows,
         timings,
     })
+}
+
+/// Estimated rows of the tables that have statistics (none when the role cannot read
+/// them: the estimates only inform hazards).
+async fn table_rows(conn: &Connection) -> HashMap<QualName, f64> {
+    let rows = conn
+        .client
+        .query(
+            "SELECT n.nspname::text, c.relname::text, c.reltuples::float8 \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p', 'm') AND c.reltuples > 0",
+            &[],
+        )
+        .await
+        .unwrap_or_default();
+    rows.iter()
+        .map(|r| {
+            (
+                QualName::new(r.get::<_, String>(0), r.get::<_, String>(1)),
+                r.get(2),
+            )
+        })
+        .collect()
 }
 
 /// The database's size on disk (it stats every file: not free on a big database).

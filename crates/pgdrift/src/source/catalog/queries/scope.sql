@@ -1,10 +1,11 @@
 -- What to read: the namespaces that pass the schema filters ($1: regexes to include, NULL for
--- all; $2: regexes to exclude), never the system's nor an extension's, and how many
--- relations they hold (to decide whether reading in parallel pays).
+-- all; $2: regexes to exclude), never the system's, an extension's, nor the one pgdrift
+-- keeps backups of dropped data in, and how many relations they hold (to decide whether
+-- reading in parallel pays).
 WITH ns AS (
     SELECT n.oid
     FROM pg_namespace n
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgdrift_backup')
       AND n.nspname !~ '^pg_(toast|temp_)'
       AND ($1::text[] IS NULL OR n.nspname ~ ANY ($1::text[]))
       AND NOT (n.nspname ~ ANY ($2::text[]))

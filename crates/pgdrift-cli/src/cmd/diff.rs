@@ -1,0 +1,194 @@
+//! `pgdrift diff FROM TO`: compare two schemas from any sources, plan the SQL that turns
+//! FROM into TO, and report it as a summary, a script, JSON or Markdown. Exit 1 when they
+//! differ, so that `pgdrift diff env:PROD_URL ./migrations` gates a CI job.
+
+use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
+use crate::output::{use_color, write_to};
+use crate::Outcome;
+use anyhow::Context;
+use pgdrift::diff::{diff, DiffOptions, Filter};
+use pgdrift::migrate::verify::{verify, VerifyInput};
+use pgdrift::plan::{plan, Backup, PlanOptions};
+use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
+use pgdrift::source::{Loaded, Loader, SourceSpec};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
+    let from_spec = args.load.spec(&args.from)?;
+    let to_spec = args.load.spec(&args.to)?;
+    let mut options = args.load.options(false)?;
+    options.inspect.table_rows = true;
+    let inspect_options = options.inspect.clone();
+    let mut loader = Loader::new(options);
+    let from = loader
+        .load(&from_spec)
+        .await
+        .with_context(|| format!("loading FROM ({from_spec})"))?;
+    let to = loader
+        .load(&to_spec)
+        .await
+        .with_context(|| format!("loading TO ({to_spec})"))?;
+    warn_versions(&from_spec, &from, &to_spec, &to);
+
+    let filter = Filter {
+        exclude: args.exclude.clone(),
+    };
+    let mut from_catalog = from.inspected.snapshot.catalog.clone();
+    let mut to_catalog = to.inspected.snapshot.catalog.clone();
+    filter.apply(&mut from_catalog);
+    filter.apply(&mut to_catalog);
+    let diff_options = DiffOptions {
+        compare_owners: args.compare_owners,
+    };
+    let changes = diff(&from_catalog, &to_catalog, &diff_options);
+    // Destructive steps copy what they delete first; the rollback copies it back.
+    let backup = (args.allow_destructive && !args.no_backup).then(|| Backup::new(utc_stamp()));
+    let plan_options = PlanOptions {
+        backup: backup.clone(),
+        online: args.online,
+        lock_timeout: seconds(args.lock_timeout, "--lock-timeout")?,
+        statement_timeout: seconds(args.step_timeout, "--step-timeout")?,
+        server_version_num: from.inspected.snapshot.source.server_version_num,
+        table_rows: from.inspected.table_rows.clone(),
+        ..PlanOptions::default()
+    };
+    let forward = plan(&changes, &plan_options);
+    let back = args.reverse.as_ref().map(|_| {
+        let reverse = diff(&to_catalog, &from_catalog, &diff_options);
+        let options = PlanOptions {
+            backup: None,
+            restore: backup.clone(),
+            ..plan_options.clone()
+        };
+        plan(&reverse, &options)
+    });
+
+    let verification = if args.verify && !changes.is_empty() {
+        let outcome = verify(
+            &mut loader,
+            VerifyInput {
+                from: &from,
+                from_catalog: &from_catalog,
+                to: &to_catalog,
+                plan: &forward,
+                options: &inspect_options,
+                diff_options: &diff_options,
+                filter: &filter,
+            },
+        )
+        .await?;
+        if !outcome.remaining.is_empty() {
+            anyhow::bail!(
+                "verification failed: after running the plan on a copy of FROM, {} difference(s) remain:\n  {}\n\
+                 This is a bug in pgdrift's plan; please report it with both schemas.",
+                outcome.remaining.len(),
+                outcome.remaining.join("\n  ")
+            );
+        }
+        Some(outcome.steps_run)
+    } else {
+        None
+    };
+
+    let report = DiffReport::new(
+        from_spec.to_string(),
+        to_spec.to_string(),
+        &changes,
+        &forward,
+        back.as_ref(),
+        args.allow_destructive,
+    );
+    let format = args.format.unwrap_or_else(|| {
+        if args.output.is_none() && std::io::stdout().is_terminal() {
+            DiffFormat::Text
+        } else {
+            DiffFormat::Sql
+        }
+    });
+    let text = match format {
+        DiffFormat::Text => {
+            let mut text = render_text(&report, use_color(color, args.output.is_some()));
+            if let Some(steps) = verification {
+                text.push_str(&format!(
+                    "Verified: on a copy of FROM the plan's {steps} steps give exactly TO.\n"
+                ));
+            }
+            text
+        }
+        DiffFormat::Sql => report.script(),
+        DiffFormat::Markdown => render_markdown(&report),
+        DiffFormat::Json => {
+            let mut out = Vec::new();
+            pgdrift::report::json::write(&report, &mut out)?;
+            String::from_utf8(out)?
+        }
+    };
+    write_to(args.output.as_deref(), |out| out.write_all(text.as_bytes()))?;
+    if let (Some(path), Some(script)) = (&args.reverse, report.rollback_script()) {
+        write_to(Some(path), |out| out.write_all(script.as_bytes()))?;
+    }
+    if format != DiffFormat::Text {
+        if let Some(steps) = verification {
+            note(&format!(
+                "verified: on a copy of FROM the plan's {steps} steps give exactly TO"
+            ));
+        }
+    }
+    Ok(if changes.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// The current UTC time as `20261121T120000`: the tag of this plan's backups.
+fn utc_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
+    if !(0.0..=86_400.0 * 365.0).contains(&value) {
+        anyhow::bail!("{flag} must be a number of seconds between 0 and a year, not {value}");
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+#[allow(clippy::print_stderr)]
+fn note(text: &str) {
+    eprintln!("pgdrift: {text}");
+}
+
+/// A live database compared with SQL replayed on another major version may differ only in
+/// how each version prints definitions: say so.
+fn warn_versions(from_spec: &SourceSpec, from: &Loaded, to_spec: &SourceSpec, to: &Loaded) {
+    let major = |l: &Loaded| l.inspected.snapshot.source.server_version_num / 10000;
+    let (a, b) = (major(from), major(to));
+    if a != 0 && b != 0 && a != b {
+        note(&format!(
+            "warning: FROM ({from_spec}) was read on PostgreSQL {a} and TO ({to_spec}) on PostgreSQL {b}; \
+             versions print some definitions differently, which can show up as differences. \
+             Replay SQL on a server of the target's version with --dev-url, or point PGDRIFT_PG_BIN at \
+             that version's binaries."
+        ));
+    }
+}
