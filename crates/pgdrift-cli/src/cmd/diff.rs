@@ -15,8 +15,14 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
-    let from_spec = args.load.spec(&args.from)?;
-    let to_spec = args.load.spec(&args.to)?;
+    let from_spec = args
+        .load
+        .spec(&args.from)
+        .with_context(|| format!("loading FROM ({})", pgdrift::pg::mask_urls(&args.from)))?;
+    let to_spec = args
+        .load
+        .spec(&args.to)
+        .with_context(|| format!("loading TO ({})", pgdrift::pg::mask_urls(&args.to)))?;
     let mut options = args.load.options(false)?;
     options.inspect.table_rows = true;
     let inspect_options = options.inspect.clone();
