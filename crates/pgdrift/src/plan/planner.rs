@@ -35,6 +35,8 @@ pub(super) struct Planner<'d, 'a> {
     /// Types replaced by a new type of the same name, their columns converted: enums that
     /// lose or reorder labels, domains whose base type changes.
     pub replaced_types: BTreeSet<QualName>,
+    /// Columns whose type changes (by their own change or a replaced type).
+    pub retyped: HashSet<(QualName, String)>,
     /// Tables dropped: what lives on them goes with them.
     pub dropped_tables: HashSet<QualName>,
     /// Views dropped (not recreated): their indexes and triggers go with them.
@@ -73,6 +75,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             reset_defaults: BTreeSet::new(),
             set_defaults: BTreeSet::new(),
             replaced_types: BTreeSet::new(),
+            retyped: HashSet::new(),
             altered: diff
                 .changes
                 .iter()
@@ -103,6 +106,7 @@ impl<'d, 'a> Planner<'d, 'a> {
         for c in &diff.changes {
             self.seeds(c, &mut seeds);
         }
+        self.foreign_key_seeds(&mut seeds);
         self.close(seeds);
         // One pass over the changes.
         for c in &diff.changes {

@@ -28,6 +28,9 @@ use types::{is_type_or_array, type_needs_recreate};
 impl<'a> Planner<'_, 'a> {
     /// The objects a change needs recreated, with why.
     pub fn seeds(&mut self, c: &Change<'a>, seeds: &mut Vec<(Node, String)>) {
+        if let (Op::Drop, Subject::View(p)) = (c.op, c.subject) {
+            self.dropped_view_seeds(p.current(), seeds);
+        }
         if c.op != Op::Alter {
             return;
         }
@@ -131,6 +134,26 @@ impl<'a> Planner<'_, 'a> {
         }
     }
 
+    /// What uses a dropped view and stays: it must stop using the view before the view
+    /// goes (early), so it is dropped before it and created again, even when its new
+    /// definition could replace the old one in place.
+    fn dropped_view_seeds(&mut self, view: &crate::model::View, seeds: &mut Vec<(Node, String)>) {
+        let key = QualName::new(&view.schema, &view.name);
+        let dependents: Vec<Node> = self.dependents().of(&Node::View(key.clone())).to_vec();
+        for d in dependents {
+            let user = matches!(
+                d,
+                Node::View(_) | Node::Function(_) | Node::Policy(_) | Node::Trigger(_)
+            );
+            if user && self.in_to(&d) {
+                if !self.altered_node(&d) {
+                    self.column_users.insert(d.clone());
+                }
+                seeds.push((d, format!("it uses view {key}, which is dropped")));
+            }
+        }
+    }
+
     /// The columns converted when a type is replaced: what depends on them is recreated
     /// too, as for any type change.
     fn type_column_seeds(&mut self, ty: &QualName, seeds: &mut Vec<(Node, String)>) {
@@ -158,6 +181,9 @@ impl<'a> Planner<'_, 'a> {
         reason: &str,
         seeds: &mut Vec<(Node, String)>,
     ) {
+        if !keys {
+            self.retyped.insert((table.clone(), column.to_string()));
+        }
         let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone())).to_vec();
         for d in dependents {
             let relevant = match &d {
@@ -176,6 +202,51 @@ impl<'a> Planner<'_, 'a> {
                 seeds.push((d, why));
             } else {
                 self.early.insert(d);
+            }
+        }
+    }
+
+    /// Foreign keys whose columns change type on both sides: PostgreSQL rebuilds a foreign
+    /// key after each column's change and fails when the two sides do not compare yet (text
+    /// against integer), so such keys are dropped before and added again after.
+    pub(in crate::plan) fn foreign_key_seeds(&mut self, seeds: &mut Vec<(Node, String)>) {
+        if self.retyped.is_empty() {
+            return;
+        }
+        let mut found = Vec::new();
+        for (k, x) in &self.diff.from.constraints {
+            let ConstraintKind::ForeignKey {
+                columns,
+                references,
+                referenced_columns,
+                ..
+            } = &x.kind
+            else {
+                continue;
+            };
+            let own = QualName::new(&x.schema, &x.table);
+            if self.dropped_tables.contains(&own) || self.dropped_tables.contains(references) {
+                continue;
+            }
+            let both = columns.iter().zip(referenced_columns).find(|(a, b)| {
+                self.retyped.contains(&(own.clone(), a.to_string()))
+                    && self.retyped.contains(&(references.clone(), b.to_string()))
+            });
+            if let Some((a, b)) = both {
+                found.push((
+                    Node::Constraint(k.clone()),
+                    format!("{own}.{a} and {references}.{b} both change type"),
+                ));
+            }
+        }
+        for (node, why) in found {
+            if self.in_to(&node) {
+                if !self.altered_node(&node) {
+                    self.column_users.insert(node.clone());
+                }
+                seeds.push((node, why));
+            } else {
+                self.early.insert(node);
             }
         }
     }
