@@ -9,7 +9,7 @@ use crate::model::{
     Catalog, Column, Constraint, ConstraintKind, Function, Index, Operator, Policy, QualName,
     Sequence, Signature, SubName, Table, Trigger, TypeDef, TypeKind, View,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// An object as a node of the dependency graph.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,13 +37,13 @@ pub enum Node {
 pub struct Names<'a> {
     catalog: &'a Catalog,
     by_name: HashMap<(&'a str, &'a str), Vec<Node>>,
-    /// Unique indexes by table.
-    unique_indexes: HashMap<(&'a str, &'a str), Vec<Node>>,
+    /// Primary key and unique constraints and unique indexes, by table.
+    keys: HashMap<(&'a str, &'a str), Vec<Node>>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(catalog: &'a Catalog) -> Self {
-        let mut by_name: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::new();
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
         for k in catalog.tables.keys() {
             by_name
                 .entry((&k.schema, &k.name))
@@ -74,11 +74,20 @@ impl<'a> Names<'a> {
                 .or_default()
                 .push(Node::Function(k.clone()));
         }
-        let mut unique_indexes: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::new();
+        let mut keys: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
+        for (k, c) in &catalog.constraints {
+            if matches!(
+                c.kind,
+                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+            ) {
+                keys.entry((&k.schema, &k.table))
+                    .or_default()
+                    .push(Node::Constraint(k.clone()));
+            }
+        }
         for (k, i) in &catalog.indexes {
             if i.unique {
-                unique_indexes
-                    .entry((&i.schema, &i.table))
+                keys.entry((&i.schema, &i.table))
                     .or_default()
                     .push(Node::Index(k.clone()));
             }
@@ -86,7 +95,7 @@ impl<'a> Names<'a> {
         Names {
             catalog,
             by_name,
-            unique_indexes,
+            keys,
         }
     }
 
@@ -96,7 +105,7 @@ impl<'a> Names<'a> {
             return;
         }
         for (schema, name) in qualified_names(text) {
-            if let Some(nodes) = self.by_name.get(&(schema.as_str(), name.as_str())) {
+            if let Some(nodes) = self.by_name.get(&(schema.as_ref(), name.as_ref())) {
                 out.extend(nodes.iter().cloned());
             }
         }
@@ -121,24 +130,7 @@ impl<'a> Names<'a> {
     /// The primary key and unique constraints and unique indexes of a table: what a foreign
     /// key to it, or a view grouping by its key, needs.
     fn keys_of(&self, schema: &str, table: &str, out: &mut Vec<Node>) {
-        for (k, c) in self.catalog.constraints.range(
-            SubName {
-                schema: schema.to_string(),
-                table: table.to_string(),
-                name: String::new(),
-            }..,
-        ) {
-            if k.schema != schema || k.table != table {
-                break;
-            }
-            if matches!(
-                c.kind,
-                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
-            ) {
-                out.push(Node::Constraint(k.clone()));
-            }
-        }
-        if let Some(nodes) = self.unique_indexes.get(&(schema, table)) {
+        if let Some(nodes) = self.keys.get(&(schema, table)) {
             out.extend(nodes.iter().cloned());
         }
     }
@@ -378,7 +370,7 @@ pub struct Dependents {
 
 impl Dependents {
     pub fn new(names: &Names) -> Self {
-        let mut map: HashMap<Node, Vec<Node>> = HashMap::new();
+        let mut map: HashMap<Node, Vec<Node>> = HashMap::default();
         for (node, deps) in names.all_deps() {
             for d in deps {
                 if d != node {

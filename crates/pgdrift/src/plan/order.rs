@@ -8,8 +8,9 @@
 
 use super::graph::Node;
 use super::Step;
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// When an action runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,7 +61,7 @@ fn rank(node: &Node) -> u8 {
 /// All steps, phase by phase, each phase in dependency order.
 pub fn order(mut actions: Vec<Action>) -> Vec<Step> {
     actions.sort_by_key(|a| a.phase);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(actions.iter().map(|a| a.steps.len()).sum());
     let mut start = 0;
     while start < actions.len() {
         let phase = actions[start].phase;
@@ -84,9 +85,21 @@ fn sort_phase(actions: &[Action], phase: Phase) -> Vec<usize> {
         let r = rank(&actions[i].node);
         (if dropping { u8::MAX - r } else { r }, i)
     };
-    let mut by_node: HashMap<&Node, Vec<usize>> = HashMap::new();
+    // The actions on each object: the first one, and a chain to the next.
+    const END: usize = usize::MAX;
+    let mut first: HashMap<&Node, (usize, usize)> = HashMap::default();
+    first.reserve(actions.len());
+    let mut same = vec![END; actions.len()];
     for (i, a) in actions.iter().enumerate() {
-        by_node.entry(&a.node).or_default().push(i);
+        match first.get_mut(&a.node) {
+            Some((_, last)) => {
+                same[*last] = i;
+                *last = i;
+            }
+            None => {
+                first.insert(&a.node, (i, i));
+            }
+        }
     }
     let mut next: Vec<Vec<usize>> = vec![Vec::new(); actions.len()];
     let mut indegree = vec![0usize; actions.len()];
@@ -99,20 +112,22 @@ fn sort_phase(actions: &[Action], phase: Phase) -> Vec<usize> {
             if *d == a.node {
                 continue;
             }
-            for &j in by_node.get(d).map_or(&[][..], |v| v.as_slice()) {
+            let mut j = first.get(d).map_or(END, |&(j, _)| j);
+            while j != END {
                 // Creating: the dependency first. Dropping: the dependent first.
                 if dropping {
                     edge(i, j);
                 } else {
                     edge(j, i);
                 }
+                j = same[j];
             }
         }
     }
     // Several actions on one object keep the order they were made in.
-    for group in by_node.values() {
-        for w in group.windows(2) {
-            edge(w[0], w[1]);
+    for (i, &j) in same.iter().enumerate() {
+        if j != END {
+            edge(i, j);
         }
     }
     let mut ready: BinaryHeap<Reverse<(u8, usize)>> = (0..actions.len())

@@ -7,7 +7,8 @@ use super::order::{Action, Phase};
 use super::{HazardKind, ManualStep, PlanOptions, Step};
 use crate::diff::{Change, Diff, Op, Subject};
 use crate::model::{Kind, QualName};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) struct Planner<'d, 'a> {
     pub diff: &'d Diff<'a>,
@@ -45,8 +46,8 @@ pub(super) struct Planner<'d, 'a> {
 
 impl<'d, 'a> Planner<'d, 'a> {
     pub fn new(diff: &'d Diff<'a>, opts: &'d PlanOptions) -> Self {
-        let mut dropped_tables = HashSet::new();
-        let mut dropped_views = HashSet::new();
+        let mut dropped_tables = HashSet::default();
+        let mut dropped_views = HashSet::default();
         for c in &diff.changes {
             match (c.op, c.subject) {
                 (Op::Drop, Subject::Table(p)) => {
@@ -69,13 +70,13 @@ impl<'d, 'a> Planner<'d, 'a> {
             actions: Vec::new(),
             manual: Vec::new(),
             recreate: BTreeMap::new(),
-            own: HashSet::new(),
-            column_users: HashSet::new(),
-            early: HashSet::new(),
+            own: HashSet::default(),
+            column_users: HashSet::default(),
+            early: HashSet::default(),
             reset_defaults: BTreeSet::new(),
             set_defaults: BTreeSet::new(),
             replaced_types: BTreeSet::new(),
-            retyped: HashSet::new(),
+            retyped: HashSet::default(),
             altered: diff
                 .changes
                 .iter()

@@ -8,20 +8,22 @@
 //! Over-reporting (a table alias that happens to look like a schema) only adds an ordering
 //! constraint; it never changes what a plan does.
 
-/// One token of interest.
+use std::borrow::Cow;
+
+/// One token of interest, borrowing from the text where it can.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Ident(String),
+enum Token<'t> {
+    Ident(Cow<'t, str>),
     Dot,
     /// A string literal.
-    Literal(String),
+    Literal(Cow<'t, str>),
     /// `::`, before a cast's type.
     Cast,
     Other,
 }
 
 /// Every `schema.name` in `text`, in order of appearance (with repeats).
-pub fn qualified_names(text: &str) -> Vec<(String, String)> {
+pub fn qualified_names(text: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     let tokens = lex(text);
     let mut out = Vec::new();
     let mut i = 0;
@@ -42,8 +44,8 @@ pub fn qualified_names(text: &str) -> Vec<(String, String)> {
                     (tokens.get(i + 1), tokens.get(i + 2))
                 {
                     if t.starts_with("reg") {
-                        if let Some(pair) = split_qualified(s) {
-                            out.push(pair);
+                        if let Some((a, b)) = split_qualified(s) {
+                            out.push((Cow::Owned(a), Cow::Owned(b)));
                         }
                     }
                 }
@@ -67,12 +69,12 @@ pub fn mentions(text: &str, name: &str) -> bool {
 fn split_qualified(s: &str) -> Option<(String, String)> {
     let tokens = lex(s);
     match tokens.as_slice() {
-        [Token::Ident(a), Token::Dot, Token::Ident(b), ..] => Some((a.clone(), b.clone())),
+        [Token::Ident(a), Token::Dot, Token::Ident(b), ..] => Some((a.to_string(), b.to_string())),
         _ => None,
     }
 }
 
-fn lex(text: &str) -> Vec<Token> {
+fn lex(text: &str) -> Vec<Token<'_>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -115,7 +117,14 @@ fn lex(text: &str) -> Vec<Token> {
                     i = end;
                     continue;
                 }
-                out.push(Token::Ident(text[i..end].to_lowercase()));
+                let word = &text[i..end];
+                out.push(Token::Ident(
+                    if word.bytes().any(|c| c.is_ascii_uppercase() || c >= 0x80) {
+                        Cow::Owned(word.to_lowercase())
+                    } else {
+                        Cow::Borrowed(word)
+                    },
+                ));
                 i = end;
             }
             c if c.is_ascii_digit() => {
@@ -138,8 +147,18 @@ fn lex(text: &str) -> Vec<Token> {
 
 /// A quoted string or identifier starting at `start`, doubled quotes (and backslash escapes
 /// in `E'...'` strings) folded; returns the content and the index after the closing quote.
-fn quoted(text: &str, start: usize, quote: u8, escapes: bool) -> (String, usize) {
+fn quoted(text: &str, start: usize, quote: u8, escapes: bool) -> (Cow<'_, str>, usize) {
     let b = text.as_bytes();
+    // Most quoted text has no doubled quote nor escape: borrow it.
+    if let Some(n) = b[start + 1..]
+        .iter()
+        .position(|&c| c == quote || (escapes && c == b'\\'))
+    {
+        let end = start + 1 + n;
+        if b[end] == quote && b.get(end + 1) != Some(&quote) {
+            return (Cow::Borrowed(&text[start + 1..end]), end + 1);
+        }
+    }
     let mut s = Vec::new();
     let mut i = start + 1;
     while i < b.len() {
@@ -159,11 +178,11 @@ fn quoted(text: &str, start: usize, quote: u8, escapes: bool) -> (String, usize)
             i += 1;
         }
     }
-    (String::from_utf8_lossy(&s).into_owned(), i)
+    (Cow::Owned(String::from_utf8_lossy(&s).into_owned()), i)
 }
 
 /// Skips a dollar-quoted string at `start` (or a `$1` parameter); returns the next index.
-fn dollar(text: &str, start: usize, out: &mut Vec<Token>) -> usize {
+fn dollar<'t>(text: &'t str, start: usize, out: &mut Vec<Token<'t>>) -> usize {
     let rest = &text[start + 1..];
     let tag_len = rest
         .bytes()
@@ -189,6 +208,9 @@ mod tests {
 
     fn names(text: &str) -> Vec<(String, String)> {
         qualified_names(text)
+            .into_iter()
+            .map(|(a, b)| (a.into_owned(), b.into_owned()))
+            .collect()
     }
 
     fn pair(a: &str, b: &str) -> (String, String) {

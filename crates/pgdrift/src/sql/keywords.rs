@@ -172,7 +172,10 @@ const RESERVED: &[&str] = &[
 
 /// True when `word` (already lower case) is in one of the non-unreserved categories.
 pub(crate) fn is_reserved(word: &str) -> bool {
-    RESERVED.binary_search(&word).is_ok()
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| RESERVED.iter().copied().collect())
+        .contains(word)
 }
 
 #[cfg(test)]

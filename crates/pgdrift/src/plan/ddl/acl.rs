@@ -69,6 +69,9 @@ pub fn column_privilege_statements(
 }
 
 fn statements(target: &AclTarget, revoke: &[&Grant], grant: &[&Grant]) -> Vec<AclStatement> {
+    if revoke.is_empty() && grant.is_empty() {
+        return Vec::new();
+    }
     let column = target
         .column
         .as_deref()

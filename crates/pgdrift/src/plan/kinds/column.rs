@@ -411,12 +411,10 @@ impl<'a> Planner<'_, 'a> {
         to: &Column,
         name: &str,
     ) -> Vec<Step> {
-        let qn = ddl::qn(&table.schema, &table.name).to_string();
+        let qn = ddl::qn(&table.schema, &table.name);
         let col = Ident(&to.name);
         let mut steps = Vec::new();
         let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
-        let old = |f: fn(&Column) -> bool| from.is_some_and(f);
-        let _ = old;
         if from.map(|c| c.storage) != Some(to.storage) && (from.is_some() || to.storage.is_some()) {
             if let Some(s) = to.storage {
                 steps.push(step(format!(
@@ -468,16 +466,15 @@ impl<'a> Planner<'_, 'a> {
             let target = format!("COLUMN {qn}.{col}");
             steps.push(self.comment_step(Kind::Column, name, &target, to.comment.as_deref()));
         }
-        let acl = AclTarget {
-            object: format!("TABLE {qn}"),
-            column: Some(to.name.clone()),
-        };
-        for s in ddl::column_privilege_statements(
-            &acl,
-            from.map_or(&[][..], |c| &c.privileges),
-            &to.privileges,
-        ) {
-            steps.push(self.acl_step(Kind::Column, name, s));
+        let old_grants = from.map_or(&[][..], |c| &c.privileges);
+        if old_grants != to.privileges.as_slice() {
+            let acl = AclTarget {
+                object: format!("TABLE {qn}"),
+                column: Some(to.name.clone()),
+            };
+            for s in ddl::column_privilege_statements(&acl, old_grants, &to.privileges) {
+                steps.push(self.acl_step(Kind::Column, name, s));
+            }
         }
         steps
     }

@@ -139,6 +139,9 @@ impl<'a> Planner<'_, 'a> {
     /// definition could replace the old one in place.
     fn dropped_view_seeds(&mut self, view: &crate::model::View, seeds: &mut Vec<(Node, String)>) {
         let key = QualName::new(&view.schema, &view.name);
+        if !self.kept_objects_may_name(&view.name) {
+            return;
+        }
         let dependents: Vec<Node> = self.dependents().of(&Node::View(key.clone())).to_vec();
         for d in dependents {
             let user = matches!(
@@ -152,6 +155,34 @@ impl<'a> Planner<'_, 'a> {
                 seeds.push((d, format!("it uses view {key}, which is dropped")));
             }
         }
+    }
+
+    /// False when no view, routine, policy or trigger on both sides has `name` in its
+    /// text: then nothing that stays can depend on the object so named, and the whole
+    /// graph of dependents need not be built.
+    fn kept_objects_may_name(&self, name: &str) -> bool {
+        if name.contains('"') {
+            return true;
+        }
+        let (from, to) = (self.diff.from, self.diff.to);
+        from.views
+            .iter()
+            .any(|(k, v)| to.views.contains_key(k) && v.definition.contains(name))
+            || from
+                .functions
+                .iter()
+                .any(|(k, f)| to.functions.contains_key(k) && f.body.contains(name))
+            || from.policies.iter().any(|(k, p)| {
+                to.policies.contains_key(k)
+                    && [&p.using, &p.with_check]
+                        .into_iter()
+                        .flatten()
+                        .any(|e| e.contains(name))
+            })
+            || from
+                .triggers
+                .iter()
+                .any(|(k, t)| to.triggers.contains_key(k) && t.definition.contains(name))
     }
 
     /// The columns converted when a type is replaced: what depends on them is recreated
