@@ -246,6 +246,54 @@ fn sql_files_are_compared_through_the_private_server() {
     assert!(stderr(&out).contains("verified"), "{}", stderr(&out));
 }
 
+/// The README's first command: the example shop and its next version.
+#[test]
+fn the_readme_example_differs_and_its_plan_verifies() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let from = root.join("examples/shop.sql");
+    let to = root.join("examples/shop-next.sql");
+    let cache = tempfile::tempdir().unwrap();
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    let text = pgdrift_in(Some(cache.path()), &["diff", from, to, "-f", "text"]);
+    assert_eq!(text.status.code(), Some(1), "{}", stderr(&text));
+    let summary = stdout(&text);
+    for expected in [
+        "+ shop.coupons",
+        "- shop.products.attributes",
+        "PD101 deletes-data",
+        "left out without --allow-destructive",
+    ] {
+        assert!(summary.contains(expected), "{expected}: {summary}");
+    }
+    let verified = pgdrift_in(
+        Some(cache.path()),
+        &[
+            "diff",
+            from,
+            to,
+            "-f",
+            "sql",
+            "--allow-destructive",
+            "--verify",
+        ],
+    );
+    assert_eq!(verified.status.code(), Some(1), "{}", stderr(&verified));
+    let script = stdout(&verified);
+    assert!(
+        script.contains("ALTER TYPE shop.order_state ADD VALUE 'refunded' AFTER 'paid';"),
+        "{script}"
+    );
+    assert!(
+        script.contains("-- back up column shop.products.attributes"),
+        "{script}"
+    );
+    assert!(
+        stderr(&verified).contains("verified"),
+        "{}",
+        stderr(&verified)
+    );
+}
+
 #[test]
 fn errors_name_the_side_at_fault_and_never_a_password() {
     let dir = tempfile::tempdir().unwrap();

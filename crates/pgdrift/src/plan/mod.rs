@@ -22,8 +22,8 @@ pub use hazard::{Hazard, HazardInfo, HazardKind, HAZARDS};
 
 use crate::diff::{Diff, Op};
 use crate::model::{Kind, QualName};
-use std::collections::HashMap;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// How to plan.

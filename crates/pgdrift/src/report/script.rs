@@ -106,7 +106,11 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
     let _ = writeln!(
         out,
         "-- {} {} {}",
-        step.op.as_str(),
+        if step.backup.is_some() {
+            "back up"
+        } else {
+            step.op.as_str()
+        },
         step.kind.info().singular,
         one_line(&step.object)
     );

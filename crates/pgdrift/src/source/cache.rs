@@ -1,6 +1,6 @@
 //! The replay cache: the catalog a replayed source gave, kept under a hash of everything that
 //! decides it (the SQL in order, the shadow server's version, the read options, pgdrift's
-//! version), so an unchanged migrations directory costs no replay. Entries live in the
+//! version and a fingerprint of the code that reads and models catalogs), so an unchanged migrations directory costs no replay. Entries live in the
 //! user's cache directory; a damaged entry is a miss.
 
 use crate::model::Snapshot;
@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// Bumped whenever what a cached snapshot holds changes meaning.
-const LAYOUT: &str = "pgdrift-replay-cache-1";
+const LAYOUT: &str = "pgdrift-replay-cache-2";
 
 #[derive(Debug, Clone)]
 pub(crate) struct ReplayCache {
@@ -22,7 +22,8 @@ pub(crate) struct Key(Sha256);
 impl Key {
     pub(crate) fn new(server: &str, options: &str) -> Key {
         let mut h = Sha256::new();
-        for part in [LAYOUT, crate::VERSION, server, options] {
+        let code = env!("PGDRIFT_CATALOG_FINGERPRINT");
+        for part in [LAYOUT, crate::VERSION, code, server, options] {
             h.update(part.len().to_le_bytes());
             h.update(part.as_bytes());
         }

@@ -261,13 +261,17 @@ impl<'a> Planner<'_, 'a> {
             }
         }
         let deps = self.to.constraint_deps(x);
-        self.push(
-            Phase::Main,
-            Node::Constraint(key.clone()),
-            deps.clone(),
-            main,
-        );
-        self.push(Phase::After, Node::Constraint(key), deps, after);
+        if after.is_empty() {
+            self.push(Phase::Main, Node::Constraint(key), deps, main);
+        } else {
+            self.push(
+                Phase::Main,
+                Node::Constraint(key.clone()),
+                deps.clone(),
+                main,
+            );
+            self.push(Phase::After, Node::Constraint(key), deps, after);
+        }
     }
 
     pub fn drop_constraint(&mut self, x: &Constraint, reason: Option<&str>) {
