@@ -59,21 +59,23 @@ fn rank(node: &Node) -> u8 {
 }
 
 /// All steps, phase by phase, each phase in dependency order.
-pub fn order(mut actions: Vec<Action>) -> Vec<Step> {
-    actions.sort_by_key(|a| a.phase);
+pub fn order(actions: Vec<Action>) -> Vec<Step> {
     let mut out = Vec::with_capacity(actions.iter().map(|a| a.steps.len()).sum());
-    let mut start = 0;
-    while start < actions.len() {
-        let phase = actions[start].phase;
-        let end = start
-            + actions[start..]
-                .iter()
-                .take_while(|a| a.phase == phase)
-                .count();
-        for i in sort_phase(&actions[start..end], phase) {
-            out.extend(std::mem::take(&mut actions[start + i].steps));
+    let phases = [
+        Phase::Before,
+        Phase::EarlyDrop,
+        Phase::Main,
+        Phase::LateDrop,
+        Phase::After,
+    ];
+    let mut by_phase: Vec<Vec<Action>> = phases.iter().map(|_| Vec::new()).collect();
+    for a in actions {
+        by_phase[a.phase as usize].push(a);
+    }
+    for (phase, mut actions) in phases.into_iter().zip(by_phase) {
+        for i in sort_phase(&actions, phase) {
+            out.extend(std::mem::take(&mut actions[i].steps));
         }
-        start = end;
     }
     out
 }

@@ -67,7 +67,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             from: Names::new(diff.from),
             to: Names::new(diff.to),
             dependents: None,
-            actions: Vec::new(),
+            actions: Vec::with_capacity(diff.changes.len()),
             manual: Vec::new(),
             recreate: BTreeMap::new(),
             own: HashSet::default(),

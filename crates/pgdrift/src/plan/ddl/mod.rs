@@ -22,11 +22,14 @@ pub fn qn<'a>(schema: &'a str, name: &'a str) -> QualIdent<'a> {
 
 /// A comma-separated list of quoted identifiers.
 pub fn ident_list(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| Ident(n).to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::with_capacity(names.iter().map(|n| n.len() + 2).sum());
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{}", Ident(n)));
+    }
+    out
 }
 
 /// Storage parameters as `key = 'value', ...` from PostgreSQL's `key=value` strings.

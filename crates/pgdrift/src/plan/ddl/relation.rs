@@ -13,7 +13,7 @@ use std::fmt::Write;
 /// column storage settings, comments and grants come as separate statements.
 pub fn create_table(t: &Table, with_default: impl Fn(&Column) -> bool) -> String {
     let name = qn(&t.schema, &t.name);
-    let mut sql = String::new();
+    let mut sql = String::with_capacity(64 + 48 * t.columns.len());
     let foreign = t.kind == TableKind::Foreign;
     let unlogged = if t.unlogged { "UNLOGGED " } else { "" };
     let table = if foreign { "FOREIGN TABLE" } else { "TABLE" };
@@ -27,7 +27,7 @@ pub fn create_table(t: &Table, with_default: impl Fn(&Column) -> bool) -> String
         sql.push_str(" (");
         for (i, c) in own.iter().enumerate() {
             sql.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            sql.push_str(&column_definition(c, with_default(c)));
+            write_column_definition(&mut sql, c, with_default(c));
         }
         sql.push_str(if own.is_empty() { ")" } else { "\n)" });
     }
@@ -73,7 +73,13 @@ pub fn generic_options(options: &[String]) -> String {
 
 /// A column as written in `CREATE TABLE` or `ADD COLUMN`.
 pub fn column_definition(c: &Column, with_default: bool) -> String {
-    let mut sql = format!("{} {}", Ident(&c.name), Verbatim(&c.type_name));
+    let mut sql = String::new();
+    write_column_definition(&mut sql, c, with_default);
+    sql
+}
+
+fn write_column_definition(sql: &mut String, c: &Column, with_default: bool) {
+    let _ = write!(sql, "{} {}", Ident(&c.name), Verbatim(&c.type_name));
     if let Some(collation) = &c.collation {
         let _ = write!(sql, " COLLATE {}", Verbatim(collation));
     }
@@ -94,7 +100,6 @@ pub fn column_definition(c: &Column, with_default: bool) -> String {
     if c.not_null {
         sql.push_str(" NOT NULL");
     }
-    sql
 }
 
 pub fn compression_name(c: crate::model::Compression) -> &'static str {
@@ -231,12 +236,14 @@ pub fn create_sequence(s: &Sequence) -> String {
 
 /// `ALTER TABLE name ADD CONSTRAINT ...`, `NOT VALID` when asked.
 pub fn add_constraint(c: &Constraint, not_valid: bool) -> String {
-    let mut sql = format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} {}",
+    let mut sql = String::with_capacity(128);
+    let _ = write!(
+        sql,
+        "ALTER TABLE {} ADD CONSTRAINT {} ",
         qn(&c.schema, &c.table),
         Ident(&c.name),
-        constraint_body(c)
     );
+    write_constraint_body(&mut sql, c);
     if c.deferrable {
         sql.push_str(" DEFERRABLE");
         if c.initially_deferred {
@@ -253,8 +260,18 @@ pub fn add_constraint(c: &Constraint, not_valid: bool) -> String {
 }
 
 /// The constraint itself: `PRIMARY KEY (...)`, `CHECK (...)`, `FOREIGN KEY ...`.
-pub fn constraint_body(c: &Constraint) -> String {
-    match &c.kind {
+fn write_constraint_body(out: &mut String, c: &Constraint) {
+    let body = match &c.kind {
+        ConstraintKind::Check {
+            expression,
+            no_inherit,
+        } => {
+            let _ = write!(out, "CHECK ({})", Verbatim(expression));
+            if *no_inherit {
+                out.push_str(" NO INHERIT");
+            }
+            return;
+        }
         ConstraintKind::PrimaryKey { columns, index } => format!(
             "PRIMARY KEY ({}){}",
             key_columns(columns, index.without_overlaps),
@@ -274,14 +291,6 @@ pub fn constraint_body(c: &Constraint) -> String {
             key_columns(columns, index.without_overlaps),
             key_index(index)
         ),
-        ConstraintKind::Check {
-            expression,
-            no_inherit,
-        } => format!(
-            "CHECK ({}){}",
-            Verbatim(expression),
-            if *no_inherit { " NO INHERIT" } else { "" }
-        ),
         ConstraintKind::ForeignKey {
             columns,
             references,
@@ -292,7 +301,9 @@ pub fn constraint_body(c: &Constraint) -> String {
             match_type,
             period,
         } => {
-            let mut sql = format!(
+            let sql = out;
+            let _ = write!(
+                sql,
                 "FOREIGN KEY ({}) REFERENCES {} ({})",
                 period_columns(columns, *period),
                 qn(&references.schema, &references.name),
@@ -312,14 +323,17 @@ pub fn constraint_body(c: &Constraint) -> String {
                     let _ = write!(sql, " ({})", ident_list(on_delete_columns));
                 }
             }
-            sql
+            return;
         }
-        ConstraintKind::Exclusion { definition } => strip_suffixes(
-            definition,
-            &["NOT VALID", "INITIALLY DEFERRED", "DEFERRABLE"],
-        )
-        .to_string(),
-    }
+        ConstraintKind::Exclusion { definition } => {
+            out.push_str(strip_suffixes(
+                definition,
+                &["NOT VALID", "INITIALLY DEFERRED", "DEFERRABLE"],
+            ));
+            return;
+        }
+    };
+    out.push_str(&body);
 }
 
 fn key_columns(columns: &[String], without_overlaps: bool) -> String {
