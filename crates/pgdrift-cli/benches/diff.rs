@@ -20,6 +20,10 @@ use pgdrift::source::{inspect, InspectOptions};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The allocator the `pgdrift` binary uses, so the in-memory figure is the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TARGET_RATIO: f64 = 7.0;
 const TARGET_IN_MEMORY_MS: f64 = 150.0;
 
