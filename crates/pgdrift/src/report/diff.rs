@@ -125,16 +125,25 @@ fn sign(op: Op) -> &'static str {
     }
 }
 
-/// What an alter changed, briefly: `type: integer -> bigint; not_null: - -> true`.
+/// What an alter changed, briefly: `type: integer -> bigint; not_null: - -> true`; a field
+/// whose values do not fit on a short line (a view's query, a routine's body) is only named.
 fn fields(c: &Change<'_>) -> String {
-    let show = |v: &Option<serde_json::Value>| match v {
+    let raw = |v: &Option<serde_json::Value>| match v {
         None => "-".to_string(),
-        Some(serde_json::Value::String(s)) => short(s),
-        Some(v) => short(&v.to_string()),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
     };
+    let fits = |s: &str| !s.contains('\n') && s.chars().count() <= 60;
     c.fields
         .iter()
-        .map(|f| format!("{}: {} → {}", f.field, show(&f.from), show(&f.to)))
+        .map(|f| {
+            let (from, to) = (raw(&f.from), raw(&f.to));
+            if fits(&from) && fits(&to) {
+                format!("{}: {} → {}", f.field, short(&from), short(&to))
+            } else {
+                format!("{} changed", f.field)
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
