@@ -317,37 +317,41 @@ impl<'a> Names<'a> {
     }
 
     /// Every object of the catalog with what it depends on: the whole graph, for finding
-    /// the dependents of an object.
+    /// the dependents of an object. The objects come in node order (kinds in the order of
+    /// [`Node`]'s variants, each kind in key order, as the catalog's maps keep them).
     pub fn all_deps(&self) -> Vec<(Node, Vec<Node>)> {
         let c = self.catalog;
         let mut out = Vec::new();
         for (k, t) in &c.types {
             out.push((Node::Type(k.clone()), self.type_deps(t)));
         }
+        for (k, x) in &c.functions {
+            out.push((Node::Function(k.clone()), self.function_deps(x)));
+        }
+        // Defaults are nodes of their own, after every other kind here.
+        let mut defaults = Vec::new();
         for (k, t) in &c.tables {
-            // Defaults are nodes of their own (below).
             out.push((Node::Table(k.clone()), self.table_deps(t, |_| false)));
+            let start = defaults.len();
             for col in &t.columns {
                 if let Some(d) = &col.default {
                     let mut deps = Vec::new();
                     self.refs(d, &mut deps);
                     if !deps.is_empty() {
-                        out.push((Node::Default(k.clone(), col.name.clone()), deps));
+                        defaults.push((Node::Default(k.clone(), col.name.clone()), deps));
                     }
                 }
             }
+            defaults[start..].sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        for (k, x) in &c.views {
+            out.push((Node::View(k.clone()), self.view_deps(x)));
         }
         for (k, x) in &c.constraints {
             out.push((Node::Constraint(k.clone()), self.constraint_deps(x)));
         }
         for (k, x) in &c.indexes {
             out.push((Node::Index(k.clone()), self.index_deps(x)));
-        }
-        for (k, x) in &c.views {
-            out.push((Node::View(k.clone()), self.view_deps(x)));
-        }
-        for (k, x) in &c.functions {
-            out.push((Node::Function(k.clone()), self.function_deps(x)));
         }
         for (k, x) in &c.triggers {
             out.push((Node::Trigger(k.clone()), self.trigger_deps(x)));
@@ -358,6 +362,7 @@ impl<'a> Names<'a> {
         for (k, x) in &c.operators {
             out.push((Node::Operator(k.clone()), self.operator_deps(x)));
         }
+        out.extend(defaults);
         out
     }
 }
@@ -365,27 +370,43 @@ impl<'a> Names<'a> {
 /// Who depends on whom, inverted: for each object, the objects whose definitions name it.
 #[derive(Debug, Default)]
 pub struct Dependents {
-    map: HashMap<Node, Vec<Node>>,
+    /// Every object of the catalog.
+    nodes: Vec<Node>,
+    /// For each object depended on, the objects (indices into `nodes`, which are in node
+    /// order) that depend on it, in order.
+    map: HashMap<Node, Vec<u32>>,
 }
 
 impl Dependents {
     pub fn new(names: &Names) -> Self {
-        let mut map: HashMap<Node, Vec<Node>> = HashMap::default();
-        for (node, deps) in names.all_deps() {
+        let all = names.all_deps();
+        let mut nodes = Vec::with_capacity(all.len());
+        let mut map: HashMap<Node, Vec<u32>> = HashMap::default();
+        map.reserve(all.len());
+        for (i, (node, deps)) in all.into_iter().enumerate() {
+            let i = u32::try_from(i).expect("fewer than 2^32 objects");
             for d in deps {
                 if d != node {
-                    map.entry(d).or_default().push(node.clone());
+                    let list = map.entry(d).or_default();
+                    // Indices come in increasing order: a repeat is the last one.
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
                 }
             }
+            nodes.push(node);
         }
-        for v in map.values_mut() {
-            v.sort();
-            v.dedup();
-        }
-        Dependents { map }
+        debug_assert!(
+            nodes.windows(2).all(|w| w[0] < w[1]),
+            "all_deps lists objects in node order"
+        );
+        Dependents { nodes, map }
     }
 
-    pub fn of(&self, node: &Node) -> &[Node] {
-        self.map.get(node).map_or(&[], |v| v.as_slice())
+    /// The objects that depend on `node`, in node order.
+    pub fn of(&self, node: &Node) -> Vec<Node> {
+        self.map.get(node).map_or_else(Vec::new, |v| {
+            v.iter().map(|&i| self.nodes[i as usize].clone()).collect()
+        })
     }
 }

@@ -189,7 +189,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             queue.push((node, reason));
         }
         while let Some((node, _)) = queue.pop() {
-            let dependents: Vec<Node> = self.dependents().of(&node).to_vec();
+            let dependents: Vec<Node> = self.dependents().of(&node);
             let why = format!("it depends on {}, which is recreated", describe(&node));
             for d in dependents {
                 if self.recreate.contains_key(&d) {

@@ -142,7 +142,7 @@ impl<'a> Planner<'_, 'a> {
         if !self.kept_objects_may_name(&view.name) {
             return;
         }
-        let dependents: Vec<Node> = self.dependents().of(&Node::View(key.clone())).to_vec();
+        let dependents: Vec<Node> = self.dependents().of(&Node::View(key.clone()));
         for d in dependents {
             let user = matches!(
                 d,
@@ -215,7 +215,7 @@ impl<'a> Planner<'_, 'a> {
         if !keys {
             self.retyped.insert((table.clone(), column.to_string()));
         }
-        let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone())).to_vec();
+        let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone()));
         for d in dependents {
             let relevant = match &d {
                 Node::View(_) | Node::Trigger(_) | Node::Policy(_) | Node::Function(_) => true,
