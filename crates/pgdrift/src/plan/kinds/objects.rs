@@ -112,8 +112,28 @@ impl<'a> Planner<'_, 'a> {
             .is_some_and(|t| t.kind == TableKind::Partitioned);
         let mut main = Vec::new();
         let mut after = Vec::new();
+        // A foreign key on columns added by this plan without a default holds only NULLs,
+        // which no foreign key rejects.
+        let only_new_null_columns = match &x.kind {
+            ConstraintKind::ForeignKey { columns, .. } => {
+                let (old, new) = (
+                    self.diff.from.tables.get(&table),
+                    self.diff.to.tables.get(&table),
+                );
+                columns.iter().all(|name| {
+                    let was = old.is_some_and(|t| t.columns.iter().any(|c| &c.name == name));
+                    let plain_new = new
+                        .and_then(|t| t.columns.iter().find(|c| &c.name == name))
+                        .is_some_and(|c| {
+                            c.default.is_none() && c.identity.is_none() && c.generated.is_none()
+                        });
+                    !was && plain_new
+                })
+            }
+            _ => false,
+        };
         let may_fail = |s: Step| {
-            if existing {
+            if existing && !only_new_null_columns {
                 s.hazard(
                     HazardKind::MayFailOnData,
                     format!("existing rows of {table} may violate {}", x.name),
