@@ -107,6 +107,18 @@ pub struct Step {
 }
 
 impl Step {
+    /// With `reason`, marks the step as part of recreating `name` for something it depends
+    /// on (hazard PD110).
+    pub fn recreated_because(self, name: &str, reason: Option<&str>) -> Step {
+        match reason {
+            Some(r) => self.hazard(
+                HazardKind::RecreatesDependents,
+                format!("{name} is recreated because {r}"),
+            ),
+            None => self,
+        }
+    }
+
     pub fn new(sql: impl Into<String>, kind: Kind, op: Op, object: impl Into<String>) -> Self {
         Step {
             sql: sql.into(),

@@ -259,13 +259,8 @@ impl<'a> Planner<'_, 'a> {
                 main.push(self.lock_hazard(add, &table));
             }
         }
-        if let Some(r) = reason {
-            if let Some(first) = main.first_mut().or(after.first_mut()) {
-                *first = first.clone().hazard(
-                    HazardKind::RecreatesDependents,
-                    format!("{name} is recreated because {r}"),
-                );
-            }
+        if let Some(first) = main.first_mut().or(after.first_mut()) {
+            *first = first.clone().recreated_because(&name, reason);
         }
         if x.comment.is_some() {
             let step = self.comment_step(
@@ -302,12 +297,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.constraint_deps(x);
         self.push(
             Phase::EarlyDrop,
@@ -416,12 +406,7 @@ impl<'a> Planner<'_, 'a> {
                 format!("existing rows of {rel} may hold duplicates"),
             );
         }
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if x.clustered {
             steps.push(self.cluster_step(x, &name));
@@ -453,12 +438,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.index_deps(x);
         let phase = if online {
             Phase::Before
@@ -507,12 +487,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         let blank = View {
             comment: None,
@@ -591,12 +566,7 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_view(&mut self, v: &View, reason: Option<&str>) {
         let name = v.key().to_string();
         let mut step = Step::new(ddl::drop_view(v), Kind::View, Op::Drop, name.clone());
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.view_deps(v);
         self.push(Phase::EarlyDrop, Node::View(v.key()), deps, vec![step]);
     }
@@ -648,12 +618,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if let Some(sql) = ddl::trigger_enabled(t) {
             steps.push(Step::new(sql, Kind::Trigger, Op::Alter, name.clone()));
@@ -673,12 +638,7 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_trigger(&mut self, t: &Trigger, reason: Option<&str>) {
         let name = t.key().to_string();
         let mut step = Step::new(ddl::drop_trigger(t), Kind::Trigger, Op::Drop, name.clone());
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.trigger_deps(t);
         self.push(Phase::EarlyDrop, Node::Trigger(t.key()), deps, vec![step]);
     }
@@ -733,12 +693,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if p.comment.is_some() {
             steps.push(self.comment_step(
@@ -755,12 +710,7 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_policy(&mut self, p: &Policy, reason: Option<&str>) {
         let name = p.key().to_string();
         let mut step = Step::new(ddl::drop_policy(p), Kind::Policy, Op::Drop, name.clone());
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.policy_deps(p);
         self.push(Phase::EarlyDrop, Node::Policy(p.key()), deps, vec![step]);
     }

@@ -74,12 +74,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         steps.extend(self.routine_extras(None, &Privileges::default(), f, &name));
         let deps = self.to.function_deps(f);
@@ -197,12 +192,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Create,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if o.comment.is_some() {
             let target = format!("OPERATOR {}", ddl::operator_identity(o));
@@ -220,12 +210,7 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop,
             name.clone(),
         );
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.operator_deps(o);
         self.push(phase, Node::Operator(o.key()), deps, vec![step]);
     }

@@ -154,12 +154,7 @@ impl<'a> Planner<'_, 'a> {
     pub fn create_type(&mut self, t: &TypeDef, reason: Option<&str>) {
         let name = t.key().to_string();
         let mut step = Step::new(ddl::create_type(t), Kind::Type, Op::Create, name.clone());
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if let TypeKind::Domain { checks, .. } = &t.kind {
             for check in checks.iter().filter(|c| !c.validated) {
@@ -179,12 +174,7 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_type(&mut self, t: &TypeDef, phase: Phase, reason: Option<&str>) {
         let name = t.key().to_string();
         let mut step = Step::new(ddl::drop_type(t), Kind::Type, Op::Drop, name.clone());
-        if let Some(r) = reason {
-            step = step.hazard(
-                HazardKind::RecreatesDependents,
-                format!("{name} is recreated because {r}"),
-            );
-        }
+        step = step.recreated_because(&name, reason);
         let deps = self.from.type_deps(t);
         self.push(phase, Node::Type(t.key()), deps, vec![step]);
     }
