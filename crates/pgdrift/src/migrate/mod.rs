@@ -4,6 +4,8 @@
 
 pub mod apply;
 pub mod dir;
+pub mod evidence;
+pub mod history;
 pub mod verify;
 
 pub use apply::{apply_plan, ApplyError};

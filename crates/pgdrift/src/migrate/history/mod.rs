@@ -1,0 +1,1 @@
+//! Other tools' migration tracking tables: detection and reading.

@@ -1,0 +1,1 @@
+//! Rendering the report of migration history forensics.
