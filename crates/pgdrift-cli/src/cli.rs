@@ -25,6 +25,178 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Compare two schemas and plan the SQL that turns FROM into TO (exit 1 when they differ).
     Diff(DiffArgs),
+    /// Run migrations safely on one database or many, and read every tool's history.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Apply the pending migrations of a directory, each in its own transaction with its
+    /// record (exit 2 if one fails: it is rolled back, those before it stay applied).
+    Apply(MigrateApplyArgs),
+    /// Per migration: applied (when, by whom), pending, modified since applied, missing
+    /// file, out of order (exit 1 if anything is pending or wrong).
+    Status(MigrateStatusArgs),
+    /// Mark every migration up to VERSION as applied without running it, once a replay of
+    /// those files shows that the database holds what they create.
+    Baseline(MigrateBaselineArgs),
+    /// Re-record the checksums of edited files, or remove the rows of deleted ones.
+    Repair(MigrateRepairArgs),
+    /// Which migration tools left their tracking tables in a database, what they applied and
+    /// when; with --dir, which files were never applied (exit 1 on findings).
+    History(MigrateHistoryArgs),
+}
+
+/// The databases a migrate command runs on.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// A database (postgres:// URL, key=value pairs, or env:NAME); repeatable.
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    /// A file listing databases, one connection string per line (# starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub urls_from: Option<PathBuf>,
+    /// A server whose databases matching --databases are targets.
+    #[arg(long, value_name = "URL", requires = "databases")]
+    pub server: Option<String>,
+    /// With --server: the databases to run on, by name (glob: * and ?); repeatable.
+    #[arg(long, value_name = "PATTERN", requires = "server")]
+    pub databases: Vec<String>,
+}
+
+/// The migrations directory.
+#[derive(Debug, Args)]
+pub struct DirArgs {
+    /// The migrations directory (plain numbered files, Flyway, golang-migrate, sqlx,
+    /// dbmate, Prisma or Drizzle layout).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The directory's format, when detection guesses wrong.
+    #[arg(long, value_name = "FORMAT", value_parser = dir_format_names())]
+    pub format_dir: Option<String>,
+}
+
+/// Several databases at once.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// At most N databases at a time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Stop starting databases once one fails.
+    #[arg(long)]
+    pub fail_fast: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateApplyArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Print what would run; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop after this migration (its file name or version).
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<String>,
+    /// Run even though applied files changed since they ran.
+    #[arg(long)]
+    pub allow_modified: bool,
+    /// Run even though files of applied migrations are gone.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Apply files older than the newest applied migration.
+    #[arg(long)]
+    pub allow_out_of_order: bool,
+    /// lock_timeout for the migrations' statements, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub lock_timeout: f64,
+    /// statement_timeout for each statement, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600.0)]
+    pub statement_timeout: f64,
+    /// How long to wait for another pgdrift runner on the same database, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub lock_wait: f64,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStatusArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateBaselineArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// The database.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The last migration the database already has (its file name or version).
+    #[arg(long, value_name = "VERSION")]
+    pub version: String,
+    /// Record the baseline even when the evidence says the database lacks what it claims.
+    #[arg(long)]
+    pub force: bool,
+    /// Show the evidence and what would be recorded; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long to wait for another pgdrift runner on the same database, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub lock_wait: f64,
+    /// Replay the files on this server instead of pgdrift's private one (needs CREATEDB).
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateRepairArgs {
+    #[command(flatten)]
+    pub dir: DirArgs,
+    /// The database.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// Record the current checksums of files edited since they were applied.
+    #[arg(long)]
+    pub checksums: bool,
+    /// Remove the rows of applied migrations whose files are gone.
+    #[arg(long)]
+    pub remove_missing: bool,
+    /// Make the listed changes without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// How long to wait for another pgdrift runner on the same database, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub lock_wait: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateHistoryArgs {
+    /// The database.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// A migrations directory to compare with the history of the tool it belongs to.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! picks renderers and maps results to exit codes.
 
 pub mod diff;
+pub mod fleet;
 pub mod migrate;
 pub mod model;
 pub mod pg;

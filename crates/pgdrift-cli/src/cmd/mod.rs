@@ -2,6 +2,7 @@
 
 mod diff;
 mod inspect;
+mod migrate;
 
 use crate::cli::{Cli, Command};
 use crate::Outcome;
@@ -10,5 +11,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args, cli.color).await,
         Command::Diff(args) => diff::run(args, cli.color).await,
+        Command::Migrate(command) => migrate::run(command, cli.color).await,
     }
 }

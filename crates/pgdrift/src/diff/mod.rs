@@ -8,7 +8,7 @@
 //! kinds in the order of [`KINDS`](crate::model::KINDS), then keys.
 
 mod fields;
-mod filter;
+pub(crate) mod filter;
 mod labels;
 
 pub use fields::FieldChange;

@@ -136,14 +136,14 @@ pub async fn replay(conn: &Connection, units: &[ReplayUnit]) -> Result<(), Repla
 }
 
 /// A failure and where: the statement's byte offset, when known.
-struct Failure {
-    error: tokio_postgres::Error,
-    statement_at: Option<usize>,
+pub(crate) struct Failure {
+    pub(crate) error: tokio_postgres::Error,
+    pub(crate) statement_at: Option<usize>,
 }
 
 /// The unit's SQL with pg_dump's harmless meta-command lines blanked (positions kept); any
 /// other meta-command is an error, since a server cannot run it.
-fn without_meta_commands(
+pub(crate) fn without_meta_commands(
     unit: &ReplayUnit,
     before: impl Fn() -> Vec<String>,
 ) -> Result<String, ReplayError> {
@@ -195,7 +195,7 @@ async fn in_transaction(conn: &Connection, sql: &str) -> Result<(), Failure> {
 
 /// Runs the statements one at a time; the first failure names its statement. `original` is
 /// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
-async fn statement_by_statement(
+pub(crate) async fn statement_by_statement(
     conn: &Connection,
     sql: &str,
     original: Option<tokio_postgres::Error>,
@@ -227,7 +227,7 @@ fn position(e: &tokio_postgres::Error) -> Option<usize> {
 }
 
 impl Failure {
-    fn describe(
+    pub(crate) fn describe(
         &self,
         unit: &ReplayUnit,
         sql: &str,

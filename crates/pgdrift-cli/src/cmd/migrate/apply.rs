@@ -1,0 +1,262 @@
+//! `pgdrift migrate apply`: the pending files of a directory on every target, a line per
+//! database, a summary; exit 2 when any database failed.
+
+use super::{progress, read_files, seconds, targets, Paint};
+use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
+use crate::output::{use_color, write_to};
+use crate::Outcome;
+use pgdrift::fleet::{run_all, Target};
+use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
+use pgdrift::migrate::MigrationFile;
+use serde_json::json;
+use std::time::Instant;
+
+pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let (format, files) = read_files(&args.dir)?;
+    let targets = targets(&args.targets).await?;
+    let options = ApplyOptions {
+        allow_modified: args.allow_modified,
+        allow_missing: args.allow_missing,
+        allow_out_of_order: args.allow_out_of_order,
+        to: args.to.clone(),
+        dry_run: args.dry_run,
+        lock_timeout: seconds(args.lock_timeout),
+        statement_timeout: seconds(args.statement_timeout),
+        lock_wait: seconds(args.lock_wait),
+    };
+    let paint = Paint(use_color(color, false));
+    let single = targets.len() == 1;
+    let bar = progress(
+        if single { 0 } else { targets.len() },
+        if single { "migrations" } else { "databases" },
+    );
+    let text = args.format == Format::Text;
+    let results = run_all(
+        &targets,
+        usize::from(args.fleet.jobs),
+        args.fleet.fail_fast,
+        |target| one(target, &files, &options, single.then_some(&bar)),
+        |target, result| {
+            if text && !single {
+                bar.suspend(|| print_line(target, result, args.dry_run, paint));
+            }
+            if !single {
+                bar.inc(1);
+            }
+        },
+    )
+    .await;
+    bar.finish_and_clear();
+    let failed = results.iter().filter(|r| matches!(r, Some(Err(_)))).count();
+    let out = match args.format {
+        Format::Json => {
+            let value = json!({
+                "format_version": 1,
+                "command": "migrate apply",
+                "dir": args.dir.dir.display().to_string(),
+                "dir_format": format.info().name,
+                "dry_run": args.dry_run,
+                "databases": targets.iter().zip(&results).map(|(t, r)| json_result(t, r)).collect::<Vec<_>>(),
+                "failed": failed,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&value)?)
+        }
+        Format::Text if single => {
+            single_text(&targets[0], &results[0], &files, args.dry_run, paint)?
+        }
+        Format::Text => summary(&targets, &results, started, args.dry_run, paint),
+    };
+    write_to(None, |w| w.write_all(out.as_bytes()))?;
+    if single {
+        if let Some(Err(e)) = &results[0] {
+            return Err(anyhow::anyhow!("{e}"));
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} databases failed (listed above)",
+            targets.len()
+        );
+    }
+    Ok(Outcome::Clean)
+}
+
+async fn one(
+    target: &Target,
+    files: &[MigrationFile],
+    options: &ApplyOptions,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Result<ApplyReport, String> {
+    let conn = pgdrift::pg::connect(&target.info)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut on_event = |event: Event<'_>| {
+        if let Some(bar) = bar {
+            match event {
+                Event::Planned(n) => bar.set_length(n as u64),
+                Event::Running(v) => bar.set_message(v.to_string()),
+                Event::Done(_) => bar.inc(1),
+            }
+        }
+    };
+    apply(&conn, files, options, &mut on_event)
+        .await
+        .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))
+}
+
+fn counts(report: &ApplyReport, dry_run: bool) -> String {
+    if dry_run {
+        return match report.would_run.len() {
+            0 => "up to date".into(),
+            n => format!("{n} would run"),
+        };
+    }
+    let mut parts = vec![match report.ran.len() {
+        0 => "up to date".to_string(),
+        1 => "1 migration applied".to_string(),
+        n => format!("{n} migrations applied"),
+    }];
+    if !report.applied_by_other_runner.is_empty() {
+        parts.push(format!(
+            "{} applied meanwhile by another runner",
+            report.applied_by_other_runner.len()
+        ));
+    }
+    if !report.allowed.is_empty() {
+        parts.push(format!(
+            "{} history problem(s) allowed",
+            report.allowed.len()
+        ));
+    }
+    parts.join(", ")
+}
+
+#[allow(clippy::print_stdout)]
+fn print_line(target: &Target, result: &Result<ApplyReport, String>, dry_run: bool, paint: Paint) {
+    match result {
+        Ok(r) => println!(
+            "{} {}: {}",
+            paint.green("✓"),
+            target.database(),
+            counts(r, dry_run)
+        ),
+        Err(e) => println!(
+            "{} {}: {}",
+            paint.red("✗"),
+            target.database(),
+            e.lines().next().unwrap_or("")
+        ),
+    }
+}
+
+fn single_text(
+    target: &Target,
+    result: &Option<Result<ApplyReport, String>>,
+    files: &[MigrationFile],
+    dry_run: bool,
+    paint: Paint,
+) -> anyhow::Result<String> {
+    let Some(Ok(report)) = result else {
+        return Ok(String::new());
+    };
+    let mut out = format!("{} ({} files)\n", target.label, files.len());
+    for v in &report.would_run {
+        let nt = files
+            .iter()
+            .find(|f| &f.version == v)
+            .is_some_and(|f| f.no_transaction());
+        let mark = if nt { "  (outside a transaction)" } else { "" };
+        out.push_str(&format!("  would run {v}{mark}\n"));
+    }
+    for r in &report.ran {
+        let mark = if r.no_transaction {
+            "  (outside a transaction)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {} {}  {} ms{mark}\n",
+            paint.green("✓"),
+            r.version,
+            r.execution_ms
+        ));
+    }
+    for v in &report.applied_by_other_runner {
+        out.push_str(&format!(
+            "  {} {v}  applied by another runner\n",
+            paint.dim("·")
+        ));
+    }
+    for p in &report.allowed {
+        out.push_str(&format!(
+            "  {} {}: {} (allowed)\n",
+            paint.yellow("!"),
+            p.version,
+            p.state.label()
+        ));
+    }
+    out.push_str(&format!("{}\n", counts(report, dry_run)));
+    Ok(out)
+}
+
+fn summary(
+    targets: &[Target],
+    results: &[Option<Result<ApplyReport, String>>],
+    started: Instant,
+    dry_run: bool,
+    paint: Paint,
+) -> String {
+    let ok = results.iter().filter(|r| matches!(r, Some(Ok(_)))).count();
+    let failed: Vec<&str> = targets
+        .iter()
+        .zip(results)
+        .filter(|(_, r)| matches!(r, Some(Err(_))))
+        .map(|(t, _)| t.database())
+        .collect();
+    let skipped = results.iter().filter(|r| r.is_none()).count();
+    let applied: usize = results
+        .iter()
+        .filter_map(|r| r.as_ref()?.as_ref().ok())
+        .map(|r| {
+            if dry_run {
+                r.would_run.len()
+            } else {
+                r.ran.len()
+            }
+        })
+        .sum();
+    let verb = if dry_run { "would run" } else { "applied" };
+    let mut out = format!(
+        "{} databases in {:.1} s: {ok} ok ({applied} migrations {verb})",
+        targets.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if !failed.is_empty() {
+        out.push_str(&format!(
+            ", {} failed ({})",
+            failed.len(),
+            failed.join(", ")
+        ));
+        out = paint.red(&out);
+    }
+    if skipped > 0 {
+        out.push_str(&format!(", {skipped} not started (--fail-fast)"));
+    }
+    out.push('\n');
+    out
+}
+
+fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) -> serde_json::Value {
+    match result {
+        Some(Ok(r)) => {
+            json!({"database": target.database(), "target": target.label, "ok": true, "report": r})
+        }
+        Some(Err(e)) => {
+            json!({"database": target.database(), "target": target.label, "ok": false, "error": e})
+        }
+        None => {
+            json!({"database": target.database(), "target": target.label, "ok": false, "error": "not started: an earlier database failed (--fail-fast)"})
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! `pgdrift migrate repair`: lists the rows it would change (new checksums of edited files,
+//! with what changed; rows of deleted files), asks, then changes them in one transaction.
+
+use super::{database, read_files, seconds};
+use crate::cli::MigrateRepairArgs;
+use crate::output::write_to;
+use crate::Outcome;
+use pgdrift::migrate::runner::maintenance::{repairs, write_repairs, Repair};
+use pgdrift::migrate::{tracking, Status};
+use std::io::{BufRead, IsTerminal};
+
+pub async fn run(args: MigrateRepairArgs) -> anyhow::Result<Outcome> {
+    if !args.checksums && !args.remove_missing {
+        anyhow::bail!(
+            "say what to repair: --checksums (record the checksums of edited files) and/or \
+             --remove-missing (remove the rows of files that are gone)"
+        );
+    }
+    let (_, files) = read_files(&args.dir)?;
+    let conn = pgdrift::pg::connect(&database(&args.url)?).await?;
+    let applied = tracking::read(&conn.client).await?;
+    let status = Status::compute(&files, &applied);
+    let list = repairs(&status, &files, args.checksums, args.remove_missing);
+    let text = listing(&list);
+    write_to(None, |w| w.write_all(text.as_bytes()))?;
+    if list.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    if !args.yes && !confirmed()? {
+        anyhow::bail!("nothing changed: confirm with --yes to make the changes listed above");
+    }
+    let n = write_repairs(&conn, &files, &list, seconds(args.lock_wait)).await?;
+    write_to(None, |w| {
+        writeln!(w, "repaired {n} row(s) of pgdrift.migrations")
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn listing(list: &[Repair]) -> String {
+    if list.is_empty() {
+        return "nothing to repair: every applied migration's file is there, unchanged\n".into();
+    }
+    let mut out = String::from("pgdrift.migrations would change:\n");
+    for r in list {
+        match r {
+            Repair::UpdateChecksum {
+                version,
+                recorded,
+                current,
+                changes,
+            } => {
+                out.push_str(&format!(
+                    "  update {version}: checksum {} -> {}\n",
+                    &recorded[..recorded.len().min(12)],
+                    &current[..current.len().min(12)]
+                ));
+                if changes.is_empty() {
+                    out.push_str(
+                        "    (the text applied was not recorded; no listing of the change)\n",
+                    );
+                }
+                for line in changes.lines() {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+            Repair::RemoveRow {
+                version,
+                applied_at,
+            } => out.push_str(&format!(
+                "  remove {version} (applied {applied_at}; its file is gone)\n"
+            )),
+        }
+    }
+    out
+}
+
+/// Asks on the terminal; without one, there is no confirmation.
+#[allow(clippy::print_stderr)]
+fn confirmed() -> anyhow::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("make these changes? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}

@@ -1,0 +1,152 @@
+//! A migration file made ready to run: psql meta-commands pg_dump writes blanked, a file's
+//! own `BEGIN; ... COMMIT;` wrapper dropped (the runner provides the transaction), and any
+//! other transaction control refused — a COMMIT inside a file would commit the migration
+//! without its record and release the runners' lock.
+
+use super::super::files::MigrationFile;
+use super::super::MigrateError;
+use crate::source::replay::{without_meta_commands, ReplayUnit};
+use crate::sql::split::{line_of, split, Piece};
+
+/// The statements of a migration, each with its byte offset in the (blanked) text.
+#[derive(Debug)]
+pub struct Script {
+    pub unit: ReplayUnit,
+    /// The text with blanked parts, same length and lines as the file.
+    pub sql: String,
+    pub statements: Vec<(usize, String)>,
+}
+
+/// What a statement does to the transaction, by its first words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Control {
+    Begin,
+    End,
+    Other,
+    None,
+}
+
+fn control(statement: &str) -> Control {
+    let words: Vec<String> = statement
+        .split_whitespace()
+        .take(2)
+        .map(|w| w.trim_end_matches(';').to_ascii_uppercase())
+        .collect();
+    let first = words.first().map(String::as_str).unwrap_or("");
+    let second = words.get(1).map(String::as_str).unwrap_or("");
+    match first {
+        "BEGIN" if second != "ATOMIC" => Control::Begin,
+        "START" if second == "TRANSACTION" => Control::Begin,
+        "COMMIT" | "END" if second != "PREPARED" => Control::End,
+        "COMMIT" | "ROLLBACK" | "ABORT" => Control::Other,
+        "PREPARE" if second == "TRANSACTION" => Control::Other,
+        _ => Control::None,
+    }
+}
+
+/// Prepares `file` to run. `in_transaction`: whether the runner wraps it in a transaction.
+pub fn prepare(file: &MigrationFile, in_transaction: bool) -> Result<Script, MigrateError> {
+    let unit = ReplayUnit {
+        name: file.migration.path.display().to_string(),
+        sql: file.migration.sql.clone(),
+        no_transaction: !in_transaction,
+    };
+    let mut sql = without_meta_commands(&unit, Vec::new).map_err(|e| MigrateError::Script {
+        version: file.version.clone(),
+        message: e.to_string(),
+    })?;
+    let mut statements: Vec<(usize, String)> = split(&sql)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Statement { text, start } => Some((start, text.to_string())),
+            Piece::Meta { .. } => None,
+        })
+        .collect();
+    if in_transaction {
+        strip_wrapper(&mut sql, &mut statements);
+        if let Some((at, text)) = statements.iter().find(|(_, s)| control(s) != Control::None) {
+            return Err(MigrateError::Script {
+                version: file.version.clone(),
+                message: format!(
+                    "{}:{}: `{}` controls the transaction the migration runs in; pgdrift runs \
+                     each file in its own transaction and records it there. Remove it, or make \
+                     `-- pgdrift:no-transaction` the file's first line to run it outside a transaction",
+                    unit.name,
+                    line_of(&sql, *at),
+                    text.lines().next().unwrap_or("")
+                ),
+            });
+        }
+    }
+    Ok(Script {
+        unit,
+        sql,
+        statements,
+    })
+}
+
+/// Drops a leading `BEGIN` with a trailing `COMMIT` (the file's own transaction).
+fn strip_wrapper(sql: &mut String, statements: &mut Vec<(usize, String)>) {
+    let wrapped = statements.len() >= 2
+        && control(&statements[0].1) == Control::Begin
+        && control(&statements[statements.len() - 1].1) == Control::End;
+    if !wrapped {
+        return;
+    }
+    for (at, text) in [statements.remove(0), statements.pop().expect("two or more")] {
+        sql.replace_range(at..at + text.len(), &" ".repeat(text.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::dir::{Migration, MigrationKind};
+
+    fn file(sql: &str) -> MigrationFile {
+        MigrationFile {
+            version: "001_x.sql".into(),
+            description: "x".into(),
+            checksum: String::new(),
+            script: sql.into(),
+            migration: Migration {
+                version: "001_x.sql".into(),
+                description: "x".into(),
+                path: "m/001_x.sql".into(),
+                sql: sql.into(),
+                kind: MigrationKind::Versioned,
+                no_transaction: false,
+            },
+        }
+    }
+
+    #[test]
+    fn own_wrapper_is_dropped() {
+        let s = prepare(&file("BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n"), true).unwrap();
+        let texts: Vec<&str> = s.statements.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, vec!["CREATE TABLE t (id int)"]);
+        assert_eq!(
+            s.sql.len(),
+            "BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n".len()
+        );
+    }
+
+    #[test]
+    fn commit_in_the_middle_is_refused() {
+        let err = prepare(
+            &file("CREATE TABLE t (id int);\nCOMMIT;\nCREATE TABLE u (id int);\n"),
+            true,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("m/001_x.sql:2: `COMMIT`"), "{err}");
+        assert!(prepare(&file("CREATE TABLE t (id int);\nCOMMIT;\n"), false).is_ok());
+    }
+
+    #[test]
+    fn begin_atomic_and_do_blocks_are_not_transaction_control() {
+        let sql = "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n\
+                   DO $$ BEGIN PERFORM 1; END $$;\n";
+        assert_eq!(prepare(&file(sql), true).unwrap().statements.len(), 2);
+    }
+}
