@@ -61,15 +61,30 @@ fn db_error(context: &str, e: tokio_postgres::Error) -> MigrateError {
 
 /// Whether the tracking table exists.
 pub async fn exists(client: &Client) -> Result<bool, MigrateError> {
-    let row = client
-        .query_one("SELECT to_regclass('pgdrift.migrations') IS NOT NULL", &[])
+    // A simple query: no prepared statement, whatever pooler sits in between.
+    let messages = client
+        .simple_query("SELECT to_regclass('pgdrift.migrations') IS NOT NULL")
         .await
         .map_err(|e| db_error("looking for pgdrift.migrations", e))?;
-    Ok(row.get(0))
+    Ok(messages
+        .iter()
+        .any(|m| matches!(m, tokio_postgres::SimpleQueryMessage::Row(r) if r.get(0) == Some("t"))))
 }
 
-/// The rows of the tracking table (none when it does not exist yet), oldest first.
+/// The rows of the tracking table (none when it does not exist yet), oldest first. Read in
+/// a read-only transaction, so that behind PgBouncer in transaction mode the statements stay
+/// on one server connection.
 pub async fn read(client: &Client) -> Result<Vec<AppliedMigration>, MigrateError> {
+    client
+        .batch_execute("BEGIN READ ONLY")
+        .await
+        .map_err(|e| db_error("reading pgdrift.migrations", e))?;
+    let rows = read_rows(client).await;
+    let _ = client.batch_execute("COMMIT").await;
+    rows
+}
+
+async fn read_rows(client: &Client) -> Result<Vec<AppliedMigration>, MigrateError> {
     if !exists(client).await? {
         return Ok(Vec::new());
     }
