@@ -1,0 +1,155 @@
+//! Finding tracking tables: one catalog query lists every table, in every non-system schema,
+//! whose name some tracker uses (tracking tables and their companions), with its columns and
+//! their types; each is then matched against the trackers of its name.
+
+use super::{HistoryError, Tracker, UnknownTable, TRACKERS};
+use crate::pg::Connection;
+
+/// Tables named like a tracking table or a companion, with their columns.
+const CANDIDATES: &str = "\
+SELECT n.nspname::text, c.relname::text,
+       has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'),
+       array_agg(a.attname::text ORDER BY a.attnum),
+       array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'p', 'v', 'f')
+  AND c.relname = ANY ($1::text[]::name[])
+  AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+GROUP BY n.oid, n.nspname, c.oid, c.relname
+ORDER BY 1, 2";
+
+/// A table with a tracking table's name, as the catalog describes it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub schema: String,
+    pub table: String,
+    /// Whether the current role can read it.
+    pub readable: bool,
+    /// `(name, type)` of each column, types as `format_type` prints them
+    /// (`character varying(128)`, `bigint`).
+    pub columns: Vec<(String, String)>,
+    /// Other candidate tables in the same schema (companions such as `ar_internal_metadata`).
+    pub siblings: Vec<String>,
+}
+
+impl Candidate {
+    /// The type of column `name`.
+    pub fn type_of(&self, name: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// True when every column of `names` exists.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.type_of(n).is_some())
+    }
+
+    /// True when column `name` exists with a type starting with `type_prefix`.
+    pub fn has(&self, name: &str, type_prefix: &str) -> bool {
+        self.type_of(name)
+            .is_some_and(|t| t.starts_with(type_prefix))
+    }
+
+    /// True when the columns are exactly `names`, in any order.
+    pub fn only(&self, names: &[&str]) -> bool {
+        self.columns.len() == names.len() && self.has_all(names)
+    }
+
+    /// True when table `name` is in the same schema.
+    pub fn beside(&self, name: &str) -> bool {
+        self.siblings.iter().any(|s| s == name)
+    }
+
+    /// `schema.table`.
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.schema, self.table)
+    }
+}
+
+/// What detection found: tables some tracker recognises, and tables that only share a name.
+#[derive(Debug)]
+pub(super) struct Detected {
+    pub known: Vec<(&'static Tracker, Candidate)>,
+    pub unknown: Vec<UnknownTable>,
+}
+
+/// Every table name the catalog query looks for.
+fn names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = TRACKERS
+        .iter()
+        .flat_map(|t| std::iter::once(t.table).chain(t.companions.iter().copied()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// Runs the catalog query (inside the caller's read-only transaction) and sorts out what
+/// each table is.
+pub(super) async fn detect(conn: &Connection) -> Result<Detected, HistoryError> {
+    let rows = conn
+        .client
+        .query(CANDIDATES, &[&names()])
+        .await
+        .map_err(|e| HistoryError::Detect {
+            target: conn.target.clone(),
+            reason: crate::pg::mask_urls(&e.to_string()),
+        })?;
+    let mut candidates: Vec<Candidate> = rows
+        .iter()
+        .map(|r| {
+            let names: Vec<String> = r.get(3);
+            let types: Vec<String> = r.get(4);
+            Candidate {
+                schema: r.get(0),
+                table: r.get(1),
+                readable: r.get(2),
+                columns: names.into_iter().zip(types).collect(),
+                siblings: Vec::new(),
+            }
+        })
+        .collect();
+    let all: Vec<(String, String)> = candidates
+        .iter()
+        .map(|c| (c.schema.clone(), c.table.clone()))
+        .collect();
+    for c in &mut candidates {
+        c.siblings = all
+            .iter()
+            .filter(|(s, t)| *s == c.schema && *t != c.table)
+            .map(|(_, t)| t.clone())
+            .collect();
+    }
+    Ok(classify(candidates))
+}
+
+/// Matches each candidate with the first tracker of its name that recognises it.
+pub(super) fn classify(candidates: Vec<Candidate>) -> Detected {
+    let mut detected = Detected {
+        known: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for c in candidates {
+        let mut named = TRACKERS.iter().filter(|t| t.table == c.table).peekable();
+        if named.peek().is_none() {
+            continue; // a companion table
+        }
+        let generic = TRACKERS
+            .iter()
+            .any(|t| t.table == c.table && t.generic_name);
+        match named.find(|t| (t.recognize)(&c)) {
+            Some(t) => detected.known.push((t, c)),
+            None if !generic => detected.unknown.push(UnknownTable {
+                table: c.qualified(),
+                note: format!("unknown {} layout", c.table),
+                columns: c.columns.iter().map(|(n, t)| format!("{n} {t}")).collect(),
+            }),
+            None => {}
+        }
+    }
+    detected
+}

@@ -1,0 +1,116 @@
+//! Reading the history: one `REPEATABLE READ, READ ONLY` transaction, the detection query,
+//! then one query per recognised table built from its tracker's select list. Nothing is
+//! created or written; the transaction is rolled back in every case.
+
+use super::detect::{detect, Candidate};
+use super::{AppliedRow, History, HistoryError, RowStatus, ToolHistory, Tracker};
+use crate::pg::{mask_urls, Connection};
+use crate::sql::QualIdent;
+
+/// How the read transaction starts: read-only, times printed in UTC, names qualified, and
+/// short lock waits (a running migration holding its table is reported, not waited for).
+const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+SET LOCAL search_path = pg_catalog;
+SET LOCAL TimeZone = 'UTC';
+SET LOCAL DateStyle = 'ISO, MDY';
+SET LOCAL statement_timeout = 300000;
+SET LOCAL lock_timeout = 10000;";
+
+/// Reads every migration tracking table in the database `conn` is connected to.
+///
+/// Runs in a read-only transaction of its own, which it rolls back; `conn` must not be in a
+/// transaction already.
+pub async fn read_history(conn: &Connection) -> Result<History, HistoryError> {
+    conn.client
+        .batch_execute(BEGIN)
+        .await
+        .map_err(|e| HistoryError::Begin {
+            target: conn.target.clone(),
+            reason: mask_urls(&e.to_string()),
+        })?;
+    let result = read_all(conn).await;
+    let rollback = conn.client.batch_execute("ROLLBACK").await;
+    let history = result?;
+    rollback.map_err(|e| HistoryError::Begin {
+        target: conn.target.clone(),
+        reason: format!("ending the read-only transaction: {e}"),
+    })?;
+    Ok(history)
+}
+
+async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
+    let detected = detect(conn).await?;
+    let mut trackers = Vec::with_capacity(detected.known.len());
+    for (tracker, candidate) in detected.known {
+        let history = if candidate.readable {
+            let rows = read_rows(conn, tracker, &candidate).await?;
+            ToolHistory::build(tracker, &candidate.schema, &candidate.table, rows)
+        } else {
+            let mut h =
+                ToolHistory::build(tracker, &candidate.schema, &candidate.table, Vec::new());
+            h.unreadable = Some(format!(
+                "the role may not read {}: grant it USAGE on the schema and SELECT on the table",
+                candidate.qualified()
+            ));
+            h
+        };
+        trackers.push(history);
+    }
+    Ok(History {
+        database: conn.database.clone(),
+        trackers,
+        unrecognized: detected.unknown,
+    })
+}
+
+/// The query that reads `table` with `tracker`'s select list.
+pub(super) fn read_sql(tracker: &Tracker, schema: &str, table: &str) -> String {
+    format!(
+        "SELECT {}, {} FROM {} ORDER BY {}",
+        tracker.select,
+        tracker.repeatable,
+        QualIdent(schema, table),
+        tracker.order
+    )
+}
+
+async fn read_rows(
+    conn: &Connection,
+    tracker: &'static Tracker,
+    c: &Candidate,
+) -> Result<Vec<AppliedRow>, HistoryError> {
+    let fail = |reason: String| HistoryError::Read {
+        target: conn.target.clone(),
+        table: c.qualified(),
+        tool: tracker.name,
+        reason,
+    };
+    let rows = conn
+        .client
+        .query(&read_sql(tracker, &c.schema, &c.table), &[])
+        .await
+        .map_err(|e| {
+            let message = e
+                .as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string());
+            fail(mask_urls(&message))
+        })?;
+    rows.iter()
+        .map(|r| {
+            let text = |i: usize| -> Option<String> { r.get(i) };
+            let status_text: String = r.get(5);
+            let status = RowStatus::parse(&status_text)
+                .ok_or_else(|| fail(format!("unexpected status {status_text:?}")))?;
+            Ok(AppliedRow {
+                version: text(0).unwrap_or_default(),
+                description: text(1).filter(|d| !d.is_empty()),
+                file: text(2),
+                checksum: text(3),
+                applied_at: text(4),
+                success: !status.is_failure(),
+                repeatable: r.get(6),
+                status,
+            })
+        })
+        .collect()
+}
