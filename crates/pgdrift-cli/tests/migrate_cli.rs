@@ -668,3 +668,84 @@ async fn fifty_tenants_with_one_broken() {
             .await;
     }
 }
+
+/// The whole story: legacy tenant databases managed by dbmate (18 of 26 files applied) —
+/// `history` names the tool and what was never applied, `baseline` adopts pgdrift with
+/// evidence, one `apply` brings every tenant up to date.
+#[tokio::test]
+async fn a_legacy_fleet_is_adopted_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut legacy_sql =
+        String::from("CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);\n");
+    for i in 1..=26 {
+        let stamp = format!("202508{i:02}120000");
+        std::fs::write(
+            dir.path().join(format!("{stamp}_t{i:02}.sql")),
+            format!("-- migrate:up\nCREATE TABLE t{i:02} (id int PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE t{i:02};\n"),
+        )
+        .unwrap();
+        if i <= 18 {
+            legacy_sql.push_str(&format!(
+                "CREATE TABLE t{i:02} (id int PRIMARY KEY);\nINSERT INTO schema_migrations VALUES ('{stamp}');\n"
+            ));
+        }
+    }
+    let tenants = [
+        TestDb::with_sql(&legacy_sql).await,
+        TestDb::with_sql(&legacy_sql).await,
+        TestDb::with_sql(&legacy_sql).await,
+    ];
+    let d = dir.path().to_str().unwrap();
+
+    let url = tenants[0].url();
+    let out = pgdrift(&["migrate", "history", "--url", &url, "--dir", d]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("dbmate (public.schema_migrations) manages this database: 18 applied"),
+        "{t}"
+    );
+    assert!(
+        t.contains("never applied (8): 20250819120000_t19.sql"),
+        "{t}"
+    );
+
+    for db in &tenants {
+        let url = db.url();
+        let out = pgdrift(&[
+            "migrate",
+            "baseline",
+            "--url",
+            &url,
+            "--dir",
+            d,
+            "--version",
+            "20250818120000",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(
+            text(&out).contains("recorded 18 migration(s)"),
+            "{}",
+            text(&out)
+        );
+    }
+    let mut args = vec!["migrate", "apply", "--dir", d];
+    let urls: Vec<String> = tenants.iter().map(TestDb::url).collect();
+    for u in &urls {
+        args.extend(["--url", u.as_str()]);
+    }
+    let out = pgdrift(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("3 databases"), "{}", text(&out));
+    assert!(
+        text(&out).contains("3 ok (24 migrations applied)"),
+        "{}",
+        text(&out)
+    );
+    for db in &tenants {
+        assert!(table_exists(db, "t26").await);
+        let url = db.url();
+        let status = pgdrift(&["migrate", "status", "--url", &url, "--dir", d]);
+        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+    }
+}
