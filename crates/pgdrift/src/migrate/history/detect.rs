@@ -153,3 +153,110 @@ pub(super) fn classify(candidates: Vec<Candidate>) -> Detected {
     }
     detected
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(
+        schema: &str,
+        table: &str,
+        columns: &[(&str, &str)],
+        siblings: &[&str],
+    ) -> Candidate {
+        Candidate {
+            schema: schema.into(),
+            table: table.into(),
+            readable: true,
+            columns: columns
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+            siblings: siblings.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn schema_migrations_layouts_are_told_apart() {
+        let varchar = [("version", "character varying")];
+        let found = classify(vec![
+            candidate(
+                "a",
+                "schema_migrations",
+                &[("version", "bigint"), ("dirty", "boolean")],
+                &[],
+            ),
+            candidate(
+                "b",
+                "schema_migrations",
+                &[("version", "character varying(128)")],
+                &[],
+            ),
+            candidate(
+                "c",
+                "schema_migrations",
+                &varchar,
+                &["ar_internal_metadata"],
+            ),
+            candidate("d", "schema_migrations", &varchar, &[]),
+            candidate(
+                "e",
+                "schema_migrations",
+                &[("version", "character varying(255)")],
+                &["ar_internal_metadata"],
+            ),
+            candidate(
+                "f",
+                "schema_migrations",
+                &[
+                    ("version", "bigint"),
+                    ("inserted_at", "timestamp(0) without time zone"),
+                ],
+                &[],
+            ),
+            candidate(
+                "g",
+                "ar_internal_metadata",
+                &[("key", "character varying")],
+                &[],
+            ),
+            candidate(
+                "h",
+                "migrations",
+                &[("id", "integer"), ("file", "text")],
+                &[],
+            ),
+        ]);
+        let known: Vec<(&str, &str)> = found
+            .known
+            .iter()
+            .map(|(t, c)| (c.schema.as_str(), t.id))
+            .collect();
+        assert_eq!(
+            known,
+            [
+                ("a", "golang-migrate"),
+                ("b", "dbmate"),
+                ("c", "rails"),
+                ("d", "rails"),
+                ("e", "rails")
+            ]
+        );
+        assert_eq!(found.unknown.len(), 1);
+        assert_eq!(found.unknown[0].table, "f.schema_migrations");
+        assert_eq!(found.unknown[0].note, "unknown schema_migrations layout");
+    }
+
+    #[test]
+    fn every_table_name_has_a_tracker_that_can_match() {
+        for t in TRACKERS {
+            assert!(!t.select.is_empty() && !t.order.is_empty(), "{}", t.id);
+            assert!(
+                TRACKERS.iter().filter(|o| o.id == t.id).count() == 1,
+                "{} twice",
+                t.id
+            );
+        }
+        assert!(names().contains(&"knex_migrations_lock"));
+    }
+}

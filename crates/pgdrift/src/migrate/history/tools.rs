@@ -51,6 +51,7 @@ const BASE: Tracker = Tracker {
 
 /// Every tool pgdrift recognises, by tracking table. Tools sharing a table name
 /// (`schema_migrations`, `migrations`) are told apart by `recognize`, tried in this order.
+#[rustfmt::skip] // a table: one row per tool, kept compact
 pub const TRACKERS: &[Tracker] = &[
     Tracker {
         id: "pgdrift",
@@ -86,8 +87,12 @@ pub const TRACKERS: &[Tracker] = &[
         id: "prisma",
         name: "Prisma",
         table: "_prisma_migrations",
-        recognize: |c| c.has_all(&["id", "checksum", "finished_at", "migration_name", "rolled_back_at"]),
-        select: concat!("migration_name, NULL, NULL, checksum, ", ts!("coalesce(finished_at, started_at)"),
+        recognize: |c| {
+            c.has_all(&["id", "checksum", "finished_at", "migration_name", "rolled_back_at"])
+        },
+        select: concat!(
+            "migration_name, NULL, NULL, checksum, ",
+            ts!("coalesce(finished_at, started_at)"),
             ", CASE WHEN rolled_back_at IS NOT NULL THEN 'rolled_back' \
                WHEN finished_at IS NULL THEN 'failed' ELSE 'applied' END"),
         order: "started_at, migration_name",
@@ -99,8 +104,12 @@ pub const TRACKERS: &[Tracker] = &[
         id: "flyway",
         name: "Flyway",
         table: "flyway_schema_history",
-        recognize: |c| c.has_all(&["installed_rank", "version", "type", "script", "checksum", "success"]),
-        select: concat!("coalesce(version, script), description, script, checksum::text, ", ts!("installed_on"),
+        recognize: |c| {
+            c.has_all(&["installed_rank", "version", "type", "script", "checksum", "success"])
+        },
+        select: concat!(
+            "coalesce(version, script), description, script, checksum::text, ",
+            ts!("installed_on"),
             ", CASE WHEN NOT success THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline' \
                WHEN type IN ('SCHEMA', 'DELETE') THEN 'marker' \
                WHEN type LIKE 'UNDO%' THEN 'rolled_back' ELSE 'applied' END"),
@@ -128,8 +137,12 @@ pub const TRACKERS: &[Tracker] = &[
         id: "sqlx",
         name: "sqlx",
         table: "_sqlx_migrations",
-        recognize: |c| c.has("version", "bigint") && c.has("checksum", "bytea") && c.has_all(&["success"]),
-        select: concat!("version::text, description, NULL, encode(checksum, 'hex'), ", ts!("installed_on"),
+        recognize: |c| {
+            c.has("version", "bigint") && c.has("checksum", "bytea") && c.has_all(&["success"])
+        },
+        select: concat!(
+            "version::text, description, NULL, encode(checksum, 'hex'), ",
+            ts!("installed_on"),
             ", CASE WHEN success THEN 'applied' ELSE 'failed' END"),
         order: "version",
         files: Files::Sql { formats: &[DirFormat::Plain, DirFormat::UpDown], key: sql_number },
@@ -142,12 +155,15 @@ pub const TRACKERS: &[Tracker] = &[
         name: "refinery",
         table: "refinery_schema_history",
         recognize: |c| c.has_all(&["version", "name", "applied_on", "checksum"]),
-        select: "version::text, name, NULL, checksum, replace(left(applied_on, 19), 'T', ' '), 'applied'",
+        // applied_on is RFC 3339 text (`2024-03-01T10:00:00.123Z`), kept as written.
+        select: "version::text, name, NULL, checksum, \
+                 replace(left(applied_on, 19), 'T', ' '), 'applied'",
         order: "version",
         files: Files::Names(name_refinery),
         row_key: row_number,
         checksum: Checksum::NotComparable(
-            "refinery's checksum is a hash of its own over name, version and SQL, which only refinery computes",
+            "refinery's checksum is a hash of its own over name, version and SQL, \
+             which only refinery computes",
         ),
         ..BASE
     },
@@ -155,8 +171,11 @@ pub const TRACKERS: &[Tracker] = &[
         id: "golang-migrate",
         name: "golang-migrate",
         table: "schema_migrations",
-        recognize: |c| c.only(&["version", "dirty"]) && c.has("version", "bigint") && c.has("dirty", "boolean"),
-        select: "version::text, NULL, NULL, NULL, NULL, CASE WHEN dirty THEN 'dirty' ELSE 'applied' END",
+        recognize: |c| {
+            c.only(&["version", "dirty"]) && c.has("version", "bigint") && c.has("dirty", "boolean")
+        },
+        select: "version::text, NULL, NULL, NULL, NULL, \
+                 CASE WHEN dirty THEN 'dirty' ELSE 'applied' END",
         order: "version",
         record: Record::Current,
         time: TimeSource::Stamp,
@@ -169,8 +188,13 @@ pub const TRACKERS: &[Tracker] = &[
         name: "Rails",
         table: "schema_migrations",
         companions: &["ar_internal_metadata"],
-        recognize: |c| c.only(&["version"]) && c.has("version", "character varying")
-            && (c.beside("ar_internal_metadata") || c.type_of("version") == Some("character varying")),
+        // An unbounded varchar, or ar_internal_metadata beside it (Rails 5 and later).
+        recognize: |c| {
+            c.only(&["version"])
+                && c.has("version", "character varying")
+                && (c.beside("ar_internal_metadata")
+                    || c.type_of("version") == Some("character varying"))
+        },
         select: "version, NULL, NULL, NULL, NULL, 'applied'",
         order: "length(version), version",
         time: TimeSource::Stamp,
@@ -182,7 +206,12 @@ pub const TRACKERS: &[Tracker] = &[
         id: "dbmate",
         name: "dbmate",
         table: "schema_migrations",
-        recognize: |c| c.only(&["version"]) && c.has("version", "character varying(") && !c.beside("ar_internal_metadata"),
+        // varchar(128) (varchar(255) in older releases), and no Rails metadata beside it.
+        recognize: |c| {
+            c.only(&["version"])
+                && c.has("version", "character varying(")
+                && !c.beside("ar_internal_metadata")
+        },
         select: "version, NULL, NULL, NULL, NULL, 'applied'",
         order: "length(version), version",
         time: TimeSource::Stamp,
@@ -195,8 +224,13 @@ pub const TRACKERS: &[Tracker] = &[
         name: "goose",
         table: "goose_db_version",
         recognize: |c| c.has_all(&["id", "version_id", "is_applied", "tstamp"]),
-        select: concat!("DISTINCT ON (version_id) version_id::text, NULL, NULL, NULL, ", ts!("tstamp"),
-            ", CASE WHEN version_id = 0 THEN 'marker' WHEN is_applied THEN 'applied' ELSE 'unapplied' END"),
+        // The latest row of each version decides; version 0 is goose's own first row.
+        select: concat!(
+            "DISTINCT ON (version_id) version_id::text, NULL, NULL, NULL, ",
+            ts!("tstamp"),
+            ", CASE WHEN version_id = 0 THEN 'marker' WHEN is_applied THEN 'applied' \
+               ELSE 'unapplied' END"
+        ),
         order: "version_id, id DESC",
         files: Files::Names(name_goose),
         row_key: row_number,
@@ -208,7 +242,11 @@ pub const TRACKERS: &[Tracker] = &[
         table: "knex_migrations",
         companions: &["knex_migrations_lock"],
         recognize: |c| c.has_all(&["id", "name", "batch", "migration_time"]),
-        select: concat!("name, 'batch ' || batch, NULL, NULL, ", ts!("migration_time"), ", 'applied'"),
+        select: concat!(
+            "name, 'batch ' || batch, NULL, NULL, ",
+            ts!("migration_time"),
+            ", 'applied'"
+        ),
         order: "id",
         files: Files::Names(name_js_file),
         ..BASE
@@ -230,7 +268,11 @@ pub const TRACKERS: &[Tracker] = &[
         table: "migrations",
         generic_name: true,
         recognize: |c| c.only(&["id", "timestamp", "name"]) && c.has("timestamp", "bigint"),
-        select: concat!("\"timestamp\"::text, name, NULL, NULL, ", ms!("\"timestamp\""), ", 'applied'"),
+        select: concat!(
+            "\"timestamp\"::text, name, NULL, NULL, ",
+            ms!("\"timestamp\""),
+            ", 'applied'"
+        ),
         order: "id",
         time: TimeSource::Stamp,
         files: Files::Names(name_typeorm),
@@ -264,10 +306,16 @@ pub const TRACKERS: &[Tracker] = &[
         name: "Liquibase",
         table: "databasechangelog",
         companions: &["databasechangeloglock"],
-        recognize: |c| c.has_all(&["id", "author", "filename", "dateexecuted", "orderexecuted", "exectype", "md5sum"]),
-        select: concat!("id || '::' || author || '::' || filename, description, filename, md5sum, ",
-            ts!("dateexecuted"), ", CASE exectype WHEN 'FAILED' THEN 'failed' WHEN 'MARK_RAN' THEN 'baseline' \
-               WHEN 'SKIPPED' THEN 'marker' ELSE 'applied' END"),
+        recognize: |c| {
+            c.has_all(&["id", "author", "filename", "dateexecuted", "exectype", "md5sum"])
+        },
+        // One row per changeset, named as Liquibase names them: id::author::file.
+        select: concat!(
+            "id || '::' || author || '::' || filename, description, filename, md5sum, ",
+            ts!("dateexecuted"),
+            ", CASE exectype WHEN 'FAILED' THEN 'failed' WHEN 'MARK_RAN' THEN 'baseline' \
+               WHEN 'SKIPPED' THEN 'marker' ELSE 'applied' END"
+        ),
         order: "orderexecuted, dateexecuted",
         files: Files::Names(name_liquibase),
         row_key: row_file_name,
@@ -281,7 +329,9 @@ pub const TRACKERS: &[Tracker] = &[
         name: "Atlas",
         table: "atlas_schema_revisions",
         default_schema: "atlas_schema_revisions",
-        recognize: |c| c.has_all(&["version", "applied", "total", "executed_at", "hash", "partial_hashes"]),
+        recognize: |c| {
+            c.has_all(&["version", "applied", "total", "executed_at", "hash", "partial_hashes"])
+        },
         select: concat!("version, description, NULL, hash, ", ts!("executed_at"),
             ", CASE WHEN version LIKE '.%' THEN 'marker' \
                WHEN coalesce(\"error\", '') <> '' OR applied < total THEN 'failed' \
@@ -290,7 +340,8 @@ pub const TRACKERS: &[Tracker] = &[
         files: Files::Names(name_atlas),
         row_key: row_number,
         checksum: Checksum::NotComparable(
-            "Atlas's hashes chain each file with the ones before it (atlas.sum); `atlas migrate validate` checks them",
+            "Atlas's hashes chain each file with the ones before it (atlas.sum); \
+             `atlas migrate validate` checks them",
         ),
         ..BASE
     },
@@ -300,8 +351,14 @@ pub const TRACKERS: &[Tracker] = &[
         table: "changes",
         default_schema: "sqitch",
         generic_name: true,
-        recognize: |c| c.has_all(&["change_id", "script_hash", "change", "project", "committed_at"]),
-        select: concat!("\"change\", note, NULL, script_hash, ", ts!("committed_at"), ", 'applied'"),
+        recognize: |c| {
+            c.has_all(&["change_id", "script_hash", "change", "project", "committed_at"])
+        },
+        select: concat!(
+            "\"change\", note, NULL, script_hash, ",
+            ts!("committed_at"),
+            ", 'applied'"
+        ),
         order: "committed_at, \"change\"",
         files: Files::Names(name_sqitch),
         checksum: Checksum::NotComparable(

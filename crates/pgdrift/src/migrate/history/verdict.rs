@@ -80,6 +80,12 @@ impl History {
         for t in &never {
             lines.push(format!("{} ({}): never used", t.tool_name, t.table));
         }
+        for t in self.trackers.iter().filter(|t| t.unreadable.is_some()) {
+            lines.push(format!(
+                "{} ({}): not readable, so not weighed (grant SELECT on it)",
+                t.tool_name, t.table
+            ));
+        }
         let several_active = used.len() > 1;
         if several_active {
             let names: Vec<&str> = used.iter().map(|t| t.tool_name).collect();
