@@ -184,6 +184,9 @@ pub struct MigrateRepairArgs {
     /// How long to wait for another pgdrift runner on the same database, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
     pub lock_wait: f64,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -744,8 +744,23 @@ async fn a_legacy_fleet_is_adopted_end_to_end() {
     );
     for db in &tenants {
         assert!(table_exists(db, "t26").await);
-        let url = db.url();
-        let status = pgdrift(&["migrate", "status", "--url", &url, "--dir", d]);
-        assert_eq!(status.status.code(), Some(0), "{}", text(&status));
     }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let list = elsewhere.path().join("tenants.txt");
+    std::fs::write(&list, format!("# every tenant\n{}\n", urls.join("\n"))).unwrap();
+    let status = pgdrift(&[
+        "migrate",
+        "status",
+        "--urls-from",
+        list.to_str().unwrap(),
+        "--dir",
+        d,
+    ]);
+    assert_eq!(status.status.code(), Some(0), "{}", text(&status));
+    assert_eq!(
+        text(&status).matches("26 migrations, 26 applied").count(),
+        3,
+        "{}",
+        text(&status)
+    );
 }

@@ -3,7 +3,7 @@
 //! exact bytes, in the order its directory's tool applies them.
 
 use super::dir::{DirError, Migration, MigrationDir, MigrationKind};
-use sha2::{Digest, Sha256};
+pub use super::history::sha256_hex;
 use std::path::Path;
 
 /// A migration file, ready to be compared with the tracking table or run.
@@ -35,16 +35,6 @@ impl MigrationFile {
         let file_name = self.version.rsplit('/').next().unwrap_or(&self.version);
         self.version == wanted || file_name == wanted || self.migration.version == wanted
     }
-}
-
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
 }
 
 /// The files of `dir`, in the order they apply, with their checksums.
@@ -101,17 +91,4 @@ fn ambiguous(files: &[MigrationFile], wanted: &str, hits: &[usize]) -> String {
         "{wanted} names several migration files ({}); give the full file name",
         names.join(", ")
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sha256_of_known_text() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 }

@@ -2,7 +2,7 @@
 //! with what changed; rows of deleted files), asks, then changes them in one transaction.
 
 use super::{database, read_files, seconds};
-use crate::cli::MigrateRepairArgs;
+use crate::cli::{Format, MigrateRepairArgs};
 use crate::output::write_to;
 use crate::Outcome;
 use pgdrift::migrate::runner::maintenance::{repairs, write_repairs, Repair};
@@ -21,18 +21,30 @@ pub async fn run(args: MigrateRepairArgs) -> anyhow::Result<Outcome> {
     let applied = tracking::read(&conn.client).await?;
     let status = Status::compute(&files, &applied);
     let list = repairs(&status, &files, args.checksums, args.remove_missing);
-    let text = listing(&list);
-    write_to(None, |w| w.write_all(text.as_bytes()))?;
-    if list.is_empty() {
-        return Ok(Outcome::Clean);
+    let json = args.format == Format::Json;
+    if !json {
+        let text = listing(&list);
+        write_to(None, |w| w.write_all(text.as_bytes()))?;
     }
-    if !args.yes && !confirmed()? {
-        anyhow::bail!("nothing changed: confirm with --yes to make the changes listed above");
+    let go = !list.is_empty() && (args.yes || (!json && confirmed()?));
+    let written = if go {
+        write_repairs(&conn, &files, &list, seconds(args.lock_wait)).await?
+    } else {
+        0
+    };
+    if json {
+        let value = serde_json::json!({"format_version": 1, "command": "migrate repair",
+            "changes": list, "made": go});
+        let text = format!("{}\n", serde_json::to_string_pretty(&value)?);
+        write_to(None, |w| w.write_all(text.as_bytes()))?;
+    } else if go {
+        write_to(None, |w| {
+            writeln!(w, "repaired {written} row(s) of pgdrift.migrations")
+        })?;
     }
-    let n = write_repairs(&conn, &files, &list, seconds(args.lock_wait)).await?;
-    write_to(None, |w| {
-        writeln!(w, "repaired {n} row(s) of pgdrift.migrations")
-    })?;
+    if !list.is_empty() && !go {
+        anyhow::bail!("nothing changed: confirm with --yes to make the changes listed");
+    }
     Ok(Outcome::Clean)
 }
 
