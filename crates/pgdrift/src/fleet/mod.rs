@@ -3,6 +3,8 @@
 //! results kept in the targets' order. One failing target never stops the others unless
 //! the caller asks to fail fast.
 
+pub mod config;
+
 use crate::diff::filter::glob_match;
 use crate::pg::{connect, ConnInfo};
 use crate::sql::split::line_of;

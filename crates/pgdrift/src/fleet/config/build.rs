@@ -1,0 +1,295 @@
+//! From the raw file to a [`FleetConfig`]: `${NAME}` interpolation of string values, URL
+//! parsing, checks of globs, stages and numbers, and relative paths resolved against the
+//! directory of the file. The first fault found is returned, placed in the file.
+
+use super::error::{ConfigError, Location};
+use super::interpolate::{expand, InterpError};
+use super::raw::{List, RawAudit, RawFile, RawRole, RawServer, Text};
+use super::values::{glob_fault, resolve, resolve_source, scrub};
+use super::{AuditSettings, FleetConfig, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS};
+use crate::pg::ConnInfo;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A string value after interpolation, with where it was written.
+struct Value<'r> {
+    text: String,
+    vars: Vec<String>,
+    raw: &'r Text,
+}
+
+impl Value<'_> {
+    /// The value quoted for a message, or the variables it came from: a value read from the
+    /// environment is never shown.
+    fn shown(&self) -> String {
+        match self.vars.is_empty() {
+            true => format!("{:?}", self.text),
+            false => format!("(from {})", var_list(&self.vars)),
+        }
+    }
+
+    /// `key`, followed by the variables the value came from, if any.
+    fn what(&self, key: &str) -> String {
+        match self.vars.is_empty() {
+            true => key.to_string(),
+            false => format!("{key} (from {})", var_list(&self.vars)),
+        }
+    }
+}
+
+fn var_list(vars: &[String]) -> String {
+    let names: Vec<String> = vars.iter().map(|v| format!("${{{v}}}")).collect();
+    names.join(", ")
+}
+
+pub(super) struct Builder<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Builder<'_> {
+    pub fn build(&self, raw: RawFile) -> Result<FleetConfig, ConfigError> {
+        if raw.server.is_empty() {
+            return Err(ConfigError::NoServers { at: self.loc(0) });
+        }
+        let mut servers: Vec<ServerConfig> = Vec::new();
+        let mut lines = Vec::new();
+        for server in &raw.server {
+            let built = self.server(server)?;
+            let line = self.loc(server.name.span().start).line;
+            if let Some(first) = servers.iter().position(|s| s.name == built.name) {
+                return Err(ConfigError::DuplicateServer {
+                    at: self.loc(server.name.span().start),
+                    name: self.string("name", &server.name)?.shown(),
+                    first_line: lines[first],
+                });
+            }
+            servers.push(built);
+            lines.push(line);
+        }
+        let roles = raw
+            .role
+            .0
+            .iter()
+            .map(|(name, role)| self.role(name, role))
+            .collect::<Result<_, _>>()?;
+        Ok(FleetConfig {
+            path: self.path.to_path_buf(),
+            servers,
+            roles,
+            settings: self.audit(raw.audit.as_ref())?,
+        })
+    }
+
+    fn server(&self, raw: &RawServer) -> Result<ServerConfig, ConfigError> {
+        let name = self.nonempty("name", &raw.name)?.text;
+        let url = self.url(&raw.url)?;
+        let stage = self.string("stage", &raw.stage)?;
+        let stage = Stage::parse(&stage.text).ok_or_else(|| ConfigError::UnknownStage {
+            at: self.loc(raw.stage.span().start),
+            value: stage.shown(),
+        })?;
+        let databases = match &raw.databases {
+            Some(list) if list.get_ref().is_empty() => {
+                return Err(self.invalid(
+                    list.span().start,
+                    "databases = [] matches no database: leave the key out to include them all",
+                ))
+            }
+            Some(list) => self.globs("databases", list)?,
+            None => vec!["*".to_string()],
+        };
+        let exclude = match &raw.exclude {
+            Some(list) => self.globs("exclude", list)?,
+            None => Vec::new(),
+        };
+        let max_connections = raw
+            .max_connections
+            .as_ref()
+            .map(|n| self.at_least_one("max_connections", n))
+            .transpose()?;
+        Ok(ServerConfig {
+            name,
+            url,
+            stage,
+            databases,
+            exclude,
+            max_connections,
+        })
+    }
+
+    fn role(&self, name: &Text, raw: &RawRole) -> Result<RoleConfig, ConfigError> {
+        let role = name.get_ref().clone();
+        if role.trim().is_empty() {
+            return Err(self.invalid(name.span().start, "a role needs a name: write [role.NAME]"));
+        }
+        let databases = match &raw.databases {
+            Some(list) if !list.get_ref().is_empty() => self.globs("databases", list)?,
+            other => {
+                let at = other.as_ref().map_or(name.span(), |list| list.span());
+                return Err(ConfigError::RoleWithoutDatabases {
+                    at: self.loc(at.start),
+                    role,
+                });
+            }
+        };
+        let desired = match &raw.desired {
+            Some(d) => Some(resolve_source(
+                &self.base(),
+                &self.nonempty("desired", d)?.text,
+            )),
+            None => None,
+        };
+        let migrations = match &raw.migrations {
+            Some(m) => Some(resolve(&self.base(), &self.nonempty("migrations", m)?.text)),
+            None => None,
+        };
+        Ok(RoleConfig {
+            name: role,
+            databases,
+            desired,
+            migrations,
+        })
+    }
+
+    fn audit(&self, raw: Option<&RawAudit>) -> Result<AuditSettings, ConfigError> {
+        let Some(raw) = raw else {
+            return Ok(AuditSettings::default());
+        };
+        let jobs = raw.jobs.as_ref().map(|n| self.at_least_one("jobs", n));
+        let fail_on = match &raw.fail_on {
+            Some(level) => {
+                let value = self.string("fail_on", level)?;
+                if !FAIL_ON_LEVELS.contains(&value.text.as_str()) {
+                    let message = format!(
+                        "fail_on {} is not a level: use one of {}",
+                        value.shown(),
+                        FAIL_ON_LEVELS.join(", ")
+                    );
+                    return Err(self.invalid(level.span().start, &message));
+                }
+                Some(value.text)
+            }
+            None => None,
+        };
+        Ok(AuditSettings {
+            jobs: jobs.transpose()?,
+            statement_timeout_secs: raw.statement_timeout_secs,
+            fail_on,
+        })
+    }
+
+    /// The directory relative paths are resolved against: the file's own.
+    fn base(&self) -> PathBuf {
+        self.path.parent().unwrap_or(Path::new("")).to_path_buf()
+    }
+
+    fn loc(&self, offset: usize) -> Location {
+        Location::at(self.path, self.text, offset)
+    }
+
+    /// The position of byte `at` of the value of `raw` (its start when the string is written
+    /// with escapes, whose offsets do not map back to the file).
+    fn loc_in(&self, raw: &Text, at: usize) -> Location {
+        let span = raw.span();
+        let written = &self.text[span.clone()];
+        for quote in ["\"\"\"", "'''", "\"", "'"] {
+            let inner = written
+                .strip_prefix(quote)
+                .and_then(|w| w.strip_suffix(quote));
+            if inner == Some(raw.get_ref().as_str()) {
+                return self.loc(span.start + quote.len() + at);
+            }
+        }
+        self.loc(span.start)
+    }
+
+    fn invalid(&self, offset: usize, message: &str) -> ConfigError {
+        ConfigError::Invalid {
+            at: self.loc(offset),
+            message: message.to_string(),
+        }
+    }
+
+    /// The value of `raw` with its variables interpolated.
+    fn string<'r>(&self, key: &str, raw: &'r Text) -> Result<Value<'r>, ConfigError> {
+        const HOW: &str = "write ${NAME} or ${NAME:-default} for a variable, $$ for a literal $";
+        let expanded = expand(raw.get_ref(), self.env).map_err(|e| {
+            let at = self.loc_in(raw, e.offset());
+            let reason = match e {
+                InterpError::Unset { name, .. } => {
+                    return ConfigError::UnsetVariable {
+                        at,
+                        name,
+                        key: key.to_string(),
+                    }
+                }
+                InterpError::Unterminated { .. } => format!("${{ is not closed: {HOW}"),
+                InterpError::BadName { .. } => {
+                    format!("${{...}} must hold a variable name (letters, digits, _): {HOW}")
+                }
+                InterpError::NoBraces { .. } => {
+                    format!("a $ followed by a name needs braces: {HOW}")
+                }
+            };
+            ConfigError::BadInterpolation {
+                at,
+                key: key.to_string(),
+                reason,
+            }
+        })?;
+        Ok(Value {
+            text: expanded.value,
+            vars: expanded.vars,
+            raw,
+        })
+    }
+
+    fn nonempty<'r>(&self, key: &str, raw: &'r Text) -> Result<Value<'r>, ConfigError> {
+        let value = self.string(key, raw)?;
+        if value.text.trim().is_empty() {
+            let message = format!("{} is empty: give it a value", value.what(key));
+            return Err(self.invalid(raw.span().start, &message));
+        }
+        Ok(value)
+    }
+
+    fn at_least_one(&self, key: &str, n: &Spanned<usize>) -> Result<usize, ConfigError> {
+        match *n.get_ref() {
+            0 => Err(self.invalid(n.span().start, &format!("{key} = 0: use 1 or more"))),
+            n => Ok(n),
+        }
+    }
+
+    fn url(&self, raw: &Text) -> Result<ConnInfo, ConfigError> {
+        let value = self.string("url", raw)?;
+        ConnInfo::parse(&value.text).map_err(|e| ConfigError::BadUrl {
+            at: self.loc(raw.span().start),
+            what: value.what("url"),
+            reason: scrub(&e.to_string(), &value.text),
+        })
+    }
+
+    /// The patterns of `list`, each checked: globs with `*` and `?` only.
+    fn globs(&self, key: &str, list: &List) -> Result<Vec<String>, ConfigError> {
+        let mut out = Vec::new();
+        for raw in list.get_ref() {
+            let value = self.string(key, raw)?;
+            if let Some((at, reason)) = glob_fault(&value.text) {
+                let at = match value.vars.is_empty() && value.text == *value.raw.get_ref() {
+                    true => self.loc_in(raw, at),
+                    false => self.loc(raw.span().start),
+                };
+                return Err(ConfigError::BadGlob {
+                    at,
+                    key: key.to_string(),
+                    pattern: value.shown(),
+                    reason: reason.to_string(),
+                });
+            }
+            out.push(value.text);
+        }
+        Ok(out)
+    }
+}
