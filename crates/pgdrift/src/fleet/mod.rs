@@ -4,6 +4,7 @@
 //! the caller asks to fail fast.
 
 pub mod config;
+pub mod facts;
 
 use crate::diff::filter::glob_match;
 use crate::pg::{connect, ConnInfo};
