@@ -3,7 +3,9 @@
 //! results kept in the targets' order. One failing target never stops the others unless
 //! the caller asks to fail fast.
 
+pub mod audit;
 pub mod config;
+pub mod demo;
 pub mod facts;
 
 use crate::diff::filter::glob_match;

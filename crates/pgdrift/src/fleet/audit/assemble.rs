@@ -1,0 +1,76 @@
+//! Putting the report together: per-database finding counts, worst first, findings sorted,
+//! role summaries, the matrix.
+
+use super::findings::{Finding, Severity};
+use super::report::{AuditReport, DriftMatrix, RoleEntry, ServerEntry, FORMAT_VERSION};
+use super::run::{DbResult, Role};
+use crate::fleet::config::FleetConfig;
+use std::cmp::Reverse;
+
+pub(super) fn assemble(
+    config: &FleetConfig,
+    servers: Vec<ServerEntry>,
+    roles: &[Role],
+    mut databases: Vec<DbResult>,
+    mut findings: Vec<Finding>,
+    matrix: fn(&[Role], &[DbResult]) -> DriftMatrix,
+) -> AuditReport {
+    for d in &mut databases {
+        let count = |s: Severity| d.findings.iter().filter(|f| f.severity == s).count();
+        d.entry.errors = count(Severity::Error);
+        d.entry.warnings = count(Severity::Warning);
+        d.entry.infos = count(Severity::Info);
+    }
+    databases.sort_by_key(|d| {
+        (
+            Reverse((d.entry.errors, d.entry.warnings, d.entry.infos)),
+            d.entry.server.clone(),
+            d.entry.name.clone(),
+        )
+    });
+    let matrix = matrix(roles, &databases);
+    let role_entries = roles
+        .iter()
+        .map(|r| RoleEntry {
+            name: r.name.clone(),
+            desired: r.source.clone(),
+            objects: r.objects.len(),
+            databases: databases
+                .iter()
+                .filter(|d| d.entry.role.as_deref() == Some(r.name.as_str()))
+                .count(),
+            error: r.error.clone(),
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(databases.len());
+    for d in databases {
+        findings.extend(d.findings);
+        entries.push(d.entry);
+    }
+    findings.sort_by(|a, b| {
+        (
+            Reverse(a.severity),
+            &a.server,
+            &a.database,
+            a.code,
+            &a.object,
+        )
+            .cmp(&(
+                Reverse(b.severity),
+                &b.server,
+                &b.database,
+                b.code,
+                &b.object,
+            ))
+    });
+    AuditReport {
+        format_version: FORMAT_VERSION,
+        pgdrift_version: crate::VERSION,
+        config: Some(config.path.display().to_string()),
+        servers,
+        roles: role_entries,
+        databases: entries,
+        findings,
+        matrix,
+    }
+}

@@ -1,0 +1,176 @@
+//! One database against its role's desired catalog: the diff's changes become findings and
+//! matrix cells. Sub-objects (columns, constraints, indexes, triggers, policies) count
+//! against their table; an extra object that another role's desired catalog holds is
+//! *leaked*; migration trackers' own tables are never extra.
+
+use super::findings::{self, Finding};
+use super::report::Cell;
+use crate::diff::{diff, Change, DiffOptions, Op, Subject};
+use crate::model::{Catalog, Kind};
+use std::collections::{BTreeMap, HashSet};
+
+/// A top-level object: `table public.orders`.
+pub type ObjectKey = String;
+
+/// Where the database being classified is and what it should be.
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub server: &'a str,
+    pub database: &'a str,
+    /// The database's connection string, password masked, for fix commands.
+    pub target: &'a str,
+    pub role: &'a str,
+    /// The role's desired source as configured, for fix commands.
+    pub desired_source: &'a str,
+    pub desired: &'a Catalog,
+    /// The other roles' desired objects, by role name.
+    pub others: &'a [(String, HashSet<ObjectKey>)],
+    /// Tables of migration trackers (`schema.name`) and their own schemas.
+    pub tracker_tables: &'a HashSet<String>,
+    pub tracker_schemas: &'a HashSet<String>,
+}
+
+/// The key of the top-level object a change counts against, and whether it is the object
+/// itself (not one of its parts).
+fn top_level(change: &Change<'_>) -> (ObjectKey, bool) {
+    let table = |schema: &str, table: &str| format!("table {schema}.{table}");
+    match change.subject {
+        Subject::Column { to_table, .. } => (table(&to_table.schema, &to_table.name), false),
+        Subject::Constraint(p) => (table(&p.current().schema, &p.current().table), false),
+        Subject::Index(p) => (table(&p.current().schema, &p.current().table), false),
+        Subject::Trigger(p) => (table(&p.current().schema, &p.current().table), false),
+        Subject::Policy(p) => (table(&p.current().schema, &p.current().table), false),
+        _ => (object_key(change.kind, &change.name), true),
+    }
+}
+
+/// `kind name`, as rows of the matrix show it.
+pub fn object_key(kind: Kind, name: &str) -> ObjectKey {
+    format!("{} {name}", kind.info().singular)
+}
+
+/// Every top-level object of `catalog`, as matrix rows name them.
+pub fn objects(catalog: &Catalog) -> Vec<ObjectKey> {
+    let empty = Catalog::default();
+    diff(&empty, catalog, &DiffOptions::default())
+        .changes
+        .iter()
+        .map(top_level)
+        .filter(|(_, own)| *own)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// The findings and the cells that differ from "present as desired" for one database.
+#[derive(Debug, Default)]
+pub struct Classified {
+    pub findings: Vec<Finding>,
+    pub cells: BTreeMap<ObjectKey, Cell>,
+}
+
+fn is_tracker(ctx: &Context<'_>, change: &Change<'_>) -> bool {
+    let schema = change.name.split('.').next().unwrap_or("");
+    match change.kind {
+        Kind::Schema => ctx.tracker_schemas.contains(&change.name),
+        _ if ctx.tracker_schemas.contains(schema) => true,
+        Kind::Table | Kind::Sequence => ctx.tracker_tables.contains(&change.name),
+        _ => {
+            let (key, _) = top_level(change);
+            key.strip_prefix("table ")
+                .is_some_and(|t| ctx.tracker_tables.contains(t))
+        }
+    }
+}
+
+/// Compares `live` with the role's desired catalog.
+pub fn classify(ctx: &Context<'_>, live: &Catalog) -> Classified {
+    let d = diff(live, ctx.desired, &DiffOptions::default());
+    // Objects created or dropped whole: their parts need no findings of their own.
+    let whole: HashSet<ObjectKey> = d
+        .changes
+        .iter()
+        .filter(|c| c.op != Op::Alter)
+        .map(top_level)
+        .filter(|(_, own)| *own)
+        .map(|(k, _)| k)
+        .collect();
+    let mut out = Classified::default();
+    for change in d.changes.iter().filter(|c| !is_tracker(ctx, c)) {
+        let (key, own) = top_level(change);
+        if !own && whole.contains(&key) {
+            continue;
+        }
+        let (cell, finding) = judge(ctx, change, &key, own);
+        let entry = out.cells.entry(key).or_insert(cell);
+        if cell_rank(cell) > cell_rank(*entry) {
+            *entry = cell;
+        }
+        out.findings.push(finding);
+    }
+    out
+}
+
+fn cell_rank(c: Cell) -> u8 {
+    match c {
+        Cell::Present | Cell::Absent | Cell::Unknown => 0,
+        Cell::Differs => 1,
+        Cell::Extra => 2,
+        Cell::Missing => 3,
+        Cell::Leaked => 4,
+    }
+}
+
+/// The cell and the finding for one change (`from` = live, `to` = desired).
+fn judge(ctx: &Context<'_>, change: &Change<'_>, key: &str, own: bool) -> (Cell, Finding) {
+    let what = format!("{} {}", change.kind.info().singular, change.name);
+    let base = |kind| Finding::new(kind, ctx.server, Some(ctx.database)).object(what.clone());
+    let plan = format!(
+        "pgdrift diff '{}' {} -f sql",
+        ctx.target, ctx.desired_source
+    );
+    match change.op {
+        Op::Create => (
+            if own { Cell::Missing } else { Cell::Differs },
+            base(findings::MISSING_OBJECT)
+                .message(format!("{what} is missing (role {})", ctx.role))
+                .fix(plan),
+        ),
+        Op::Alter => {
+            let fields: Vec<&str> = change.fields.iter().map(|f| f.field.as_str()).collect();
+            (
+                Cell::Differs,
+                base(findings::CHANGED_OBJECT)
+                    .message(format!("{what} differs: {}", fields.join(", ")))
+                    .fix(plan),
+            )
+        }
+        Op::Drop => {
+            let owner = own
+                .then(|| {
+                    ctx.others
+                        .iter()
+                        .find(|(_, objects)| objects.contains(key))
+                        .map(|(r, _)| r.as_str())
+                })
+                .flatten();
+            let drop = format!("{plan} --allow-destructive --reverse undo.sql");
+            match owner {
+                Some(role) => (
+                    Cell::Leaked,
+                    base(findings::LEAKED_OBJECT)
+                        .message(format!(
+                            "{what} belongs to role {role}, not to {} (role {})",
+                            ctx.database, ctx.role
+                        ))
+                        .fix(drop),
+                ),
+                None => (
+                    if own { Cell::Extra } else { Cell::Differs },
+                    base(findings::EXTRA_OBJECT)
+                        .message(format!("{what} is in no desired schema"))
+                        .fix(drop),
+                ),
+            }
+        }
+    }
+}

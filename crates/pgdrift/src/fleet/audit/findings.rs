@@ -1,0 +1,127 @@
+//! What an audit can find: one table of finding kinds (stable code, slug, severity, title),
+//! and the findings themselves — each naming its database, object and the command that
+//! fixes it.
+
+/// How much a finding matters; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
+/// A kind of finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct FindingKind {
+    pub code: &'static str,
+    pub slug: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+}
+
+macro_rules! kinds {
+    ($($name:ident = $code:literal, $slug:literal, $sev:ident, $title:literal;)*) => {
+        $(pub const $name: FindingKind = FindingKind {
+            code: $code, slug: $slug, severity: Severity::$sev, title: $title,
+        };)*
+        /// Every kind of finding, by code.
+        pub const FINDINGS: &[FindingKind] = &[$($name),*];
+    };
+}
+
+kinds! {
+    SERVER_UNREACHABLE = "PA001", "server-unreachable", Error, "the server could not be reached";
+    DATABASE_UNREACHABLE = "PA002", "database-unreachable", Error, "the database could not be read";
+    ROLE_SOURCE_FAILED = "PA003", "role-source-failed", Error, "the role's desired schema could not be loaded";
+    UNKNOWN_DATABASE = "PA010", "unknown-database", Warning, "the database matches no role";
+    MISSING_OBJECT = "PA020", "missing-object", Error, "an object of the desired schema is missing";
+    EXTRA_OBJECT = "PA021", "extra-object", Warning, "an object no desired schema has";
+    CHANGED_OBJECT = "PA022", "changed-object", Warning, "an object differs from the desired schema";
+    LEAKED_OBJECT = "PA023", "leaked-object", Error, "an object that belongs to another role's schema";
+    PENDING_MIGRATIONS = "PA030", "pending-migrations", Warning, "migrations of the role's directory are not applied";
+    FAILED_MIGRATION = "PA031", "failed-migration", Error, "a migration tool recorded a failed or half-applied migration";
+    SEVERAL_TOOLS = "PA032", "several-migration-tools", Warning, "more than one migration tool has recorded migrations";
+    UNTRACKED = "PA033", "untracked", Info, "no migration tool has recorded anything";
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub slug: &'static str,
+    pub severity: Severity,
+    pub server: String,
+    /// `None` for a finding about a whole server.
+    pub database: Option<String>,
+    /// The object at fault (`table public.tenants`), when there is one.
+    pub object: Option<String>,
+    pub message: String,
+    /// One line: the command that fixes it.
+    pub fix: String,
+}
+
+impl Finding {
+    pub fn new(kind: FindingKind, server: &str, database: Option<&str>) -> Finding {
+        Finding {
+            code: kind.code,
+            slug: kind.slug,
+            severity: kind.severity,
+            server: server.to_string(),
+            database: database.map(str::to_string),
+            object: None,
+            message: kind.title.to_string(),
+            fix: String::new(),
+        }
+    }
+
+    pub fn object(mut self, object: impl Into<String>) -> Finding {
+        self.object = Some(object.into());
+        self
+    }
+
+    pub fn message(mut self, message: impl Into<String>) -> Finding {
+        self.message = message.into();
+        self
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Finding {
+        self.fix = fix.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_slugs_are_unique() {
+        let mut codes: Vec<&str> = FINDINGS.iter().map(|k| k.code).collect();
+        let mut slugs: Vec<&str> = FINDINGS.iter().map(|k| k.slug).collect();
+        codes.sort_unstable();
+        slugs.sort_unstable();
+        codes.dedup();
+        slugs.dedup();
+        assert_eq!(codes.len(), FINDINGS.len());
+        assert_eq!(slugs.len(), FINDINGS.len());
+        assert_eq!(Severity::from_name("warning"), Some(Severity::Warning));
+        assert!(Severity::Error > Severity::Warning);
+    }
+}

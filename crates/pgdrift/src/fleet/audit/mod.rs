@@ -1,0 +1,13 @@
+//! `pgdrift audit`: every server and database of a fleet, each compared with its role's
+//! desired schema — facts, trackers, findings, the drift matrix.
+
+mod assemble;
+pub mod classify;
+pub mod findings;
+mod matrix;
+pub mod report;
+pub mod run;
+
+pub use findings::{Finding, FindingKind, Severity, FINDINGS};
+pub use report::{AuditReport, Cell, DatabaseEntry, DriftMatrix, MatrixColumn, MatrixRow};
+pub use run::{audit, AuditOptions, Progress};

@@ -1,0 +1,154 @@
+//! The audit's result as data: servers, roles, databases with their facts and trackers, the
+//! findings, and the drift matrix. Renderers (text, markdown, HTML, JSON) read only this.
+
+use super::findings::{Finding, Severity};
+use crate::fleet::facts::DatabaseFacts;
+
+/// The layout version of the JSON report.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything an audit found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AuditReport {
+    pub format_version: u32,
+    pub pgdrift_version: &'static str,
+    /// The configuration file the audit ran from.
+    pub config: Option<String>,
+    pub servers: Vec<ServerEntry>,
+    pub roles: Vec<RoleEntry>,
+    /// Worst first, then by server and name.
+    pub databases: Vec<DatabaseEntry>,
+    /// Worst first, then by server, database and code.
+    pub findings: Vec<Finding>,
+    pub matrix: DriftMatrix,
+}
+
+/// A server of the fleet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServerEntry {
+    pub name: String,
+    /// development, test, staging or production.
+    pub stage: String,
+    /// Its connection string, password masked.
+    pub target: String,
+    pub version: Option<String>,
+    /// Databases audited on it.
+    pub databases: usize,
+    /// Why it could not be reached.
+    pub error: Option<String>,
+}
+
+/// A role: which databases play it and what they should contain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RoleEntry {
+    pub name: String,
+    /// The desired schema's source as configured.
+    pub desired: Option<String>,
+    /// Top-level objects in the desired schema.
+    pub objects: usize,
+    /// Databases that play it.
+    pub databases: usize,
+    /// Why the desired schema could not be loaded.
+    pub error: Option<String>,
+}
+
+/// A migration tool's tracking table, in short.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TrackerSummary {
+    pub tool: String,
+    pub table: String,
+    pub applied: usize,
+    pub latest: Option<String>,
+    pub last_activity: Option<String>,
+}
+
+/// One database of the fleet.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DatabaseEntry {
+    pub server: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub owner: Option<String>,
+    pub encoding: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub facts: Option<DatabaseFacts>,
+    pub trackers: Vec<TrackerSummary>,
+    /// The tool that manages it, as the history verdict says.
+    pub managed_by: Option<String>,
+    /// Findings per severity.
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Why it could not be read.
+    pub error: Option<String>,
+}
+
+impl DatabaseEntry {
+    /// The worst severity among its findings.
+    pub fn worst(&self) -> Option<Severity> {
+        if self.errors > 0 {
+            Some(Severity::Error)
+        } else if self.warnings > 0 {
+            Some(Severity::Warning)
+        } else if self.infos > 0 {
+            Some(Severity::Info)
+        } else {
+            None
+        }
+    }
+}
+
+/// What a matrix cell says about an object in a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cell {
+    /// There, as desired.
+    Present,
+    /// Desired, not there.
+    Missing,
+    /// There, but not as desired.
+    Differs,
+    /// There, though no desired schema has it.
+    Extra,
+    /// There, though it belongs to another role's desired schema.
+    Leaked,
+    /// Not desired here and not there.
+    Absent,
+    /// The column could not be read.
+    Unknown,
+}
+
+/// A column of the matrix: a desired schema or a database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MatrixColumn {
+    /// `desired: master` or `prod/tenant_1`.
+    pub label: String,
+    /// `desired` or `database`.
+    pub kind: &'static str,
+    pub role: Option<String>,
+}
+
+/// A row of the matrix: one top-level object (`table public.orders`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MatrixRow {
+    pub object: String,
+    /// One per column.
+    pub cells: Vec<Cell>,
+}
+
+/// Objects × (desired schemas, databases); only rows where some database is not as desired
+/// are kept, unless the fleet is small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DriftMatrix {
+    pub columns: Vec<MatrixColumn>,
+    pub rows: Vec<MatrixRow>,
+    /// Rows left out because they are the same everywhere.
+    pub rows_in_agreement: usize,
+}
+
+impl AuditReport {
+    /// Whether any finding is at or above `level`.
+    pub fn fails_at(&self, level: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= level)
+    }
+}

@@ -1,0 +1,427 @@
+//! Running an audit: load each role's desired schema once, list every server's databases,
+//! then read each database (facts, trackers, catalog) with bounded concurrency — overall
+//! and per server — and classify it. Unreachable servers and databases become findings;
+//! nothing aborts the audit. Every session is read-only.
+
+use super::classify::{classify, objects, Context, ObjectKey};
+use super::findings::{self, Finding};
+use super::matrix::build_matrix;
+use super::report::{AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
+use crate::fleet::config::{server_includes, FleetConfig};
+use crate::fleet::facts::{database_facts, server_inventory, DatabaseInfo};
+use crate::fleet::{run_all, Target};
+use crate::migrate::history::{compare_dir, read_history, History};
+use crate::model::Catalog;
+use crate::source::{inspect, InspectOptions, LoadOptions, Loader, SourceSpec};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How an audit runs.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Databases read at a time.
+    pub jobs: usize,
+    /// `statement_timeout` for every query.
+    pub statement_timeout: Duration,
+    /// How desired sources are loaded (shadow server, cache).
+    pub load: LoadOptions,
+}
+
+/// Progress for displays.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// This many databases will be read.
+    Databases(usize),
+    /// One database is done.
+    Done(String),
+}
+
+/// A role, loaded.
+pub(super) struct Role {
+    pub name: String,
+    pub source: Option<String>,
+    pub catalog: Option<Catalog>,
+    pub objects: HashSet<ObjectKey>,
+    pub migrations: Option<PathBuf>,
+    pub error: Option<String>,
+}
+
+/// What one database yields.
+pub(super) struct DbResult {
+    pub entry: DatabaseEntry,
+    pub findings: Vec<Finding>,
+    /// `None` when the database could not be compared: every cell unknown.
+    pub cells: Option<BTreeMap<ObjectKey, Cell>>,
+}
+
+struct DbTarget {
+    server: usize,
+    target: Target,
+    info: DatabaseInfo,
+}
+
+/// Audits the fleet `config` describes.
+pub async fn audit(
+    config: &FleetConfig,
+    options: &AuditOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+    on_progress: &mut dyn FnMut(Progress),
+) -> AuditReport {
+    let roles = load_roles(config, options, env).await;
+    let mut servers = Vec::new();
+    let mut findings = Vec::new();
+    let mut targets = Vec::new();
+    for (i, s) in config.servers.iter().enumerate() {
+        let info = s.url.clone().resolve(env).unwrap_or_else(|_| s.url.clone());
+        let target = crate::pg::mask_urls(&info.to_string());
+        let mut entry = ServerEntry {
+            name: s.name.clone(),
+            stage: s.stage.as_str().to_string(),
+            target: target.clone(),
+            version: None,
+            databases: 0,
+            error: None,
+        };
+        match server_inventory(&info).await {
+            Ok(inv) => {
+                entry.version = Some(inv.version.clone());
+                for db in inv.databases {
+                    if db.is_template || !db.allows_connections || !server_includes(s, &db.name) {
+                        continue;
+                    }
+                    entry.databases += 1;
+                    let target = Target::new(info.with_dbname(&db.name));
+                    targets.push(DbTarget {
+                        server: i,
+                        target,
+                        info: db,
+                    });
+                }
+            }
+            Err(e) => {
+                let message = crate::pg::mask_urls(&e.to_string());
+                findings.push(
+                    Finding::new(findings::SERVER_UNREACHABLE, &s.name, None)
+                        .message(message.clone())
+                        .fix(format!(
+                            "check that {target} is reachable and the credentials are right"
+                        )),
+                );
+                entry.error = Some(message);
+            }
+        }
+        servers.push(entry);
+    }
+    on_progress(Progress::Databases(targets.len()));
+    let limits: Vec<Arc<Semaphore>> = config
+        .servers
+        .iter()
+        .map(|s| {
+            Arc::new(Semaphore::new(
+                s.max_connections.unwrap_or(options.jobs).max(1),
+            ))
+        })
+        .collect();
+    let just_targets: Vec<Target> = targets.iter().map(|t| t.target.clone()).collect();
+    let by_label: BTreeMap<&str, &DbTarget> = targets
+        .iter()
+        .map(|t| (t.target.label.as_str(), t))
+        .collect();
+    let results = run_all(
+        &just_targets,
+        options.jobs.max(1),
+        false,
+        |t| {
+            let db = by_label[t.label.as_str()];
+            let limit = limits[db.server].clone();
+            let server = &config.servers[db.server].name;
+            let roles = &roles;
+            async move {
+                let _permit = limit.acquire().await.ok();
+                Ok::<_, ()>(audit_database(config, roles, server, db, options).await)
+            }
+        },
+        |t, _| on_progress(Progress::Done(t.database().to_string())),
+    )
+    .await;
+    let results: Vec<DbResult> = results.into_iter().flatten().flatten().collect();
+    super::assemble::assemble(config, servers, &roles, results, findings, build_matrix)
+}
+
+async fn load_roles(
+    config: &FleetConfig,
+    options: &AuditOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Role> {
+    let mut loader = Loader::new(options.load.clone());
+    let mut roles = Vec::new();
+    for r in &config.roles {
+        let mut role = Role {
+            name: r.name.clone(),
+            source: r.desired.clone(),
+            catalog: None,
+            objects: HashSet::new(),
+            migrations: r.migrations.clone(),
+            error: None,
+        };
+        if let Some(source) = &r.desired {
+            let loaded = match SourceSpec::parse(source, env) {
+                Ok(spec) => loader.load(&spec).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match loaded {
+                Ok(l) => {
+                    role.objects = objects(&l.inspected.snapshot.catalog).into_iter().collect();
+                    role.catalog = Some(l.inspected.snapshot.catalog);
+                }
+                Err(e) => role.error = Some(crate::pg::mask_urls(&e)),
+            }
+        }
+        roles.push(role);
+    }
+    roles
+}
+
+fn entry(server: &str, db: &DbTarget, role: Option<&str>) -> DatabaseEntry {
+    DatabaseEntry {
+        server: server.to_string(),
+        name: db.info.name.clone(),
+        role: role.map(str::to_string),
+        owner: Some(db.info.owner.clone()),
+        encoding: Some(db.info.encoding.clone()),
+        size_bytes: db.info.size_bytes,
+        facts: None,
+        trackers: Vec::new(),
+        managed_by: None,
+        errors: 0,
+        warnings: 0,
+        infos: 0,
+        error: None,
+    }
+}
+
+/// Reads and classifies one database; never fails (failures are findings).
+async fn audit_database(
+    config: &FleetConfig,
+    roles: &[Role],
+    server: &str,
+    db: &DbTarget,
+    options: &AuditOptions,
+) -> DbResult {
+    let role_config = config.role_of(&db.info.name);
+    let role = role_config.and_then(|rc| roles.iter().find(|r| r.name == rc.name));
+    let mut result = DbResult {
+        entry: entry(server, db, role.map(|r| r.name.as_str())),
+        findings: Vec::new(),
+        cells: None,
+    };
+    let name = db.info.name.as_str();
+    let unreachable = |e: String| {
+        Finding::new(findings::DATABASE_UNREACHABLE, server, Some(name))
+            .message(crate::pg::mask_urls(&e))
+            .fix("grant CONNECT on the database to the audit's role, or exclude it in pgdrift.toml")
+    };
+    let (facts, history, live) = match read_database(&db.target, options).await {
+        Ok(read) => read,
+        Err(e) => {
+            result.entry.error = Some(crate::pg::mask_urls(&e));
+            result.findings.push(unreachable(e));
+            return result;
+        }
+    };
+    result.entry.facts = Some(facts);
+    trackers(&mut result, &history, role, server, &db.target.label);
+    let Some(role) = role else {
+        result.findings.push(
+            Finding::new(findings::UNKNOWN_DATABASE, server, Some(name))
+                .message(format!("{name} matches no role"))
+                .fix(format!("add a [role.NAME] whose databases match {name:?} to pgdrift.toml, or exclude it")),
+        );
+        return result;
+    };
+    let (Some(desired), None) = (&role.catalog, &role.error) else {
+        if let Some(e) = &role.error {
+            result.findings.push(
+                Finding::new(findings::ROLE_SOURCE_FAILED, server, Some(name))
+                    .message(format!("role {}: {e}", role.name))
+                    .fix(format!(
+                        "pgdrift inspect {}",
+                        role.source.as_deref().unwrap_or("?")
+                    )),
+            );
+        }
+        return result;
+    };
+    let others: Vec<(String, HashSet<ObjectKey>)> = roles
+        .iter()
+        .filter(|r| r.name != role.name)
+        .map(|r| (r.name.clone(), r.objects.clone()))
+        .collect();
+    let (tracker_tables, tracker_schemas) = tracker_names(&history);
+    let ctx = Context {
+        server,
+        database: name,
+        target: &db.target.label,
+        role: &role.name,
+        desired_source: role.source.as_deref().unwrap_or(""),
+        desired,
+        others: &others,
+        tracker_tables: &tracker_tables,
+        tracker_schemas: &tracker_schemas,
+    };
+    let classified = classify(&ctx, &live);
+    result.findings.extend(classified.findings);
+    result.cells = Some(classified.cells);
+    result
+}
+
+async fn read_database(
+    target: &Target,
+    options: &AuditOptions,
+) -> Result<(crate::fleet::facts::DatabaseFacts, History, Catalog), String> {
+    let facts = database_facts(&target.info, options.statement_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    let conn = crate::pg::connect(&target.info)
+        .await
+        .map_err(|e| e.to_string())?;
+    let history = read_history(&conn).await.map_err(|e| e.to_string())?;
+    drop(conn);
+    let read = InspectOptions {
+        jobs: 1,
+        statement_timeout: options.statement_timeout,
+        ..InspectOptions::default()
+    };
+    let live = inspect(&target.info, &read)
+        .await
+        .map_err(|e| e.to_string())?
+        .snapshot
+        .catalog;
+    Ok((facts, history, live))
+}
+
+/// Tracker tables (`schema.name`) and the schemas that hold only trackers (not `public`).
+fn tracker_names(history: &History) -> (HashSet<String>, HashSet<String>) {
+    let mut tables = HashSet::new();
+    let mut schemas = HashSet::new();
+    for t in &history.trackers {
+        tables.insert(t.table.clone());
+        if t.schema != "public" {
+            schemas.insert(t.schema.clone());
+        }
+    }
+    for companion in [
+        "ar_internal_metadata",
+        "knex_migrations_lock",
+        "databasechangeloglock",
+    ] {
+        tables.insert(format!("public.{companion}"));
+    }
+    (tables, schemas)
+}
+
+/// Tracker summaries and the migration findings: failed entries, several tools, nothing
+/// tracked, and files of the role's directory that were never applied.
+fn trackers(
+    result: &mut DbResult,
+    history: &History,
+    role: Option<&Role>,
+    server: &str,
+    target: &str,
+) {
+    let name = result.entry.name.clone();
+    let verdict = history.verdict();
+    result.entry.managed_by = verdict.manager.clone();
+    for t in &history.trackers {
+        result.entry.trackers.push(TrackerSummary {
+            tool: t.tool_name.to_string(),
+            table: t.table.clone(),
+            applied: t.applied,
+            latest: t.latest.clone(),
+            last_activity: t.last_activity.clone(),
+        });
+        if !t.failed.is_empty() {
+            result.findings.push(
+                Finding::new(findings::FAILED_MIGRATION, server, Some(&name))
+                    .object(format!("table {}", t.table))
+                    .message(format!(
+                        "{}: {} failed or half-applied migration(s), e.g. {}",
+                        t.tool_name,
+                        t.failed.len(),
+                        t.failed[0].version
+                    ))
+                    .fix(format!("pgdrift migrate history --url '{target}'")),
+            );
+        }
+    }
+    if verdict.several_active {
+        result.findings.push(
+            Finding::new(findings::SEVERAL_TOOLS, server, Some(&name))
+                .message(verdict.lines.join("; "))
+                .fix(format!("pgdrift migrate history --url '{target}'")),
+        );
+    }
+    if !history.trackers.iter().any(|t| t.is_used()) {
+        result.findings.push(
+            Finding::new(findings::UNTRACKED, server, Some(&name))
+                .message("no migration tool has recorded anything here")
+                .fix(match role.and_then(|r| r.migrations.as_ref()) {
+                    Some(dir) => format!(
+                        "pgdrift migrate baseline --url '{target}' --dir {} --version LAST",
+                        dir.display()
+                    ),
+                    None => "adopt a migration tool (pgdrift migrate baseline)".to_string(),
+                }),
+        );
+        return;
+    }
+    let Some(dir) = role.and_then(|r| r.migrations.as_ref()) else {
+        return;
+    };
+    let Some(tool) = history.tool_for_dir(dir) else {
+        return;
+    };
+    let Ok(cmp) = compare_dir(tool, dir) else {
+        return;
+    };
+    let pending: Vec<&str> = cmp
+        .never_applied
+        .iter()
+        .chain(&cmp.skipped_by_watermark)
+        .map(|f| f.file.as_str())
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let fix = if tool.tool == "pgdrift" {
+        format!(
+            "pgdrift migrate apply --url '{target}' --dir {}",
+            dir.display()
+        )
+    } else {
+        format!(
+            "pgdrift migrate history --url '{target}' --dir {}",
+            dir.display()
+        )
+    };
+    let shown: Vec<&str> = pending.iter().take(3).copied().collect();
+    let more = if pending.len() > 3 {
+        format!(" and {} more", pending.len() - 3)
+    } else {
+        String::new()
+    };
+    result.findings.push(
+        Finding::new(findings::PENDING_MIGRATIONS, server, Some(&name))
+            .message(format!(
+                "{} migration(s) of {} not applied ({}): {}{more}",
+                pending.len(),
+                dir.display(),
+                tool.tool_name,
+                shown.join(", ")
+            ))
+            .fix(fix),
+    );
+}
