@@ -2,6 +2,7 @@
 //! no exit codes.
 
 pub mod diff;
+pub mod evidence;
 pub mod history;
 pub mod inspect;
 pub mod json;

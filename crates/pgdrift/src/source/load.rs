@@ -174,10 +174,7 @@ impl Loader {
 
     async fn shadow(&mut self) -> Result<&ShadowServer, ShadowError> {
         if self.shadow.is_none() {
-            self.shadow = Some(match &self.options.dev_url {
-                Some(url) => ShadowServer::External(Box::new(url.clone())),
-                None => ShadowServer::embedded().await?,
-            });
+            self.shadow = Some(shadow_server(&self.options).await?);
         }
         Ok(self.shadow.as_ref().expect("set above"))
     }
@@ -231,6 +228,15 @@ impl Loader {
         let o = &self.options.inspect;
         format!("schemas={:?} exclude={:?}", o.schemas, o.exclude_schemas)
     }
+}
+
+/// The server shadow databases are made on: the development server `options` names, else
+/// pgdrift's embedded one (started or attached to).
+pub(crate) async fn shadow_server(options: &LoadOptions) -> Result<ShadowServer, ShadowError> {
+    Ok(match &options.dev_url {
+        Some(url) => ShadowServer::External(Box::new(url.clone())),
+        None => ShadowServer::embedded().await?,
+    })
 }
 
 /// Builds `catalog` in the (empty) database `conn` is connected to, with pgdrift's own plan
