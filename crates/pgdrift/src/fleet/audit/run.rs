@@ -364,7 +364,12 @@ fn trackers(
                 .fix(format!("pgdrift migrate history --url '{target}'")),
         );
     }
-    if !history.trackers.iter().any(|t| t.is_used()) {
+    // A tracker the audit's role may not read is not evidence of no tracking.
+    if !history
+        .trackers
+        .iter()
+        .any(|t| t.is_used() || t.unreadable.is_some())
+    {
         result.findings.push(
             Finding::new(findings::UNTRACKED, server, Some(&name))
                 .message("no migration tool has recorded anything here")

@@ -1,0 +1,174 @@
+//! `pgdrift audit` on real servers: a broken server among good ones becomes a finding and
+//! the others are audited; an audit by a role with nothing but CONNECT, whose sessions are
+//! read-only by default, succeeds and writes nothing.
+
+use pgdrift::fleet::audit::{audit, AuditOptions, AuditReport};
+use pgdrift::fleet::config::{parse, FleetConfig};
+use pgdrift::pg::{connect, ConnInfo, Connection};
+use pgdrift::source::LoadOptions;
+use pgdrift::sql::Ident;
+use pgdrift::testing::{admin_conninfo, TestDb};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const DESIRED: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n";
+
+fn config(dir: &Path, text: &str) -> FleetConfig {
+    std::fs::write(dir.join("desired.sql"), DESIRED).unwrap();
+    let path = dir.join("pgdrift.toml");
+    std::fs::write(&path, text).unwrap();
+    parse(&path, text, &|_| None).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn run(config: &FleetConfig) -> AuditReport {
+    let options = AuditOptions {
+        jobs: 4,
+        statement_timeout: Duration::from_secs(60),
+        load: LoadOptions::default(),
+    };
+    audit(config, &options, &|_| None, &mut |_| {}).await
+}
+
+fn url_without_password(info: &ConnInfo) -> String {
+    ConnInfo {
+        password: None,
+        ..info.clone()
+    }
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_broken_server_is_a_finding_and_the_others_are_audited() {
+    let good = TestDb::with_sql(DESIRED).await;
+    let drifted = TestDb::with_sql("CREATE TABLE accounts (id bigint PRIMARY KEY);").await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[[server]]\nname = \"good\"\nurl = \"{}\"\nstage = \"test\"\ndatabases = [\"{}\", \"{}\"]\n\n\
+         [[server]]\nname = \"down\"\nurl = \"postgres://audit:secret@127.0.0.1:1/postgres?connect_timeout=2\"\nstage = \"production\"\n\n\
+         [role.app]\ndatabases = [\"pgdrift_test_*\"]\ndesired = \"desired.sql\"\n",
+        url_without_password(&admin_conninfo()),
+        good.name(),
+        drifted.name(),
+    );
+    let report = run(&config(dir.path(), &text)).await;
+    let down = report.servers.iter().find(|s| s.name == "down").unwrap();
+    assert!(down.error.is_some(), "{down:?}");
+    assert!(!down.target.contains("secret"), "{}", down.target);
+    let codes: Vec<(&str, Option<&str>, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.database.as_deref(), f.object.as_deref()))
+        .collect();
+    assert!(codes.contains(&("PA001", None, None)), "{codes:?}");
+    assert!(
+        codes.contains(&(
+            "PA020",
+            Some(drifted.name()),
+            Some("column public.accounts.email")
+        )),
+        "{codes:?}"
+    );
+    assert!(!codes.iter().any(|(_, db, _)| *db == Some(good.name())
+        && codes
+            .iter()
+            .any(|c| c.0 == "PA020" && c.1 == Some(good.name()))));
+    let names: Vec<&str> = report.databases.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, [drifted.name(), good.name()], "worst first");
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("secret"), "a password in the report");
+}
+
+async fn settled_writes(admin: &Connection, name: &str) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last: Option<i64> = None;
+    loop {
+        admin
+            .client
+            .batch_execute("SELECT pg_stat_clear_snapshot()")
+            .await
+            .unwrap();
+        let row = admin
+            .client
+            .query_one(
+                "SELECT numbackends, tup_inserted + tup_updated + tup_deleted
+                 FROM pg_stat_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .unwrap();
+        let (backends, writes): (i32, i64) = (row.get(0), row.get(1));
+        if backends == 0 && last == Some(writes) {
+            return writes;
+        }
+        last = (backends == 0).then_some(writes);
+        assert!(
+            Instant::now() < deadline,
+            "the statistics of {name} never settled"
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
+    let db = TestDb::with_sql(&format!(
+        "{DESIRED}CREATE TABLE extra (id int); INSERT INTO extra VALUES (1);
+         CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY);
+         INSERT INTO schema_migrations VALUES ('001');"
+    ))
+    .await;
+    let reader = format!("audit_reader_{}", std::process::id());
+    let admin = connect(&admin_conninfo()).await.unwrap();
+    admin
+        .client
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {r};
+             CREATE ROLE {r} LOGIN;
+             ALTER ROLE {r} SET default_transaction_read_only = on;
+             REVOKE ALL ON DATABASE {db} FROM PUBLIC;
+             GRANT CONNECT ON DATABASE {db} TO {r};",
+            r = Ident(&reader),
+            db = Ident(db.name()),
+        ))
+        .await
+        .unwrap();
+    let as_reader = ConnInfo {
+        user: Some(reader.clone()),
+        password: None,
+        ..admin_conninfo()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[[server]]\nname = \"s\"\nurl = \"{}\"\nstage = \"production\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"desired.sql\"\n",
+        url_without_password(&as_reader),
+        db.name(),
+    );
+    let config = config(dir.path(), &text);
+    let before = settled_writes(&admin, db.name()).await;
+    let report = run(&config).await;
+    let after = settled_writes(&admin, db.name()).await;
+    let codes: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.object.as_deref()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("PA021", Some("table public.extra"))],
+        "{:?}",
+        report.findings
+    );
+    let entry = &report.databases[0];
+    assert!(entry.facts.as_ref().unwrap().read_only);
+    assert_eq!(entry.trackers[0].table, "public.schema_migrations");
+    assert_eq!(after, before, "the audit wrote rows in {}", db.name());
+    admin
+        .client
+        .batch_execute(&format!(
+            "DROP OWNED BY {r}; DROP ROLE {r};",
+            r = Ident(&reader)
+        ))
+        .await
+        .unwrap();
+}
