@@ -28,6 +28,58 @@ pub enum Command {
     /// Run migrations safely on one database or many, and read every tool's history.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Audit a whole fleet from pgdrift.toml: every server and database against what its
+    /// role says it should be (exit 1 on findings at or above --fail-on).
+    Audit(AuditArgs),
+    /// Build a small drifted fleet on pgdrift's private server, audit it, and write the
+    /// HTML report.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The fleet configuration (default: pgdrift.toml in the current directory).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write a commented example pgdrift.toml (to --config or ./pgdrift.toml) and stop.
+    #[arg(long)]
+    pub init: bool,
+    /// Output: text (a summary), json (the whole report, format_version 1) or markdown.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 when a finding of this severity or worse exists (default: the config's
+    /// [audit] fail_on, else warning).
+    #[arg(long, value_name = "LEVEL", value_parser = ["info", "warning", "error"])]
+    pub fail_on: Option<String>,
+    /// Databases read at a time (default: the config's [audit] jobs, else 8).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// statement_timeout for every query, in seconds (default: the config's, else 60).
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_timeout: Option<u64>,
+    /// Replay desired sources on this server instead of pgdrift's private one.
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the HTML report.
+    #[arg(long, value_name = "FILE", default_value = "pgdrift-demo.html")]
+    pub html: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

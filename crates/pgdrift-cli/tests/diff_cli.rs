@@ -246,7 +246,7 @@ fn sql_files_are_compared_through_the_private_server() {
     assert!(stderr(&out).contains("verified"), "{}", stderr(&out));
 }
 
-/// The README's first command: the example shop and its next version.
+/// The README's diff example: the example shop and its next version.
 #[test]
 fn the_readme_example_differs_and_its_plan_verifies() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

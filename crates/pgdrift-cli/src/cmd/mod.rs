@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+mod audit;
+mod demo;
 mod diff;
 mod inspect;
 mod migrate;
@@ -12,5 +14,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args, cli.color).await,
         Command::Diff(args) => diff::run(args, cli.color).await,
         Command::Migrate(command) => migrate::run(command, cli.color).await,
+        Command::Audit(args) => audit::run(args, cli.color).await,
+        Command::Demo(args) => demo::run(args, cli.color).await,
     }
 }

@@ -209,7 +209,8 @@ fn config_text(admin: &ConnInfo, prefix: &str) -> String {
          name = \"demo\"\n\
          url = \"{url}\"\n\
          stage = \"staging\"\n\
-         databases = [\"{prefix}*\"]\n\n\
+         databases = [\"{prefix}*\"]\n\
+         exclude = [\"postgres\"]\n\n\
          [role.master]\n\
          databases = [\"{prefix}master\"]\n\
          desired = \"master/migrations\"\n\

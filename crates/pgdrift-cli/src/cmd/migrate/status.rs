@@ -110,7 +110,11 @@ fn table(status: &Status, paint: Paint) -> String {
         let line = if when.is_empty() {
             format!("  {}{pad}  {state}", e.version)
         } else {
-            format!("  {}{pad}  {state}{state_pad}{}", e.version, paint.dim(&when))
+            format!(
+                "  {}{pad}  {state}{state_pad}{}",
+                e.version,
+                paint.dim(&when)
+            )
         };
         out.push_str(&line);
         out.push('\n');

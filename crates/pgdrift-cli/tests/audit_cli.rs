@@ -1,0 +1,123 @@
+//! `pgdrift audit` and `pgdrift demo` as a user runs them: the demo's story, a configuration
+//! error placed at its line, `--init`, output formats and `--fail-on` exit codes.
+
+use pgdrift::testing::{admin_conninfo, TestDb};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pgdrift_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pgdrift"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PGPASSWORD")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run pgdrift")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn the_demo_prints_the_story_and_writes_the_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pgdrift_in(dir.path(), &["demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    for expected in [
+        "✗ demo/tenant_globex",
+        "PA023 table public.tenants belongs to role master",
+        "PA030 3 migration(s)",
+        "PA021 table public.backup_test is in no desired schema",
+        "PA022 type public.plan differs: labels",
+        "✓ demo/tenant_acme",
+        "HTML report: ",
+    ] {
+        assert!(t.contains(expected), "{expected:?} not in\n{t}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("pgdrift-demo.html")).unwrap();
+    assert!(html.contains("id=\"drift-matrix\""));
+    assert!(html.contains("data-cell=\"leaked\""));
+}
+
+#[test]
+fn init_writes_an_example_once_and_a_bad_key_is_placed_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pgdrift_in(dir.path(), &["audit", "--init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(dir.path().join("pgdrift.toml").is_file());
+    let again = pgdrift_in(dir.path(), &["audit", "--init"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again).contains("exists already"), "{}", text(&again));
+
+    std::fs::write(
+        dir.path().join("pgdrift.toml"),
+        "[[server]]\nname = \"a\"\nurl = \"postgres://u:hunter2@h/db\"\nstgae = \"production\"\n",
+    )
+    .unwrap();
+    let out = pgdrift_in(dir.path(), &["audit"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("pgdrift.toml:4:1"), "{t}");
+    assert!(t.contains("stgae"), "{t}");
+    assert!(!t.contains("hunter2"), "{t}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = pgdrift_in(empty.path(), &["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("pgdrift audit --init"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test]
+async fn fail_on_sets_the_exit_code_and_json_is_versioned() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE accounts (id int PRIMARY KEY);\nCREATE TABLE leftover (id int);\n",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("desired.sql"),
+        "CREATE TABLE accounts (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let url = pgdrift::pg::ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    }
+    .to_string();
+    std::fs::write(
+        dir.path().join("pgdrift.toml"),
+        format!(
+            "[[server]]\nname = \"t\"\nurl = \"{url}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n\n\
+             [role.app]\ndatabases = [\"*\"]\ndesired = \"desired.sql\"\n",
+            db.name()
+        ),
+    )
+    .unwrap();
+    // A warning (an extra table) and an info (nothing tracks migrations).
+    let out = pgdrift_in(dir.path(), &["audit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("PA021 table public.leftover"),
+        "{}",
+        text(&out)
+    );
+    let out = pgdrift_in(dir.path(), &["audit", "--fail-on", "error"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = pgdrift_in(dir.path(), &["audit", "-f", "json", "--fail-on", "error"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["findings"][0]["code"], "PA021");
+    let out = pgdrift_in(dir.path(), &["audit", "-f", "markdown", "--html", "r.html"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PA021"));
+    assert!(dir.path().join("r.html").is_file());
+}
