@@ -1,26 +1,15 @@
 //! `pgdrift audit` and `pgdrift demo` as a user runs them: the demo's story, a configuration
 //! error placed at its line, `--init`, output formats and `--fail-on` exit codes.
 
+mod common;
+
+use common::text;
 use pgdrift::testing::{admin_conninfo, TestDb};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn pgdrift_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pgdrift"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PGPASSWORD")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run pgdrift")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::pgdrift_in(Some(dir), args)
 }
 
 #[test]

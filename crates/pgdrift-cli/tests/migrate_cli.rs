@@ -2,26 +2,16 @@
 //! outside a transaction, concurrent runners, a killed runner, baselines, repair, and a
 //! fleet of tenant databases with a broken one.
 
+mod common;
+
+use common::text;
 use pgdrift::testing::TestDb;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn pgdrift(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pgdrift"))
-        .args(args)
-        .env_remove("PGPASSWORD")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run pgdrift")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::pgdrift_in(None, args)
 }
 
 fn write(dir: &Path, files: &[(&str, &str)]) {

@@ -2,14 +2,16 @@
 //! the others are audited; an audit by a role with nothing but CONNECT, whose sessions are
 //! read-only by default, succeeds and writes nothing.
 
+mod common;
+
 use pgdrift::fleet::audit::{audit, AuditOptions, AuditReport};
 use pgdrift::fleet::config::{parse, FleetConfig};
-use pgdrift::pg::{connect, ConnInfo, Connection};
+use pgdrift::pg::{connect, ConnInfo};
 use pgdrift::source::LoadOptions;
 use pgdrift::sql::Ident;
 use pgdrift::testing::{admin_conninfo, TestDb};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const DESIRED: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);\n";
 
@@ -78,37 +80,6 @@ async fn a_broken_server_is_a_finding_and_the_others_are_audited() {
     assert!(!json.contains("secret"), "a password in the report");
 }
 
-async fn settled_writes(admin: &Connection, name: &str) -> i64 {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut last: Option<i64> = None;
-    loop {
-        admin
-            .client
-            .batch_execute("SELECT pg_stat_clear_snapshot()")
-            .await
-            .unwrap();
-        let row = admin
-            .client
-            .query_one(
-                "SELECT numbackends, tup_inserted + tup_updated + tup_deleted
-                 FROM pg_stat_database WHERE datname = $1",
-                &[&name],
-            )
-            .await
-            .unwrap();
-        let (backends, writes): (i32, i64) = (row.get(0), row.get(1));
-        if backends == 0 && last == Some(writes) {
-            return writes;
-        }
-        last = (backends == 0).then_some(writes);
-        assert!(
-            Instant::now() < deadline,
-            "the statistics of {name} never settled"
-        );
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-    }
-}
-
 #[tokio::test]
 async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
     let db = TestDb::with_sql(&format!(
@@ -145,9 +116,9 @@ async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
         db.name(),
     );
     let config = config(dir.path(), &text);
-    let before = settled_writes(&admin, db.name()).await;
+    let before = common::settled_writes(&admin, db.name()).await;
     let report = run(&config).await;
-    let after = settled_writes(&admin, db.name()).await;
+    let after = common::settled_writes(&admin, db.name()).await;
     let codes: Vec<(&str, Option<&str>)> = report
         .findings
         .iter()

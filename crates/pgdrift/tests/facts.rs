@@ -4,6 +4,8 @@
 //! database without its password.
 #![allow(clippy::print_stderr)]
 
+mod common;
+
 use pgdrift::fleet::facts::{
     database_facts, server_inventory, DatabaseFacts, FactsError, ObjectCounts, ServerInventory,
 };
@@ -272,39 +274,6 @@ async fn the_inventory_lists_every_database_templates_included() {
     assert!(!find("postgres").is_template);
 }
 
-/// The number of rows written in database `name` (inserted, updated or deleted), once no
-/// session is connected to it and the count has stood still for a second.
-async fn settled_writes(admin: &Connection, name: &str) -> i64 {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut last: Option<i64> = None;
-    loop {
-        admin
-            .client
-            .batch_execute("SELECT pg_stat_clear_snapshot()")
-            .await
-            .unwrap();
-        let row = admin
-            .client
-            .query_one(
-                "SELECT numbackends, tup_inserted + tup_updated + tup_deleted
-                 FROM pg_stat_database WHERE datname = $1",
-                &[&name],
-            )
-            .await
-            .unwrap();
-        let (backends, writes): (i32, i64) = (row.get(0), row.get(1));
-        if backends == 0 && last == Some(writes) {
-            return writes;
-        }
-        last = (backends == 0).then_some(writes);
-        assert!(
-            Instant::now() < deadline,
-            "the statistics of {name} never settled ({backends} sessions, {writes} rows written)"
-        );
-        tokio::time::sleep(Duration::from_millis(1100)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_role_with_only_connect_reads_everything_and_writes_nothing() {
     let db = TestDb::with_sql(
@@ -343,10 +312,10 @@ async fn a_role_with_only_connect_reads_everything_and_writes_nothing() {
         assert!(refused.is_err(), "the reader could create a table");
     }
 
-    let before = settled_writes(&admin, db.name()).await;
+    let before = common::settled_writes(&admin, db.name()).await;
     let facts = database_facts(&as_reader, TIMEOUT).await;
     let inventory = server_inventory(&as_reader).await;
-    let after = settled_writes(&admin, db.name()).await;
+    let after = common::settled_writes(&admin, db.name()).await;
 
     let facts = facts.unwrap_or_else(|e| panic!("{e}"));
     assert!(facts.read_only);
@@ -364,7 +333,7 @@ async fn a_role_with_only_connect_reads_everything_and_writes_nothing() {
 
     // The measure sees a write when there is one.
     db.execute("INSERT INTO t VALUES (2, 'b')").await;
-    assert!(settled_writes(&admin, db.name()).await > after);
+    assert!(common::settled_writes(&admin, db.name()).await > after);
 
     admin
         .client

@@ -119,3 +119,38 @@ macro_rules! assert_catalog_snapshot {
         });
     }};
 }
+
+/// The number of rows written in database `name` (inserted, updated or deleted), once no
+/// session is connected to it and the count has stood still for a second: statistics are
+/// flushed asynchronously, so a read-only proof compares settled counts.
+pub async fn settled_writes(admin: &pgdrift::pg::Connection, name: &str) -> i64 {
+    use std::time::{Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last: Option<i64> = None;
+    loop {
+        admin
+            .client
+            .batch_execute("SELECT pg_stat_clear_snapshot()")
+            .await
+            .unwrap();
+        let row = admin
+            .client
+            .query_one(
+                "SELECT numbackends, tup_inserted + tup_updated + tup_deleted
+                 FROM pg_stat_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .unwrap();
+        let (backends, writes): (i32, i64) = (row.get(0), row.get(1));
+        if backends == 0 && last == Some(writes) {
+            return writes;
+        }
+        last = (backends == 0).then_some(writes);
+        assert!(
+            Instant::now() < deadline,
+            "the statistics of {name} never settled ({backends} sessions, {writes} rows written)"
+        );
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+}
