@@ -1,6 +1,7 @@
 //! Report data and renderers: input is data, output is bytes (text or JSON). No databases,
 //! no exit codes.
 
+pub mod audit;
 pub mod diff;
 pub mod evidence;
 pub mod history;
