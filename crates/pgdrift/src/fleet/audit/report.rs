@@ -52,6 +52,18 @@ pub struct RoleEntry {
     pub error: Option<String>,
 }
 
+/// How alive a database is, from the server's statistics.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActivityHints {
+    /// Transactions committed and rolled back since `stats_reset`.
+    pub commits: i64,
+    pub rollbacks: i64,
+    /// Sessions connected when it was read.
+    pub sessions: i32,
+    /// When the counters start (`None`: since the statistics were created).
+    pub stats_reset: Option<String>,
+}
+
 /// A migration tool's tracking table, in short.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TrackerSummary {
@@ -72,6 +84,8 @@ pub struct DatabaseEntry {
     pub encoding: Option<String>,
     pub size_bytes: Option<i64>,
     pub facts: Option<DatabaseFacts>,
+    /// From the server's statistics (`pg_stat_database`).
+    pub activity: Option<ActivityHints>,
     pub trackers: Vec<TrackerSummary>,
     /// The tool that manages it, as the history verdict says.
     pub managed_by: Option<String>,

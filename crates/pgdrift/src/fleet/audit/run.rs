@@ -6,7 +6,7 @@
 use super::classify::{classify, objects, Context, ObjectKey};
 use super::findings::{self, Finding};
 use super::matrix::build_matrix;
-use super::report::{AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
+use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
 use crate::fleet::config::{server_includes, FleetConfig};
 use crate::fleet::facts::{database_facts, server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
@@ -194,6 +194,12 @@ fn entry(server: &str, db: &DbTarget, role: Option<&str>) -> DatabaseEntry {
         encoding: Some(db.info.encoding.clone()),
         size_bytes: db.info.size_bytes,
         facts: None,
+        activity: Some(ActivityHints {
+            commits: db.info.xact_commit,
+            rollbacks: db.info.xact_rollback,
+            sessions: db.info.backends,
+            stats_reset: db.info.stats_reset.clone(),
+        }),
         trackers: Vec::new(),
         managed_by: None,
         errors: 0,

@@ -77,6 +77,18 @@ fn identity(out: &mut String, d: &DatabaseEntry) {
         ("size", human_size(d.size_bytes)),
         ("managed by", or_dash(d.managed_by.as_deref())),
     ];
+    if let Some(a) = &d.activity {
+        items.push((
+            "transactions",
+            format!("{} committed, {} rolled back", a.commits, a.rollbacks),
+        ));
+        items.push(("sessions now", a.sessions.to_string()));
+        let since = a
+            .stats_reset
+            .clone()
+            .unwrap_or_else(|| "the statistics were created".into());
+        items.push(("counted since", since));
+    }
     if let Some(f) = &d.facts {
         items.push(("server version", f.server_version.clone()));
         let ro = if f.read_only { "yes" } else { "no" };

@@ -187,6 +187,7 @@ fn database(name: &str, role: Option<&str>, size: i64, findings: &[Finding]) -> 
         encoding: Some("UTF8".into()),
         size_bytes: Some(size),
         facts: Some(facts(name)),
+        activity: None,
         trackers: Vec::new(),
         managed_by: None,
         errors: count(Severity::Error),
