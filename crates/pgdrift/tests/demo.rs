@@ -96,7 +96,11 @@ async fn the_demo_fleet_tells_its_story() {
         .unwrap();
     assert_eq!(acme.managed_by.as_deref(), Some("pgdrift"));
     assert_eq!(acme.facts.as_ref().unwrap().objects.tables, 6);
-    assert!(acme.activity.as_ref().unwrap().commits > 0, "{:?}", acme.activity);
+    assert!(
+        acme.activity.as_ref().unwrap().commits > 0,
+        "{:?}",
+        acme.activity
+    );
 
     // The matrix: the desired schemas, then the databases; a cell per object.
     let col = |label: &str| {
