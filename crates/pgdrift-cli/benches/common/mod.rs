@@ -155,3 +155,83 @@ pub fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
+
+/// The flag under which a benchmark binary acts as [`measured`]'s wrapper.
+const MEASURE_FLAG: &str = "--measure-child";
+
+/// One run of a command measured by [`measured`].
+#[derive(Debug, Clone, Copy)]
+pub struct Measured {
+    /// Wall time from spawning the command to reaping it.
+    pub wall: Duration,
+    /// The command's peak resident set size, in KiB (`ru_maxrss`).
+    pub max_rss_kib: i64,
+}
+
+/// Runs `cmd` once in a fresh wrapper process (this benchmark binary started again with
+/// [`MEASURE_FLAG`]), so that the wrapper's `getrusage(RUSAGE_CHILDREN)` after reaping it
+/// reports that run alone: `ru_maxrss` of a process's children is the largest of the children
+/// it has waited for, and the wrapper has just this one. A child's own waited-for descendants
+/// count too, so a command that starts subprocesses reports the largest of them all. An exit
+/// status outside `ok` stops the benchmark with the command's stderr.
+pub fn measured(cmd: &Command, ok: &[i32]) -> Measured {
+    let report = tempfile::NamedTempFile::new().expect("a temporary file");
+    let mut wrapper = Command::new(std::env::current_exe().expect("the benchmark's path"));
+    wrapper
+        .arg(MEASURE_FLAG)
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(v) => wrapper.env(key, v),
+            None => wrapper.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapper.current_dir(dir);
+    }
+    let out = wrapper.output().expect("run the measuring wrapper");
+    assert!(
+        out.status.code().is_some_and(|c| ok.contains(&c)),
+        "{:?} exited with {}: {}",
+        cmd.get_program(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(report.path()).expect("the wrapper's report");
+    let mut fields = text.split_whitespace().map(|f| f.parse::<i64>().unwrap());
+    let (nanos, rss) = (fields.next().unwrap(), fields.next().unwrap());
+    Measured {
+        wall: Duration::from_nanos(nanos as u64),
+        max_rss_kib: rss,
+    }
+}
+
+/// Call first in `main` of a benchmark that uses [`measured`]: when this process is the
+/// wrapper, runs the command (stdin, stdout and stderr inherited), writes "wall-nanoseconds
+/// max-rss-KiB" to the report file and exits with the command's status.
+pub fn measured_wrapper_main() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() < 4 || args[1] != MEASURE_FLAG {
+        return;
+    }
+    let started = Instant::now();
+    let status = Command::new(&args[3])
+        .args(&args[4..])
+        .status()
+        .expect("start the measured command");
+    let wall = started.elapsed();
+    let usage = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .expect("getrusage");
+    std::fs::write(
+        &args[2],
+        format!("{} {}\n", wall.as_nanos(), usage.max_rss()),
+    )
+    .expect("write the report");
+    let code = status.code().unwrap_or_else(|| {
+        use std::os::unix::process::ExitStatusExt;
+        128 + status.signal().unwrap_or(0)
+    });
+    std::process::exit(code);
+}
