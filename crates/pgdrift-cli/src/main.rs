@@ -10,6 +10,9 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// Reading a big catalog allocates millions of small strings; mimalloc does that faster.
+/// Built without transparent huge pages (`no_thp`): a 2 MiB page is zeroed whole however
+/// little of it is used, which cost a sixth of the client's time and 20 MB on a 10,000-table
+/// catalog.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
