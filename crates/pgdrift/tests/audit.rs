@@ -80,6 +80,19 @@ async fn a_broken_server_is_a_finding_and_the_others_are_audited() {
     assert!(!json.contains("secret"), "a password in the report");
 }
 
+/// Sessions ever opened in the database (`pg_stat_database.sessions`), once settled.
+async fn sessions(admin: &pgdrift::pg::Connection, name: &str) -> i64 {
+    admin
+        .client
+        .query_one(
+            "SELECT sessions FROM pg_stat_database WHERE datname = $1",
+            &[&name],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
 #[tokio::test]
 async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
     let db = TestDb::with_sql(&format!(
@@ -117,8 +130,10 @@ async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
     );
     let config = config(dir.path(), &text);
     let before = common::settled_writes(&admin, db.name()).await;
+    let sessions_before = sessions(&admin, db.name()).await;
     let report = run(&config).await;
     let after = common::settled_writes(&admin, db.name()).await;
+    let sessions_after = sessions(&admin, db.name()).await;
     let codes: Vec<(&str, Option<&str>)> = report
         .findings
         .iter()
@@ -134,6 +149,13 @@ async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
     assert!(entry.facts.as_ref().unwrap().read_only);
     assert_eq!(entry.trackers[0].table, "public.schema_migrations");
     assert_eq!(after, before, "the audit wrote rows in {}", db.name());
+    // Facts, trackers and catalog are read in one session (one snapshot).
+    assert_eq!(
+        sessions_after - sessions_before,
+        1,
+        "sessions the audit opened in {}",
+        db.name()
+    );
     admin
         .client
         .batch_execute(&format!(

@@ -9,6 +9,8 @@ pub mod load;
 pub mod replay;
 pub mod spec;
 
-pub use catalog::{inspect, InspectError, InspectOptions, Inspected, QueryTiming};
+pub use catalog::{
+    inspect, inspect_in_transaction, InspectError, InspectOptions, Inspected, QueryTiming,
+};
 pub use load::{LoadError, LoadOptions, Loaded, Loader};
 pub use spec::{SourceError, SourceSpec};

@@ -8,11 +8,11 @@ use super::findings::{self, Finding};
 use super::matrix::build_matrix;
 use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
 use crate::fleet::config::{server_includes, FleetConfig};
-use crate::fleet::facts::{database_facts, server_inventory, DatabaseInfo};
+use crate::fleet::facts::{facts_in_transaction, server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
-use crate::migrate::history::{compare_dir, read_history, History};
+use crate::migrate::history::{compare_dir, read_history_in_transaction, History};
 use crate::model::Catalog;
-use crate::source::{inspect, InspectOptions, LoadOptions, Loader, SourceSpec};
+use crate::source::{inspect_in_transaction, InspectOptions, LoadOptions, Loader, SourceSpec};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -284,29 +284,44 @@ async fn audit_database(
     result
 }
 
+/// Reads one database on one connection, in one `REPEATABLE READ, READ ONLY` transaction:
+/// its facts, its migration trackers and its catalog all come from the same snapshot, and
+/// the server starts one session per database, not one per kind of read.
 async fn read_database(
     target: &Target,
     options: &AuditOptions,
 ) -> Result<(crate::fleet::facts::DatabaseFacts, History, Catalog), String> {
-    let facts = database_facts(&target.info, options.statement_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
     let conn = crate::pg::connect(&target.info)
         .await
         .map_err(|e| e.to_string())?;
-    let history = read_history(&conn).await.map_err(|e| e.to_string())?;
-    drop(conn);
+    conn.client
+        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .await
+        .map_err(|e| format!("{}: starting a read-only transaction: {e}", conn.target))?;
     let read = InspectOptions {
         jobs: 1,
         statement_timeout: options.statement_timeout,
         ..InspectOptions::default()
     };
-    let live = inspect(&target.info, &read)
-        .await
-        .map_err(|e| e.to_string())?
-        .snapshot
-        .catalog;
-    Ok((facts, history, live))
+    let result = async {
+        // The catalog read's settings (names qualified, UTC, timeouts) serve all three.
+        let live = inspect_in_transaction(&conn, &read)
+            .await
+            .map_err(|e| e.to_string())?
+            .snapshot
+            .catalog;
+        let facts = facts_in_transaction(&conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        let history = read_history_in_transaction(&conn)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok((facts, history, live))
+    }
+    .await;
+    // Read-only: nothing to keep, whatever happened.
+    let _ = conn.client.batch_execute("ROLLBACK").await;
+    result
 }
 
 /// Tracker tables (`schema.name`) and the schemas that hold only trackers (not `public`).

@@ -10,7 +10,7 @@
 //! database_facts.sql` has the full rules.
 
 use super::{timeout_ms, Columns, FactsError, LOCK_TIMEOUT_MS};
-use crate::pg::{connect, ConnInfo};
+use crate::pg::{connect, ConnInfo, Connection};
 use std::time::Duration;
 
 const FACTS_SQL: &str = include_str!("../queries/database_facts.sql");
@@ -102,27 +102,35 @@ pub async fn database_facts(
     conn.client.batch_execute(&begin).await.map_err(|e| {
         FactsError::query(&conn, "the catalog (starting a read-only transaction)", &e)
     })?;
+    let facts = facts_in_transaction(&conn).await;
+    let _ = conn.client.batch_execute("COMMIT").await;
+    facts
+}
+
+/// Reads the facts of the database `conn` is connected to, inside the `REPEATABLE READ,
+/// READ ONLY` transaction (with `search_path = pg_catalog`) the caller has begun, which it
+/// leaves open.
+pub async fn facts_in_transaction(conn: &Connection) -> Result<DatabaseFacts, FactsError> {
     // Both queries are sent at once (tokio-postgres pipelines them on the connection).
     let (row, extension_rows) = futures_util::future::try_join(
         async {
             conn.client
                 .query_one(FACTS_SQL, &[])
                 .await
-                .map_err(|e| FactsError::query(&conn, "object counts and table statistics", &e))
+                .map_err(|e| FactsError::query(conn, "object counts and table statistics", &e))
         },
         async {
             conn.client
                 .query(EXTENSIONS_SQL, &[])
                 .await
-                .map_err(|e| FactsError::query(&conn, "the extensions", &e))
+                .map_err(|e| FactsError::query(conn, "the extensions", &e))
         },
     )
     .await?;
-    let _ = conn.client.batch_execute("COMMIT").await;
-    let cols = Columns::new(&row, &conn, "object counts and table statistics");
+    let cols = Columns::new(&row, conn, "object counts and table statistics");
     let extensions = extension_rows
         .iter()
-        .map(|r| extension(&Columns::new(r, &conn, "the extensions")))
+        .map(|r| extension(&Columns::new(r, conn, "the extensions")))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(DatabaseFacts {
         database: conn.database.clone(),

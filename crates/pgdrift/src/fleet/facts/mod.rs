@@ -25,7 +25,9 @@
 mod database;
 mod server;
 
-pub use database::{database_facts, DatabaseFacts, ExtensionInfo, ObjectCounts, TableActivity};
+pub use database::{
+    database_facts, facts_in_transaction, DatabaseFacts, ExtensionInfo, ObjectCounts, TableActivity,
+};
 pub use server::{server_inventory, DatabaseInfo, ServerInventory};
 
 use crate::pg::{mask_urls, ConnectError, Connection};

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
 pub use compare::{compare_dir, ChecksumMismatch, DirComparison, FileRef};
 pub use detect::Candidate;
-pub use read::read_history;
+pub use read::{read_history, read_history_in_transaction};
 pub use tools::TRACKERS;
 pub use tracker::{Checksum, FileName, Files, Record, SqlFile, TimeSource, Tracker};
 pub use verdict::Verdict;

@@ -38,6 +38,13 @@ pub async fn read_history(conn: &Connection) -> Result<History, HistoryError> {
     Ok(history)
 }
 
+/// Reads every migration tracking table inside the `REPEATABLE READ, READ ONLY` transaction
+/// the caller has begun (with `search_path = pg_catalog` and times in UTC), which it leaves
+/// open: for reading the history in the same snapshot as other facts.
+pub async fn read_history_in_transaction(conn: &Connection) -> Result<History, HistoryError> {
+    read_all(conn).await
+}
+
 async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
     let detected = detect(conn).await?;
     let mut trackers = Vec::with_capacity(detected.known.len());

@@ -153,7 +153,34 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
             conns.extend(session::open_more(info, &snapshot, extra, opts).await);
         }
     }
-    let first = &conns[0];
+    let refs: Vec<&Connection> = conns.iter().collect();
+    let result = read_on(&refs, &scope, opts).await;
+    session::close(&conns).await;
+    result
+}
+
+/// Reads the whole catalog on `conn`, inside the transaction its caller has begun, which
+/// must be `REPEATABLE READ, READ ONLY` (the caller may have read other things in the same
+/// snapshot first). Sets the session's settings for the rest of that transaction and leaves
+/// it open. One connection: for small catalogs, read many at a time.
+pub async fn inspect_in_transaction(
+    conn: &Connection,
+    opts: &InspectOptions,
+) -> Result<Inspected, InspectError> {
+    let include = patterns_to_regexes(&opts.schemas)?;
+    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    session::settings(conn, opts).await?;
+    let scope = Scope::read(conn, include.as_deref(), &exclude).await?;
+    read_on(&[conn], &scope, opts).await
+}
+
+/// Reads everything in `scope` on `conns` (each in a transaction sharing one snapshot).
+async fn read_on(
+    conns: &[&Connection],
+    scope: &Scope,
+    opts: &InspectOptions,
+) -> Result<Inspected, InspectError> {
+    let first = conns[0];
     let source = SourceInfo {
         database: first.database.clone(),
         server_version: first.version.text.clone(),
@@ -162,7 +189,7 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
     let prepared = query::prepare_all(first.version.major());
     let result = async {
         let slices = scope.slices(first, conns.len()).await?;
-        run_all(&conns, &slices, &prepared, &scope).await
+        run_all(conns, &slices, &prepared, scope).await
     }
     .await;
     let size_bytes = match opts.database_size {
@@ -173,7 +200,6 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
         true => table_rows(first).await,
         false => HashMap::new(),
     };
-    session::close(&conns).await;
     let (decoded, mut timings) = result?;
     let started = Instant::now();
     let catalog = read::assemble(decoded, &scope.lookups)?;
@@ -232,7 +258,7 @@ async fn database_size(conn: &Connection) -> Option<i64> {
 /// connection on that connection's slice of the relations; the others are dealt
 /// round-robin, heaviest first.
 async fn run_all(
-    conns: &[Connection],
+    conns: &[&Connection],
     slices: &[(u32, u32)],
     queries: &[Prepared],
     scope: &Scope,

@@ -13,6 +13,13 @@ fn begin_sql(snapshot: Option<&str>, opts: &InspectOptions) -> String {
     if let Some(id) = snapshot {
         sql.push_str(&format!("SET TRANSACTION SNAPSHOT {};\n", Literal(id)));
     }
+    sql.push_str(&settings_sql(opts));
+    sql
+}
+
+/// The settings every catalog read runs with, for the rest of the transaction.
+fn settings_sql(opts: &InspectOptions) -> String {
+    let mut sql = String::new();
     // search_path = pg_catalog qualifies every other schema's names, exactly like an empty
     // path, but keeps the server's name-visibility caches warm (an empty path makes
     // deparsing operators several times slower).
@@ -30,6 +37,14 @@ fn begin_sql(snapshot: Option<&str>, opts: &InspectOptions) -> String {
         opts.lock_timeout.as_millis()
     ));
     sql
+}
+
+/// Applies the catalog read's settings inside the transaction the caller has begun.
+pub(crate) async fn settings(conn: &Connection, opts: &InspectOptions) -> Result<(), InspectError> {
+    conn.client
+        .batch_execute(&settings_sql(opts))
+        .await
+        .map_err(|e| InspectError::query(conn, "the catalog (session settings)", &e))
 }
 
 async fn begin(
