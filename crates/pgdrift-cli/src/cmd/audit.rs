@@ -124,15 +124,18 @@ pub struct Shown<'a> {
 /// Writes the report as asked, and the HTML file if one is wanted.
 #[allow(clippy::print_stderr)]
 pub fn show(report: &AuditReport, shown: &Shown<'_>) -> anyhow::Result<()> {
-    let text = match shown.format {
-        AuditFormat::Text => render::render_text(report, shown.color),
-        AuditFormat::Markdown => render::render_markdown(report),
-        AuditFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&render::render_json(report))?
-        ),
-    };
-    write_to(shown.output, |w| w.write_all(text.as_bytes()))?;
+    match shown.format {
+        AuditFormat::Text => {
+            let text = render::render_text(report, shown.color);
+            write_to(shown.output, |w| w.write_all(text.as_bytes()))?;
+        }
+        AuditFormat::Markdown => {
+            let text = render::render_markdown(report);
+            write_to(shown.output, |w| w.write_all(text.as_bytes()))?;
+        }
+        // Streamed: a report on thousands of databases is never held twice in memory.
+        AuditFormat::Json => write_to(shown.output, |w| pgdrift::report::json::write(report, w))?,
+    }
     if let Some(path) = shown.html {
         std::fs::write(path, render::render_html(report))
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;

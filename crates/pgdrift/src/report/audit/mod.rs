@@ -24,7 +24,8 @@ use crate::fleet::audit::{AuditReport, Cell, DatabaseEntry, Finding, Severity};
 use crate::fleet::facts::ObjectCounts;
 use std::collections::HashMap;
 
-/// The report as JSON; `format_version` is its first field.
+/// The report as a JSON value (what `report::json::write` streams, `format_version` first
+/// there; a `Value` orders keys by name).
 pub fn render_json(report: &AuditReport) -> serde_json::Value {
     serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
 }
