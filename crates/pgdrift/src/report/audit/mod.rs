@@ -154,6 +154,26 @@ pub(crate) fn severity_counts(findings: &[Finding]) -> (usize, usize, usize) {
 }
 
 /// `1 error`, `3 warnings`.
+/// Servers (and how many are unreachable), databases and findings by severity, on one line.
+pub(crate) fn totals_line(report: &AuditReport) -> String {
+    let down = report.servers.iter().filter(|s| s.error.is_some()).count();
+    let (e, w, i) = severity_counts(&report.findings);
+    format!(
+        "{}{} · {} · {}: {}, {}, {}",
+        plural(report.servers.len(), "server"),
+        if down > 0 {
+            format!(" ({down} unreachable)")
+        } else {
+            String::new()
+        },
+        plural(report.databases.len(), "database"),
+        plural(report.findings.len(), "finding"),
+        plural(e, "error"),
+        plural(w, "warning"),
+        plural(i, "info")
+    )
+}
+
 pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")

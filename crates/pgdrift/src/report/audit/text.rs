@@ -3,10 +3,7 @@
 //! (capped for huge fleets), then the totals. Colours only when asked; every name from the
 //! data goes through `one_line`, so no control character reaches the terminal.
 
-use super::{
-    db_label, db_marker, finding_counts, findings_by_place, human_size, marker, plural,
-    severity_counts,
-};
+use super::{db_label, db_marker, finding_counts, findings_by_place, human_size, marker, plural};
 use crate::fleet::audit::{AuditReport, DatabaseEntry, Finding, Severity};
 use crate::report::script::one_line;
 use std::fmt::Write as _;
@@ -234,23 +231,7 @@ fn finding_lines(out: &mut String, f: &Finding, style: &Style) {
 }
 
 fn totals(out: &mut String, report: &AuditReport) {
-    let down = report.servers.iter().filter(|s| s.error.is_some()).count();
-    let (e, w, i) = severity_counts(&report.findings);
-    let _ = writeln!(
-        out,
-        "{}{} · {} · {}: {}, {}, {}",
-        plural(report.servers.len(), "server"),
-        if down > 0 {
-            format!(" ({down} unreachable)")
-        } else {
-            String::new()
-        },
-        plural(report.databases.len(), "database"),
-        plural(report.findings.len(), "finding"),
-        plural(e, "error"),
-        plural(w, "warning"),
-        plural(i, "info")
-    );
+    let _ = writeln!(out, "{}", super::totals_line(report));
 }
 
 /// The widest of `items`, in characters.
