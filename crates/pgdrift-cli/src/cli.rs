@@ -359,6 +359,18 @@ pub struct LoadArgs {
     /// Replay even when the result of the same SQL is cached (and do not cache it).
     #[arg(long)]
     pub no_cache: bool,
+    /// Who writes stored expressions (defaults, checks, index expressions) back as SQL:
+    /// pgdrift on big catalogs (auto), always pgdrift (client), or the server's pg_get_expr
+    /// (server: slower on big catalogs, and it briefly locks each table it deparses for).
+    #[arg(long, value_name = "WHO", default_value = "auto")]
+    pub deparse: DeparseChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeparseChoice {
+    Auto,
+    Client,
+    Server,
 }
 
 fn dir_format_names() -> clap::builder::PossibleValuesParser {

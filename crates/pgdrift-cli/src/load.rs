@@ -1,9 +1,9 @@
 //! The source arguments every command shares: from `LoadArgs` and source strings to the
 //! library's `LoadOptions` and `SourceSpec`s.
 
-use crate::cli::LoadArgs;
+use crate::cli::{DeparseChoice, LoadArgs};
 use pgdrift::migrate::DirFormat;
-use pgdrift::source::{InspectOptions, LoadOptions, SourceSpec};
+use pgdrift::source::{Deparse, InspectOptions, LoadOptions, SourceSpec};
 use std::time::Duration;
 
 fn env(name: &str) -> Option<String> {
@@ -31,6 +31,11 @@ impl LoadArgs {
                     .map_or_else(pgdrift::source::catalog::default_jobs, usize::from),
                 statement_timeout: Duration::from_secs(self.statement_timeout),
                 database_size,
+                deparse: match self.deparse {
+                    DeparseChoice::Auto => Deparse::Auto,
+                    DeparseChoice::Client => Deparse::Client,
+                    DeparseChoice::Server => Deparse::Server,
+                },
                 ..InspectOptions::default()
             },
             dev_url,

@@ -1,6 +1,6 @@
 //! Real public schemas (pagila, adventureworks, danbooru): each loads, reads back complete,
-//! reads the same through a file and from a database, in one connection or several, and
-//! survives a JSON round trip. The schemas live outside the project
+//! reads the same through a file and from a database, in one connection or several, with
+//! stored expressions deparsed by pgdrift or by the server, and survives a JSON round trip. The schemas live outside the project
 //! (`PGDRIFT_CORPUS_DIR`, else `../shared/corpus` beside the workspace); where they are
 //! absent the tests say so and pass.
 #![allow(clippy::print_stderr)]
@@ -8,7 +8,7 @@
 mod common;
 
 use pgdrift::model::Snapshot;
-use pgdrift::source::{InspectOptions, Loader, SourceSpec};
+use pgdrift::source::{Deparse, InspectOptions, Loader, SourceSpec};
 use pgdrift::testing::TestDb;
 use std::path::PathBuf;
 
@@ -90,6 +90,26 @@ async fn check(name: &str, expected: Counts) {
         "{name}: file and database differ"
     );
     assert_eq!(one, many.snapshot, "{name}: parallel read differs");
+    // On four connections, as big catalogs are read.
+    let read_with = |deparse| {
+        let db = &db;
+        async move {
+            let opts = InspectOptions {
+                deparse,
+                jobs: 4,
+                relations_per_connection: 1,
+                ..Default::default()
+            };
+            common::read(db, &opts).await
+        }
+    };
+    let by_client = read_with(Deparse::Client).await;
+    let by_server = read_with(Deparse::Server).await;
+    assert_eq!(
+        by_client.catalog, by_server.catalog,
+        "{name}: pgdrift's deparsing differs from the server's"
+    );
+    assert_eq!(one.catalog, by_server.catalog, "{name}");
     let text = serde_json::to_string_pretty(&one).unwrap();
     assert_eq!(serde_json::from_str::<Snapshot>(&text).unwrap(), one);
 }

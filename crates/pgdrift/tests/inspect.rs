@@ -4,8 +4,8 @@
 mod common;
 
 use common::{fixture_sql, read, server_major};
-use pgdrift::model::{Catalog, QualName, Snapshot};
-use pgdrift::source::{inspect, InspectError, InspectOptions};
+use pgdrift::model::{Catalog, ConstraintKind, QualName, Snapshot, SubName};
+use pgdrift::source::{inspect, Deparse, InspectError, InspectOptions};
 use pgdrift::testing::TestDb;
 use std::time::Duration;
 
@@ -253,19 +253,53 @@ async fn a_catalog_the_role_cannot_read_is_a_clear_error() {
 }
 
 #[tokio::test]
-async fn a_locked_table_stops_the_read_after_lock_timeout_not_never() {
-    let db = TestDb::with_sql("CREATE TABLE t (id int CHECK (id > 0));").await;
+async fn a_locked_table_does_not_stop_the_read() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE t (id int DEFAULT 1 CHECK (id > 0), x int GENERATED ALWAYS AS (id * 2) STORED);
+         CREATE INDEX t_expr ON t ((id + 1)) WHERE id > 5;",
+    )
+    .await;
     let locker = db.connect().await;
     locker
         .client
         .batch_execute("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE;")
         .await
         .unwrap();
+    // The catalog read takes no lock on the table, even to write its expressions.
+    let snapshot = inspect(
+        db.conninfo(),
+        &InspectOptions {
+            lock_timeout: Duration::from_millis(300),
+            deparse: Deparse::Client,
+            ..single()
+        },
+    )
+    .await
+    .unwrap()
+    .snapshot;
+    let c = &snapshot.catalog;
+    let check = &c.constraints[&SubName {
+        schema: "public".into(),
+        table: "t".into(),
+        name: "t_id_check".into(),
+    }];
+    assert!(
+        matches!(&check.kind, ConstraintKind::Check { expression, .. } if expression == "(id > 0)")
+    );
+    assert_eq!(
+        c.indexes[&QualName::new("public", "t_expr")]
+            .predicate
+            .as_deref(),
+        Some("(id > 5)")
+    );
+    // Asked to deparse on the server (which opens the table), it stops after lock_timeout
+    // instead of waiting for ever.
     let started = std::time::Instant::now();
     let err = inspect(
         db.conninfo(),
         &InspectOptions {
             lock_timeout: Duration::from_millis(300),
+            deparse: Deparse::Server,
             ..single()
         },
     )

@@ -300,6 +300,7 @@ fn from_snapshot(snapshot: Snapshot) -> Inspected {
         snapshot,
         size_bytes: None,
         connections: 0,
+        server_deparsed: 0,
         table_rows: Default::default(),
         timings: Vec::new(),
     }

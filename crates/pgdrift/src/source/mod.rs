@@ -10,7 +10,7 @@ pub mod replay;
 pub mod spec;
 
 pub use catalog::{
-    inspect, inspect_in_transaction, InspectError, InspectOptions, Inspected, QueryTiming,
+    inspect, inspect_in_transaction, Deparse, InspectError, InspectOptions, Inspected, QueryTiming,
 };
 pub use load::{LoadError, LoadOptions, Loaded, Loader};
 pub use spec::{SourceError, SourceSpec};

@@ -3,6 +3,7 @@
 //! locking a table; then the readers in `read/` turn rows into model objects.
 
 mod acl;
+mod nodes;
 mod query;
 mod read;
 pub(crate) mod rows;
@@ -13,6 +14,7 @@ use crate::model::{QualName, Snapshot, SourceInfo};
 use crate::pg::{ConnInfo, ConnectError, Connection};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
+use nodes::Names;
 use query::Prepared;
 use read::{Decoded, Decoder};
 use scope::Scope;
@@ -39,6 +41,35 @@ pub struct InspectOptions {
     pub table_rows: bool,
     /// Relations in scope per extra connection: below this many, one connection reads all.
     pub relations_per_connection: i64,
+    /// Who writes stored expressions (defaults, checks, index expressions) back as SQL.
+    pub deparse: Deparse,
+}
+
+/// Who writes stored expressions back as SQL; both write the same text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deparse {
+    /// pgdrift on catalogs of at least `CLIENT_DEPARSE_RELATIONS` relations, else the
+    /// server (whose per-table cost only shows on big catalogs, while pgdrift first reads
+    /// the names of every type, operator and function).
+    #[default]
+    Auto,
+    /// pgdrift, falling back on the server for what it does not reproduce.
+    Client,
+    /// The server's `pg_get_expr` (which opens each table, taking a brief lock).
+    Server,
+}
+
+/// From this many relations in scope, `Deparse::Auto` deparses on the client.
+pub const CLIENT_DEPARSE_RELATIONS: i64 = 500;
+
+impl Deparse {
+    fn on_client(self, relations: i64) -> bool {
+        match self {
+            Deparse::Auto => relations >= CLIENT_DEPARSE_RELATIONS,
+            Deparse::Client => true,
+            Deparse::Server => false,
+        }
+    }
 }
 
 impl Default for InspectOptions {
@@ -52,6 +83,7 @@ impl Default for InspectOptions {
             database_size: false,
             table_rows: false,
             relations_per_connection: 5000,
+            deparse: Deparse::Auto,
         }
     }
 }
@@ -119,6 +151,8 @@ pub struct Inspected {
     pub size_bytes: Option<i64>,
     /// How many connections read in parallel.
     pub connections: usize,
+    /// Objects whose stored expressions the client could not deparse and the server did.
+    pub server_deparsed: usize,
     /// Estimated rows per table, when asked for.
     pub table_rows: HashMap<QualName, f64>,
     /// How long each query took (from sending it, so queued time counts), in order of
@@ -145,14 +179,26 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
         true => session::export_snapshot(&first, opts).await?,
         false => None,
     };
-    let scope = Scope::read(&first, include.as_deref(), &exclude).await?;
-    let mut conns = vec![first];
-    if let Some(snapshot) = snapshot {
-        let extra = scope.extra_connections(opts);
-        if extra > 0 {
-            conns.extend(session::open_more(info, &snapshot, extra, opts).await);
+    let mut scope = Scope::read(&first, include.as_deref(), &exclude).await?;
+    let client_deparse = opts.deparse.on_client(scope.relations);
+    let names = async {
+        match client_deparse {
+            true => Names::read(&first).await.map(Some),
+            false => Ok(None),
         }
-    }
+    };
+    let more = async {
+        match (snapshot, scope.extra_connections(opts)) {
+            (Some(snapshot), extra) if extra > 0 => {
+                session::open_more(info, &snapshot, extra, opts).await
+            }
+            _ => Vec::new(),
+        }
+    };
+    let (names, more) = tokio::join!(names, more);
+    scope.lookups.names = names?;
+    let mut conns = vec![first];
+    conns.extend(more);
     let refs: Vec<&Connection> = conns.iter().collect();
     let result = read_on(&refs, &scope, opts).await;
     session::close(&conns).await;
@@ -170,7 +216,10 @@ pub async fn inspect_in_transaction(
     let include = patterns_to_regexes(&opts.schemas)?;
     let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
     session::settings(conn, opts).await?;
-    let scope = Scope::read(conn, include.as_deref(), &exclude).await?;
+    let mut scope = Scope::read(conn, include.as_deref(), &exclude).await?;
+    if opts.deparse.on_client(scope.relations) {
+        scope.lookups.names = Some(Names::read(conn).await?);
+    }
     read_on(&[conn], &scope, opts).await
 }
 
@@ -186,7 +235,7 @@ async fn read_on(
         server_version: first.version.text.clone(),
         server_version_num: first.version.num,
     };
-    let prepared = query::prepare_all(first.version.major());
+    let prepared = query::prepare_all(first.version.major(), scope.lookups.names.is_some());
     let result = async {
         let slices = scope.slices(first, conns.len()).await?;
         run_all(conns, &slices, &prepared, scope).await
@@ -200,7 +249,20 @@ async fn read_on(
         true => table_rows(first).await,
         false => HashMap::new(),
     };
-    let (decoded, mut timings) = result?;
+    let (mut decoded, mut timings) = result?;
+    let started = Instant::now();
+    let mut wanted = read::server_expressions_wanted(&decoded);
+    let server_expressions = wanted.len();
+    if !wanted.is_empty() {
+        nodes::server_expressions(first, &mut wanted).await?;
+        read::apply_server_expressions(&mut decoded, &wanted);
+        timings.push(QueryTiming {
+            query: "(expressions deparsed by the server)",
+            connection: 0,
+            rows: server_expressions,
+            elapsed: started.elapsed(),
+        });
+    }
     let started = Instant::now();
     let catalog = read::assemble(decoded, &scope.lookups)?;
     timings.push(QueryTiming {
@@ -213,6 +275,7 @@ async fn read_on(
         snapshot: Snapshot::new(source, catalog),
         size_bytes,
         connections: conns.len(),
+        server_deparsed: server_expressions,
         table_rows,
         timings,
     })

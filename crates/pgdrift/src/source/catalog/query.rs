@@ -2,7 +2,9 @@
 //! they share, expanded once per server version:
 //! `{{schema_filter n}}` keeps namespace alias `n` to the namespaces in scope (`$1`),
 //! `{{not_in_extension pg_class c.oid}}` leaves out what extensions own (`$2`, the members
-//! of that catalog), `{{shard c.oid}}` keeps one slice of relations (`$3`..`$4`), and
+//! of that catalog), `{{shard c.oid}}` keeps one slice of relations (`$3`..`$4`),
+//! `{{tree COLUMN, RELATION}}` reads a stored expression (its raw node tree when the client
+//! deparses, else `pg_get_expr(COLUMN, RELATION)`), and
 //! `{{since 15}}new{{else}}old{{end}}` picks by version. Every query takes the same four
 //! parameters, used or not.
 
@@ -142,12 +144,13 @@ pub(crate) struct Prepared {
     pub members_of: Option<String>,
 }
 
-/// Expands every query for server major version `major`.
-pub(crate) fn prepare_all(major: u32) -> Vec<Prepared> {
+/// Expands every query for server major version `major`; stored expressions come as node
+/// trees when `client_deparse`.
+pub(crate) fn prepare_all(major: u32, client_deparse: bool) -> Vec<Prepared> {
     QUERIES
         .iter()
         .map(|q| {
-            let sql = expand(q.text, major);
+            let sql = expand(q.text, major, client_deparse);
             Prepared {
                 id: q.id,
                 name: q.name,
@@ -159,7 +162,7 @@ pub(crate) fn prepare_all(major: u32) -> Vec<Prepared> {
         .collect()
 }
 
-fn expand(text: &str, major: u32) -> String {
+fn expand(text: &str, major: u32, client_deparse: bool) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
@@ -170,6 +173,20 @@ fn expand(text: &str, major: u32) -> String {
             .expect("unterminated {{ in a catalog query");
         let tag = after[..end].trim();
         rest = &after[end + 2..];
+        if let Some(args) = tag.strip_prefix("tree ") {
+            let (column, relation) = args
+                .split_once(',')
+                .expect("{{tree COLUMN, RELATION}} takes two arguments");
+            match client_deparse {
+                true => out.push_str(&format!("{}::text", column.trim())),
+                false => out.push_str(&format!(
+                    "pg_get_expr({}, {})",
+                    column.trim(),
+                    relation.trim()
+                )),
+            }
+            continue;
+        }
         let mut words = tag.split_whitespace();
         match (words.next(), words.next(), words.next()) {
             (Some("schema_filter"), Some(alias), None) => out.push_str(&schema_filter(alias)),
@@ -221,8 +238,10 @@ mod tests {
     #[test]
     fn every_query_expands_for_every_version() {
         for major in 14..=18 {
-            for q in prepare_all(major) {
-                assert!(!q.sql.contains("{{"), "{} left a tag for {major}", q.name);
+            for client in [false, true] {
+                for q in prepare_all(major, client) {
+                    assert!(!q.sql.contains("{{"), "{} left a tag for {major}", q.name);
+                }
             }
         }
     }
@@ -232,7 +251,7 @@ mod tests {
         let q = "SELECT 1 FROM pg_class c JOIN pg_namespace n ON true WHERE {{schema_filter n}} \
                  AND {{not_in_extension pg_class c.oid}} AND {{shard c.oid}}";
         assert_eq!(
-            expand(q, 16),
+            expand(q, 16, false),
             "SELECT 1 FROM pg_class c JOIN pg_namespace n ON true WHERE n.oid = ANY ($1::oid[]) \
              AND c.oid <> ALL ($2::oid[]) AND c.oid BETWEEN $3::oid AND $4::oid"
         );
@@ -242,8 +261,18 @@ mod tests {
     #[test]
     fn since_picks_by_version() {
         let text = "a {{since 15}}new{{else}}old{{end}} b";
-        assert_eq!(expand(text, 14), "a old b");
-        assert_eq!(expand(text, 15), "a new b");
-        assert_eq!(expand("{{since 18}}x{{end}}", 17), "");
+        assert_eq!(expand(text, 14, false), "a old b");
+        assert_eq!(expand(text, 15, false), "a new b");
+        assert_eq!(expand("{{since 18}}x{{end}}", 17, false), "");
+    }
+
+    #[test]
+    fn trees_come_raw_or_deparsed() {
+        let text = "SELECT {{tree con.conbin, con.conrelid}}";
+        assert_eq!(expand(text, 16, true), "SELECT con.conbin::text");
+        assert_eq!(
+            expand(text, 16, false),
+            "SELECT pg_get_expr(con.conbin, con.conrelid)"
+        );
     }
 }

@@ -10,7 +10,7 @@ SELECT a.attrelid AS relid,
        t.typcollation AS type_collation,
        a.attnotnull AS not_null,
        CASE WHEN a.atthasdef THEN
-         (SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE a.attrelid END)
+         (SELECT {{tree ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE a.attrelid END}}
           FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum)
        END AS default_expr,
        a.attidentity::text AS identity,

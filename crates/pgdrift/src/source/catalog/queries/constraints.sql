@@ -2,7 +2,8 @@
 -- constraints a partition or child table got from its parent, and domain constraints.
 -- Column numbers are named by the reader; a referenced table outside what is being read is
 -- named here. The index behind a key or exclusion constraint comes from indexes.sql.
-SELECT con.conrelid AS relid,
+SELECT con.oid AS oid,
+       con.conrelid AS relid,
        n.nspname::text AS schema,
        c.relname::text AS table_name,
        con.conname::text AS name,
@@ -32,7 +33,7 @@ SELECT con.conrelid AS relid,
        con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match_type,
        {{since 15}}con.confdelsetcols::int2[]{{else}}NULL::int2[]{{end}} AS on_delete_columns,
-       CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+       CASE WHEN con.contype = 'c' THEN {{tree con.conbin, con.conrelid}} END AS check_expr,
        CASE WHEN con.contype = 'x' THEN pg_get_constraintdef(con.oid) END AS definition,
        d.description AS comment
 FROM pg_constraint con

@@ -1,7 +1,7 @@
 -- Indexes of the relations read, except the partitions of a partitioned index. Those that
 -- back a primary key, unique or exclusion constraint are folded into the constraint by the
--- reader. Keys, classes and orderings come raw; only expressions and predicates are
--- deparsed (all of an index's expressions in one call).
+-- reader. Keys, classes and orderings come raw; expressions and predicates come as stored
+-- expressions (all of an index's expressions in one).
 SELECT i.indexrelid AS oid,
        i.indrelid AS relid,
        n.nspname::text AS schema,
@@ -14,8 +14,8 @@ SELECT i.indexrelid AS oid,
        i.indclass::oid[] AS opclasses,
        i.indoption::int2[] AS key_options,
        i.indcollation::oid[] AS collations,
-       CASE WHEN i.indexprs IS NOT NULL THEN pg_get_expr(i.indexprs, i.indrelid) END AS expressions,
-       CASE WHEN i.indpred IS NOT NULL THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate,
+       CASE WHEN i.indexprs IS NOT NULL THEN {{tree i.indexprs, i.indrelid}} END AS expressions,
+       CASE WHEN i.indpred IS NOT NULL THEN {{tree i.indpred, i.indrelid}} END AS predicate,
        {{since 15}}i.indnullsnotdistinct{{else}}false{{end}} AS nulls_not_distinct,
        i.indisvalid AS valid,
        i.indisclustered AS clustered,

@@ -37,3 +37,4 @@ LEFT JOIN pg_description d
        ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE {{schema_filter n}}
   AND {{not_in_extension pg_class c.oid}}
+  AND {{shard c.oid}}

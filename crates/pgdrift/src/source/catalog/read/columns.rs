@@ -1,7 +1,8 @@
 //! Columns of every relation, grouped by relation and numbered by position.
 
 use super::super::acl::column_grants;
-use super::super::rows::get;
+use super::super::nodes::{fill_columns, has_column_markers, Cache, Names};
+use super::super::rows::{col, get};
 use super::super::InspectError;
 use super::lookup::Lookups;
 use super::sorted;
@@ -77,6 +78,35 @@ impl RelColumns {
         r.nums.binary_search(&num).ok().map(|i| (r, i))
     }
 
+    /// Replaces the column markers in `text`, an expression on relation `rel`.
+    pub(super) fn name_in_expression(
+        &self,
+        rel: u32,
+        text: &mut String,
+        lookups: &Lookups,
+    ) -> Result<(), InspectError> {
+        let Some(names) = &lookups.names else {
+            return Ok(());
+        };
+        if !has_column_markers(text) {
+            return Ok(());
+        }
+        let r = self.by_rel.get(&rel);
+        *text = fill_columns(text, names, |n| {
+            let r = r?;
+            r.nums
+                .binary_search(&n)
+                .ok()
+                .map(|i| r.columns[i].name.as_str())
+        })
+        .ok_or_else(|| {
+            InspectError::Internal(format!(
+                "an expression on relation {rel} names an unknown column"
+            ))
+        })?;
+        Ok(())
+    }
+
     /// Takes relation `rel`'s columns out (for its table or view).
     pub(super) fn take(&mut self, rel: u32) -> Vec<Column> {
         self.by_rel
@@ -95,13 +125,31 @@ pub(crate) struct Raw {
     rel: u32,
     col: Col,
     identity: Option<IdentityGeneration>,
+    /// Its default or generation expression is for the server to deparse.
+    pub(super) server_expr: bool,
 }
 
-pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
+impl Raw {
+    pub(super) fn key(&self) -> (u32, i16) {
+        (self.rel, self.col.num)
+    }
+
+    /// Sets the default or generation expression the server deparsed.
+    pub(super) fn set_expression(&mut self, text: String) {
+        let column = &mut self.col.column;
+        match &mut column.generated {
+            Some(g) => g.expression = text,
+            None => column.default = Some(text),
+        }
+        self.server_expr = false;
+    }
+}
+
+pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<Raw, InspectError> {
     let collation: u32 = get!(row, "collation");
     let type_collation: u32 = get!(row, "type_collation");
     let generated: String = get!(row, "generated");
-    let default: Option<String> = get!(row, "default_expr");
+    let (default, server_expr) = expression(row, DEFAULT_EXPR, lookups, cache)?;
     let (default, generated) = match generated.as_str() {
         "" => (default, None),
         kind => (
@@ -148,14 +196,43 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
             column,
         },
         identity,
+        server_expr,
     })
 }
+
+/// A stored expression as the query returned it: deparsed here when the client deparses
+/// (else already by the server); `true` when the server must deparse it after all.
+pub(super) fn expression(
+    row: &Row,
+    (query, column, index): (&'static str, &'static str, usize),
+    lookups: &Lookups,
+    cache: &mut Cache,
+) -> Result<(Option<String>, bool), InspectError> {
+    let value: Option<&str> = row.try_get(index).map_err(|e| InspectError::Decode {
+        query,
+        column,
+        reason: e.to_string(),
+    })?;
+    Ok(match (value, &lookups.names) {
+        (Some(tree), Some(names)) => match cache.deparse(tree, names) {
+            Some(text) => (Some(text), false),
+            None => (Some(String::new()), true),
+        },
+        (value, _) => (value.map(str::to_string), false),
+    })
+}
+
+/// Where a query's stored-expression column is: query, column name and position.
+pub(super) type ExprColumn = (&'static str, &'static str, usize);
+
+const DEFAULT_EXPR: ExprColumn = (QUERY, "default_expr", col(COLS, "default_expr"));
 
 /// Groups columns by relation in attribute-number order, numbers their positions, and puts
 /// identity columns' sequence options on them.
 pub(super) fn group(
     raws: impl IntoIterator<Item = Raw>,
     mut identity_sequences: IdentitySequences,
+    lookups: &Lookups,
 ) -> Result<RelColumns, InspectError> {
     let mut out = RelColumns::default();
     for mut raw in raws {
@@ -194,7 +271,55 @@ pub(super) fn group(
             c.position = i as u32 + 1;
         }
     }
+    if let Some(names) = &lookups.names {
+        for (rel_oid, rel) in out.by_rel.iter_mut() {
+            name_columns_in_expressions(*rel_oid, rel, names)?;
+        }
+    }
     Ok(out)
+}
+
+/// Replaces the column markers in a relation's default and generation expressions.
+fn name_columns_in_expressions(
+    rel_oid: u32,
+    rel: &mut Rel,
+    names: &Names,
+) -> Result<(), InspectError> {
+    let marked = |c: &Column| {
+        c.default.as_deref().is_some_and(has_column_markers)
+            || c.generated
+                .as_ref()
+                .is_some_and(|g| has_column_markers(&g.expression))
+    };
+    if !rel.columns.iter().any(marked) {
+        return Ok(());
+    }
+    let column_names: Vec<String> = rel.columns.iter().map(|c| c.name.clone()).collect();
+    let nums = &rel.nums;
+    let fill = |text: &mut String| -> Result<(), InspectError> {
+        if has_column_markers(text) {
+            *text = fill_columns(text, names, |n| {
+                nums.binary_search(&n)
+                    .ok()
+                    .map(|i| column_names[i].as_str())
+            })
+            .ok_or_else(|| {
+                InspectError::Internal(format!(
+                    "an expression of relation {rel_oid} names an unknown column"
+                ))
+            })?;
+        }
+        Ok(())
+    };
+    for c in &mut rel.columns {
+        if let Some(d) = &mut c.default {
+            fill(d)?;
+        }
+        if let Some(g) = &mut c.generated {
+            fill(&mut g.expression)?;
+        }
+    }
+    Ok(())
 }
 
 fn storage_kind(code: &str) -> Option<Storage> {

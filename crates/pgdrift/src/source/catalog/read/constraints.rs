@@ -1,15 +1,19 @@
 //! Table constraints.
 
-use super::super::rows::get;
+use super::super::nodes::Cache;
+use super::super::rows::{col, get};
 use super::super::InspectError;
 use super::columns::RelColumns;
+use super::columns::{expression, ExprColumn};
 use super::indexes::Indexes;
+use super::lookup::Lookups;
 use crate::model::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex, QualName};
 use std::collections::HashMap;
 use tokio_postgres::Row;
 
 pub(super) const QUERY: &str = "constraints";
 pub(super) const COLS: &[&str] = &[
+    "oid",
     "relid",
     "schema",
     "table_name",
@@ -35,10 +39,15 @@ pub(super) const COLS: &[&str] = &[
     "comment",
 ];
 
+const CHECK_EXPR: ExprColumn = (QUERY, "check_expr", col(COLS, "check_expr"));
+
 /// A constraint as read: columns by number and the referenced table by OID, until those
 /// are known.
 #[derive(Debug)]
 pub(crate) struct Raw {
+    pub(super) oid: u32,
+    /// Its check expression is for the server to deparse.
+    pub(super) server_expr: bool,
     rel: u32,
     keys: Vec<i16>,
     index_oid: u32,
@@ -48,7 +57,18 @@ pub(crate) struct Raw {
     constraint: Constraint,
 }
 
-pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
+impl Raw {
+    /// Sets the check expression the server deparsed.
+    pub(super) fn set_expression(&mut self, text: String) {
+        if let ConstraintKind::Check { expression, .. } = &mut self.constraint.kind {
+            *expression = text;
+        }
+        self.server_expr = false;
+    }
+}
+
+pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<Raw, InspectError> {
+    let mut server_expr = false;
     let period: bool = get!(row, "period");
     let key_index = KeyIndex {
         without_overlaps: period,
@@ -65,10 +85,14 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             nulls_not_distinct: false,
             index: key_index,
         },
-        "c" => ConstraintKind::Check {
-            expression: get!(row, "check_expr", Option<String>).unwrap_or_default(),
-            no_inherit: get!(row, "no_inherit"),
-        },
+        "c" => {
+            let (text, server) = expression(row, CHECK_EXPR, lookups, cache)?;
+            server_expr = server;
+            ConstraintKind::Check {
+                expression: text.unwrap_or_default(),
+                no_inherit: get!(row, "no_inherit"),
+            }
+        }
         "f" => {
             let (references, referenced_columns) =
                 match get!(row, "ref_elsewhere", Option<Vec<String>>) {
@@ -103,6 +127,8 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
         },
     };
     Ok(Raw {
+        oid: get!(row, "oid"),
+        server_expr,
         rel: get!(row, "relid"),
         keys: get!(row, "keys", Option<Vec<i16>>).unwrap_or_default(),
         index_oid: get!(row, "index_oid"),
@@ -129,10 +155,13 @@ pub(super) fn resolve(
     columns: &RelColumns,
     indexes: &mut Indexes,
     tables: &HashMap<u32, QualName>,
+    lookups: &Lookups,
 ) -> Result<Vec<Constraint>, InspectError> {
     raws.into_iter()
         .map(|raw| {
             let Raw {
+                oid: _,
+                server_expr: _,
                 rel,
                 keys,
                 index_oid,
@@ -186,7 +215,9 @@ pub(super) fn resolve(
                         *referenced_columns = columns.names(ref_rel, &ref_keys)?;
                     }
                 }
-                ConstraintKind::Check { .. } => {}
+                ConstraintKind::Check { expression, .. } => {
+                    columns.name_in_expression(rel, expression, lookups)?;
+                }
             }
             Ok(constraint)
         })

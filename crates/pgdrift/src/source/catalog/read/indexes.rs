@@ -1,9 +1,10 @@
 //! Indexes: keys resolved from raw catalog arrays; only expressions and predicates come
 //! deparsed from the server. Indexes behind constraints are handed to the constraint reader.
 
-use super::super::rows::get;
+use super::super::nodes::Cache;
+use super::super::rows::{col, get};
 use super::super::InspectError;
-use super::columns::RelColumns;
+use super::columns::{expression, ExprColumn, RelColumns};
 use super::lookup::{Lookups, DEFAULT_COLLATION};
 use super::sorted;
 use crate::model::{Index, IndexKey, QualName};
@@ -33,6 +34,9 @@ pub(super) const COLS: &[&str] = &[
     "comment",
 ];
 
+const EXPRESSIONS: ExprColumn = (QUERY, "expressions", col(COLS, "expressions"));
+const PREDICATE: ExprColumn = (QUERY, "predicate", col(COLS, "predicate"));
+
 /// `indoption` bits.
 const INDOPTION_DESC: i16 = 1;
 const INDOPTION_NULLS_FIRST: i16 = 2;
@@ -40,25 +44,38 @@ const INDOPTION_NULLS_FIRST: i16 = 2;
 /// An index as read: keys by column number, until the columns are known.
 #[derive(Debug)]
 pub(crate) struct Raw {
-    oid: u32,
+    pub(super) oid: u32,
     rel: u32,
     attnums: Vec<i16>,
     key_count: usize,
     collations: Vec<u32>,
+    /// The key expressions, in one text as `pg_get_expr` writes their list.
+    expressions: Option<String>,
+    /// Its expressions and predicate are for the server to deparse.
+    pub(super) server_expr: bool,
     index: Index,
 }
 
-pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
+impl Raw {
+    /// Sets the expressions and predicate the server deparsed.
+    pub(super) fn set_expressions(
+        &mut self,
+        expressions: Option<String>,
+        predicate: Option<String>,
+    ) {
+        self.expressions = expressions;
+        self.index.predicate = predicate;
+        self.server_expr = false;
+    }
+}
+
+pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<Raw, InspectError> {
     let attnums: Vec<i16> = get!(row, "keys");
     let key_count = (get!(row, "key_count", i16).max(0) as usize).min(attnums.len());
     let opclasses: Vec<u32> = get!(row, "opclasses");
     let options: Vec<i16> = get!(row, "key_options");
-    let expressions: Option<String> = get!(row, "expressions");
-    let mut expressions = expressions
-        .as_deref()
-        .map(split_list)
-        .unwrap_or_default()
-        .into_iter();
+    let (expressions, server_exprs) = expression(row, EXPRESSIONS, lookups, cache)?;
+    let (predicate, server_pred) = expression(row, PREDICATE, lookups, cache)?;
     let keys = attnums[..key_count]
         .iter()
         .enumerate()
@@ -66,11 +83,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
             let option = options.get(k).copied().unwrap_or(0);
             IndexKey {
                 column: None,
-                expression: if attnum == 0 {
-                    expressions.next()
-                } else {
-                    None
-                },
+                expression: (attnum == 0).then(String::new),
                 opclass: lookups.non_default_opclass(opclasses.get(k).copied().unwrap_or(0)),
                 collation: None,
                 descending: option & INDOPTION_DESC != 0,
@@ -84,6 +97,8 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
         collations: get!(row, "collations"),
         key_count,
         attnums,
+        expressions,
+        server_expr: server_exprs || server_pred,
         index: Index {
             schema: get!(row, "schema"),
             name: get!(row, "name"),
@@ -92,7 +107,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
             method: get!(row, "method"),
             keys,
             include: Vec::new(),
-            predicate: get!(row, "predicate"),
+            predicate,
             nulls_not_distinct: get!(row, "nulls_not_distinct"),
             valid: get!(row, "valid"),
             clustered: get!(row, "clustered"),
@@ -129,6 +144,23 @@ pub(super) fn resolve(
 ) -> Result<Indexes, InspectError> {
     let mut out = Indexes::default();
     for mut raw in raws {
+        if let Some(text) = &mut raw.expressions {
+            columns.name_in_expression(raw.rel, text, lookups)?;
+        }
+        if let Some(text) = &mut raw.index.predicate {
+            columns.name_in_expression(raw.rel, text, lookups)?;
+        }
+        let mut expressions = raw
+            .expressions
+            .as_deref()
+            .map(split_list)
+            .unwrap_or_default()
+            .into_iter();
+        for key in raw.index.keys.iter_mut() {
+            if key.expression.is_some() {
+                key.expression = expressions.next();
+            }
+        }
         for (k, key) in raw.index.keys.iter_mut().enumerate() {
             let attnum = raw.attnums[k];
             let default_collation = if attnum == 0 {

@@ -1,6 +1,7 @@
 //! Operator classes and collations by OID, turned into SQL names once; OIDs never reach the
 //! model.
 
+use super::super::nodes::Names;
 use super::super::rows::{check_columns, get};
 use super::super::InspectError;
 use crate::sql::{Ident, QualIdent};
@@ -14,6 +15,8 @@ pub(super) const DEFAULT_COLLATION: u32 = 100;
 pub(crate) struct Lookups {
     opclasses: HashMap<u32, (String, bool)>,
     collations: HashMap<u32, String>,
+    /// What the client needs to deparse stored expressions (`None`: the server deparses).
+    pub(crate) names: Option<Names>,
 }
 
 /// `name` when it lives in `pg_catalog`, else `schema.name`, quoted as SQL needs.

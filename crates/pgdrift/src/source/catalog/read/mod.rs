@@ -18,6 +18,7 @@ mod triggers;
 mod types;
 mod views;
 
+use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
@@ -50,6 +51,8 @@ pub(crate) struct Decoder<'a> {
     lookups: &'a Lookups,
     checked: bool,
     out: Decoded,
+    /// Stored expressions already deparsed by this query.
+    cache: Cache,
 }
 
 impl<'a> Decoder<'a> {
@@ -73,6 +76,7 @@ impl<'a> Decoder<'a> {
             lookups,
             checked: false,
             out,
+            cache: Cache::default(),
         }
     }
 
@@ -88,15 +92,18 @@ impl<'a> Decoder<'a> {
             }};
         }
         let lookups = self.lookups;
+        let cache = &mut self.cache;
         match &mut self.out {
             Decoded::Schemas(v) => take!(schemas, v, schemas::decode_schema(row)),
             Decoded::Extensions(v) => take!(extensions, v, extensions::decode(row)),
             Decoded::Types(v) => take!(types, v, types::decode(row, lookups)),
             Decoded::Sequences(v) => take!(sequences, v, sequences::decode(row)),
             Decoded::Tables(v) => take!(tables, v, tables::decode(row)),
-            Decoded::Columns(v) => take!(columns, v, columns::decode(row, lookups)),
-            Decoded::Constraints(v) => take!(constraints, v, constraints::decode(row)),
-            Decoded::Indexes(v) => take!(indexes, v, indexes::decode(row, lookups)),
+            Decoded::Columns(v) => take!(columns, v, columns::decode(row, lookups, cache)),
+            Decoded::Constraints(v) => {
+                take!(constraints, v, constraints::decode(row, lookups, cache))
+            }
+            Decoded::Indexes(v) => take!(indexes, v, indexes::decode(row, lookups, cache)),
             Decoded::Views(v) => take!(views, v, views::decode(row)),
             Decoded::Functions(v) => take!(functions, v, functions::decode(row)),
             Decoded::Triggers(v) => take!(triggers, v, triggers::decode(row)),
@@ -183,6 +190,10 @@ impl<T> Chunked<T> {
     pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten()
     }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.chunks.iter_mut().flatten()
+    }
 }
 
 impl<T> IntoIterator for Chunked<T> {
@@ -225,11 +236,16 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
         parts.add(d);
     }
     let (sequences, identity) = sequences::split(parts.sequences);
-    let mut columns = columns::group(parts.columns, identity)?;
+    let mut columns = columns::group(parts.columns, identity, lookups)?;
     let table_names = tables::names(&parts.tables);
     let mut indexes = indexes::resolve(parts.indexes, &columns, lookups)?;
-    let constraints =
-        constraints::resolve(parts.constraints, &columns, &mut indexes, &table_names)?;
+    let constraints = constraints::resolve(
+        parts.constraints,
+        &columns,
+        &mut indexes,
+        &table_names,
+        lookups,
+    )?;
     Ok(Catalog {
         schemas: keyed(parts.schemas),
         extensions: keyed(parts.extensions),
@@ -244,6 +260,59 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
         tables: keyed(tables::attach(parts.tables, &mut columns)),
         views: keyed(views::attach(parts.views, &mut columns)),
     })
+}
+
+/// The stored expressions the client left to the server, by object.
+pub(crate) fn server_expressions_wanted(decoded: &[Decoded]) -> ServerExpressions {
+    let mut wanted = ServerExpressions::default();
+    for d in decoded {
+        match d {
+            Decoded::Columns(v) => {
+                for raw in v.iter().filter(|r| r.server_expr) {
+                    wanted.defaults.insert(raw.key(), None);
+                }
+            }
+            Decoded::Constraints(v) => {
+                for raw in v.iter().filter(|r| r.server_expr) {
+                    wanted.checks.insert(raw.oid, None);
+                }
+            }
+            Decoded::Indexes(v) => {
+                for raw in v.iter().filter(|r| r.server_expr) {
+                    wanted.indexes.insert(raw.oid, (None, None));
+                }
+            }
+            _ => {}
+        }
+    }
+    wanted
+}
+
+/// Puts the server's deparsed expressions in place.
+pub(crate) fn apply_server_expressions(decoded: &mut [Decoded], got: &ServerExpressions) {
+    for d in decoded {
+        match d {
+            Decoded::Columns(v) => {
+                for raw in v.iter_mut().filter(|r| r.server_expr) {
+                    let text = got.defaults.get(&raw.key()).cloned().flatten();
+                    raw.set_expression(text.unwrap_or_default());
+                }
+            }
+            Decoded::Constraints(v) => {
+                for raw in v.iter_mut().filter(|r| r.server_expr) {
+                    let text = got.checks.get(&raw.oid).cloned().flatten();
+                    raw.set_expression(text.unwrap_or_default());
+                }
+            }
+            Decoded::Indexes(v) => {
+                for raw in v.iter_mut().filter(|r| r.server_expr) {
+                    let (e, p) = got.indexes.get(&raw.oid).cloned().unwrap_or_default();
+                    raw.set_expressions(e, p);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Sorted copy of an optional text array (options lists are compared as sets).
