@@ -4,6 +4,7 @@
 //! DESIGN notes. This crate holds every decision; the `pgdrift` binary only parses arguments,
 //! picks renderers and maps results to exit codes.
 
+pub mod clock;
 pub mod diff;
 pub mod fleet;
 pub mod migrate;

@@ -49,7 +49,8 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     };
     let changes = diff(&from_catalog, &to_catalog, &diff_options);
     // Destructive steps copy what they delete first; the rollback copies it back.
-    let backup = (args.allow_destructive && !args.no_backup).then(|| Backup::new(utc_stamp()));
+    let backup = (args.allow_destructive && !args.no_backup)
+        .then(|| Backup::new(pgdrift::clock::utc_stamp()));
     let plan_options = PlanOptions {
         backup: backup.clone(),
         online: args.online,
@@ -146,30 +147,6 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         Outcome::Findings
     })
-}
-
-/// The current UTC time as `20261121T120000`: the tag of this plan's backups.
-fn utc_stamp() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
 }
 
 fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {

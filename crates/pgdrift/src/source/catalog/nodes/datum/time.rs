@@ -64,25 +64,10 @@ pub(super) fn timestamp_out(usecs: i64, with_zone: bool) -> Option<String> {
 /// `YYYY-MM-DD` of a Julian day, with the year made positive for BC dates
 /// (the caller appends ` BC` at the very end when the flag says so).
 fn ymd_text(jd: i64) -> (String, bool) {
-    let (year, month, day) = civil_from_days(jd - UNIX_EPOCH_JDATE);
+    let (year, month, day) = crate::clock::civil_from_days(jd - UNIX_EPOCH_JDATE);
     let bc = year <= 0;
     let shown = if bc { 1 - year } else { year };
     (format!("{shown:04}-{month:02}-{day:02}"), bc)
-}
-
-/// Proleptic Gregorian (year, month, day) of a day count from 1970-01-01;
-/// year 0 is 1 BC.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// `HH:MM:SS[.ffffff]` of a microsecond count (hours are not wrapped at 24).
