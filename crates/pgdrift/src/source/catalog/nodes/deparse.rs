@@ -16,7 +16,7 @@ pub(crate) struct Unsupported(pub String);
 
 type Out = Result<(), Unsupported>;
 
-fn unsupported<T>(what: impl Into<String>) -> Result<T, Unsupported> {
+pub(super) fn unsupported<T>(what: impl Into<String>) -> Result<T, Unsupported> {
     Err(Unsupported(what.into()))
 }
 
@@ -26,9 +26,6 @@ const CHAR_ARRAY: u32 = 1002;
 const INT4: u32 = 23;
 const NUMERIC: u32 = 1700;
 const UNKNOWN: u32 = 705;
-const RECORD: u32 = 2249;
-const ANYARRAY: u32 = 2277;
-const ANYENUM: u32 = 3500;
 
 /// `CoercionForm` values.
 const EXPLICIT_CALL: i64 = 0;
@@ -145,7 +142,9 @@ impl Deparser<'_> {
         let opno = n.oid("opno").unwrap_or(0);
         match Self::args(n)? {
             [left, right] => {
-                let name = self.operator_name(opno, expr_type(left)?, expr_type(right)?)?;
+                let name = self
+                    .names
+                    .operator_name(opno, expr_type(left)?, expr_type(right)?)?;
                 self.buf.push('(');
                 self.value(left, true)?;
                 self.buf.push(' ');
@@ -155,7 +154,7 @@ impl Deparser<'_> {
                 self.buf.push(')');
             }
             [arg] => {
-                let name = self.operator_name(opno, 0, expr_type(arg)?)?;
+                let name = self.names.operator_name(opno, 0, expr_type(arg)?)?;
                 self.buf.push('(');
                 self.buf.push_str(&name);
                 self.buf.push(' ');
@@ -186,8 +185,10 @@ impl Deparser<'_> {
         if matches!(right, Value::Node(r) if r.tag == "SUBLINK") {
             return unsupported("ANY over a sub-select");
         }
-        let element = self.base_element_type(expr_type(right)?)?;
-        let name = self.operator_name(n.oid("opno").unwrap_or(0), expr_type(left)?, element)?;
+        let element = self.names.base_element_type(expr_type(right)?)?;
+        let name =
+            self.names
+                .operator_name(n.oid("opno").unwrap_or(0), expr_type(left)?, element)?;
         let any = match n.flag("useOr") {
             Some(true) => "ANY",
             Some(false) => "ALL",
@@ -258,7 +259,9 @@ impl Deparser<'_> {
             return unsupported("VARIADIC call");
         }
         let types = args.iter().map(expr_type).collect::<Result<Vec<_>, _>>()?;
-        let name = self.function_name(n.oid("funcid").unwrap_or(0), &types)?;
+        let name = self
+            .names
+            .function_name(n.oid("funcid").unwrap_or(0), &types)?;
         self.buf.push_str(&name);
         self.buf.push('(');
         self.list(args, true)?;
@@ -315,7 +318,7 @@ impl Deparser<'_> {
             }
         }
         self.buf.push_str("::");
-        let name = self.format_type(result, typmod)?;
+        let name = self.names.format_type(result, typmod)?;
         self.buf.push_str(&name);
         Ok(())
     }
@@ -324,7 +327,8 @@ impl Deparser<'_> {
         let arg = n
             .get("arg")
             .ok_or_else(|| Unsupported("NULLTEST without arg".into()))?;
-        let scalar = n.flag("argisrow") == Some(true) || !self.is_row_type(expr_type(arg)?)?;
+        let scalar =
+            n.flag("argisrow") == Some(true) || !self.names.is_row_type(expr_type(arg)?)?;
         let test = match (n.int("nulltesttype"), scalar) {
             (Some(0), true) => " IS NULL",
             (Some(1), true) => " IS NOT NULL",
@@ -373,7 +377,9 @@ impl Deparser<'_> {
         self.list(elements, true)?;
         self.buf.push(']');
         if elements.is_empty() {
-            let name = self.format_type(n.oid("array_typeid").unwrap_or(0), -1)?;
+            let name = self
+                .names
+                .format_type(n.oid("array_typeid").unwrap_or(0), -1)?;
             self.buf.push_str("::");
             self.buf.push_str(&name);
         }
@@ -505,7 +511,7 @@ impl Deparser<'_> {
     }
 
     fn label(&mut self, ty: u32, typmod: i64) -> Out {
-        let name = self.format_type(ty, typmod)?;
+        let name = self.names.format_type(ty, typmod)?;
         self.buf.push_str("::");
         self.buf.push_str(&name);
         Ok(())
@@ -531,188 +537,6 @@ impl Deparser<'_> {
         }
         self.buf.push('\'');
     }
-
-    /// `generate_operator_name`: bare when an unqualified lookup with these operand types
-    /// finds this very operator, else `OPERATOR(schema.name)`.
-    fn operator_name(&self, opno: u32, left: u32, right: u32) -> Result<String, Unsupported> {
-        let names = self.names;
-        let op = names
-            .operators
-            .get(&opno)
-            .ok_or_else(|| Unsupported(format!("operator {opno}")))?;
-        let bare = match names.catalog_operator(&op.name, left, right) {
-            Some(found) => found == opno,
-            None if op.schema != "pg_catalog" => false,
-            None => self.polymorphic_match(op, left, right)?,
-        };
-        if bare {
-            return Ok(op.name.clone());
-        }
-        let mut out = String::from("OPERATOR(");
-        names.quote_ident(&op.schema, &mut out);
-        out.push('.');
-        out.push_str(&op.name);
-        out.push(')');
-        Ok(out)
-    }
-
-    /// Whether a `pg_catalog` operator on `anyenum` or `anyarray` operands is what the
-    /// server's operator resolution picks for these operand types (no other candidate
-    /// accepts two enums, or two arrays, of one type).
-    fn polymorphic_match(
-        &self,
-        op: &super::names::OperInfo,
-        left: u32,
-        right: u32,
-    ) -> Result<bool, Unsupported> {
-        let kind = |t: u32| self.names.types.get(&t);
-        let ok = left == right
-            && op.left == op.right
-            && !self.names.operator_added_to_catalog(&op.name)
-            && match op.left {
-                ANYENUM => kind(left).is_some_and(|t| t.kind == 'e'),
-                ANYARRAY => kind(left).is_some_and(|t| t.element != 0),
-                _ => false,
-            };
-        match ok {
-            true => Ok(true),
-            false => unsupported(format!("operator {} resolved by coercion", op.name)),
-        }
-    }
-
-    /// `generate_function_name`: bare for a `pg_catalog` function these argument types
-    /// match exactly, qualified for any other schema's.
-    fn function_name(&self, funcid: u32, types: &[u32]) -> Result<String, Unsupported> {
-        let names = self.names;
-        let f = names
-            .functions
-            .get(&funcid)
-            .ok_or_else(|| Unsupported(format!("function {funcid}")))?;
-        let mut out = String::new();
-        if f.schema == "pg_catalog" {
-            if f.variadic || names.function_overloaded(&f.name) || f.args.as_deref() != Some(types)
-            {
-                return unsupported(format!("function {} resolved by coercion", f.name));
-            }
-        } else {
-            names.quote_ident(&f.schema, &mut out);
-            out.push('.');
-        }
-        names.quote_ident(&f.name, &mut out);
-        Ok(out)
-    }
-
-    fn base_element_type(&self, ty: u32) -> Result<u32, Unsupported> {
-        let info = self
-            .names
-            .types
-            .get(&ty)
-            .ok_or_else(|| Unsupported(format!("type {ty}")))?;
-        let info = match info.kind {
-            'd' => self
-                .names
-                .types
-                .get(&info.base)
-                .ok_or_else(|| Unsupported("domain base".into()))?,
-            _ => info,
-        };
-        match info.element {
-            0 => unsupported("ANY over a non-array"),
-            e => Ok(e),
-        }
-    }
-
-    fn is_row_type(&self, ty: u32) -> Result<bool, Unsupported> {
-        if ty == RECORD {
-            return Ok(true);
-        }
-        let info = self
-            .names
-            .types
-            .get(&ty)
-            .ok_or_else(|| Unsupported(format!("type {ty}")))?;
-        Ok(match info.kind {
-            'c' => true,
-            'd' => self
-                .names
-                .types
-                .get(&info.base)
-                .is_none_or(|b| b.kind == 'c'),
-            _ => false,
-        })
-    }
-
-    /// `format_type_with_typemod`.
-    fn format_type(&self, ty: u32, typmod: i64) -> Result<String, Unsupported> {
-        let info = self
-            .names
-            .types
-            .get(&ty)
-            .ok_or_else(|| Unsupported(format!("type {ty}")))?;
-        if info.shown_as_array {
-            return Ok(format!("{}[]", self.format_type(info.element, typmod)?));
-        }
-        let with = typmod >= 0;
-        let precision = |base: &str, suffix: &str| match with {
-            true => format!("{base}({typmod}){suffix}"),
-            false => format!("{base}{suffix}"),
-        };
-        let length = |base: &str| match with {
-            true => format!("{base}({})", typmod - 4),
-            false => base.to_string(),
-        };
-        Ok(match ty {
-            1560 if with => format!("bit({typmod})"),
-            1560 => "\"bit\"".into(),
-            16 => "boolean".into(),
-            1042 if with => length("character"),
-            1042 => "bpchar".into(),
-            700 => "real".into(),
-            701 => "double precision".into(),
-            21 => "smallint".into(),
-            23 => "integer".into(),
-            20 => "bigint".into(),
-            1700 if with => numeric_typmod(typmod),
-            1700 => "numeric".into(),
-            1186 if with => return unsupported("interval with a typmod"),
-            1186 => "interval".into(),
-            1083 => precision("time", " without time zone"),
-            1266 => precision("time", " with time zone"),
-            1114 => precision("timestamp", " without time zone"),
-            1184 => precision("timestamp", " with time zone"),
-            1562 if with => format!("bit varying({typmod})"),
-            1562 => "bit varying".into(),
-            1043 => length("character varying"),
-            // A keyword from PostgreSQL 17 on, which format_type still writes bare.
-            114 if !with => "json".into(),
-            _ => {
-                let mut out = String::new();
-                if info.schema != "pg_catalog" {
-                    self.names.quote_ident(&info.schema, &mut out);
-                    out.push('.');
-                }
-                self.names.quote_ident(&info.name, &mut out);
-                if with {
-                    if info.has_typmod_out {
-                        return unsupported("type with a typmod output function");
-                    }
-                    out.push_str(&format!("({typmod})"));
-                }
-                out
-            }
-        })
-    }
-}
-
-/// `numeric(p,s)` from a numeric typmod.
-fn numeric_typmod(typmod: i64) -> String {
-    if typmod < 4 {
-        return "numeric".into();
-    }
-    let t = typmod - 4;
-    let precision = (t >> 16) & 0xffff;
-    let scale = ((t & 0x7ff) ^ 1024) - 1024;
-    format!("numeric({precision},{scale})")
 }
 
 /// The typmod a length-coercion cast applies (its second argument), else -1.

@@ -9,6 +9,7 @@ mod cache;
 mod datum;
 mod deparse;
 mod names;
+mod naming;
 mod server;
 mod tree;
 
