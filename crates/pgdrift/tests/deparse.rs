@@ -37,6 +37,11 @@ async fn both_ways(name: &str) -> usize {
             diff.unified_diff().context_radius(2)
         );
     }
+    // The snapshot writer splits and reassembles the document: it must match the plain one.
+    let (mut plain, mut fast) = (Vec::new(), Vec::new());
+    pgdrift::report::json::write(&client.snapshot, &mut plain).unwrap();
+    pgdrift::report::json::write_snapshot(&client.snapshot, &mut fast).unwrap();
+    assert!(plain == fast, "{name}: write_snapshot differs from write");
     client.server_deparsed
 }
 

@@ -16,7 +16,7 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
     let inspected = &loaded.inspected;
     match args.format {
         Format::Json => write_to(args.output.as_deref(), |out| {
-            pgdrift::report::json::write(&inspected.snapshot, out)
+            pgdrift::report::json::write_snapshot(&inspected.snapshot, out)
         })?,
         Format::Text => {
             let ctx = SummaryContext {
@@ -33,6 +33,8 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
     if args.verbose {
         report_timings(&loaded, started.elapsed());
     }
+    // The process ends next: freeing a big catalog object by object only costs time.
+    std::mem::forget(loaded);
     Ok(Outcome::Clean)
 }
 

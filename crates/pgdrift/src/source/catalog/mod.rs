@@ -174,12 +174,16 @@ pub struct QueryTiming {
 pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected, InspectError> {
     let include = patterns_to_regexes(&opts.schemas)?;
     let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    let mut phases = Phases::default();
     let first = session::open_first(info, opts).await?;
     let snapshot = match opts.jobs > 1 {
         true => session::export_snapshot(&first, opts).await?,
         false => None,
     };
-    let mut scope = Scope::read(&first, include.as_deref(), &exclude).await?;
+    phases.done("(connecting)");
+    let parallel = snapshot.is_some();
+    let mut scope = Scope::read(&first, include.as_deref(), &exclude, opts, parallel).await?;
+    phases.done("(what to read)");
     let client_deparse = opts.deparse.on_client(scope.relations);
     let names = async {
         match client_deparse {
@@ -197,12 +201,44 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
     };
     let (names, more) = tokio::join!(names, more);
     scope.lookups.names = names?;
+    phases.done("(names; more connections)");
     let mut conns = vec![first];
     conns.extend(more);
     let refs: Vec<&Connection> = conns.iter().collect();
     let result = read_on(&refs, &scope, opts).await;
     session::close(&conns).await;
-    result
+    result.map(|mut inspected| {
+        inspected.timings.splice(0..0, phases.timings);
+        inspected
+    })
+}
+
+/// The steps before the catalog queries, timed one after the other.
+#[derive(Debug)]
+struct Phases {
+    started: Instant,
+    timings: Vec<QueryTiming>,
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Phases {
+            started: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+}
+
+impl Phases {
+    fn done(&mut self, what: &'static str) {
+        self.timings.push(QueryTiming {
+            query: what,
+            connection: 0,
+            rows: 0,
+            elapsed: self.started.elapsed(),
+        });
+        self.started = Instant::now();
+    }
 }
 
 /// Reads the whole catalog on `conn`, inside the transaction its caller has begun, which
@@ -216,7 +252,7 @@ pub async fn inspect_in_transaction(
     let include = patterns_to_regexes(&opts.schemas)?;
     let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
     session::settings(conn, opts).await?;
-    let mut scope = Scope::read(conn, include.as_deref(), &exclude).await?;
+    let mut scope = Scope::read(conn, include.as_deref(), &exclude, opts, false).await?;
     if opts.deparse.on_client(scope.relations) {
         scope.lookups.names = Some(Names::read(conn).await?);
     }
@@ -236,11 +272,8 @@ async fn read_on(
         server_version_num: first.version.num,
     };
     let prepared = query::prepare_all(first.version.major(), scope.lookups.names.is_some());
-    let result = async {
-        let slices = scope.slices(first, conns.len()).await?;
-        run_all(conns, &slices, &prepared, scope).await
-    }
-    .await;
+    let slices = scope.slices(conns.len());
+    let result = run_all(conns, &slices, &prepared, scope).await;
     let size_bytes = match opts.database_size {
         true => database_size(first).await,
         false => None,

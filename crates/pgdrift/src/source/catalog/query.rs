@@ -119,10 +119,6 @@ pub(crate) const MEMBERS: PreQuery = PreQuery {
     name: "extension members",
     text: include_str!("queries/members.sql"),
 };
-pub(crate) const SHARDS: PreQuery = PreQuery {
-    name: "relation slices",
-    text: include_str!("queries/shards.sql"),
-};
 pub(crate) const OPCLASSES: PreQuery = PreQuery {
     name: "operator classes",
     text: include_str!("queries/opclasses.sql"),

@@ -2,7 +2,7 @@
 //! extensions own (left out everywhere), and, for parallel reads, slices of the relations of
 //! about equal size.
 
-use super::query::{COLLATIONS, MEMBERS, OPCLASSES, SCOPE, SHARDS};
+use super::query::{COLLATIONS, MEMBERS, OPCLASSES, SCOPE};
 use super::read::lookup::Lookups;
 use super::{InspectError, InspectOptions};
 use crate::pg::Connection;
@@ -17,19 +17,42 @@ pub(crate) struct Scope {
     /// Extension members by catalog name (`pg_class`, `pg_proc`, ...).
     pub members: HashMap<String, Vec<u32>>,
     pub relations: i64,
+    /// For parallel reads: the relation OID at each fraction of the relations to read.
+    bounds: Vec<(f64, u32)>,
+}
+
+/// The fractions at which `n` slices split the relations, for every `n` from 2 to `jobs`.
+fn fractions(jobs: usize) -> Vec<f64> {
+    (2..=jobs)
+        .flat_map(|n| (1..n).map(move |i| fraction(i, n)))
+        .collect()
+}
+
+fn fraction(i: usize, n: usize) -> f64 {
+    i as f64 / n as f64
 }
 
 impl Scope {
-    /// Reads the scope on `conn` for the schema patterns (already regexes).
+    /// Reads the scope on `conn` for the schema patterns (already regexes). `parallel`: the
+    /// read may run on up to `opts.jobs` connections.
     pub(crate) async fn read(
         conn: &Connection,
         include: Option<&[String]>,
         exclude: &[String],
+        opts: &InspectOptions,
+        parallel: bool,
     ) -> Result<Scope, InspectError> {
         let include: Option<Vec<String>> = include.map(<[String]>::to_vec);
         let exclude = exclude.to_vec();
-        let params: [(&(dyn ToSql + Sync), Type); 2] =
-            [(&include, Type::TEXT_ARRAY), (&exclude, Type::TEXT_ARRAY)];
+        let fractions = match parallel {
+            true => fractions(opts.jobs),
+            false => Vec::new(),
+        };
+        let params: [(&(dyn ToSql + Sync), Type); 3] = [
+            (&include, Type::TEXT_ARRAY),
+            (&exclude, Type::TEXT_ARRAY),
+            (&fractions, Type::FLOAT8_ARRAY),
+        ];
         let scope = conn.client.query_typed(SCOPE.text, &params);
         let members = conn.client.query_typed(MEMBERS.text, &[]);
         let opclasses = conn.client.query_typed(OPCLASSES.text, &[]);
@@ -47,6 +70,10 @@ impl Scope {
             lookups: Lookups::read(&opclasses, &collations)?,
             namespaces: row.get("namespaces"),
             relations: row.get("relations"),
+            bounds: match row.get::<_, Option<Vec<u32>>>("bounds") {
+                Some(bounds) => fractions.into_iter().zip(bounds).collect(),
+                None => Vec::new(),
+            },
             members: members
                 .iter()
                 .map(|r| {
@@ -72,31 +99,18 @@ impl Scope {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// `n` inclusive OID ranges that cover every relation in scope, of about equal size.
-    pub(crate) async fn slices(
-        &self,
-        conn: &Connection,
-        n: usize,
-    ) -> Result<Vec<(u32, u32)>, InspectError> {
-        if n <= 1 {
-            return Ok(vec![(0, u32::MAX)]);
+    /// `n` inclusive OID ranges that cover every relation in scope, of about equal size (one
+    /// range when the scope was read without slices for `n`).
+    pub(crate) fn slices(&self, n: usize) -> Vec<(u32, u32)> {
+        let mut bounds: Vec<u32> = (1..n)
+            .filter_map(|i| {
+                let f = fraction(i, n);
+                self.bounds.iter().find(|(g, _)| *g == f).map(|(_, b)| *b)
+            })
+            .collect();
+        if n <= 1 || bounds.len() != n - 1 {
+            return vec![(0, u32::MAX)];
         }
-        let fractions: Vec<f64> = (1..n).map(|i| i as f64 / n as f64).collect();
-        let rows = conn
-            .client
-            .query_typed(
-                SHARDS.text,
-                &[
-                    (&self.namespaces, Type::OID_ARRAY),
-                    (&fractions, Type::FLOAT8_ARRAY),
-                ],
-            )
-            .await
-            .map_err(|e| InspectError::query(conn, SHARDS.name, &e))?;
-        let bounds: Option<Vec<u32>> = rows.first().and_then(|r| r.get("bounds"));
-        let Some(mut bounds) = bounds else {
-            return Ok(vec![(0, u32::MAX)]);
-        };
         bounds.dedup();
         let mut ranges = Vec::with_capacity(bounds.len() + 1);
         let mut lo = 0u32;
@@ -105,6 +119,37 @@ impl Scope {
             lo = b.saturating_add(1);
         }
         ranges.push((lo, u32::MAX));
-        Ok(ranges)
+        ranges
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_use_the_bounds_read_for_their_count() {
+        let fractions = fractions(4);
+        assert_eq!(fractions.len(), 1 + 2 + 3);
+        // As if each fraction's bound were a thousand times it.
+        let scope = Scope {
+            bounds: fractions
+                .iter()
+                .map(|f| (*f, (f * 1000.0) as u32))
+                .collect(),
+            ..Scope::default()
+        };
+        assert_eq!(scope.slices(1), vec![(0, u32::MAX)]);
+        assert_eq!(scope.slices(2), vec![(0, 500), (501, u32::MAX)]);
+        assert_eq!(scope.slices(3), vec![(0, 333), (334, 666), (667, u32::MAX)]);
+        assert_eq!(scope.slices(4).len(), 4);
+        // Not read for five: one slice.
+        assert_eq!(scope.slices(5), vec![(0, u32::MAX)]);
+        // Bounds that repeat (few relations) give fewer slices.
+        let few = Scope {
+            bounds: vec![(fraction(1, 2), 7)],
+            ..Scope::default()
+        };
+        assert_eq!(few.slices(2), vec![(0, 7), (8, u32::MAX)]);
     }
 }

@@ -5,8 +5,7 @@
 
 use super::{client_text, Names};
 use memchr::memmem::Finder;
-use rustc_hash::{FxHashMap, FxHasher};
-use std::hash::Hasher;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 /// At most this many trees' bytes are kept (the cache only pays on repeats).
@@ -14,84 +13,74 @@ const MAX_BYTES: usize = 8 << 20;
 
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    by_hash: FxHashMap<u64, Vec<(String, Option<String>)>>,
+    /// Deparsed text by tree less its locations (`without_locations`).
+    seen: FxHashMap<Box<[u8]>, Option<String>>,
+    /// The key being looked up (reused, so a hit allocates nothing but the answer).
+    key: Vec<u8>,
     bytes: usize,
 }
 
 impl Cache {
     /// `client_text(tree)`, from the cache when an equal tree was deparsed before.
     pub(crate) fn deparse(&mut self, tree: &str, names: &Names) -> Option<String> {
-        let hash = hash_without_locations(tree);
-        if let Some(bucket) = self.by_hash.get(&hash) {
-            if let Some((_, text)) = bucket
-                .iter()
-                .find(|(seen, _)| same_without_locations(seen, tree))
-            {
-                return text.clone();
-            }
+        self.key.clear();
+        without_locations(tree, &mut self.key);
+        if let Some(text) = self.seen.get(self.key.as_slice()) {
+            return text.clone();
         }
         let text = client_text(tree, names);
-        if self.bytes + tree.len() <= MAX_BYTES {
-            self.bytes += tree.len();
-            self.by_hash
-                .entry(hash)
-                .or_default()
-                .push((tree.to_string(), text.clone()));
+        if self.bytes + self.key.len() <= MAX_BYTES {
+            self.bytes += self.key.len();
+            self.seen.insert(self.key.as_slice().into(), text.clone());
         }
         text
     }
 }
 
-/// The pieces of `tree` between `:location N` values.
-fn pieces(tree: &str) -> impl Iterator<Item = &[u8]> {
+/// Appends `tree` to `out` with every `:location N` field cut out, a 0xff byte (never in
+/// UTF-8 text) marking each cut.
+fn without_locations(tree: &str, out: &mut Vec<u8>) {
     static LOCATION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(":location "));
     let b = tree.as_bytes();
     let mut at = 0;
-    let mut ends = LOCATION.find_iter(b).chain(std::iter::once(b.len()));
-    std::iter::from_fn(move || {
-        let end = ends.next()?;
-        let piece = &b[at.min(end)..end];
+    for found in LOCATION.find_iter(b) {
+        if found < at {
+            continue;
+        }
+        out.extend_from_slice(&b[at..found]);
+        out.push(0xff);
         // Past the number that follows.
-        at = end + ":location ".len();
+        at = found + ":location ".len();
         while at < b.len() && (b[at] == b'-' || b[at].is_ascii_digit()) {
             at += 1;
         }
-        Some(piece)
-    })
-}
-
-fn hash_without_locations(tree: &str) -> u64 {
-    let mut h = FxHasher::default();
-    for piece in pieces(tree) {
-        h.write(piece);
-        h.write_u8(0xff);
     }
-    h.finish()
-}
-
-fn same_without_locations(a: &str, b: &str) -> bool {
-    let (mut pa, mut pb) = (pieces(a), pieces(b));
-    loop {
-        match (pa.next(), pb.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x == y => continue,
-            _ => return false,
-        }
-    }
+    out.extend_from_slice(&b[at..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn key(tree: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        without_locations(tree, &mut out);
+        out
+    }
+
     #[test]
     fn trees_differing_only_in_locations_are_the_same() {
         let a = "{OPEXPR :opno 96 :args ({VAR :varattno 2 :location 7} {CONST :location 12}) :location 9}";
         let b = "{OPEXPR :opno 96 :args ({VAR :varattno 2 :location 70} {CONST :location -1}) :location 91}";
         let c = "{OPEXPR :opno 96 :args ({VAR :varattno 3 :location 7} {CONST :location 12}) :location 9}";
-        assert!(same_without_locations(a, b));
-        assert_eq!(hash_without_locations(a), hash_without_locations(b));
-        assert!(!same_without_locations(a, c));
-        assert!(!same_without_locations(a, "{OPEXPR :opno 96}"));
+        assert_eq!(key(a), key(b));
+        assert_ne!(key(a), key(c));
+        assert_ne!(key(a), key("{OPEXPR :opno 96}"));
+        assert_eq!(
+            key(a),
+            b"{OPEXPR :opno 96 :args ({VAR :varattno 2 \xff} {CONST \xff}) \xff}".to_vec()
+        );
+        // A location's value is cut, not what follows it.
+        assert_ne!(key("{A :location 1 :x 2}"), key("{A :location 1 :x 3}"));
     }
 }

@@ -1,7 +1,8 @@
 -- What to read: the namespaces that pass the schema filters ($1: regexes to include, NULL for
 -- all; $2: regexes to exclude), never the system's, an extension's, nor the one pgdrift
 -- keeps backups of dropped data in, and how many relations they hold (to decide whether
--- reading in parallel pays).
+-- reading in parallel pays). For parallel reads, also the relation OIDs that split the
+-- relations to read into slices of equal size, at each fraction in $3 (none when empty).
 WITH ns AS (
     SELECT n.oid
     FROM pg_namespace n
@@ -13,4 +14,9 @@ WITH ns AS (
                         WHERE dep.classid = 'pg_namespace'::regclass AND dep.deptype = 'e')
 )
 SELECT ARRAY(SELECT oid FROM ns ORDER BY oid) AS namespaces,
-       (SELECT count(*) FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)) AS relations
+       count(*) AS relations,
+       percentile_disc($3::float8[]) WITHIN GROUP (ORDER BY c.oid)
+         FILTER (WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND cardinality($3::float8[]) > 0)
+         AS bounds
+FROM pg_class c
+WHERE c.relnamespace IN (SELECT oid FROM ns)
