@@ -22,7 +22,8 @@ fn settings_sql(opts: &InspectOptions) -> String {
     let mut sql = String::new();
     // search_path = pg_catalog qualifies every other schema's names, exactly like an empty
     // path, but keeps the server's name-visibility caches warm (an empty path makes
-    // deparsing operators several times slower).
+    // deparsing operators several times slower). work_mem keeps the hash joins over a big
+    // catalog's relations in memory.
     sql.push_str(&format!(
         "SET LOCAL search_path = pg_catalog;\n\
          SET LOCAL TimeZone = 'UTC';\n\
@@ -31,6 +32,7 @@ fn settings_sql(opts: &InspectOptions) -> String {
          SET LOCAL extra_float_digits = 3;\n\
          SET LOCAL max_parallel_workers_per_gather = 0;\n\
          SET LOCAL jit = off;\n\
+         SET LOCAL work_mem = '32MB';\n\
          SET LOCAL statement_timeout = {};\n\
          SET LOCAL lock_timeout = {};\n",
         opts.statement_timeout.as_millis(),

@@ -41,7 +41,8 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
-WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
+WHERE c.relkind IN ('r', 'p', 'f')
+  AND con.contype IN ('p', 'u', 'c', 'f', 'x')
   AND con.conparentid = 0
   AND (con.contype <> 'c' OR con.conislocal)
   AND {{schema_filter n}}

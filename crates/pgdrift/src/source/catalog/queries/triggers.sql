@@ -25,7 +25,8 @@ JOIN pg_proc f ON f.oid = t.tgfoid
 JOIN pg_namespace fn ON fn.oid = f.pronamespace
 LEFT JOIN pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
-WHERE NOT t.tgisinternal
+WHERE c.relkind IN ('r', 'p', 'f', 'v')
+  AND NOT t.tgisinternal
   AND t.tgparentid = 0
   AND {{schema_filter n}}
   AND {{not_in_extension pg_class c.oid}}

@@ -148,15 +148,20 @@ pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<
     })
 }
 
-/// Names columns and referenced tables, and takes the indexes behind keys and exclusion
-/// constraints out of `indexes` (their details go onto the constraint).
-pub(super) fn resolve(
+/// A constraint with its columns named, until it takes the index behind it.
+#[derive(Debug)]
+pub(super) struct Named {
+    index_oid: u32,
+    constraint: Constraint,
+}
+
+/// Names columns and referenced tables.
+pub(super) fn name(
     raws: impl IntoIterator<Item = Raw>,
     columns: &RelColumns,
-    indexes: &mut Indexes,
     tables: &HashMap<u32, QualName>,
     lookups: &Lookups,
-) -> Result<Vec<Constraint>, InspectError> {
+) -> Result<Vec<Named>, InspectError> {
     raws.into_iter()
         .map(|raw| {
             let Raw {
@@ -169,34 +174,12 @@ pub(super) fn resolve(
                 on_delete_keys,
                 mut constraint,
             } = raw;
-            let take_index = |indexes: &mut Indexes, key: &mut KeyIndex| {
-                let index = indexes.take(index_oid);
-                if let Some(i) = &index {
-                    key.include = i.include.clone();
-                    key.index_options = i.options.clone();
-                }
-                index
-            };
             match &mut constraint.kind {
-                ConstraintKind::PrimaryKey {
-                    columns: cols,
-                    index,
-                } => {
+                ConstraintKind::PrimaryKey { columns: cols, .. }
+                | ConstraintKind::Unique { columns: cols, .. } => {
                     *cols = columns.names(rel, &keys)?;
-                    take_index(indexes, index);
                 }
-                ConstraintKind::Unique {
-                    columns: cols,
-                    nulls_not_distinct,
-                    index,
-                } => {
-                    *cols = columns.names(rel, &keys)?;
-                    *nulls_not_distinct =
-                        take_index(indexes, index).is_some_and(|i| i.nulls_not_distinct);
-                }
-                ConstraintKind::Exclusion { .. } => {
-                    indexes.take(index_oid);
-                }
+                ConstraintKind::Exclusion { .. } => {}
                 ConstraintKind::ForeignKey {
                     columns: cols,
                     references,
@@ -219,8 +202,51 @@ pub(super) fn resolve(
                     columns.name_in_expression(rel, expression, lookups)?;
                 }
             }
-            Ok(constraint)
+            Ok(Named {
+                index_oid,
+                constraint,
+            })
         })
+        .collect()
+}
+
+/// Takes the indexes behind keys and exclusion constraints out of `indexes` (their details
+/// go onto the constraint).
+pub(super) fn take_indexes(named: Vec<Named>, indexes: &mut Indexes) -> Vec<Constraint> {
+    named
+        .into_iter()
+        .map(
+            |Named {
+                 index_oid,
+                 mut constraint,
+             }| {
+                let mut take = |key: &mut KeyIndex| {
+                    let index = indexes.take(index_oid);
+                    if let Some(i) = &index {
+                        key.include = i.include.clone();
+                        key.index_options = i.options.clone();
+                    }
+                    index
+                };
+                match &mut constraint.kind {
+                    ConstraintKind::PrimaryKey { index, .. } => {
+                        take(index);
+                    }
+                    ConstraintKind::Unique {
+                        nulls_not_distinct,
+                        index,
+                        ..
+                    } => {
+                        *nulls_not_distinct = take(index).is_some_and(|i| i.nulls_not_distinct);
+                    }
+                    ConstraintKind::Exclusion { .. } => {
+                        indexes.take(index_oid);
+                    }
+                    ConstraintKind::ForeignKey { .. } | ConstraintKind::Check { .. } => {}
+                }
+                constraint
+            },
+        )
         .collect()
 }
 

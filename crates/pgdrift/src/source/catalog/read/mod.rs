@@ -207,29 +207,23 @@ impl<T> IntoIterator for Chunked<T> {
 /// Keys a list of objects. Sorts the keys, not the (large) objects, then builds the map from
 /// the sorted sequence in one pass.
 pub(super) fn keyed<T: Object>(items: impl IntoIterator<Item = T>) -> BTreeMap<T::Key, T> {
-    let mut items: Vec<T> = items.into_iter().collect();
+    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
     let mut order: Vec<(T::Key, usize)> = items
         .iter()
+        .flatten()
         .enumerate()
         .map(|(i, o)| (o.key(), i))
         .collect();
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Put the objects in key order in place, following the permutation's cycles.
-    let mut target: Vec<usize> = vec![0; order.len()];
-    for (to, (_, from)) in order.iter().enumerate() {
-        target[*from] = to;
-    }
-    for start in 0..items.len() {
-        while target[start] != start {
-            let to = target[start];
-            items.swap(start, to);
-            target.swap(start, to);
-        }
-    }
-    order.into_iter().map(|(key, _)| key).zip(items).collect()
+    // Each object moves once more, straight to its place in key order.
+    order
+        .into_iter()
+        .filter_map(|(key, i)| Some((key, items[i].take()?)))
+        .collect()
 }
 
-/// Builds the catalog from every query's decoded rows, resolving cross-references.
+/// Builds the catalog from every query's decoded rows, resolving cross-references. The
+/// indexes are worked on by a second thread, beside the rest.
 pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catalog, InspectError> {
     let mut parts = Parts::default();
     for d in decoded {
@@ -238,28 +232,42 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
     let (sequences, identity) = sequences::split(parts.sequences);
     let mut columns = columns::group(parts.columns, identity, lookups)?;
     let table_names = tables::names(&parts.tables);
-    let mut indexes = indexes::resolve(parts.indexes, &columns, lookups)?;
-    let constraints = constraints::resolve(
-        parts.constraints,
-        &columns,
-        &mut indexes,
-        &table_names,
-        lookups,
-    )?;
-    Ok(Catalog {
-        schemas: keyed(parts.schemas),
-        extensions: keyed(parts.extensions),
-        types: keyed(parts.types),
-        sequences: sequences.resolve(&columns, &table_names)?,
-        constraints: keyed(constraints),
-        indexes: indexes.into_map(),
-        triggers: keyed(triggers::resolve(parts.triggers, &columns)?),
-        functions: keyed(parts.functions),
-        policies: keyed(parts.policies),
-        operators: keyed(parts.operators),
-        tables: keyed(tables::attach(parts.tables, &mut columns)),
-        views: keyed(views::attach(parts.views, &mut columns)),
-    })
+    let columns_ref = &columns;
+    let (indexes, named, triggers, sequences) = std::thread::scope(|s| {
+        let indexes = s.spawn(|| indexes::resolve(parts.indexes, columns_ref, lookups));
+        let named = constraints::name(parts.constraints, columns_ref, &table_names, lookups);
+        let triggers = triggers::resolve(parts.triggers, columns_ref);
+        let sequences = sequences.resolve(columns_ref, &table_names);
+        (joined(indexes), named, triggers, sequences)
+    });
+    let mut indexes = indexes?;
+    let constraints = constraints::take_indexes(named?, &mut indexes);
+    let (indexes, catalog) = std::thread::scope(|s| {
+        let indexes = s.spawn(|| indexes.into_map());
+        let catalog = Catalog {
+            schemas: keyed(parts.schemas),
+            extensions: keyed(parts.extensions),
+            types: keyed(parts.types),
+            sequences: sequences?,
+            constraints: keyed(constraints),
+            indexes: BTreeMap::new(),
+            triggers: keyed(triggers?),
+            functions: keyed(parts.functions),
+            policies: keyed(parts.policies),
+            operators: keyed(parts.operators),
+            tables: keyed(tables::attach(parts.tables, &mut columns)),
+            views: keyed(views::attach(parts.views, &mut columns)),
+        };
+        Ok::<_, InspectError>((joined(indexes), catalog))
+    })?;
+    Ok(Catalog { indexes, ..catalog })
+}
+
+/// What a scoped thread returned (a panic there is re-raised here).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The stored expressions the client left to the server, by object.
