@@ -47,6 +47,7 @@ LEFT JOIN pg_type st ON st.oid = r.rngsubtype
 LEFT JOIN pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE (t.typtype IN ('e', 'd', 'r')
-       OR (t.typtype = 'c' AND (SELECT rel.relkind FROM pg_class rel WHERE rel.oid = t.typrelid) = 'c'))
+       OR (t.typtype = 'c'
+           AND t.typrelid IN (SELECT rel.oid FROM pg_class rel WHERE rel.relkind = 'c')))
   AND {{schema_filter n}}
   AND {{not_in_extension pg_type t.oid}}
