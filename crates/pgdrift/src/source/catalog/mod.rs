@@ -18,7 +18,8 @@ use nodes::Names;
 use query::Prepared;
 use read::{Decoded, Decoder};
 use scope::Scope;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio_postgres::types::{ToSql, Type};
 
@@ -350,34 +351,42 @@ async fn database_size(conn: &Connection) -> Option<i64> {
         .get::<_, Option<i64>>(0)
 }
 
-/// Runs every query, decoding rows as they stream in: a sliced query runs once per
-/// connection on that connection's slice of the relations; the others are dealt
-/// round-robin, heaviest first.
+/// Catalog queries each connection keeps sent ahead: the server starts the next one as soon
+/// as the last ends, with no round trip in between.
+const IN_FLIGHT: usize = 2;
+
+/// Runs every query, decoding rows as they stream in. A sliced query runs once per slice of
+/// the relations. The jobs, heaviest first, go to whichever connection is free next, so
+/// one that falls behind (a busier core) takes fewer of them.
 async fn run_all(
     conns: &[&Connection],
     slices: &[(u32, u32)],
     queries: &[Prepared],
     scope: &Scope,
 ) -> Result<(Vec<Decoded>, Vec<QueryTiming>), InspectError> {
-    let n = conns.len().min(slices.len());
-    let mut work: Vec<Vec<(&Prepared, (u32, u32))>> = vec![Vec::new(); n];
-    let mut next = 0;
+    let mut jobs: VecDeque<(usize, &Prepared, (u32, u32))> = VecDeque::new();
     for q in queries {
-        if q.sharded {
-            for (slot, slice) in work.iter_mut().zip(slices) {
-                slot.push((q, *slice));
-            }
-        } else {
-            work[next % n].push((q, (0, u32::MAX)));
-            next += 1;
+        let ranges: &[(u32, u32)] = match q.sharded {
+            true => slices,
+            false => &[(0, u32::MAX)],
+        };
+        for range in ranges {
+            jobs.push_back((jobs.len(), q, *range));
         }
     }
-    let runs = conns
+    let jobs = Mutex::new(jobs);
+    let next = || {
+        jobs.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
+    };
+    let lanes = conns
         .iter()
-        .zip(work)
         .enumerate()
-        .flat_map(|(index, (conn, jobs))| {
-            jobs.into_iter().map(move |(q, (lo, hi))| async move {
+        .flat_map(|(index, conn)| std::iter::repeat_n((index, *conn), IN_FLIGHT))
+        .map(|(index, conn)| async move {
+            let mut done = Vec::new();
+            while let Some((job, q, (lo, hi))) = next() {
                 let started = Instant::now();
                 let members = scope.members_of(q.members_of.as_deref());
                 let params: [(&(dyn ToSql + Sync), Type); 4] = [
@@ -405,11 +414,18 @@ async fn run_all(
                     rows,
                     elapsed: started.elapsed(),
                 };
-                Ok::<_, InspectError>((decoder.finish(), timing))
-            })
+                done.push((job, decoder.finish(), (timing, Instant::now())));
+            }
+            Ok::<_, InspectError>(done)
         });
-    let done = try_join_all(runs).await?;
-    Ok(done.into_iter().unzip())
+    let mut done: Vec<_> = try_join_all(lanes).await?.into_iter().flatten().collect();
+    // In job order, whichever connection ran each: the same input to the model every time.
+    done.sort_by_key(|(job, _, _)| *job);
+    let (decoded, mut timings): (Vec<Decoded>, Vec<_>) =
+        done.into_iter().map(|(_, d, t)| (d, t)).unzip();
+    // Timings per connection, in the order the queries ended.
+    timings.sort_by_key(|(t, ended)| (t.connection, *ended));
+    Ok((decoded, timings.into_iter().map(|(t, _)| t).collect()))
 }
 
 /// Glob patterns (`*`, `?`) as anchored regular expressions; `None` for no patterns.
