@@ -273,7 +273,7 @@ async fn read_on(
         server_version_num: first.version.num,
     };
     let prepared = query::prepare_all(first.version.major(), scope.lookups.names.is_some());
-    let slices = scope.slices(conns.len());
+    let slices = scope.slices(slice_count(conns.len()));
     let result = run_all(conns, &slices, &prepared, scope).await;
     let size_bytes = match opts.database_size {
         true => database_size(first).await,
@@ -351,13 +351,20 @@ async fn database_size(conn: &Connection) -> Option<i64> {
         .get::<_, Option<i64>>(0)
 }
 
-/// Catalog queries each connection keeps sent ahead: the server starts the next one as soon
-/// as the last ends, with no round trip in between.
-const IN_FLIGHT: usize = 2;
+/// How many slices the sliced queries run in on `connections` connections. Each slice
+/// repeats its query's fixed cost (a pass over `pg_class` and a hash of the relations), so
+/// slices only pay when one connection's share of the read is smaller than the heaviest
+/// query whole: the columns are about a third of the read, so one slice per two
+/// connections.
+fn slice_count(connections: usize) -> usize {
+    (connections / 2).max(1)
+}
 
 /// Runs every query, decoding rows as they stream in. A sliced query runs once per slice of
-/// the relations. The jobs, heaviest first, go to whichever connection is free next, so
-/// one that falls behind (a busier core) takes fewer of them.
+/// the relations. The jobs, heaviest first, go one at a time to whichever connection is
+/// free next, so one that falls behind (a busier core) takes fewer of them. (Sending a
+/// connection its next job before the last ends would save a round trip, but commits a
+/// heavy job to a connection that may still be busy for long.)
 async fn run_all(
     conns: &[&Connection],
     slices: &[(u32, u32)],
@@ -382,8 +389,8 @@ async fn run_all(
     };
     let lanes = conns
         .iter()
+        .copied()
         .enumerate()
-        .flat_map(|(index, conn)| std::iter::repeat_n((index, *conn), IN_FLIGHT))
         .map(|(index, conn)| async move {
             let mut done = Vec::new();
             while let Some((job, q, (lo, hi))) = next() {
@@ -463,7 +470,13 @@ fn patterns_to_regexes(patterns: &[String]) -> Result<Option<Vec<String>>, Inspe
 
 #[cfg(test)]
 mod tests {
-    use super::patterns_to_regexes;
+    use super::{patterns_to_regexes, slice_count};
+
+    #[test]
+    fn sliced_queries_are_split_once_per_two_connections() {
+        let counts: Vec<usize> = (1..=5).map(slice_count).collect();
+        assert_eq!(counts, vec![1, 1, 1, 2, 2]);
+    }
 
     #[test]
     fn globs_become_anchored_regexes() {
