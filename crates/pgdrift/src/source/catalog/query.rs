@@ -17,6 +17,7 @@ pub(crate) enum QueryId {
     Sequences,
     Tables,
     Columns,
+    Defaults,
     Constraints,
     Indexes,
     Views,
@@ -55,6 +56,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Tables,
         name: "tables",
         text: include_str!("queries/tables.sql"),
+    },
+    QueryDef {
+        id: QueryId::Defaults,
+        name: "defaults",
+        text: include_str!("queries/defaults.sql"),
     },
     QueryDef {
         id: QueryId::Triggers,

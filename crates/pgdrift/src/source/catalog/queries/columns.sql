@@ -1,7 +1,5 @@
--- Columns of tables, views and materialized views, with defaults and generation (identity
--- columns' sequence options come from sequences.sql).
--- Defaults cannot reference columns, so they are deparsed without the relation (cheaper);
--- generation expressions can, so they get it.
+-- Columns of tables, views and materialized views (defaults and generation expressions come
+-- from defaults.sql, identity columns' sequence options from sequences.sql).
 SELECT a.attrelid AS relid,
        a.attnum AS num,
        a.attname::text AS name,
@@ -9,10 +7,6 @@ SELECT a.attrelid AS relid,
        a.attcollation AS collation,
        t.typcollation AS type_collation,
        a.attnotnull AS not_null,
-       CASE WHEN a.atthasdef THEN
-         (SELECT {{tree ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE a.attrelid END}}
-          FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum)
-       END AS default_expr,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        NOT a.attislocal AS inherited,

@@ -2,8 +2,9 @@
 
 use super::super::acl::column_grants;
 use super::super::nodes::{fill_columns, has_column_markers, Cache, Names};
-use super::super::rows::{col, get};
+use super::super::rows::get;
 use super::super::InspectError;
+use super::defaults;
 use super::lookup::Lookups;
 use super::sorted;
 use crate::model::{
@@ -21,7 +22,6 @@ pub(super) const COLS: &[&str] = &[
     "collation",
     "type_collation",
     "not_null",
-    "default_expr",
     "identity",
     "generated",
     "inherited",
@@ -125,40 +125,19 @@ pub(crate) struct Raw {
     rel: u32,
     col: Col,
     identity: Option<IdentityGeneration>,
-    /// Its default or generation expression is for the server to deparse.
-    pub(super) server_expr: bool,
 }
 
-impl Raw {
-    pub(super) fn key(&self) -> (u32, i16) {
-        (self.rel, self.col.num)
-    }
-
-    /// Sets the default or generation expression the server deparsed.
-    pub(super) fn set_expression(&mut self, text: String) {
-        let column = &mut self.col.column;
-        match &mut column.generated {
-            Some(g) => g.expression = text,
-            None => column.default = Some(text),
-        }
-        self.server_expr = false;
-    }
-}
-
-pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<Raw, InspectError> {
+/// A column as read; its default or generation expression comes apart (`defaults`).
+pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
     let collation: u32 = get!(row, "collation");
     let type_collation: u32 = get!(row, "type_collation");
     let generated: String = get!(row, "generated");
-    let (default, server_expr) = expression(row, DEFAULT_EXPR, lookups, cache)?;
-    let (default, generated) = match generated.as_str() {
-        "" => (default, None),
-        kind => (
-            None,
-            Some(Generated {
-                expression: default.unwrap_or_default(),
-                stored: kind == "s",
-            }),
-        ),
+    let generated = match generated.as_str() {
+        "" => None,
+        kind => Some(Generated {
+            expression: String::new(),
+            stored: kind == "s",
+        }),
     };
     let identity = match get!(row, "identity", String).as_str() {
         "" => None,
@@ -177,7 +156,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<
             None
         },
         not_null: get!(row, "not_null"),
-        default,
+        default: None,
         identity: None,
         generated,
         inherited: get!(row, "inherited"),
@@ -196,7 +175,6 @@ pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<
             column,
         },
         identity,
-        server_expr,
     })
 }
 
@@ -225,12 +203,11 @@ pub(super) fn expression(
 /// Where a query's stored-expression column is: query, column name and position.
 pub(super) type ExprColumn = (&'static str, &'static str, usize);
 
-const DEFAULT_EXPR: ExprColumn = (QUERY, "default_expr", col(COLS, "default_expr"));
-
 /// Groups columns by relation in attribute-number order, numbers their positions, and puts
-/// identity columns' sequence options on them.
+/// their defaults or generation expressions and identity columns' sequence options on them.
 pub(super) fn group(
     raws: impl IntoIterator<Item = Raw>,
+    defaults: impl IntoIterator<Item = defaults::Raw>,
     mut identity_sequences: IdentitySequences,
     lookups: &Lookups,
 ) -> Result<RelColumns, InspectError> {
@@ -269,6 +246,22 @@ pub(super) fn group(
         }
         for (i, c) in rel.columns.iter_mut().enumerate() {
             c.position = i as u32 + 1;
+        }
+    }
+    for d in defaults {
+        let column = out
+            .by_rel
+            .get_mut(&d.rel)
+            .and_then(|r| Some(&mut r.columns[r.nums.binary_search(&d.num).ok()?]))
+            .ok_or_else(|| {
+                InspectError::Internal(format!(
+                    "relation {} has a default for column {}, which was not read",
+                    d.rel, d.num
+                ))
+            })?;
+        match &mut column.generated {
+            Some(g) => g.expression = d.expression,
+            None => column.default = Some(d.expression),
         }
     }
     if let Some(names) = &lookups.names {

@@ -5,6 +5,7 @@
 
 mod columns;
 mod constraints;
+mod defaults;
 mod extensions;
 mod functions;
 mod indexes;
@@ -36,6 +37,7 @@ pub(crate) enum Decoded {
     Sequences(Chunked<sequences::Raw>),
     Tables(Chunked<tables::Raw>),
     Columns(Chunked<columns::Raw>),
+    Defaults(Chunked<defaults::Raw>),
     Constraints(Chunked<constraints::Raw>),
     Indexes(Chunked<indexes::Raw>),
     Views(Chunked<views::Raw>),
@@ -64,6 +66,7 @@ impl<'a> Decoder<'a> {
             QueryId::Sequences => Decoded::Sequences(Chunked::default()),
             QueryId::Tables => Decoded::Tables(Chunked::default()),
             QueryId::Columns => Decoded::Columns(Chunked::default()),
+            QueryId::Defaults => Decoded::Defaults(Chunked::default()),
             QueryId::Constraints => Decoded::Constraints(Chunked::default()),
             QueryId::Indexes => Decoded::Indexes(Chunked::default()),
             QueryId::Views => Decoded::Views(Chunked::default()),
@@ -99,7 +102,8 @@ impl<'a> Decoder<'a> {
             Decoded::Types(v) => take!(types, v, types::decode(row, lookups)),
             Decoded::Sequences(v) => take!(sequences, v, sequences::decode(row)),
             Decoded::Tables(v) => take!(tables, v, tables::decode(row)),
-            Decoded::Columns(v) => take!(columns, v, columns::decode(row, lookups, cache)),
+            Decoded::Columns(v) => take!(columns, v, columns::decode(row, lookups)),
+            Decoded::Defaults(v) => take!(defaults, v, defaults::decode(row, lookups, cache)),
             Decoded::Constraints(v) => {
                 take!(constraints, v, constraints::decode(row, lookups, cache))
             }
@@ -127,6 +131,7 @@ struct Parts {
     sequences: Chunked<sequences::Raw>,
     tables: Chunked<tables::Raw>,
     columns: Chunked<columns::Raw>,
+    defaults: Chunked<defaults::Raw>,
     constraints: Chunked<constraints::Raw>,
     indexes: Chunked<indexes::Raw>,
     views: Chunked<views::Raw>,
@@ -145,6 +150,7 @@ impl Parts {
             Decoded::Sequences(v) => self.sequences.append(v),
             Decoded::Tables(v) => self.tables.append(v),
             Decoded::Columns(v) => self.columns.append(v),
+            Decoded::Defaults(v) => self.defaults.append(v),
             Decoded::Constraints(v) => self.constraints.append(v),
             Decoded::Indexes(v) => self.indexes.append(v),
             Decoded::Views(v) => self.views.append(v),
@@ -230,7 +236,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
         parts.add(d);
     }
     let (sequences, identity) = sequences::split(parts.sequences);
-    let mut columns = columns::group(parts.columns, identity, lookups)?;
+    let mut columns = columns::group(parts.columns, parts.defaults, identity, lookups)?;
     let table_names = tables::names(&parts.tables);
     let columns_ref = &columns;
     let (indexes, named, triggers, sequences) = std::thread::scope(|s| {
@@ -275,7 +281,7 @@ pub(crate) fn server_expressions_wanted(decoded: &[Decoded]) -> ServerExpression
     let mut wanted = ServerExpressions::default();
     for d in decoded {
         match d {
-            Decoded::Columns(v) => {
+            Decoded::Defaults(v) => {
                 for raw in v.iter().filter(|r| r.server_expr) {
                     wanted.defaults.insert(raw.key(), None);
                 }
@@ -300,7 +306,7 @@ pub(crate) fn server_expressions_wanted(decoded: &[Decoded]) -> ServerExpression
 pub(crate) fn apply_server_expressions(decoded: &mut [Decoded], got: &ServerExpressions) {
     for d in decoded {
         match d {
-            Decoded::Columns(v) => {
+            Decoded::Defaults(v) => {
                 for raw in v.iter_mut().filter(|r| r.server_expr) {
                     let text = got.defaults.get(&raw.key()).cloned().flatten();
                     raw.set_expression(text.unwrap_or_default());
