@@ -356,7 +356,7 @@ async fn database_size(conn: &Connection) -> Option<i64> {
 /// slices only pay when one connection's share of the read is smaller than the heaviest
 /// query whole: the columns are about a third of the read, so one slice per two
 /// connections.
-fn slice_count(connections: usize) -> usize {
+pub(crate) fn slice_count(connections: usize) -> usize {
     (connections / 2).max(1)
 }
 

@@ -21,9 +21,9 @@ pub(crate) struct Scope {
     bounds: Vec<(f64, u32)>,
 }
 
-/// The fractions at which `n` slices split the relations, for every `n` from 2 to `jobs`.
-fn fractions(jobs: usize) -> Vec<f64> {
-    (2..=jobs)
+/// The fractions at which `n` slices split the relations, for every `n` from 2 to `slices`.
+fn fractions(slices: usize) -> Vec<f64> {
+    (2..=slices)
         .flat_map(|n| (1..n).map(move |i| fraction(i, n)))
         .collect()
 }
@@ -45,7 +45,7 @@ impl Scope {
         let include: Option<Vec<String>> = include.map(<[String]>::to_vec);
         let exclude = exclude.to_vec();
         let fractions = match parallel {
-            true => fractions(opts.jobs),
+            true => fractions(super::slice_count(opts.jobs)),
             false => Vec::new(),
         };
         let params: [(&(dyn ToSql + Sync), Type); 3] = [

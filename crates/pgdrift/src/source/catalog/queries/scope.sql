@@ -14,9 +14,9 @@ WITH ns AS (
                         WHERE dep.classid = 'pg_namespace'::regclass AND dep.deptype = 'e')
 )
 SELECT ARRAY(SELECT oid FROM ns ORDER BY oid) AS namespaces,
-       count(*) AS relations,
-       percentile_disc($3::float8[]) WITHIN GROUP (ORDER BY c.oid)
-         FILTER (WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND cardinality($3::float8[]) > 0)
-         AS bounds
-FROM pg_class c
-WHERE c.relnamespace IN (SELECT oid FROM ns)
+       (SELECT count(*) FROM pg_class c WHERE c.relnamespace IN (SELECT oid FROM ns)) AS relations,
+       CASE WHEN cardinality($3::float8[]) > 0 THEN
+         (SELECT percentile_disc($3::float8[]) WITHIN GROUP (ORDER BY c.oid)
+          FROM pg_class c
+          WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind IN ('r', 'p', 'f', 'v', 'm'))
+       END AS bounds
