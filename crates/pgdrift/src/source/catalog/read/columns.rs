@@ -7,10 +7,11 @@ use super::super::InspectError;
 use super::defaults;
 use super::lookup::Lookups;
 use super::sorted;
+use super::Chunked;
 use crate::model::{
     Column, Compression, Generated, Identity, IdentityGeneration, SequenceOptions, Storage,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tokio_postgres::Row;
 
 pub(super) const QUERY: &str = "columns";
@@ -49,10 +50,20 @@ struct Rel {
     columns: Vec<Column>,
 }
 
+impl Rel {
+    fn with_capacity(n: usize) -> Rel {
+        Rel {
+            nums: Vec::with_capacity(n),
+            collations: Vec::with_capacity(n),
+            columns: Vec::with_capacity(n),
+        }
+    }
+}
+
 /// Columns by relation OID.
 #[derive(Debug, Default)]
 pub(super) struct RelColumns {
-    by_rel: HashMap<u32, Rel>,
+    by_rel: FxHashMap<u32, Rel>,
 }
 
 impl RelColumns {
@@ -117,7 +128,7 @@ impl RelColumns {
 }
 
 /// Identity columns' sequence options by (relation, column number).
-pub(super) type IdentitySequences = HashMap<(u32, i16), SequenceOptions>;
+pub(super) type IdentitySequences = FxHashMap<(u32, i16), SequenceOptions>;
 
 /// A column as read, until it is grouped with its relation's other columns.
 #[derive(Debug)]
@@ -131,19 +142,14 @@ pub(crate) struct Raw {
 pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> {
     let collation: u32 = get!(row, "collation");
     let type_collation: u32 = get!(row, "type_collation");
-    let generated: String = get!(row, "generated");
-    let generated = match generated.as_str() {
-        "" => None,
-        kind => Some(Generated {
-            expression: String::new(),
-            stored: kind == "s",
-        }),
-    };
-    let identity = match get!(row, "identity", String).as_str() {
-        "" => None,
-        "a" => Some(IdentityGeneration::Always),
-        _ => Some(IdentityGeneration::ByDefault),
-    };
+    let generated = get!(row, "generated", Option<&str>).map(|kind| Generated {
+        expression: String::new(),
+        stored: kind == "s",
+    });
+    let identity = get!(row, "identity", Option<&str>).map(|kind| match kind {
+        "a" => IdentityGeneration::Always,
+        _ => IdentityGeneration::ByDefault,
+    });
     let storage: Option<String> = get!(row, "storage");
     let compression: Option<String> = get!(row, "compression");
     let column = Column {
@@ -206,12 +212,22 @@ pub(super) type ExprColumn = (&'static str, &'static str, usize);
 /// Groups columns by relation in attribute-number order, numbers their positions, and puts
 /// their defaults or generation expressions and identity columns' sequence options on them.
 pub(super) fn group(
-    raws: impl IntoIterator<Item = Raw>,
+    raws: Chunked<Raw>,
     defaults: impl IntoIterator<Item = defaults::Raw>,
     mut identity_sequences: IdentitySequences,
     lookups: &Lookups,
 ) -> Result<RelColumns, InspectError> {
-    let mut out = RelColumns::default();
+    // Each relation's lists are allocated once, at their final size, counted first.
+    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+    for raw in raws.iter() {
+        *counts.entry(raw.rel).or_default() += 1;
+    }
+    let mut out = RelColumns {
+        by_rel: counts
+            .into_iter()
+            .map(|(rel, n)| (rel, Rel::with_capacity(n)))
+            .collect(),
+    };
     for mut raw in raws {
         if let Some(generation) = raw.identity {
             let sequence = identity_sequences

@@ -162,52 +162,55 @@ pub(super) fn name(
     tables: &HashMap<u32, QualName>,
     lookups: &Lookups,
 ) -> Result<Vec<Named>, InspectError> {
-    raws.into_iter()
-        .map(|raw| {
-            let Raw {
-                oid: _,
-                server_expr: _,
-                rel,
-                keys,
-                index_oid,
-                reference,
-                on_delete_keys,
-                mut constraint,
-            } = raw;
-            match &mut constraint.kind {
-                ConstraintKind::PrimaryKey { columns: cols, .. }
-                | ConstraintKind::Unique { columns: cols, .. } => {
-                    *cols = columns.names(rel, &keys)?;
-                }
-                ConstraintKind::Exclusion { .. } => {}
-                ConstraintKind::ForeignKey {
-                    columns: cols,
-                    references,
-                    referenced_columns,
-                    on_delete_columns,
-                    ..
-                } => {
-                    *cols = columns.names(rel, &keys)?;
-                    *on_delete_columns = columns.names(rel, &on_delete_keys)?;
-                    if let Some((ref_rel, ref_keys)) = reference {
-                        *references = tables.get(&ref_rel).cloned().ok_or_else(|| {
-                            InspectError::Internal(format!(
-                                "foreign key references unknown relation {ref_rel}"
-                            ))
-                        })?;
-                        *referenced_columns = columns.names(ref_rel, &ref_keys)?;
-                    }
-                }
-                ConstraintKind::Check { expression, .. } => {
-                    columns.name_in_expression(rel, expression, lookups)?;
+    let raws = raws.into_iter();
+    let mut out = Vec::with_capacity(raws.size_hint().0);
+    for named in raws.map(|raw| {
+        let Raw {
+            oid: _,
+            server_expr: _,
+            rel,
+            keys,
+            index_oid,
+            reference,
+            on_delete_keys,
+            mut constraint,
+        } = raw;
+        match &mut constraint.kind {
+            ConstraintKind::PrimaryKey { columns: cols, .. }
+            | ConstraintKind::Unique { columns: cols, .. } => {
+                *cols = columns.names(rel, &keys)?;
+            }
+            ConstraintKind::Exclusion { .. } => {}
+            ConstraintKind::ForeignKey {
+                columns: cols,
+                references,
+                referenced_columns,
+                on_delete_columns,
+                ..
+            } => {
+                *cols = columns.names(rel, &keys)?;
+                *on_delete_columns = columns.names(rel, &on_delete_keys)?;
+                if let Some((ref_rel, ref_keys)) = reference {
+                    *references = tables.get(&ref_rel).cloned().ok_or_else(|| {
+                        InspectError::Internal(format!(
+                            "foreign key references unknown relation {ref_rel}"
+                        ))
+                    })?;
+                    *referenced_columns = columns.names(ref_rel, &ref_keys)?;
                 }
             }
-            Ok(Named {
-                index_oid,
-                constraint,
-            })
+            ConstraintKind::Check { expression, .. } => {
+                columns.name_in_expression(rel, expression, lookups)?;
+            }
+        }
+        Ok::<_, InspectError>(Named {
+            index_oid,
+            constraint,
         })
-        .collect()
+    }) {
+        out.push(named?);
+    }
+    Ok(out)
 }
 
 /// Takes the indexes behind keys and exclusion constraints out of `indexes` (their details

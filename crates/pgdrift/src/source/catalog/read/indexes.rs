@@ -142,7 +142,10 @@ pub(super) fn resolve(
     columns: &RelColumns,
     lookups: &Lookups,
 ) -> Result<Indexes, InspectError> {
-    let mut out = Indexes::default();
+    let raws = raws.into_iter();
+    let mut out = Indexes {
+        by_oid: HashMap::with_capacity(raws.size_hint().0),
+    };
     for mut raw in raws {
         if let Some(text) = &mut raw.expressions {
             columns.name_in_expression(raw.rel, text, lookups)?;

@@ -193,6 +193,10 @@ impl<T> Chunked<T> {
         self.chunks.extend(other.chunks);
     }
 
+    pub(super) fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
     pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten()
     }
@@ -204,28 +208,64 @@ impl<T> Chunked<T> {
 
 impl<T> IntoIterator for Chunked<T> {
     type Item = T;
-    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
+    type IntoIter = ChunkedIntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
-        self.chunks.into_iter().flatten()
+        ChunkedIntoIter {
+            remaining: self.len(),
+            chunks: self.chunks.into_iter(),
+            current: Vec::new().into_iter(),
+        }
     }
 }
+
+/// A `Chunked` list's items, by value, with their exact count (so that what collects them
+/// allocates once, instead of growing and copying large objects).
+#[derive(Debug)]
+pub(crate) struct ChunkedIntoIter<T> {
+    chunks: std::vec::IntoIter<Vec<T>>,
+    current: std::vec::IntoIter<T>,
+    remaining: usize,
+}
+
+impl<T> Iterator for ChunkedIntoIter<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(item) = self.current.next() {
+                self.remaining -= 1;
+                return Some(item);
+            }
+            self.current = self.chunks.next()?.into_iter();
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl<T> ExactSizeIterator for ChunkedIntoIter<T> {}
 
 /// Keys a list of objects. Sorts the keys, not the (large) objects, then builds the map from
 /// the sorted sequence in one pass.
 pub(super) fn keyed<T: Object>(items: impl IntoIterator<Item = T>) -> BTreeMap<T::Key, T> {
-    let mut items: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    let mut order: Vec<(T::Key, usize)> = items
-        .iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, o)| (o.key(), i))
-        .collect();
+    // Every list is allocated at its final size: growing one would copy the objects again.
+    let items = items.into_iter();
+    let mut slots: Vec<Option<T>> = Vec::with_capacity(items.size_hint().0);
+    slots.extend(items.map(Some));
+    let mut order: Vec<(T::Key, usize)> = Vec::with_capacity(slots.len());
+    order.extend(slots.iter().flatten().map(Object::key).zip(0..));
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Each object moves once more, straight to its place in key order.
-    order
-        .into_iter()
-        .filter_map(|(key, i)| Some((key, items[i].take()?)))
-        .collect()
+    // Each object moves once more, straight to its place in key order; the map is built
+    // from the list in place (already sorted, so its own sort only checks the order).
+    let mut sorted: Vec<(T::Key, T)> = Vec::with_capacity(order.len());
+    sorted.extend(
+        order
+            .into_iter()
+            .filter_map(|(key, i)| Some((key, slots[i].take()?))),
+    );
+    sorted.into_iter().collect()
 }
 
 /// Builds the catalog from every query's decoded rows, resolving cross-references. The
@@ -334,4 +374,46 @@ pub(super) fn sorted(v: Option<Vec<String>>) -> Vec<String> {
     let mut v = v.unwrap_or_default();
     v.sort();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_items_come_back_in_order_with_their_exact_count() {
+        let mut list = Chunked::default();
+        for i in 0..10_000 {
+            list.push(i);
+        }
+        let mut more = Chunked::default();
+        more.push(10_000);
+        list.append(more);
+        assert!(list.chunks.len() > 2);
+        assert_eq!(list.len(), 10_001);
+        let mut items = list.into_iter();
+        assert_eq!(items.len(), 10_001);
+        assert_eq!(items.next(), Some(0));
+        assert_eq!(items.size_hint(), (10_000, Some(10_000)));
+        let rest: Vec<i32> = items.collect();
+        assert_eq!(rest, (1..=10_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn keyed_orders_objects_by_key() {
+        let mut list = Chunked::default();
+        for name in ["b", "c", "a"] {
+            list.push(Schema {
+                schema: name.into(),
+                name: name.into(),
+                owner: "postgres".into(),
+                comment: None,
+                privileges: Default::default(),
+            });
+        }
+        let map = keyed(list);
+        let names: Vec<&str> = map.values().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(map.iter().all(|(k, v)| *k == v.key()));
+    }
 }

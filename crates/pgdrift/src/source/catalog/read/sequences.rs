@@ -96,8 +96,10 @@ pub(super) struct Sequences {
 
 /// Splits identity columns' sequences (by relation and column) from stand-alone ones.
 pub(super) fn split(raws: impl IntoIterator<Item = Raw>) -> (Sequences, IdentitySequences) {
+    let raws = raws.into_iter();
     let mut sequences = Sequences::default();
-    let mut identity = IdentitySequences::new();
+    let mut identity =
+        IdentitySequences::with_capacity_and_hasher(raws.size_hint().0, Default::default());
     for raw in raws {
         match raw {
             Raw::Identity { rel, num, options } => {
