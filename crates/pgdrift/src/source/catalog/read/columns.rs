@@ -1,4 +1,5 @@
-//! Columns of every relation, grouped by relation and numbered by position.
+//! Columns of every relation, grouped by relation and numbered by position, with their
+//! defaults or generation expressions (read apart, in `defaults`) put on them.
 
 use super::super::acl::column_grants;
 use super::super::nodes::{fill_columns, has_column_markers, Cache, Names};
