@@ -194,12 +194,20 @@ pub struct MigrateStatusArgs {
 pub struct MigrateBaselineArgs {
     #[command(flatten)]
     pub dir: DirArgs,
-    /// The database.
-    #[arg(long, value_name = "URL")]
-    pub url: String,
-    /// The last migration the database already has (its file name or version).
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+    /// The last migration the database already has (its file name or version; with
+    /// --tool alembic also its revision id or revision file).
     #[arg(long, value_name = "VERSION")]
     pub version: String,
+    /// Whose history to write: the rows this tool itself would have written, in its table.
+    #[arg(long, value_name = "TOOL", default_value = "pgdrift", value_parser = record_tool_names(true))]
+    pub tool: String,
+    /// With --tool alembic: the directory of Alembic's revision files, one per SQL file.
+    #[arg(long, value_name = "DIR")]
+    pub revisions: Option<PathBuf>,
     /// Record the baseline even when the evidence says the database lacks what it claims.
     #[arg(long)]
     pub force: bool,
@@ -371,6 +379,16 @@ pub enum DeparseChoice {
     Auto,
     Client,
     Server,
+}
+
+/// The tools `--tool` (with pgdrift) and `--record-for` (without) take.
+fn record_tool_names(with_own: bool) -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        pgdrift::migrate::record::RECORDERS
+            .iter()
+            .filter(move |r| with_own || !r.own)
+            .map(|r| r.id),
+    )
 }
 
 fn dir_format_names() -> clap::builder::PossibleValuesParser {

@@ -9,6 +9,7 @@ mod error;
 pub mod evidence;
 pub mod files;
 pub mod history;
+pub mod record;
 pub mod runner;
 pub mod status;
 pub mod tracking;
