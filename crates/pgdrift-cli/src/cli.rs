@@ -127,6 +127,10 @@ pub struct DirArgs {
     /// The directory's format, when detection guesses wrong.
     #[arg(long, value_name = "FORMAT", value_parser = dir_format_names())]
     pub format_dir: Option<String>,
+    /// Leave out the directory's files (or subdirectories) matching GLOB, by name or by
+    /// path relative to the directory (`'*.sql.old'`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
 }
 
 /// Several databases at once.
@@ -372,6 +376,14 @@ pub struct LoadArgs {
     /// (server: slower on big catalogs, and it briefly locks each table it deparses for).
     #[arg(long, value_name = "WHO", default_value = "auto")]
     pub deparse: DeparseChoice,
+    /// Leave out the files of a migrations directory matching GLOB, by name or by path
+    /// relative to the directory (`'*.sql.old'`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
+    /// Accept a cmd: source that prints no SQL as an empty schema (without it, that is an
+    /// error: an empty desired schema would make everything something to drop).
+    #[arg(long)]
+    pub allow_empty_source: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,12 +2,20 @@
 //! library's `LoadOptions` and `SourceSpec`s.
 
 use crate::cli::{DeparseChoice, LoadArgs};
+use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::DirFormat;
 use pgdrift::source::{Deparse, InspectOptions, LoadOptions, SourceSpec};
 use std::time::Duration;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
+}
+
+/// A note from the library (placeholder roles a replay created), on standard error,
+/// passwords masked.
+#[allow(clippy::print_stderr)]
+fn note(text: &str) {
+    eprintln!("pgdrift: {}", pgdrift::pg::mask_urls(text));
 }
 
 impl LoadArgs {
@@ -41,12 +49,17 @@ impl LoadArgs {
             dev_url,
             no_cache: self.no_cache,
             cache_dir: None,
+            allow_empty_source: self.allow_empty_source,
+            notes: Some(note),
         })
     }
 
-    /// Parses a source argument, applying `--format-dir` to a directory.
+    /// Parses a source argument, applying `--format-dir` and `--ignore` to a directory.
     pub fn spec(&self, arg: &str) -> anyhow::Result<SourceSpec> {
         let format = self.format_dir.as_deref().and_then(DirFormat::from_name);
-        Ok(SourceSpec::parse(arg, &env)?.with_dir_format(format))
+        let ignore = Ignore::new(&self.ignore)?;
+        Ok(SourceSpec::parse(arg, &env)?
+            .with_dir_format(format)
+            .with_dir_ignore(&ignore))
     }
 }

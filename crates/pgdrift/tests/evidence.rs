@@ -8,6 +8,7 @@
 mod common;
 
 use common::no_cache;
+use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::evidence::{
     gather, Evidence, EvidenceError, EvidenceStatus,
     EvidenceStatus::{Missing, NoSchemaObjects, Partial, Present},
@@ -25,7 +26,9 @@ fn app_dir() -> PathBuf {
 }
 
 fn app() -> Vec<Migration> {
-    read_dir(&app_dir(), None).unwrap().migrations
+    read_dir(&app_dir(), None, &Ignore::none())
+        .unwrap()
+        .migrations
 }
 
 /// A live database built by running `files` of the app directory one by one (as their tool
@@ -423,7 +426,7 @@ fn write(dir: &Path, files: &[(&str, &str)]) -> Vec<Migration> {
     for (name, sql) in files {
         std::fs::write(dir.join(name), sql).unwrap();
     }
-    read_dir(dir, None).unwrap().migrations
+    read_dir(dir, None, &Ignore::none()).unwrap().migrations
 }
 
 /// `count` migrations `NNN_tN.sql`, each creating table tN with an index.
@@ -460,7 +463,9 @@ async fn a_migration_that_does_not_replay_is_named_at_its_line_and_nothing_is_le
     let files = numbered(dir.path(), 40);
     let all: String = files.iter().map(|(_, sql)| sql.as_str()).collect();
     let db = TestDb::with_sql(&all).await;
-    let good = read_dir(dir.path(), None).unwrap().migrations;
+    let good = read_dir(dir.path(), None, &Ignore::none())
+        .unwrap()
+        .migrations;
     let e = gather(&good, db.conninfo(), &options)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -490,7 +495,9 @@ async fn a_migration_that_does_not_replay_is_named_at_its_line_and_nothing_is_le
         "-- a typo\nCREATE TABLE t15 (id int);\nALTER TABLE t15 ADD COLUMN x nosuchtype;\n",
     )
     .unwrap();
-    let migrations = read_dir(dir.path(), None).unwrap().migrations;
+    let migrations = read_dir(dir.path(), None, &Ignore::none())
+        .unwrap()
+        .migrations;
     let err = gather(&migrations, db.conninfo(), &options)
         .await
         .unwrap_err();
@@ -593,7 +600,9 @@ async fn grants_replay_on_the_private_server_and_a_missing_grant_is_a_difference
 async fn two_hundred_small_migrations() {
     let dir = tempfile::tempdir().unwrap();
     let files = numbered(dir.path(), 200);
-    let migrations = read_dir(dir.path(), None).unwrap().migrations;
+    let migrations = read_dir(dir.path(), None, &Ignore::none())
+        .unwrap()
+        .migrations;
     // The live database lacks the index of migration 150.
     let all: String = files.iter().map(|(_, sql)| sql.as_str()).collect();
     let db = TestDb::with_sql(&format!("{all}DROP INDEX t150_v;")).await;

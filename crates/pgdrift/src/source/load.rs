@@ -5,16 +5,18 @@
 
 use super::cache::{Key, ReplayCache};
 use super::catalog::{inspect, InspectError, InspectOptions, Inspected};
+use super::command::run_command;
 use super::replay::{replay, ReplayError, ReplayUnit};
+use super::roles::{create_catalog_roles, MissingRoles};
 use super::spec::SourceSpec;
 use crate::diff::{diff, DiffOptions};
 use crate::migrate::apply_plan;
+use crate::migrate::dir::IgnoreError;
 use crate::migrate::{read_dir, DirError, DirFormat};
 use crate::model::{Catalog, Snapshot, FORMAT_VERSION};
 use crate::pg::shadow::{ShadowDb, ShadowError, ShadowServer};
 use crate::pg::{connect, ConnInfo};
 use crate::plan::PlanOptions;
-use crate::sql::Ident;
 use std::path::{Path, PathBuf};
 
 /// Why a source could not be loaded.
@@ -28,6 +30,8 @@ pub enum LoadError {
     Replay(#[from] ReplayError),
     #[error(transparent)]
     Dir(#[from] DirError),
+    #[error(transparent)]
+    Ignore(#[from] IgnoreError),
     #[error("{}: {reason}", path.display())]
     Snapshot { path: PathBuf, reason: String },
     #[error("cannot rebuild the schema in a shadow database: {reason}")]
@@ -50,6 +54,12 @@ pub struct LoadOptions {
     pub no_cache: bool,
     /// Where the replay cache lives (default: `replay/` in pgdrift's cache directory).
     pub cache_dir: Option<PathBuf>,
+    /// Accept a `cmd:` source that prints no SQL (an empty desired schema); without it,
+    /// that is an error.
+    pub allow_empty_source: bool,
+    /// Where notes for the user go (the command line: standard error), such as the
+    /// placeholder roles a replay created; none: they are dropped.
+    pub notes: Option<fn(&str)>,
 }
 
 /// A loaded source: its catalog and how it was obtained.
@@ -107,8 +117,12 @@ impl Loader {
                     .collect::<Result<Vec<_>, _>>()?,
                 None,
             ),
-            SourceSpec::Directory { path, format } => {
-                let dir = read_dir(path, *format)?;
+            SourceSpec::Directory {
+                path,
+                format,
+                ignore,
+            } => {
+                let dir = read_dir(path, *format, ignore)?;
                 let summary = (dir.format, dir.migrations.len());
                 let units = dir
                     .migrations
@@ -121,7 +135,10 @@ impl Loader {
                     .collect();
                 (units, Some(summary))
             }
-            SourceSpec::Command(command) => (vec![run_command(command).await?], None),
+            SourceSpec::Command(command) => (
+                vec![run_command(command, self.options.allow_empty_source).await?],
+                None,
+            ),
         };
         let (mut inspected, from_cache) = self.replayed(&units).await?;
         // The shadow database is an accident of the replay: name the source instead, so the
@@ -145,7 +162,7 @@ impl Loader {
             let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
             db.ensure_empty(&conn).await?;
             match &loaded.units {
-                Some(units) => replay(&conn, units).await?,
+                Some(units) => replay(&conn, units, self.missing_roles()).await?,
                 None => {
                     let catalog = &loaded.inspected.snapshot.catalog;
                     if embedded {
@@ -170,6 +187,17 @@ impl Loader {
     /// catalog names may be created at will).
     pub fn shadow_is_private(&self) -> bool {
         self.options.dev_url.is_none()
+    }
+
+    /// What a replay does about roles the shadow server lacks: placeholders on the private
+    /// server, never on a development server.
+    fn missing_roles(&self) -> MissingRoles {
+        match self.shadow_is_private() {
+            true => MissingRoles::Create {
+                notes: self.options.notes,
+            },
+            false => MissingRoles::Refuse,
+        }
     }
 
     async fn shadow(&mut self) -> Result<&ShadowServer, ShadowError> {
@@ -209,7 +237,7 @@ impl Loader {
         let result = async {
             let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
             db.ensure_empty(&conn).await?;
-            replay(&conn, units).await?;
+            replay(&conn, units, self.missing_roles()).await?;
             drop(conn);
             Ok::<_, LoadError>(inspect(db.conninfo(), &opts).await?)
         }
@@ -223,10 +251,16 @@ impl Loader {
         Ok((inspected, false))
     }
 
-    /// What of the read options changes a catalog.
+    /// What of the options changes a catalog: what is read, and whether missing roles are
+    /// made (a replay that needed placeholders fails on a development server).
     fn options_key(&self) -> String {
         let o = &self.options.inspect;
-        format!("schemas={:?} exclude={:?}", o.schemas, o.exclude_schemas)
+        format!(
+            "schemas={:?} exclude={:?} placeholder_roles={}",
+            o.schemas,
+            o.exclude_schemas,
+            self.shadow_is_private()
+        )
     }
 }
 
@@ -270,29 +304,12 @@ pub async fn create_roles(
     client: &tokio_postgres::Client,
     catalogs: &[&Catalog],
 ) -> Result<(), LoadError> {
-    let mut roles = std::collections::BTreeSet::new();
-    for c in catalogs {
-        roles.extend(c.role_names());
-    }
-    let fail = |e: tokio_postgres::Error| LoadError::Rebuild {
-        reason: format!("creating roles: {e}"),
-    };
-    let existing: Vec<String> = client
-        .query("SELECT rolname::text FROM pg_catalog.pg_roles", &[])
+    create_catalog_roles(client, catalogs)
         .await
-        .map_err(fail)?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for role in roles {
-        if !existing.contains(&role) {
-            client
-                .batch_execute(&format!("CREATE ROLE {} NOLOGIN", Ident(&role)))
-                .await
-                .map_err(fail)?;
-        }
-    }
-    Ok(())
+        .map(drop)
+        .map_err(|e| LoadError::Rebuild {
+            reason: format!("creating roles: {e}"),
+        })
 }
 
 fn from_snapshot(snapshot: Snapshot) -> Inspected {
@@ -326,42 +343,4 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         None => return Err(bad("not a pgdrift snapshot: it has no format_version (write one with `pgdrift inspect --format json`)".into())),
     }
     serde_json::from_str(&text).map_err(|e| bad(format!("not a valid snapshot: {}", at(e))))
-}
-
-/// Runs `command` with `sh -c`; its standard output is the SQL.
-async fn run_command(command: &str) -> Result<ReplayUnit, LoadError> {
-    let shown = crate::pg::mask_urls(command);
-    let cmd = command.to_string();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("sh").arg("-c").arg(cmd).output()
-    })
-    .await
-    .map_err(|e| LoadError::Command {
-        command: shown.clone(),
-        status: format!("did not run: {e}"),
-        stderr: String::new(),
-    })?
-    .map_err(|e| LoadError::Command {
-        command: shown.clone(),
-        status: format!("could not start: {e}"),
-        stderr: String::new(),
-    })?;
-    let stderr = crate::pg::mask_urls(String::from_utf8_lossy(&output.stderr).trim_end());
-    if !output.status.success() {
-        return Err(LoadError::Command {
-            command: shown,
-            status: format!("failed ({})", output.status),
-            stderr,
-        });
-    }
-    let sql = String::from_utf8(output.stdout).map_err(|_| LoadError::Command {
-        command: shown.clone(),
-        status: "printed something that is not UTF-8 text".into(),
-        stderr: String::new(),
-    })?;
-    Ok(ReplayUnit {
-        name: format!("cmd:{shown}"),
-        no_transaction: crate::migrate::dir::first_line_says_no_transaction(&sql),
-        sql,
-    })
 }

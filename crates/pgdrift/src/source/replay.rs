@@ -1,9 +1,11 @@
 //! Replaying SQL into a shadow database: each unit (a file, a migration, a command's output)
 //! in order, in its own transaction unless it opts out (`-- pgdrift:no-transaction` on its
-//! first line, or its tool's directive). A failing statement is reported as
-//! `file:line:column` with its source line, PostgreSQL's message, detail and hint, and the
-//! units applied before it.
+//! first line, or its tool's directive). A role the SQL needs and the server lacks is made
+//! as a placeholder on pgdrift's private server (`roles`). A failing statement is reported
+//! as `file:line:column` with its source line, PostgreSQL's message, detail and hint, and
+//! the units applied before it.
 
+use super::roles::{create_placeholder, dev_server_advice, missing_role, MissingRoles};
 use crate::pg::Connection;
 use crate::sql::split::{line_of, split, Piece};
 use std::fmt;
@@ -109,8 +111,25 @@ impl fmt::Display for StatementError {
     }
 }
 
-/// Applies `units` in order on `conn`.
-pub async fn replay(conn: &Connection, units: &[ReplayUnit]) -> Result<(), ReplayError> {
+/// Applies `units` in order on `conn`; a role they need and the server lacks is created as
+/// a placeholder or refused, as `roles` says.
+pub async fn replay(
+    conn: &Connection,
+    units: &[ReplayUnit],
+    roles: MissingRoles,
+) -> Result<(), ReplayError> {
+    let mut created = Vec::new();
+    let result = replay_units(conn, units, roles, &mut created).await;
+    roles.announce(&created);
+    result
+}
+
+async fn replay_units(
+    conn: &Connection,
+    units: &[ReplayUnit],
+    roles: MissingRoles,
+    created: &mut Vec<String>,
+) -> Result<(), ReplayError> {
     for (i, unit) in units.iter().enumerate() {
         let before = || {
             units[..i]
@@ -119,20 +138,98 @@ pub async fn replay(conn: &Connection, units: &[ReplayUnit]) -> Result<(), Repla
                 .collect::<Vec<_>>()
         };
         let sql = without_meta_commands(unit, before)?;
-        let result = if unit.no_transaction {
-            statement_by_statement(conn, &sql, None).await
-        } else {
-            in_transaction(conn, &sql).await
+        let result = match unit.no_transaction {
+            true => one_by_one(conn, &sql, roles, created).await,
+            false => retried_in_transaction(conn, &sql, roles, created).await,
         };
         if let Err(failure) = result {
-            return Err(ReplayError::Statement(Box::new(failure.describe(
-                unit,
-                &sql,
-                before(),
-            ))));
+            let mut described = failure.describe(unit, &sql, before());
+            if let (MissingRoles::Refuse, Some(role)) = (roles, missing_role(&failure.error)) {
+                described.hint = Some(dev_server_advice(&role));
+            }
+            return Err(ReplayError::Statement(Box::new(described)));
         }
     }
     Ok(())
+}
+
+/// A unit in one transaction; when it fails for want of a role that `roles` lets us create,
+/// the role is created and the whole unit runs again (once per role).
+async fn retried_in_transaction(
+    conn: &Connection,
+    sql: &str,
+    roles: MissingRoles,
+    created: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let mut tried: Vec<String> = Vec::new();
+    loop {
+        let creates = roles.creates();
+        let Err(failure) = in_transaction(conn, sql, creates).await else {
+            return Ok(());
+        };
+        match missing_role(&failure.error).filter(|r| creates && !tried.contains(r)) {
+            Some(role) => {
+                placeholder(conn, &role, created, None).await?;
+                tried.push(role);
+            }
+            // A failure left unlocated for a retry that cannot help: locate it now.
+            None if creates && missing_role(&failure.error).is_some() => {
+                return in_transaction(conn, sql, false).await
+            }
+            None => return Err(failure),
+        }
+    }
+}
+
+/// A unit outside a transaction, statement by statement; a statement that fails for want
+/// of a role that `roles` lets us create runs again once the role exists.
+async fn one_by_one(
+    conn: &Connection,
+    sql: &str,
+    roles: MissingRoles,
+    created: &mut Vec<String>,
+) -> Result<(), Failure> {
+    for piece in split(sql) {
+        let Piece::Statement { text, start } = piece else {
+            continue;
+        };
+        let mut tried: Vec<String> = Vec::new();
+        while let Err(error) = conn.client.batch_execute(text).await {
+            match missing_role(&error).filter(|r| roles.creates() && !tried.contains(r)) {
+                Some(role) => {
+                    placeholder(conn, &role, created, Some(start)).await?;
+                    tried.push(role);
+                }
+                None => {
+                    return Err(Failure {
+                        error,
+                        statement_at: Some(start),
+                    })
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates `role` as a placeholder, noting it in `created` when this call made it.
+async fn placeholder(
+    conn: &Connection,
+    role: &str,
+    created: &mut Vec<String>,
+    statement_at: Option<usize>,
+) -> Result<(), Failure> {
+    match create_placeholder(&conn.client, role).await {
+        Ok(true) => {
+            created.push(role.to_string());
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(error) => Err(Failure {
+            error,
+            statement_at,
+        }),
+    }
 }
 
 /// A failure and where: the statement's byte offset, when known.
@@ -171,8 +268,9 @@ pub(crate) fn without_meta_commands(
 
 /// The fast path: the whole unit in one round trip, inside a transaction. When PostgreSQL
 /// gives no position for a failure, the unit is run again statement by statement (and rolled
-/// back) to find the statement at fault.
-async fn in_transaction(conn: &Connection, sql: &str) -> Result<(), Failure> {
+/// back) to find the statement at fault — unless the failure is a missing role and
+/// `retrying` (the caller creates it and runs the unit again).
+async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<(), Failure> {
     let plain = |error| Failure {
         error,
         statement_at: None,
@@ -182,7 +280,7 @@ async fn in_transaction(conn: &Connection, sql: &str) -> Result<(), Failure> {
         Ok(()) => conn.client.batch_execute("COMMIT").await.map_err(plain),
         Err(error) => {
             let _ = conn.client.batch_execute("ROLLBACK").await;
-            if position(&error).is_some() {
+            if position(&error).is_some() || (retrying && missing_role(&error).is_some()) {
                 return Err(plain(error));
             }
             conn.client.batch_execute("BEGIN").await.map_err(plain)?;

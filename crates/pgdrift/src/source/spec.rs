@@ -7,6 +7,7 @@
 //! - a `.json` file written by `pgdrift inspect --format json`: a snapshot;
 //! - `cmd:<shell command>`: its standard output is SQL (the bridge to ORM exports).
 
+use crate::migrate::dir::Ignore;
 use crate::migrate::DirFormat;
 use crate::pg::{ConnInfo, ConnInfoError};
 use std::fmt;
@@ -17,10 +18,12 @@ use std::path::{Path, PathBuf};
 pub enum SourceSpec {
     /// A live database.
     Database(Box<ConnInfo>),
-    /// A migrations directory; its format is detected unless given.
+    /// A migrations directory; its format is detected unless given; entries `ignore`
+    /// matches are left out.
     Directory {
         path: PathBuf,
         format: Option<DirFormat>,
+        ignore: Ignore,
     },
     /// SQL files, applied in order.
     SqlFiles(Vec<PathBuf>),
@@ -85,6 +88,7 @@ impl SourceSpec {
             return Ok(SourceSpec::Directory {
                 path: path.to_path_buf(),
                 format: None,
+                ignore: Ignore::none(),
             });
         }
         if arg.ends_with(".json") {
@@ -137,11 +141,25 @@ impl SourceSpec {
     /// This source with its directory format forced (other sources are unchanged).
     pub fn with_dir_format(self, format: Option<DirFormat>) -> SourceSpec {
         match (self, format) {
-            (SourceSpec::Directory { path, .. }, Some(f)) => SourceSpec::Directory {
+            (SourceSpec::Directory { path, ignore, .. }, Some(f)) => SourceSpec::Directory {
                 path,
                 format: Some(f),
+                ignore,
             },
             (other, _) => other,
+        }
+    }
+
+    /// This source with `ignore` as its directory's ignore globs (other sources are
+    /// unchanged).
+    pub fn with_dir_ignore(self, ignore: &Ignore) -> SourceSpec {
+        match self {
+            SourceSpec::Directory { path, format, .. } => SourceSpec::Directory {
+                path,
+                format,
+                ignore: ignore.clone(),
+            },
+            other => other,
         }
     }
 
@@ -204,7 +222,8 @@ mod tests {
             parse(dir.path().to_str().unwrap()).unwrap(),
             SourceSpec::Directory {
                 path: dir.path().to_path_buf(),
-                format: None
+                format: None,
+                ignore: Ignore::none(),
             }
         );
         assert_eq!(

@@ -43,7 +43,11 @@ pub fn database(arg: &str) -> anyhow::Result<ConnInfo> {
 /// The migrations directory's files, in the order they apply.
 pub fn read_files(args: &DirArgs) -> anyhow::Result<(DirFormat, Vec<MigrationFile>)> {
     let format = args.format_dir.as_deref().and_then(DirFormat::from_name);
-    let dir = read_dir(&args.dir, format)?;
+    let dir = read_dir(
+        &args.dir,
+        format,
+        &pgdrift::migrate::dir::Ignore::new(&args.ignore)?,
+    )?;
     Ok((dir.format, files::files(&dir)?))
 }
 

@@ -7,6 +7,7 @@ use super::interpolate::{expand, InterpError};
 use super::raw::{List, RawAudit, RawFile, RawRole, RawServer, Text};
 use super::values::{glob_fault, resolve, resolve_source, scrub};
 use super::{AuditSettings, FleetConfig, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS};
+use crate::migrate::dir::Ignore;
 use crate::pg::ConnInfo;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -150,6 +151,30 @@ impl Builder<'_> {
             databases,
             desired,
             migrations,
+            ignore: self.ignore(raw.ignore.as_ref())?,
+        })
+    }
+
+    /// A role's `ignore` globs, each checked as `--ignore` checks it.
+    fn ignore(&self, raw: Option<&List>) -> Result<Ignore, ConfigError> {
+        let mut patterns = Vec::new();
+        for item in raw.map_or(&[][..], |list| list.get_ref()) {
+            let value = self.string("ignore", item)?;
+            if let Err(e) = Ignore::new([&value.text]) {
+                return Err(ConfigError::BadGlob {
+                    at: self.loc(item.span().start),
+                    key: "ignore".to_string(),
+                    pattern: value.shown(),
+                    reason: format!("is not a valid glob: {}", e.reason),
+                });
+            }
+            patterns.push(value.text);
+        }
+        Ignore::new(&patterns).map_err(|e| {
+            self.invalid(
+                raw.map_or(0, |list| list.span().start),
+                &format!("ignore: {e}"),
+            )
         })
     }
 

@@ -6,8 +6,9 @@
 //!   globs, default all), `exclude` (exclude globs), `max_connections` (optional bound).
 //! - `[role.NAME]`: `databases` (globs, required), `desired` (any pgdrift source; relative
 //!   paths are resolved against this file's directory), `migrations` (a migrations directory,
-//!   resolved likewise). Roles may overlap: a database plays the *first* role, in file order,
-//!   that matches it.
+//!   resolved likewise), `ignore` (globs of files in those directories that are neither
+//!   migrations nor errors, as `--ignore` takes them). Roles may overlap: a database plays the
+//!   *first* role, in file order, that matches it.
 //! - `[audit]`: `jobs`, `statement_timeout_secs`, `fail_on`, all optional.
 //!
 //! Globs know `*` (any characters) and `?` (one character), nothing else. Every string value
@@ -24,6 +25,7 @@ mod values;
 pub use error::{ConfigError, Location};
 
 use crate::diff::filter::glob_match;
+use crate::migrate::dir::Ignore;
 use crate::pg::ConnInfo;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -115,6 +117,8 @@ pub struct RoleConfig {
     pub desired: Option<String>,
     /// A migrations directory to compare with the databases' tracking tables.
     pub migrations: Option<PathBuf>,
+    /// Entries of the `desired` and `migrations` directories left out when they are read.
+    pub ignore: Ignore,
 }
 
 /// The optional `[audit]` table; `None` leaves the choice to the command.

@@ -36,6 +36,7 @@ pub(super) struct RawRole {
     pub databases: Option<List>,
     pub desired: Option<Text>,
     pub migrations: Option<Text>,
+    pub ignore: Option<List>,
 }
 
 #[derive(Debug, Deserialize)]

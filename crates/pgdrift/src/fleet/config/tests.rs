@@ -1,5 +1,6 @@
 use super::interpolate::{expand, Expanded, InterpError};
 use super::*;
+use crate::migrate::dir::Ignore;
 
 const SECRET: &str = "s3cr3t-pw";
 
@@ -90,12 +91,14 @@ fail_on = "error"
                 databases: vec!["tenant_*".into()],
                 desired: Some("fleet/db/tenant".into()),
                 migrations: Some(PathBuf::from("fleet/db/tenant/migrations")),
+                ignore: Ignore::none(),
             },
             RoleConfig {
                 name: "master".into(),
                 databases: vec!["rsm_master".into()],
                 desired: None,
                 migrations: None,
+                ignore: Ignore::none(),
             },
         ],
         settings: AuditSettings {
@@ -199,7 +202,7 @@ fn unknown_keys_are_placed() {
     );
     assert_eq!(
         err(&format!("{HEAD}[role.r]\ndatabases = [\"x\"]\n  desird = \"db\"\n")),
-        "fleet/pgdrift.toml:7:3: unknown field `desird`, expected one of `databases`, `desired`, `migrations`; remove the key or correct its spelling"
+        "fleet/pgdrift.toml:7:3: unknown field `desird`, expected one of `databases`, `desired`, `migrations`, `ignore`; remove the key or correct its spelling"
     );
     assert_eq!(
         err(&format!("{HEAD}[audit]\njob = 2\n")),
@@ -559,4 +562,29 @@ fn stages() {
         "\"production\""
     );
     assert!(Stage::Development < Stage::Production);
+}
+
+#[test]
+fn roles_ignore_files_of_their_directories() {
+    let config = ok(&format!(
+        "{HEAD}[role.app]\ndatabases = [\"app\"]\nmigrations = \"db\"\nignore = [\"*.sql.old\", \"${{TENANT_GLOB}}.bak\"]\n[role.other]\ndatabases = [\"x\"]\n"
+    ));
+    let app = &config.roles[0];
+    assert_eq!(app.ignore.patterns(), ["*.sql.old", "tenant_*.bak"]);
+    assert!(app.ignore.matches("002_x.sql.old", false));
+    assert!(app.ignore.matches("tenant_a.bak", false));
+    assert!(!app.ignore.matches("002_x.sql", false));
+    assert!(config.roles[1].ignore.is_empty());
+    // A bad glob is placed at its string; a wrong type at the value.
+    assert_eq!(
+        err(&format!("{HEAD}[role.r]\ndatabases = [\"x\"]\nignore = [\"ok\", \"a[b\"]\n")),
+        "fleet/pgdrift.toml:7:17: ignore pattern \"a[b\" is not a valid glob: unclosed character class; missing ']'"
+    );
+    let e = err(&format!(
+        "{HEAD}[role.r]\ndatabases = [\"x\"]\nignore = \"*.old\"\n"
+    ));
+    assert!(
+        e.starts_with("fleet/pgdrift.toml:7:10: invalid type"),
+        "{e}"
+    );
 }

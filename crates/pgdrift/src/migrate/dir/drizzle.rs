@@ -1,11 +1,15 @@
 //! Drizzle Kit: `<idx>_<tag>.sql` files listed in `meta/_journal.json`, applied in journal
-//! order; statements are separated by `--> statement-breakpoint` comments. A file the journal
+//! order; statements are separated by `--> statement-breakpoint` comments. What
+//! `drizzle-kit pull` leaves beside them is recognised and skipped: `schema.ts`,
+//! `relations.ts`, and an unlisted SQL file whose statements are all inside one `/* ... */`
+//! comment (a listed one is a migration that applies nothing). Any other file the journal
 //! does not list, or a journal entry without its file, is an error.
 
 use super::plain::describe;
 use super::{
     first_line_says_no_transaction, DirError, DirFormat, Listing, Migration, MigrationKind,
 };
+use crate::sql::split::{split, Piece};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -54,10 +58,13 @@ pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
         let listed = name
             .strip_suffix(".sql")
             .is_some_and(|tag| journal.entries.iter().any(|e| e.tag == tag));
-        if !listed {
+        if !listed && !pulled_extra(l, name)? {
             return Err(DirError::invalid(
                 &l.path(name),
-                "not listed in meta/_journal.json: Drizzle would never apply it (add it with drizzle-kit, or move it out)",
+                format!(
+                    "not listed in meta/_journal.json: Drizzle would never apply it (add it with drizzle-kit, move it out, or leave it out with --ignore {})",
+                    super::ignore::suggestion(name)
+                ),
             ));
         }
     }
@@ -87,4 +94,32 @@ pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
         });
     }
     Ok(out)
+}
+
+/// What `drizzle-kit pull` (introspect) writes into the out folder beside the migrations:
+/// the TypeScript schema and relations, and the SQL of the database it read, commented out.
+const PULLED: &[&str] = &["schema.ts", "relations.ts"];
+
+/// True for a file drizzle-kit pull wrote that is not a migration.
+fn pulled_extra(l: &Listing, name: &str) -> Result<bool, DirError> {
+    if PULLED.contains(&name) {
+        return Ok(true);
+    }
+    Ok(name.ends_with(".sql") && commented_out(&l.read_file(name)?))
+}
+
+/// True when `sql` is, after leading `--` comment lines, one `/* ... */` comment holding
+/// everything: the shape of the baseline drizzle-kit pull writes.
+pub(super) fn commented_out(sql: &str) -> bool {
+    let body = sql
+        .lines()
+        .skip_while(|l| l.trim().is_empty() || l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let body = body.trim();
+    body.starts_with("/*") && body.ends_with("*/") && split(sql).iter().all(|p| !is_statement(p))
+}
+
+fn is_statement(piece: &Piece<'_>) -> bool {
+    matches!(piece, Piece::Statement { .. })
 }

@@ -1,14 +1,17 @@
 //! Migrations directories: one reader per tool's layout (`FORMATS`), detection by the files
 //! a directory holds, and the ordered list of migrations each yields, in the order its own
-//! tool applies them. A file that matches no rule of its format is an error that names it.
+//! tool applies them. A file that matches no rule of its format is an error that names it,
+//! unless an ignore glob (`ignore`) leaves it out.
 
 mod dbmate;
 mod drizzle;
 mod flyway;
+mod ignore;
 mod plain;
 mod prisma;
 mod updown;
 
+pub use ignore::{Ignore, IgnoreError};
 use std::path::{Path, PathBuf};
 
 /// A directory layout of some migration tool.
@@ -163,7 +166,7 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
-    fn read(root: &Path) -> Result<Listing, DirError> {
+    fn read(root: &Path, ignore: &Ignore) -> Result<Listing, DirError> {
         let io = |e: std::io::Error| DirError::Io {
             path: root.to_path_buf(),
             reason: e.to_string(),
@@ -177,7 +180,11 @@ impl Listing {
             if name.starts_with('.') || name.to_ascii_lowercase().ends_with(".md") {
                 continue;
             }
-            if entry.file_type().map_err(io)?.is_dir() {
+            let is_dir = entry.file_type().map_err(io)?.is_dir();
+            if ignore.matches(&name, is_dir) {
+                continue;
+            }
+            if is_dir {
                 dirs.push(name);
             } else {
                 files.push(name);
@@ -208,9 +215,10 @@ impl Listing {
         DirError::invalid(
             &self.path(name),
             format!(
-                "not a migration of this {} directory ({}); move it out or fix its name",
+                "not a migration of this {} directory ({}); move it out, fix its name, or leave it out with --ignore {}",
                 format.info().name,
-                format.info().tools
+                format.info().tools,
+                ignore::suggestion(name)
             ),
         )
     }
@@ -232,9 +240,14 @@ pub(crate) fn numeric_prefix(name: &str) -> Option<u128> {
     digits.parse().ok()
 }
 
-/// Reads the migrations directory at `path`, in `format` or the one its files show.
-pub fn read_dir(path: &Path, format: Option<DirFormat>) -> Result<MigrationDir, DirError> {
-    let listing = Listing::read(path)?;
+/// Reads the migrations directory at `path`, in `format` or the one its files show; entries
+/// `ignore` matches are left out (neither migrations nor errors).
+pub fn read_dir(
+    path: &Path,
+    format: Option<DirFormat>,
+    ignore: &Ignore,
+) -> Result<MigrationDir, DirError> {
+    let listing = Listing::read(path, ignore)?;
     let info = match format {
         Some(f) => f.info(),
         None => FORMATS

@@ -26,7 +26,7 @@ fn plain_orders_by_number_then_full_name() {
         ("README.md", "notes"),
         (".gitkeep", ""),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::Plain);
     assert_eq!(
         versions(&m),
@@ -45,14 +45,14 @@ fn plain_orders_by_number_then_full_name() {
 #[test]
 fn plain_refuses_what_it_cannot_order() {
     let d = dir(&[("001_a.sql", ""), ("schema.sql", "")]);
-    let err = read_dir(d.path(), None).unwrap_err();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
     assert!(
         err.to_string().contains("schema.sql")
             && err.to_string().contains("starts with its number"),
         "{err}"
     );
     let d = dir(&[("001_a.sql", ""), ("notes.txt", "")]);
-    let err = read_dir(d.path(), None).unwrap_err();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
     assert!(err.to_string().contains("notes.txt"), "{err}");
 }
 
@@ -67,7 +67,7 @@ fn flyway_versions_repeatables_undo_and_conf() {
         ("U1_9__earlier.sql", "SELECT 0;"),
         ("V1.10__later.sql.conf", "executeInTransaction=false\n"),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::Flyway);
     assert_eq!(versions(&m), ["1", "1.9", "1.10", "", ""]);
     assert_eq!(m.migrations[3].description, "views a");
@@ -75,14 +75,14 @@ fn flyway_versions_repeatables_undo_and_conf() {
     assert!(m.migrations[2].no_transaction);
     for twin in ["V1_0__b.sql", "V01__b.sql"] {
         let d = dir(&[("V1__a.sql", ""), (twin, "")]);
-        let err = read_dir(d.path(), None).unwrap_err();
+        let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
         assert!(
             err.to_string().contains("also the version of"),
             "{twin}: {err}"
         );
     }
     let d = dir(&[("V1__a.sql", ""), ("migrate.sql", "")]);
-    assert!(read_dir(d.path(), None)
+    assert!(read_dir(d.path(), None, &Ignore::none())
         .unwrap_err()
         .to_string()
         .contains("migrate.sql"));
@@ -96,12 +96,12 @@ fn up_down_applies_up_files_in_version_order() {
         ("20240101000000_a.up.sql", "SELECT 1;"),
         ("20240101000000_a.down.sql", "SELECT -1;"),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::UpDown);
     assert_eq!(versions(&m), ["20240101000000", "20240102000000"]);
     assert_eq!(m.migrations[1].sql, "SELECT 2;");
     let d = dir(&[("1_a.up.sql", ""), ("x.up.sql", "")]);
-    assert!(read_dir(d.path(), None)
+    assert!(read_dir(d.path(), None, &Ignore::none())
         .unwrap_err()
         .to_string()
         .contains("x.up.sql"));
@@ -117,7 +117,7 @@ fn dbmate_keeps_only_the_up_section_in_place() {
             "-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down\n",
         ),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::Dbmate);
     let sql = &m.migrations[0].sql;
     assert_eq!(sql.lines().count(), text.lines().count());
@@ -133,7 +133,7 @@ fn prisma_reads_migration_directories() {
         ("20240101000000_init/migration.sql", "SELECT 1;"),
         ("migration_lock.toml", "provider = \"postgresql\"\n"),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::Prisma);
     assert_eq!(
         versions(&m),
@@ -141,7 +141,7 @@ fn prisma_reads_migration_directories() {
     );
     assert_eq!(m.migrations[1].description, "add posts");
     fs::create_dir(d.path().join("20240103000000_empty")).unwrap();
-    let err = read_dir(d.path(), None).unwrap_err();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
     assert!(
         err.to_string().contains("20240103000000_empty")
             && err.to_string().contains("migration.sql"),
@@ -163,32 +163,37 @@ fn drizzle_follows_its_journal() {
         ),
         ("0001_add_posts.sql", "SELECT 1;"),
     ]);
-    let m = read_dir(d.path(), None).unwrap();
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert_eq!(m.format, DirFormat::Drizzle);
     assert_eq!(versions(&m), ["0000_init", "0001_add_posts"]);
     fs::write(d.path().join("0002_orphan.sql"), "SELECT 3;").unwrap();
-    let err = read_dir(d.path(), None).unwrap_err();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
     assert!(
         err.to_string().contains("0002_orphan.sql") && err.to_string().contains("_journal.json"),
         "{err}"
     );
     fs::remove_file(d.path().join("0002_orphan.sql")).unwrap();
     fs::remove_file(d.path().join("0001_add_posts.sql")).unwrap();
-    let err = read_dir(d.path(), None).unwrap_err();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
     assert!(err.to_string().contains("0001_add_posts"), "{err}");
 }
 
 #[test]
 fn a_format_can_be_forced_and_empty_directories_are_errors() {
     let d = dir(&[("1_a.sql", "-- migrate:up\nSELECT 1;\n")]);
-    assert_eq!(read_dir(d.path(), None).unwrap().format, DirFormat::Dbmate);
     assert_eq!(
-        read_dir(d.path(), Some(DirFormat::Plain)).unwrap().format,
+        read_dir(d.path(), None, &Ignore::none()).unwrap().format,
+        DirFormat::Dbmate
+    );
+    assert_eq!(
+        read_dir(d.path(), Some(DirFormat::Plain), &Ignore::none())
+            .unwrap()
+            .format,
         DirFormat::Plain
     );
     let empty = dir(&[("README.md", "")]);
     assert!(matches!(
-        read_dir(empty.path(), None).unwrap_err(),
+        read_dir(empty.path(), None, &Ignore::none()).unwrap_err(),
         DirError::Empty { .. }
     ));
     assert_eq!(DirFormat::from_name("drizzle"), Some(DirFormat::Drizzle));

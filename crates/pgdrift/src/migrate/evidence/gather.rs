@@ -208,7 +208,8 @@ impl Replayer<'_> {
             sql: m.sql.clone(),
             no_transaction: m.no_transaction,
         };
-        let source = match replay(conn, std::slice::from_ref(&unit)).await {
+        let roles = crate::source::roles::MissingRoles::private(self.private);
+        let source = match replay(conn, std::slice::from_ref(&unit), roles).await {
             Ok(()) => return Ok(()),
             Err(ReplayError::Statement(mut statement)) => {
                 statement.applied_before = self.migrations[..i]

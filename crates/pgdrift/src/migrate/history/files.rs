@@ -25,7 +25,7 @@ pub(super) fn dir_files(
 ) -> Result<(Vec<DirFile>, Option<&'static str>), HistoryError> {
     match tracker.files {
         Files::Sql { formats, key } => {
-            let read = read_dir(dir, None)?;
+            let read = read_dir(dir, None, &crate::migrate::dir::Ignore::none())?;
             if !formats.is_empty() && !formats.contains(&read.format) {
                 let wanted: Vec<&str> = formats.iter().map(|f| f.info().name).collect();
                 return Err(HistoryError::invalid(
