@@ -1,12 +1,13 @@
 //! Where a catalog comes from: a live database's system catalogs (`catalog/`); SQL — files,
-//! migrations directories, a command's output — replayed into a shadow database (`replay`,
-//! with results kept in `cache`, roles only production has made as placeholders by `roles`);
-//! a command's output read by `command`; or a snapshot. Sources are named by the grammar in
+//! migrations directories, a command's output (`command`) — replayed into a shadow database
+//! (`replay`, each unit run by `execute`, roles only production has made as placeholders by
+//! `roles`, results kept in `cache`); or a snapshot. Sources are named by the grammar in
 //! `spec` and loaded by `load`.
 
 mod cache;
 pub mod catalog;
 mod command;
+mod execute;
 pub mod load;
 pub mod replay;
 pub mod roles;

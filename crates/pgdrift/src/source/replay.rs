@@ -5,7 +5,8 @@
 //! as `file:line:column` with its source line, PostgreSQL's message, detail and hint, and
 //! the units applied before it.
 
-use super::roles::{create_placeholder, dev_server_advice, missing_role, MissingRoles};
+use super::execute::{one_by_one, retried_in_transaction};
+use super::roles::{dev_server_advice, missing_role, MissingRoles};
 use crate::pg::Connection;
 use crate::sql::split::{line_of, split, Piece};
 use std::fmt;
@@ -153,85 +154,6 @@ async fn replay_units(
     Ok(())
 }
 
-/// A unit in one transaction; when it fails for want of a role that `roles` lets us create,
-/// the role is created and the whole unit runs again (once per role).
-async fn retried_in_transaction(
-    conn: &Connection,
-    sql: &str,
-    roles: MissingRoles,
-    created: &mut Vec<String>,
-) -> Result<(), Failure> {
-    let mut tried: Vec<String> = Vec::new();
-    loop {
-        let creates = roles.creates();
-        let Err(failure) = in_transaction(conn, sql, creates).await else {
-            return Ok(());
-        };
-        match missing_role(&failure.error).filter(|r| creates && !tried.contains(r)) {
-            Some(role) => {
-                placeholder(conn, &role, created, None).await?;
-                tried.push(role);
-            }
-            // A failure left unlocated for a retry that cannot help: locate it now.
-            None if creates && missing_role(&failure.error).is_some() => {
-                return in_transaction(conn, sql, false).await
-            }
-            None => return Err(failure),
-        }
-    }
-}
-
-/// A unit outside a transaction, statement by statement; a statement that fails for want
-/// of a role that `roles` lets us create runs again once the role exists.
-async fn one_by_one(
-    conn: &Connection,
-    sql: &str,
-    roles: MissingRoles,
-    created: &mut Vec<String>,
-) -> Result<(), Failure> {
-    for piece in split(sql) {
-        let Piece::Statement { text, start } = piece else {
-            continue;
-        };
-        let mut tried: Vec<String> = Vec::new();
-        while let Err(error) = conn.client.batch_execute(text).await {
-            match missing_role(&error).filter(|r| roles.creates() && !tried.contains(r)) {
-                Some(role) => {
-                    placeholder(conn, &role, created, Some(start)).await?;
-                    tried.push(role);
-                }
-                None => {
-                    return Err(Failure {
-                        error,
-                        statement_at: Some(start),
-                    })
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Creates `role` as a placeholder, noting it in `created` when this call made it.
-async fn placeholder(
-    conn: &Connection,
-    role: &str,
-    created: &mut Vec<String>,
-    statement_at: Option<usize>,
-) -> Result<(), Failure> {
-    match create_placeholder(&conn.client, role).await {
-        Ok(true) => {
-            created.push(role.to_string());
-            Ok(())
-        }
-        Ok(false) => Ok(()),
-        Err(error) => Err(Failure {
-            error,
-            statement_at,
-        }),
-    }
-}
-
 /// A failure and where: the statement's byte offset, when known.
 pub(crate) struct Failure {
     pub(crate) error: tokio_postgres::Error,
@@ -266,58 +188,7 @@ pub(crate) fn without_meta_commands(
     Ok(sql)
 }
 
-/// The fast path: the whole unit in one round trip, inside a transaction. When PostgreSQL
-/// gives no position for a failure, the unit is run again statement by statement (and rolled
-/// back) to find the statement at fault — unless the failure is a missing role and
-/// `retrying` (the caller creates it and runs the unit again).
-async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<(), Failure> {
-    let plain = |error| Failure {
-        error,
-        statement_at: None,
-    };
-    conn.client.batch_execute("BEGIN").await.map_err(plain)?;
-    match conn.client.batch_execute(sql).await {
-        Ok(()) => conn.client.batch_execute("COMMIT").await.map_err(plain),
-        Err(error) => {
-            let _ = conn.client.batch_execute("ROLLBACK").await;
-            if position(&error).is_some() || (retrying && missing_role(&error).is_some()) {
-                return Err(plain(error));
-            }
-            conn.client.batch_execute("BEGIN").await.map_err(plain)?;
-            let located = statement_by_statement(conn, sql, Some(error)).await;
-            let _ = conn.client.batch_execute("ROLLBACK").await;
-            located
-        }
-    }
-}
-
-/// Runs the statements one at a time; the first failure names its statement. `original` is
-/// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
-pub(crate) async fn statement_by_statement(
-    conn: &Connection,
-    sql: &str,
-    original: Option<tokio_postgres::Error>,
-) -> Result<(), Failure> {
-    for piece in split(sql) {
-        if let Piece::Statement { text, start } = piece {
-            if let Err(error) = conn.client.batch_execute(text).await {
-                return Err(Failure {
-                    error,
-                    statement_at: Some(start),
-                });
-            }
-        }
-    }
-    match original {
-        Some(error) => Err(Failure {
-            error,
-            statement_at: None,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn position(e: &tokio_postgres::Error) -> Option<usize> {
+pub(super) fn position(e: &tokio_postgres::Error) -> Option<usize> {
     match e.as_db_error()?.position()? {
         tokio_postgres::error::ErrorPosition::Original(p) => Some(*p as usize),
         tokio_postgres::error::ErrorPosition::Internal { .. } => None,

@@ -1,0 +1,140 @@
+//! Running one unit's SQL on a shadow connection: in one transaction (one round trip, the
+//! statement at fault found afterwards when PostgreSQL gives no position) or statement by
+//! statement outside one. A statement refused for want of a role that may be created
+//! (`MissingRoles::Create`) runs again once a placeholder exists: the whole unit inside a
+//! transaction, the one statement outside.
+
+use super::replay::{position, Failure};
+use super::roles::{create_placeholder, missing_role, MissingRoles};
+use crate::pg::Connection;
+use crate::sql::split::{split, Piece};
+
+/// A unit in one transaction; when it fails for want of a role that `roles` lets us create,
+/// the role is created and the whole unit runs again (once per role).
+pub(super) async fn retried_in_transaction(
+    conn: &Connection,
+    sql: &str,
+    roles: MissingRoles,
+    created: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let mut tried: Vec<String> = Vec::new();
+    loop {
+        let creates = roles.creates();
+        let Err(failure) = in_transaction(conn, sql, creates).await else {
+            return Ok(());
+        };
+        match missing_role(&failure.error).filter(|r| creates && !tried.contains(r)) {
+            Some(role) => {
+                placeholder(conn, &role, created, None).await?;
+                tried.push(role);
+            }
+            // A failure left unlocated for a retry that cannot help: locate it now.
+            None if creates && missing_role(&failure.error).is_some() => {
+                return in_transaction(conn, sql, false).await
+            }
+            None => return Err(failure),
+        }
+    }
+}
+
+/// A unit outside a transaction, statement by statement; a statement that fails for want
+/// of a role that `roles` lets us create runs again once the role exists.
+pub(super) async fn one_by_one(
+    conn: &Connection,
+    sql: &str,
+    roles: MissingRoles,
+    created: &mut Vec<String>,
+) -> Result<(), Failure> {
+    for piece in split(sql) {
+        let Piece::Statement { text, start } = piece else {
+            continue;
+        };
+        let mut tried: Vec<String> = Vec::new();
+        while let Err(error) = conn.client.batch_execute(text).await {
+            match missing_role(&error).filter(|r| roles.creates() && !tried.contains(r)) {
+                Some(role) => {
+                    placeholder(conn, &role, created, Some(start)).await?;
+                    tried.push(role);
+                }
+                None => {
+                    return Err(Failure {
+                        error,
+                        statement_at: Some(start),
+                    })
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates `role` as a placeholder, noting it in `created` when this call made it.
+async fn placeholder(
+    conn: &Connection,
+    role: &str,
+    created: &mut Vec<String>,
+    statement_at: Option<usize>,
+) -> Result<(), Failure> {
+    match create_placeholder(&conn.client, role).await {
+        Ok(true) => {
+            created.push(role.to_string());
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(error) => Err(Failure {
+            error,
+            statement_at,
+        }),
+    }
+}
+
+/// The fast path: the whole unit in one round trip, inside a transaction. When PostgreSQL
+/// gives no position for a failure, the unit is run again statement by statement (and rolled
+/// back) to find the statement at fault — unless the failure is a missing role and
+/// `retrying` (the caller creates it and runs the unit again).
+async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<(), Failure> {
+    let plain = |error| Failure {
+        error,
+        statement_at: None,
+    };
+    conn.client.batch_execute("BEGIN").await.map_err(plain)?;
+    match conn.client.batch_execute(sql).await {
+        Ok(()) => conn.client.batch_execute("COMMIT").await.map_err(plain),
+        Err(error) => {
+            let _ = conn.client.batch_execute("ROLLBACK").await;
+            if position(&error).is_some() || (retrying && missing_role(&error).is_some()) {
+                return Err(plain(error));
+            }
+            conn.client.batch_execute("BEGIN").await.map_err(plain)?;
+            let located = statement_by_statement(conn, sql, Some(error)).await;
+            let _ = conn.client.batch_execute("ROLLBACK").await;
+            located
+        }
+    }
+}
+
+/// Runs the statements one at a time; the first failure names its statement. `original` is
+/// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
+async fn statement_by_statement(
+    conn: &Connection,
+    sql: &str,
+    original: Option<tokio_postgres::Error>,
+) -> Result<(), Failure> {
+    for piece in split(sql) {
+        if let Piece::Statement { text, start } = piece {
+            if let Err(error) = conn.client.batch_execute(text).await {
+                return Err(Failure {
+                    error,
+                    statement_at: Some(start),
+                });
+            }
+        }
+    }
+    match original {
+        Some(error) => Err(Failure {
+            error,
+            statement_at: None,
+        }),
+        None => Ok(()),
+    }
+}
