@@ -272,6 +272,10 @@ pub struct DiffArgs {
     /// snapshot or cmd:COMMAND (see `pgdrift inspect --help`).
     pub from: String,
     /// The schema as it should be, any source as FROM.
+    /// With --dir: leave out its files matching GLOB, by name or by path relative to the
+    /// directory (`'*.sql.old'`); repeatable.
+    #[arg(long, value_name = "GLOB", requires = "dir")]
+    pub ignore: Vec<String>,
     pub to: String,
     /// Output: text (a summary; the default on a terminal), sql (a script to run; the
     /// default otherwise), json (changes and steps, format_version 1) or markdown.

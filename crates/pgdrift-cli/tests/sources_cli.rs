@@ -264,6 +264,25 @@ async fn migrate_status_leaves_out_ignored_files() {
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     assert!(out.contains("001_a.sql") && !out.contains("notes"), "{out}");
+    // apply and history take the same globs.
+    let o = pgdrift(
+        cache.path(),
+        &[
+            "migrate", "apply", "--dir", d, "--url", &url, "--ignore", "*.txt",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    let o = status(&["--ignore", "*.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    let history = |extra: &[&str]| {
+        let mut args = vec!["migrate", "history", "--url", &url, "--dir", d];
+        args.extend_from_slice(extra);
+        pgdrift(cache.path(), &args)
+    };
+    let o = history(&["--ignore", "*.txt", "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o).1);
+    assert!(text(&o).0.contains("001_a.sql"), "{}", text(&o).0);
+    assert_eq!(history(&[]).status.code(), Some(2));
     // A pattern that is not a glob is a usage error that names it.
     let o = status(&["--ignore", "a[b"]);
     assert_eq!(o.status.code(), Some(2));

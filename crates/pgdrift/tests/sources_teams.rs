@@ -332,3 +332,69 @@ async fn concurrent_replays_make_each_role_once() {
         .await
         .unwrap();
 }
+
+/// Audits the test database `db` against a role whose directory holds a stray file.
+async fn audit_with_role_ignore(ignore: &str) -> pgdrift::fleet::audit::AuditReport {
+    use pgdrift::fleet::audit::{audit, AuditOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    write(
+        &migrations,
+        &[
+            ("001_a.sql", "CREATE TABLE a (id int);\n"),
+            ("002_b.sql", "CREATE TABLE b (id int);\n"),
+            ("002_b.sql.old", "CREATE TABLE bee (id int);\n"),
+        ],
+    );
+    // The database has the first migration, applied by pgdrift's runner.
+    let db = pgdrift::testing::TestDb::new().await;
+    let read =
+        pgdrift::migrate::read_dir(&migrations, None, &Ignore::new(["*.old"]).unwrap()).unwrap();
+    let files = pgdrift::migrate::files::files(&read).unwrap();
+    let options = pgdrift::migrate::runner::ApplyOptions {
+        to: Some("001_a.sql".into()),
+        ..Default::default()
+    };
+    pgdrift::migrate::runner::apply(&db.connect().await, &files, &options, &mut |_| {})
+        .await
+        .unwrap();
+    let admin = pgdrift::pg::ConnInfo {
+        password: None,
+        ..pgdrift::testing::admin_conninfo()
+    };
+    let text = format!(
+        "[[server]]\nname = \"s\"\nurl = \"{admin}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"migrations\"\nmigrations = \"migrations\"\n{ignore}\n",
+        db.name()
+    );
+    let path = dir.path().join("pgdrift.toml");
+    let config = pgdrift::fleet::config::parse(&path, &text, &|_| None).unwrap();
+    let options = AuditOptions {
+        jobs: 2,
+        statement_timeout: std::time::Duration::from_secs(60),
+        load: no_cache(),
+    };
+    audit(&config, &options, &|_| None, &mut |_| {}).await
+}
+
+#[tokio::test]
+async fn a_roles_ignore_globs_apply_to_its_desired_and_migrations_directories() {
+    let report = audit_with_role_ignore("ignore = [\"*.old\"]").await;
+    assert_eq!(report.roles[0].error, None, "{:?}", report.roles[0]);
+    let pending: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "PA030")
+        .collect();
+    assert_eq!(pending.len(), 1, "{:?}", report.findings);
+    assert!(pending[0].message.contains("002_b.sql"), "{:?}", pending[0]);
+    assert!(
+        pending[0].fix.ends_with("--ignore '*.old'"),
+        "{:?}",
+        pending[0]
+    );
+    // Without the globs the stray file is an error of the role.
+    let report = audit_with_role_ignore("").await;
+    let error = report.roles[0].error.clone().unwrap_or_default();
+    assert!(error.contains("002_b.sql.old"), "{:?}", report.roles[0]);
+}

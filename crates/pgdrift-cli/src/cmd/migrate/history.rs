@@ -6,7 +6,7 @@ use super::database;
 use crate::cli::{ColorChoice, Format, MigrateHistoryArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
-use pgdrift::migrate::history::{compare_dir, read_history};
+use pgdrift::migrate::history::{compare_dir_with, read_history};
 
 pub async fn run(args: MigrateHistoryArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let conn = pgdrift::pg::connect(&database(&args.url)?).await?;
@@ -16,8 +16,11 @@ pub async fn run(args: MigrateHistoryArgs, color: ColorChoice) -> anyhow::Result
         if !dir.is_dir() {
             anyhow::bail!("{}: not a directory", dir.display());
         }
-        match history.tool_for_dir(dir) {
-            Some(tool) => comparisons.push((tool.tool.to_string(), compare_dir(tool, dir)?)),
+        let ignore = pgdrift::migrate::dir::Ignore::new(&args.ignore)?;
+        match history.tool_for_dir_with(dir, &ignore) {
+            Some(tool) => {
+                comparisons.push((tool.tool.to_string(), compare_dir_with(tool, dir, &ignore)?))
+            }
             None => anyhow::bail!(
                 "{}: no tracking table in {} to compare it with (no migration tool has recorded \
                  anything there)",

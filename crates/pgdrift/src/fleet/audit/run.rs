@@ -10,7 +10,8 @@ use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry
 use crate::fleet::config::{server_includes, FleetConfig};
 use crate::fleet::facts::{facts_in_transaction, server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
-use crate::migrate::history::{compare_dir, read_history_in_transaction, History};
+use crate::migrate::dir::Ignore;
+use crate::migrate::history::{compare_dir_with, read_history_in_transaction, History};
 use crate::model::Catalog;
 use crate::source::{inspect_in_transaction, InspectOptions, LoadOptions, Loader, SourceSpec};
 use std::collections::{BTreeMap, HashSet};
@@ -46,6 +47,8 @@ pub(super) struct Role {
     pub catalog: Option<Catalog>,
     pub objects: HashSet<ObjectKey>,
     pub migrations: Option<PathBuf>,
+    /// Entries of the role's directories left out (`ignore` in pgdrift.toml).
+    pub ignore: Ignore,
     pub error: Option<String>,
 }
 
@@ -165,11 +168,15 @@ async fn load_roles(
             catalog: None,
             objects: HashSet::new(),
             migrations: r.migrations.clone(),
+            ignore: r.ignore.clone(),
             error: None,
         };
         if let Some(source) = &r.desired {
             let loaded = match SourceSpec::parse(source, env) {
-                Ok(spec) => loader.load(&spec).await.map_err(|e| e.to_string()),
+                Ok(spec) => loader
+                    .load(&spec.with_dir_ignore(&r.ignore))
+                    .await
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             match loaded {
@@ -396,8 +403,9 @@ fn trackers(
                 .message("no migration tool has recorded anything here")
                 .fix(match role.and_then(|r| r.migrations.as_ref()) {
                     Some(dir) => format!(
-                        "pgdrift migrate baseline --url '{target}' --dir {} --version LAST",
-                        dir.display()
+                        "pgdrift migrate baseline --url '{target}' --dir {}{} --version LAST",
+                        dir.display(),
+                        role.map_or_else(String::new, |r| r.ignore.flags())
                     ),
                     None => "adopt a migration tool (pgdrift migrate baseline)".to_string(),
                 }),
@@ -407,10 +415,11 @@ fn trackers(
     let Some(dir) = role.and_then(|r| r.migrations.as_ref()) else {
         return;
     };
-    let Some(tool) = history.tool_for_dir(dir) else {
+    let ignore = role.map_or_else(Ignore::none, |r| r.ignore.clone());
+    let Some(tool) = history.tool_for_dir_with(dir, &ignore) else {
         return;
     };
-    let Ok(cmp) = compare_dir(tool, dir) else {
+    let Ok(cmp) = compare_dir_with(tool, dir, &ignore) else {
         return;
     };
     let pending: Vec<&str> = cmp
@@ -424,13 +433,15 @@ fn trackers(
     }
     let fix = if tool.tool == "pgdrift" {
         format!(
-            "pgdrift migrate apply --url '{target}' --dir {}",
-            dir.display()
+            "pgdrift migrate apply --url '{target}' --dir {}{}",
+            dir.display(),
+            ignore.flags()
         )
     } else {
         format!(
-            "pgdrift migrate history --url '{target}' --dir {}",
-            dir.display()
+            "pgdrift migrate history --url '{target}' --dir {}{}",
+            dir.display(),
+            ignore.flags()
         )
     };
     let shown: Vec<&str> = pending.iter().take(3).copied().collect();

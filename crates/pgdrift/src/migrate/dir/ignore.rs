@@ -77,6 +77,15 @@ impl Ignore {
         self.patterns.is_empty()
     }
 
+    /// The patterns as command-line flags to append to a suggested command: ` --ignore
+    /// '*.old'` for each, shell-quoted; empty when there are none.
+    pub fn flags(&self) -> String {
+        self.patterns
+            .iter()
+            .map(|p| format!(" --ignore {}", shell_quote(p)))
+            .collect()
+    }
+
     /// True when the entry at `rel` (its path relative to the directory, `/`-separated) is
     /// ignored: the pattern matches `rel` or its last component. A directory also matches
     /// as `rel/`.
@@ -103,7 +112,11 @@ pub fn suggestion(name: &str) -> String {
         }
         _ => escape_glob(name),
     };
-    format!("'{}'", pattern.replace('\'', r"'\''"))
+    shell_quote(&pattern)
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// `name` as a glob that matches only itself.
@@ -133,6 +146,11 @@ mod tests {
         assert!(ignore.matches("tmp", true));
         assert!(Ignore::new(["old/"]).unwrap().matches("old", true));
         assert!(!Ignore::none().matches("anything", false));
+        assert_eq!(
+            ignore.flags(),
+            " --ignore '*.old' --ignore 'drafts/*.sql' --ignore 'tmp'"
+        );
+        assert_eq!(Ignore::none().flags(), "");
     }
 
     #[test]

@@ -22,10 +22,11 @@ pub(super) struct DirFile {
 pub(super) fn dir_files(
     tracker: &Tracker,
     dir: &Path,
+    ignore: &crate::migrate::dir::Ignore,
 ) -> Result<(Vec<DirFile>, Option<&'static str>), HistoryError> {
     match tracker.files {
         Files::Sql { formats, key } => {
-            let read = read_dir(dir, None, &crate::migrate::dir::Ignore::none())?;
+            let read = read_dir(dir, None, ignore)?;
             if !formats.is_empty() && !formats.contains(&read.format) {
                 let wanted: Vec<&str> = formats.iter().map(|f| f.info().name).collect();
                 return Err(HistoryError::invalid(

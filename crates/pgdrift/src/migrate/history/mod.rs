@@ -26,7 +26,7 @@ mod walk;
 use std::path::PathBuf;
 
 pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
-pub use compare::{compare_dir, ChecksumMismatch, DirComparison, FileRef};
+pub use compare::{compare_dir, compare_dir_with, ChecksumMismatch, DirComparison, FileRef};
 pub use detect::Candidate;
 pub use read::{read_history, read_history_in_transaction};
 pub use tools::TRACKERS;

@@ -3,7 +3,7 @@
 //! with history is a finding. Also which tool a migrations directory belongs to, and
 //! whether anything found calls for attention (exit code 1).
 
-use super::compare::{compare_dir, DirComparison};
+use super::compare::{compare_dir_with, DirComparison};
 use super::{Files, History, ToolHistory};
 use std::path::Path;
 
@@ -125,8 +125,17 @@ impl History {
     /// by file name alone, then one with rows, the newest, the one finding the most files.
     /// When no tracker's rule finds a file: the only or most recently active tool.
     pub fn tool_for_dir(&self, dir: &Path) -> Option<&ToolHistory> {
+        self.tool_for_dir_with(dir, &crate::migrate::dir::Ignore::none())
+    }
+
+    /// [`History::tool_for_dir`], leaving out the entries `ignore` matches.
+    pub fn tool_for_dir_with(
+        &self,
+        dir: &Path,
+        ignore: &crate::migrate::dir::Ignore,
+    ) -> Option<&ToolHistory> {
         let scored = self.trackers.iter().filter_map(|t| {
-            let c = compare_dir(t, dir).ok()?;
+            let c = compare_dir_with(t, dir, ignore).ok()?;
             if c.files == 0 {
                 return None;
             }
