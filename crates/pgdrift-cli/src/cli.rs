@@ -176,6 +176,13 @@ pub struct MigrateApplyArgs {
     /// How long to wait for another pgdrift runner on the same database, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
     pub lock_wait: f64,
+    /// Also write each file's row in this tool's table, as the tool itself would, in the
+    /// same transaction (so the team can switch between pgdrift and the tool).
+    #[arg(long, value_name = "TOOL", value_parser = record_tool_names(false))]
+    pub record_for: Option<String>,
+    /// With --record-for alembic: the directory of Alembic's revision files.
+    #[arg(long, value_name = "DIR", requires = "record_for")]
+    pub revisions: Option<PathBuf>,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,

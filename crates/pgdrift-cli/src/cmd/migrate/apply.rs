@@ -7,7 +7,8 @@ use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
 use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
-use pgdrift::migrate::MigrationFile;
+use pgdrift::migrate::record::{self, ToolDir};
+use pgdrift::migrate::{DirFormat, MigrationFile};
 use serde_json::json;
 use std::time::Instant;
 
@@ -24,6 +25,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         lock_timeout: seconds(args.lock_timeout),
         statement_timeout: seconds(args.statement_timeout),
         lock_wait: seconds(args.lock_wait),
+        record_for: record_for(&args, format, &files)?,
     };
     let paint = Paint(use_color(color, false));
     let single = targets.len() == 1;
@@ -259,4 +261,25 @@ fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) ->
             json!({"database": target.database(), "target": target.label, "ok": false, "error": "not started: an earlier database failed (--fail-fast)"})
         }
     }
+}
+
+/// The tool `--record-for` names, checked against the directory.
+fn record_for(
+    args: &MigrateApplyArgs,
+    format: DirFormat,
+    files: &[MigrationFile],
+) -> anyhow::Result<Option<ToolDir>> {
+    let Some(tool) = &args.record_for else {
+        return Ok(None);
+    };
+    if args.revisions.is_some() && tool != "alembic" {
+        anyhow::bail!("--revisions names Alembic's revision files; it goes with --record-for alembic");
+    }
+    let recorder = record::recorder(tool)?;
+    Ok(Some(ToolDir::new(
+        recorder,
+        format,
+        files,
+        args.revisions.as_deref(),
+    )?))
 }

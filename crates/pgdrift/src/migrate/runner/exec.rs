@@ -1,6 +1,7 @@
 //! Running one migration file: in a transaction with its record (the usual way), or outside
 //! one, statement by statement, its record written right after. Both take the runners' lock
-//! and look again, once they hold it, whether another runner applied the file meanwhile.
+//! and look again, once they hold it, whether another runner applied the file meanwhile. The
+//! record is pgdrift's row and, with `--record-for`, the row of the other tool's table.
 
 use super::super::files::MigrationFile;
 use super::super::{tracking, MigrateError, MigrationKind};
@@ -47,14 +48,32 @@ async fn already_applied(client: &Client, file: &MigrationFile) -> Result<bool, 
     )
 }
 
-/// Runs `file` and records it in one transaction. `None`: another runner applied it first.
+/// Records `files[at]` as applied: pgdrift's row, and the other tool's with `--record-for`.
+async fn record(
+    client: &Client,
+    (files, at): (&[MigrationFile], usize),
+    execution_ms: i64,
+    options: &ApplyOptions,
+) -> Result<(), MigrateError> {
+    tracking::record(client, &files[at], execution_ms, false).await?;
+    if let Some(dir) = &options.record_for {
+        crate::migrate::record::record_applied(client, dir, files, at, execution_ms)
+            .await
+            .map_err(|e| super::record_error(dir, e))?;
+    }
+    Ok(())
+}
+
+/// Runs `files[at]` and records it in one transaction. `None`: another runner applied it
+/// first.
 pub async fn run_in_transaction(
     conn: &Connection,
-    file: &MigrationFile,
+    position: (&[MigrationFile], usize),
     script: &Script,
     options: &ApplyOptions,
 ) -> Result<Option<Ran>, MigrateError> {
     let client = &conn.client;
+    let file = &position.0[position.1];
     client
         .batch_execute("BEGIN")
         .await
@@ -73,7 +92,7 @@ pub async fn run_in_transaction(
             .await
             .map_err(|f| failed(file, script, f, false))?;
         let ms = elapsed_ms(started);
-        tracking::record(client, file, ms, false).await?;
+        record(client, position, ms, options).await?;
         client
             .batch_execute("COMMIT")
             .await
@@ -115,14 +134,15 @@ async fn pipelined(client: &Client, script: &Script) -> Result<(), Failure> {
 }
 
 /// Runs a `-- pgdrift:no-transaction` file statement by statement under the session lock,
-/// then records it. `None`: another runner applied it first.
+/// then records it in a transaction of its own. `None`: another runner applied it first.
 pub async fn run_outside(
     conn: &Connection,
-    file: &MigrationFile,
+    position: (&[MigrationFile], usize),
     script: &Script,
     options: &ApplyOptions,
 ) -> Result<Option<Ran>, MigrateError> {
     let client = &conn.client;
+    let file = &position.0[position.1];
     tracking::lock_session(client, millis(options.lock_wait).max(1)).await?;
     let result = async {
         if already_applied(client, file).await? {
@@ -143,7 +163,7 @@ pub async fn run_outside(
             })?;
         }
         let ms = elapsed_ms(started);
-        tracking::record(client, file, ms, false).await?;
+        record_alone(client, position, ms, options).await?;
         Ok(Some(Ran {
             version: file.version.clone(),
             execution_ms: ms,
@@ -155,6 +175,25 @@ pub async fn run_outside(
     reset(client).await;
     tracking::unlock_session(client).await;
     result
+}
+
+/// [`record`] in a transaction of its own (after a file run outside one).
+async fn record_alone(
+    client: &Client,
+    position: (&[MigrationFile], usize),
+    execution_ms: i64,
+    options: &ApplyOptions,
+) -> Result<(), MigrateError> {
+    let version = &position.0[position.1].version;
+    client
+        .batch_execute("BEGIN")
+        .await
+        .map_err(db(format!("recording {version}")))?;
+    let result = record(client, position, execution_ms, options).await;
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = client.batch_execute(end).await;
+    result?;
+    ended.map_err(db(format!("committing the record of {version}")))
 }
 
 /// Undoes what a migration set for the session (search_path, timeouts, roles).

@@ -1,13 +1,15 @@
 //! `pgdrift migrate apply`: checks the history, then runs each pending file and records it in
 //! the same transaction, under a transaction-scoped advisory lock so that concurrent runners
 //! serialise and each file runs exactly once. Files marked `-- pgdrift:no-transaction` run
-//! statement by statement under a session lock, their record written right after.
+//! statement by statement under a session lock, their record written right after. With
+//! `record_for`, each file's row in another tool's table (`record`) is written with pgdrift's.
 
 mod exec;
 pub mod maintenance;
 pub mod script;
 
 use super::files::{find, MigrationFile};
+use super::record::{self, Mode, RecordError, ToolDir};
 use super::status::{State, Status};
 use super::{tracking, HistoryProblem, MigrateError, MigrationKind};
 use crate::pg::Connection;
@@ -32,6 +34,8 @@ pub struct ApplyOptions {
     pub statement_timeout: Duration,
     /// How long to wait for another runner holding the migration lock.
     pub lock_wait: Duration,
+    /// Also write each file's row in this tool's table, as the tool itself would.
+    pub record_for: Option<ToolDir>,
 }
 
 impl Default for ApplyOptions {
@@ -45,6 +49,7 @@ impl Default for ApplyOptions {
             lock_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(3600),
             lock_wait: Duration::from_secs(600),
+            record_for: None,
         }
     }
 }
@@ -151,6 +156,13 @@ pub async fn apply(
         .iter()
         .map(|f| script::prepare(f, !f.no_transaction()))
         .collect::<Result<Vec<_>, _>>()?;
+    let positions: Vec<usize> = run.iter().map(|f| position(files, f)).collect();
+    if let Some(dir) = &options.record_for {
+        // Checked up front: a conflict with the tool's history stops the run before it starts.
+        record::plan(&conn.client, dir, files, &positions, Mode::Baseline)
+            .await
+            .map_err(|e| record_error(dir, e))?;
+    }
     if options.dry_run {
         report.would_run = run.iter().map(|f| f.version.clone()).collect();
         return Ok(report);
@@ -162,12 +174,12 @@ pub async fn apply(
     let wait_ms = millis(options.lock_wait).max(1);
     tracking::ensure(&conn.client, wait_ms).await?;
     exec::watch_client(&conn.client).await;
-    for (file, script) in run.iter().zip(&scripts) {
+    for ((file, script), &at) in run.iter().zip(&scripts).zip(&positions) {
         on_event(Event::Running(&file.version));
         let outcome = if file.no_transaction() {
-            exec::run_outside(conn, file, script, options).await
+            exec::run_outside(conn, (files, at), script, options).await
         } else {
-            exec::run_in_transaction(conn, file, script, options).await
+            exec::run_in_transaction(conn, (files, at), script, options).await
         };
         match outcome {
             Ok(Some(ran)) => report.ran.push(ran),
@@ -193,6 +205,22 @@ fn with_applied(e: MigrateError, report: &ApplyReport) -> MigrateError {
             applied: report.ran.iter().map(|r| r.version.clone()).collect(),
         },
         other => other,
+    }
+}
+
+/// The position of `file` in `files`.
+fn position(files: &[MigrationFile], file: &MigrationFile) -> usize {
+    files
+        .iter()
+        .position(|f| std::ptr::eq(f, file))
+        .expect("a file to run is one of the directory's")
+}
+
+/// A recording error as the runner reports it.
+pub(crate) fn record_error(dir: &ToolDir, e: RecordError) -> MigrateError {
+    MigrateError::Database {
+        context: format!("recording for {} (--record-for)", dir.recorder.name),
+        message: e.to_string(),
     }
 }
 
