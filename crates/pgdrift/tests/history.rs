@@ -223,20 +223,20 @@ async fn schema_migrations_of_golang_migrate_dbmate_and_rails_are_told_apart() {
             ("rl.schema_migrations", "rails"),
         ]
     );
-    // The app's own `migrations` table is not reported; Ecto's layout is, with its columns.
+    // Tables that only read like trackers are not reported; an unknown layout of a tracker's
+    // name is, with its columns.
     assert_eq!(history.unrecognized.len(), 1, "{:#?}", history.unrecognized);
     let unknown = &history.unrecognized[0];
-    assert_eq!(unknown.table, "ecto.schema_migrations");
+    assert_eq!(unknown.table, "odd.schema_migrations");
     assert_eq!(unknown.note, "unknown schema_migrations layout");
-    assert_eq!(
-        unknown.columns,
-        [
-            "version bigint",
-            "inserted_at timestamp(0) without time zone"
-        ]
-    );
+    assert_eq!(unknown.columns, ["version bigint", "payload jsonb"]);
     let text = render_text(&history, &[], false);
-    assert!(text.contains("ecto.schema_migrations (unknown schema_migrations layout)\n  columns: version bigint, inserted_at timestamp(0) without time zone"), "{text}");
+    assert!(
+        text.contains(
+            "odd.schema_migrations (unknown schema_migrations layout)\n  columns: version bigint, payload jsonb"
+        ),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -635,4 +635,155 @@ async fn the_directory_picks_its_tool() {
         err.contains("a drizzle directory; dbmate migrations come in dbmate or plain directories"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn homegrown_logs_are_read_by_their_shape() {
+    let history = history_of(&["homegrown"]).await;
+    let found: Vec<(&str, &str, usize, Option<&str>)> = history
+        .trackers
+        .iter()
+        .map(|t| (t.table.as_str(), t.tool, t.applied, t.latest.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "ecto.schema_migrations",
+                "homegrown",
+                1,
+                Some("20240101000000")
+            ),
+            ("public.schema_migrations", "homegrown", 18, Some("18")),
+            (
+                "runner.db_changelog",
+                "homegrown",
+                2,
+                Some("002_orders.sql")
+            ),
+        ]
+    );
+    let runner = &history.trackers[2];
+    assert_eq!(versions(&runner.failed), ["010_fix.sql"]);
+    assert_eq!(runner.last_activity.as_deref(), Some("2024-05-03 10:00:00"));
+    // Ecto records when each version was inserted.
+    assert_eq!(
+        history.trackers[0].last_activity.as_deref(),
+        Some("2024-01-01 00:00:00")
+    );
+    assert!(
+        history.unrecognized.is_empty(),
+        "{:#?}",
+        history.unrecognized
+    );
+}
+
+/// A directory of `n` numbered files, `001_step_1.sql` ...
+fn numbered_dir(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=n {
+        std::fs::write(
+            dir.path().join(format!("{i:03}_step_{i}.sql")),
+            format!("CREATE TABLE t{i} (id int);\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn a_homegrown_runner_stuck_at_18_of_26() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now());
+         INSERT INTO schema_migrations
+         SELECT g, 'step_' || g, timestamptz '2025-08-11 09:00:00+00' + g * interval '1 day'
+         FROM generate_series(1, 18) g;",
+    )
+    .await;
+    let history = read_history(&db.connect().await).await.unwrap();
+    let t = only(&history);
+    assert_eq!((t.tool, t.applied), ("homegrown", 18));
+    let verdict = history.verdict();
+    assert_eq!(verdict.manager.as_deref(), Some("homegrown"));
+    assert_eq!(
+        verdict.lines[0],
+        "homegrown tracker (public.schema_migrations) manages this database: 18 applied, last 2025-08-29"
+    );
+    let files_dir = numbered_dir(26);
+    assert_eq!(
+        history.tool_for_dir(files_dir.path()).map(|t| t.tool),
+        Some("homegrown")
+    );
+    let c = compare_dir(t, files_dir.path()).unwrap();
+    assert_eq!((c.files, c.applied), (26, 18));
+    let never: Vec<String> = (19..=26).map(|i| format!("{i:03}_step_{i}.sql")).collect();
+    assert_eq!(files(&c.never_applied), never);
+    assert!(c.rows_without_file.is_empty(), "{:?}", c.rows_without_file);
+    assert_eq!(c.not_comparable, None);
+    let comparisons = [("homegrown".to_string(), c)];
+    assert!(history.has_findings(&comparisons));
+    let text = render_text(&history, &comparisons, false);
+    assert!(
+        text.contains("homegrown tracker · public.schema_migrations\n  18 rows · versions 1–18 · last applied 2025-08-29\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("never applied (8): 019_step_19.sql, 020_step_20.sql"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn homegrown_rows_match_files_by_name_and_failed_ones_are_not_pending() {
+    let history = history_of(&["homegrown"]).await;
+    let runner = history
+        .trackers
+        .iter()
+        .find(|t| t.table == "runner.db_changelog")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "001_init.sql",
+        "002_orders.sql",
+        "010_fix.sql",
+        "011_new.sql",
+    ] {
+        std::fs::write(dir.path().join(name), "SELECT 1;\n").unwrap();
+    }
+    std::fs::write(dir.path().join("011_new.down.sql"), "SELECT 1;\n").unwrap();
+    let c = compare_dir(runner, dir.path()).unwrap();
+    assert_eq!((c.files, c.applied), (4, 2));
+    assert_eq!(files(&c.never_applied), ["011_new.sql"]);
+    assert_eq!(
+        c.last_applied.map(|f| f.file).as_deref(),
+        Some("002_orders.sql")
+    );
+}
+
+/// Versions past 9 sort as numbers, not as text, in every tool whose version is a number
+/// read as text: the latest of 1..12 is 12.
+#[tokio::test]
+async fn numeric_versions_are_ordered_as_numbers() {
+    let sql = format!(
+        "{}\n{}\n{}\n
+         TRUNCATE _sqlx_migrations;
+         INSERT INTO _sqlx_migrations
+         SELECT g, 'm' || g, timestamptz '2024-01-01' + g * interval '1 hour', true, '\\x00', 1
+         FROM generate_series(1, 12) g;
+         INSERT INTO refinery_schema_history SELECT g, 'm' || g, '2024-03-01T10:00:00Z', 'x'
+         FROM generate_series(3, 12) g;
+         INSERT INTO goose_db_version (version_id, is_applied, tstamp)
+         SELECT g, true, timestamp '2024-05-01' + g * interval '1 hour'
+         FROM generate_series(4, 12) g;",
+        table_sql("sqlx"),
+        table_sql("refinery"),
+        table_sql("goose")
+    );
+    let db = TestDb::with_sql(&sql).await;
+    let history = read_history(&db.connect().await).await.unwrap();
+    for tool in ["sqlx", "refinery", "goose"] {
+        let t = history.tool(tool).next().unwrap();
+        assert_eq!(t.latest.as_deref(), Some("12"), "{tool}: {:#?}", t.rows);
+    }
 }

@@ -3,7 +3,7 @@
 //! verdict on which tool manages the database. Text for people, JSON (versioned) for
 //! programs.
 
-use crate::migrate::history::{DirComparison, FileRef, History, ToolHistory, Verdict};
+use crate::migrate::history::{DirComparison, FileRef, History, Layout, ToolHistory, Verdict};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -126,6 +126,10 @@ fn tool_block(out: &mut String, t: &ToolHistory, style: &Style) {
         return;
     }
     let mut facts = Vec::new();
+    if let Some(layout) = &t.layout {
+        homegrown_block(out, t, layout, style);
+        return;
+    }
     if t.keeps_history {
         facts.push(format!("{} applied", t.applied));
         if let Some(latest) = &t.latest {
@@ -165,6 +169,11 @@ fn tool_block(out: &mut String, t: &ToolHistory, style: &Style) {
             )
         );
     }
+    failures(out, t, style);
+}
+
+/// The failed or dirty migrations of a tool, one line each.
+fn failures(out: &mut String, t: &ToolHistory, style: &Style) {
     for r in &t.failed {
         let what = match r.status {
             crate::migrate::history::RowStatus::Dirty => {
@@ -183,6 +192,49 @@ fn tool_block(out: &mut String, t: &ToolHistory, style: &Style) {
             style.red(&format!("{what}: {}{when}", r.version))
         );
     }
+}
+
+/// A homegrown log: its rows, the versions they span, the last time one ran, and how its
+/// columns were read.
+fn homegrown_block(out: &mut String, t: &ToolHistory, layout: &Layout, style: &Style) {
+    let applied = t.applied_rows();
+    let mut facts = vec![format!(
+        "{} row{}",
+        t.rows.len(),
+        if t.rows.len() == 1 { "" } else { "s" }
+    )];
+    match (applied.first(), applied.last()) {
+        (Some(a), Some(b)) if a.version != b.version => {
+            facts.push(format!("versions {}–{}", a.version, b.version));
+        }
+        (Some(a), _) => facts.push(format!("version {}", a.version)),
+        _ => {}
+    }
+    if let Some(at) = &t.last_activity {
+        let when = if t.last_activity_estimated {
+            "last stamped"
+        } else {
+            "last applied"
+        };
+        facts.push(format!("{when} {}", at.get(..10).unwrap_or(at)));
+    }
+    let _ = writeln!(out, "  {}", facts.join(" · "));
+    let mut read = vec![format!("version from {}", layout.version)];
+    if let Some(n) = &layout.name {
+        read.push(format!("name from {n}"));
+    }
+    if let Some(a) = &layout.applied_at {
+        read.push(format!("applied at from {a}"));
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        style.dim(&format!(
+            "read as a migration log kept by the team's own runner: {}",
+            read.join(", ")
+        ))
+    );
+    failures(out, t, style);
 }
 
 fn list(files: &[FileRef]) -> String {

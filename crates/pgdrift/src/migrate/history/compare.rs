@@ -6,7 +6,7 @@
 use super::files::{dir_files, DirFile};
 use super::keys::compare_versions;
 use super::tracker::{Checksum, Files, Record};
-use super::{alembic, AppliedRow, HistoryError, RowStatus, ToolHistory};
+use super::{alembic, homegrown_files, AppliedRow, HistoryError, RowStatus, ToolHistory};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -23,6 +23,9 @@ pub struct DirComparison {
     pub files: usize,
     /// Files the table records as applied.
     pub applied: usize,
+    /// The last of them in the tool's order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_applied: Option<FileRef>,
     /// Files the tool has not applied and would apply next, in the tool's order.
     pub never_applied: Vec<FileRef>,
     /// Applied migrations (by key) that no file of the directory has.
@@ -82,7 +85,16 @@ pub fn compare_dir_with(
     if matches!(tracker.files, Files::AlembicChain) {
         return alembic::compare(history, dir);
     }
-    let (files, format) = dir_files(tracker, dir, ignore)?;
+    let (files, format, naming) = match tracker.files {
+        Files::Homegrown => {
+            let (files, naming) = homegrown_files::keyed_files(history, dir)?;
+            (files, None, Some(naming))
+        }
+        _ => {
+            let (files, format) = dir_files(tracker, dir, ignore)?;
+            (files, format, None)
+        }
+    };
     let mut out = DirComparison {
         tool: tracker.id,
         table: history.table.clone(),
@@ -90,14 +102,26 @@ pub fn compare_dir_with(
         format,
         files: files.len(),
         not_comparable: match tracker.checksum {
+            // A homegrown log without a checksum column has nothing to compare.
+            _ if history
+                .layout
+                .as_ref()
+                .is_some_and(|l| l.checksum.is_none()) =>
+            {
+                None
+            }
             Checksum::NotComparable(reason) => Some(reason.to_string()),
             _ => None,
         },
         ..DirComparison::default()
     };
+    let row_key = |r: &AppliedRow| match naming {
+        Some(n) => n.row_key(&r.version),
+        None => (tracker.row_key)(r),
+    };
     match tracker.record {
         Record::Current => compare_current(history, &files, &mut out),
-        Record::Ledger | Record::Heads => compare_ledger(history, &files, &mut out)?,
+        Record::Ledger | Record::Heads => compare_ledger(history, &files, &row_key, &mut out)?,
     }
     Ok(out)
 }
@@ -112,6 +136,7 @@ struct KeyState<'a> {
 fn compare_ledger(
     history: &ToolHistory,
     files: &[DirFile],
+    row_key: &dyn Fn(&AppliedRow) -> Option<String>,
     out: &mut DirComparison,
 ) -> Result<(), HistoryError> {
     let tracker = history.tracker;
@@ -131,7 +156,7 @@ fn compare_ledger(
     let mut states: Vec<(String, KeyState)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in history.latest_rows() {
-        let Some(key) = (tracker.row_key)(row).filter(|k| in_scope(k)) else {
+        let Some(key) = row_key(row).filter(|k| in_scope(k)) else {
             continue;
         };
         let at = *index.entry(key.clone()).or_insert_with(|| {
@@ -171,6 +196,7 @@ fn compare_ledger(
                 applied: Some(row), ..
             }) => {
                 out.applied += 1;
+                out.last_applied = Some(file_ref());
                 check_sum(tracker.checksum, file, row, out)?;
             }
             Some(KeyState { failed: true, .. }) => {}
@@ -245,6 +271,10 @@ fn compare_current(history: &ToolHistory, files: &[DirFile], out: &mut DirCompar
             .is_some_and(|c| compare_versions(&file.key, c).is_le());
         if applied {
             out.applied += 1;
+            out.last_applied = Some(FileRef {
+                key: file.key.clone(),
+                file: file.rel.clone(),
+            });
         } else {
             out.never_applied.push(FileRef {
                 key: file.key.clone(),

@@ -1,23 +1,32 @@
 //! Finding tracking tables: one catalog query lists every table, in every non-system schema,
-//! whose name some tracker uses (tracking tables and their companions), with its columns and
-//! their types; each is then matched against the trackers of its name.
+//! whose name some tracker uses (tracking tables and their companions) or reads like a
+//! migration log, with its columns and their types; each is then matched against the
+//! trackers of its name, then against the shape of a homegrown log. The same matching
+//! serves candidates built from a catalog (`recognize`), so that what `history` reads and
+//! what comparisons leave out are one list.
 
+use super::homegrown::{self, Layout, NAME_PATTERNS};
 use super::{HistoryError, Tracker, UnknownTable, TRACKERS};
 use crate::pg::Connection;
 
-/// Tables named like a tracking table or a companion, with their columns.
+/// Tables named like a tracking table or a companion, or (ordinary and partitioned tables)
+/// like a migration log, with their columns.
 const CANDIDATES: &str = "\
 SELECT n.nspname::text, c.relname::text,
        has_schema_privilege(n.oid, 'USAGE') AND has_table_privilege(c.oid, 'SELECT'),
        array_agg(a.attname::text ORDER BY a.attnum),
-       array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+       array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum),
+       c.relkind IN ('r', 'p')
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relkind IN ('r', 'p', 'v', 'f')
-  AND c.relname = ANY ($1::text[]::name[])
-  AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-GROUP BY n.oid, n.nspname, c.oid, c.relname
+  AND (c.relname = ANY ($1::text[]::name[])
+       OR (c.relkind IN ('r', 'p') AND NOT c.relispartition
+           AND lower(c.relname::text) LIKE ANY ($2::text[])))
+  AND n.nspname NOT IN ('information_schema', 'pgdrift_backup')
+  AND n.nspname NOT LIKE 'pg\\_%'
+GROUP BY n.oid, n.nspname, c.oid, c.relname, c.relkind
 ORDER BY 1, 2";
 
 /// A table with a tracking table's name, as the catalog describes it.
@@ -27,6 +36,9 @@ pub struct Candidate {
     pub table: String,
     /// Whether the current role can read it.
     pub readable: bool,
+    /// An ordinary or partitioned table (not a view or a foreign table): only those can be
+    /// homegrown trackers.
+    pub plain_table: bool,
     /// `(name, type)` of each column, types as `format_type` prints them
     /// (`character varying(128)`, `bigint`).
     pub columns: Vec<(String, String)>,
@@ -73,8 +85,52 @@ impl Candidate {
 /// What detection found: tables some tracker recognises, and tables that only share a name.
 #[derive(Debug)]
 pub(super) struct Detected {
-    pub known: Vec<(&'static Tracker, Candidate)>,
+    pub known: Vec<Found>,
     pub unknown: Vec<UnknownTable>,
+}
+
+/// A recognised tracking table: the tracker whose rules it follows, and for a homegrown
+/// log, how its columns are read.
+#[derive(Debug)]
+pub(super) struct Found {
+    pub tracker: &'static Tracker,
+    pub candidate: Candidate,
+    pub layout: Option<Layout>,
+}
+
+/// What a candidate table is.
+#[derive(Debug, Clone)]
+pub enum Recognized {
+    /// A known tool's tracking table.
+    Tool(&'static Tracker),
+    /// A homegrown migration log.
+    Homegrown(Layout),
+    /// A table with a tracking table's name whose layout no tool has.
+    Unknown,
+    /// Not a tracking table (a companion, or a table that only reads like a log).
+    No,
+}
+
+/// What `c` is: a known tool's tracking table when a tracker of its name recognises its
+/// layout, else a homegrown log when its shape is one, else an unknown layout when it bears
+/// a (not generic) tracker's name.
+pub fn recognize(c: &Candidate) -> Recognized {
+    let mut named = TRACKERS.iter().filter(|t| t.table == c.table).peekable();
+    let has_name = named.peek().is_some();
+    if let Some(t) = named.find(|t| (t.recognize)(c)) {
+        return Recognized::Tool(t);
+    }
+    if let Some(layout) = homegrown::recognize(c) {
+        return Recognized::Homegrown(layout);
+    }
+    let generic = TRACKERS
+        .iter()
+        .any(|t| t.table == c.table && t.generic_name);
+    if has_name && !generic {
+        Recognized::Unknown
+    } else {
+        Recognized::No
+    }
 }
 
 /// Every table name the catalog query looks for.
@@ -93,7 +149,7 @@ fn names() -> Vec<&'static str> {
 pub(super) async fn detect(conn: &Connection) -> Result<Detected, HistoryError> {
     let rows = conn
         .client
-        .query(CANDIDATES, &[&names()])
+        .query(CANDIDATES, &[&names(), &NAME_PATTERNS])
         .await
         .map_err(|e| HistoryError::Detect {
             target: conn.target.clone(),
@@ -108,6 +164,7 @@ pub(super) async fn detect(conn: &Connection) -> Result<Detected, HistoryError> 
                 schema: r.get(0),
                 table: r.get(1),
                 readable: r.get(2),
+                plain_table: r.get(5),
                 columns: names.into_iter().zip(types).collect(),
                 siblings: Vec::new(),
             }
@@ -127,28 +184,30 @@ pub(super) async fn detect(conn: &Connection) -> Result<Detected, HistoryError> 
     Ok(classify(candidates))
 }
 
-/// Matches each candidate with the first tracker of its name that recognises it.
+/// Sorts out what each candidate is (see [`recognize`]).
 pub(super) fn classify(candidates: Vec<Candidate>) -> Detected {
     let mut detected = Detected {
         known: Vec::new(),
         unknown: Vec::new(),
     };
     for c in candidates {
-        let mut named = TRACKERS.iter().filter(|t| t.table == c.table).peekable();
-        if named.peek().is_none() {
-            continue; // a companion table
-        }
-        let generic = TRACKERS
-            .iter()
-            .any(|t| t.table == c.table && t.generic_name);
-        match named.find(|t| (t.recognize)(&c)) {
-            Some(t) => detected.known.push((t, c)),
-            None if !generic => detected.unknown.push(UnknownTable {
+        match recognize(&c) {
+            Recognized::Tool(tracker) => detected.known.push(Found {
+                tracker,
+                candidate: c,
+                layout: None,
+            }),
+            Recognized::Homegrown(layout) => detected.known.push(Found {
+                tracker: layout.tracker(),
+                candidate: c,
+                layout: Some(layout),
+            }),
+            Recognized::Unknown => detected.unknown.push(UnknownTable {
                 table: c.qualified(),
                 note: format!("unknown {} layout", c.table),
                 columns: c.columns.iter().map(|(n, t)| format!("{n} {t}")).collect(),
             }),
-            None => {}
+            Recognized::No => {}
         }
     }
     detected
@@ -168,6 +227,7 @@ mod tests {
             schema: schema.into(),
             table: table.into(),
             readable: true,
+            plain_table: true,
             columns: columns
                 .iter()
                 .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -215,6 +275,12 @@ mod tests {
                 &[],
             ),
             candidate(
+                "i",
+                "schema_migrations",
+                &[("version", "bigint"), ("owner_note", "text")],
+                &[],
+            ),
+            candidate(
                 "g",
                 "ar_internal_metadata",
                 &[("key", "character varying")],
@@ -230,7 +296,7 @@ mod tests {
         let known: Vec<(&str, &str)> = found
             .known
             .iter()
-            .map(|(t, c)| (c.schema.as_str(), t.id))
+            .map(|f| (f.candidate.schema.as_str(), f.tracker.id))
             .collect();
         assert_eq!(
             known,
@@ -239,11 +305,15 @@ mod tests {
                 ("b", "dbmate"),
                 ("c", "rails"),
                 ("d", "rails"),
-                ("e", "rails")
+                ("e", "rails"),
+                // Ecto's layout: a log of versions with the time each was inserted.
+                ("f", "homegrown"),
+                // A log of the files a team's own runner applied.
+                ("h", "homegrown"),
             ]
         );
         assert_eq!(found.unknown.len(), 1);
-        assert_eq!(found.unknown[0].table, "f.schema_migrations");
+        assert_eq!(found.unknown[0].table, "i.schema_migrations");
         assert_eq!(found.unknown[0].note, "unknown schema_migrations layout");
     }
 

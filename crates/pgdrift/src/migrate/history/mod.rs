@@ -15,6 +15,8 @@ mod checksum;
 mod compare;
 mod detect;
 mod files;
+mod homegrown;
+mod homegrown_files;
 mod keys;
 mod read;
 mod summary;
@@ -27,7 +29,8 @@ use std::path::PathBuf;
 
 pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
 pub use compare::{compare_dir, compare_dir_with, ChecksumMismatch, DirComparison, FileRef};
-pub use detect::Candidate;
+pub use detect::{recognize, Candidate, Recognized};
+pub use homegrown::{name_reads_like_log, Layout};
 pub use read::{read_history, read_history_in_transaction};
 pub use tools::TRACKERS;
 pub use tracker::{Checksum, FileName, Files, Record, SqlFile, TimeSource, Tracker};
@@ -74,6 +77,9 @@ pub struct ToolHistory {
     pub rows: Vec<AppliedRow>,
     /// Why the table could not be read (missing privileges), when it could not.
     pub unreadable: Option<String>,
+    /// A homegrown log: which columns were read as what.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
     /// The tracker this came from (its behaviour, for comparisons).
     #[serde(skip)]
     pub tracker: &'static Tracker,

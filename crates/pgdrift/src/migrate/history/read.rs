@@ -1,6 +1,7 @@
 //! Reading the history: one `REPEATABLE READ, READ ONLY` transaction, the detection query,
-//! then one query per recognised table built from its tracker's select list. Nothing is
-//! created or written; the transaction is rolled back in every case.
+//! then one query per recognised table built from its tracker's select list (a homegrown
+//! log's from its layout). Nothing is created or written; the transaction is rolled back in
+//! every case.
 
 use super::detect::{detect, Candidate};
 use super::{AppliedRow, History, HistoryError, RowStatus, ToolHistory, Tracker};
@@ -48,9 +49,14 @@ pub async fn read_history_in_transaction(conn: &Connection) -> Result<History, H
 async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
     let detected = detect(conn).await?;
     let mut trackers = Vec::with_capacity(detected.known.len());
-    for (tracker, candidate) in detected.known {
-        let history = if candidate.readable {
-            let rows = read_rows(conn, tracker, &candidate).await?;
+    for found in detected.known {
+        let (tracker, candidate) = (found.tracker, &found.candidate);
+        let mut history = if candidate.readable {
+            let sql = match &found.layout {
+                Some(layout) => layout.read_sql(&candidate.schema, &candidate.table),
+                None => read_sql(tracker, &candidate.schema, &candidate.table),
+            };
+            let rows = read_rows(conn, tracker, candidate, &sql).await?;
             ToolHistory::build(tracker, &candidate.schema, &candidate.table, rows)
         } else {
             let mut h =
@@ -61,6 +67,7 @@ async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
             ));
             h
         };
+        history.layout = found.layout;
         trackers.push(history);
     }
     Ok(History {
@@ -70,10 +77,15 @@ async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
     })
 }
 
+/// The alias of the tracking table in read queries. `ORDER BY version` would sort by the
+/// select list's `version::text` (an output column's name comes first), so a tracker's
+/// order names the table's own columns through this alias where the two collide.
+pub(super) const ALIAS: &str = "tracked";
+
 /// The query that reads `table` with `tracker`'s select list.
 pub(super) fn read_sql(tracker: &Tracker, schema: &str, table: &str) -> String {
     format!(
-        "SELECT {}, {} FROM {} ORDER BY {}",
+        "SELECT {}, {} FROM {} AS tracked ORDER BY {}",
         tracker.select,
         tracker.repeatable,
         QualIdent(schema, table),
@@ -85,6 +97,7 @@ async fn read_rows(
     conn: &Connection,
     tracker: &'static Tracker,
     c: &Candidate,
+    sql: &str,
 ) -> Result<Vec<AppliedRow>, HistoryError> {
     let fail = |reason: String| HistoryError::Read {
         target: conn.target.clone(),
@@ -92,16 +105,12 @@ async fn read_rows(
         tool: tracker.name,
         reason,
     };
-    let rows = conn
-        .client
-        .query(&read_sql(tracker, &c.schema, &c.table), &[])
-        .await
-        .map_err(|e| {
-            let message = e
-                .as_db_error()
-                .map_or_else(|| e.to_string(), |d| d.message().to_string());
-            fail(mask_urls(&message))
-        })?;
+    let rows = conn.client.query(sql, &[]).await.map_err(|e| {
+        let message = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_string());
+        fail(mask_urls(&message))
+    })?;
     rows.iter()
         .map(|r| {
             let text = |i: usize| -> Option<String> { r.get(i) };

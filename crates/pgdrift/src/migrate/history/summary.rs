@@ -50,6 +50,7 @@ impl ToolHistory {
             failed,
             rows,
             unreadable: None,
+            layout: None,
             tracker,
         }
     }

@@ -144,7 +144,7 @@ pub const TRACKERS: &[Tracker] = &[
             "version::text, description, NULL, encode(checksum, 'hex'), ",
             ts!("installed_on"),
             ", CASE WHEN success THEN 'applied' ELSE 'failed' END"),
-        order: "version",
+        order: "tracked.version",
         files: Files::Sql { formats: &[DirFormat::Plain, DirFormat::UpDown], key: sql_number },
         row_key: row_number,
         checksum: Checksum::Sha384,
@@ -158,7 +158,7 @@ pub const TRACKERS: &[Tracker] = &[
         // applied_on is RFC 3339 text (`2024-03-01T10:00:00.123Z`), kept as written.
         select: "version::text, name, NULL, checksum, \
                  replace(left(applied_on, 19), 'T', ' '), 'applied'",
-        order: "version",
+        order: "tracked.version",
         files: Files::Names(name_refinery),
         row_key: row_number,
         checksum: Checksum::NotComparable(
@@ -176,7 +176,7 @@ pub const TRACKERS: &[Tracker] = &[
         },
         select: "version::text, NULL, NULL, NULL, NULL, \
                  CASE WHEN dirty THEN 'dirty' ELSE 'applied' END",
-        order: "version",
+        order: "tracked.version",
         record: Record::Current,
         time: TimeSource::Stamp,
         files: Files::Sql { formats: &[DirFormat::UpDown], key: sql_number },
@@ -226,12 +226,12 @@ pub const TRACKERS: &[Tracker] = &[
         recognize: |c| c.has_all(&["id", "version_id", "is_applied", "tstamp"]),
         // The latest row of each version decides; version 0 is goose's own first row.
         select: concat!(
-            "DISTINCT ON (version_id) version_id::text, NULL, NULL, NULL, ",
+            "DISTINCT ON (tracked.version_id) version_id::text, NULL, NULL, NULL, ",
             ts!("tstamp"),
             ", CASE WHEN version_id = 0 THEN 'marker' WHEN is_applied THEN 'applied' \
                ELSE 'unapplied' END"
         ),
-        order: "version_id, id DESC",
+        order: "tracked.version_id, tracked.id DESC",
         files: Files::Names(name_goose),
         row_key: row_number,
         ..BASE

@@ -90,6 +90,9 @@ pub enum Files {
     Names(fn(&FileName<'_>) -> Option<String>),
     /// Alembic's revision files, ordered by their `down_revision` chain.
     AlembicChain,
+    /// A homegrown runner's files: SQL files matched by number, full name or stem,
+    /// whichever matches the rows best.
+    Homegrown,
 }
 
 /// A migration read from a SQL directory, as its key rule sees it.

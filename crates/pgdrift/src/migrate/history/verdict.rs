@@ -142,6 +142,7 @@ impl History {
             let claims = match t.tracker.files {
                 Files::Sql { formats, .. } => !formats.is_empty(),
                 Files::AlembicChain => true,
+                Files::Homegrown => false,
                 Files::Names(_) => false,
             };
             Some((
