@@ -183,6 +183,10 @@ pub struct MigrateApplyArgs {
     /// With --record-for alembic: the directory of Alembic's revision files.
     #[arg(long, value_name = "DIR", requires = "record_for")]
     pub revisions: Option<PathBuf>,
+    /// Run even though another migration tool manages the database and pgdrift has
+    /// recorded nothing there (adopt it with `migrate baseline` instead).
+    #[arg(long)]
+    pub ignore_other_tools: bool,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -268,6 +272,10 @@ pub struct MigrateHistoryArgs {
     /// A migrations directory to compare with the history of the tool it belongs to.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// With --dir: leave out its files matching GLOB, by name or by path relative to the
+    /// directory (`'*.sql.old'`); repeatable.
+    #[arg(long, value_name = "GLOB", requires = "dir")]
+    pub ignore: Vec<String>,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -279,10 +287,6 @@ pub struct DiffArgs {
     /// snapshot or cmd:COMMAND (see `pgdrift inspect --help`).
     pub from: String,
     /// The schema as it should be, any source as FROM.
-    /// With --dir: leave out its files matching GLOB, by name or by path relative to the
-    /// directory (`'*.sql.old'`); repeatable.
-    #[arg(long, value_name = "GLOB", requires = "dir")]
-    pub ignore: Vec<String>,
     pub to: String,
     /// Output: text (a summary; the default on a terminal), sql (a script to run; the
     /// default otherwise), json (changes and steps, format_version 1) or markdown.
@@ -318,6 +322,10 @@ pub struct DiffArgs {
     /// Report objects whose owner differs (owners are ignored by default).
     #[arg(long)]
     pub compare_owners: bool,
+    /// Compare migration tools' tracking tables too (pgdrift.migrations, Drizzle's,
+    /// Alembic's, homegrown logs...); a plan still never changes them.
+    #[arg(long)]
+    pub include_trackers: bool,
     /// lock_timeout the script sets, in seconds: how long a step may wait for a lock.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     pub lock_timeout: f64,
@@ -379,14 +387,6 @@ pub struct LoadArgs {
     /// The format of a migrations directory, when detection guesses wrong.
     #[arg(long, value_name = "FORMAT", value_parser = dir_format_names())]
     pub format_dir: Option<String>,
-    /// Replay even when the result of the same SQL is cached (and do not cache it).
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Who writes stored expressions (defaults, checks, index expressions) back as SQL:
-    /// pgdrift on big catalogs (auto), always pgdrift (client), or the server's pg_get_expr
-    /// (server: slower on big catalogs, and it briefly locks each table it deparses for).
-    #[arg(long, value_name = "WHO", default_value = "auto")]
-    pub deparse: DeparseChoice,
     /// Leave out the files of a migrations directory matching GLOB, by name or by path
     /// relative to the directory (`'*.sql.old'`); repeatable.
     #[arg(long, value_name = "GLOB")]
@@ -395,6 +395,14 @@ pub struct LoadArgs {
     /// error: an empty desired schema would make everything something to drop).
     #[arg(long)]
     pub allow_empty_source: bool,
+    /// Replay even when the result of the same SQL is cached (and do not cache it).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Who writes stored expressions (defaults, checks, index expressions) back as SQL:
+    /// pgdrift on big catalogs (auto), always pgdrift (client), or the server's pg_get_expr
+    /// (server: slower on big catalogs, and it briefly locks each table it deparses for).
+    #[arg(long, value_name = "WHO", default_value = "auto")]
+    pub deparse: DeparseChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -165,3 +165,99 @@ async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
         .await
         .unwrap();
 }
+
+/// A fleet migrated correctly — by pgdrift, by a team's own runner that keeps a log, and by
+/// a tool whose tracker lives in a schema of its own — has no finding about tracking tables:
+/// none of them is extra, leaked, changed or untracked.
+#[tokio::test]
+async fn a_correctly_migrated_fleet_has_no_finding_about_trackers() {
+    use pgdrift::migrate::dir::Ignore;
+    use pgdrift::migrate::runner::{apply, ApplyOptions};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/plain");
+    let read = pgdrift::migrate::read_dir(&fixtures, None, &Ignore::none()).unwrap();
+    let files = pgdrift::migrate::files::files(&read).unwrap();
+    let by_pgdrift = TestDb::new().await;
+    apply(
+        &by_pgdrift.connect().await,
+        &files,
+        &ApplyOptions::default(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    // The same schema, and the logs other runners keep of it.
+    let replayed = || async {
+        let db = TestDb::new().await;
+        for f in &files {
+            db.execute(&std::fs::read_to_string(&f.migration.path).unwrap())
+                .await;
+        }
+        db
+    };
+    let versions: Vec<String> = files
+        .iter()
+        .map(|f| format!("('{}')", f.version.trim_end_matches(".sql")))
+        .collect();
+    let by_runner = replayed().await;
+    by_runner
+        .execute(&format!(
+            "CREATE TABLE migration_log (filename text PRIMARY KEY, applied_at timestamptz DEFAULT now());
+             INSERT INTO migration_log (filename) VALUES {};",
+            versions.join(", ")
+        ))
+        .await;
+    let by_tool = replayed().await;
+    by_tool
+        .execute(
+            "CREATE SCHEMA drizzle;
+             CREATE TABLE drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
+             INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('x', 1709294400000);",
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[[server]]\nname = \"s\"\nurl = \"{}\"\nstage = \"test\"\ndatabases = [\"{}\", \"{}\", \"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"{d}\"\nmigrations = \"{d}\"\n",
+        url_without_password(&admin_conninfo()),
+        by_pgdrift.name(),
+        by_runner.name(),
+        by_tool.name(),
+        d = fixtures.display(),
+    );
+    let report = run(&config(dir.path(), &text)).await;
+    let findings: Vec<(&str, Option<&str>, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code, f.database.as_deref(), f.message.as_str()))
+        .collect();
+    assert_eq!(findings, [], "{findings:#?}");
+    let managers: Vec<(&str, Option<&str>)> = report
+        .databases
+        .iter()
+        .map(|d| (d.name.as_str(), d.managed_by.as_deref()))
+        .collect();
+    assert!(
+        managers.contains(&(by_runner.name(), Some("homegrown"))),
+        "{managers:?}"
+    );
+    assert!(
+        managers.contains(&(by_tool.name(), Some("drizzle"))),
+        "{managers:?}"
+    );
+    assert!(
+        managers.contains(&(by_pgdrift.name(), Some("pgdrift"))),
+        "{managers:?}"
+    );
+    let matrix = serde_json::to_string(&report.matrix).unwrap();
+    for tracker in [
+        "pgdrift.migrations",
+        "migration_log",
+        "__drizzle_migrations",
+        "schema drizzle",
+    ] {
+        assert!(
+            !matrix.contains(tracker),
+            "{tracker} in the matrix: {matrix}"
+        );
+    }
+}

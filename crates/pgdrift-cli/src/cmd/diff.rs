@@ -7,6 +7,7 @@ use crate::output::{use_color, write_to};
 use crate::Outcome;
 use anyhow::Context;
 use pgdrift::diff::{diff, DiffOptions, Filter};
+use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::migrate::verify::{verify, VerifyInput};
 use pgdrift::plan::{plan, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
@@ -44,10 +45,19 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     let mut to_catalog = to.inspected.snapshot.catalog.clone();
     filter.apply(&mut from_catalog);
     filter.apply(&mut to_catalog);
+    // Migration tools' tracking tables, on either side, are not part of the schema.
+    let mut owned = ToolOwned::of(&from_catalog);
+    owned.merge(&ToolOwned::of(&to_catalog));
+    if !args.include_trackers {
+        owned.remove_from(&mut from_catalog);
+        owned.remove_from(&mut to_catalog);
+    }
     let diff_options = DiffOptions {
         compare_owners: args.compare_owners,
     };
     let changes = diff(&from_catalog, &to_catalog, &diff_options);
+    // Compared or not, a plan never touches them.
+    let (plannable, protected) = owned.protect(&changes);
     // Destructive steps copy what they delete first; the rollback copies it back.
     let backup = (args.allow_destructive && !args.no_backup)
         .then(|| Backup::new(pgdrift::clock::utc_stamp()));
@@ -60,7 +70,8 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         table_rows: from.inspected.table_rows.clone(),
         ..PlanOptions::default()
     };
-    let forward = plan(&changes, &plan_options);
+    let mut forward = plan(&plannable, &plan_options);
+    forward.manual.extend(protected);
     let back = args.reverse.as_ref().map(|_| {
         let reverse = diff(&to_catalog, &from_catalog, &diff_options);
         let options = PlanOptions {
@@ -68,10 +79,13 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
             restore: backup.clone(),
             ..plan_options.clone()
         };
-        plan(&reverse, &options)
+        let (plannable, protected) = owned.protect(&reverse);
+        let mut back = plan(&plannable, &options);
+        back.manual.extend(protected);
+        back
     });
 
-    let verification = if args.verify && !changes.is_empty() {
+    let verification = if args.verify && !plannable.is_empty() {
         let outcome = verify(
             &mut loader,
             VerifyInput {
@@ -82,6 +96,7 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
                 options: &inspect_options,
                 diff_options: &diff_options,
                 filter: &filter,
+                owned: &owned,
             },
         )
         .await?;
@@ -105,7 +120,12 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         &forward,
         back.as_ref(),
         args.allow_destructive,
-    );
+    )
+    .with_trackers_left_out(if args.include_trackers {
+        Vec::new()
+    } else {
+        owned.tables()
+    });
     let format = args.format.unwrap_or_else(|| {
         if args.output.is_none() && std::io::stdout().is_terminal() {
             DiffFormat::Text
@@ -142,7 +162,7 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
             ));
         }
     }
-    Ok(if changes.is_empty() {
+    Ok(if report.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings

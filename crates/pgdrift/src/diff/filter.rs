@@ -1,8 +1,10 @@
 //! Leaving objects out of a comparison by name (`--exclude`): a glob over object names,
 //! matched against both the bare name and the schema-qualified one. Excluding a table
-//! excludes what lives on it (columns, constraints, indexes, triggers, policies).
+//! excludes what lives on it (columns, constraints, indexes, triggers, policies) and the
+//! sequences its columns own. `retain` and `visit` walk every kind of a catalog by the
+//! objects' places, for this filter and for leaving tool-owned objects out.
 
-use crate::model::Catalog;
+use crate::model::{Catalog, Kind};
 
 /// Objects to leave out of a comparison.
 #[derive(Debug, Clone, Default)]
@@ -28,29 +30,138 @@ impl Filter {
         if self.is_empty() {
             return;
         }
-        let x = |s: &str, n: &str| self.excludes(s, n);
-        catalog.schemas.retain(|_, o| !x(&o.name, &o.name));
-        catalog.extensions.retain(|_, o| !x(&o.schema, &o.name));
-        catalog.types.retain(|_, o| !x(&o.schema, &o.name));
-        catalog.sequences.retain(|_, o| !x(&o.schema, &o.name));
-        catalog.tables.retain(|_, o| !x(&o.schema, &o.name));
-        catalog.views.retain(|_, o| !x(&o.schema, &o.name));
-        let tables = |s: &str, t: &str| x(s, t);
-        catalog
-            .constraints
-            .retain(|_, o| !x(&o.schema, &o.name) && !tables(&o.schema, &o.table));
-        catalog
-            .indexes
-            .retain(|_, o| !x(&o.schema, &o.name) && !tables(&o.schema, &o.table));
-        catalog
-            .triggers
-            .retain(|_, o| !x(&o.schema, &o.name) && !tables(&o.schema, &o.table));
-        catalog
-            .policies
-            .retain(|_, o| !x(&o.schema, &o.name) && !tables(&o.schema, &o.table));
-        catalog.functions.retain(|_, o| !x(&o.schema, &o.name));
-        catalog.operators.retain(|_, o| !x(&o.schema, &o.name));
+        retain(catalog, |p| {
+            !self.excludes(p.schema, p.name) && !p.table.is_some_and(|(s, t)| self.excludes(s, t))
+        });
     }
+}
+
+/// Where an object lives, as filters see it: its kind, schema and name, and the table it
+/// lives on (constraints, indexes, triggers, policies) or belongs to (a sequence `OWNED BY`
+/// a column).
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub kind: Kind,
+    /// The schema; a schema's own place has its name here and in `name`.
+    pub schema: &'a str,
+    pub name: &'a str,
+    /// `(schema, table)` of the table the object lives on or belongs to.
+    pub table: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Place<'a> {
+    fn top(kind: Kind, schema: &'a str, name: &'a str) -> Self {
+        Place {
+            kind,
+            schema,
+            name,
+            table: None,
+        }
+    }
+
+    fn on(kind: Kind, schema: &'a str, name: &'a str, table: &'a str) -> Self {
+        Place {
+            kind,
+            schema,
+            name,
+            table: Some((schema, table)),
+        }
+    }
+}
+
+/// Calls `$each!(field, o => place)` for every kind of the catalog: the map's field and how an
+/// object of it finds its place. The one list that `retain` and `visit` walk.
+macro_rules! each_kind {
+    ($each:ident) => {
+        $each!(schemas, o => Place::top(
+            Kind::Schema,
+            &o.name,
+            &o.name
+        ));
+        $each!(extensions, o => Place::top(
+            Kind::Extension,
+            &o.schema,
+            &o.name
+        ));
+        $each!(types, o => Place::top(
+            Kind::Type,
+            &o.schema,
+            &o.name
+        ));
+        $each!(sequences, o => Place {
+            table: o
+                .owned_by
+                .as_ref()
+                .map(|c| (c.schema.as_str(), c.table.as_str())),
+            ..Place::top(Kind::Sequence, &o.schema, &o.name)
+        });
+        $each!(tables, o => Place::top(
+            Kind::Table,
+            &o.schema,
+            &o.name
+        ));
+        $each!(views, o => Place::top(
+            Kind::View,
+            &o.schema,
+            &o.name
+        ));
+        $each!(constraints, o => Place::on(
+            Kind::Constraint,
+            &o.schema,
+            &o.name,
+            &o.table
+        ));
+        $each!(indexes, o => Place::on(
+            Kind::Index,
+            &o.schema,
+            &o.name,
+            &o.table
+        ));
+        $each!(triggers, o => Place::on(
+            Kind::Trigger,
+            &o.schema,
+            &o.name,
+            &o.table
+        ));
+        $each!(policies, o => Place::on(
+            Kind::Policy,
+            &o.schema,
+            &o.name,
+            &o.table
+        ));
+        $each!(functions, o => Place::top(
+            Kind::Function,
+            &o.schema,
+            &o.name
+        ));
+        $each!(operators, o => Place::top(
+            Kind::Operator,
+            &o.schema,
+            &o.name
+        ));
+    };
+}
+
+/// Keeps the objects of every kind of `catalog` whose place `keep` accepts.
+pub fn retain(catalog: &mut Catalog, keep: impl Fn(&Place<'_>) -> bool) {
+    macro_rules! retain_kind {
+        ($field:ident, $o:ident => $place:expr) => {
+            catalog.$field.retain(|_, $o| keep(&$place));
+        };
+    }
+    each_kind!(retain_kind);
+}
+
+/// Calls `f` with the place of every object of every kind of `catalog`.
+pub fn visit(catalog: &Catalog, mut f: impl FnMut(&Place<'_>)) {
+    macro_rules! visit_kind {
+        ($field:ident, $o:ident => $place:expr) => {
+            for $o in catalog.$field.values() {
+                f(&$place);
+            }
+        };
+    }
+    each_kind!(visit_kind);
 }
 
 /// Matches `text` against a glob: `*` is any run of characters, `?` any one character,

@@ -12,7 +12,7 @@ pub(crate) mod filter;
 mod labels;
 
 pub use fields::FieldChange;
-pub use filter::{glob_match, Filter};
+pub use filter::{glob_match, retain, visit, Filter, Place};
 pub use labels::{label_changes, LabelChanges, LabelPlacement};
 
 use crate::model::{

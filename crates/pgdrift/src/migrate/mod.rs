@@ -1,7 +1,9 @@
 //! Migrations: directories as each tool lays them out (`dir`), pgdrift's own runner (the
 //! tracking table, status, apply, baseline, repair), other tools' tracking tables
-//! (`history`), evidence for a baseline, running a plan on a database (`apply`), and
-//! checking a plan on a shadow copy of its source (`verify`).
+//! (`history`), the objects those tools own (`owned`), noticing another tool that manages
+//! a database (`other_tools`), writing other tools' rows (`record`), evidence for a
+//! baseline, running a plan on a database (`apply`), and checking a plan on a shadow copy
+//! of its source (`verify`).
 
 pub mod apply;
 pub mod dir;
@@ -9,6 +11,8 @@ mod error;
 pub mod evidence;
 pub mod files;
 pub mod history;
+pub mod other_tools;
+pub mod owned;
 pub mod record;
 pub mod runner;
 pub mod status;

@@ -4,6 +4,7 @@
 //! differs is reported; a plan that fails to run is reported with the failing step.
 
 use super::apply::{apply_plan, ApplyError};
+use super::owned::ToolOwned;
 use crate::diff::{diff, DiffOptions, Filter};
 use crate::model::Catalog;
 use crate::pg::connect;
@@ -48,6 +49,8 @@ pub struct VerifyInput<'a> {
     pub diff_options: &'a DiffOptions,
     /// Objects left out of the comparison.
     pub filter: &'a Filter,
+    /// Migration tools' tracking tables: never planned, so never compared here.
+    pub owned: &'a ToolOwned,
 }
 
 /// Runs the plan on a shadow copy of `from` and compares the result with `to`.
@@ -63,7 +66,15 @@ pub async fn verify(
         options,
         diff_options,
         filter,
+        owned,
     } = input;
+    let leave_out = |catalog: &mut Catalog| {
+        filter.apply(catalog);
+        owned.remove_from(catalog);
+    };
+    let (mut from_catalog, mut to) = (from_catalog.clone(), to.clone());
+    owned.remove_from(&mut from_catalog);
+    owned.remove_from(&mut to);
     let db = loader.materialize(from).await?;
     let private = loader.shadow_is_private();
     let result = async {
@@ -73,13 +84,13 @@ pub async fn verify(
             .map_err(LoadError::from)?
             .snapshot
             .catalog;
-        filter.apply(&mut copy);
-        let off = describe(&diff(&copy, from_catalog, diff_options));
+        leave_out(&mut copy);
+        let off = describe(&diff(&copy, &from_catalog, diff_options));
         if !off.is_empty() {
             return Err(VerifyError::Copy(off.join("\n")));
         }
         if private {
-            create_roles(&conn.client, &[to]).await?;
+            create_roles(&conn.client, &[&to]).await?;
         }
         let steps_run = apply_plan(&conn.client, plan, true).await?;
         let mut after = inspect(db.conninfo(), options)
@@ -87,8 +98,8 @@ pub async fn verify(
             .map_err(LoadError::from)?
             .snapshot
             .catalog;
-        filter.apply(&mut after);
-        let remaining = describe(&diff(&after, to, diff_options));
+        leave_out(&mut after);
+        let remaining = describe(&diff(&after, &to, diff_options));
         Ok(Verification {
             steps_run,
             remaining,

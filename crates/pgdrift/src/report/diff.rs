@@ -4,6 +4,7 @@
 
 use super::script::{one_line, render_sql, ScriptContext};
 use crate::diff::{Change, Diff, Op, FORMAT_VERSION};
+use crate::migrate::owned::OwnedTable;
 use crate::model::{Kind, KINDS};
 use crate::plan::{Hazard, Plan};
 use comfy_table::{presets, Cell, CellAlignment, Table};
@@ -26,6 +27,9 @@ pub struct DiffReport<'a> {
     pub rollback: Option<&'a Plan>,
     /// Whether destructive steps are enabled.
     pub allow_destructive: bool,
+    /// Migration tools' tracking tables left out of the comparison.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trackers_left_out: Vec<OwnedTable>,
 }
 
 /// Counts of changes.
@@ -67,11 +71,37 @@ impl<'a> DiffReport<'a> {
             plan,
             rollback,
             allow_destructive,
+            trackers_left_out: Vec::new(),
         }
     }
 
+    /// The report, saying which tracking tables were left out of the comparison.
+    pub fn with_trackers_left_out(mut self, tables: Vec<OwnedTable>) -> Self {
+        self.trackers_left_out = tables;
+        self
+    }
+
+    /// True when the schemas are the same: no change, and nothing left to do by hand.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.plan.manual.is_empty()
+    }
+
+    /// "2 tracking tables not compared (...)", when some were left out.
+    pub fn trackers_note(&self) -> Option<String> {
+        let n = self.trackers_left_out.len();
+        (n > 0).then(|| {
+            let names: Vec<String> = self
+                .trackers_left_out
+                .iter()
+                .map(|t| format!("{} of {}", t.table, t.tool_name))
+                .collect();
+            format!(
+                "{n} tracking table{} not compared ({}); --include-trackers compares {}",
+                if n == 1 { "" } else { "s" },
+                names.join(", "),
+                if n == 1 { "it" } else { "them" }
+            )
+        })
     }
 
     /// The hazards of the steps that come from each (kind, object).
@@ -174,8 +204,12 @@ pub fn render_text(report: &DiffReport<'_>, color: bool) -> String {
         paint("1", &one_line(&report.from)),
         paint("1", &one_line(&report.to))
     );
+    let note = report
+        .trackers_note()
+        .map(|n| paint("2", &format!("{n}.\n")));
     if report.is_empty() {
         out.push_str("No differences.\n");
+        out.push_str(&note.unwrap_or_default());
         return out;
     }
     let s = &report.summary;
@@ -281,6 +315,7 @@ pub fn render_text(report: &DiffReport<'_>, color: bool) -> String {
             );
         }
     }
+    out.push_str(&note.unwrap_or_default());
     out.push_str("Run with --format sql for the script.\n");
     out
 }
@@ -337,8 +372,12 @@ pub fn render_markdown(report: &DiffReport<'_>) -> String {
         md_code(&report.from),
         md_code(&report.to)
     );
+    let note = report
+        .trackers_note()
+        .map(|n| format!("\n_{}._\n", md_cell(&n)));
     if report.is_empty() {
         out.push_str("No differences.\n");
+        out.push_str(&note.unwrap_or_default());
         return out;
     }
     let s = &report.summary;
@@ -409,6 +448,7 @@ pub fn render_markdown(report: &DiffReport<'_>) -> String {
         out,
         "\n<details><summary>SQL plan</summary>\n\n{fence}sql\n{script}{fence}\n\n</details>\n"
     );
+    out.push_str(&note.unwrap_or_default());
     out
 }
 

@@ -1,11 +1,13 @@
 //! One database against its role's desired catalog: the diff's changes become findings and
 //! matrix cells. Sub-objects (columns, constraints, indexes, triggers, policies) count
 //! against their table; an extra object that another role's desired catalog holds is
-//! *leaked*; migration trackers' own tables are never extra.
+//! *leaked*; migration tools' tracking tables (one list: `migrate::owned`) are never
+//! missing, extra, changed or leaked.
 
 use super::findings::{self, Finding};
 use super::report::Cell;
 use crate::diff::{diff, Change, DiffOptions, Op, Subject};
+use crate::migrate::owned::ToolOwned;
 use crate::model::{Catalog, Kind};
 use std::collections::{BTreeMap, HashSet};
 
@@ -25,9 +27,8 @@ pub struct Context<'a> {
     pub desired: &'a Catalog,
     /// The other roles' desired objects, by role name.
     pub others: &'a [(String, HashSet<ObjectKey>)],
-    /// Tables of migration trackers (`schema.name`) and their own schemas.
-    pub tracker_tables: &'a HashSet<String>,
-    pub tracker_schemas: &'a HashSet<String>,
+    /// Migration tools' tracking tables and what goes with them, in this database.
+    pub owned: &'a ToolOwned,
 }
 
 /// The key of the top-level object a change counts against, and whether it is the object
@@ -68,20 +69,6 @@ pub struct Classified {
     pub cells: BTreeMap<ObjectKey, Cell>,
 }
 
-fn is_tracker(ctx: &Context<'_>, change: &Change<'_>) -> bool {
-    let schema = change.name.split('.').next().unwrap_or("");
-    match change.kind {
-        Kind::Schema => ctx.tracker_schemas.contains(&change.name),
-        _ if ctx.tracker_schemas.contains(schema) => true,
-        Kind::Table | Kind::Sequence => ctx.tracker_tables.contains(&change.name),
-        _ => {
-            let (key, _) = top_level(change);
-            key.strip_prefix("table ")
-                .is_some_and(|t| ctx.tracker_tables.contains(t))
-        }
-    }
-}
-
 /// Compares `live` with the role's desired catalog.
 pub fn classify(ctx: &Context<'_>, live: &Catalog) -> Classified {
     let d = diff(live, ctx.desired, &DiffOptions::default());
@@ -95,7 +82,7 @@ pub fn classify(ctx: &Context<'_>, live: &Catalog) -> Classified {
         .map(|(k, _)| k)
         .collect();
     let mut out = Classified::default();
-    for change in d.changes.iter().filter(|c| !is_tracker(ctx, c)) {
+    for change in d.changes.iter().filter(|c| ctx.owned.owner_of(c).is_none()) {
         let (key, own) = top_level(change);
         if !own && whole.contains(&key) {
             continue;

@@ -12,6 +12,7 @@ use crate::fleet::facts::{facts_in_transaction, server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
 use crate::migrate::dir::Ignore;
 use crate::migrate::history::{compare_dir_with, read_history_in_transaction, History};
+use crate::migrate::owned::ToolOwned;
 use crate::model::Catalog;
 use crate::source::{inspect_in_transaction, InspectOptions, LoadOptions, Loader, SourceSpec};
 use std::collections::{BTreeMap, HashSet};
@@ -181,8 +182,11 @@ async fn load_roles(
             };
             match loaded {
                 Ok(l) => {
-                    role.objects = objects(&l.inspected.snapshot.catalog).into_iter().collect();
-                    role.catalog = Some(l.inspected.snapshot.catalog);
+                    // A desired schema read from a live database holds its trackers too.
+                    let mut catalog = l.inspected.snapshot.catalog;
+                    ToolOwned::of(&catalog).remove_from(&mut catalog);
+                    role.objects = objects(&catalog).into_iter().collect();
+                    role.catalog = Some(catalog);
                 }
                 Err(e) => role.error = Some(crate::pg::mask_urls(&e)),
             }
@@ -273,7 +277,7 @@ async fn audit_database(
         .filter(|r| r.name != role.name)
         .map(|r| (r.name.clone(), r.objects.clone()))
         .collect();
-    let (tracker_tables, tracker_schemas) = tracker_names(&history);
+    let owned = ToolOwned::of(&live);
     let ctx = Context {
         server,
         database: name,
@@ -282,8 +286,7 @@ async fn audit_database(
         desired_source: role.source.as_deref().unwrap_or(""),
         desired,
         others: &others,
-        tracker_tables: &tracker_tables,
-        tracker_schemas: &tracker_schemas,
+        owned: &owned,
     };
     let classified = classify(&ctx, &live);
     result.findings.extend(classified.findings);
@@ -329,26 +332,6 @@ async fn read_database(
     // Read-only: nothing to keep, whatever happened.
     let _ = conn.client.batch_execute("ROLLBACK").await;
     result
-}
-
-/// Tracker tables (`schema.name`) and the schemas that hold only trackers (not `public`).
-fn tracker_names(history: &History) -> (HashSet<String>, HashSet<String>) {
-    let mut tables = HashSet::new();
-    let mut schemas = HashSet::new();
-    for t in &history.trackers {
-        tables.insert(t.table.clone());
-        if t.schema != "public" {
-            schemas.insert(t.schema.clone());
-        }
-    }
-    for companion in [
-        "ar_internal_metadata",
-        "knex_migrations_lock",
-        "databasechangeloglock",
-    ] {
-        tables.insert(format!("public.{companion}"));
-    }
-    (tables, schemas)
 }
 
 /// Tracker summaries and the migration findings: failed entries, several tools, nothing

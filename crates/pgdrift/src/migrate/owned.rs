@@ -1,0 +1,275 @@
+//! Tool-owned objects: the tracking tables of every migration tool pgdrift knows (the rows
+//! of [`TRACKERS`]) and homegrown logs, recognised in a catalog by the same rules that
+//! `migrate history` applies to a live database; the tables those tools keep beside them;
+//! the sequences their columns own; and the schemas that hold nothing else (`drizzle`,
+//! `pgdrift`). They are not part of a schema's design: comparisons leave them out unless
+//! asked, audits never call them extra or leaked, and a plan never changes them.
+
+use super::history::{recognize, Candidate, Recognized, Tracker, TRACKERS};
+use crate::diff::{retain, visit, Change, Diff, Place, Subject};
+use crate::model::{Catalog, Kind, QualName, TableKind};
+use crate::plan::ManualStep;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A tracking table left out of a comparison, for reports.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OwnedTable {
+    /// `schema.name`.
+    pub table: String,
+    /// The tool's id (`drizzle`, `homegrown`) and its name for people.
+    pub tool: &'static str,
+    pub tool_name: &'static str,
+}
+
+/// The tool-owned objects of one or more catalogs.
+#[derive(Debug, Clone, Default)]
+pub struct ToolOwned {
+    tables: BTreeMap<QualName, &'static Tracker>,
+    sequences: BTreeSet<QualName>,
+    schemas: BTreeMap<String, &'static Tracker>,
+}
+
+impl ToolOwned {
+    /// The tool-owned objects of `catalog`.
+    pub fn of(catalog: &Catalog) -> ToolOwned {
+        let mut owned = ToolOwned::default();
+        let mut by_schema: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for t in catalog.tables.values() {
+            by_schema.entry(&t.schema).or_default().push(t.name.clone());
+        }
+        for t in catalog.tables.values() {
+            let siblings = by_schema[t.schema.as_str()]
+                .iter()
+                .filter(|n| **n != t.name)
+                .cloned()
+                .collect();
+            let candidate = Candidate {
+                schema: t.schema.clone(),
+                table: t.name.clone(),
+                readable: true,
+                plain_table: t.partition_of.is_none()
+                    && matches!(t.kind, TableKind::Table | TableKind::Partitioned),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.type_name.clone()))
+                    .collect(),
+                siblings,
+            };
+            let tracker = match recognize(&candidate) {
+                Recognized::Tool(tracker) => tracker,
+                Recognized::Homegrown(layout) => layout.tracker(),
+                Recognized::Unknown | Recognized::No => continue,
+            };
+            owned
+                .tables
+                .insert(QualName::new(&t.schema, &t.name), tracker);
+        }
+        owned.add_companions(catalog);
+        for s in catalog.sequences.values() {
+            let owner = s
+                .owned_by
+                .as_ref()
+                .map(|c| QualName::new(&c.schema, &c.table));
+            if owner.is_some_and(|o| owned.tables.contains_key(&o)) {
+                owned.sequences.insert(QualName::new(&s.schema, &s.name));
+            }
+        }
+        owned.add_schemas(catalog);
+        owned
+    }
+
+    /// Tables a recognised tool keeps beside its tracking table (`ar_internal_metadata`).
+    fn add_companions(&mut self, catalog: &Catalog) {
+        let found: Vec<(QualName, &'static Tracker)> = self
+            .tables
+            .iter()
+            .flat_map(|(q, t)| {
+                t.companions
+                    .iter()
+                    .map(move |c| (QualName::new(&q.schema, *c), *t))
+            })
+            .filter(|(q, _)| catalog.tables.contains_key(q))
+            .collect();
+        self.tables.extend(found);
+    }
+
+    /// Schemas other than `public` that hold tracking tables and nothing of their own.
+    fn add_schemas(&mut self, catalog: &Catalog) {
+        let mut candidates: BTreeMap<String, &'static Tracker> = self
+            .tables
+            .iter()
+            .filter(|(q, _)| q.schema != "public")
+            .map(|(q, t)| (q.schema.clone(), *t))
+            .collect();
+        visit(catalog, |p| {
+            let part_of_tracker = p.kind == Kind::Schema || self.owns_place(p);
+            if !part_of_tracker {
+                candidates.remove(p.schema);
+            }
+        });
+        self.schemas = candidates;
+    }
+
+    /// Adds the objects `other` owns.
+    pub fn merge(&mut self, other: &ToolOwned) {
+        self.tables
+            .extend(other.tables.iter().map(|(k, v)| (k.clone(), *v)));
+        self.sequences.extend(other.sequences.iter().cloned());
+        self.schemas
+            .extend(other.schemas.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// The tracking tables (and companions), in name order.
+    pub fn tables(&self) -> Vec<OwnedTable> {
+        self.tables
+            .iter()
+            .map(|(q, t)| OwnedTable {
+                table: q.to_string(),
+                tool: t.id,
+                tool_name: t.name,
+            })
+            .collect()
+    }
+
+    /// The tool owning the object at `p`, if one does.
+    fn owner(&self, p: &Place<'_>) -> Option<&'static Tracker> {
+        if let Some(t) = self.schemas.get(p.schema) {
+            return Some(*t);
+        }
+        let on_table =
+            |schema: &str, name: &str| self.tables.get(&QualName::new(schema, name)).copied();
+        match p.kind {
+            Kind::Table => on_table(p.schema, p.name),
+            Kind::Sequence if self.sequences.contains(&QualName::new(p.schema, p.name)) => {
+                p.table.and_then(|(s, t)| on_table(s, t))
+            }
+            Kind::Sequence => None,
+            _ => p.table.and_then(|(s, t)| on_table(s, t)),
+        }
+    }
+
+    fn owns_place(&self, p: &Place<'_>) -> bool {
+        self.owner(p).is_some()
+    }
+
+    /// Removes the tool-owned objects from `catalog`.
+    pub fn remove_from(&self, catalog: &mut Catalog) {
+        if !self.is_empty() {
+            retain(catalog, |p| !self.owns_place(p));
+        }
+    }
+
+    /// The tool owning what `change` is about, if one does.
+    pub fn owner_of(&self, change: &Change<'_>) -> Option<&'static Tracker> {
+        self.owner(&place_of(change))
+    }
+
+    /// The changes of `diff` a plan may make (those to tool-owned objects taken out), and
+    /// the changes taken out as manual steps: a plan never creates, alters or drops a
+    /// migration tool's tracking tables, even when they are compared.
+    pub fn protect<'a>(&self, diff: &Diff<'a>) -> (Diff<'a>, Vec<ManualStep>) {
+        let mut taken = Vec::new();
+        let mut changes = Vec::with_capacity(diff.changes.len());
+        for c in &diff.changes {
+            match self.owner_of(c) {
+                None => changes.push(c.clone()),
+                Some(tool) => taken.push((c, tool)),
+            }
+        }
+        // A table created or dropped whole speaks for its columns, keys and indexes.
+        let whole: BTreeSet<&str> = taken
+            .iter()
+            .filter(|(c, _)| c.kind == Kind::Table && c.op != crate::diff::Op::Alter)
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        let manual = taken
+            .iter()
+            .filter(|(c, _)| {
+                let place = place_of(c);
+                !place
+                    .table
+                    .is_some_and(|(s, t)| whole.contains(format!("{s}.{t}").as_str()))
+            })
+            .map(|(c, tool)| ManualStep {
+                kind: c.kind,
+                object: c.name.clone(),
+                reason: format!(
+                    "part of {}'s migration tracking: pgdrift never changes a migration tool's \
+                     tracking tables ({} it with the tool itself, or by hand)",
+                    tool.name,
+                    c.op.as_str()
+                ),
+            })
+            .collect();
+        let plannable = Diff {
+            from: diff.from,
+            to: diff.to,
+            changes,
+        };
+        (plannable, manual)
+    }
+}
+
+/// The place of the object a change is about.
+fn place_of<'c>(change: &'c Change<'_>) -> Place<'c> {
+    let top = |kind: Kind, schema: &'c str, name: &'c str| Place {
+        kind,
+        schema,
+        name,
+        table: None,
+    };
+    let on = |kind: Kind, schema: &'c str, name: &'c str, table: &'c str| Place {
+        kind,
+        schema,
+        name,
+        table: Some((schema, table)),
+    };
+    match change.subject {
+        Subject::Schema(p) => top(Kind::Schema, &p.current().name, &p.current().name),
+        Subject::Extension(p) => top(Kind::Extension, &p.current().schema, &p.current().name),
+        Subject::Type(p) => top(Kind::Type, &p.current().schema, &p.current().name),
+        Subject::Sequence(p) => {
+            let s = p.current();
+            Place {
+                table: s
+                    .owned_by
+                    .as_ref()
+                    .map(|c| (c.schema.as_str(), c.table.as_str())),
+                ..top(Kind::Sequence, &s.schema, &s.name)
+            }
+        }
+        Subject::Table(p) => top(Kind::Table, &p.current().schema, &p.current().name),
+        Subject::Column { to_table, .. } => {
+            on(Kind::Column, &to_table.schema, &change.name, &to_table.name)
+        }
+        Subject::Constraint(p) => {
+            let o = p.current();
+            on(Kind::Constraint, &o.schema, &o.name, &o.table)
+        }
+        Subject::Index(p) => {
+            let o = p.current();
+            on(Kind::Index, &o.schema, &o.name, &o.table)
+        }
+        Subject::View(p) => top(Kind::View, &p.current().schema, &p.current().name),
+        Subject::Function(p) => top(Kind::Function, &p.current().schema, &p.current().name),
+        Subject::Trigger(p) => {
+            let o = p.current();
+            on(Kind::Trigger, &o.schema, &o.name, &o.table)
+        }
+        Subject::Policy(p) => {
+            let o = p.current();
+            on(Kind::Policy, &o.schema, &o.name, &o.table)
+        }
+        Subject::Operator(p) => top(Kind::Operator, &p.current().schema, &p.current().name),
+    }
+}
+
+/// The tracker row of tool `id` (`drizzle`), for callers naming a tool.
+pub fn tracker(id: &str) -> Option<&'static Tracker> {
+    TRACKERS.iter().find(|t| t.id == id)
+}
