@@ -6,10 +6,12 @@ use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
-use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
+use pgdrift::migrate::other_tools::{layout_warning, other_manager};
 use pgdrift::migrate::record::{self, ToolDir};
+use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
 use pgdrift::migrate::{DirFormat, MigrationFile};
 use serde_json::json;
+use std::path::Path;
 use std::time::Instant;
 
 pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
@@ -28,6 +30,13 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         record_for: record_for(&args, format, &files)?,
     };
     let paint = Paint(use_color(color, false));
+    // Another tool's history, read before anything runs on each database.
+    let guard = (!args.ignore_other_tools).then_some(args.dir.dir.as_path());
+    if let Some(warning) =
+        layout_warning(format, &args.dir.dir).filter(|_| args.record_for.is_none())
+    {
+        note(&format!("warning: {warning}"));
+    }
     let single = targets.len() == 1;
     let bar = progress(
         if single { 0 } else { targets.len() },
@@ -38,7 +47,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         &targets,
         usize::from(args.fleet.jobs),
         args.fleet.fail_fast,
-        |target| one(target, &files, &options, single.then_some(&bar)),
+        |target| one(target, &files, &options, guard, single.then_some(&bar)),
         |target, result| {
             if text && !single {
                 bar.suspend(|| print_line(target, result, args.dry_run, paint));
@@ -88,11 +97,20 @@ async fn one(
     target: &Target,
     files: &[MigrationFile],
     options: &ApplyOptions,
+    guard: Option<&Path>,
     bar: Option<&indicatif::ProgressBar>,
 ) -> Result<ApplyReport, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(dir) = guard {
+        let other = other_manager(&conn, dir)
+            .await
+            .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
+        if let Some(other) = other {
+            return Err(other.refusal(&target.label, dir));
+        }
+    }
     let mut on_event = |event: Event<'_>| {
         if let Some(bar) = bar {
             match event {
@@ -263,6 +281,11 @@ fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) ->
     }
 }
 
+#[allow(clippy::print_stderr)]
+fn note(text: &str) {
+    eprintln!("pgdrift: {text}");
+}
+
 /// The tool `--record-for` names, checked against the directory.
 fn record_for(
     args: &MigrateApplyArgs,
@@ -273,7 +296,9 @@ fn record_for(
         return Ok(None);
     };
     if args.revisions.is_some() && tool != "alembic" {
-        anyhow::bail!("--revisions names Alembic's revision files; it goes with --record-for alembic");
+        anyhow::bail!(
+            "--revisions names Alembic's revision files; it goes with --record-for alembic"
+        );
     }
     let recorder = record::recorder(tool)?;
     Ok(Some(ToolDir::new(

@@ -6,8 +6,10 @@ use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
+use pgdrift::migrate::other_tools::{other_manager, OtherManager};
 use pgdrift::migrate::{tracking, MigrationFile, State, Status};
 use serde_json::json;
+use std::path::Path;
 
 pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let (format, files) = read_files(&args.dir)?;
@@ -16,7 +18,7 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
         &targets,
         usize::from(args.fleet.jobs),
         args.fleet.fail_fast,
-        |t| one(t, &files),
+        |t| one(t, &files, &args.dir.dir),
         |_, _| {},
     )
     .await;
@@ -27,8 +29,9 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
                 .iter()
                 .zip(&results)
                 .map(|(t, r)| match r {
-                    Some(Ok(s)) => json!({"database": t.database(), "target": t.label, "ok": true,
-                        "needs_attention": s.needs_attention(), "migrations": s.entries}),
+                    Some(Ok(c)) => json!({"database": t.database(), "target": t.label, "ok": true,
+                        "needs_attention": c.needs_attention(), "migrations": c.status.entries,
+                        "other_manager": c.other}),
                     Some(Err(e)) => json!({"database": t.database(), "target": t.label, "ok": false, "error": e}),
                     None => json!({"database": t.database(), "target": t.label, "ok": false, "error": "not started (--fail-fast)"}),
                 })
@@ -39,7 +42,21 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
             format!("{}\n", serde_json::to_string_pretty(&value)?)
         }
         Format::Text if targets.len() == 1 => match &results[0] {
-            Some(Ok(s)) => format!("{}\n{}", targets[0].label, table(s, paint)),
+            Some(Ok(c)) => format!(
+                "{}\n{}{}",
+                targets[0].label,
+                table(&c.status, paint),
+                c.other
+                    .as_ref()
+                    .map(|o| format!(
+                        "{}\n",
+                        paint.red(&format!(
+                            "! {}",
+                            o.refusal(&targets[0].label, &args.dir.dir)
+                        ))
+                    ))
+                    .unwrap_or_default()
+            ),
             _ => String::new(),
         },
         Format::Text => targets
@@ -62,7 +79,7 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
     }
     let attention = results
         .iter()
-        .any(|r| matches!(r, Some(Ok(s)) if s.needs_attention()));
+        .any(|r| matches!(r, Some(Ok(c)) if c.needs_attention()));
     Ok(if attention {
         Outcome::Findings
     } else {
@@ -70,14 +87,32 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
     })
 }
 
-async fn one(target: &Target, files: &[MigrationFile]) -> Result<Status, String> {
+/// One database's status, and the tool that manages it when that is not pgdrift.
+struct Checked {
+    status: Status,
+    other: Option<OtherManager>,
+}
+
+impl Checked {
+    fn needs_attention(&self) -> bool {
+        self.status.needs_attention() || self.other.is_some()
+    }
+}
+
+async fn one(target: &Target, files: &[MigrationFile], dir: &Path) -> Result<Checked, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
         .map_err(|e| e.to_string())?;
     let applied = tracking::read(&conn.client)
         .await
         .map_err(|e| e.to_string())?;
-    Ok(Status::compute(files, &applied))
+    let other = other_manager(&conn, dir)
+        .await
+        .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
+    Ok(Checked {
+        status: Status::compute(files, &applied),
+        other,
+    })
 }
 
 fn paint_state(state: State, paint: Paint) -> String {
@@ -141,21 +176,25 @@ fn counts(status: &Status) -> String {
     parts.join(", ")
 }
 
-fn line(target: &Target, result: &Option<Result<Status, String>>, paint: Paint) -> String {
+fn line(target: &Target, result: &Option<Result<Checked, String>>, paint: Paint) -> String {
     match result {
-        Some(Ok(s)) if !s.needs_attention() => {
+        Some(Ok(c)) if !c.needs_attention() => {
             format!(
                 "{} {}: {}\n",
                 paint.green("✓"),
                 target.database(),
-                counts(s)
+                counts(&c.status)
             )
         }
-        Some(Ok(s)) => format!(
-            "{} {}: {}\n",
+        Some(Ok(c)) => format!(
+            "{} {}: {}{}\n",
             paint.yellow("!"),
             target.database(),
-            counts(s)
+            counts(&c.status),
+            c.other
+                .as_ref()
+                .map(|o| format!("; managed by {} ({})", o.tool_name, o.summary))
+                .unwrap_or_default()
         ),
         Some(Err(e)) => format!("{} {}: {e}\n", paint.red("✗"), target.database()),
         None => format!("- {}: not started (--fail-fast)\n", target.database()),
