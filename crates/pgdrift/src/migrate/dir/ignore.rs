@@ -145,6 +145,7 @@ mod tests {
         assert!(!ignore.matches("x/drafts/a.sql", false));
         assert!(ignore.matches("tmp", true));
         assert!(Ignore::new(["old/"]).unwrap().matches("old", true));
+        assert!(Ignore::new(["drafts/**"]).unwrap().matches("drafts", true));
         assert!(!Ignore::none().matches("anything", false));
         assert_eq!(
             ignore.flags(),

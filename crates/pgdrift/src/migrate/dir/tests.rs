@@ -198,3 +198,60 @@ fn a_format_can_be_forced_and_empty_directories_are_errors() {
     ));
     assert_eq!(DirFormat::from_name("drizzle"), Some(DirFormat::Drizzle));
 }
+
+#[test]
+fn ignored_entries_are_neither_migrations_nor_errors() {
+    let d = dir(&[
+        ("001_a.sql", "SELECT 1;"),
+        ("001_a.sql.old", "SELECT 0;"),
+        ("drafts/002_b.sql", "SELECT 2;"),
+    ]);
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
+    assert!(err.to_string().contains("--ignore"), "{err}");
+    // Ignoring the file alone leaves the subdirectory, an error in a plain directory.
+    let old = Ignore::new(["*.old"]).unwrap();
+    let err = read_dir(d.path(), None, &old).unwrap_err();
+    assert!(
+        err.to_string().contains("drafts") && err.to_string().contains("--ignore 'drafts'"),
+        "{err}"
+    );
+    let both = Ignore::new(["*.old", "drafts/**"]).unwrap();
+    let m = read_dir(d.path(), None, &both).unwrap();
+    assert_eq!(versions(&m), ["001_a.sql"]);
+    // Ignoring every migration leaves nothing to read.
+    let all = Ignore::new(["*"]).unwrap();
+    assert!(matches!(
+        read_dir(d.path(), None, &all).unwrap_err(),
+        DirError::Empty { .. }
+    ));
+}
+
+#[test]
+fn drizzle_kit_pull_output_is_recognised() {
+    let pulled = "-- Current sql file was generated after introspecting the database\n\
+                  -- If you want to run this migration please uncomment this code before executing migrations\n\
+                  /*\nCREATE TABLE \"a\" (\n\t\"id\" serial\n);\n--> statement-breakpoint\nCREATE INDEX \"i\" ON \"a\" (\"id\");\n*/";
+    assert!(drizzle::commented_out(pulled));
+    assert!(drizzle::commented_out("/* a; */\n"));
+    assert!(!drizzle::commented_out(""));
+    assert!(!drizzle::commented_out("-- only a note\n"));
+    assert!(!drizzle::commented_out("/* a */ SELECT 1; /* b */"));
+    assert!(!drizzle::commented_out("/* a */\nSELECT 1;\n/* b */"));
+    let journal = r#"{"dialect":"postgresql","entries":[{"idx":0,"tag":"0000_pulled"}]}"#;
+    let d = dir(&[
+        ("meta/_journal.json", journal),
+        ("meta/0000_snapshot.json", "{}"),
+        ("0000_pulled.sql", pulled),
+        ("0000_pulled_again.sql", pulled),
+        ("schema.ts", "export {};"),
+        ("relations.ts", "export {};"),
+    ]);
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
+    assert_eq!(versions(&m), ["0000_pulled"]);
+    fs::write(d.path().join("index.ts"), "export {};").unwrap();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
+    assert!(
+        err.to_string().contains("index.ts") && err.to_string().contains("--ignore '*.ts'"),
+        "{err}"
+    );
+}
