@@ -214,10 +214,11 @@ pub(super) fn classify(candidates: Vec<Candidate>) -> Detected {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn candidate(
+    /// A readable plain table with these columns (name, type) and tables beside it.
+    pub(in crate::migrate::history) fn candidate(
         schema: &str,
         table: &str,
         columns: &[(&str, &str)],

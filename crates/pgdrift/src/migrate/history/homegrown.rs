@@ -314,17 +314,7 @@ mod tests {
     use super::*;
 
     fn candidate(table: &str, columns: &[(&str, &str)]) -> Candidate {
-        Candidate {
-            schema: "public".into(),
-            table: table.into(),
-            readable: true,
-            plain_table: true,
-            columns: columns
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-            siblings: Vec::new(),
-        }
+        super::super::detect::tests::candidate("public", table, columns, &[])
     }
 
     #[test]
