@@ -29,8 +29,16 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 fn baseline(dir: &Path, db: &TestDb, tool: &str, version: &str, extra: &[&str]) -> Output {
     let url = db.url();
     let mut args = vec![
-        "migrate", "baseline", "--dir", dir.to_str().unwrap(), "--url", &url, "--tool", tool,
-        "--version", version,
+        "migrate",
+        "baseline",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--url",
+        &url,
+        "--tool",
+        tool,
+        "--version",
+        version,
     ];
     args.extend_from_slice(extra);
     pgdrift(&args)
@@ -49,7 +57,16 @@ async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
 /// never applied, no checksum that differs.
 fn assert_round_trip(db: &TestDb, dir: &Path, tool: &str, applied: u64) {
     let url = db.url();
-    let args = ["migrate", "history", "--url", &url, "--dir", dir.to_str().unwrap(), "-f", "json"];
+    let args = [
+        "migrate",
+        "history",
+        "--url",
+        &url,
+        "--dir",
+        dir.to_str().unwrap(),
+        "-f",
+        "json",
+    ];
     let out = pgdrift(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -70,7 +87,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for b in bytes {
         crc ^= u32::from(*b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -97,23 +118,42 @@ async fn prisma_rows_are_what_migrate_resolve_writes() {
     let db = TestDb::with_sql(&format!("{}{}", PRISMA[1].1, PRISMA[2].1)).await;
     let out = baseline(dir.path(), &db, "prisma", "20240115000000_add_email", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(text(&out).contains("in Prisma's table public._prisma_migrations"), "{}", text(&out));
+    assert!(
+        text(&out).contains("in Prisma's table public._prisma_migrations"),
+        "{}",
+        text(&out)
+    );
     let layout = strings(&db, "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '_prisma_migrations'").await;
     assert_eq!(layout, ["id character varying NO, checksum character varying NO, finished_at timestamp with time zone YES, migration_name character varying NO, logs text YES, rolled_back_at timestamp with time zone YES, started_at timestamp with time zone NO, applied_steps_count integer NO"]);
     let rows = strings(&db, "SELECT concat_ws('|', migration_name, checksum, logs, applied_steps_count, finished_at = started_at, rolled_back_at IS NULL, id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$') FROM _prisma_migrations ORDER BY migration_name").await;
     let sum = |i: usize| hex(&Sha256::digest(PRISMA[i].1.as_bytes()));
-    assert_eq!(rows, [
-        format!("20240101000000_init|{}||0|t|t|t", sum(1)),
-        format!("20240115000000_add_email|{}||0|t|t|t", sum(2)),
-    ]);
+    assert_eq!(
+        rows,
+        [
+            format!("20240101000000_init|{}||0|t|t|t", sum(1)),
+            format!("20240115000000_add_email|{}||0|t|t|t", sum(2)),
+        ]
+    );
     assert_round_trip(&db, dir.path(), "prisma", 2);
 }
 
 const FLYWAY: &[(&str, &str)] = &[
-    ("V1__init.sql", "CREATE TABLE account (\r\n    id bigint PRIMARY KEY\r\n);\r\n"),
-    ("V1_1__add_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
-    ("V2__add_email.sql", "ALTER TABLE users ADD COLUMN email text;\n"),
-    ("R__users_view.sql", "CREATE OR REPLACE VIEW users_v AS SELECT id FROM users;\n"),
+    (
+        "V1__init.sql",
+        "CREATE TABLE account (\r\n    id bigint PRIMARY KEY\r\n);\r\n",
+    ),
+    (
+        "V1_1__add_users.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    ),
+    (
+        "V2__add_email.sql",
+        "ALTER TABLE users ADD COLUMN email text;\n",
+    ),
+    (
+        "R__users_view.sql",
+        "CREATE OR REPLACE VIEW users_v AS SELECT id FROM users;\n",
+    ),
 ];
 
 #[tokio::test]
@@ -124,29 +164,66 @@ async fn flyway_rows_carry_its_checksum_rank_and_description() {
     let out = baseline(dir.path(), &db, "flyway", "1.1", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let rows = strings(&db, "SELECT concat_ws('|', installed_rank, version, description, type, script, checksum, installed_by = current_user, execution_time, success) FROM flyway_schema_history ORDER BY installed_rank").await;
-    assert_eq!(rows, [
-        format!("1|1|init|SQL|V1__init.sql|{}|t|0|t", flyway_checksum(FLYWAY[0].1)),
-        format!("2|1.1|add users|SQL|V1_1__add_users.sql|{}|t|0|t", flyway_checksum(FLYWAY[1].1)),
-    ]);
+    assert_eq!(
+        rows,
+        [
+            format!(
+                "1|1|init|SQL|V1__init.sql|{}|t|0|t",
+                flyway_checksum(FLYWAY[0].1)
+            ),
+            format!(
+                "2|1.1|add users|SQL|V1_1__add_users.sql|{}|t|0|t",
+                flyway_checksum(FLYWAY[1].1)
+            ),
+        ]
+    );
     let indexes = strings(&db, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'flyway_schema_history'").await;
-    assert_eq!(indexes, ["flyway_schema_history_pk,flyway_schema_history_s_idx"]);
+    assert_eq!(
+        indexes,
+        ["flyway_schema_history_pk,flyway_schema_history_s_idx"]
+    );
     // The next file by `apply --record-for flyway`, with pgdrift's own row, once pgdrift too
     // records the files Flyway has.
     let url = db.url();
     let d = dir.path().to_str().unwrap();
     let out = baseline(dir.path(), &db, "pgdrift", "1.1", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let out = pgdrift(&["migrate", "apply", "--dir", d, "--url", &url, "--record-for", "flyway"]);
+    let out = pgdrift(&[
+        "migrate",
+        "apply",
+        "--dir",
+        d,
+        "--url",
+        &url,
+        "--record-for",
+        "flyway",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let rows = strings(&db, "SELECT concat_ws('|', installed_rank, version, description, checksum) FROM flyway_schema_history WHERE installed_rank = 3").await;
-    assert_eq!(rows, [format!("3|2|add email|{}", flyway_checksum(FLYWAY[2].1))]);
-    let history = strings(&db, "SELECT version FROM pgdrift.migrations ORDER BY version").await;
-    assert_eq!(history, ["V1_1__add_users.sql", "V1__init.sql", "V2__add_email.sql"]);
+    assert_eq!(
+        rows,
+        [format!("3|2|add email|{}", flyway_checksum(FLYWAY[2].1))]
+    );
+    let history = strings(
+        &db,
+        "SELECT version FROM pgdrift.migrations ORDER BY version",
+    )
+    .await;
+    assert_eq!(
+        history,
+        ["V1_1__add_users.sql", "V1__init.sql", "V2__add_email.sql"]
+    );
 }
 
 const SQLX: &[(&str, &str)] = &[
-    ("20240101000000_create_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
-    ("20240102000000_add_user_email.sql", "ALTER TABLE users ADD COLUMN email text;\n"),
+    (
+        "20240101000000_create_users.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    ),
+    (
+        "20240102000000_add_user_email.sql",
+        "ALTER TABLE users ADD COLUMN email text;\n",
+    ),
 ];
 
 #[tokio::test]
@@ -158,17 +235,26 @@ async fn sqlx_rows_carry_sha384_and_its_description() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let rows = strings(&db, "SELECT concat_ws('|', version, description, success, encode(checksum, 'hex'), execution_time) FROM _sqlx_migrations ORDER BY version").await;
     let sum = |i: usize| hex(&Sha384::digest(SQLX[i].1.as_bytes()));
-    assert_eq!(rows, [
-        format!("20240101000000|create users|t|{}|0", sum(0)),
-        format!("20240102000000|add user email|t|{}|0", sum(1)),
-    ]);
+    assert_eq!(
+        rows,
+        [
+            format!("20240101000000|create users|t|{}|0", sum(0)),
+            format!("20240102000000|add user email|t|{}|0", sum(1)),
+        ]
+    );
     assert_round_trip(&db, dir.path(), "sqlx", 2);
 }
 
 const UPDOWN: &[(&str, &str)] = &[
-    ("1_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+    (
+        "1_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    ),
     ("1_users.down.sql", "DROP TABLE users;\n"),
-    ("2_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY);\n"),
+    (
+        "2_orders.up.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    ),
     ("2_orders.down.sql", "DROP TABLE orders;\n"),
 ];
 
@@ -188,8 +274,15 @@ async fn golang_migrate_keeps_one_row_and_moves_it_forward() {
     // Going back is a conflict, and so is a dirty row: refused, nothing written.
     let out = baseline(dir.path(), &db, "golang-migrate", "1", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("2_orders.up.sql is recorded as applied (version 2), but it comes after 1_users.up.sql"), "{}", text(&out));
-    db.execute("UPDATE schema_migrations SET dirty = true").await;
+    assert!(
+        text(&out).contains(
+            "2_orders.up.sql is recorded as applied (version 2), but it comes after 1_users.up.sql"
+        ),
+        "{}",
+        text(&out)
+    );
+    db.execute("UPDATE schema_migrations SET dirty = true")
+        .await;
     let out = baseline(dir.path(), &db, "golang-migrate", "2", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("as dirty"), "{}", text(&out));

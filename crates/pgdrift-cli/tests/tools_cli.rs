@@ -35,7 +35,10 @@ fn tools(tool: &str, bin: &str) -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{why}");
     }
-    eprintln!("skipped: {why}");
+    #[allow(clippy::print_stderr)] // the skip is said where the test runs
+    {
+        eprintln!("skipped: {why}");
+    }
     None
 }
 
@@ -92,8 +95,16 @@ async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
 fn baseline(dir: &Path, db: &TestDb, tool: &str, version: &str, extra: &[&str]) -> Output {
     let url = db.url();
     let mut args = vec![
-        "migrate", "baseline", "--dir", dir.to_str().unwrap(), "--url", &url, "--tool", tool,
-        "--version", version,
+        "migrate",
+        "baseline",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--url",
+        &url,
+        "--tool",
+        tool,
+        "--version",
+        version,
     ];
     args.extend_from_slice(extra);
     let out = pgdrift(&args);
@@ -150,7 +161,11 @@ async fn drizzle_kit_migrate_just_works_after_a_baseline() {
     let db = TestDb::with_sql(USERS).await;
     drizzle_project(root, &db, &[("0000_init", 1_760_000_000_000, USERS)]);
     let out = baseline(&root.join("drizzle"), &db, "drizzle", "0000", &[]);
-    assert!(text(&out).contains("drizzle.__drizzle_migrations"), "{}", text(&out));
+    assert!(
+        text(&out).contains("drizzle.__drizzle_migrations"),
+        "{}",
+        text(&out)
+    );
     let rows = "SELECT hash || '@' || created_at FROM drizzle.__drizzle_migrations ORDER BY id";
     let before = strings(&db, rows).await;
     assert_eq!(before.len(), 1);
@@ -161,7 +176,10 @@ async fn drizzle_kit_migrate_just_works_after_a_baseline() {
     drizzle_project(
         root,
         &db,
-        &[("0000_init", 1_760_000_000_000, USERS), ("0001_posts", 1_760_000_100_000, POSTS)],
+        &[
+            ("0000_init", 1_760_000_000_000, USERS),
+            ("0001_posts", 1_760_000_100_000, POSTS),
+        ],
     );
     drizzle_kit(&kit, root);
     let after = strings(&db, rows).await;
@@ -180,11 +198,23 @@ async fn apply_record_for_drizzle_leaves_drizzle_kit_nothing_to_do() {
     let project = tempfile::tempdir().unwrap();
     let root = project.path();
     let db = TestDb::new().await;
-    let files = [("0000_init", 1_760_000_000_000, USERS), ("0001_posts", 1_760_000_100_000, POSTS)];
+    let files = [
+        ("0000_init", 1_760_000_000_000, USERS),
+        ("0001_posts", 1_760_000_100_000, POSTS),
+    ];
     drizzle_project(root, &db, &files);
     let url = db.url();
     let dir = root.join("drizzle");
-    let args = ["migrate", "apply", "--dir", dir.to_str().unwrap(), "--url", &url, "--record-for", "drizzle"];
+    let args = [
+        "migrate",
+        "apply",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--url",
+        &url,
+        "--record-for",
+        "drizzle",
+    ];
     let out = pgdrift(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let rows = "SELECT created_at::text FROM drizzle.__drizzle_migrations ORDER BY id";
@@ -192,7 +222,11 @@ async fn apply_record_for_drizzle_leaves_drizzle_kit_nothing_to_do() {
     drizzle_kit(&kit, root);
     assert_eq!(strings(&db, rows).await, ["1760000000000", "1760000100000"]);
     // A file drizzle-kit applies next is applied once.
-    drizzle_project(root, &db, &[files[0], files[1], ("0002_tags", 1_760_000_200_000, TAGS)]);
+    drizzle_project(
+        root,
+        &db,
+        &[files[0], files[1], ("0002_tags", 1_760_000_200_000, TAGS)],
+    );
     drizzle_kit(&kit, root);
     assert_eq!(strings(&db, rows).await.len(), 3);
 }
@@ -206,13 +240,23 @@ fn dbmate(bin: &Path, db: &TestDb, dir: &Path, args: &[&str]) -> Output {
         None => s.user.clone(),
     };
     let url = if s.socket {
-        format!("postgres://{auth}@/{}?socket={}&port={}&sslmode=disable", s.dbname, s.host, s.port)
+        format!(
+            "postgres://{auth}@/{}?socket={}&port={}&sslmode=disable",
+            s.dbname, s.host, s.port
+        )
     } else {
-        format!("postgres://{auth}@{}:{}/{}?sslmode=disable", s.host, s.port, s.dbname)
+        format!(
+            "postgres://{auth}@{}:{}/{}?sslmode=disable",
+            s.host, s.port, s.dbname
+        )
     };
     let mut cmd = Command::new(bin);
     cmd.env("DATABASE_URL", url)
-        .args(["--no-dump-schema", "--migrations-dir", dir.to_str().unwrap()])
+        .args([
+            "--no-dump-schema",
+            "--migrations-dir",
+            dir.to_str().unwrap(),
+        ])
         .args(args);
     run(&mut cmd)
 }
@@ -229,24 +273,46 @@ async fn dbmate_finds_nothing_pending_after_a_baseline() {
     let dir = tempfile::tempdir().unwrap();
     let users = "CREATE TABLE users (id bigint PRIMARY KEY);";
     let orders = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);";
-    write(dir.path(), &[
-        ("20240101000000_users.sql", &dbmate_file(users, "DROP TABLE users;")),
-        ("20240102000000_orders.sql", &dbmate_file(orders, "DROP TABLE orders;")),
-    ]);
+    write(
+        dir.path(),
+        &[
+            (
+                "20240101000000_users.sql",
+                &dbmate_file(users, "DROP TABLE users;"),
+            ),
+            (
+                "20240102000000_orders.sql",
+                &dbmate_file(orders, "DROP TABLE orders;"),
+            ),
+        ],
+    );
     let db = TestDb::with_sql(&format!("{users}\n{orders}\n")).await;
     baseline(dir.path(), &db, "dbmate", "20240102000000", &[]);
     let out = dbmate(&bin, &db, dir.path(), &["status", "--exit-code"]);
     assert!(text(&out).contains("Pending: 0"), "{}", text(&out));
-    write(dir.path(), &[(
-        "20240103000000_tags.sql",
-        &dbmate_file("CREATE TABLE tags (id bigint PRIMARY KEY);", "DROP TABLE tags;"),
-    )]);
+    write(
+        dir.path(),
+        &[(
+            "20240103000000_tags.sql",
+            &dbmate_file(
+                "CREATE TABLE tags (id bigint PRIMARY KEY);",
+                "DROP TABLE tags;",
+            ),
+        )],
+    );
     let out = dbmate(&bin, &db, dir.path(), &["up"]);
     let t = text(&out);
     assert!(t.contains("Applying: 20240103000000_tags.sql"), "{t}");
     assert_eq!(t.matches("Applying:").count(), 1, "{t}");
-    let versions = strings(&db, "SELECT version FROM schema_migrations ORDER BY version").await;
-    assert_eq!(versions, ["20240101000000", "20240102000000", "20240103000000"]);
+    let versions = strings(
+        &db,
+        "SELECT version FROM schema_migrations ORDER BY version",
+    )
+    .await;
+    assert_eq!(
+        versions,
+        ["20240101000000", "20240102000000", "20240103000000"]
+    );
 }
 
 // ---- Alembic ----
@@ -268,11 +334,17 @@ fn revision(id: &str, down: Option<&str>, sql_file: &str) -> String {
 
 fn alembic(bin: &Path, db: &TestDb, root: &Path, args: &[&str]) -> Output {
     let s = server(db);
-    let mut dsn = format!("host={} port={} user={} dbname={}", s.host, s.port, s.user, s.dbname);
+    let mut dsn = format!(
+        "host={} port={} user={} dbname={}",
+        s.host, s.port, s.user, s.dbname
+    );
     if let Some(p) = &s.password {
         dsn.push_str(&format!(" password={p}"));
     }
-    run(Command::new(bin).args(args).current_dir(root).env("PGDRIFT_TEST_DSN", dsn))
+    run(Command::new(bin)
+        .args(args)
+        .current_dir(root)
+        .env("PGDRIFT_TEST_DSN", dsn))
 }
 
 #[tokio::test]
@@ -284,29 +356,77 @@ async fn alembic_is_at_head_after_a_baseline_and_upgrades_the_next_revision() {
     let root = project.path();
     let users = "CREATE TABLE users (id bigint PRIMARY KEY);\n";
     let orders = "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n";
-    write(root, &[
-        ("alembic.ini", "[alembic]\nscript_location = %(here)s/alembic\n"),
-        ("alembic/env.py", ENV_PY),
-        ("sql/0001_users.sql", users),
-        ("sql/0002_orders.sql", orders),
-        ("alembic/versions/1a2b3c4d5e6f_users.py", &revision("1a2b3c4d5e6f", None, "0001_users.sql")),
-        ("alembic/versions/2b3c4d5e6f7a_orders.py", &revision("2b3c4d5e6f7a", Some("1a2b3c4d5e6f"), "0002_orders.sql")),
-    ]);
+    write(
+        root,
+        &[
+            (
+                "alembic.ini",
+                "[alembic]\nscript_location = %(here)s/alembic\n",
+            ),
+            ("alembic/env.py", ENV_PY),
+            ("sql/0001_users.sql", users),
+            ("sql/0002_orders.sql", orders),
+            (
+                "alembic/versions/1a2b3c4d5e6f_users.py",
+                &revision("1a2b3c4d5e6f", None, "0001_users.sql"),
+            ),
+            (
+                "alembic/versions/2b3c4d5e6f7a_orders.py",
+                &revision("2b3c4d5e6f7a", Some("1a2b3c4d5e6f"), "0002_orders.sql"),
+            ),
+        ],
+    );
     let db = TestDb::with_sql(&format!("{users}{orders}")).await;
     let versions = root.join("alembic/versions");
     // The version may name the revision; the evidence replays the SQL files up to it.
-    let out = baseline(&root.join("sql"), &db, "alembic", "2b3c4d5e6f7a", &["--revisions", versions.to_str().unwrap()]);
-    assert!(text(&out).contains("public.alembic_version"), "{}", text(&out));
+    let out = baseline(
+        &root.join("sql"),
+        &db,
+        "alembic",
+        "2b3c4d5e6f7a",
+        &["--revisions", versions.to_str().unwrap()],
+    );
+    assert!(
+        text(&out).contains("public.alembic_version"),
+        "{}",
+        text(&out)
+    );
     let current = alembic(&bin, &db, root, &["current"]);
-    assert!(text(&current).contains("2b3c4d5e6f7a (head)"), "{}", text(&current));
+    assert!(
+        text(&current).contains("2b3c4d5e6f7a (head)"),
+        "{}",
+        text(&current)
+    );
     let url = db.url();
-    let out = pgdrift(&["migrate", "history", "--url", &url, "--dir", versions.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    write(root, &[
-        ("sql/0003_tags.sql", "CREATE TABLE tags (id bigint PRIMARY KEY);\n"),
-        ("alembic/versions/3c4d5e6f7a8b_tags.py", &revision("3c4d5e6f7a8b", Some("2b3c4d5e6f7a"), "0003_tags.sql")),
+    let out = pgdrift(&[
+        "migrate",
+        "history",
+        "--url",
+        &url,
+        "--dir",
+        versions.to_str().unwrap(),
     ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    write(
+        root,
+        &[
+            (
+                "sql/0003_tags.sql",
+                "CREATE TABLE tags (id bigint PRIMARY KEY);\n",
+            ),
+            (
+                "alembic/versions/3c4d5e6f7a8b_tags.py",
+                &revision("3c4d5e6f7a8b", Some("2b3c4d5e6f7a"), "0003_tags.sql"),
+            ),
+        ],
+    );
     alembic(&bin, &db, root, &["upgrade", "head"]);
-    assert_eq!(strings(&db, "SELECT version_num::text FROM alembic_version").await, ["3c4d5e6f7a8b"]);
-    assert_eq!(strings(&db, "SELECT to_regclass('public.tags')::text").await, ["tags"]);
+    assert_eq!(
+        strings(&db, "SELECT version_num::text FROM alembic_version").await,
+        ["3c4d5e6f7a8b"]
+    );
+    assert_eq!(
+        strings(&db, "SELECT to_regclass('public.tags')::text").await,
+        ["tags"]
+    );
 }

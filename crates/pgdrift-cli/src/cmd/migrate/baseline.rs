@@ -85,7 +85,10 @@ pub async fn run(args: MigrateBaselineArgs, color: ColorChoice) -> anyhow::Resul
         .collect();
     match failed.as_slice() {
         [] => Ok(Outcome::Clean),
-        [one] if single => Err(anyhow::anyhow!("{}", one.split_once(": ").map_or(one.as_str(), |(_, e)| e))),
+        [one] if single => Err(anyhow::anyhow!(
+            "{}",
+            one.split_once(": ").map_or(one.as_str(), |(_, e)| e)
+        )),
         many => anyhow::bail!(
             "{} of {} databases were not baselined (listed above)",
             many.len(),
@@ -108,9 +111,15 @@ async fn one(target: &Target, job: &Job<'_>) -> Result<Baselined, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
         .map_err(|e| masked(&e))?;
-    let planned = record::plan(&conn.client, job.dir, job.files, &job.indices, Mode::Baseline)
-        .await
-        .map_err(|e| masked(&e))?;
+    let planned = record::plan(
+        &conn.client,
+        job.dir,
+        job.files,
+        &job.indices,
+        Mode::Baseline,
+    )
+    .await
+    .map_err(|e| masked(&e))?;
     let mut done = Baselined {
         target: conn.target.clone(),
         evidence: None,
@@ -168,14 +177,20 @@ fn verdict(job: &Job<'_>, b: &Baselined, paint: Paint) -> String {
         format!(" in {}'s table {}", r.tool_name, r.table)
     };
     if r.is_empty() {
-        return format!("nothing to record: every migration up to {target} is recorded already{place}");
+        return format!(
+            "nothing to record: every migration up to {target} is recorded already{place}"
+        );
     }
     let what = match job.dir.recorder.shape {
         Shape::Current => format!("every migration up to {target}"),
         Shape::Ledger => format!("{} migration(s) up to {target}", r.rows.len()),
     };
     if b.recorded > 0 {
-        let forced = if b.forced { " — forced against the evidence" } else { "" };
+        let forced = if b.forced {
+            " — forced against the evidence"
+        } else {
+            ""
+        };
         paint.green(&format!(
             "recorded {what} as applied (baseline, not run){place}{forced}"
         ))
@@ -226,7 +241,11 @@ fn text_report(
     let mut out = String::new();
     for (t, r) in targets.iter().zip(results) {
         if let Some(Ok(b)) = r {
-            out.push_str(&format!("── {} ──\n{}\n", t.database(), block(job, b, paint)));
+            out.push_str(&format!(
+                "── {} ──\n{}\n",
+                t.database(),
+                block(job, b, paint)
+            ));
         }
     }
     let mut failed = 0;
@@ -234,9 +253,19 @@ fn text_report(
         let line = match (r, failure(r)) {
             (_, Some(e)) => {
                 failed += 1;
-                format!("{} {}: {}", paint.red("✗"), t.database(), e.lines().next().unwrap_or(""))
+                format!(
+                    "{} {}: {}",
+                    paint.red("✗"),
+                    t.database(),
+                    e.lines().next().unwrap_or("")
+                )
             }
-            (Some(Ok(b)), None) => format!("{} {}: {}", paint.green("✓"), t.database(), verdict(job, b, Paint(false))),
+            (Some(Ok(b)), None) => format!(
+                "{} {}: {}",
+                paint.green("✓"),
+                t.database(),
+                verdict(job, b, Paint(false))
+            ),
             _ => continue,
         };
         out.push_str(&line);

@@ -89,7 +89,9 @@ pub fn chain(dir: &Path) -> Result<Vec<Revision>, RecordError> {
     read(dir, "", &mut found)?;
     let refuse = |why: String| RecordError::Revisions(format!("{}: {why}", dir.display()));
     if found.is_empty() {
-        return Err(refuse("no Alembic revision files (`revision = ...`) here".into()));
+        return Err(refuse(
+            "no Alembic revision files (`revision = ...`) here".into(),
+        ));
     }
     if let Some(merge) = found.iter().find(|r| r.downs.len() > 1) {
         return Err(refuse(format!(
@@ -158,13 +160,23 @@ mod tests {
         write(
             dir.path(),
             &[
-                ("b_second.py", "revision: str = 'b2'\ndown_revision = \"a1\"\n"),
-                ("a_first.py", "revision = 'a1'\ndown_revision = None  # root\n"),
+                (
+                    "b_second.py",
+                    "revision: str = 'b2'\ndown_revision = \"a1\"\n",
+                ),
+                (
+                    "a_first.py",
+                    "revision = 'a1'\ndown_revision = None  # root\n",
+                ),
                 ("c_third.py", "revision = 'c3'\ndown_revision = 'b2'\n"),
                 ("helpers.py", "def f():\n    revision = 'x'\n"),
             ],
         );
-        let ids: Vec<String> = chain(dir.path()).unwrap().into_iter().map(|r| r.id).collect();
+        let ids: Vec<String> = chain(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
         assert_eq!(ids, ["a1", "b2", "c3"]);
     }
 
@@ -181,7 +193,10 @@ mod tests {
         );
         let err = chain(dir.path()).unwrap_err().to_string();
         assert!(err.contains("a1 has two next revisions"), "{err}");
-        write(dir.path(), &[("d.py", "revision = 'd4'\ndown_revision = ('b2', 'c3')\n")]);
+        write(
+            dir.path(),
+            &[("d.py", "revision = 'd4'\ndown_revision = ('b2', 'c3')\n")],
+        );
         let err = chain(dir.path()).unwrap_err().to_string();
         assert!(err.contains("d4 (d.py) merges b2 and c3"), "{err}");
     }

@@ -50,7 +50,7 @@ pub fn render_text(recording: &Recording) -> String {
     table.load_preset(presets::NOTHING);
     table.force_no_tty();
     let mut header = vec![Cell::new("file")];
-    header.extend(recording.columns.iter().map(|c| Cell::new(c)));
+    header.extend(recording.columns.iter().map(Cell::new));
     table.set_header(header);
     for row in &recording.rows {
         let mut cells = vec![Cell::new(&row.file)];

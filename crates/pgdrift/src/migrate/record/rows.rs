@@ -47,7 +47,11 @@ impl ToolFile<'_> {
 
     /// The leading number of the file name, as the tool reads it.
     fn number(&self) -> Result<i64, RecordError> {
-        let digits: String = self.name().chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = self
+            .name()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         digits.parse::<i64>().map_err(|_| {
             self.invalid("the name must start with the migration's version, a number below 2^63")
         })
@@ -112,7 +116,8 @@ pub fn as_is(s: &str) -> String {
 
 /// A number without leading zeros; other text unchanged.
 pub fn number(s: &str) -> String {
-    s.parse::<u128>().map_or_else(|_| s.to_string(), |n| n.to_string())
+    s.parse::<u128>()
+        .map_or_else(|_| s.to_string(), |n| n.to_string())
 }
 
 /// Flyway's version as it compares: `_` read as `.`, leading zeros and trailing `.0` parts
@@ -124,7 +129,11 @@ pub fn flyway_version(s: &str) -> String {
             while parts.len() > 1 && parts.last() == Some(&0) {
                 parts.pop();
             }
-            parts.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+            parts
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
         }
         _ => s.to_string(),
     }

@@ -59,7 +59,8 @@ fn misfit(recorder: &Recorder, columns: &[String]) -> Option<String> {
         .filter(|(n, _)| !recorder.layout.iter().any(|(name, _)| name == n))
         .map(|(n, _)| *n)
         .collect();
-    (!recorder.own && !extra.is_empty()).then(|| format!("it has other columns ({})", extra.join(", ")))
+    (!recorder.own && !extra.is_empty())
+        .then(|| format!("it has other columns ({})", extra.join(", ")))
 }
 
 /// Finds the tool's table: the one table of its name and layout in any schema (the default
@@ -70,7 +71,10 @@ pub async fn locate(client: &Client, recorder: &Recorder) -> Result<Located, Rec
     let rows = client
         .query(TABLES, &[&recorder.table, &only])
         .await
-        .map_err(RecordError::db(format!("looking for {}'s table", recorder.name)))?;
+        .map_err(RecordError::db(format!(
+            "looking for {}'s table",
+            recorder.name
+        )))?;
     let found: Vec<(String, Option<String>)> = rows
         .iter()
         .map(|r| {

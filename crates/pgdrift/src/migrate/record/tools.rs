@@ -208,7 +208,11 @@ pub fn recorder(id: &str) -> Result<&'static Recorder, RecordError> {
 
 /// The ids, for messages and `--help`.
 pub(super) fn names() -> String {
-    RECORDERS.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
+    RECORDERS
+        .iter()
+        .map(|r| r.id)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Recorder {

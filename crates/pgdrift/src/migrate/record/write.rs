@@ -75,7 +75,10 @@ pub async fn write(
             "DELETE FROM {}",
             QualIdent(&recording.schema, &recording.table_name)
         );
-        client.execute(&sql, &[]).await.map_err(RecordError::db(context()))?;
+        client
+            .execute(&sql, &[])
+            .await
+            .map_err(RecordError::db(context()))?;
     }
     for row in &recording.rows {
         let (sql, params) = insert(recording, &row.values);
@@ -86,7 +89,10 @@ pub async fn write(
         client
             .execute(&sql, &refs)
             .await
-            .map_err(RecordError::db(format!("recording {} in {}", row.file, recording.table)))?;
+            .map_err(RecordError::db(format!(
+                "recording {} in {}",
+                row.file, recording.table
+            )))?;
     }
     Ok(recording.rows.len())
 }
@@ -103,12 +109,16 @@ pub async fn write_locked(
     let client = &conn.client;
     let migrate = |e| RecordError::Migrate(Box::new(e));
     if dir.recorder.own {
-        tracking::ensure(client, lock_wait_ms).await.map_err(migrate)?;
+        tracking::ensure(client, lock_wait_ms)
+            .await
+            .map_err(migrate)?;
     }
     let begin = RecordError::db(format!("starting a transaction on {}", conn.target));
     client.batch_execute("BEGIN").await.map_err(begin)?;
     let result = async {
-        tracking::lock(client, lock_wait_ms).await.map_err(migrate)?;
+        tracking::lock(client, lock_wait_ms)
+            .await
+            .map_err(migrate)?;
         let recording = plan(client, dir, files, indices, Mode::Baseline).await?;
         write(client, dir, files, &recording).await?;
         client
