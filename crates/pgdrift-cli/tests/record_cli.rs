@@ -288,3 +288,233 @@ async fn golang_migrate_keeps_one_row_and_moves_it_forward() {
     assert!(text(&out).contains("as dirty"), "{}", text(&out));
     assert_eq!(strings(&db, row).await, ["2|true"]);
 }
+
+const DBMATE: &[(&str, &str)] = &[
+    ("20240101000000_users.sql", "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE users;\n"),
+    ("20240102000000_orders.sql", "-- migrate:up\nCREATE TABLE orders (id bigint PRIMARY KEY);\n-- migrate:down\nDROP TABLE orders;\n"),
+];
+
+#[tokio::test]
+async fn rows_go_into_the_tools_existing_table_wherever_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), DBMATE);
+    // dbmate ran the first file with its table in another schema (an older dbmate's layout).
+    let db = TestDb::with_sql(
+        "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY);\n\
+         CREATE SCHEMA ops;\nCREATE TABLE ops.schema_migrations (version varchar(128) PRIMARY KEY);\n\
+         INSERT INTO ops.schema_migrations VALUES ('20240101000000');\n",
+    )
+    .await;
+    let out = baseline(dir.path(), &db, "dbmate", "20240102000000", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("recorded 1 migration(s) up to 20240102000000_orders.sql as applied (baseline, not run) in dbmate's table ops.schema_migrations"), "{}", text(&out));
+    let versions = strings(
+        &db,
+        "SELECT version::text FROM ops.schema_migrations ORDER BY version",
+    )
+    .await;
+    assert_eq!(versions, ["20240101000000", "20240102000000"]);
+    let public = strings(
+        &db,
+        "SELECT coalesce(to_regclass('public.schema_migrations')::text, 'none')",
+    )
+    .await;
+    assert_eq!(public, ["none"]);
+    assert_round_trip(&db, dir.path(), "dbmate", 2);
+    // Again: nothing to record, and nothing is duplicated.
+    let out = baseline(dir.path(), &db, "dbmate", "20240102000000", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("nothing to record"), "{}", text(&out));
+}
+
+#[tokio::test]
+async fn misfits_and_conflicts_are_refused_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), DBMATE);
+    // golang-migrate's table where dbmate's would go.
+    let db = TestDb::with_sql(
+        "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY);\n\
+         CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);\n",
+    )
+    .await;
+    let d = dir.path().to_str().unwrap();
+    let url = db.url();
+    let args = [
+        "migrate",
+        "baseline",
+        "--dir",
+        d,
+        "--url",
+        &url,
+        "--tool",
+        "dbmate",
+        "--version",
+        "20240102000000",
+    ];
+    let out = pgdrift(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("public.schema_migrations is not dbmate's table: its column version is bigint, not character varying"), "{}", text(&out));
+    // A tool that does not read this directory's layout.
+    let args = [
+        "migrate",
+        "baseline",
+        "--dir",
+        d,
+        "--url",
+        &url,
+        "--tool",
+        "flyway",
+        "--version",
+        "20240102000000",
+    ];
+    let out = pgdrift(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("Flyway does not read dbmate directories"),
+        "{}",
+        text(&out)
+    );
+    // Prisma recorded a file whose text has changed since.
+    let prisma = tempfile::tempdir().unwrap();
+    write(prisma.path(), PRISMA);
+    let db = TestDb::with_sql(&format!("{}{}", PRISMA[1].1, PRISMA[2].1)).await;
+    baseline(prisma.path(), &db, "prisma", "20240101000000_init", &[]);
+    write(
+        prisma.path(),
+        &[(
+            "20240101000000_init/migration.sql",
+            &format!("{}-- edited\n", PRISMA[1].1),
+        )],
+    );
+    let out = baseline(
+        prisma.path(),
+        &db,
+        "prisma",
+        "20240115000000_add_email",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "20240101000000_init/migration.sql (20240101000000_init) is recorded with checksum"
+        ),
+        "{}",
+        text(&out)
+    );
+    let names = strings(&db, "SELECT migration_name::text FROM _prisma_migrations").await;
+    assert_eq!(names, ["20240101000000_init"]);
+}
+
+#[tokio::test]
+async fn dry_run_prints_the_rows_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SQLX);
+    let db = TestDb::with_sql(&format!("{}{}", SQLX[0].1, SQLX[1].1)).await;
+    let out = baseline(dir.path(), &db, "sqlx", "20240102000000", &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("sqlx: public._sqlx_migrations is created:"),
+        "{t}"
+    );
+    assert!(
+        t.contains("CREATE TABLE IF NOT EXISTS public._sqlx_migrations"),
+        "{t}"
+    );
+    assert!(
+        t.contains("20240102000000_add_user_email.sql  20240102000000  add user email"),
+        "{t}"
+    );
+    assert!(
+        t.contains("would record 2 migration(s) up to 20240102000000_add_user_email.sql"),
+        "{t}"
+    );
+    let out = baseline(
+        dir.path(),
+        &db,
+        "sqlx",
+        "20240101000000",
+        &["--dry-run", "-f", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let recording = &v["databases"][0]["recording"];
+    assert_eq!(recording["table"], "public._sqlx_migrations");
+    assert_eq!(recording["rows"][0]["values"][0], 20240101000000i64);
+    assert_eq!(
+        recording["rows"][0]["values"][3],
+        format!("\\x{}", hex(&Sha384::digest(SQLX[0].1.as_bytes())))
+    );
+    assert_eq!(v["databases"][0]["recorded"], 0);
+    let exists = strings(
+        &db,
+        "SELECT coalesce(to_regclass('_sqlx_migrations')::text, 'none')",
+    )
+    .await;
+    assert_eq!(exists, ["none"]);
+}
+
+#[tokio::test]
+async fn fleet_baseline_gives_each_database_its_evidence_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), SQLX);
+    let whole = TestDb::with_sql(&format!("{}{}", SQLX[0].1, SQLX[1].1)).await;
+    let partial = TestDb::with_sql(SQLX[0].1).await;
+    let admin = pgdrift::testing::admin_conninfo();
+    let server = pgdrift::pg::ConnInfo {
+        password: None,
+        ..admin
+    }
+    .to_string();
+    let d = dir.path().to_str().unwrap();
+    let args = [
+        "migrate",
+        "baseline",
+        "--dir",
+        d,
+        "--server",
+        &server,
+        "--databases",
+        whole.name(),
+        "--databases",
+        partial.name(),
+        "--tool",
+        "sqlx",
+        "--version",
+        "20240102000000",
+    ];
+    let out = pgdrift(&args);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert_eq!(
+        t.matches("evidence: the migrations up to 20240102000000_add_user_email.sql")
+            .count(),
+        2,
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("✓ {}: recorded 2 migration(s)", whole.name())),
+        "{t}"
+    );
+    assert!(
+        t.contains(&format!("✗ {}: refusing the baseline", partial.name())),
+        "{t}"
+    );
+    assert!(t.contains("2 databases in"), "{t}");
+    let rows = "SELECT count(*)::text FROM _sqlx_migrations";
+    assert_eq!(strings(&whole, rows).await, ["2"]);
+    let none = "SELECT coalesce(to_regclass('_sqlx_migrations')::text, 'none')";
+    assert_eq!(strings(&partial, none).await, ["none"]);
+    let mut json = args.to_vec();
+    json.extend(["-f", "json", "--dry-run"]);
+    let out = pgdrift(&json);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let oks: Vec<bool> = v["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["ok"].as_bool().unwrap())
+        .collect();
+    assert_eq!(oks, [true, false], "{v}");
+    assert_eq!(v["failed"], 1);
+}
