@@ -11,7 +11,6 @@ use super::roles::{create_catalog_roles, MissingRoles};
 use super::spec::SourceSpec;
 use crate::diff::{diff, DiffOptions};
 use crate::migrate::apply_plan;
-use crate::migrate::dir::IgnoreError;
 use crate::migrate::{read_dir, DirError, DirFormat};
 use crate::model::{Catalog, Snapshot, FORMAT_VERSION};
 use crate::pg::shadow::{ShadowDb, ShadowError, ShadowServer};
@@ -30,8 +29,6 @@ pub enum LoadError {
     Replay(#[from] ReplayError),
     #[error(transparent)]
     Dir(#[from] DirError),
-    #[error(transparent)]
-    Ignore(#[from] IgnoreError),
     #[error("{}: {reason}", path.display())]
     Snapshot { path: PathBuf, reason: String },
     #[error("cannot rebuild the schema in a shadow database: {reason}")]
