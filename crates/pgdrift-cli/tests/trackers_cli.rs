@@ -277,7 +277,9 @@ async fn history_says_where_a_homegrown_runner_stopped() {
         t.contains("never applied (8): 019_step_19.sql, 020_step_20.sql, 021_step_21.sql, 022_step_22.sql, 023_step_23.sql, 024_step_24.sql, 025_step_25.sql, 026_step_26.sql"),
         "{t}"
     );
-    // apply refuses until the runner's history is adopted.
+    // apply refuses until the runner's history is adopted, naming the baseline that does,
+    // with the globs the directory needs.
+    std::fs::write(dir.path().join("019_step_19.sql.old"), "SELECT 1;\n").unwrap();
     let out = pgdrift(&[
         "migrate",
         "apply",
@@ -285,6 +287,8 @@ async fn history_says_where_a_homegrown_runner_stopped() {
         &url,
         "--dir",
         dir.path().to_str().unwrap(),
+        "--ignore",
+        "*.old",
         "--dry-run",
     ]);
     let t = text(&out);
@@ -293,5 +297,8 @@ async fn history_says_where_a_homegrown_runner_stopped() {
         t.contains("managed by a homegrown runner (18 applied"),
         "{t}"
     );
-    assert!(t.contains("--version 018_step_18.sql"), "{t}");
+    assert!(
+        t.contains("--ignore '*.old' --version 018_step_18.sql"),
+        "{t}"
+    );
 }

@@ -4,7 +4,8 @@
 //! the files would run them a second time. It also names the tool whose directory layout a
 //! directory has, whose own history pgdrift does not update unless asked.
 
-use super::history::{compare_dir, read_history, HistoryError, ToolHistory};
+use super::dir::Ignore;
+use super::history::{compare_dir_with, read_history, HistoryError, ToolHistory};
 use super::DirFormat;
 use crate::pg::Connection;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub struct OtherManager {
 }
 
 impl OtherManager {
-    fn from_history(t: &ToolHistory, dir: &Path) -> OtherManager {
+    fn from_history(t: &ToolHistory, dir: &Path, ignore: &Ignore) -> OtherManager {
         let last = t
             .last_activity
             .as_deref()
@@ -40,7 +41,7 @@ impl OtherManager {
             tool_name: t.tool_name,
             table: t.table.clone(),
             summary: format!("{count}{last}"),
-            last_applied_file: compare_dir(t, dir)
+            last_applied_file: compare_dir_with(t, dir, ignore)
                 .ok()
                 .and_then(|c| c.last_applied)
                 .map(|f| f.file),
@@ -48,8 +49,9 @@ impl OtherManager {
     }
 
     /// What the refusal says, with the commands that adopt the database or override it.
-    /// `target` is the database as commands should name it (password masked).
-    pub fn refusal(&self, target: &str, dir: &Path) -> String {
+    /// `target` is the database as commands should name it (password masked); `ignore`,
+    /// the globs the directory was read with.
+    pub fn refusal(&self, target: &str, dir: &Path, ignore: &Ignore) -> String {
         let (version, which) = match &self.last_applied_file {
             Some(file) => (file.as_str(), String::new()),
             None => (
@@ -64,13 +66,14 @@ impl OtherManager {
         format!(
             "this database is managed by {who} ({}; table {}) and pgdrift has recorded no \
              migration here, so applying {} would run migrations a second time. Adopt it with \
-             `pgdrift migrate baseline --url '{target}' --dir {} --version {version}`{which}, \
+             `pgdrift migrate baseline --url '{target}' --dir {}{} --version {version}`{which}, \
              after which pgdrift applies only what is new; or pass --ignore-other-tools to \
              run the files anyway",
             self.summary,
             self.table,
             dir.display(),
             dir.display(),
+            ignore.flags(),
         )
     }
 }
@@ -80,6 +83,7 @@ impl OtherManager {
 pub async fn other_manager(
     conn: &Connection,
     dir: &Path,
+    ignore: &Ignore,
 ) -> Result<Option<OtherManager>, HistoryError> {
     let history = read_history(conn).await?;
     let pgdrift_used = history
@@ -94,7 +98,7 @@ pub async fn other_manager(
         .iter()
         .filter(|t| t.tool != "pgdrift" && t.is_used())
         .max_by(|a, b| a.last_activity.cmp(&b.last_activity))
-        .map(|t| OtherManager::from_history(t, dir)))
+        .map(|t| OtherManager::from_history(t, dir, ignore)))
 }
 
 /// The tool (or tools) whose own layout a directory of `format` has, when it is not one

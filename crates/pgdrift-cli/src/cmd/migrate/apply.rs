@@ -6,6 +6,7 @@ use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
+use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{layout_warning, other_manager};
 use pgdrift::migrate::record::{self, ToolDir};
 use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
@@ -31,7 +32,8 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
     };
     let paint = Paint(use_color(color, false));
     // Another tool's history, read before anything runs on each database.
-    let guard = (!args.ignore_other_tools).then_some(args.dir.dir.as_path());
+    let ignore = Ignore::new(&args.dir.ignore)?;
+    let guard = (!args.ignore_other_tools).then_some((args.dir.dir.as_path(), &ignore));
     if let Some(warning) =
         layout_warning(format, &args.dir.dir).filter(|_| args.record_for.is_none())
     {
@@ -97,18 +99,18 @@ async fn one(
     target: &Target,
     files: &[MigrationFile],
     options: &ApplyOptions,
-    guard: Option<&Path>,
+    guard: Option<(&Path, &Ignore)>,
     bar: Option<&indicatif::ProgressBar>,
 ) -> Result<ApplyReport, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
         .map_err(|e| e.to_string())?;
-    if let Some(dir) = guard {
-        let other = other_manager(&conn, dir)
+    if let Some((dir, ignore)) = guard {
+        let other = other_manager(&conn, dir, ignore)
             .await
             .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
         if let Some(other) = other {
-            return Err(other.refusal(&target.label, dir));
+            return Err(other.refusal(&target.label, dir, ignore));
         }
     }
     let mut on_event = |event: Event<'_>| {

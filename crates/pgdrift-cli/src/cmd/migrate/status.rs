@@ -6,6 +6,7 @@ use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
+use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{other_manager, OtherManager};
 use pgdrift::migrate::{tracking, MigrationFile, State, Status};
 use serde_json::json;
@@ -13,12 +14,13 @@ use std::path::Path;
 
 pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let (format, files) = read_files(&args.dir)?;
+    let ignore = Ignore::new(&args.dir.ignore)?;
     let targets = targets(&args.targets).await?;
     let results = run_all(
         &targets,
         usize::from(args.fleet.jobs),
         args.fleet.fail_fast,
-        |t| one(t, &files, &args.dir.dir),
+        |t| one(t, &files, &args.dir.dir, &ignore),
         |_, _| {},
     )
     .await;
@@ -52,7 +54,7 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
                         "{}\n",
                         paint.red(&format!(
                             "! {}",
-                            o.refusal(&targets[0].label, &args.dir.dir)
+                            o.refusal(&targets[0].label, &args.dir.dir, &ignore)
                         ))
                     ))
                     .unwrap_or_default()
@@ -99,14 +101,19 @@ impl Checked {
     }
 }
 
-async fn one(target: &Target, files: &[MigrationFile], dir: &Path) -> Result<Checked, String> {
+async fn one(
+    target: &Target,
+    files: &[MigrationFile],
+    dir: &Path,
+    ignore: &Ignore,
+) -> Result<Checked, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
         .map_err(|e| e.to_string())?;
     let applied = tracking::read(&conn.client)
         .await
         .map_err(|e| e.to_string())?;
-    let other = other_manager(&conn, dir)
+    let other = other_manager(&conn, dir, ignore)
         .await
         .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
     Ok(Checked {

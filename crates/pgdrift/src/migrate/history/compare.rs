@@ -87,7 +87,7 @@ pub fn compare_dir_with(
     }
     let (files, format, naming) = match tracker.files {
         Files::Homegrown => {
-            let (files, naming) = homegrown_files::keyed_files(history, dir)?;
+            let (files, naming) = homegrown_files::keyed_files(history, dir, ignore)?;
             (files, None, Some(naming))
         }
         _ => {

@@ -6,6 +6,7 @@
 use super::files::DirFile;
 use super::keys::{compare_versions, leading_number, number};
 use super::{walk, HistoryError, ToolHistory};
+use crate::migrate::dir::Ignore;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -58,15 +59,25 @@ fn is_up_script(name: &str) -> bool {
         && !lower.ends_with("_down.sql")
 }
 
+/// True when `ignore` leaves out the file at `rel` or a folder above it.
+fn ignored(ignore: &Ignore, rel: &str) -> bool {
+    let folders = rel
+        .match_indices('/')
+        .any(|(i, _)| ignore.matches(&rel[..i], true));
+    folders || ignore.matches(rel, false)
+}
+
 /// The directory's SQL files keyed as `history`'s rows name them, in version order, and the
 /// naming that was chosen.
 pub(super) fn keyed_files(
     history: &ToolHistory,
     dir: &Path,
+    ignore: &Ignore,
 ) -> Result<(Vec<DirFile>, Naming), HistoryError> {
     let scripts: Vec<(String, std::path::PathBuf)> = walk::files(dir)?
         .into_iter()
         .filter(|(rel, _)| is_up_script(rel.rsplit('/').next().unwrap_or(rel)))
+        .filter(|(rel, _)| !ignored(ignore, rel))
         .collect();
     let name_of = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
     let versions: Vec<&str> = history
