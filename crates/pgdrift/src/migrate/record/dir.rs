@@ -74,6 +74,21 @@ impl ToolDir {
         Ok(at)
     }
 
+    /// The key the tool records the file at `index` by (keys never need the file's bytes).
+    pub(super) fn key_of(
+        &self,
+        files: &[MigrationFile],
+        index: usize,
+    ) -> Result<String, RecordError> {
+        let file = &files[index];
+        (self.recorder.key)(&ToolFile {
+            file,
+            bytes: Vec::new(),
+            when: self.when.get(&file.migration.version).copied(),
+            revision: self.revisions.get(&index).map(|r| r.id.as_str()),
+        })
+    }
+
     /// The file at `index`, with what its tool records of it.
     pub(super) fn tool_file<'a>(
         &'a self,

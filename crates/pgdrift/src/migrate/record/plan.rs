@@ -33,12 +33,6 @@ pub async fn plan(
     let recorder = dir.recorder;
     let at = locate(client, recorder).await?;
     let state = read_state(client, recorder, &at).await?;
-    let last = indices.iter().copied().max().unwrap_or(0);
-    let mut keys: HashMap<String, usize> = HashMap::new();
-    for i in (0..files.len()).filter(|&i| files[i].kind() == MigrationKind::Versioned) {
-        let f = dir.tool_file(files, i)?;
-        keys.insert((recorder.key)(&f)?, i);
-    }
     let mut out = Recording {
         tool: recorder.id,
         tool_name: recorder.name,
@@ -51,15 +45,43 @@ pub async fn plan(
         rows: Vec::new(),
         already: Vec::new(),
     };
-    let mut problems = Vec::new();
-    let mut ctx = RowContext {
+    let ctx = RowContext {
         mode,
         rank: next_rank(client, recorder.rank_column, &at).await?,
     };
+    let mut problems = rows(dir, files, indices, ctx, &state, &mut out)?;
+    let last = indices.iter().copied().max().unwrap_or(0);
+    problems.extend(recorded_elsewhere(dir, files, last, &at, &state, &mut out)?);
+    if !problems.is_empty() {
+        return Err(RecordError::Conflict {
+            tool: recorder.name,
+            table: at.qualified(),
+            problems,
+        });
+    }
+    if recorder.shape == Shape::Current && out.rows.is_empty() {
+        // The current row stays: the tool is already at the version.
+        out.replaces.clear();
+    }
+    Ok(out)
+}
+
+/// The rows of the files at `indices` (of the last one, for a tool that keeps one row) that
+/// the tool does not record yet, into `out`; the conflicts found on the way.
+fn rows(
+    dir: &ToolDir,
+    files: &[MigrationFile],
+    indices: &[usize],
+    mut ctx: RowContext,
+    state: &[Recorded],
+    out: &mut Recording,
+) -> Result<Vec<String>, RecordError> {
+    let recorder = dir.recorder;
     let targets: Vec<usize> = match recorder.shape {
         Shape::Ledger => indices.to_vec(),
         Shape::Current => indices.iter().copied().max().into_iter().collect(),
     };
+    let mut problems = Vec::new();
     for i in targets {
         let f = dir.tool_file(files, i)?;
         let key = (recorder.key)(&f)?;
@@ -77,45 +99,47 @@ pub async fn plan(
             Judged::Conflict(p) => problems.push(p),
         }
     }
-    for r in &state {
-        let file = keys.get(&r.key).map(|&i| files[i].version.as_str());
+    Ok(problems)
+}
+
+/// What the tool records besides the files being written: rows of files after `last` and,
+/// for a tool that keeps one row, dirty rows and versions no file has are conflicts; its
+/// older current row is to be replaced (into `out`).
+fn recorded_elsewhere(
+    dir: &ToolDir,
+    files: &[MigrationFile],
+    last: usize,
+    at: &Located,
+    state: &[Recorded],
+    out: &mut Recording,
+) -> Result<Vec<String>, RecordError> {
+    let recorder = dir.recorder;
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    for i in (0..files.len()).filter(|&i| files[i].kind() == MigrationKind::Versioned) {
+        keys.insert(dir.key_of(files, i)?, i);
+    }
+    let (table, column) = (at.qualified(), recorder.key_column);
+    let mut problems = Vec::new();
+    for r in state {
         match (recorder.shape, keys.get(&r.key)) {
             (Shape::Current, _) if !r.ok => problems.push(format!(
-                "{} records {} {} as dirty (a migration stopped half-way): fix the database and \
-                 the row with the tool first",
-                at.qualified(),
-                recorder.key_column,
+                "{table} records {column} {} as dirty (a migration stopped half-way): fix the \
+                 database and the row with the tool first",
                 r.key
             )),
             (_, Some(&i)) if i > last => problems.push(format!(
-                "{} is recorded as applied ({} {}), but it comes after {}",
-                file.unwrap_or_default(),
-                recorder.key_column,
-                r.key,
-                files[last].version
+                "{} is recorded as applied ({column} {}), but it comes after {}",
+                files[i].version, r.key, files[last].version
             )),
-            (Shape::Current, Some(&i)) if i < last && r.ok => out.replaces.push(r.key.clone()),
+            (Shape::Current, Some(&i)) if i < last => out.replaces.push(r.key.clone()),
             (Shape::Current, None) => problems.push(format!(
-                "{} records {} {}, which no file of the directory has",
-                at.qualified(),
-                recorder.key_column,
+                "{table} records {column} {}, which no file of the directory has",
                 r.key
             )),
             _ => {}
         }
     }
-    if !problems.is_empty() {
-        return Err(RecordError::Conflict {
-            tool: recorder.name,
-            table: at.qualified(),
-            problems,
-        });
-    }
-    if recorder.shape == Shape::Current && !out.replaces.is_empty() && out.rows.is_empty() {
-        // The current row stays: the tool is already at the version.
-        out.replaces.clear();
-    }
-    Ok(out)
+    Ok(problems)
 }
 
 enum Judged {

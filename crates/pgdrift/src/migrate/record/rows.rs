@@ -246,3 +246,115 @@ pub fn sqlx(f: &ToolFile<'_>, ctx: &RowContext) -> Result<Vec<Value>, RecordErro
 pub fn alembic(f: &ToolFile<'_>, _: &RowContext) -> Result<Vec<Value>, RecordError> {
     Ok(vec![Value::Text(key_revision(f)?)])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::dir::Migration;
+
+    fn file(name: &str, version: &str, kind: MigrationKind, text: &str) -> MigrationFile {
+        MigrationFile {
+            version: name.into(),
+            description: String::new(),
+            checksum: sha256_hex(text.as_bytes()),
+            script: text.into(),
+            migration: Migration {
+                version: version.into(),
+                description: String::new(),
+                path: format!("m/{name}").into(),
+                sql: text.into(),
+                kind,
+                no_transaction: false,
+            },
+        }
+    }
+
+    fn tool_file(f: &MigrationFile) -> ToolFile<'_> {
+        ToolFile {
+            file: f,
+            bytes: f.script.as_bytes().to_vec(),
+            when: None,
+            revision: None,
+        }
+    }
+
+    const RAN: RowContext = RowContext {
+        mode: Mode::Applied { execution_ms: 7 },
+        rank: 4,
+    };
+
+    #[test]
+    fn flyway_takes_version_and_description_from_the_name() {
+        let f = file(
+            "V1_1__add_users.sql",
+            "1.1",
+            MigrationKind::Versioned,
+            "SELECT 1;\n",
+        );
+        let values = flyway(&tool_file(&f), &RAN).unwrap();
+        assert_eq!(values[0], Value::Int(4));
+        assert_eq!(values[1], Value::Text("1.1".into()));
+        assert_eq!(values[2], Value::Text("add users".into()));
+        assert_eq!(values[5], Value::Int(crc32(b"SELECT 1;")));
+        assert_eq!(values[7], Value::Int(7));
+        let r = file(
+            "R__refresh_views.sql",
+            "",
+            MigrationKind::Repeatable,
+            "SELECT 1;\n",
+        );
+        let values = flyway(&tool_file(&r), &RAN).unwrap();
+        assert_eq!(
+            (&values[1], &values[2]),
+            (&Value::Null, &Value::Text("refresh views".into()))
+        );
+        assert_eq!(key_flyway(&tool_file(&r)).unwrap(), "R__refresh_views.sql");
+        assert_eq!(flyway_version("01.0"), "1");
+        assert_eq!(flyway_version("1_10"), "1.10");
+    }
+
+    #[test]
+    fn sqlx_derives_its_description_and_refuses_names_it_skips() {
+        let f = file(
+            "0002_add_user_email.up.sql",
+            "0002",
+            MigrationKind::Versioned,
+            "x",
+        );
+        let values = sqlx(&tool_file(&f), &RAN).unwrap();
+        assert_eq!(values[0], Value::BigInt(2));
+        assert_eq!(values[1], Value::Text("add user email".into()));
+        assert_eq!(values[4], Value::BigInt(7_000_000));
+        assert_eq!(key_sqlx(&tool_file(&f)).unwrap(), "2");
+        let odd = file(
+            "0003-add.sql",
+            "0003-add.sql",
+            MigrationKind::Versioned,
+            "x",
+        );
+        let err = key_sqlx(&tool_file(&odd)).unwrap_err().to_string();
+        assert!(err.contains("m/0003-add.sql: sqlx only reads"), "{err}");
+    }
+
+    #[test]
+    fn prisma_writes_what_resolve_or_deploy_would() {
+        let f = file(
+            "20240101000000_init/migration.sql",
+            "20240101000000_init",
+            MigrationKind::Versioned,
+            "x",
+        );
+        let ctx = RowContext {
+            mode: Mode::Baseline,
+            rank: 0,
+        };
+        let baseline = prisma(&tool_file(&f), &ctx).unwrap();
+        assert_eq!(
+            (&baseline[4], &baseline[6]),
+            (&Value::Text(String::new()), &Value::Int(0))
+        );
+        let deployed = prisma(&tool_file(&f), &RAN).unwrap();
+        assert_eq!((&deployed[4], &deployed[6]), (&Value::Null, &Value::Int(1)));
+        assert_eq!(deployed[0], Value::NewUuid);
+    }
+}
