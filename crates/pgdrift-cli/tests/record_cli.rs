@@ -518,3 +518,79 @@ async fn fleet_baseline_gives_each_database_its_evidence_and_line() {
     assert_eq!(oks, [true, false], "{v}");
     assert_eq!(v["failed"], 1);
 }
+
+#[tokio::test]
+async fn apply_record_for_sqlx_records_files_run_outside_a_transaction_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = "-- no-transaction\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n";
+    write(
+        dir.path(),
+        &[SQLX[0], SQLX[1], ("20240103000000_index_email.sql", index)],
+    );
+    let db = TestDb::new().await;
+    let url = db.url();
+    let d = dir.path().to_str().unwrap();
+    let out = pgdrift(&[
+        "migrate",
+        "apply",
+        "--dir",
+        d,
+        "--url",
+        &url,
+        "--record-for",
+        "sqlx",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("(outside a transaction)"),
+        "{}",
+        text(&out)
+    );
+    let rows = strings(
+        &db,
+        "SELECT version || ':' || description FROM _sqlx_migrations ORDER BY version",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        [
+            "20240101000000:create users",
+            "20240102000000:add user email",
+            "20240103000000:index email",
+        ]
+    );
+    let sum = strings(
+        &db,
+        "SELECT encode(checksum, 'hex') FROM _sqlx_migrations WHERE version = 20240103000000",
+    )
+    .await;
+    assert_eq!(sum, [hex(&Sha384::digest(index.as_bytes()))]);
+    // A file sqlx recorded with other text is a conflict found before anything runs.
+    write(
+        dir.path(),
+        &[(
+            "20240104000000_add_name.sql",
+            "ALTER TABLE users ADD COLUMN name text;\n",
+        )],
+    );
+    db.execute("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (20240104000000, 'add name', true, '\\x00', 1)").await;
+    let out = pgdrift(&[
+        "migrate",
+        "apply",
+        "--dir",
+        d,
+        "--url",
+        &url,
+        "--record-for",
+        "sqlx",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out)
+            .contains("20240104000000_add_name.sql (20240104000000) is recorded with checksum 00"),
+        "{}",
+        text(&out)
+    );
+    let cols = strings(&db, "SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'").await;
+    assert_eq!(cols, ["0"]);
+}
