@@ -112,6 +112,27 @@ fn baseline(dir: &Path, db: &TestDb, tool: &str, version: &str, extra: &[&str]) 
     out
 }
 
+/// pgdrift agrees with the tool afterwards: `diff DB DIR` finds no drift (the tool's
+/// tracking table is not part of the schema), and `history --dir` names the tool as the
+/// manager with every file applied and no checksum off.
+fn pgdrift_agrees(db: &TestDb, dir: &Path, tool: &str) {
+    let url = db.url();
+    let d = dir.to_str().unwrap();
+    let out = pgdrift(&["diff", &url, d, "-f", "text"]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("tracking table not compared"), "{t}");
+    let out = pgdrift(&[
+        "migrate", "history", "--url", &url, "--dir", d, "-f", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdict"]["manager"], tool, "{json:#}");
+    let c = &json["comparisons"][0];
+    assert_eq!(c["never_applied"], serde_json::json!([]), "{json:#}");
+    assert_eq!(c["checksum_mismatches"], serde_json::json!([]), "{json:#}");
+}
+
 // ---- Drizzle ----
 
 /// A drizzle-kit project: the config, and the migrations folder with its journal.
@@ -188,6 +209,7 @@ async fn drizzle_kit_migrate_just_works_after_a_baseline() {
     assert!(after[1].ends_with("@1760000100000"), "{after:?}");
     let posts = strings(&db, "SELECT to_regclass('public.posts')::text").await;
     assert_eq!(posts, ["posts"]);
+    pgdrift_agrees(&db, &root.join("drizzle"), "drizzle");
 }
 
 #[tokio::test]
@@ -313,6 +335,7 @@ async fn dbmate_finds_nothing_pending_after_a_baseline() {
         versions,
         ["20240101000000", "20240102000000", "20240103000000"]
     );
+    pgdrift_agrees(&db, dir.path(), "dbmate");
 }
 
 // ---- Alembic ----

@@ -200,8 +200,8 @@ async fn schema_migrations_of_golang_migrate_dbmate_and_rails_are_told_apart() {
         ));
         sql.push_str(&table_sql(fixture));
     }
-    // Rails before 5 kept no ar_internal_metadata: its unbounded varchar still tells.
-    sql.push_str("CREATE SCHEMA old_rails; CREATE TABLE old_rails.schema_migrations (version character varying NOT NULL);\n");
+    // dbmate 2 creates an unbounded varchar, with no ar_internal_metadata beside it.
+    sql.push_str("CREATE SCHEMA dbmate2; CREATE TABLE dbmate2.schema_migrations (version character varying NOT NULL PRIMARY KEY);\n");
     // dbmate's older varchar(255), and a layout no tool has.
     sql.push_str("CREATE SCHEMA old_dbmate; CREATE TABLE old_dbmate.schema_migrations (version varchar(255) PRIMARY KEY);\n");
     sql.push_str("RESET search_path;\n");
@@ -216,10 +216,10 @@ async fn schema_migrations_of_golang_migrate_dbmate_and_rails_are_told_apart() {
     assert_eq!(
         found,
         [
+            ("dbmate2.schema_migrations", "dbmate"),
             ("dm.schema_migrations", "dbmate"),
             ("gm.schema_migrations", "golang-migrate"),
             ("old_dbmate.schema_migrations", "dbmate"),
-            ("old_rails.schema_migrations", "rails"),
             ("rl.schema_migrations", "rails"),
         ]
     );

@@ -188,12 +188,12 @@ pub const TRACKERS: &[Tracker] = &[
         name: "Rails",
         table: "schema_migrations",
         companions: &["ar_internal_metadata"],
-        // An unbounded varchar, or ar_internal_metadata beside it (Rails 5 and later).
+        // ar_internal_metadata beside it (Rails 5 and later). Rails before 5 kept none, and
+        // its unbounded varchar is dbmate's today: such a table reads as dbmate's.
         recognize: |c| {
             c.only(&["version"])
                 && c.has("version", "character varying")
-                && (c.beside("ar_internal_metadata")
-                    || c.type_of("version") == Some("character varying"))
+                && c.beside("ar_internal_metadata")
         },
         select: "version, NULL, NULL, NULL, NULL, 'applied'",
         order: "length(version), version",
@@ -206,10 +206,11 @@ pub const TRACKERS: &[Tracker] = &[
         id: "dbmate",
         name: "dbmate",
         table: "schema_migrations",
-        // varchar(128) (varchar(255) in older releases), and no Rails metadata beside it.
+        // An unbounded varchar (dbmate 2), varchar(128) or varchar(255) (older releases),
+        // and no Rails metadata beside it.
         recognize: |c| {
             c.only(&["version"])
-                && c.has("version", "character varying(")
+                && c.has("version", "character varying")
                 && !c.beside("ar_internal_metadata")
         },
         select: "version, NULL, NULL, NULL, NULL, 'applied'",
