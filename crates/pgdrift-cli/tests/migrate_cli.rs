@@ -754,3 +754,26 @@ async fn a_legacy_fleet_is_adopted_end_to_end() {
         text(&status)
     );
 }
+
+/// A file an editor saved with a byte order mark runs, replays and compares like any other.
+#[tokio::test]
+async fn a_file_with_a_byte_order_mark_applies_and_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("001_init.sql"),
+        "\u{feff}CREATE TABLE t (id int PRIMARY KEY);\n",
+    )
+    .unwrap();
+    let db = TestDb::new().await;
+    let out = apply(dir.path(), &db, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(recorded(&db).await, ["001_init.sql"]);
+    let out = pgdrift(&[
+        "diff",
+        &db.url(),
+        dir.path().to_str().unwrap(),
+        "-f",
+        "text",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -8,7 +8,7 @@
 use super::execute::{one_by_one, retried_in_transaction};
 use super::roles::{dev_server_advice, missing_role, MissingRoles};
 use crate::pg::Connection;
-use crate::sql::split::{line_of, split, Piece};
+use crate::sql::split::{line_of, split, Piece, BOM};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -167,6 +167,10 @@ pub(crate) fn without_meta_commands(
     before: impl Fn() -> Vec<String>,
 ) -> Result<String, ReplayError> {
     let mut sql = unit.sql.clone();
+    // A byte order mark is blanked like a meta-command: positions and lines stay the same.
+    if sql.starts_with(BOM) {
+        sql.replace_range(..BOM.len_utf8(), &" ".repeat(BOM.len_utf8()));
+    }
     for piece in split(&unit.sql) {
         if let Piece::Meta { text, start } = piece {
             let command = text.split_whitespace().next().unwrap_or(text);
@@ -279,6 +283,19 @@ mod tests {
                 .contains(NO_TRANSACTION)
         );
         assert_eq!(advice("syntax error"), None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_blanked() {
+        let unit = ReplayUnit {
+            name: "d.sql".into(),
+            sql: "\u{feff}SELECT 1;\n".into(),
+            no_transaction: false,
+        };
+        assert_eq!(
+            without_meta_commands(&unit, Vec::new).unwrap(),
+            "   SELECT 1;\n"
+        );
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub enum Piece<'a> {
     Meta { text: &'a str, start: usize },
 }
 
+/// The byte order mark some editors put first in a file: never part of a statement.
+pub const BOM: char = '\u{feff}';
+
 /// 1-based line of byte offset `at` in `text`.
 pub fn line_of(text: &str, at: usize) -> usize {
     text.as_bytes()[..at.min(text.len())]
@@ -46,7 +49,12 @@ impl<'a> Splitter<'a> {
         Splitter {
             text,
             b: text.as_bytes(),
-            i: 0,
+            // A byte order mark (editors on Windows write one) is not part of any statement.
+            i: if text.starts_with(BOM) {
+                BOM.len_utf8()
+            } else {
+                0
+            },
             pieces: Vec::new(),
             start: None,
             paren: 0,
@@ -80,7 +88,12 @@ impl<'a> Splitter<'a> {
 
     /// Only blanks between the previous newline (or the text's start) and here.
     fn at_line_start(&self) -> bool {
-        self.b[..self.i]
+        let from = if self.text.starts_with(BOM) {
+            BOM.len_utf8().min(self.i)
+        } else {
+            0
+        };
+        self.b[from..self.i]
             .iter()
             .rev()
             .take_while(|c| **c != b'\n')
@@ -247,6 +260,23 @@ fn is_ident(c: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_statement() {
+        let text = "\u{feff}CREATE TABLE t (id int);\nSELECT 1;";
+        assert_eq!(statements(text), ["CREATE TABLE t (id int)", "SELECT 1"]);
+        let pieces = split("\u{feff}\\restrict abc\nSELECT 1;");
+        assert!(
+            matches!(
+                pieces[0],
+                Piece::Meta {
+                    text: "\\restrict abc",
+                    ..
+                }
+            ),
+            "{pieces:?}"
+        );
+    }
 
     fn statements(text: &str) -> Vec<&str> {
         split(text)
