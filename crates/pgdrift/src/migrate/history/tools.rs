@@ -79,7 +79,8 @@ pub const TRACKERS: &[Tracker] = &[
         order: "created_at NULLS FIRST, id",
         time: TimeSource::Stamp,
         files: Files::Sql { formats: &[DirFormat::Drizzle], key: sql_journal_when },
-        checksum: Checksum::Sha256,
+        // Newer drizzle-orm hashes the file with CRLF made LF; older ones the raw bytes.
+        checksum: Checksum::Sha256AnyLineEnds,
         watermark: true,
         ..BASE
     },
