@@ -369,3 +369,19 @@ pub const TRACKERS: &[Tracker] = &[
         ..BASE
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::TRACKERS;
+    use crate::migrate::history::sha256_hex;
+
+    #[test]
+    fn drizzle_hashes_match_either_line_ending() {
+        let drizzle = TRACKERS.iter().find(|t| t.id == "drizzle").unwrap();
+        let crlf = b"CREATE TABLE a (id int);\r\n";
+        let lf_hash = sha256_hex(b"CREATE TABLE a (id int);\n");
+        assert!(drizzle.checksum.matches(crlf, &lf_hash));
+        assert!(drizzle.checksum.matches(crlf, &sha256_hex(crlf)));
+        assert!(!drizzle.checksum.matches(crlf, &sha256_hex(b"other")));
+    }
+}
