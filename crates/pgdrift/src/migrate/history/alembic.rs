@@ -44,8 +44,9 @@ fn quoted(value: &str) -> Vec<String> {
     out
 }
 
-/// `revision` and `down_revision` of a revision file, when it is one.
-fn parse(text: &str) -> Option<(String, Vec<String>)> {
+/// `revision` and `down_revision` of a revision file, when it is one (also what `record`
+/// follows to write `alembic_version`).
+pub(crate) fn parse(text: &str) -> Option<(String, Vec<String>)> {
     let mut revision = None;
     let mut downs = Vec::new();
     for line in text.lines() {

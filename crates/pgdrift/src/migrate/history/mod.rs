@@ -27,6 +27,7 @@ mod walk;
 
 use std::path::PathBuf;
 
+pub(crate) use alembic::parse as alembic_revision;
 pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
 pub use compare::{compare_dir, compare_dir_with, ChecksumMismatch, DirComparison, FileRef};
 pub use detect::{recognize, Candidate, Recognized};

@@ -4,6 +4,7 @@
 //! directory; branches and merges are refused with the revisions named.
 
 use super::RecordError;
+use crate::migrate::history::alembic_revision;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -16,44 +17,9 @@ pub struct Revision {
     downs: Vec<String>,
 }
 
-/// The value of a top-level `name = ...` (or `name: T = ...`) line.
-fn assigned<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    let rest = line.strip_prefix(name)?;
-    if !rest.starts_with([' ', ':', '=']) {
-        return None;
-    }
-    Some(rest.split_once('=')?.1.trim())
-}
-
-/// The quoted strings of a Python value, up to a comment: `('a', "b")` -> [a, b].
-fn strings(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '#' => break,
-            '\'' | '"' => out.push(chars.by_ref().take_while(|x| *x != c).collect()),
-            _ => {}
-        }
-    }
-    out
-}
-
 fn parse(text: &str, file: String) -> Option<Revision> {
-    let mut id = None;
-    let mut downs = Vec::new();
-    for line in text.lines() {
-        if let Some(v) = assigned(line, "revision") {
-            id = strings(v).into_iter().next();
-        } else if let Some(v) = assigned(line, "down_revision") {
-            downs = strings(v);
-        }
-    }
-    Some(Revision {
-        id: id?,
-        file,
-        downs,
-    })
+    let (id, downs) = alembic_revision(text)?;
+    Some(Revision { id, file, downs })
 }
 
 /// The revision files of `dir` (and its subdirectories), by name.
