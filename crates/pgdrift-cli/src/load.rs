@@ -2,6 +2,7 @@
 //! library's `LoadOptions` and `SourceSpec`s.
 
 use crate::cli::{DeparseChoice, LoadArgs};
+use crate::output::note;
 use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::DirFormat;
 use pgdrift::source::{Deparse, InspectOptions, LoadOptions, SourceSpec};
@@ -9,13 +10,6 @@ use std::time::Duration;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
-}
-
-/// A note from the library (placeholder roles a replay created), on standard error,
-/// passwords masked.
-#[allow(clippy::print_stderr)]
-fn note(text: &str) {
-    eprintln!("pgdrift: {}", pgdrift::pg::mask_urls(text));
 }
 
 impl LoadArgs {

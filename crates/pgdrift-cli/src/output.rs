@@ -6,6 +6,13 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// A note for the user on standard error (`pgdrift: ...`), passwords masked: warnings, and
+/// what the library did on the user's behalf (placeholder roles a replay created).
+#[allow(clippy::print_stderr)]
+pub fn note(text: &str) {
+    eprintln!("pgdrift: {}", pgdrift::pg::mask_urls(text));
+}
+
 /// Whether to style text written to standard output.
 pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     match choice {

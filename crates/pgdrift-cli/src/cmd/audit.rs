@@ -46,6 +46,7 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
         ),
         load: LoadOptions {
             dev_url: dev_url(args.dev_url.as_deref())?,
+            notes: Some(crate::output::note),
             ..LoadOptions::default()
         },
     };

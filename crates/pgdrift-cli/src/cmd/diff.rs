@@ -3,7 +3,7 @@
 //! differ, so that `pgdrift diff env:PROD_URL ./migrations` gates a CI job.
 
 use crate::cli::{ColorChoice, DiffArgs, DiffFormat};
-use crate::output::{use_color, write_to};
+use crate::output::{note, use_color, write_to};
 use crate::Outcome;
 use anyhow::Context;
 use pgdrift::diff::{diff, DiffOptions, Filter};
@@ -174,11 +174,6 @@ fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
         anyhow::bail!("{flag} must be a number of seconds between 0 and a year, not {value}");
     }
     Ok(Duration::from_secs_f64(value))
-}
-
-#[allow(clippy::print_stderr)]
-fn note(text: &str) {
-    eprintln!("pgdrift: {text}");
 }
 
 /// A live database compared with SQL replayed on another major version may differ only in

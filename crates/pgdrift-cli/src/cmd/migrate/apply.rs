@@ -3,7 +3,7 @@
 
 use super::{progress, read_files, seconds, targets, Paint};
 use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
-use crate::output::{use_color, write_to};
+use crate::output::{note, use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{run_all, Target};
 use pgdrift::migrate::dir::Ignore;
@@ -281,11 +281,6 @@ fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) ->
             json!({"database": target.database(), "target": target.label, "ok": false, "error": "not started: an earlier database failed (--fail-fast)"})
         }
     }
-}
-
-#[allow(clippy::print_stderr)]
-fn note(text: &str) {
-    eprintln!("pgdrift: {text}");
 }
 
 /// The tool `--record-for` names, checked against the directory.

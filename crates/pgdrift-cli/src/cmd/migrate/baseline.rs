@@ -327,6 +327,7 @@ fn load_options(args: &MigrateBaselineArgs) -> anyhow::Result<LoadOptions> {
     };
     Ok(LoadOptions {
         dev_url,
+        notes: Some(crate::output::note),
         ..LoadOptions::default()
     })
 }
