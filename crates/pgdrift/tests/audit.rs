@@ -261,3 +261,50 @@ async fn a_correctly_migrated_fleet_has_no_finding_about_trackers() {
         );
     }
 }
+
+/// A homegrown runner that stopped early: the audit reads its log as the tracker it is and
+/// names the files it never applied (PA030), with no "untracked" or "extra table" finding.
+#[tokio::test]
+async fn a_homegrown_runner_behind_its_directory_has_pending_migrations() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    for i in 1..=4 {
+        std::fs::write(
+            migrations.join(format!("{i:03}_t{i}.sql")),
+            format!("CREATE TABLE t{i} (id int);\n"),
+        )
+        .unwrap();
+    }
+    let db = TestDb::with_sql(
+        "CREATE TABLE t1 (id int); CREATE TABLE t2 (id int);
+         CREATE TABLE schema_version (version integer PRIMARY KEY, applied_on date);
+         INSERT INTO schema_version VALUES (1, '2025-01-01'), (2, '2025-01-02');",
+    )
+    .await;
+    let text = format!(
+        "[[server]]\nname = \"s\"\nurl = \"{}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"{d}\"\nmigrations = \"{d}\"\n",
+        url_without_password(&admin_conninfo()),
+        db.name(),
+        d = migrations.display(),
+    );
+    let report = run(&config(dir.path(), &text)).await;
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+    assert!(
+        !codes.contains(&"PA033") && !codes.contains(&"PA021"),
+        "{codes:?}"
+    );
+    let pending = report
+        .findings
+        .iter()
+        .find(|f| f.code == "PA030")
+        .unwrap_or_else(|| panic!("no PA030 in {:#?}", report.findings));
+    assert!(
+        pending.message.contains("2 migration(s)")
+            && pending.message.contains("homegrown tracker")
+            && pending.message.contains("003_t3.sql, 004_t4.sql"),
+        "{}",
+        pending.message
+    );
+}
