@@ -34,6 +34,17 @@ pub enum Command {
     /// Build a small drifted fleet on pgdrift's private server, audit it, and write the
     /// HTML report.
     Demo(DemoArgs),
+    /// Print a completion script for a shell (`pgdrift completions bash >
+    /// /etc/bash_completion.d/pgdrift`; zsh: into a directory of $fpath as `_pgdrift`;
+    /// fish: ~/.config/fish/completions/pgdrift.fish).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -351,9 +362,10 @@ pub struct InspectArgs {
     /// and ~/.pgpass); a migrations directory; .sql files (a,b,c); a .json snapshot; or
     /// cmd:COMMAND whose output is SQL. SQL is replayed into a throwaway database first.
     pub source: String,
-    /// Output format: text (a summary) or json (the whole catalog, format_version 1).
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format: text (a summary), markdown (the summary with every table, for a pull
+    /// request or a wiki) or json (the whole catalog, format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -429,6 +441,13 @@ fn dir_format_names() -> clap::builder::PossibleValuesParser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    Text,
+    Markdown,
     Json,
 }
 

@@ -299,3 +299,58 @@ async fn files_replay_on_a_development_server_when_asked() {
         stderr(&out)
     );
 }
+
+#[tokio::test]
+async fn a_markdown_summary_lists_counts_and_tables() {
+    let db = shop().await;
+    let out = pgdrift(&["inspect", &db.url(), "-f", "markdown"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(md.starts_with("### Schema of `"), "{md}");
+    assert!(md.contains("| schema | types | tables | columns |"), "{md}");
+    assert!(md.contains("| shop | 1 | 1 | 3 |"), "{md}");
+    assert!(
+        md.contains("| `audit.log` | 2 |  |\n| `shop.orders` | 3 |  |\n"),
+        "{md}"
+    );
+    assert!(!md.contains('\x1b'), "{md}");
+}
+
+#[test]
+fn completions_cover_every_subcommand_and_are_valid_scripts() {
+    let out = pgdrift(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bash = stdout(&out);
+    for word in [
+        "inspect",
+        "diff",
+        "migrate",
+        "audit",
+        "--include-trackers",
+        "--ignore-other-tools",
+    ] {
+        assert!(
+            bash.contains(word),
+            "{word} missing from the bash completions"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("pgdrift.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    for shell in ["zsh", "fish"] {
+        let out = pgdrift(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("baseline"), "{shell}");
+    }
+    assert_eq!(pgdrift(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -1,24 +1,24 @@
-//! `pgdrift inspect SOURCE`: a summary of a schema, or its whole catalog as JSON, from any
-//! source: a live database, SQL replayed into a shadow database, or a snapshot.
+//! `pgdrift inspect SOURCE`: a summary of a schema (text or Markdown), or its whole catalog
+//! as JSON, from any source: a live database, SQL replayed into a shadow database, or a snapshot.
 
-use crate::cli::{ColorChoice, Format, InspectArgs};
+use crate::cli::{ColorChoice, InspectArgs, InspectFormat};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
-use pgdrift::report::inspect::{render_text, SummaryContext};
+use pgdrift::report::inspect::{render_markdown, render_text, SummaryContext};
 use pgdrift::source::{Loaded, Loader};
 use std::time::{Duration, Instant};
 
 pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let spec = args.load.spec(&args.source)?;
-    let options = args.load.options(args.format == Format::Text)?;
+    let options = args.load.options(args.format != InspectFormat::Json)?;
     let loaded = Loader::new(options).load(&spec).await?;
     let inspected = &loaded.inspected;
     match args.format {
-        Format::Json => write_to(args.output.as_deref(), |out| {
+        InspectFormat::Json => write_to(args.output.as_deref(), |out| {
             pgdrift::report::json::write_snapshot(&inspected.snapshot, out)
         })?,
-        Format::Text => {
+        InspectFormat::Text | InspectFormat::Markdown => {
             let ctx = SummaryContext {
                 source: spec.to_string(),
                 origin: origin(&loaded),
@@ -26,7 +26,10 @@ pub async fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<Outcom
                 elapsed: started.elapsed(),
                 color: use_color(color, args.output.is_some()),
             };
-            let text = render_text(&inspected.snapshot, &ctx);
+            let text = match args.format {
+                InspectFormat::Markdown => render_markdown(&inspected.snapshot, &ctx),
+                _ => render_text(&inspected.snapshot, &ctx),
+            };
             write_to(args.output.as_deref(), |out| out.write_all(text.as_bytes()))?;
         }
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod audit;
+mod completions;
 mod demo;
 mod diff;
 mod inspect;
@@ -16,5 +17,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Migrate(command) => migrate::run(command, cli.color).await,
         Command::Audit(args) => audit::run(args, cli.color).await,
         Command::Demo(args) => demo::run(args, cli.color).await,
+        Command::Completions(args) => completions::run(args),
     }
 }

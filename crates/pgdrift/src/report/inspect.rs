@@ -1,5 +1,6 @@
 //! The human summary of an inspection: where, what server, how big, and how many objects of
-//! each kind in each schema.
+//! each kind in each schema; as text for a terminal, or as Markdown (with the tables, their
+//! column counts and comments) for a pull request or a wiki page.
 
 use crate::model::{Kind, Snapshot, KINDS};
 use comfy_table::{presets, Cell, CellAlignment, Table};
@@ -51,11 +52,7 @@ pub fn render_text(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
     facts.push(format!("read in {:.2} s", ctx.elapsed.as_secs_f64()));
     let _ = writeln!(out, "{}\n", facts.join(" · "));
 
-    let kinds: Vec<Kind> = KINDS
-        .iter()
-        .map(|k| k.kind)
-        .filter(|k| *k != Kind::Schema && *k != Kind::Extension && catalog.count(*k, None) > 0)
-        .collect();
+    let kinds = present_kinds(snapshot);
     if catalog.schemas.is_empty() {
         out.push_str("No schemas (other than the system's) in this database.\n");
     } else if kinds.is_empty() {
@@ -75,8 +72,34 @@ pub fn render_text(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
     out
 }
 
-fn counts_table(snapshot: &Snapshot, kinds: &[Kind], color: bool) -> String {
+/// The rows of the counts table: each schema (past [`MAX_SCHEMA_ROWS`], the rest folded into
+/// one row), then the total when there are several schemas; one count per kind.
+fn count_rows(snapshot: &Snapshot, kinds: &[Kind]) -> Vec<(String, Vec<usize>)> {
     let catalog = &snapshot.catalog;
+    let counts = |schema: Option<&str>| -> Vec<usize> {
+        kinds.iter().map(|k| catalog.count(*k, schema)).collect()
+    };
+    let schemas: Vec<&String> = catalog.schemas.keys().collect();
+    let mut rows: Vec<(String, Vec<usize>)> = schemas
+        .iter()
+        .take(MAX_SCHEMA_ROWS)
+        .map(|s| (s.to_string(), counts(Some(s))))
+        .collect();
+    if schemas.len() > MAX_SCHEMA_ROWS {
+        let rest = &schemas[MAX_SCHEMA_ROWS..];
+        let sums = kinds
+            .iter()
+            .map(|k| rest.iter().map(|s| catalog.count(*k, Some(s))).sum())
+            .collect();
+        rows.push((format!("({} more)", rest.len()), sums));
+    }
+    if schemas.len() > 1 {
+        rows.push(("total".to_string(), counts(None)));
+    }
+    rows
+}
+
+fn counts_table(snapshot: &Snapshot, kinds: &[Kind], color: bool) -> String {
     let mut table = Table::new();
     table.load_preset(presets::NOTHING);
     if !color {
@@ -89,32 +112,93 @@ fn counts_table(snapshot: &Snapshot, kinds: &[Kind], color: bool) -> String {
             .map(|k| Cell::new(k.info().plural).set_alignment(CellAlignment::Right)),
     );
     table.set_header(header);
-    let schemas: Vec<&String> = catalog.schemas.keys().collect();
-    for schema in schemas.iter().take(MAX_SCHEMA_ROWS) {
-        let mut row = vec![Cell::new(schema)];
-        row.extend(
-            kinds
-                .iter()
-                .map(|k| number_cell(catalog.count(*k, Some(schema)))),
-        );
-        table.add_row(row);
-    }
-    if schemas.len() > MAX_SCHEMA_ROWS {
-        let rest = &schemas[MAX_SCHEMA_ROWS..];
-        let mut row = vec![Cell::new(format!("({} more)", rest.len()))];
-        row.extend(
-            kinds
-                .iter()
-                .map(|k| number_cell(rest.iter().map(|s| catalog.count(*k, Some(s))).sum())),
-        );
-        table.add_row(row);
-    }
-    if schemas.len() > 1 {
-        let mut row = vec![Cell::new("total")];
-        row.extend(kinds.iter().map(|k| number_cell(catalog.count(*k, None))));
+    for (name, counts) in count_rows(snapshot, kinds) {
+        let mut row = vec![Cell::new(name)];
+        row.extend(counts.into_iter().map(number_cell));
         table.add_row(row);
     }
     table.to_string()
+}
+
+/// The kinds that have objects, in summary order (schemas and extensions are listed apart).
+fn present_kinds(snapshot: &Snapshot) -> Vec<Kind> {
+    KINDS
+        .iter()
+        .map(|k| k.kind)
+        .filter(|k| {
+            *k != Kind::Schema && *k != Kind::Extension && snapshot.catalog.count(*k, None) > 0
+        })
+        .collect()
+}
+
+/// Tables listed by name in the Markdown summary before the rest are counted.
+const MAX_TABLE_ROWS: usize = 200;
+
+/// The summary as Markdown, for a pull request or a wiki page: the facts, the counts per
+/// schema and kind, and the tables with their column counts and comments.
+pub fn render_markdown(snapshot: &Snapshot, ctx: &SummaryContext) -> String {
+    let catalog = &snapshot.catalog;
+    let mut out = format!("### Schema of `{}`\n\n", md(&ctx.source));
+    let mut facts = vec![format!("PostgreSQL {}", snapshot.source.server_version)];
+    if snapshot.source.database != ctx.source {
+        facts.push(format!("database `{}`", md(&snapshot.source.database)));
+    }
+    if let Some(origin) = &ctx.origin {
+        facts.push(md(origin));
+    }
+    if let Some(size) = ctx.size_bytes {
+        facts.push(human_bytes(size));
+    }
+    let _ = writeln!(out, "{}\n", facts.join(" · "));
+    let kinds = present_kinds(snapshot);
+    if kinds.is_empty() {
+        let _ = writeln!(out, "{} schema(s), no objects.", catalog.schemas.len());
+    } else {
+        let names: Vec<&str> = kinds.iter().map(|k| k.info().plural).collect();
+        let _ = writeln!(out, "| schema | {} |", names.join(" | "));
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(kinds.len()));
+        for (name, counts) in count_rows(snapshot, &kinds) {
+            let cells: Vec<String> = counts.iter().map(usize::to_string).collect();
+            let _ = writeln!(out, "| {} | {} |", md(&name), cells.join(" | "));
+        }
+    }
+    if !catalog.tables.is_empty() {
+        out.push_str("\n| table | columns | comment |\n|---|---:|---|\n");
+        for t in catalog.tables.values().take(MAX_TABLE_ROWS) {
+            let comment = t.comment.as_deref().and_then(|c| c.lines().next());
+            let _ = writeln!(
+                out,
+                "| `{}.{}` | {} | {} |",
+                md(&t.schema),
+                md(&t.name),
+                t.columns.len(),
+                md(comment.unwrap_or(""))
+            );
+        }
+        if catalog.tables.len() > MAX_TABLE_ROWS {
+            let _ = writeln!(
+                out,
+                "| … and {} more | | |",
+                catalog.tables.len() - MAX_TABLE_ROWS
+            );
+        }
+    }
+    if !catalog.extensions.is_empty() {
+        let list: Vec<String> = catalog
+            .extensions
+            .values()
+            .map(|e| format!("`{}` {}", md(&e.name), md(&e.version)))
+            .collect();
+        let _ = writeln!(out, "\nExtensions: {}", list.join(", "));
+    }
+    out
+}
+
+/// Text for a Markdown table cell or code span: one line, no pipes or backticks.
+fn md(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+        .replace('|', "\\|")
+        .replace('`', "'")
 }
 
 fn number_cell(n: usize) -> Cell {
@@ -214,5 +298,23 @@ mod tests {
             "{text}"
         );
         assert_eq!(human_bytes(1536), "1.5 kB");
+        let md = render_markdown(
+            &snap,
+            &SummaryContext {
+                source: "postgresql://x".into(),
+                origin: None,
+                size_bytes: None,
+                elapsed: Default::default(),
+                color: false,
+            },
+        );
+        assert!(md.starts_with("### Schema of `postgresql://x`\n"), "{md}");
+        assert!(
+            md.contains(
+                "| schema | tables |\n|---|---:|\n| app | 1 |\n| audit | 0 |\n| total | 1 |\n"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("| `app.t` | 0 |  |\n"), "{md}");
     }
 }
