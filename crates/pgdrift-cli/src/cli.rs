@@ -73,7 +73,7 @@ pub struct AuditArgs {
     pub jobs: Option<u16>,
     /// statement_timeout for every query, in seconds (default: the config's, else 60).
     #[arg(long, value_name = "SECONDS")]
-    pub statement_timeout: Option<u64>,
+    pub statement_timeout: Option<Seconds>,
     /// Replay desired sources on this server instead of pgdrift's private one.
     #[arg(long, value_name = "URL")]
     pub dev_url: Option<String>,
@@ -178,15 +178,15 @@ pub struct MigrateApplyArgs {
     /// Apply files older than the newest applied migration.
     #[arg(long)]
     pub allow_out_of_order: bool,
-    /// lock_timeout for the migrations' statements, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub lock_timeout: f64,
+    /// lock_timeout for the migrations' statements, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub lock_timeout: Seconds,
     /// statement_timeout for each statement, in seconds (0: none).
-    #[arg(long, value_name = "SECONDS", default_value_t = 3600.0)]
-    pub statement_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "3600")]
+    pub statement_timeout: Seconds,
     /// How long to wait for another pgdrift runner on the same database, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
-    pub lock_wait: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "600")]
+    pub lock_wait: Seconds,
     /// Also write each file's row in this tool's table, as the tool itself would, in the
     /// same transaction (so the team can switch between pgdrift and the tool).
     #[arg(long, value_name = "TOOL", value_parser = record_tool_names(false))]
@@ -241,8 +241,8 @@ pub struct MigrateBaselineArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How long to wait for another pgdrift runner on the same database, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
-    pub lock_wait: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "600")]
+    pub lock_wait: Seconds,
     /// Replay the files on this server instead of pgdrift's private one (needs CREATEDB).
     #[arg(long, value_name = "URL")]
     pub dev_url: Option<String>,
@@ -268,8 +268,8 @@ pub struct MigrateRepairArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// How long to wait for another pgdrift runner on the same database, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
-    pub lock_wait: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "600")]
+    pub lock_wait: Seconds,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -338,11 +338,11 @@ pub struct DiffArgs {
     #[arg(long)]
     pub include_trackers: bool,
     /// lock_timeout the script sets, in seconds: how long a step may wait for a lock.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub lock_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "5")]
+    pub lock_timeout: Seconds,
     /// statement_timeout the script sets, in seconds (0: none).
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
-    pub step_timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "0")]
+    pub step_timeout: Seconds,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -389,9 +389,9 @@ pub struct LoadArgs {
     /// default: the number of CPUs, at most 4).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
-    /// statement_timeout for each catalog query, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
-    pub statement_timeout: u64,
+    /// statement_timeout for each catalog query, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value = "300")]
+    pub statement_timeout: Seconds,
     /// Replay SQL into a throwaway database on this server instead of pgdrift's own private
     /// server (needs CREATEDB; the database is dropped afterwards, also on errors and Ctrl-C).
     #[arg(long, value_name = "URL")]
@@ -415,6 +415,20 @@ pub struct LoadArgs {
     /// (server: slower on big catalogs, and it briefly locks each table it deparses for).
     #[arg(long, value_name = "WHO", default_value = "auto")]
     pub deparse: DeparseChoice,
+}
+
+/// A number of seconds from the command line, checked once for every option that takes
+/// one (`pgdrift::limits::seconds`): infinity, NaN, negative numbers, values past
+/// PostgreSQL's largest timeout and fractions of a millisecond are refused (exit 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub std::time::Duration);
+
+impl std::str::FromStr for Seconds {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Seconds, String> {
+        pgdrift::limits::parse_seconds(text).map(Seconds)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

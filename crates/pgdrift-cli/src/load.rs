@@ -6,7 +6,6 @@ use crate::output::note;
 use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::DirFormat;
 use pgdrift::source::{Deparse, InspectOptions, LoadOptions, SourceSpec};
-use std::time::Duration;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -31,7 +30,7 @@ impl LoadArgs {
                 jobs: self
                     .jobs
                     .map_or_else(pgdrift::source::catalog::default_jobs, usize::from),
-                statement_timeout: Duration::from_secs(self.statement_timeout),
+                statement_timeout: self.statement_timeout.0,
                 database_size,
                 deparse: match self.deparse {
                     DeparseChoice::Auto => Deparse::Auto,

@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod diff;
 pub mod fleet;
+pub mod limits;
 pub mod migrate;
 pub mod model;
 pub mod pg;

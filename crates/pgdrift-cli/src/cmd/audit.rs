@@ -39,11 +39,11 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
             .map(usize::from)
             .or(config.settings.jobs)
             .unwrap_or(8),
-        statement_timeout: Duration::from_secs(
-            args.statement_timeout
-                .or(config.settings.statement_timeout_secs)
-                .unwrap_or(60),
-        ),
+        statement_timeout: args
+            .statement_timeout
+            .map(|s| s.0)
+            .or(config.settings.statement_timeout)
+            .unwrap_or(Duration::from_secs(60)),
         load: LoadOptions {
             dev_url: dev_url(args.dev_url.as_deref())?,
             notes: Some(crate::output::note),

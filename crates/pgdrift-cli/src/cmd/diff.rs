@@ -13,7 +13,6 @@ use pgdrift::plan::{plan, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
 use pgdrift::source::{Loaded, Loader, SourceSpec};
 use std::io::IsTerminal;
-use std::time::Duration;
 
 pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let from_spec = args
@@ -64,8 +63,8 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     let plan_options = PlanOptions {
         backup: backup.clone(),
         online: args.online,
-        lock_timeout: seconds(args.lock_timeout, "--lock-timeout")?,
-        statement_timeout: seconds(args.step_timeout, "--step-timeout")?,
+        lock_timeout: args.lock_timeout.0,
+        statement_timeout: args.step_timeout.0,
         server_version_num: from.inspected.snapshot.source.server_version_num,
         table_rows: from.inspected.table_rows.clone(),
         ..PlanOptions::default()
@@ -167,13 +166,6 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         Outcome::Findings
     })
-}
-
-fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
-    if !(0.0..=86_400.0 * 365.0).contains(&value) {
-        anyhow::bail!("{flag} must be a number of seconds between 0 and a year, not {value}");
-    }
-    Ok(Duration::from_secs_f64(value))
 }
 
 /// A live database compared with SQL replayed on another major version may differ only in

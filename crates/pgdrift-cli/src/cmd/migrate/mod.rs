@@ -74,9 +74,9 @@ pub async fn targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
     Ok(out)
 }
 
-/// Seconds from the command line as a duration (negative: zero).
-pub fn seconds(s: f64) -> Duration {
-    Duration::from_secs_f64(s.max(0.0))
+/// Seconds from the command line (checked when parsed) as a duration.
+pub fn seconds(s: crate::cli::Seconds) -> Duration {
+    s.0
 }
 
 /// A progress bar on standard error when it is a terminal (hidden otherwise).

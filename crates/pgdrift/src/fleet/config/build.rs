@@ -108,7 +108,7 @@ impl Builder<'_> {
         let max_connections = raw
             .max_connections
             .as_ref()
-            .map(|n| self.at_least_one("max_connections", n))
+            .map(|n| self.count("max_connections", n))
             .transpose()?;
         Ok(ServerConfig {
             name,
@@ -182,7 +182,7 @@ impl Builder<'_> {
         let Some(raw) = raw else {
             return Ok(AuditSettings::default());
         };
-        let jobs = raw.jobs.as_ref().map(|n| self.at_least_one("jobs", n));
+        let jobs = raw.jobs.as_ref().map(|n| self.count("jobs", n));
         let fail_on = match &raw.fail_on {
             Some(level) => {
                 let value = self.string("fail_on", level)?;
@@ -198,9 +198,15 @@ impl Builder<'_> {
             }
             None => None,
         };
+        let statement_timeout = raw.statement_timeout_secs.as_ref().map(|n| {
+            crate::limits::seconds(*n.get_ref()).map_err(|reason| {
+                let message = format!("statement_timeout_secs = {}: {reason}", n.get_ref());
+                self.invalid(n.span().start, &message)
+            })
+        });
         Ok(AuditSettings {
             jobs: jobs.transpose()?,
-            statement_timeout_secs: raw.statement_timeout_secs,
+            statement_timeout: statement_timeout.transpose()?,
             fail_on,
         })
     }
@@ -280,11 +286,13 @@ impl Builder<'_> {
         Ok(value)
     }
 
-    fn at_least_one(&self, key: &str, n: &Spanned<usize>) -> Result<usize, ConfigError> {
-        match *n.get_ref() {
-            0 => Err(self.invalid(n.span().start, &format!("{key} = 0: use 1 or more"))),
-            n => Ok(n),
-        }
+    /// A count of connections or jobs, checked as `--jobs` is.
+    fn count(&self, key: &str, n: &Spanned<i64>) -> Result<usize, ConfigError> {
+        let value = *n.get_ref();
+        u64::try_from(value)
+            .map_err(|_| "use 1 or more".to_string())
+            .and_then(crate::limits::jobs)
+            .map_err(|reason| self.invalid(n.span().start, &format!("{key} = {value}: {reason}")))
     }
 
     fn url(&self, raw: &Text) -> Result<ConnInfo, ConfigError> {

@@ -11,6 +11,10 @@
 //!   *first* role, in file order, that matches it.
 //! - `[audit]`: `jobs`, `statement_timeout_secs`, `fail_on`, all optional.
 //!
+//! Numbers are checked by the rules the command line's options follow
+//! ([`crate::limits`]): counts from 1 to 256, seconds finite, not negative, at most
+//! PostgreSQL's largest timeout.
+//!
 //! Globs know `*` (any characters) and `?` (one character), nothing else. Every string value
 //! (never a key) may use `${NAME}`, `${NAME:-default}` (unset or empty variables take the
 //! default) and `$$` for a literal `$`; interpolation happens after TOML parsing, so errors
@@ -29,6 +33,7 @@ use crate::migrate::dir::Ignore;
 use crate::pg::ConnInfo;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The name of the fleet configuration file.
 pub const FILE_NAME: &str = "pgdrift.toml";
@@ -126,8 +131,9 @@ pub struct RoleConfig {
 pub struct AuditSettings {
     /// Databases audited at a time.
     pub jobs: Option<usize>,
-    /// `statement_timeout` for the catalog queries, in seconds (0: none).
-    pub statement_timeout_secs: Option<u64>,
+    /// `statement_timeout` for the catalog queries (zero: none), from
+    /// `statement_timeout_secs`.
+    pub statement_timeout: Option<Duration>,
     /// The least severe finding that makes the audit fail: one of [`FAIL_ON_LEVELS`].
     pub fail_on: Option<String>,
 }
@@ -179,3 +185,5 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_numbers;

@@ -27,7 +27,7 @@ pub(super) struct RawServer {
     pub stage: Text,
     pub databases: Option<List>,
     pub exclude: Option<List>,
-    pub max_connections: Option<Spanned<usize>>,
+    pub max_connections: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,8 +42,9 @@ pub(super) struct RawRole {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAudit {
-    pub jobs: Option<Spanned<usize>>,
-    pub statement_timeout_secs: Option<u64>,
+    pub jobs: Option<Spanned<i64>>,
+    /// A TOML integer or float (`inf` and `nan` included: they are refused when checked).
+    pub statement_timeout_secs: Option<Spanned<f64>>,
     pub fail_on: Option<Text>,
 }
 

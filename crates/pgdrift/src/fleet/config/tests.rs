@@ -103,7 +103,7 @@ fail_on = "error"
         ],
         settings: AuditSettings {
             jobs: Some(6),
-            statement_timeout_secs: Some(0),
+            statement_timeout: Some(std::time::Duration::ZERO),
             fail_on: Some("error".into()),
         },
     };
@@ -151,7 +151,7 @@ fn the_example_parses() {
         config.settings,
         AuditSettings {
             jobs: Some(8),
-            statement_timeout_secs: Some(30),
+            statement_timeout: Some(std::time::Duration::from_secs(30)),
             fail_on: Some("warning".into()),
         }
     );
