@@ -9,4 +9,4 @@ pub mod shadow;
 mod tls;
 
 pub use connect::{connect, ConnectError, Connection, ServerVersion};
-pub use conninfo::{mask_urls, ConnInfo, ConnInfoError, Host, SslMode};
+pub use conninfo::{mask_quoting, mask_urls, mask_value, ConnInfo, ConnInfoError, Host, SslMode};

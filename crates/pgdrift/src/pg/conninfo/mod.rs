@@ -1,18 +1,21 @@
 //! Connection strings: libpq-style URLs (`postgres://` / `postgresql://`) and `key=value`
 //! strings, completed from the standard `PG*` environment variables, `~/.pgpass` and libpq's
-//! defaults (`parse` reads the two forms, `pgpass` the password file, `mask` shows them
-//! with the password masked). A password never leaves this module in text: [`ConnInfo`]'s
-//! `Display` and `Debug` mask it.
+//! defaults (`parse` reads the two forms, `pgpass` the password file, `display` shows them
+//! with the password masked, `mask` finds passwords in free text). A password never leaves
+//! this module in text: [`ConnInfo`]'s `Display` and `Debug` mask it, and so do the errors of
+//! [`ConnInfo::parse`], which may quote pieces of the string they are about.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod display;
 mod mask;
+mod mask_pairs;
 mod parse;
 mod pgpass;
 
-pub use mask::mask_urls;
+pub use mask::{mask_quoting, mask_urls, mask_value};
 use parse::{parse_key_values, parse_port, parse_url};
 pub use pgpass::passfile_lookup;
 
@@ -170,6 +173,10 @@ const IGNORED_PARAMS: &[&str] = &[
 impl ConnInfo {
     /// Reads a `postgres://` / `postgresql://` URL or a libpq `key=value` string.
     pub fn parse(s: &str) -> Result<ConnInfo, ConnInfoError> {
+        Self::parse_unmasked(s).map_err(|e| e.masked(s))
+    }
+
+    fn parse_unmasked(s: &str) -> Result<ConnInfo, ConnInfoError> {
         let s = s.trim();
         if let Some(rest) = s
             .strip_prefix("postgresql://")

@@ -133,17 +133,129 @@ fn display_and_debug_never_show_the_password() {
 
 #[test]
 fn masking_free_text() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "cannot reach postgres://bob:secret@host/db now",
+            "cannot reach postgres://bob:***@host/db now",
+        ),
+        (
+            "postgresql://h/db?user=x&password=secret&sslmode=require",
+            "postgresql://h/db?user=x&password=***&sslmode=require",
+        ),
+        ("host=h password='a b' user=x", "host=h password=*** user=x"),
+        ("no secrets here", "no secrets here"),
+        // Mistyped schemes, any case, and other schemes.
+        (
+            "postgres:/u:pw@h/db: no such file",
+            "postgres:/u:***@h/db: no such file",
+        ),
+        ("postgres//u:pw@h/db", "postgres//u:***@h/db"),
+        ("postgresql:u:pw@h/db", "postgresql:u:***@h/db"),
+        ("POSTGRES://u:pw@h/db", "POSTGRES://u:***@h/db"),
+        ("mysql://u:secret@h/db", "mysql://u:***@h/db"),
+        ("postgres://:pw@h/db", "postgres://:***@h/db"),
+        ("u:pw@h/db", "u:***@h/db"),
+        // Unencoded @ / ? # ' and a space in the password.
+        (
+            "x postgres://u:p@s/s?w#rd@h/db y",
+            "x postgres://u:***@h/db y",
+        ),
+        ("postgres://u:it's@h/db", "postgres://u:***@h/db"),
+        (
+            "error: unexpected argument 'postgres://u:pa ss@h/db' found",
+            "error: unexpected argument 'postgres://u:***@h/db' found",
+        ),
+        ("postgres://u:@0 a@h/db x", "postgres://u:***@h/db x"),
+        // key=value pairs in any case, and commands.
+        ("PASSWORD=abc x", "PASSWORD=*** x"),
+        (
+            "postgres://h/db?Password=abc&x=1",
+            "postgres://h/db?Password=***&x=1",
+        ),
+        ("sslpassword=x sslmode=y", "sslpassword=*** sslmode=y"),
+        ("password = 'x y' host=h", "password = *** host=h"),
+        ("PGPASSWORD=s3cr3t pg_dump -s", "PGPASSWORD=*** pg_dump -s"),
+        (
+            "PGPASSWORD='a b'\\''c' pg_dump -s",
+            "PGPASSWORD=*** pg_dump -s",
+        ),
+        (
+            "PGPASSWORD=\"a \\\" b\" pg_dump -s",
+            "PGPASSWORD=*** pg_dump -s",
+        ),
+        (
+            "drizzle-kit pull --password=x1 --host h",
+            "drizzle-kit pull --password=*** --host h",
+        ),
+        (
+            "drizzle-kit pull --password x1 --host h",
+            "drizzle-kit pull --password *** --host h",
+        ),
+        ("pg_dump -Wx1 -h h", "pg_dump -W*** -h h"),
+        ("pg_dump -W'a b' -h h", "pg_dump -W*** -h h"),
+        (
+            "pg_dump postgres://u:x@h/db",
+            "pg_dump postgres://u:***@h/db",
+        ),
+        (
+            "a\npostgres://u:pw@h/db\nb@c",
+            "a\npostgres://u:***@h/db\nb@c",
+        ),
+    ];
+    let kept = [
+        "password authentication failed for user \"u\"",
+        "postgresql://u@h:5432/db",
+        "postgresql://h:5432/db: refused",
+        "table public.x: differs",
+        "check the password (in the URL, PGPASSWORD or ~/.pgpass)",
+        "pgdrift diff 'postgresql://u:***@h/db' 'postgresql://v:***@h2/db2' -f sql",
+        "pgdrift diff 'postgresql://u@h:5432/db' 'postgresql://v@h2:5432/db2' -f sql",
+        "cannot connect to postgresql://me%40srv:***@h/db: failed for user \"me@srv\"",
+        "/usr/lib/postgresql/16/bin/postgres",
+        "psql --password -h h",
+        "pg_dump -W -h h",
+        "PGPASSWORD= pg_dump",
+    ];
+    let mut wrong = Vec::new();
+    for (input, want) in cases.iter().copied().chain(kept.iter().map(|k| (*k, *k))) {
+        let got = mask_urls(input);
+        if got != want {
+            wrong.push(format!("{input:?}\n  gives {got:?}\n  not   {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn masking_one_value_and_what_is_said_about_it() {
     assert_eq!(
-        mask_urls("cannot reach postgres://bob:secret@host/db now"),
-        "cannot reach postgres://bob:***@host/db now"
+        mask_value("postgres://u:a @b c@h/db"),
+        "postgres://u:***@h/db"
     );
     assert_eq!(
-        mask_urls("postgresql://h/db?user=x&password=secret&sslmode=require"),
-        "postgresql://h/db?user=x&password=***&sslmode=require"
+        mask_value("cmd:pg_dump -s 'postgres://u:x y@h/db' | sed s/a/b/"),
+        "cmd:pg_dump -s 'postgres://u:***@h/db' | sed s/a/b/"
     );
-    assert_eq!(
-        mask_urls("host=h password='a b' user=x"),
-        "host=h password=*** user=x"
+    let said = mask_quoting(
+        "\"abc\" is not a port number (in abc/def@h), \"de\"",
+        "postgres://u:abc/def@h/db",
     );
-    assert_eq!(mask_urls("no secrets here"), "no secrets here");
+    assert_eq!(said, "\"***\" is not a port number (in ***@h), \"de\"");
+}
+
+#[test]
+fn parse_errors_never_quote_a_password() {
+    for input in [
+        "postgres://u:abc/def@h/db",
+        "postgres://u:sec?ret@h/db",
+        "postgres://u:sec%zzret@h:99999/db",
+        "host=h password=secret1 junk",
+    ] {
+        let err = ConnInfo::parse(input).unwrap_err().to_string();
+        for piece in ["abc", "def", "sec", "ret", "secret1"] {
+            if input.contains(piece) {
+                assert!(!err.contains(piece), "{input}: {err}");
+            }
+        }
+    }
 }

@@ -1,0 +1,71 @@
+//! How a [`ConnInfo`] prints: as a URL with the password replaced by `***`.
+
+use super::{ConnInfo, Host};
+use std::fmt;
+
+/// The masked form: a URL with the password replaced by `***`, safe to print anywhere.
+impl fmt::Display for ConnInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+        const PART: &AsciiSet = &CONTROLS
+            .add(b' ')
+            .add(b'/')
+            .add(b'@')
+            .add(b':')
+            .add(b'?')
+            .add(b'&')
+            .add(b'=')
+            .add(b'%')
+            .add(b',')
+            .add(b'#');
+        f.write_str("postgresql://")?;
+        if let Some(user) = &self.user {
+            write!(f, "{}", utf8_percent_encode(user, PART))?;
+        }
+        if self.password.is_some() {
+            f.write_str(":***")?;
+        }
+        if self.user.is_some() || self.password.is_some() {
+            f.write_str("@")?;
+        }
+        let mut socket_dirs = Vec::new();
+        let mut first = true;
+        for (i, host) in self.hosts.iter().enumerate() {
+            match host {
+                Host::Unix(p) => socket_dirs.push(p.display().to_string()),
+                Host::Tcp(h) => {
+                    if !first {
+                        f.write_str(",")?;
+                    }
+                    first = false;
+                    if h.contains(':') {
+                        write!(f, "[{h}]")?;
+                    } else {
+                        write!(f, "{}", utf8_percent_encode(h, PART))?;
+                    }
+                    if let Some(port) = self.ports.get(i).or(self.ports.first()) {
+                        write!(f, ":{port}")?;
+                    }
+                }
+            }
+        }
+        if let Some(db) = &self.dbname {
+            write!(f, "/{}", utf8_percent_encode(db, PART))?;
+        }
+        let mut sep = '?';
+        for dir in &socket_dirs {
+            write!(f, "{sep}host={}", utf8_percent_encode(dir, PART))?;
+            sep = '&';
+        }
+        if !socket_dirs.is_empty() && first {
+            if let Some(port) = self.ports.first().filter(|p| **p != 5432) {
+                write!(f, "{sep}port={port}")?;
+                sep = '&';
+            }
+        }
+        if let Some(mode) = self.sslmode {
+            write!(f, "{sep}sslmode={}", mode.as_str())?;
+        }
+        Ok(())
+    }
+}
