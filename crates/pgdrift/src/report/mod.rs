@@ -8,3 +8,4 @@ pub mod history;
 pub mod inspect;
 pub mod json;
 pub mod script;
+pub mod shell;
