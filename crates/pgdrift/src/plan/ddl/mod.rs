@@ -7,7 +7,8 @@ mod routine;
 mod types;
 
 pub use acl::{
-    column_privilege_statements, comment, privilege_statements, role, AclStatement, AclTarget,
+    column_privilege_statements, comment, privilege_statements, regrant_columns, role,
+    AclStatement, AclTarget, ColumnGrants,
 };
 pub use relation::*;
 pub use routine::*;

@@ -468,10 +468,7 @@ impl<'a> Planner<'_, 'a> {
         }
         let old_grants = from.map_or(&[][..], |c| &c.privileges);
         if old_grants != to.privileges.as_slice() {
-            let acl = AclTarget {
-                object: format!("TABLE {qn}"),
-                column: Some(to.name.clone()),
-            };
+            let acl = AclTarget::column(format!("TABLE {qn}"), &to.name);
             for s in ddl::column_privilege_statements(&acl, old_grants, &to.privileges) {
                 steps.push(self.acl_step(Kind::Column, name, s));
             }

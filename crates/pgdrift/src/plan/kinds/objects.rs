@@ -544,21 +544,30 @@ impl<'a> Planner<'_, 'a> {
                 };
                 steps.push(Step::new(sql, Kind::View, Op::Alter, name));
             }
+        }
+        // Privileges: the view's, then the columns' (a REVOKE on the view also revokes the
+        // privilege on its columns).
+        let target = AclTarget::object(format!("TABLE {qn}"));
+        let statements = ddl::privilege_statements(&target, &from.privileges, &to.privileges);
+        let columns: Vec<ddl::ColumnGrants> = to
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let old = from.columns.iter().find(|o| o.name == c.name)?;
+                Some((c.name.as_str(), &old.privileges[..], &c.privileges[..]))
+            })
+            .collect();
+        let regrants = ddl::regrant_columns(&target.object, &statements, &columns);
+        for s in statements.into_iter().chain(regrants) {
+            steps.push(self.acl_step(Kind::View, name, s));
+        }
+        for col in &to.columns {
+            let old = from.columns.iter().find(|c| c.name == col.name);
             let old_grants = old.map_or(&[][..], |c| c.privileges.as_slice());
-            let target = AclTarget {
-                object: format!("TABLE {qn}"),
-                column: Some(col.name.clone()),
-            };
+            let target = AclTarget::column(format!("TABLE {qn}"), &col.name);
             for s in ddl::column_privilege_statements(&target, old_grants, &col.privileges) {
                 steps.push(self.acl_step(Kind::View, name, s));
             }
-        }
-        let target = AclTarget {
-            object: format!("TABLE {qn}"),
-            column: None,
-        };
-        for s in ddl::privilege_statements(&target, &from.privileges, &to.privileges) {
-            steps.push(self.acl_step(Kind::View, name, s));
         }
         steps
     }

@@ -94,17 +94,15 @@ impl<'a> Planner<'_, 'a> {
             let target = format!("{} {identity}", ddl::routine_keyword(to));
             steps.push(self.comment_step(Kind::Function, name, &target, to.comment.as_deref()));
         }
-        let target = AclTarget {
-            object: format!(
-                "{} {identity}",
-                if to.kind == FunctionKind::Procedure {
-                    "PROCEDURE"
-                } else {
-                    "FUNCTION"
-                }
-            ),
-            column: None,
-        };
+        let target = AclTarget::object(format!(
+            "{} {identity}",
+            if to.kind == FunctionKind::Procedure {
+                "PROCEDURE"
+            } else {
+                "FUNCTION"
+            }
+        ))
+        .public_default("EXECUTE");
         for s in ddl::privilege_statements(&target, privileges, &to.privileges) {
             steps.push(self.acl_step(Kind::Function, name, s));
         }

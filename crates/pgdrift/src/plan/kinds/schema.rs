@@ -69,10 +69,7 @@ impl<'a> Planner<'_, 'a> {
         if comment != to.comment.as_deref() {
             steps.push(self.comment_step(Kind::Schema, name, &target, to.comment.as_deref()));
         }
-        let acl = AclTarget {
-            object: target,
-            column: None,
-        };
+        let acl = AclTarget::object(target);
         for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
             steps.push(self.acl_step(Kind::Schema, name, s));
         }
@@ -275,10 +272,7 @@ impl<'a> Planner<'_, 'a> {
         if comment != to.comment.as_deref() {
             steps.push(self.comment_step(Kind::Sequence, name, &target, to.comment.as_deref()));
         }
-        let acl = AclTarget {
-            object: target,
-            column: None,
-        };
+        let acl = AclTarget::object(target);
         for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
             steps.push(self.acl_step(Kind::Sequence, name, s));
         }

@@ -70,6 +70,9 @@ impl<'a> Planner<'_, 'a> {
         )];
         steps.extend(self.restore_table(t, name));
         let qn = ddl::qn(&t.schema, &t.name).to_string();
+        // Table privileges before column ones: a table-level REVOKE also revokes the
+        // privilege on every column.
+        steps.extend(self.table_extras(None, &Privileges::default(), None, t, name));
         for col in t.columns.iter().filter(|c| !c.inherited) {
             steps.extend(self.column_settings(t, None, col, name));
         }
@@ -89,7 +92,6 @@ impl<'a> Planner<'_, 'a> {
                 name,
             ));
         }
-        steps.extend(self.table_extras(None, &Privileges::default(), t, name));
         let deps = self.to.table_deps(t, inline);
         self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
         for col in split {
@@ -100,11 +102,13 @@ impl<'a> Planner<'_, 'a> {
         }
     }
 
-    /// Comment and grants of a table and its columns.
+    /// Comment and grants of a table, and the column grants its revocations take away
+    /// from the columns of `from` that stay.
     fn table_extras(
         &self,
         comment: Option<&str>,
         privileges: &Privileges,
+        from: Option<&Table>,
         to: &Table,
         name: &str,
     ) -> Vec<Step> {
@@ -117,11 +121,22 @@ impl<'a> Planner<'_, 'a> {
         if comment != to.comment.as_deref() {
             steps.push(self.comment_step(Kind::Table, name, &target, to.comment.as_deref()));
         }
-        let acl = AclTarget {
-            object: format!("TABLE {}", ddl::qn(&to.schema, &to.name)),
-            column: None,
-        };
-        for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
+        let acl = AclTarget::object(format!("TABLE {}", ddl::qn(&to.schema, &to.name)));
+        let statements = ddl::privilege_statements(&acl, privileges, &to.privileges);
+        let kept: Vec<ddl::ColumnGrants> = to
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let before = from?.column(&c.name)?;
+                Some((
+                    c.name.as_str(),
+                    before.privileges.as_slice(),
+                    c.privileges.as_slice(),
+                ))
+            })
+            .collect();
+        let regrants = ddl::regrant_columns(&acl.object, &statements, &kept);
+        for s in statements.into_iter().chain(regrants) {
             steps.push(self.acl_step(Kind::Table, name, s));
         }
         steps
@@ -289,7 +304,13 @@ impl<'a> Planner<'_, 'a> {
                 if to.rls_forced { "FORCE" } else { "NO FORCE" }
             )));
         }
-        steps.extend(self.table_extras(from.comment.as_deref(), &from.privileges, to, name));
+        steps.extend(self.table_extras(
+            from.comment.as_deref(),
+            &from.privileges,
+            Some(from),
+            to,
+            name,
+        ));
         let _ = keyword;
         let deps = self.to.table_deps(to, |c| !self.split_default(c));
         self.push(Phase::Main, Node::Table(key), deps, steps);

@@ -195,10 +195,7 @@ impl<'a> Planner<'_, 'a> {
         if comment != to.comment.as_deref() {
             steps.push(self.comment_step(Kind::Type, name, &target, to.comment.as_deref()));
         }
-        let acl = AclTarget {
-            object: target,
-            column: None,
-        };
+        let acl = AclTarget::object(target).public_default("USAGE");
         for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
             steps.push(self.acl_step(Kind::Type, name, s));
         }
