@@ -48,8 +48,9 @@ macro_rules! kinds {
 
 kinds! {
     SERVER_UNREACHABLE = "PA001", "server-unreachable", Error, "the server could not be reached";
-    DATABASE_UNREACHABLE = "PA002", "database-unreachable", Error, "the database could not be read";
+    DATABASE_UNREACHABLE = "PA002", "database-unreachable", Error, "the database could not be connected to";
     ROLE_SOURCE_FAILED = "PA003", "role-source-failed", Error, "the role's desired schema could not be loaded";
+    READ_FAILED = "PA004", "read-failed", Error, "the database was reached but its catalog could not be read";
     UNKNOWN_DATABASE = "PA010", "unknown-database", Warning, "the database matches no role";
     MISSING_OBJECT = "PA020", "missing-object", Error, "an object of the desired schema is missing";
     EXTRA_OBJECT = "PA021", "extra-object", Warning, "an object no desired schema has";
@@ -59,6 +60,7 @@ kinds! {
     FAILED_MIGRATION = "PA031", "failed-migration", Error, "a migration tool recorded a failed or half-applied migration";
     SEVERAL_TOOLS = "PA032", "several-migration-tools", Warning, "more than one migration tool has recorded migrations";
     UNTRACKED = "PA033", "untracked", Info, "no migration tool has recorded anything";
+    TRACKER_UNREADABLE = "PA034", "tracker-unreadable", Warning, "a migration tracking table the audit's role may not read";
 }
 
 /// One finding.

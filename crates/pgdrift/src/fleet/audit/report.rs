@@ -69,7 +69,11 @@ pub struct ActivityHints {
 pub struct TrackerSummary {
     pub tool: String,
     pub table: String,
-    pub applied: usize,
+    /// `None` when the table could not be read (see `unreadable`): never a false 0.
+    pub applied: Option<usize>,
+    /// Why the audit's role could not read it, with the GRANT that lets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
     pub latest: Option<String>,
     pub last_activity: Option<String>,
 }

@@ -350,10 +350,22 @@ fn trackers(
         result.entry.trackers.push(TrackerSummary {
             tool: t.tool_name.to_string(),
             table: t.table.clone(),
-            applied: t.applied,
+            applied: t.unreadable.is_none().then_some(t.applied),
+            unreadable: t.unreadable.as_ref().map(|u| u.to_string()),
             latest: t.latest.clone(),
             last_activity: t.last_activity.clone(),
         });
+        if let Some(u) = &t.unreadable {
+            result.findings.push(
+                Finding::new(findings::TRACKER_UNREADABLE, server, Some(&name))
+                    .object(format!("table {}", t.table))
+                    .message(format!(
+                        "{}'s tracking table cannot be read: role {} has {}, so which migrations are applied is unknown",
+                        t.tool_name, u.role, u.reason
+                    ))
+                    .fix(u.grant.clone()),
+            );
+        }
         if !t.failed.is_empty() {
             result.findings.push(
                 Finding::new(findings::FAILED_MIGRATION, server, Some(&name))
@@ -402,6 +414,13 @@ fn trackers(
     let Some(tool) = history.tool_for_dir_with(dir, &ignore) else {
         return;
     };
+    // A tracker the role may not read may be the directory's own: nothing is known pending.
+    let hidden = history.trackers.iter().any(|t| {
+        t.unreadable.is_some() && compare_dir_with(t, dir, &ignore).is_ok_and(|c| c.files > 0)
+    });
+    if hidden {
+        return;
+    }
     let Ok(cmp) = compare_dir_with(tool, dir, &ignore) else {
         return;
     };

@@ -32,7 +32,7 @@ pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
 pub use compare::{compare_dir, compare_dir_with, ChecksumMismatch, DirComparison, FileRef};
 pub use detect::{recognize, Candidate, Recognized};
 pub use homegrown::{name_reads_like_log, Layout};
-pub use read::{read_history, read_history_in_transaction};
+pub use read::{read_history, read_history_in_transaction, unreadable_because, Unreadable};
 pub use tools::TRACKERS;
 pub use tracker::{Checksum, FileName, Files, Record, SqlFile, TimeSource, Tracker};
 pub use verdict::Verdict;
@@ -77,7 +77,7 @@ pub struct ToolHistory {
     /// Every row, in the tool's order.
     pub rows: Vec<AppliedRow>,
     /// Why the table could not be read (missing privileges), when it could not.
-    pub unreadable: Option<String>,
+    pub unreadable: Option<Unreadable>,
     /// A homegrown log: which columns were read as what.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Layout>,

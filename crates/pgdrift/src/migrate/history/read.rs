@@ -6,7 +6,7 @@
 use super::detect::{detect, Candidate};
 use super::{AppliedRow, History, HistoryError, RowStatus, ToolHistory, Tracker};
 use crate::pg::{mask_urls, Connection};
-use crate::sql::QualIdent;
+use crate::sql::{Ident, QualIdent};
 
 /// How the read transaction starts: read-only, times printed in UTC, names qualified, and
 /// short lock waits (a running migration holding its table is reported, not waited for).
@@ -61,10 +61,7 @@ async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
         } else {
             let mut h =
                 ToolHistory::build(tracker, &candidate.schema, &candidate.table, Vec::new());
-            h.unreadable = Some(format!(
-                "the role may not read {}: grant it USAGE on the schema and SELECT on the table",
-                candidate.qualified()
-            ));
+            h.unreadable = Some(unreadable(conn, tracker, candidate).await?);
             h
         };
         history.layout = found.layout;
@@ -75,6 +72,97 @@ async fn read_all(conn: &Connection) -> Result<History, HistoryError> {
         trackers,
         unrecognized: detected.unknown,
     })
+}
+
+/// Why a tracking table was not read, and the statements that let the role read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The role the history was read as.
+    pub role: String,
+    /// What the role lacks (`no USAGE on schema pgdrift`).
+    pub reason: String,
+    /// The `GRANT` statements that give the role what it lacks, `;`-separated.
+    pub grant: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "role {} has {}: {}", self.role, self.reason, self.grant)
+    }
+}
+
+/// In reports (JSON included) it is the one line `Display` gives.
+impl serde::Serialize for Unreadable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Which privileges the current role lacks on the tracking table `c`, and the GRANTs that
+/// give them.
+async fn unreadable(
+    conn: &Connection,
+    tracker: &Tracker,
+    c: &Candidate,
+) -> Result<Unreadable, HistoryError> {
+    let row = conn
+        .client
+        .query_one(PRIVILEGES, &[&c.schema, &c.table])
+        .await
+        .map_err(|e| HistoryError::Read {
+            target: conn.target.clone(),
+            table: c.qualified(),
+            tool: tracker.name,
+            reason: mask_urls(&crate::pg::connect::db_message(&e)),
+        })?;
+    let role: String = row.get(0);
+    let (usage, select): (bool, bool) = (row.get(1), row.get(2));
+    Ok(unreadable_because(
+        &role, &c.schema, &c.table, usage, select,
+    ))
+}
+
+/// The current role and what it may do with one table and its schema.
+const PRIVILEGES: &str = "\
+SELECT current_user::text, has_schema_privilege(n.oid, 'USAGE'), has_table_privilege(c.oid, 'SELECT')
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = $2";
+
+/// What `role` lacks to read `schema.table`, given whether it has USAGE on the schema and
+/// SELECT on the table (both, when the answer says it has both: a column grant or a race).
+pub fn unreadable_because(
+    role: &str,
+    schema: &str,
+    table: &str,
+    usage: bool,
+    select: bool,
+) -> Unreadable {
+    let on_schema = format!("GRANT USAGE ON SCHEMA {} TO {}", Ident(schema), Ident(role));
+    let on_table = format!(
+        "GRANT SELECT ON {} TO {}",
+        QualIdent(schema, table),
+        Ident(role)
+    );
+    let table_name = QualIdent(schema, table);
+    let (reason, grants) = match (usage, select) {
+        (false, true) => (
+            format!("no USAGE on schema {}", Ident(schema)),
+            vec![on_schema],
+        ),
+        (true, false) => (format!("no SELECT on {table_name}"), vec![on_table]),
+        _ => (
+            format!(
+                "neither USAGE on schema {} nor SELECT on {table_name}",
+                Ident(schema)
+            ),
+            vec![on_schema, on_table],
+        ),
+    };
+    Unreadable {
+        role: Ident(role).to_string(),
+        reason,
+        grant: grants.join("; "),
+    }
 }
 
 /// The alias of the tracking table in read queries. `ORDER BY version` would sort by the

@@ -59,6 +59,10 @@ impl History {
             None if self.trackers.is_empty() => lines.push(
                 "no migration tracking table: no known tool has migrated this database".to_string(),
             ),
+            None if self.trackers.iter().any(|t| t.unreadable.is_some()) => lines.push(
+                "no readable tracking table records a migration: what the others hold is unknown"
+                    .to_string(),
+            ),
             None => lines.push("no tool has recorded a migration in this database".to_string()),
             Some(m) => lines.push(format!(
                 "{} ({}) manages this database: {}{}",
@@ -81,8 +85,13 @@ impl History {
             lines.push(format!("{} ({}): never used", t.tool_name, t.table));
         }
         for t in self.trackers.iter().filter(|t| t.unreadable.is_some()) {
+            let reason = t
+                .unreadable
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_default();
             lines.push(format!(
-                "{} ({}): not readable, so not weighed (grant SELECT on it)",
+                "{} ({}): not readable, so not weighed ({reason})",
                 t.tool_name, t.table
             ));
         }

@@ -159,7 +159,7 @@ fn trackers(out: &mut String, d: &DatabaseEntry) {
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&t.tool),
             escape(&t.table),
-            t.applied,
+            t.applied.map_or_else(|| "not readable".to_string(), |n| n.to_string()),
             escape(t.latest.as_deref().unwrap_or("–")),
             escape(t.last_activity.as_deref().unwrap_or("–"))
         );

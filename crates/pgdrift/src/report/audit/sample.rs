@@ -230,7 +230,8 @@ fn tracker(tool: &str, table: &str, applied: usize) -> TrackerSummary {
     TrackerSummary {
         tool: tool.into(),
         table: table.into(),
-        applied,
+        applied: Some(applied),
+        unreadable: None,
         latest: Some(format!("{applied:03}")),
         last_activity: Some("2024-04-30T12:00:00Z".into()),
     }
