@@ -9,7 +9,7 @@ pub mod demo;
 pub mod facts;
 
 use crate::diff::filter::glob_match;
-use crate::pg::{connect, ConnInfo};
+use crate::pg::{connect, ConnInfo, Host};
 use crate::sql::split::line_of;
 use std::future::Future;
 use std::path::Path;
@@ -21,18 +21,85 @@ pub struct Target {
     pub info: ConnInfo,
     /// How it is named in reports: its masked connection string.
     pub label: String,
+    /// How suggested commands name it: `env:NAME` (or `env:NAME/DB`, another database on
+    /// that server) when it came from an environment variable, else `label`.
+    pub arg: String,
 }
 
 impl Target {
     pub fn new(info: ConnInfo) -> Target {
         let label = crate::pg::mask_urls(&info.to_string());
-        Target { info, label }
+        Target {
+            info,
+            arg: label.clone(),
+            label,
+        }
+    }
+
+    /// The target the user named `named` (a source argument): `env:NAME` stays its name in
+    /// suggested commands.
+    pub fn named(info: ConnInfo, named: &str) -> Target {
+        let mut target = Target::new(info);
+        if named.starts_with("env:") {
+            target.arg = named.trim().to_string();
+        }
+        target
+    }
+
+    /// Database `db` on the server this target reaches, named in commands after this one:
+    /// `env:NAME` becomes `env:NAME/db` for another database.
+    pub fn sibling(&self, db: &str) -> Target {
+        let mut target = Target::new(self.info.with_dbname(db));
+        if let Some(rest) = self.arg.strip_prefix("env:") {
+            let (name, own) = match rest.split_once('/') {
+                Some((name, _)) => (name, None),
+                None => (rest, Some(self.database())),
+            };
+            target.arg = match own == Some(db) {
+                true => format!("env:{name}"),
+                false => format!("env:{name}/{db}"),
+            };
+        }
+        target
     }
 
     /// The database name.
     pub fn database(&self) -> &str {
         self.info.database()
     }
+
+    /// Its server: `host:port` (every host, when there are several).
+    pub fn server(&self) -> String {
+        let hosts: Vec<String> = (self.info.hosts.iter().enumerate())
+            .map(|(i, host)| {
+                let port = self.info.ports.get(i).or(self.info.ports.first());
+                let port = port.map_or_else(String::new, |p| format!(":{p}"));
+                match host {
+                    Host::Tcp(h) if h.contains(':') => format!("[{h}]{port}"),
+                    host => format!("{host}{port}"),
+                }
+            })
+            .collect();
+        hosts.join(",")
+    }
+
+    /// `host:port/db`.
+    pub fn place(&self) -> String {
+        format!("{}/{}", self.server(), self.database())
+    }
+}
+
+/// How per-database lines name `targets`: by database name when they are all on one server,
+/// else as `host:port/db`, so that namesakes on different servers stay apart.
+pub fn line_names(targets: &[Target]) -> Vec<String> {
+    let one_server = targets.windows(2).all(|w| w[0].server() == w[1].server());
+    targets
+        .iter()
+        .map(|t| match one_server {
+            true => t.database().to_string(),
+            false => t.place(),
+        })
+        .collect()
 }
 
 /// Why the targets could not be listed.
@@ -55,7 +122,8 @@ pub enum FleetError {
 }
 
 /// The connection strings listed in `path`: one per line; blank lines and lines starting with
-/// `#` are skipped. `parse` turns a line into a connection (the error names the line).
+/// `#` are skipped. `parse` turns a line into a connection (the error names the line, and
+/// never a password it holds).
 pub fn read_url_list(
     path: &Path,
     parse: &dyn Fn(&str) -> Result<ConnInfo, String>,
@@ -72,9 +140,9 @@ pub fn read_url_list(
             let info = parse(line).map_err(|reason| FleetError::BadLine {
                 path: path.display().to_string(),
                 line: line_of(&text, offset),
-                reason,
+                reason: crate::pg::mask_quoting(&reason, line),
             })?;
-            out.push(Target::new(info));
+            out.push(Target::named(info, line));
         }
         offset += raw.len();
     }
@@ -83,8 +151,8 @@ pub fn read_url_list(
 
 /// The databases on the server `server` reaches whose names match one of `patterns` (globs:
 /// `*`, `?`), by name; templates and databases that refuse connections are left out.
-pub async fn databases(server: &ConnInfo, patterns: &[String]) -> Result<Vec<Target>, FleetError> {
-    let conn = connect(server).await?;
+pub async fn databases(server: &Target, patterns: &[String]) -> Result<Vec<Target>, FleetError> {
+    let conn = connect(&server.info).await?;
     let rows = conn
         .client
         .query(
@@ -100,7 +168,7 @@ pub async fn databases(server: &ConnInfo, patterns: &[String]) -> Result<Vec<Tar
         .iter()
         .map(|r| r.get::<_, String>(0))
         .filter(|name| patterns.iter().any(|p| glob_match(p, name)))
-        .map(|name| Target::new(server.with_dbname(&name)))
+        .map(|name| server.sibling(&name))
         .collect();
     if targets.is_empty() {
         return Err(FleetError::NoMatch {

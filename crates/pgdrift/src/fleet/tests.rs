@@ -94,3 +94,49 @@ async fn bounded_concurrency_keeps_order_and_fails_fast() {
     let ran = results.iter().filter(|r| r.is_some()).count();
     assert_eq!(ran, 3, "t0, t1 and the failing t2 ran; the rest did not");
 }
+
+#[test]
+fn targets_on_several_servers_are_named_host_port_db() {
+    let url = |u: &str| ConnInfo::parse(u).unwrap();
+    let targets = vec![
+        Target::new(url("postgres://u@a.example:5432/tenant_3")),
+        Target::new(url("postgres://u@b.example:6432/tenant_3")),
+        Target::new(url("postgres://u@[::1]:5433/tenant_3")),
+    ];
+    assert_eq!(
+        line_names(&targets),
+        [
+            "a.example:5432/tenant_3",
+            "b.example:6432/tenant_3",
+            "[::1]:5433/tenant_3"
+        ]
+    );
+    let same = vec![target("a"), target("b")];
+    assert_eq!(line_names(&same), ["a", "b"]);
+}
+
+#[test]
+fn commands_name_a_target_from_a_variable_by_the_variable() {
+    let info = ConnInfo::parse("postgres://u:secret@h/app").unwrap();
+    let named = Target::named(info.clone(), "env:PROD_URL");
+    assert_eq!(named.arg, "env:PROD_URL");
+    assert_eq!(named.sibling("app").arg, "env:PROD_URL");
+    assert_eq!(named.sibling("tenant_3").arg, "env:PROD_URL/tenant_3");
+    assert_eq!(
+        named.sibling("tenant_3").sibling("tenant_4").arg,
+        "env:PROD_URL/tenant_4"
+    );
+    let plain = Target::named(info, "postgres://u:secret@h/app");
+    assert_eq!(plain.arg, "postgresql://u:***@h/app");
+    assert_eq!(plain.sibling("t").arg, "postgresql://u:***@h/t");
+}
+
+#[test]
+fn a_bad_line_never_shows_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("urls.txt");
+    std::fs::write(&path, "postgres:/u:pa ss@h/db\n").unwrap();
+    let echo = |s: &str| Err(format!("cannot tell what {s} is"));
+    let err = read_url_list(&path, &echo).unwrap_err().to_string();
+    assert!(!err.contains("pa ss") && err.contains("urls.txt:1:"), "{err}");
+}

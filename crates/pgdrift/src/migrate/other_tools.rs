@@ -8,6 +8,7 @@ use super::dir::Ignore;
 use super::history::{compare_dir_with, read_history, HistoryError, ToolHistory};
 use super::DirFormat;
 use crate::pg::Connection;
+use crate::report::shell::Command;
 use std::path::Path;
 
 /// Another tool manages the database pgdrift was asked to migrate.
@@ -49,8 +50,8 @@ impl OtherManager {
     }
 
     /// What the refusal says, with the commands that adopt the database or override it.
-    /// `target` is the database as commands should name it (password masked); `ignore`,
-    /// the globs the directory was read with.
+    /// `target` is the database as commands should name it (`env:NAME`, or its URL with the
+    /// password masked); `ignore`, the globs the directory was read with.
     pub fn refusal(&self, target: &str, dir: &Path, ignore: &Ignore) -> String {
         let (version, which) = match &self.last_applied_file {
             Some(file) => (file.as_str(), String::new()),
@@ -63,17 +64,18 @@ impl OtherManager {
             "homegrown" => "a homegrown runner".to_string(),
             _ => self.tool_name.to_string(),
         };
+        let baseline = Command::pgdrift(["migrate", "baseline", "--url", target, "--dir"])
+            .arg(dir.display().to_string())
+            .ignore(ignore.patterns())
+            .args(["--version", version]);
         format!(
             "this database is managed by {who} ({}; table {}) and pgdrift has recorded no \
              migration here, so applying {} would run migrations a second time. Adopt it with \
-             `pgdrift migrate baseline --url '{target}' --dir {}{} --version {version}`{which}, \
-             after which pgdrift applies only what is new; or pass --ignore-other-tools to \
-             run the files anyway",
+             `{baseline}`{which}, after which pgdrift applies only what is new; or pass \
+             --ignore-other-tools to run the files anyway",
             self.summary,
             self.table,
             dir.display(),
-            dir.display(),
-            ignore.flags(),
         )
     }
 }

@@ -1,7 +1,8 @@
 //! The source grammar every command that takes a schema understands:
 //!
 //! - `postgres://...` / `postgresql://...` (or libpq `key=value` pairs): a live database;
-//! - `env:NAME`: a database URL kept in environment variable NAME;
+//! - `env:NAME`: a database URL kept in environment variable NAME; `env:NAME/DB`: the
+//!   database DB on the server that URL reaches;
 //! - a directory: a migrations directory, its format detected (or given);
 //! - a `.sql` file, or several separated by commas, applied in order;
 //! - a `.json` file written by `pgdrift inspect --format json`: a snapshot;
@@ -53,6 +54,8 @@ pub enum SourceError {
     EmptyCommand,
     #[error("cannot tell what {0:?} is: expected a postgres:// URL, env:NAME, cmd:COMMAND, a directory, or a .sql or .json file")]
     Unknown(String),
+    #[error("{0} is not a URL pgdrift reads, nor a file: write postgres://user:password@host:port/dbname (percent-encode @ / ? # in the password)")]
+    MistypedUrl(String),
 }
 
 impl SourceSpec {
@@ -61,14 +64,8 @@ impl SourceSpec {
         arg: &str,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<SourceSpec, SourceError> {
-        if let Some(name) = arg.strip_prefix("env:") {
-            let value =
-                env(name)
-                    .filter(|v| !v.is_empty())
-                    .ok_or_else(|| SourceError::MissingEnv {
-                        name: name.to_string(),
-                    })?;
-            return Self::database(&value, &format!("the URL in env:{name}"), env);
+        if let Some(rest) = arg.strip_prefix("env:") {
+            return Self::from_env(rest, env);
         }
         if let Some(command) = arg.strip_prefix("cmd:") {
             let command = command.trim();
@@ -78,12 +75,15 @@ impl SourceSpec {
             return Ok(SourceSpec::Command(command.to_string()));
         }
         if ConnInfo::looks_like(arg) {
-            return Self::database(arg, &crate::pg::mask_urls(arg), env);
+            return Self::database(arg, &crate::pg::mask_value(arg), env);
         }
         if arg.contains("://") {
-            return Err(SourceError::Unknown(crate::pg::mask_urls(arg)));
+            return Err(SourceError::Unknown(crate::pg::mask_value(arg)));
         }
         let path = Path::new(arg);
+        if mistyped_url(arg) && !path.exists() {
+            return Err(SourceError::MistypedUrl(crate::pg::mask_value(arg)));
+        }
         if path.is_dir() {
             return Ok(SourceSpec::Directory {
                 path: path.to_path_buf(),
@@ -95,7 +95,7 @@ impl SourceSpec {
             return match path.is_file() {
                 true => Ok(SourceSpec::Snapshot(path.to_path_buf())),
                 false => Err(SourceError::NoSuchPath {
-                    path: arg.to_string(),
+                    path: crate::pg::mask_value(arg),
                 }),
             };
         }
@@ -103,25 +103,47 @@ impl SourceSpec {
             let paths: Vec<PathBuf> = arg.split(',').map(PathBuf::from).collect();
             if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
                 return Err(SourceError::NoSuchPath {
-                    path: missing.display().to_string(),
+                    path: crate::pg::mask_value(&missing.display().to_string()),
                 });
             }
             return Ok(SourceSpec::SqlFiles(paths));
         }
         if path.is_file() {
             return Err(SourceError::UnknownFile {
-                path: arg.to_string(),
+                path: crate::pg::mask_value(arg),
             });
         }
         if arg.contains('=') && !arg.contains('/') || arg.contains("host=") {
-            return Self::database(arg, &crate::pg::mask_urls(arg), env);
+            return Self::database(arg, &crate::pg::mask_value(arg), env);
         }
         if arg.contains('/') || arg.starts_with('.') {
             return Err(SourceError::NoSuchPath {
-                path: arg.to_string(),
+                path: crate::pg::mask_value(arg),
             });
         }
-        Err(SourceError::Unknown(crate::pg::mask_urls(arg)))
+        Err(SourceError::Unknown(crate::pg::mask_value(arg)))
+    }
+
+    /// `env:NAME`, or `env:NAME/DB`: the database DB on the server NAME's URL reaches.
+    fn from_env(
+        rest: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<SourceSpec, SourceError> {
+        let (name, db) = match rest.split_once('/') {
+            Some((name, db)) if !db.is_empty() => (name, Some(db)),
+            _ => (rest.trim_end_matches('/'), None),
+        };
+        let value = env(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| SourceError::MissingEnv {
+                name: name.to_string(),
+            })?;
+        match (Self::database(&value, &format!("the URL in env:{name}"), env)?, db) {
+            (SourceSpec::Database(info), Some(db)) => {
+                Ok(SourceSpec::Database(Box::new(info.with_dbname(db))))
+            }
+            (spec, _) => Ok(spec),
+        }
     }
 
     fn database(
@@ -174,17 +196,27 @@ impl SourceSpec {
 
 /// The masked form, safe to print.
 impl fmt::Display for SourceSpec {
+/// `postgres` or `postgresql` (any case) followed by `:` or `//`: a URL whose `://` was
+/// mistyped (`postgres:/…`, `postgres//…`, `postgresql:user:password@…`).
+fn mistyped_url(arg: &str) -> bool {
+    let lower = arg.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("postgresql")
+        .or_else(|| lower.strip_prefix("postgres"));
+    rest.is_some_and(|r| r.starts_with(':') || r.starts_with("//"))
+}
+
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SourceSpec::Database(info) => write!(f, "{info}"),
             SourceSpec::Directory { path, .. } | SourceSpec::Snapshot(path) => {
-                write!(f, "{}", path.display())
+                f.write_str(&crate::pg::mask_value(&path.display().to_string()))
             }
             SourceSpec::SqlFiles(paths) => {
                 let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                f.write_str(&names.join(","))
+                f.write_str(&crate::pg::mask_value(&names.join(",")))
             }
-            SourceSpec::Command(command) => write!(f, "cmd:{}", crate::pg::mask_urls(command)),
+            SourceSpec::Command(command) => write!(f, "cmd:{}", crate::pg::mask_value(command)),
         }
     }
 }
@@ -270,3 +302,32 @@ mod tests {
         assert!(!err.to_string().contains("secret"), "{err}");
     }
 }
+        for typo in [
+            "postgres:/u:se cr/et@h/db",
+            "postgres//u:se cr/et@h/db",
+            "postgresql:u:se cr/et@h/db",
+            "./postgres:u:se cr/et@h/db",
+            "postgres:/u:x@h/db?password=se cr/et",
+        ] {
+            let err = parse(typo).unwrap_err().to_string();
+            assert!(!err.contains("se cr/et") && !err.contains("cr/et"), "{err}");
+        }
+        assert!(matches!(
+            parse("postgres:/u:x@h/db").unwrap_err(),
+            SourceError::MistypedUrl(_)
+        ));
+    }
+
+    #[test]
+    fn env_name_slash_db_is_another_database_on_that_server() {
+        let SourceSpec::Database(info) = parse("env:PROD_URL/tenant_3").unwrap() else {
+            panic!("not a database");
+        };
+        assert_eq!(info.database(), "tenant_3");
+        assert_eq!(info.user.as_deref(), Some("u"));
+        assert_eq!(
+            parse("env:NOPE/tenant_3").unwrap_err(),
+            SourceError::MissingEnv {
+                name: "NOPE".into()
+            }
+        );

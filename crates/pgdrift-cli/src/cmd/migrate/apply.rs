@@ -110,7 +110,7 @@ async fn one(
             .await
             .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
         if let Some(other) = other {
-            return Err(other.refusal(&target.label, dir, ignore));
+            return Err(other.refusal(&target.arg, dir, ignore));
         }
     }
     let mut on_event = |event: Event<'_>| {

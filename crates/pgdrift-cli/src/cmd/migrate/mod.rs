@@ -55,14 +55,15 @@ pub fn read_files(args: &DirArgs) -> anyhow::Result<(DirFormat, Vec<MigrationFil
 pub async fn targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
     let mut out = Vec::new();
     for url in &args.urls {
-        out.push(Target::new(database(url)?));
+        out.push(Target::named(database(url)?, url));
     }
     if let Some(path) = &args.urls_from {
         let parse = |line: &str| database(line).map_err(|e| e.to_string());
         out.extend(pgdrift::fleet::read_url_list(path, &parse)?);
     }
     if let Some(server) = &args.server {
-        out.extend(pgdrift::fleet::databases(&database(server)?, &args.databases).await?);
+        let server = Target::named(database(server)?, server);
+        out.extend(pgdrift::fleet::databases(&server, &args.databases).await?);
     }
     if out.is_empty() {
         anyhow::bail!(

@@ -54,7 +54,7 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
                         "{}\n",
                         paint.red(&format!(
                             "! {}",
-                            o.refusal(&targets[0].label, &args.dir.dir, &ignore)
+                            o.refusal(&targets[0].arg, &args.dir.dir, &ignore)
                         ))
                     ))
                     .unwrap_or_default()

@@ -1,5 +1,5 @@
 //! Putting the report together: per-database finding counts, worst first, findings sorted,
-//! role summaries, the matrix.
+//! role summaries, the matrix; every free-text field masked.
 
 use super::findings::{Finding, Severity};
 use super::report::{AuditReport, DriftMatrix, RoleEntry, ServerEntry, FORMAT_VERSION};
@@ -33,7 +33,7 @@ pub(super) fn assemble(
         .iter()
         .map(|r| RoleEntry {
             name: r.name.clone(),
-            desired: r.source.clone(),
+            desired: r.arg.clone(),
             objects: r.objects.len(),
             databases: databases
                 .iter()
@@ -63,7 +63,7 @@ pub(super) fn assemble(
                 &b.object,
             ))
     });
-    AuditReport {
+    let mut report = AuditReport {
         format_version: FORMAT_VERSION,
         pgdrift_version: crate::VERSION,
         config: Some(config.path.display().to_string()),
@@ -72,5 +72,28 @@ pub(super) fn assemble(
         databases: entries,
         findings,
         matrix,
+    };
+    mask_all(&mut report);
+    report
+}
+
+/// Every free-text field once more through the masking function: whatever a server, a
+/// command or a source said, no renderer (text, Markdown, HTML, JSON) shows a password.
+fn mask_all(report: &mut AuditReport) {
+    let mask = |s: &mut String| *s = crate::pg::mask_urls(s);
+    for s in &mut report.servers {
+        mask(&mut s.target);
+        s.error.iter_mut().for_each(mask);
+    }
+    for r in &mut report.roles {
+        r.desired.iter_mut().for_each(mask);
+        r.error.iter_mut().for_each(mask);
+    }
+    for d in &mut report.databases {
+        d.error.iter_mut().for_each(mask);
+    }
+    for f in &mut report.findings {
+        mask(&mut f.message);
+        mask(&mut f.fix);
     }
 }

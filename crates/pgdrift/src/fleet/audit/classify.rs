@@ -9,6 +9,7 @@ use super::report::Cell;
 use crate::diff::{diff, Change, DiffOptions, Op, Subject};
 use crate::migrate::owned::ToolOwned;
 use crate::model::{Catalog, Kind};
+use crate::report::shell::Command;
 use std::collections::{BTreeMap, HashSet};
 
 /// A top-level object: `table public.orders`.
@@ -19,10 +20,11 @@ pub type ObjectKey = String;
 pub struct Context<'a> {
     pub server: &'a str,
     pub database: &'a str,
-    /// The database's connection string, password masked, for fix commands.
+    /// How fix commands name the database: `env:NAME/DB`, or its connection string with the
+    /// password masked.
     pub target: &'a str,
     pub role: &'a str,
-    /// The role's desired source as configured, for fix commands.
+    /// How fix commands name the role's desired source (`env:NAME`, or masked).
     pub desired_source: &'a str,
     pub desired: &'a Catalog,
     /// The other roles' desired objects, by role name.
@@ -111,16 +113,13 @@ fn cell_rank(c: Cell) -> u8 {
 fn judge(ctx: &Context<'_>, change: &Change<'_>, key: &str, own: bool) -> (Cell, Finding) {
     let what = format!("{} {}", change.kind.info().singular, change.name);
     let base = |kind| Finding::new(kind, ctx.server, Some(ctx.database)).object(what.clone());
-    let plan = format!(
-        "pgdrift diff '{}' {} -f sql",
-        ctx.target, ctx.desired_source
-    );
+    let plan = Command::pgdrift(["diff", ctx.target, ctx.desired_source, "-f", "sql"]);
     match change.op {
         Op::Create => (
             if own { Cell::Missing } else { Cell::Differs },
             base(findings::MISSING_OBJECT)
                 .message(format!("{what} is missing (role {})", ctx.role))
-                .fix(plan),
+                .fix(plan.to_string()),
         ),
         Op::Alter => {
             let fields: Vec<&str> = change.fields.iter().map(|f| f.field.as_str()).collect();
@@ -128,7 +127,7 @@ fn judge(ctx: &Context<'_>, change: &Change<'_>, key: &str, own: bool) -> (Cell,
                 Cell::Differs,
                 base(findings::CHANGED_OBJECT)
                     .message(format!("{what} differs: {}", fields.join(", ")))
-                    .fix(plan),
+                    .fix(plan.to_string()),
             )
         }
         Op::Drop => {
@@ -140,7 +139,7 @@ fn judge(ctx: &Context<'_>, change: &Change<'_>, key: &str, own: bool) -> (Cell,
                         .map(|(r, _)| r.as_str())
                 })
                 .flatten();
-            let drop = format!("{plan} --allow-destructive --reverse undo.sql");
+            let drop = (plan.clone()).args(["--allow-destructive", "--reverse", "undo.sql"]);
             match owner {
                 Some(role) => (
                     Cell::Leaked,
@@ -149,13 +148,13 @@ fn judge(ctx: &Context<'_>, change: &Change<'_>, key: &str, own: bool) -> (Cell,
                             "{what} belongs to role {role}, not to {} (role {})",
                             ctx.database, ctx.role
                         ))
-                        .fix(drop),
+                        .fix(drop.to_string()),
                 ),
                 None => (
                     if own { Cell::Extra } else { Cell::Differs },
                     base(findings::EXTRA_OBJECT)
                         .message(format!("{what} is in no desired schema"))
-                        .fix(drop),
+                        .fix(drop.to_string()),
                 ),
             }
         }

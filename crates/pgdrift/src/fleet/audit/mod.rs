@@ -4,6 +4,7 @@
 mod assemble;
 pub mod classify;
 pub mod findings;
+mod fixes;
 mod matrix;
 pub mod report;
 pub mod run;

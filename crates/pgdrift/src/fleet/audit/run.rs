@@ -5,6 +5,7 @@
 
 use super::classify::{classify, objects, Context, ObjectKey};
 use super::findings::{self, Finding};
+use super::fixes;
 use super::matrix::build_matrix;
 use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
 use crate::fleet::config::{server_includes, FleetConfig};
@@ -44,7 +45,8 @@ pub enum Progress {
 /// A role, loaded.
 pub(super) struct Role {
     pub name: String,
-    pub source: Option<String>,
+    /// How reports and fix commands name its desired source (`env:NAME`, or masked).
+    pub arg: Option<String>,
     pub catalog: Option<Catalog>,
     pub objects: HashSet<ObjectKey>,
     pub migrations: Option<PathBuf>,
@@ -82,6 +84,8 @@ pub async fn audit(
         let info = s.url.clone().resolve(env).unwrap_or_else(|_| s.url.clone());
         let target = crate::pg::mask_urls(&info.to_string());
         let mut entry = ServerEntry {
+        let from_var = s.url_var.as_ref().map(|v| format!("env:{v}"));
+        let server_target = Target::named(info.clone(), from_var.as_deref().unwrap_or(""));
             name: s.name.clone(),
             stage: s.stage.as_str().to_string(),
             target: target.clone(),
@@ -97,7 +101,7 @@ pub async fn audit(
                         continue;
                     }
                     entry.databases += 1;
-                    let target = Target::new(info.with_dbname(&db.name));
+                    let target = server_target.sibling(&db.name);
                     targets.push(DbTarget {
                         server: i,
                         target,
@@ -165,7 +169,7 @@ async fn load_roles(
     for r in &config.roles {
         let mut role = Role {
             name: r.name.clone(),
-            source: r.desired.clone(),
+            arg: r.desired_arg.clone(),
             catalog: None,
             objects: HashSet::new(),
             migrations: r.migrations.clone(),
@@ -188,7 +192,7 @@ async fn load_roles(
                     role.objects = objects(&catalog).into_iter().collect();
                     role.catalog = Some(catalog);
                 }
-                Err(e) => role.error = Some(crate::pg::mask_urls(&e)),
+                Err(e) => role.error = Some(crate::pg::mask_quoting(&e, source)),
             }
         }
         roles.push(role);
@@ -250,7 +254,7 @@ async fn audit_database(
         }
     };
     result.entry.facts = Some(facts);
-    trackers(&mut result, &history, role, server, &db.target.label);
+    trackers(&mut result, &history, role, server, &db.target.arg);
     let Some(role) = role else {
         result.findings.push(
             Finding::new(findings::UNKNOWN_DATABASE, server, Some(name))
@@ -264,10 +268,7 @@ async fn audit_database(
             result.findings.push(
                 Finding::new(findings::ROLE_SOURCE_FAILED, server, Some(name))
                     .message(format!("role {}: {e}", role.name))
-                    .fix(format!(
-                        "pgdrift inspect {}",
-                        role.source.as_deref().unwrap_or("?")
-                    )),
+                    .fix(fixes::inspect(role.arg.as_deref().unwrap_or("?"))),
             );
         }
         return result;
@@ -281,9 +282,9 @@ async fn audit_database(
     let ctx = Context {
         server,
         database: name,
-        target: &db.target.label,
+        target: &db.target.arg,
         role: &role.name,
-        desired_source: role.source.as_deref().unwrap_or(""),
+        desired_source: role.arg.as_deref().unwrap_or(""),
         desired,
         others: &others,
         owned: &owned,
@@ -376,7 +377,7 @@ fn trackers(
                         t.failed.len(),
                         t.failed[0].version
                     ))
-                    .fix(format!("pgdrift migrate history --url '{target}'")),
+                    .fix(fixes::history(target)),
             );
         }
     }
@@ -384,7 +385,7 @@ fn trackers(
         result.findings.push(
             Finding::new(findings::SEVERAL_TOOLS, server, Some(&name))
                 .message(verdict.lines.join("; "))
-                .fix(format!("pgdrift migrate history --url '{target}'")),
+                .fix(fixes::history(target)),
         );
     }
     // A tracker the audit's role may not read is not evidence of no tracking.
@@ -397,10 +398,10 @@ fn trackers(
             Finding::new(findings::UNTRACKED, server, Some(&name))
                 .message("no migration tool has recorded anything here")
                 .fix(match role.and_then(|r| r.migrations.as_ref()) {
-                    Some(dir) => format!(
-                        "pgdrift migrate baseline --url '{target}' --dir {}{} --version LAST",
-                        dir.display(),
-                        role.map_or_else(String::new, |r| r.ignore.flags())
+                    Some(dir) => fixes::baseline(
+                        target,
+                        dir,
+                        &role.map_or_else(Ignore::none, |r| r.ignore.clone()),
                     ),
                     None => "adopt a migration tool (pgdrift migrate baseline)".to_string(),
                 }),
@@ -433,18 +434,9 @@ fn trackers(
     if pending.is_empty() {
         return;
     }
-    let fix = if tool.tool == "pgdrift" {
-        format!(
-            "pgdrift migrate apply --url '{target}' --dir {}{}",
-            dir.display(),
-            ignore.flags()
-        )
-    } else {
-        format!(
-            "pgdrift migrate history --url '{target}' --dir {}{}",
-            dir.display(),
-            ignore.flags()
-        )
+    let fix = match tool.tool == "pgdrift" {
+        true => fixes::apply(target, dir, &ignore),
+        false => fixes::history_dir(target, dir, &ignore),
     };
     let shown: Vec<&str> = pending.iter().take(3).copied().collect();
     let more = if pending.len() > 3 {

@@ -86,6 +86,7 @@ impl Builder<'_> {
     fn server(&self, raw: &RawServer) -> Result<ServerConfig, ConfigError> {
         let name = self.nonempty("name", &raw.name)?.text;
         let url = self.url(&raw.url)?;
+        let url_var = self.only_var(&self.string("url", &raw.url)?);
         let stage = self.string("stage", &raw.stage)?;
         let stage = Stage::parse(&stage.text).ok_or_else(|| ConfigError::UnknownStage {
             at: self.loc(raw.stage.span().start),
@@ -113,6 +114,7 @@ impl Builder<'_> {
         Ok(ServerConfig {
             name,
             url,
+            url_var,
             stage,
             databases,
             exclude,
@@ -135,12 +137,17 @@ impl Builder<'_> {
                 });
             }
         };
-        let desired = match &raw.desired {
-            Some(d) => Some(resolve_source(
-                &self.base(),
-                &self.nonempty("desired", d)?.text,
-            )),
-            None => None,
+        let (desired, desired_arg) = match &raw.desired {
+            Some(d) => {
+                let value = self.nonempty("desired", d)?;
+                let source = resolve_source(&self.base(), &value.text);
+                let arg = match self.only_var(&value) {
+                    Some(name) if ConnInfo::parse(&value.text).is_ok() => format!("env:{name}"),
+                    _ => crate::pg::mask_value(&source),
+                };
+                (Some(source), Some(arg))
+            }
+            None => (None, None),
         };
         let migrations = match &raw.migrations {
             Some(m) => Some(resolve(&self.base(), &self.nonempty("migrations", m)?.text)),
@@ -150,6 +157,7 @@ impl Builder<'_> {
             name: role,
             databases,
             desired,
+            desired_arg,
             migrations,
             ignore: self.ignore(raw.ignore.as_ref())?,
         })
@@ -302,6 +310,17 @@ impl Builder<'_> {
             what: value.what("url"),
             reason: scrub(&e.to_string(), &value.text),
         })
+    }
+
+    /// The variable `value` came from when it is written as one `${NAME}` (or
+    /// `${NAME:-default}`) and that variable is set: a command can name it as `env:NAME`.
+    fn only_var(&self, value: &Value<'_>) -> Option<String> {
+        let written = value.raw.get_ref().trim();
+        let inner = written.strip_prefix("${")?.strip_suffix('}')?;
+        let name = inner.split(":-").next()?;
+        let single = !inner.contains(['$', '}']) && value.vars == [name];
+        let set = (self.env)(name).is_some_and(|v| !v.is_empty());
+        (single && set).then(|| name.to_string())
     }
 
     /// The patterns of `list`, each checked: globs with `*` and `?` only.

@@ -62,6 +62,9 @@ pub struct ServerConfig {
     pub name: String,
     /// As written (after interpolation); PG* environment defaults not applied yet.
     pub url: ConnInfo,
+    /// The variable the whole `url` came from (`url = "${NAME}"`, the variable set): how
+    /// suggested commands name the server (`env:NAME`, `env:NAME/DB`) instead of its URL.
+    pub url_var: Option<String>,
     pub stage: Stage,
     /// Include globs; `["*"]` when the key is left out.
     pub databases: Vec<String>,
@@ -120,6 +123,9 @@ pub struct RoleConfig {
     /// A pgdrift source; file paths in it are resolved against the file's directory,
     /// databases (`postgres://`, `env:NAME`) and `cmd:` commands are as written.
     pub desired: Option<String>,
+    /// How reports and suggested commands name `desired`: `env:NAME` when the whole value
+    /// is one set variable holding a database URL, else the value with passwords masked.
+    pub desired_arg: Option<String>,
     /// A migrations directory to compare with the databases' tracking tables.
     pub migrations: Option<PathBuf>,
     /// Entries of the `desired` and `migrations` directories left out when they are read.

@@ -71,6 +71,7 @@ fail_on = "error"
             ServerConfig {
                 name: "prod".into(),
                 url: url(&env("PROD_DATABASE_URL").unwrap()),
+                url_var: Some("PROD_DATABASE_URL".into()),
                 stage: Stage::Production,
                 databases: vec!["tenant_*".into(), "rsm_master".into()],
                 exclude: vec!["template*".into(), "tenant_old?".into()],
@@ -79,6 +80,7 @@ fail_on = "error"
             ServerConfig {
                 name: "local".into(),
                 url: url("host=/tmp port=5433 dbname=postgres"),
+                url_var: None,
                 stage: Stage::Development,
                 databases: vec!["*".into()],
                 exclude: vec![],
@@ -90,6 +92,7 @@ fail_on = "error"
                 name: "tenant".into(),
                 databases: vec!["tenant_*".into()],
                 desired: Some("fleet/db/tenant".into()),
+                desired_arg: Some("fleet/db/tenant".into()),
                 migrations: Some(PathBuf::from("fleet/db/tenant/migrations")),
                 ignore: Ignore::none(),
             },
@@ -97,6 +100,7 @@ fail_on = "error"
                 name: "master".into(),
                 databases: vec!["rsm_master".into()],
                 desired: None,
+                desired_arg: None,
                 migrations: None,
                 ignore: Ignore::none(),
             },
@@ -586,5 +590,46 @@ fn roles_ignore_files_of_their_directories() {
     assert!(
         e.starts_with("fleet/pgdrift.toml:7:10: invalid type"),
         "{e}"
+    );
+}
+
+#[test]
+fn commands_name_sources_from_variables_by_the_variable_and_mask_the_rest() {
+    let config = ok(&format!(
+        r#"{HEAD}
+[role.a]
+databases = ["a"]
+desired = "${{PROD_DATABASE_URL}}"
+
+[role.b]
+databases = ["b"]
+desired = "postgres://app:{SECRET}@db.internal/master"
+
+[role.c]
+databases = ["c"]
+desired = "cmd:PGPASSWORD='{SECRET}' pg_dump -s -h db.internal"
+
+[role.d]
+databases = ["d"]
+desired = "${{NOPE:-db/tenant}}"
+"#
+    ));
+    let args: Vec<&str> = (config.roles.iter())
+        .map(|r| r.desired_arg.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        args,
+        [
+            "env:PROD_DATABASE_URL",
+            "postgres://app:***@db.internal/master",
+            "cmd:PGPASSWORD=*** pg_dump -s -h db.internal",
+            "fleet/db/tenant",
+        ]
+    );
+    assert_eq!(config.servers[0].url_var, None);
+    let server = ok("[[server]]\nname = \"a\"\nurl = \"${PROD_DATABASE_URL}\"\nstage = \"test\"\n");
+    assert_eq!(
+        server.servers[0].url_var.as_deref(),
+        Some("PROD_DATABASE_URL")
     );
 }

@@ -110,7 +110,7 @@ fn secret_spans(text: &str, reach: Reach) -> Vec<Span> {
         let body = line.trim_end_matches(['\n', '\r']);
         let mut found = Vec::new();
         url_passwords(body, reach, &mut found);
-        assigned_passwords(body, &mut found);
+        assigned_passwords(body, reach == Reach::Whole, &mut found);
         flag_passwords(body, &mut found);
         spans.extend(
             (found.into_iter())

@@ -6,7 +6,10 @@ use super::mask::{is_boundary, starts_with_ci, word_start};
 use std::ops::Range;
 
 /// Values of `key=value` pairs whose key ends in `password`, in any case.
-pub(super) fn assigned_passwords(line: &str, out: &mut Vec<Range<usize>>) {
+///
+/// In a URL's query (`?password=`, `&password=`) the value ends at `&` or `#`, and also at
+/// a space or a quote unless `whole` (the line is one value whose bounds are known).
+pub(super) fn assigned_passwords(line: &str, whole: bool, out: &mut Vec<Range<usize>>) {
     let b = line.as_bytes();
     let mut i = 0;
     while let Some(pos) = find_ci(b, i, b"password") {
@@ -36,7 +39,7 @@ pub(super) fn assigned_passwords(line: &str, out: &mut Vec<Range<usize>>) {
         let end = if in_query {
             v + b[v..]
                 .iter()
-                .take_while(|c| !is_boundary(**c) && !matches!(c, b'&' | b'#'))
+                .take_while(|c| (whole || !is_boundary(**c)) && !matches!(c, b'&' | b'#'))
                 .count()
         } else {
             word_end(b, v)
