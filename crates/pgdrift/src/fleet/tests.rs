@@ -138,5 +138,8 @@ fn a_bad_line_never_shows_its_password() {
     std::fs::write(&path, "postgres:/u:pa ss@h/db\n").unwrap();
     let echo = |s: &str| Err(format!("cannot tell what {s} is"));
     let err = read_url_list(&path, &echo).unwrap_err().to_string();
-    assert!(!err.contains("pa ss") && err.contains("urls.txt:1:"), "{err}");
+    assert!(
+        !err.contains("pa ss") && err.contains("urls.txt:1:"),
+        "{err}"
+    );
 }

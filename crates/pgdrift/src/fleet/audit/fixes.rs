@@ -13,19 +13,33 @@ pub(super) fn history(target: &str) -> String {
 
 /// `pgdrift migrate history --url TARGET --dir DIR [--ignore GLOB]...`.
 pub(super) fn history_dir(target: &str, dir: &Path, ignore: &Ignore) -> String {
-    with_dir(Command::pgdrift(["migrate", "history", "--url", target]), dir, ignore).to_string()
+    with_dir(
+        Command::pgdrift(["migrate", "history", "--url", target]),
+        dir,
+        ignore,
+    )
+    .to_string()
 }
 
 /// `pgdrift migrate apply --url TARGET --dir DIR [--ignore GLOB]...`.
 pub(super) fn apply(target: &str, dir: &Path, ignore: &Ignore) -> String {
-    with_dir(Command::pgdrift(["migrate", "apply", "--url", target]), dir, ignore).to_string()
+    with_dir(
+        Command::pgdrift(["migrate", "apply", "--url", target]),
+        dir,
+        ignore,
+    )
+    .to_string()
 }
 
 /// `pgdrift migrate baseline --url TARGET --dir DIR [--ignore GLOB]... --version LAST`.
 pub(super) fn baseline(target: &str, dir: &Path, ignore: &Ignore) -> String {
-    with_dir(Command::pgdrift(["migrate", "baseline", "--url", target]), dir, ignore)
-        .args(["--version", "LAST"])
-        .to_string()
+    with_dir(
+        Command::pgdrift(["migrate", "baseline", "--url", target]),
+        dir,
+        ignore,
+    )
+    .args(["--version", "LAST"])
+    .to_string()
 }
 
 /// `pgdrift inspect SOURCE`.
@@ -51,7 +65,14 @@ mod tests {
         let target = "postgresql://u:***@h:5432/t 1";
         let argv = |s: String| shell_words::split(&s).unwrap();
         let head = ["pgdrift", "migrate"];
-        let tail = ["--dir", "db/my migrations", "--ignore", "*.old", "--ignore", "it's"];
+        let tail = [
+            "--dir",
+            "db/my migrations",
+            "--ignore",
+            "*.old",
+            "--ignore",
+            "it's",
+        ];
         let with = |cmd: &str, more: &[&str]| -> Vec<String> {
             let mut v: Vec<&str> = head.to_vec();
             v.extend([cmd, "--url", target]);
