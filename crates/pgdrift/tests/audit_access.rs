@@ -176,3 +176,117 @@ async fn a_tracker_the_role_may_not_read_is_a_grant_to_make_never_pending_migrat
         .await
         .ok();
 }
+
+/// A table whose definition pgdrift writes back itself (defaults, a check, an index
+/// expression and predicate), and one a view reads (a view only the server can write).
+const LOCKABLE: &str = "
+CREATE TABLE calm (id int PRIMARY KEY, n int NOT NULL DEFAULT 0 CHECK (n >= 0),
+                   s text DEFAULT 'x', at timestamptz DEFAULT now());
+CREATE INDEX calm_lower ON calm (lower(s)) WHERE n > 0;
+CREATE TABLE watched (id int PRIMARY KEY, a int DEFAULT 1);
+CREATE VIEW watched_ids AS SELECT id FROM watched;
+";
+
+/// Another session holding `table` in ACCESS EXCLUSIVE until it is dropped; its pid.
+async fn hold(db: &TestDb, table: &str) -> (Connection, i32) {
+    let locker = db.connect().await;
+    locker
+        .client
+        .batch_execute(&format!(
+            "BEGIN; LOCK TABLE {} IN ACCESS EXCLUSIVE MODE",
+            Ident(table)
+        ))
+        .await
+        .unwrap();
+    let pid: i32 = locker
+        .client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    (locker, pid)
+}
+
+fn lock_config(dir: &Path, db: &TestDb) -> String {
+    std::fs::write(dir.join("desired.sql"), LOCKABLE).unwrap();
+    let url = ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    };
+    format!(
+        "[[server]]\nname = \"s\"\nurl = \"{url}\"\nstage = \"production\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"desired.sql\"\n",
+        db.name()
+    )
+}
+
+#[tokio::test]
+async fn an_audit_reads_past_a_table_another_session_holds_in_access_exclusive() {
+    let db = TestDb::with_sql(LOCKABLE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = lock_config(dir.path(), &db);
+    let (_locker, _) = hold(&db, "calm").await;
+    let started = std::time::Instant::now();
+    let report = run(dir.path(), &text).await;
+    let elapsed = started.elapsed();
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+    // Untracked (PA033) is all: the catalog was read whole, and equals the desired one.
+    assert_eq!(codes, ["PA033"], "{:#?}", report.findings);
+    // The audit never waited for the lock (lock_timeout is 10 s).
+    assert!(
+        elapsed < Duration::from_secs(8),
+        "the audit took {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn what_only_the_server_can_write_names_the_locked_table_as_a_read_failure() {
+    let db = TestDb::with_sql(LOCKABLE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let text = lock_config(dir.path(), &db);
+    let (_locker, pid) = hold(&db, "watched").await;
+    let report = run(dir.path(), &text).await;
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["PA004"], "{:#?}", report.findings);
+    let message = &report.findings[0].message;
+    for expected in [
+        "public.watched",
+        "ACCESS EXCLUSIVE",
+        &format!("pid {pid}"),
+        "once that transaction ends",
+    ] {
+        assert!(message.contains(expected), "{expected:?} not in {message}");
+    }
+    assert!(!message.contains("lock on the catalog"), "{message}");
+}
+
+#[tokio::test]
+async fn a_server_side_read_that_gives_up_on_a_lock_names_the_table() {
+    use pgdrift::source::{inspect, Deparse, InspectError, InspectOptions};
+    let db = TestDb::with_sql(LOCKABLE).await;
+    let (_locker, pid) = hold(&db, "calm").await;
+    let options = InspectOptions {
+        deparse: Deparse::Server,
+        lock_timeout: Duration::from_millis(500),
+        jobs: 1,
+        ..InspectOptions::default()
+    };
+    let e = inspect(db.conninfo(), &options).await.unwrap_err();
+    let InspectError::Locked { tables, .. } = &e else {
+        panic!("not a lock timeout: {e}");
+    };
+    assert_eq!(tables.len(), 1, "{tables:?}");
+    assert_eq!(
+        (tables[0].name.as_str(), tables[0].pid),
+        ("public.calm", pid)
+    );
+    assert!(tables[0].granted);
+    assert!(e.to_string().contains("public.calm (held by pid"), "{e}");
+    // Client deparse reads the same database without waiting.
+    let options = InspectOptions {
+        deparse: Deparse::Client,
+        ..options
+    };
+    let read = inspect(db.conninfo(), &options).await.unwrap();
+    assert!(read.snapshot.catalog.tables.len() >= 2);
+}

@@ -6,6 +6,7 @@ pub mod classify;
 pub mod findings;
 mod fixes;
 mod matrix;
+mod read;
 pub mod report;
 pub mod run;
 

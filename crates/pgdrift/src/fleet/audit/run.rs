@@ -7,15 +7,16 @@ use super::classify::{classify, objects, Context, ObjectKey};
 use super::findings::{self, Finding};
 use super::fixes;
 use super::matrix::build_matrix;
+use super::read::read_database;
 use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
 use crate::fleet::config::{server_includes, FleetConfig};
-use crate::fleet::facts::{facts_in_transaction, server_inventory, DatabaseInfo};
+use crate::fleet::facts::{server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
 use crate::migrate::dir::Ignore;
-use crate::migrate::history::{compare_dir_with, read_history_in_transaction, History};
+use crate::migrate::history::{compare_dir_with, History};
 use crate::migrate::owned::ToolOwned;
 use crate::model::Catalog;
-use crate::source::{inspect_in_transaction, InspectOptions, LoadOptions, Loader, SourceSpec};
+use crate::source::{LoadOptions, Loader, SourceSpec};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,9 +84,9 @@ pub async fn audit(
     for (i, s) in config.servers.iter().enumerate() {
         let info = s.url.clone().resolve(env).unwrap_or_else(|_| s.url.clone());
         let target = crate::pg::mask_urls(&info.to_string());
-        let mut entry = ServerEntry {
         let from_var = s.url_var.as_ref().map(|v| format!("env:{v}"));
         let server_target = Target::named(info.clone(), from_var.as_deref().unwrap_or(""));
+        let mut entry = ServerEntry {
             name: s.name.clone(),
             stage: s.stage.as_str().to_string(),
             target: target.clone(),
@@ -240,16 +241,12 @@ async fn audit_database(
         cells: None,
     };
     let name = db.info.name.as_str();
-    let unreachable = |e: String| {
-        Finding::new(findings::DATABASE_UNREACHABLE, server, Some(name))
-            .message(crate::pg::mask_urls(&e))
-            .fix("grant CONNECT on the database to the audit's role, or exclude it in pgdrift.toml")
-    };
     let (facts, history, live) = match read_database(&db.target, options).await {
         Ok(read) => read,
-        Err(e) => {
-            result.entry.error = Some(crate::pg::mask_urls(&e));
-            result.findings.push(unreachable(e));
+        Err(failure) => {
+            let finding = failure.finding(server, name);
+            result.entry.error = Some(finding.message.clone());
+            result.findings.push(finding);
             return result;
         }
     };
@@ -292,46 +289,6 @@ async fn audit_database(
     let classified = classify(&ctx, &live);
     result.findings.extend(classified.findings);
     result.cells = Some(classified.cells);
-    result
-}
-
-/// Reads one database on one connection, in one `REPEATABLE READ, READ ONLY` transaction:
-/// its facts, its migration trackers and its catalog all come from the same snapshot, and
-/// the server starts one session per database, not one per kind of read.
-async fn read_database(
-    target: &Target,
-    options: &AuditOptions,
-) -> Result<(crate::fleet::facts::DatabaseFacts, History, Catalog), String> {
-    let conn = crate::pg::connect(&target.info)
-        .await
-        .map_err(|e| e.to_string())?;
-    conn.client
-        .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        .await
-        .map_err(|e| format!("{}: starting a read-only transaction: {e}", conn.target))?;
-    let read = InspectOptions {
-        jobs: 1,
-        statement_timeout: options.statement_timeout,
-        ..InspectOptions::default()
-    };
-    let result = async {
-        // The catalog read's settings (names qualified, UTC, timeouts) serve all three.
-        let live = inspect_in_transaction(&conn, &read)
-            .await
-            .map_err(|e| e.to_string())?
-            .snapshot
-            .catalog;
-        let facts = facts_in_transaction(&conn)
-            .await
-            .map_err(|e| e.to_string())?;
-        let history = read_history_in_transaction(&conn)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok((facts, history, live))
-    }
-    .await;
-    // Read-only: nothing to keep, whatever happened.
-    let _ = conn.client.batch_execute("ROLLBACK").await;
     result
 }
 

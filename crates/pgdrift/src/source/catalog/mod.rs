@@ -3,12 +3,15 @@
 //! locking a table; then the readers in `read/` turn rows into model objects.
 
 mod acl;
+mod locks;
 mod nodes;
 mod query;
 mod read;
 pub(crate) mod rows;
 mod scope;
 mod session;
+
+pub use locks::{locked_tables, LockedTable};
 
 use crate::model::{QualName, Snapshot, SourceInfo};
 use crate::pg::{ConnInfo, ConnectError, Connection};
@@ -116,6 +119,14 @@ pub enum InspectError {
     },
     #[error("invalid schema pattern {pattern:?}: {reason}")]
     Pattern { pattern: String, reason: String },
+    /// A read gave up waiting for a lock on a table another session holds; the tables are
+    /// filled in once the read's transaction has ended (`with_lock_holders`).
+    #[error("reading {what} from {target}: {}", locks::describe(tables))]
+    Locked {
+        target: String,
+        what: String,
+        tables: Vec<LockedTable>,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -132,7 +143,11 @@ impl InspectError {
             } else if *db.code() == tokio_postgres::error::SqlState::QUERY_CANCELED {
                 message.push_str("; raise --statement-timeout if the catalog is very large");
             } else if *db.code() == tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE {
-                message.push_str("; another session holds a lock on the catalog, try again");
+                return InspectError::Locked {
+                    target: crate::pg::mask_urls(&conn.target),
+                    what: what.to_string(),
+                    tables: Vec::new(),
+                };
             }
         }
         InspectError::Query {
@@ -208,6 +223,10 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
     let refs: Vec<&Connection> = conns.iter().collect();
     let result = read_on(&refs, &scope, opts).await;
     session::close(&conns).await;
+    let result = match result {
+        Err(e) => Err(e.with_lock_holders(&conns[0]).await),
+        ok => ok,
+    };
     result.map(|mut inspected| {
         inspected.timings.splice(0..0, phases.timings);
         inspected
