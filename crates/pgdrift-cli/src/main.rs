@@ -26,7 +26,11 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    output::remember_arguments(std::env::args_os().skip(1));
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::usage_error(&e),
+    };
     pgdrift::pg::embedded::install_interrupt_cleanup();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,16 +1,50 @@
 //! Where output goes and how it looks: standard output or a file, colors only on a terminal,
-//! and the one-line error report with exit code 2.
+//! and the one-line error report with exit code 2. What goes to standard error is masked
+//! twice: as free text, and against every argument pgdrift was given (whose bounds are known,
+//! so that a password with spaces or quotes in a mistyped URL is found whole).
 
 use crate::cli::ColorChoice;
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
+
+static ARGUMENTS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Keeps the command-line arguments, for [`masked`].
+pub fn remember_arguments(args: impl Iterator<Item = OsString>) {
+    let _ = ARGUMENTS.set(args.map(|a| a.to_string_lossy().into_owned()).collect());
+}
+
+/// `text` with every password masked: those found in it, and every piece of a password in
+/// an argument pgdrift was given.
+pub fn masked(text: &str) -> String {
+    let mut out = pgdrift::pg::mask_urls(text);
+    for arg in ARGUMENTS.get().map_or(&[][..], Vec::as_slice) {
+        out = pgdrift::pg::mask_quoting(&out, arg);
+    }
+    out
+}
 
 /// A note for the user on standard error (`pgdrift: ...`), passwords masked: warnings, and
 /// what the library did on the user's behalf (placeholder roles a replay created).
 #[allow(clippy::print_stderr)]
 pub fn note(text: &str) {
-    eprintln!("pgdrift: {}", pgdrift::pg::mask_urls(text));
+    eprintln!("pgdrift: {}", masked(text));
+}
+
+/// A command line clap refused (or `--help`, `--version`): printed as clap prints it, with
+/// passwords masked, since its message quotes the arguments ("unexpected argument
+/// 'postgres://…'"). Exit code 2 for an error, 0 for help.
+#[allow(clippy::print_stderr)]
+pub fn usage_error(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+    } else {
+        eprint!("{}", masked(&e.render().to_string()));
+    }
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 /// Whether to style text written to standard output.
@@ -58,6 +92,6 @@ pub fn fail(e: &anyhow::Error) -> ExitCode {
             text.push_str(&format!("\n  caused by: {cause}"));
         }
     }
-    eprintln!("{}", pgdrift::pg::mask_urls(&text));
+    eprintln!("{}", masked(&text));
     ExitCode::from(2)
 }

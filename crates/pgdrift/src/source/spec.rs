@@ -54,7 +54,7 @@ pub enum SourceError {
     EmptyCommand,
     #[error("cannot tell what {0:?} is: expected a postgres:// URL, env:NAME, cmd:COMMAND, a directory, or a .sql or .json file")]
     Unknown(String),
-    #[error("{0} is not a URL pgdrift reads, nor a file: write postgres://user:password@host:port/dbname (percent-encode @ / ? # in the password)")]
+    #[error("{0} is not a URL pgdrift reads, nor a file: write postgres://user@host:port/dbname (a password after the user name and a colon, with any @ / ? # in it written %40 %2F %3F %23)")]
     MistypedUrl(String),
 }
 
@@ -91,8 +91,10 @@ impl SourceSpec {
                 ignore: Ignore::none(),
             });
         }
+        // Whatever exists under the name is taken at its word; reading it refuses anything
+        // but a regular file (a FIFO would block) with a message that says so.
         if arg.ends_with(".json") {
-            return match path.is_file() {
+            return match path.exists() {
                 true => Ok(SourceSpec::Snapshot(path.to_path_buf())),
                 false => Err(SourceError::NoSuchPath {
                     path: crate::pg::mask_value(arg),
@@ -101,7 +103,7 @@ impl SourceSpec {
         }
         if arg.split(',').all(|p| p.ends_with(".sql")) {
             let paths: Vec<PathBuf> = arg.split(',').map(PathBuf::from).collect();
-            if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
+            if let Some(missing) = paths.iter().find(|p| !p.exists()) {
                 return Err(SourceError::NoSuchPath {
                     path: crate::pg::mask_value(&missing.display().to_string()),
                 });

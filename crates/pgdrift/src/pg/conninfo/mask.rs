@@ -45,17 +45,19 @@ fn replace(text: &str, spans: &[Span]) -> String {
     out
 }
 
-/// `text` masked, and every piece of a password found in `input` (split where URLs and
-/// `key=value` strings split) replaced too: for a message about `input`, which may quote a
-/// fragment of it, percent-decoded or not.
+/// `text` masked, and every password found in `input` replaced too, whole or in pieces
+/// (split where URLs and `key=value` strings split; a piece only where it stands as a word of
+/// its own): for a message about `input`, which may quote it or a fragment of it,
+/// percent-decoded or not.
 pub fn mask_quoting(text: &str, input: &str) -> String {
     let mut out = mask_urls(text);
+    let mut wholes: Vec<String> = Vec::new();
     let mut pieces: Vec<String> = Vec::new();
     for span in secret_spans(input, Reach::Whole) {
         let secret = &input[span];
         let decoded = percent_encoding::percent_decode_str(secret).decode_utf8_lossy();
         for whole in [secret, decoded.as_ref()] {
-            pieces.push(whole.to_string());
+            wholes.push(whole.to_string());
             pieces.extend(
                 whole
                     .split(|c: char| c.is_whitespace() || "&'\"/:@?#=,%\\".contains(c))
@@ -63,13 +65,36 @@ pub fn mask_quoting(text: &str, input: &str) -> String {
             );
         }
     }
-    pieces.retain(|p| p.chars().count() >= 2 && p.chars().any(|c| c != '*'));
-    // Longest first, so that a short piece does not break the match of a longer one.
-    pieces.sort_by_key(|p| Reverse(p.len()));
-    pieces.dedup();
-    for piece in pieces {
-        out = out.replace(&piece, "***");
+    let keep = |p: &String| p.chars().count() >= 2 && p.chars().any(|c| c != '*');
+    for (list, bounded) in [(wholes, false), (pieces, true)] {
+        let mut list: Vec<String> = list.into_iter().filter(keep).collect();
+        // Longest first, so that a short piece does not break the match of a longer one.
+        list.sort_by_key(|p| Reverse(p.len()));
+        list.dedup();
+        for piece in list {
+            out = replace_all(&out, &piece, bounded);
+        }
     }
+    out
+}
+
+/// `text` with `piece` replaced by `***`; with `bounded`, only where no letter or digit
+/// touches it on either side.
+fn replace_all(text: &str, piece: &str, bounded: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(piece) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + piece.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..at]);
+        match bounded && (word(before) || word(after)) {
+            true => out.push_str(piece),
+            false => out.push_str("***"),
+        }
+        rest = &rest[at + piece.len()..];
+    }
+    out.push_str(rest);
     out
 }
 

@@ -24,6 +24,17 @@ pub(super) fn parse_url(rest: &str) -> Result<ConnInfo, ConnInfoError> {
         Some((a, p)) => (a, Some(p)),
         None => (before_query, None),
     };
+    // An `@` after the host, in the database name or a query parameter without a value, is
+    // the end of a password holding `/` or `?`: refused, so that no piece of the password
+    // is taken for a host or a database name (and shown as one).
+    let first_pair = query.and_then(|q| q.split('&').next());
+    if path.is_some_and(|p| p.contains('@'))
+        || first_pair.is_some_and(|p| p.contains('@') && !p.contains('='))
+    {
+        return Err(ConnInfoError::InvalidUrl(
+            "an @ after the host: write any @ / ? # of the password as %40 %2F %3F %23".into(),
+        ));
+    }
     let hostspec = match authority.rsplit_once('@') {
         Some((userinfo, hostspec)) => {
             let (user, password) = match userinfo.split_once(':') {

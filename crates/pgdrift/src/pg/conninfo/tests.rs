@@ -244,6 +244,21 @@ fn masking_one_value_and_what_is_said_about_it() {
 }
 
 #[test]
+fn an_unencoded_slash_or_question_mark_in_a_password_is_refused() {
+    for url in [
+        "postgres://u:p/ss@h/db",
+        "postgres://u:p@ss w/rd@h/db",
+        "postgres://u:p?ss@h/db",
+    ] {
+        let err = ConnInfo::parse(url).unwrap_err().to_string();
+        assert!(err.contains("%40 %2F %3F %23"), "{url}: {err}");
+    }
+    let c = ConnInfo::parse("postgres://u:p%2Fss@h/db?application_name=me@x").unwrap();
+    assert_eq!(c.password.unwrap().expose(), "p/ss");
+    assert_eq!(c.application_name.as_deref(), Some("me@x"));
+}
+
+#[test]
 fn parse_errors_never_quote_a_password() {
     for input in [
         "postgres://u:abc/def@h/db",
