@@ -140,7 +140,10 @@ impl SourceSpec {
             .ok_or_else(|| SourceError::MissingEnv {
                 name: name.to_string(),
             })?;
-        match (Self::database(&value, &format!("the URL in env:{name}"), env)?, db) {
+        match (
+            Self::database(&value, &format!("the URL in env:{name}"), env)?,
+            db,
+        ) {
             (SourceSpec::Database(info), Some(db)) => {
                 Ok(SourceSpec::Database(Box::new(info.with_dbname(db))))
             }
@@ -196,8 +199,6 @@ impl SourceSpec {
     }
 }
 
-/// The masked form, safe to print.
-impl fmt::Display for SourceSpec {
 /// `postgres` or `postgresql` (any case) followed by `:` or `//`: a URL whose `://` was
 /// mistyped (`postgres:/…`, `postgres//…`, `postgresql:user:password@…`).
 fn mistyped_url(arg: &str) -> bool {
@@ -208,6 +209,8 @@ fn mistyped_url(arg: &str) -> bool {
     rest.is_some_and(|r| r.starts_with(':') || r.starts_with("//"))
 }
 
+/// The masked form, safe to print.
+impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SourceSpec::Database(info) => write!(f, "{info}"),
@@ -302,8 +305,6 @@ mod tests {
         assert_eq!(parse("cmd:").unwrap_err(), SourceError::EmptyCommand);
         let err = parse("mysql://u:secret@h/db").unwrap_err();
         assert!(!err.to_string().contains("secret"), "{err}");
-    }
-}
         for typo in [
             "postgres:/u:se cr/et@h/db",
             "postgres//u:se cr/et@h/db",
@@ -333,3 +334,5 @@ mod tests {
                 name: "NOPE".into()
             }
         );
+    }
+}
