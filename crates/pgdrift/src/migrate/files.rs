@@ -43,7 +43,7 @@ pub fn files(dir: &MigrationDir) -> Result<Vec<MigrationFile>, DirError> {
 }
 
 fn file(root: &Path, migration: &Migration) -> Result<MigrationFile, DirError> {
-    let bytes = std::fs::read(&migration.path).map_err(|e| DirError::Io {
+    let bytes = crate::source::file::read(&migration.path).map_err(|e| DirError::Io {
         path: migration.path.clone(),
         reason: e.to_string(),
     })?;

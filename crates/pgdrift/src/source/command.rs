@@ -50,11 +50,12 @@ pub(crate) async fn run_command(command: &str, allow_empty: bool) -> Result<Repl
     })
 }
 
-/// True when `sql` holds a statement (not only whitespace and comments).
+/// True when `sql` holds a statement (not only whitespace and comments). Text that cannot be
+/// split completely counts as SQL here: the replay refuses it with its line.
 fn has_statements(sql: &str) -> bool {
-    split(sql)
-        .iter()
-        .any(|p| matches!(p, Piece::Statement { .. }))
+    split(sql).map_or(true, |pieces| {
+        pieces.iter().any(|p| matches!(p, Piece::Statement { .. }))
+    })
 }
 
 /// The last [`STDERR_LINES`] lines of `text` (trailing blank lines dropped), preceded by a
@@ -91,5 +92,6 @@ mod tests {
     fn comments_are_no_sql() {
         assert!(!has_statements("  \n-- nothing\n/* at all; */\n"));
         assert!(has_statements("-- one\nCREATE TABLE t ()"));
+        assert!(has_statements("/* never closed"));
     }
 }

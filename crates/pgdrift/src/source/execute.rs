@@ -1,26 +1,29 @@
 //! Running one unit's SQL on a shadow connection: in one transaction (one round trip, the
 //! statement at fault found afterwards when PostgreSQL gives no position) or statement by
-//! statement outside one. A statement refused for want of a role that may be created
+//! statement outside one, the statements being those the one splitter (`sql::split`) cut,
+//! as the migration runner runs them. A statement refused for want of a role that may be created
 //! (`MissingRoles::Create`) runs again once a placeholder exists: the whole unit inside a
 //! transaction, the one statement outside.
 
-use super::replay::{position, Failure};
+use super::replay::{position, Failure, Prepared};
 use super::roles::{create_placeholder, missing_role, MissingRoles};
 use crate::pg::Connection;
-use crate::sql::split::{split, Piece};
+
+/// A statement and its byte offset in the unit's text.
+pub(crate) type Statement = (usize, String);
 
 /// A unit in one transaction; when it fails for want of a role that `roles` lets us create,
 /// the role is created and the whole unit runs again (once per role).
 pub(super) async fn retried_in_transaction(
     conn: &Connection,
-    sql: &str,
+    unit: &Prepared,
     roles: MissingRoles,
     created: &mut Vec<String>,
 ) -> Result<(), Failure> {
     let mut tried: Vec<String> = Vec::new();
     loop {
         let creates = roles.creates();
-        let Err(failure) = in_transaction(conn, sql, creates).await else {
+        let Err(failure) = in_transaction(conn, unit, creates).await else {
             return Ok(());
         };
         match missing_role(&failure.error).filter(|r| creates && !tried.contains(r)) {
@@ -30,7 +33,7 @@ pub(super) async fn retried_in_transaction(
             }
             // A failure left unlocated for a retry that cannot help: locate it now.
             None if creates && missing_role(&failure.error).is_some() => {
-                return in_transaction(conn, sql, false).await
+                return in_transaction(conn, unit, false).await
             }
             None => return Err(failure),
         }
@@ -41,14 +44,12 @@ pub(super) async fn retried_in_transaction(
 /// of a role that `roles` lets us create runs again once the role exists.
 pub(super) async fn one_by_one(
     conn: &Connection,
-    sql: &str,
+    statements: &[Statement],
     roles: MissingRoles,
     created: &mut Vec<String>,
 ) -> Result<(), Failure> {
-    for piece in split(sql) {
-        let Piece::Statement { text, start } = piece else {
-            continue;
-        };
+    for (start, text) in statements {
+        let start = *start;
         let mut tried: Vec<String> = Vec::new();
         while let Err(error) = conn.client.batch_execute(text).await {
             match missing_role(&error).filter(|r| roles.creates() && !tried.contains(r)) {
@@ -92,13 +93,13 @@ async fn placeholder(
 /// gives no position for a failure, the unit is run again statement by statement (and rolled
 /// back) to find the statement at fault — unless the failure is a missing role and
 /// `retrying` (the caller creates it and runs the unit again).
-async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<(), Failure> {
+async fn in_transaction(conn: &Connection, unit: &Prepared, retrying: bool) -> Result<(), Failure> {
     let plain = |error| Failure {
         error,
         statement_at: None,
     };
     conn.client.batch_execute("BEGIN").await.map_err(plain)?;
-    match conn.client.batch_execute(sql).await {
+    match conn.client.batch_execute(&unit.sql).await {
         Ok(()) => conn.client.batch_execute("COMMIT").await.map_err(plain),
         Err(error) => {
             let _ = conn.client.batch_execute("ROLLBACK").await;
@@ -106,7 +107,7 @@ async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<
                 return Err(plain(error));
             }
             conn.client.batch_execute("BEGIN").await.map_err(plain)?;
-            let located = statement_by_statement(conn, sql, Some(error)).await;
+            let located = statement_by_statement(conn, &unit.statements, Some(error)).await;
             let _ = conn.client.batch_execute("ROLLBACK").await;
             located
         }
@@ -117,17 +118,15 @@ async fn in_transaction(conn: &Connection, sql: &str, retrying: bool) -> Result<
 /// the error of an earlier whole-unit attempt, returned if this run cannot reproduce it.
 async fn statement_by_statement(
     conn: &Connection,
-    sql: &str,
+    statements: &[Statement],
     original: Option<tokio_postgres::Error>,
 ) -> Result<(), Failure> {
-    for piece in split(sql) {
-        if let Piece::Statement { text, start } = piece {
-            if let Err(error) = conn.client.batch_execute(text).await {
-                return Err(Failure {
-                    error,
-                    statement_at: Some(start),
-                });
-            }
+    for (start, text) in statements {
+        if let Err(error) = conn.client.batch_execute(text).await {
+            return Err(Failure {
+                error,
+                statement_at: Some(*start),
+            });
         }
     }
     match original {

@@ -326,10 +326,11 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         path: path.to_path_buf(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = super::file::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = crate::migrate::dir::without_bom(&text);
     let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {}", at(e))))?;
+        serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {}", at(e))))?;
     match value.get("format_version").and_then(serde_json::Value::as_u64) {
         Some(v) if v == u64::from(FORMAT_VERSION) => {}
         Some(v) => {
@@ -339,5 +340,5 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         }
         None => return Err(bad("not a pgdrift snapshot: it has no format_version (write one with `pgdrift inspect --format json`)".into())),
     }
-    serde_json::from_str(&text).map_err(|e| bad(format!("not a valid snapshot: {}", at(e))))
+    serde_json::from_str(text).map_err(|e| bad(format!("not a valid snapshot: {}", at(e))))
 }

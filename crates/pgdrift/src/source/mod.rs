@@ -2,12 +2,13 @@
 //! migrations directories, a command's output (`command`) — replayed into a shadow database
 //! (`replay`, each unit run by `execute`, roles only production has made as placeholders by
 //! `roles`, results kept in `cache`); or a snapshot. Sources are named by the grammar in
-//! `spec` and loaded by `load`.
+//! `spec` and loaded by `load`; their files are opened by `file`, regular files only.
 
 mod cache;
 pub mod catalog;
 mod command;
 mod execute;
+pub mod file;
 pub mod load;
 pub mod replay;
 pub mod roles;

@@ -5,10 +5,10 @@
 //! as `file:line:column` with its source line, PostgreSQL's message, detail and hint, and
 //! the units applied before it.
 
-use super::execute::{one_by_one, retried_in_transaction};
+use super::execute::{one_by_one, retried_in_transaction, Statement};
 use super::roles::{dev_server_advice, missing_role, MissingRoles};
 use crate::pg::Connection;
-use crate::sql::split::{line_of, split, Piece, BOM};
+use crate::sql::split::{line_of, split, Piece, Unterminated, BOM};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -30,7 +30,7 @@ pub struct ReplayUnit {
 impl ReplayUnit {
     /// A `.sql` file.
     pub fn file(path: &Path) -> Result<ReplayUnit, ReplayError> {
-        let sql = std::fs::read_to_string(path).map_err(|e| ReplayError::Read {
+        let sql = super::file::read_to_string(path).map_err(|e| ReplayError::Read {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
@@ -131,20 +131,23 @@ async fn replay_units(
     roles: MissingRoles,
     created: &mut Vec<String>,
 ) -> Result<(), ReplayError> {
-    for (i, unit) in units.iter().enumerate() {
-        let before = || {
+    let before = |i: usize| {
+        move || {
             units[..i]
                 .iter()
                 .map(|u| u.name.clone())
                 .collect::<Vec<_>>()
-        };
-        let sql = without_meta_commands(unit, before)?;
+        }
+    };
+    // Every unit is split before the first one runs: one that cannot be is refused up front.
+    let prepared = units.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+    for (i, (unit, ready)) in units.iter().zip(&prepared).enumerate() {
         let result = match unit.no_transaction {
-            true => one_by_one(conn, &sql, roles, created).await,
-            false => retried_in_transaction(conn, &sql, roles, created).await,
+            true => one_by_one(conn, &ready.statements, roles, created).await,
+            false => retried_in_transaction(conn, ready, roles, created).await,
         };
         if let Err(failure) = result {
-            let mut described = failure.describe(unit, &sql, before());
+            let mut described = failure.describe(unit, &ready.sql, before(i)());
             if let (MissingRoles::Refuse, Some(role)) = (roles, missing_role(&failure.error)) {
                 described.hint = Some(dev_server_advice(&role));
             }
@@ -152,6 +155,49 @@ async fn replay_units(
         }
     }
     Ok(())
+}
+
+/// A unit ready to run: its text with what the server must not see blanked (positions and
+/// lines kept), and its statements as the one splitter cuts them.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) sql: String,
+    pub(crate) statements: Vec<Statement>,
+}
+
+/// Blanks the unit's harmless meta-commands and splits it into statements; a text the
+/// splitter cannot split completely, or another meta-command, is an error naming its line.
+/// Done for every unit before any runs, so the error names no unit applied before it.
+pub(crate) fn prepare(unit: &ReplayUnit) -> Result<Prepared, ReplayError> {
+    let sql = without_meta_commands(unit, Vec::new)?;
+    let statements = split(&sql)
+        .map_err(|e| unsplittable(unit, &e, Vec::new()))?
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Statement { text, start } => Some((start, text.to_string())),
+            Piece::Meta { .. } => None,
+        })
+        .collect();
+    Ok(Prepared { sql, statements })
+}
+
+/// The error for a unit the splitter cannot split completely, at the construct left open.
+fn unsplittable(unit: &ReplayUnit, e: &Unterminated, before: Vec<String>) -> ReplayError {
+    let line_start = unit.sql[..e.start].rfind('\n').map_or(0, |i| i + 1);
+    ReplayError::Statement(Box::new(StatementError {
+        file: unit.name.clone(),
+        line: e.line,
+        column: unit.sql[line_start..e.start].chars().count() + 1,
+        message: e.to_string(),
+        detail: None,
+        hint: Some("nothing was run".into()),
+        source_line: unit.sql[line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        applied_before: before,
+    }))
 }
 
 /// A failure and where: the statement's byte offset, when known.
@@ -171,7 +217,8 @@ pub(crate) fn without_meta_commands(
     if sql.starts_with(BOM) {
         sql.replace_range(..BOM.len_utf8(), &" ".repeat(BOM.len_utf8()));
     }
-    for piece in split(&unit.sql) {
+    let pieces = split(&unit.sql).map_err(|e| unsplittable(unit, &e, before()))?;
+    for piece in pieces {
         if let Piece::Meta { text, start } = piece {
             let command = text.split_whitespace().next().unwrap_or(text);
             if !HARMLESS_META.contains(&command) {

@@ -1,7 +1,9 @@
 //! Splitting SQL text into statements the way psql does: semicolons end statements except
 //! inside quotes, dollar quotes, comments, parentheses, and the `BEGIN ATOMIC ... END` body of
 //! a SQL-standard function. Lines that start with a backslash are psql meta-commands,
-//! returned apart (pg_dump writes `\restrict` lines since 2025).
+//! returned apart (pg_dump writes `\restrict` lines since 2025). A comment, quote or dollar
+//! quote still open at the end of the text is an error: whatever follows its start would
+//! otherwise vanish from the statements, or run cut short.
 
 /// A piece of a SQL text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,10 +26,53 @@ pub fn line_of(text: &str, at: usize) -> usize {
         + 1
 }
 
+/// What runs to the end of a text without being closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Construct {
+    BlockComment,
+    String,
+    QuotedIdentifier,
+    /// With its tag, `$$` or `$name$`.
+    DollarQuote(String),
+}
+
+/// A text the splitter cannot split completely: a construct opened at byte `start` (on
+/// `line`) is never closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", describe(.construct))]
+pub struct Unterminated {
+    pub construct: Construct,
+    pub start: usize,
+    pub line: usize,
+}
+
+fn describe(construct: &Construct) -> String {
+    let (what, close) = match construct {
+        Construct::BlockComment => ("/* comment".to_string(), "*/".to_string()),
+        Construct::String => ("quoted string".into(), "'".into()),
+        Construct::QuotedIdentifier => ("quoted identifier".into(), "\"".into()),
+        Construct::DollarQuote(tag) => (format!("dollar quote {tag}"), tag.clone()),
+    };
+    format!(
+        "unterminated {what}: it starts here and runs to the end of the file, so nothing after \
+         it can be split into statements; close it with {close}"
+    )
+}
+
 /// Splits `text` into statements and meta-commands, in order. Empty statements (only
-/// whitespace and comments) are left out.
-pub fn split(text: &str) -> Vec<Piece<'_>> {
-    Splitter::new(text).run()
+/// whitespace and comments) are left out. A comment, quote or dollar quote left open is an
+/// error: the text cannot be split completely.
+pub fn split(text: &str) -> Result<Vec<Piece<'_>>, Unterminated> {
+    let mut splitter = Splitter::new(text);
+    splitter.run();
+    match splitter.open.take() {
+        Some((construct, start)) => Err(Unterminated {
+            construct,
+            start,
+            line: line_of(text, start),
+        }),
+        None => Ok(splitter.pieces),
+    }
 }
 
 struct Splitter<'a> {
@@ -42,6 +87,8 @@ struct Splitter<'a> {
     /// The first words of the statement, to know a `CREATE [OR REPLACE] FUNCTION|PROCEDURE`.
     words: Vec<u8>,
     word_count: usize,
+    /// A construct that reached the end of the text unclosed, and where it started.
+    open: Option<(Construct, usize)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -61,10 +108,11 @@ impl<'a> Splitter<'a> {
             begin: 0,
             words: Vec::new(),
             word_count: 0,
+            open: None,
         }
     }
 
-    fn run(mut self) -> Vec<Piece<'a>> {
+    fn run(&mut self) {
         while self.i < self.b.len() {
             let c = self.b[self.i];
             match c {
@@ -83,7 +131,6 @@ impl<'a> Splitter<'a> {
             }
         }
         self.finish(self.b.len());
-        self.pieces
     }
 
     /// Only blanks between the previous newline (or the text's start) and here.
@@ -182,6 +229,7 @@ impl<'a> Splitter<'a> {
     }
 
     fn skip_block_comment(&mut self) {
+        let from = self.i;
         let mut depth = 0;
         while self.i < self.b.len() {
             if self.b[self.i] == b'/' && self.peek(1) == Some(b'*') {
@@ -197,6 +245,7 @@ impl<'a> Splitter<'a> {
                 self.i += 1;
             }
         }
+        self.open = Some((Construct::BlockComment, from));
     }
 
     fn meta_command(&mut self) {
@@ -210,6 +259,7 @@ impl<'a> Splitter<'a> {
 
     /// Skips a quoted run; `''`/`""` escape the quote, and in `E'...'` a backslash escapes.
     fn skip_quoted(&mut self, quote: u8, backslash_escapes: bool) {
+        let from = self.i;
         self.i += 1;
         while self.i < self.b.len() {
             let c = self.b[self.i];
@@ -226,6 +276,11 @@ impl<'a> Splitter<'a> {
                 }
             }
         }
+        let construct = match quote {
+            b'"' => Construct::QuotedIdentifier,
+            _ => Construct::String,
+        };
+        self.open = Some((construct, from));
     }
 
     /// `$tag$ ... $tag$` (or `$$ ... $$`); a `$` that starts no tag is ordinary (`$1`).
@@ -244,7 +299,10 @@ impl<'a> Splitter<'a> {
         let tag = &self.text[self.i..=j];
         match self.text[j + 1..].find(tag) {
             Some(end) => self.i = j + 1 + end + tag.len(),
-            None => self.i = self.b.len(),
+            None => {
+                self.open = Some((Construct::DollarQuote(tag.to_string()), self.i));
+                self.i = self.b.len();
+            }
         }
     }
 }
@@ -265,7 +323,7 @@ mod tests {
     fn a_byte_order_mark_is_not_part_of_the_first_statement() {
         let text = "\u{feff}CREATE TABLE t (id int);\nSELECT 1;";
         assert_eq!(statements(text), ["CREATE TABLE t (id int)", "SELECT 1"]);
-        let pieces = split("\u{feff}\\restrict abc\nSELECT 1;");
+        let pieces = split("\u{feff}\\restrict abc\nSELECT 1;").unwrap();
         assert!(
             matches!(
                 pieces[0],
@@ -280,6 +338,7 @@ mod tests {
 
     fn statements(text: &str) -> Vec<&str> {
         split(text)
+            .unwrap()
             .into_iter()
             .filter_map(|p| match p {
                 Piece::Statement { text, .. } => Some(text),
@@ -329,7 +388,7 @@ mod tests {
     #[test]
     fn meta_commands_and_offsets() {
         let sql = "\\restrict abc\nCREATE TABLE t (id int);\n\n  SELECT 2\n\\unrestrict abc\n";
-        let pieces = split(sql);
+        let pieces = split(sql).unwrap();
         assert_eq!(
             pieces[0],
             Piece::Meta {
@@ -355,5 +414,37 @@ mod tests {
     fn comment_only_and_empty_statements_vanish() {
         assert!(statements("-- nothing\n;;  /* x */ ;").is_empty());
         assert_eq!(statements("SELECT 1 -- trailing"), ["SELECT 1 -- trailing"]);
+    }
+
+    #[test]
+    fn what_is_left_open_is_an_error_naming_where_it_starts() {
+        let cases = [
+            (
+                "CREATE TABLE t1 (id int);\n/* x\nCREATE TABLE t2 (id int);",
+                Construct::BlockComment,
+                2,
+            ),
+            (
+                "SELECT 1;\n/* a /* nested */ still open\n",
+                Construct::BlockComment,
+                2,
+            ),
+            ("SELECT 1;\nSELECT 'x;\nSELECT 2;", Construct::String, 2),
+            ("SELECT E'x\\';\nSELECT 2;", Construct::String, 1),
+            ("SELECT 1;\n\nSELECT \"a;", Construct::QuotedIdentifier, 3),
+            (
+                "DO $body$ BEGIN\nEND $$;",
+                Construct::DollarQuote("$body$".into()),
+                1,
+            ),
+        ];
+        for (text, construct, line) in cases {
+            let err = split(text).unwrap_err();
+            assert_eq!((&err.construct, err.line), (&construct, line), "{text}");
+            assert!(err.to_string().starts_with("unterminated "), "{err}");
+        }
+        // Closed ones, and a comment running to the end as a line comment, are fine.
+        assert!(split("SELECT 1; -- it's open'").is_ok());
+        assert!(split("SELECT $1, a$b, '$$' FROM t /* ' */;").is_ok());
     }
 }

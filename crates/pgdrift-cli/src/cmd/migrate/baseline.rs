@@ -149,10 +149,14 @@ async fn one(target: &Target, job: &Job<'_>) -> Result<Baselined, String> {
         done.recorded = done.recording.rows.len();
     }
     if !supported && !args.force {
+        let (refusing, nothing) = match args.dry_run {
+            true => ("would refuse the baseline", "nothing would be recorded"),
+            false => ("refusing the baseline", "nothing was recorded"),
+        };
         done.refused = Some(format!(
-            "refusing the baseline: the database does not hold what the migrations up to {} \
-             create ({}); nothing was recorded. Apply what is missing, baseline at an earlier \
-             version, or pass --force to record it anyway",
+            "{refusing}: the database does not hold what the migrations up to {} create ({}); \
+             {nothing}. Apply what is missing, baseline at an earlier version, or pass --force \
+             to record it anyway",
             job.files[job.last].version,
             evidence
                 .unsupported()
@@ -194,7 +198,7 @@ fn verdict(job: &Job<'_>, b: &Baselined, paint: Paint) -> String {
         paint.green(&format!(
             "recorded {what} as applied (baseline, not run){place}{forced}"
         ))
-    } else if job.args.dry_run {
+    } else if job.args.dry_run && b.refused.is_none() {
         format!("would record {what} as applied{place}")
     } else {
         String::new()
@@ -214,7 +218,8 @@ fn block(job: &Job<'_>, b: &Baselined, paint: Paint) -> String {
             text.push('\n');
         }
     }
-    if job.args.dry_run && !b.recording.is_empty() {
+    // A refused dry run lists no rows: it would write none (the refusal says why).
+    if job.args.dry_run && !b.recording.is_empty() && b.refused.is_none() {
         text.push_str(&record::render_text(&b.recording));
     }
     let line = verdict(job, b, paint);

@@ -3,15 +3,18 @@
 //! runs the section outside a transaction.
 
 use super::plain::describe;
-use super::{numeric_prefix, DirError, DirFormat, Listing, Migration, MigrationKind};
+use super::{numeric_prefix, without_bom, DirError, DirFormat, Listing, Migration, MigrationKind};
 
 const UP: &str = "-- migrate:up";
 const DOWN: &str = "-- migrate:down";
 
 pub(super) fn detect(l: &Listing) -> bool {
     l.files.iter().filter(|f| f.ends_with(".sql")).any(|f| {
-        l.read_file(f)
-            .is_ok_and(|t| t.lines().any(|line| line.trim_start().starts_with(UP)))
+        l.read_file(f).is_ok_and(|t| {
+            without_bom(&t)
+                .lines()
+                .any(|line| line.trim_start().starts_with(UP))
+        })
     })
 }
 
@@ -58,7 +61,7 @@ fn up_section(text: &str) -> Option<(String, bool)> {
     let mut found = false;
     let mut no_transaction = false;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
+        let trimmed = without_bom(line).trim_start();
         if trimmed.starts_with(UP) {
             in_up = true;
             found = true;

@@ -26,16 +26,16 @@ struct Entry {
 }
 
 pub(super) fn detect(l: &Listing) -> bool {
-    l.path("meta").join("_journal.json").is_file()
+    l.path("meta").join("_journal.json").exists()
 }
 
 pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
     let journal_path = l.path("meta").join("_journal.json");
-    let text = std::fs::read_to_string(&journal_path).map_err(|e| DirError::Io {
+    let text = crate::source::file::read_to_string(&journal_path).map_err(|e| DirError::Io {
         path: journal_path.clone(),
         reason: e.to_string(),
     })?;
-    let mut journal: Journal = serde_json::from_str(&text).map_err(|e| {
+    let mut journal: Journal = serde_json::from_str(super::without_bom(&text)).map_err(|e| {
         DirError::invalid(
             &journal_path,
             format!("line {}, column {}: {e}", e.line(), e.column()),
@@ -117,7 +117,9 @@ pub(super) fn commented_out(sql: &str) -> bool {
         .collect::<Vec<_>>()
         .join("\n");
     let body = body.trim();
-    body.starts_with("/*") && body.ends_with("*/") && split(sql).iter().all(|p| !is_statement(p))
+    body.starts_with("/*")
+        && body.ends_with("*/")
+        && split(sql).is_ok_and(|pieces| pieces.iter().all(|p| !is_statement(p)))
 }
 
 fn is_statement(piece: &Piece<'_>) -> bool {

@@ -5,7 +5,8 @@
 
 use super::plain::describe;
 use super::{
-    first_line_says_no_transaction, DirError, DirFormat, Listing, Migration, MigrationKind,
+    first_line_says_no_transaction, without_bom, DirError, DirFormat, Listing, Migration,
+    MigrationKind,
 };
 
 pub(super) fn detect(l: &Listing) -> bool {
@@ -102,7 +103,8 @@ pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
         let no_transaction = first_line_says_no_transaction(&sql)
             || (conf
                 && l.read_file(&format!("{name}.conf"))?.lines().any(|line| {
-                    line.replace(' ', "")
+                    without_bom(line)
+                        .replace(' ', "")
                         .eq_ignore_ascii_case("executeInTransaction=false")
                 }));
         let migration = Migration {

@@ -1,7 +1,8 @@
 //! Migrations directories: one reader per tool's layout (`FORMATS`), detection by the files
 //! a directory holds, and the ordered list of migrations each yields, in the order its own
 //! tool applies them. A file that matches no rule of its format is an error that names it,
-//! unless an ignore glob (`ignore`) leaves it out.
+//! unless an ignore glob (`ignore`) leaves it out; so is an entry that is neither a regular
+//! file nor a directory (a FIFO would make reading it wait forever).
 
 mod dbmate;
 mod drizzle;
@@ -180,9 +181,24 @@ impl Listing {
             if name.starts_with('.') || name.to_ascii_lowercase().ends_with(".md") {
                 continue;
             }
-            let is_dir = entry.file_type().map_err(io)?.is_dir();
+            // Links are followed: a link to a file is that file.
+            let path = entry.path();
+            let meta = std::fs::metadata(&path).map_err(|e| DirError::Io {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            let is_dir = meta.is_dir();
             if ignore.matches(&name, is_dir) {
                 continue;
+            }
+            if let Some(what) = crate::source::file::irregular(&meta).filter(|_| !is_dir) {
+                return Err(DirError::invalid(
+                    &path,
+                    format!(
+                        "not a regular file ({what}): pgdrift reads migrations from regular files only; move it out, or leave it out with --ignore {}",
+                        ignore::suggestion(&name)
+                    ),
+                ));
             }
             if is_dir {
                 dirs.push(name);
@@ -205,7 +221,7 @@ impl Listing {
 
     pub fn read_file(&self, name: &str) -> Result<String, DirError> {
         let path = self.path(name);
-        std::fs::read_to_string(&path).map_err(|e| DirError::Io {
+        crate::source::file::read_to_string(&path).map_err(|e| DirError::Io {
             path,
             reason: e.to_string(),
         })
@@ -224,14 +240,20 @@ impl Listing {
     }
 }
 
-/// The pgdrift directive, and the tool directives that mean the same, on a file's first line.
+/// The pgdrift directive, and the tool directives that mean the same, on a file's first line
+/// (a byte order mark before it is not part of it).
 pub fn first_line_says_no_transaction(sql: &str) -> bool {
-    let first = sql
+    let first = without_bom(sql)
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
     first == crate::source::replay::NO_TRANSACTION || first == "-- no-transaction"
+}
+
+/// `text` without the byte order mark an editor may have put first.
+pub(crate) fn without_bom(text: &str) -> &str {
+    text.strip_prefix(crate::sql::split::BOM).unwrap_or(text)
 }
 
 /// Leading digits of `name` as a number, for ordering (`None` when it has none).

@@ -12,7 +12,7 @@ pub(super) fn detect(l: &Listing) -> bool {
     l.files.iter().any(|f| f == LOCK)
         || l.dirs
             .iter()
-            .any(|d| l.path(d).join("migration.sql").is_file())
+            .any(|d| l.path(d).join("migration.sql").exists())
 }
 
 pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
@@ -22,11 +22,18 @@ pub(super) fn read(l: &Listing) -> Result<Vec<Migration>, DirError> {
     let mut out = Vec::new();
     for dir in &l.dirs {
         let path = l.path(dir).join("migration.sql");
-        let sql = std::fs::read_to_string(&path).map_err(|_| {
-            DirError::invalid(
-                &l.path(dir),
-                "a Prisma migration directory holds a migration.sql; this one has none",
-            )
+        let sql = crate::source::file::read_to_string(&path).map_err(|e| {
+            if path.exists() {
+                DirError::Io {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                }
+            } else {
+                DirError::invalid(
+                    &l.path(dir),
+                    "a Prisma migration directory holds a migration.sql; this one has none",
+                )
+            }
         })?;
         let description = dir.split_once('_').map_or("", |(_, rest)| rest);
         out.push(Migration {

@@ -255,3 +255,52 @@ fn drizzle_kit_pull_output_is_recognised() {
         "{err}"
     );
 }
+
+#[test]
+fn directives_behind_a_byte_order_mark_are_read() {
+    let bom = "\u{feff}";
+    let d = dir(&[
+        (
+            "001_a.sql",
+            &format!("{bom}-- pgdrift:no-transaction\nSELECT 1;"),
+        ),
+        ("002_b.sql", &format!("{bom}\n-- no-transaction\nSELECT 2;")),
+        ("003_c.sql", &format!("{bom}SELECT 3;")),
+    ]);
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
+    let outside: Vec<bool> = m.migrations.iter().map(|m| m.no_transaction).collect();
+    assert_eq!(outside, [true, true, false]);
+    let d = dir(&[(
+        "20240101_a.sql",
+        &format!("{bom}-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down\n"),
+    )]);
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
+    assert_eq!(m.format, DirFormat::Dbmate);
+    assert!(m.migrations[0].no_transaction);
+    let d = dir(&[
+        ("V1__a.sql", "SELECT 1;"),
+        (
+            "V1__a.sql.conf",
+            &format!("{bom}executeInTransaction=false\n"),
+        ),
+    ]);
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
+    assert!(m.migrations[0].no_transaction);
+}
+
+#[test]
+fn a_fifo_is_refused_unless_ignored() {
+    let d = dir(&[("001_a.sql", "SELECT 1;")]);
+    let pipe = d.path().join("002_pipe.sql");
+    nix::unistd::mkfifo(&pipe, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let err = read_dir(d.path(), None, &Ignore::none()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("002_pipe.sql: not a regular file (a FIFO)"),
+        "{text}"
+    );
+    assert!(text.contains("--ignore"), "{text}");
+    let ignore = Ignore::new(&["002_pipe.sql".to_string()]).unwrap();
+    let m = read_dir(d.path(), None, &ignore).unwrap();
+    assert_eq!(versions(&m), ["001_a.sql"]);
+}

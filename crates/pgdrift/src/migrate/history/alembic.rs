@@ -66,7 +66,8 @@ fn revisions(dir: &Path) -> Result<Vec<Revision>, HistoryError> {
         if !rel.ends_with(".py") {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
+        let text =
+            crate::source::file::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
         if let Some((id, downs)) = parse(&text) {
             found.push(Revision {
                 id,

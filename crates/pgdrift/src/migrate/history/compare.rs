@@ -238,7 +238,8 @@ fn check_sum(
     if matches!(checksum, Checksum::NotComparable(_)) {
         return Ok(());
     }
-    let bytes = std::fs::read(&file.path).map_err(|e| HistoryError::io(&file.path, &e))?;
+    let bytes =
+        crate::source::file::read(&file.path).map_err(|e| HistoryError::io(&file.path, &e))?;
     if checksum.matches(&bytes, recorded) {
         return Ok(());
     }

@@ -109,7 +109,8 @@ fn journal_when(dir: &Path) -> Result<HashMap<String, i64>, HistoryError> {
         when: i64,
     }
     let path = dir.join("meta").join("_journal.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
+    let text =
+        crate::source::file::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
     let journal: Journal = serde_json::from_str(&text)
         .map_err(|e| HistoryError::invalid(&path, format!("an entry without `when`? {e}")))?;
     Ok(journal

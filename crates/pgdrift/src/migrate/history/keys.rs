@@ -158,7 +158,7 @@ pub fn name_rails(f: &FileName<'_>) -> Option<String> {
 /// `20240101120000_seed.go` (registered with goose).
 pub fn name_goose(f: &FileName<'_>) -> Option<String> {
     let version = leading_number(f.stem_with(&["sql", "go"])?)?;
-    let text = std::fs::read_to_string(f.path).ok()?;
+    let text = crate::source::file::read_to_string(f.path).ok()?;
     let marked = text.contains("+goose") || text.contains("goose.");
     (f.top_level() && marked).then_some(version)
 }
@@ -200,7 +200,7 @@ pub fn name_django(f: &FileName<'_>) -> Option<String> {
 /// Liquibase: a changelog (a file that says it is one) by its file name.
 pub fn name_liquibase(f: &FileName<'_>) -> Option<String> {
     f.stem_with(&["xml", "yaml", "yml", "json", "sql"])?;
-    let text = std::fs::read_to_string(f.path).ok()?;
+    let text = crate::source::file::read_to_string(f.path).ok()?;
     let changelog = text.contains("databaseChangeLog") || text.contains("liquibase formatted sql");
     changelog.then(|| f.name().to_string())
 }

@@ -42,7 +42,7 @@ fn read(dir: &Path, prefix: &str, out: &mut Vec<Revision>) -> Result<(), RecordE
         if path.is_dir() {
             read(&path, &format!("{prefix}{name}/"), out)?;
         } else if name.ends_with(".py") {
-            let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+            let text = crate::source::file::read_to_string(&path).map_err(|e| io(&path, e))?;
             out.extend(parse(&text, format!("{prefix}{name}")));
         }
     }

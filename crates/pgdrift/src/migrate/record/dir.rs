@@ -96,10 +96,11 @@ impl ToolDir {
         index: usize,
     ) -> Result<ToolFile<'a>, RecordError> {
         let file = &files[index];
-        let bytes = std::fs::read(&file.migration.path).map_err(|e| RecordError::File {
-            path: file.migration.path.clone(),
-            reason: e.to_string(),
-        })?;
+        let bytes =
+            crate::source::file::read(&file.migration.path).map_err(|e| RecordError::File {
+                path: file.migration.path.clone(),
+                reason: e.to_string(),
+            })?;
         Ok(ToolFile {
             file,
             bytes,
@@ -149,7 +150,7 @@ fn journal_when(files: &[MigrationFile]) -> Result<HashMap<String, i64>, RecordE
         path: path.clone(),
         reason,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
+    let text = crate::source::file::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
     let journal: Journal = serde_json::from_str(&text)
         .map_err(|e| invalid(format!("every entry needs a `tag` and a `when`: {e}")))?;
     Ok(journal

@@ -5,8 +5,8 @@
 
 use super::super::files::MigrationFile;
 use super::super::MigrateError;
-use crate::source::replay::{without_meta_commands, ReplayUnit};
-use crate::sql::split::{line_of, split, Piece};
+use crate::source::replay::{prepare as split_unit, ReplayUnit};
+use crate::sql::split::line_of;
 
 /// The statements of a migration, each with its byte offset in the (blanked) text.
 #[derive(Debug)]
@@ -38,9 +38,25 @@ fn control(statement: &str) -> Control {
         "BEGIN" if second != "ATOMIC" => Control::Begin,
         "START" if second == "TRANSACTION" => Control::Begin,
         "COMMIT" | "END" if second != "PREPARED" => Control::End,
+        // Savepoints stay inside the migration's transaction: `SAVEPOINT`, `RELEASE` and
+        // `ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] name` are the file's own business.
+        "ROLLBACK" if rolls_back_to_savepoint(statement) => Control::None,
         "COMMIT" | "ROLLBACK" | "ABORT" => Control::Other,
         "PREPARE" if second == "TRANSACTION" => Control::Other,
         _ => Control::None,
+    }
+}
+
+/// `ROLLBACK [WORK | TRANSACTION] TO ...`: a rollback to a savepoint.
+fn rolls_back_to_savepoint(statement: &str) -> bool {
+    let mut words = statement
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_ascii_uppercase);
+    match words.next().as_deref() {
+        Some("TO") => true,
+        Some("WORK" | "TRANSACTION") => words.next().as_deref() == Some("TO"),
+        _ => false,
     }
 }
 
@@ -51,17 +67,12 @@ pub fn prepare(file: &MigrationFile, in_transaction: bool) -> Result<Script, Mig
         sql: file.migration.sql.clone(),
         no_transaction: !in_transaction,
     };
-    let mut sql = without_meta_commands(&unit, Vec::new).map_err(|e| MigrateError::Script {
+    // The replay's preparation: the same blanking and the same splitter, refusing alike.
+    let prepared = split_unit(&unit).map_err(|e| MigrateError::Script {
         version: file.version.clone(),
         message: e.to_string(),
     })?;
-    let mut statements: Vec<(usize, String)> = split(&sql)
-        .into_iter()
-        .filter_map(|p| match p {
-            Piece::Statement { text, start } => Some((start, text.to_string())),
-            Piece::Meta { .. } => None,
-        })
-        .collect();
+    let (mut sql, mut statements) = (prepared.sql, prepared.statements);
     if in_transaction {
         strip_wrapper(&mut sql, &mut statements);
         if let Some((at, text)) = statements.iter().find(|(_, s)| control(s) != Control::None) {
@@ -141,6 +152,17 @@ mod tests {
         .to_string();
         assert!(err.contains("m/001_x.sql:2: `COMMIT`"), "{err}");
         assert!(prepare(&file("CREATE TABLE t (id int);\nCOMMIT;\n"), false).is_ok());
+    }
+
+    #[test]
+    fn savepoints_are_not_transaction_control() {
+        let sql = "SAVEPOINT a;\nCREATE TABLE t (id int);\nROLLBACK TO SAVEPOINT a;\n\
+                   SAVEPOINT b;\nRELEASE SAVEPOINT b;\nrollback work to a;\nROLLBACK TO a;\n";
+        assert_eq!(prepare(&file(sql), true).unwrap().statements.len(), 7);
+        for refused in ["ROLLBACK;\n", "ROLLBACK AND CHAIN;\n", "ROLLBACK WORK;\n"] {
+            let sql = format!("CREATE TABLE t (id int);\n{refused}");
+            assert!(prepare(&file(&sql), true).is_err(), "{refused}");
+        }
     }
 
     #[test]
