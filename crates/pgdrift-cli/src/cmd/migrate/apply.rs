@@ -1,17 +1,18 @@
 //! `pgdrift migrate apply`: the pending files of a directory on every target, a line per
 //! database, a summary; exit 2 when any database failed.
 
-use super::{progress, read_files, seconds, targets, Paint};
+use super::{db_line, progress, read_files, seconds, targets, Paint};
 use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
 use crate::output::{note, use_color, write_to};
 use crate::Outcome;
-use pgdrift::fleet::{run_all, Target};
+use pgdrift::fleet::{line_names, run_all, Target};
 use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{layout_warning, other_manager};
 use pgdrift::migrate::record::{self, ToolDir};
 use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
 use pgdrift::migrate::{DirFormat, MigrationFile};
 use serde_json::json;
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -45,6 +46,10 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         if single { "migrations" } else { "databases" },
     );
     let text = args.format == Format::Text;
+    let names = line_names(&targets);
+    let name_of: HashMap<&str, &str> = (targets.iter().zip(&names))
+        .map(|(t, n)| (t.label.as_str(), n.as_str()))
+        .collect();
     let results = run_all(
         &targets,
         usize::from(args.fleet.jobs),
@@ -52,7 +57,8 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         |target| one(target, &files, &options, guard, single.then_some(&bar)),
         |target, result| {
             if text && !single {
-                bar.suspend(|| print_line(target, result, args.dry_run, paint));
+                let name = name_of[target.label.as_str()];
+                bar.suspend(|| print_line(name, result, args.dry_run, paint));
             }
             if !single {
                 bar.inc(1);
@@ -78,7 +84,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         Format::Text if single => {
             single_text(&targets[0], &results[0], &files, args.dry_run, paint)?
         }
-        Format::Text => summary(&targets, &results, started, args.dry_run, paint),
+        Format::Text => summary(&names, &results, started, args.dry_run, paint),
     };
     write_to(None, |w| w.write_all(out.as_bytes()))?;
     if single {
@@ -154,21 +160,12 @@ fn counts(report: &ApplyReport, dry_run: bool) -> String {
     parts.join(", ")
 }
 
+/// One database's line; a failure keeps PostgreSQL's reason and the statement at fault.
 #[allow(clippy::print_stdout)]
-fn print_line(target: &Target, result: &Result<ApplyReport, String>, dry_run: bool, paint: Paint) {
+fn print_line(name: &str, result: &Result<ApplyReport, String>, dry_run: bool, paint: Paint) {
     match result {
-        Ok(r) => println!(
-            "{} {}: {}",
-            paint.green("✓"),
-            target.database(),
-            counts(r, dry_run)
-        ),
-        Err(e) => println!(
-            "{} {}: {}",
-            paint.red("✗"),
-            target.database(),
-            e.lines().next().unwrap_or("")
-        ),
+        Ok(r) => println!("{}", db_line(&paint.green("✓"), name, &counts(r, dry_run))),
+        Err(e) => println!("{}", db_line(&paint.red("✗"), name, e)),
     }
 }
 
@@ -223,18 +220,16 @@ fn single_text(
 }
 
 fn summary(
-    targets: &[Target],
+    names: &[String],
     results: &[Option<Result<ApplyReport, String>>],
     started: Instant,
     dry_run: bool,
     paint: Paint,
 ) -> String {
     let ok = results.iter().filter(|r| matches!(r, Some(Ok(_)))).count();
-    let failed: Vec<&str> = targets
-        .iter()
-        .zip(results)
+    let failed: Vec<&str> = (names.iter().zip(results))
         .filter(|(_, r)| matches!(r, Some(Err(_))))
-        .map(|(t, _)| t.database())
+        .map(|(n, _)| n.as_str())
         .collect();
     let skipped = results.iter().filter(|r| r.is_none()).count();
     let applied: usize = results
@@ -251,7 +246,7 @@ fn summary(
     let verb = if dry_run { "would run" } else { "applied" };
     let mut out = format!(
         "{} databases in {:.1} s: {ok} ok ({applied} migrations {verb})",
-        targets.len(),
+        names.len(),
         started.elapsed().as_secs_f64()
     );
     if !failed.is_empty() {

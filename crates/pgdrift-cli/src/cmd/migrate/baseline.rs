@@ -4,11 +4,11 @@
 //! by default) would have written for those files. One evidence report and one line per
 //! database; exit 2 when any database refused or failed.
 
-use super::{progress, read_files, seconds, targets, Paint};
+use super::{db_line, progress, read_files, seconds, targets, Paint};
 use crate::cli::{ColorChoice, Format, MigrateBaselineArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
-use pgdrift::fleet::{run_all, Target};
+use pgdrift::fleet::{line_names, run_all, Target};
 use pgdrift::migrate::evidence::{gather, Evidence};
 use pgdrift::migrate::record::{self, Mode, Recording, Shape, ToolDir};
 use pgdrift::migrate::{Migration, MigrationFile, MigrationKind};
@@ -78,10 +78,8 @@ pub async fn run(args: MigrateBaselineArgs, color: ColorChoice) -> anyhow::Resul
         Format::Text => text_report(&job, &targets, &results, paint, started),
     };
     write_to(None, |w| w.write_all(out.as_bytes()))?;
-    let failed: Vec<String> = targets
-        .iter()
-        .zip(&results)
-        .filter_map(|(t, r)| failure(r).map(|e| format!("{}: {e}", t.database())))
+    let failed: Vec<String> = (line_names(&targets).iter().zip(&results))
+        .filter_map(|(name, r)| failure(r).map(|e| format!("{name}: {e}")))
         .collect();
     match failed.as_slice() {
         [] => Ok(Outcome::Clean),
@@ -244,33 +242,21 @@ fn text_report(
         return String::new();
     }
     let mut out = String::new();
-    for (t, r) in targets.iter().zip(results) {
+    let names = line_names(targets);
+    for (name, r) in names.iter().zip(results) {
         if let Some(Ok(b)) = r {
-            out.push_str(&format!(
-                "── {} ──\n{}\n",
-                t.database(),
-                block(job, b, paint)
-            ));
+            out.push_str(&format!("── {name} ──\n{}\n", block(job, b, paint)));
         }
     }
     let mut failed = 0;
-    for (t, r) in targets.iter().zip(results) {
+    for (name, r) in names.iter().zip(results) {
+        // A failure keeps its whole reason (PostgreSQL's message, the refusal's advice).
         let line = match (r, failure(r)) {
             (_, Some(e)) => {
                 failed += 1;
-                format!(
-                    "{} {}: {}",
-                    paint.red("✗"),
-                    t.database(),
-                    e.lines().next().unwrap_or("")
-                )
+                db_line(&paint.red("✗"), name, &e)
             }
-            (Some(Ok(b)), None) => format!(
-                "{} {}: {}",
-                paint.green("✓"),
-                t.database(),
-                verdict(job, b, Paint(false))
-            ),
+            (Some(Ok(b)), None) => db_line(&paint.green("✓"), name, &verdict(job, b, Paint(false))),
             _ => continue,
         };
         out.push_str(&line);

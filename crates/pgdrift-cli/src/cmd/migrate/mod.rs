@@ -75,6 +75,19 @@ pub async fn targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
     Ok(out)
 }
 
+/// A database's line in a run over many: a mark, its name (see [`pgdrift::fleet::line_names`])
+/// and what happened; the lines of a message after its first (PostgreSQL's reason, the
+/// statement at fault) follow, indented.
+pub fn db_line(mark: &str, name: &str, text: &str) -> String {
+    let mut lines = text.lines();
+    let mut out = format!("{mark} {name}: {}", lines.next().unwrap_or(""));
+    for line in lines {
+        out.push_str("\n    ");
+        out.push_str(line);
+    }
+    out
+}
+
 /// Seconds from the command line (checked when parsed) as a duration.
 pub fn seconds(s: crate::cli::Seconds) -> Duration {
     s.0

@@ -1,11 +1,11 @@
 //! `pgdrift migrate status`: every migration's state on every target; exit 1 when anything
 //! is pending or wrong anywhere.
 
-use super::{read_files, targets, Paint};
+use super::{db_line, read_files, targets, Paint};
 use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
-use pgdrift::fleet::{run_all, Target};
+use pgdrift::fleet::{line_names, run_all, Target};
 use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{other_manager, OtherManager};
 use pgdrift::migrate::{tracking, MigrationFile, State, Status};
@@ -61,18 +61,14 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
             ),
             _ => String::new(),
         },
-        Format::Text => targets
-            .iter()
-            .zip(&results)
-            .map(|(t, r)| line(t, r, paint))
+        Format::Text => (line_names(&targets).iter().zip(&results))
+            .map(|(name, r)| line(name, r, paint))
             .collect(),
     };
     write_to(None, |w| w.write_all(out.as_bytes()))?;
-    let errors: Vec<String> = targets
-        .iter()
-        .zip(&results)
-        .filter_map(|(t, r)| match r {
-            Some(Err(e)) => Some(format!("{}: {e}", t.database())),
+    let errors: Vec<String> = (line_names(&targets).iter().zip(&results))
+        .filter_map(|(name, r)| match r {
+            Some(Err(e)) => Some(format!("{name}: {e}")),
             _ => None,
         })
         .collect();
@@ -183,27 +179,22 @@ fn counts(status: &Status) -> String {
     parts.join(", ")
 }
 
-fn line(target: &Target, result: &Option<Result<Checked, String>>, paint: Paint) -> String {
-    match result {
-        Some(Ok(c)) if !c.needs_attention() => {
-            format!(
-                "{} {}: {}\n",
-                paint.green("✓"),
-                target.database(),
-                counts(&c.status)
+/// One database's line; a failure keeps PostgreSQL's reason.
+fn line(name: &str, result: &Option<Result<Checked, String>>, paint: Paint) -> String {
+    let line = match result {
+        Some(Ok(c)) if !c.needs_attention() => db_line(&paint.green("✓"), name, &counts(&c.status)),
+        Some(Ok(c)) => {
+            let other = (c.other.as_ref())
+                .map(|o| format!("; managed by {} ({})", o.tool_name, o.summary))
+                .unwrap_or_default();
+            db_line(
+                &paint.yellow("!"),
+                name,
+                &format!("{}{other}", counts(&c.status)),
             )
         }
-        Some(Ok(c)) => format!(
-            "{} {}: {}{}\n",
-            paint.yellow("!"),
-            target.database(),
-            counts(&c.status),
-            c.other
-                .as_ref()
-                .map(|o| format!("; managed by {} ({})", o.tool_name, o.summary))
-                .unwrap_or_default()
-        ),
-        Some(Err(e)) => format!("{} {}: {e}\n", paint.red("✗"), target.database()),
-        None => format!("- {}: not started (--fail-fast)\n", target.database()),
-    }
+        Some(Err(e)) => db_line(&paint.red("✗"), name, e),
+        None => db_line("-", name, "not started (--fail-fast)"),
+    };
+    format!("{line}\n")
 }
