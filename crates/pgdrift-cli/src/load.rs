@@ -18,7 +18,8 @@ impl LoadArgs {
             Some(url) => match SourceSpec::parse(url, &env)? {
                 SourceSpec::Database(info) => Some(*info),
                 _ => anyhow::bail!(
-                    "--dev-url must name a PostgreSQL server (postgres://...), not {url}"
+                    "--dev-url must name a PostgreSQL server (postgres://...), not {}",
+                    pgdrift::pg::mask_value(url)
                 ),
             },
             None => None,

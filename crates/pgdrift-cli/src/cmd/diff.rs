@@ -18,11 +18,11 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     let from_spec = args
         .load
         .spec(&args.from)
-        .with_context(|| format!("loading FROM ({})", pgdrift::pg::mask_urls(&args.from)))?;
+        .with_context(|| format!("loading FROM ({})", pgdrift::pg::mask_value(&args.from)))?;
     let to_spec = args
         .load
         .spec(&args.to)
-        .with_context(|| format!("loading TO ({})", pgdrift::pg::mask_urls(&args.to)))?;
+        .with_context(|| format!("loading TO ({})", pgdrift::pg::mask_value(&args.to)))?;
     let mut options = args.load.options(false)?;
     options.inspect.table_rows = true;
     let inspect_options = options.inspect.clone();

@@ -2,11 +2,12 @@
 //! A command that fails is reported with the end of its standard error; one that succeeds
 //! but prints no SQL (nothing, or only comments) is an error unless an empty schema is
 //! allowed, since taking it at its word would make every object something to drop. Whatever
-//! is shown passes through `mask_urls`.
+//! is shown is masked: the command as one value (`mask_value`), its standard error against
+//! the command's own passwords too (`mask_quoting`).
 
 use super::load::LoadError;
 use super::replay::ReplayUnit;
-use crate::pg::mask_urls;
+use crate::pg::{mask_quoting, mask_value};
 use crate::sql::split::{split, Piece};
 
 /// How many lines of a failing command's standard error are shown (its last ones).
@@ -14,7 +15,7 @@ pub const STDERR_LINES: usize = 20;
 
 /// Runs `command` with `sh -c`; its standard output is the SQL.
 pub(crate) async fn run_command(command: &str, allow_empty: bool) -> Result<ReplayUnit, LoadError> {
-    let shown = mask_urls(command);
+    let shown = mask_value(command);
     let error = |status: String, stderr: String| LoadError::Command {
         command: shown.clone(),
         status,
@@ -27,7 +28,10 @@ pub(crate) async fn run_command(command: &str, allow_empty: bool) -> Result<Repl
     .await
     .map_err(|e| error(format!("did not run: {e}"), String::new()))?
     .map_err(|e| error(format!("could not start: {e}"), String::new()))?;
-    let stderr = last_lines(&mask_urls(&String::from_utf8_lossy(&output.stderr)));
+    let stderr = last_lines(&mask_quoting(
+        &String::from_utf8_lossy(&output.stderr),
+        command,
+    ));
     if !output.status.success() {
         return Err(error(format!("failed ({})", output.status), stderr));
     }

@@ -35,7 +35,7 @@ pub fn database(arg: &str) -> anyhow::Result<ConnInfo> {
         SourceSpec::Database(info) => Ok(*info),
         _ => anyhow::bail!(
             "{} is not a database: give a postgres:// URL, key=value pairs or env:NAME",
-            pgdrift::pg::mask_urls(arg)
+            pgdrift::pg::mask_value(arg)
         ),
     }
 }

@@ -16,31 +16,10 @@ pub(super) fn glob_fault(pattern: &str) -> Option<(usize, &'static str)> {
     })
 }
 
-/// `reason` with the password of the connection string `value` masked, and every word of
-/// it: a message about a string that did not parse may quote pieces of it.
+/// `reason` with the passwords of the connection string `value` masked, whole and in
+/// pieces: a message about a string that did not parse may quote pieces of it.
 pub(super) fn scrub(reason: &str, value: &str) -> String {
-    let mut out = crate::pg::mask_urls(reason);
-    let mut secrets = Vec::new();
-    if let Some((_, rest)) = value.split_once("://") {
-        if let Some((userinfo, _)) = rest.rsplit_once('@') {
-            secrets.extend(userinfo.split_once(':').map(|(_, password)| password));
-        }
-    }
-    if let Some(pos) = value.find("password=") {
-        secrets.push(&value[pos + "password=".len()..]);
-    }
-    let mut words: Vec<&str> = secrets
-        .iter()
-        .flat_map(|s| s.split(|c: char| c.is_whitespace() || "&'/:@?=,".contains(c)))
-        .chain(secrets.iter().copied())
-        .filter(|w| w.len() >= 2)
-        .collect();
-    // Longest first, so that a short word does not break the match of a longer one.
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    for word in words {
-        out = out.replace(word, "***");
-    }
-    out
+    crate::pg::mask_quoting(reason, value)
 }
 
 /// `path` against `base` unless it is absolute.

@@ -8,7 +8,9 @@ use std::ops::Range;
 /// Values of `key=value` pairs whose key ends in `password`, in any case.
 ///
 /// In a URL's query (`?password=`, `&password=`) the value ends at `&` or `#`, and also at
-/// a space or a quote unless `whole` (the line is one value whose bounds are known).
+/// a space or a quote unless `whole` (the line is one value whose bounds are known). Else it
+/// is a word as shells and libpq read one; but with `whole`, libpq's own `password=` runs
+/// to the end of the line: a password with an unquoted space goes on in the next "key".
 pub(super) fn assigned_passwords(line: &str, whole: bool, out: &mut Vec<Range<usize>>) {
     let b = line.as_bytes();
     let mut i = 0;
@@ -41,6 +43,8 @@ pub(super) fn assigned_passwords(line: &str, whole: bool, out: &mut Vec<Range<us
                 .iter()
                 .take_while(|c| (whole || !is_boundary(**c)) && !matches!(c, b'&' | b'#'))
                 .count()
+        } else if whole && key_start == pos {
+            b.len()
         } else {
             word_end(b, v)
         };
