@@ -28,6 +28,10 @@ impl fmt::Display for ConnInfo {
         if self.user.is_some() || self.password.is_some() {
             f.write_str("@")?;
         }
+        // No host: the default one, on the port given if any.
+        if let (true, Some(port)) = (self.hosts.is_empty(), self.ports.first()) {
+            write!(f, ":{port}")?;
+        }
         let mut socket_dirs = Vec::new();
         let mut first = true;
         for (i, host) in self.hosts.iter().enumerate() {

@@ -84,6 +84,23 @@ pub enum Host {
 }
 
 impl Host {
+    /// Why a host name is refused (never quoting it: it may hold a mistyped password).
+    pub(super) const INVALID: &'static str = "a host name holds a space, a control character \
+        or one of / ? # @ [ ] ' \" \\ (write IPv6 addresses in brackets in a URL: [::1])";
+
+    /// A socket directory, or a host name without characters no host name or address has.
+    pub(super) fn is_valid(&self) -> bool {
+        match self {
+            Host::Unix(_) => true,
+            Host::Tcp(h) => {
+                !h.is_empty()
+                    && !h
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "/?#@[]'\"\\".contains(c))
+            }
+        }
+    }
+
     fn parse(s: &str) -> Host {
         if s.starts_with('/') || s.starts_with('@') {
             Host::Unix(PathBuf::from(s))
@@ -206,8 +223,22 @@ impl ConnInfo {
             param: key.to_string(),
             reason,
         };
+        // An empty value is no value, as libpq reads it (`dbname=''` is the default name).
+        if value.is_empty() {
+            return Ok(());
+        }
         match key {
-            "host" => self.hosts = value.split(',').map(Host::parse).collect(),
+            "host" if value.split(',').any(str::is_empty) => {
+                return Err(invalid(
+                    "an empty host name in the list: name each host".to_string(),
+                ))
+            }
+            "host" => {
+                self.hosts = value.split(',').map(Host::parse).collect();
+                if self.hosts.iter().any(|h| !h.is_valid()) {
+                    return Err(invalid(Host::INVALID.to_string()));
+                }
+            }
             "port" => {
                 self.ports = value
                     .split(',')

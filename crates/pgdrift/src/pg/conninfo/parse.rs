@@ -77,15 +77,25 @@ fn parse_hostspec(spec: &str, info: &mut ConnInfo) -> Result<(), ConnInfoError> 
             let (addr, after) = rest.split_once(']').ok_or_else(|| {
                 ConnInfoError::InvalidUrl("unterminated [ in an IPv6 host".into())
             })?;
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err(ConnInfoError::InvalidUrl(
+                    "only :port may follow the ] of an IPv6 host".into(),
+                ));
+            }
             (addr.to_string(), after.strip_prefix(':'))
         } else {
-            match part.rsplit_once(':') {
+            // The first colon ends the host, as in libpq: IPv6 addresses go in brackets.
+            match part.split_once(':') {
                 Some((h, p)) => (decode(h, "a host name")?, Some(p)),
                 None => (decode(part, "a host name")?, None),
             }
         };
         if !host.is_empty() {
-            hosts.push(Host::parse(&host));
+            let host = Host::parse(&host);
+            if !host.is_valid() {
+                return Err(ConnInfoError::InvalidUrl(Host::INVALID.into()));
+            }
+            hosts.push(host);
         }
         if let Some(p) = port.filter(|p| !p.is_empty()) {
             ports.push(parse_port(p).map_err(|reason| ConnInfoError::InvalidValue {
