@@ -215,3 +215,108 @@ async fn every_case_converges_both_ways() {
         });
     }
 }
+
+/// The plan of `from` -> `to`, applied, and what differs afterwards.
+async fn planned(from_sql: &str, to_sql: &str) -> (pgdrift::plan::Plan, String) {
+    let (a, b) = (
+        TestDb::with_sql(from_sql).await,
+        TestDb::with_sql(to_sql).await,
+    );
+    let opts = InspectOptions::default();
+    let (from, to) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let d = diff(&from.catalog, &to.catalog, &DiffOptions::default());
+    let p = plan(&d, &PlanOptions::default());
+    let conn = a.connect().await;
+    apply_plan(&conn.client, &p, true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = common::read(&a, &opts).await;
+    let left = diff(&after.catalog, &to.catalog, &DiffOptions::default());
+    (p, describe(&left))
+}
+
+#[tokio::test]
+async fn keys_and_indexes_that_differ_only_by_name_are_renamed() {
+    for case in ["constraint_rename_unique_and_fk", "index_rename"] {
+        let read = |f: &str| std::fs::read_to_string(case_dir().join(case).join(f)).unwrap();
+        let (from, to) = (read("from.sql"), read("to.sql"));
+        for (a, b) in [(&from, &to), (&to, &from)] {
+            let (p, left) = planned(a, b).await;
+            assert_eq!(left, "", "{case}");
+            let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+            assert!(
+                sql.iter()
+                    .all(|s| s.contains(" RENAME ") || s.starts_with("COMMENT ON")),
+                "{case}: only renames (and comments): {sql:#?}"
+            );
+            assert_eq!(
+                sql.iter().filter(|s| s.contains(" RENAME ")).count(),
+                2,
+                "{sql:#?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn invalid_indexes_and_dropped_logic_carry_hazards_of_their_own() {
+    use pgdrift::plan::HazardKind;
+    let base = "
+        CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+        CREATE INDEX t_a ON t (a);
+        CREATE INDEX t_b ON t (b);";
+    let from = format!(
+        "{base}
+        UPDATE pg_index SET indisvalid = false WHERE indexrelid IN ('t_a'::regclass, 't_b'::regclass);
+        CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+        CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+        ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY t_mine ON t USING (a > 0);"
+    );
+    let to = "
+        CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+        CREATE INDEX t_a ON t (a);
+        ALTER TABLE t ENABLE ROW LEVEL SECURITY;";
+    let (p, left) = planned(&from, to).await;
+    assert_eq!(left, "");
+    let hazard = |sql: &str, kind: HazardKind| {
+        let step = p.steps.iter().find(|s| s.sql == sql);
+        let step = step.unwrap_or_else(|| panic!("no step {sql}: {:#?}", p.steps));
+        step.hazards
+            .iter()
+            .find(|h| h.kind == kind)
+            .map(|h| h.detail.clone())
+            .unwrap_or_else(|| panic!("{sql}: no {kind:?} in {:?}", step.hazards))
+    };
+    let rebuilt = hazard("DROP INDEX public.t_a", HazardKind::InvalidIndex);
+    assert!(
+        rebuilt.contains("INVALID") && rebuilt.contains("built again"),
+        "{rebuilt}"
+    );
+    let dropped = hazard("DROP INDEX public.t_b", HazardKind::InvalidIndex);
+    assert!(
+        dropped.contains("INVALID") && !dropped.contains("again"),
+        "{dropped}"
+    );
+    hazard(
+        "DROP TRIGGER t_touch ON public.t",
+        HazardKind::DropsBehavior,
+    );
+    hazard("DROP POLICY t_mine ON public.t", HazardKind::DropsBehavior);
+    let f = hazard("DROP FUNCTION public.touch()", HazardKind::DropsBehavior);
+    assert!(f.contains("t_touch"), "{f}");
+    // The other way, an index INVALID in TO is not rebuilt (it cannot be made invalid):
+    // a manual step says why, and that difference stays.
+    let invalid = "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 't_a'::regclass;";
+    let (back, left) = planned(to, &format!("{base}\n{invalid}")).await;
+    assert!(
+        back.steps.iter().all(|s| !s.sql.contains("t_a")),
+        "{:#?}",
+        back.steps
+    );
+    assert!(back
+        .manual
+        .iter()
+        .any(|m| m.reason.contains("INVALID in TO")));
+    assert!(left.contains("alter index public.t_a valid"), "{left}");
+}

@@ -18,6 +18,9 @@ pub enum HazardKind {
     SequenceReset,
     PrivilegeRevoked,
     RecreatesDependents,
+    DropsBehavior,
+    NotRestorable,
+    InvalidIndex,
     ManualStep,
 }
 
@@ -126,6 +129,39 @@ pub const HAZARDS: &[HazardInfo] = &[
         message: "drops and recreates dependent objects",
         doc: "Views, triggers, policies or constraints that depend on the changed object are \
               dropped and created again in the same transaction.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::DropsBehavior,
+        code: "PD111",
+        slug: "drops-behavior",
+        message: "removes logic the database runs by itself",
+        doc: "A trigger or a row-level security policy runs on every matching write or read, and \
+              a routine a trigger calls is that trigger's logic: once dropped, rows are written \
+              without it, and a dropped permissive policy hides rows while a dropped restrictive \
+              one shows them. Check that nothing relies on it any more.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::NotRestorable,
+        code: "PD112",
+        slug: "not-restorable",
+        message: "what it deletes cannot be put back by the rollback",
+        doc: "The backup cannot be matched to the rows it came from (no primary key or unique \
+              not-null key on the columns that stay), or PostgreSQL recomputes the contents \
+              instead of storing them: the rollback says so and stops rather than restore \
+              something else. Add a key first, or restore by hand from the backup.",
+        destructive: false,
+    },
+    HazardInfo {
+        kind: HazardKind::InvalidIndex,
+        code: "PD113",
+        slug: "invalid-index",
+        message: "drops an INVALID index",
+        doc: "A failed CREATE INDEX CONCURRENTLY or REINDEX left the index INVALID in FROM: \
+              queries do not use it, yet writes still maintain it. The plan drops it, and builds \
+              it again where TO has it; find out why the build failed (duplicates, a deadlock, \
+              a cancelled session) before running the plan.",
         destructive: false,
     },
     HazardInfo {

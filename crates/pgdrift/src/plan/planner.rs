@@ -42,6 +42,8 @@ pub(super) struct Planner<'d, 'a> {
     pub dropped_tables: HashSet<QualName>,
     /// Views dropped (not recreated): their indexes and triggers go with them.
     pub dropped_views: HashSet<QualName>,
+    /// Constraints and indexes renamed rather than dropped and created: new -> old.
+    pub renames: BTreeMap<Node, Node>,
 }
 
 impl<'d, 'a> Planner<'d, 'a> {
@@ -85,6 +87,7 @@ impl<'d, 'a> Planner<'d, 'a> {
                 .collect(),
             dropped_tables,
             dropped_views,
+            renames: BTreeMap::new(),
         }
     }
 
@@ -109,6 +112,7 @@ impl<'d, 'a> Planner<'d, 'a> {
         }
         self.foreign_key_seeds(&mut seeds);
         self.close(seeds);
+        self.find_renames();
         // One pass over the changes.
         for c in &diff.changes {
             self.change(c);

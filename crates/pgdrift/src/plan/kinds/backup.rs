@@ -1,18 +1,19 @@
-//! Backups before destructive steps, and restores in rollbacks. Before a table or a column
-//! is dropped, its rows (for a column: the primary key and the column) are copied into a
-//! table of the backup schema named after what it holds and the plan's tag; the rollback
-//! plan, made with the same tag, creates the table or column again and copies the data
-//! back, then moves sequences past the restored values.
+//! Backups before destructive steps. Before a table, a column, a sequence or a materialized
+//! view is dropped, what it holds is copied into a table of the backup schema named after
+//! it and the plan's tag: a table's rows, a column's values with a key that finds their
+//! rows again, a sequence's `last_value` and `is_called`. Backups never depend on the
+//! user's schema: values of user-defined types (enums, domains, composites, ranges,
+//! extension types) are stored as text, so that the plan — or any later one — can drop
+//! those types. The rollback (`restore`) reads them back with the same names.
 
 use super::super::ddl;
 use super::super::graph::Node;
 use super::super::planner::Planner;
+use super::super::refs::qualified_names;
 use super::super::{Backup, Step};
 use crate::diff::Op;
-use crate::model::{
-    Catalog, Column, ConstraintKind, IdentityGeneration, Kind, QualName, Table, TableKind,
-};
-use crate::sql::{Ident, Literal, QualIdent};
+use crate::model::{Catalog, Column, ConstraintKind, Kind, QualName, Sequence, Table, TableKind};
+use crate::sql::{DollarQuoted, Ident, Literal, QualIdent};
 use sha2::{Digest, Sha256};
 
 /// The backup table for what `parts` name (`app`, `users`, `email`): `app.users.email@tag`,
@@ -34,25 +35,67 @@ pub fn backup_table_name(parts: &[&str], tag: &str) -> String {
     format!("{}{suffix}", &prefix[..cut])
 }
 
-/// The primary key columns of `table` in `catalog`.
-fn primary_key(catalog: &Catalog, table: &QualName) -> Option<Vec<String>> {
-    catalog
-        .constraints
-        .values()
-        .find(|c| {
-            c.schema == table.schema
-                && c.table == table.name
-                && matches!(c.kind, ConstraintKind::PrimaryKey { .. })
-        })
-        .and_then(|c| match &c.kind {
-            ConstraintKind::PrimaryKey { columns, .. } => Some(columns.clone()),
-            _ => None,
-        })
+/// The backup of an identity column's sequence: `schema.table.column:sequence`.
+pub fn identity_part(column: &str) -> String {
+    format!("{column}:sequence")
 }
 
 /// True for tables whose rows live here (not a partitioned parent, not a foreign table).
-fn holds_rows(t: &Table) -> bool {
+pub fn holds_rows(t: &Table) -> bool {
     t.kind == TableKind::Table
+}
+
+/// True when a column's type is defined outside `pg_catalog` (PostgreSQL prints those
+/// qualified): its backup stores the text form.
+pub fn stored_as_text(c: &Column) -> bool {
+    !qualified_names(&c.type_name).is_empty()
+}
+
+/// A column as the backup selects it: `m::text AS m` for a user-defined type.
+fn backed_up(c: &Column) -> String {
+    let col = Ident(&c.name);
+    if stored_as_text(c) {
+        format!("{col}::text AS {col}")
+    } else {
+        col.to_string()
+    }
+}
+
+/// The key that finds a table's rows again in a backup: the primary key, else the first
+/// unique constraint or unique index (plain columns, no predicate) whose columns are all
+/// NOT NULL; only keys whose columns all pass `usable`.
+pub fn row_key(catalog: &Catalog, t: &Table, usable: impl Fn(&str) -> bool) -> Option<Vec<String>> {
+    let not_null = |name: &str| t.column(name).is_some_and(|c| c.not_null);
+    let fits = |cols: &[String]| !cols.is_empty() && cols.iter().all(|c| not_null(c) && usable(c));
+    let own = |schema: &str, table: &str| schema == t.schema && table == t.name;
+    let constraints = catalog
+        .constraints
+        .values()
+        .filter(|c| own(&c.schema, &c.table));
+    let mut primary = None;
+    let mut unique = Vec::new();
+    for c in constraints {
+        match &c.kind {
+            ConstraintKind::PrimaryKey { columns, .. } => primary = Some(columns.clone()),
+            ConstraintKind::Unique { columns, index, .. } if !index.without_overlaps => {
+                unique.push(columns.clone())
+            }
+            _ => {}
+        }
+    }
+    let indexes = catalog
+        .indexes
+        .values()
+        .filter(|i| own(&i.schema, &i.table) && i.unique && i.valid && i.predicate.is_none());
+    for i in indexes {
+        let columns: Option<Vec<String>> = i
+            .keys
+            .iter()
+            .map(|k| k.expression.is_none().then(|| k.column.clone()).flatten())
+            .collect();
+        unique.extend(columns);
+    }
+    primary.into_iter().chain(unique).find(|k| fits(k))
 }
 
 impl Planner<'_, '_> {
@@ -62,168 +105,156 @@ impl Planner<'_, '_> {
         (name, qualified)
     }
 
-    /// A copy of `t`'s rows before the table is dropped.
-    pub fn backup_table(&self, t: &Table, change: &str) -> Option<Step> {
-        let b = self.opts.backup.as_ref()?;
+    fn backup_step(&self, sql: String, kind: Kind, change: &str, what: &str, name: String) -> Step {
+        let mut step =
+            Step::new(sql, kind, Op::Create, change).part_of(format!("backing up {what}"));
+        step.backup = Some(name);
+        step
+    }
+
+    /// The key a dropped column's backup and its restore use: found in the `from` table,
+    /// among columns that the `to` table keeps.
+    pub fn column_key(&self, t: &Table, column: &str) -> Option<Vec<String>> {
+        let to = self.diff.to.tables.get(&QualName::new(&t.schema, &t.name));
+        row_key(self.diff.from, t, |c| {
+            c != column && to.is_some_and(|x| x.column(c).is_some())
+        })
+    }
+
+    /// A copy of `t`'s rows before the table is dropped, and of its identity sequences.
+    pub fn backup_table(&self, t: &Table, change: &str) -> Vec<Step> {
+        let Some(b) = self.opts.backup.as_ref() else {
+            return Vec::new();
+        };
         if !holds_rows(t) {
-            return None;
+            return Vec::new();
         }
         let (name, target) = self.backup_target(b, &[&t.schema, &t.name]);
+        let list: Vec<String> = t.columns.iter().map(backed_up).collect();
         let sql = format!(
-            "CREATE TABLE {target} AS TABLE ONLY {}",
+            "CREATE TABLE {target} AS SELECT {} FROM ONLY {}",
+            list.join(", "),
             ddl::qn(&t.schema, &t.name)
         );
-        let mut step = Step::new(sql, Kind::Table, Op::Create, change)
-            .part_of(format!("backing up table {change}"));
-        step.backup = Some(name);
-        Some(step)
-    }
-
-    /// A copy of a column's values (with the primary key that finds their rows) before the
-    /// column is dropped or replaced.
-    pub fn backup_column(&self, t: &Table, column: &str, change: &str) -> Option<Step> {
-        let b = self.opts.backup.as_ref()?;
-        if !holds_rows(t) {
-            return None;
-        }
-        let key = primary_key(self.diff.from, &QualName::new(&t.schema, &t.name));
-        let (name, target) = self.backup_target(b, &[&t.schema, &t.name, column]);
-        let source = ddl::qn(&t.schema, &t.name);
-        let sql = match key.filter(|k| !k.iter().any(|c| c == column)) {
-            Some(key) => format!(
-                "CREATE TABLE {target} AS SELECT {}, {} FROM ONLY {source}",
-                ddl::ident_list(&key),
-                Ident(column)
-            ),
-            // Without a key to match rows by, the whole table.
-            None => format!("CREATE TABLE {target} AS TABLE ONLY {source}"),
-        };
-        let mut step = Step::new(sql, Kind::Column, Op::Create, change)
-            .part_of(format!("backing up column {change}"));
-        step.backup = Some(name);
-        Some(step)
-    }
-
-    /// In a rollback: the rows of a table the forward plan dropped, copied back from its
-    /// backup, and its sequences moved past them.
-    pub fn restore_table(&self, t: &Table, change: &str) -> Vec<Step> {
-        let Some(b) = self.opts.restore.as_ref() else {
-            return Vec::new();
-        };
-        if !holds_rows(t) {
-            return Vec::new();
-        }
-        let (_, source) = self.backup_target(b, &[&t.schema, &t.name]);
-        let table = ddl::qn(&t.schema, &t.name).to_string();
-        let columns: Vec<String> = t
-            .columns
-            .iter()
-            .filter(|c| c.generated.is_none())
-            .map(|c| c.name.clone())
-            .collect();
-        let list = ddl::ident_list(&columns);
-        let overriding = if t.columns.iter().any(|c| {
-            c.identity
-                .as_ref()
-                .is_some_and(|i| i.generation == IdentityGeneration::Always)
-        }) {
-            " OVERRIDING SYSTEM VALUE"
-        } else {
-            ""
-        };
-        let mut steps = vec![Step::new(
-            format!("INSERT INTO {table} ({list}){overriding} SELECT {list} FROM {source}"),
-            Kind::Table,
-            Op::Alter,
-            change,
-        )];
-        for c in &t.columns {
-            steps.extend(self.sequence_catch_up(&table, c, change));
+        let mut steps =
+            vec![self.backup_step(sql, Kind::Table, change, &format!("table {change}"), name)];
+        for c in t.columns.iter().filter(|c| c.identity.is_some()) {
+            steps.extend(self.backup_identity(t, c, change));
         }
         steps
     }
 
-    /// After restored values: the column's identity or serial sequence continues past them.
-    fn sequence_catch_up(&self, table: &str, c: &Column, change: &str) -> Option<Step> {
-        let col = Ident(&c.name);
-        let sequence = if c.identity.is_some() {
-            format!(
-                "pg_catalog.pg_get_serial_sequence({}, {})",
-                Literal(table),
-                Literal(&c.name)
-            )
-        } else {
-            let default = c.default.as_deref()?;
-            let mut refs = Vec::new();
-            self.to.refs(default, &mut refs);
-            let seq = refs.into_iter().find_map(|n| match n {
-                Node::Sequence(s) => Some(s),
-                _ => None,
-            })?;
-            Literal(&ddl::qn(&seq.schema, &seq.name).to_string()).to_string()
+    /// A copy of a column's values, with the key that finds their rows (the whole table
+    /// when there is none), before the column is dropped or replaced.
+    pub fn backup_column(&self, t: &Table, column: &str, change: &str) -> Vec<Step> {
+        let Some(b) = self.opts.backup.as_ref() else {
+            return Vec::new();
         };
-        Some(Step::new(
-            format!("SELECT pg_catalog.setval({sequence}, max({col})) FROM {table} HAVING max({col}) IS NOT NULL"),
-            Kind::Table,
-            Op::Alter,
+        let Some(col) = t.column(column).filter(|_| holds_rows(t)) else {
+            return Vec::new();
+        };
+        let (name, target) = self.backup_target(b, &[&t.schema, &t.name, column]);
+        let columns: Vec<&Column> = match self.column_key(t, column) {
+            Some(key) => key
+                .iter()
+                .filter_map(|k| t.column(k))
+                .chain(std::iter::once(col))
+                .collect(),
+            None => t.columns.iter().collect(),
+        };
+        let list: Vec<String> = columns.into_iter().map(backed_up).collect();
+        let sql = format!(
+            "CREATE TABLE {target} AS SELECT {} FROM ONLY {}",
+            list.join(", "),
+            ddl::qn(&t.schema, &t.name)
+        );
+        let what = format!("column {change}");
+        let mut steps = vec![self.backup_step(sql, Kind::Column, change, &what, name)];
+        if col.identity.is_some() {
+            steps.extend(self.backup_identity(t, col, change));
+        }
+        steps
+    }
+
+    /// The position of an identity column's sequence (whose name only the server knows).
+    fn backup_identity(&self, t: &Table, c: &Column, change: &str) -> Option<Step> {
+        let b = self.opts.backup.as_ref()?;
+        let part = identity_part(&c.name);
+        let (name, target) = self.backup_target(b, &[&t.schema, &t.name, &part]);
+        let table = ddl::qn(&t.schema, &t.name).to_string();
+        let create = format!("CREATE TABLE {target} AS SELECT last_value, is_called FROM %s");
+        let body = format!(
+            "\nBEGIN\n    EXECUTE pg_catalog.format({}, pg_catalog.pg_get_serial_sequence({}, {})::regclass);\nEND\n",
+            Literal(&create),
+            Literal(&table),
+            Literal(&c.name)
+        );
+        let sql = format!("DO {}", DollarQuoted(&body));
+        let what = format!("the identity sequence of {}.{}", table, c.name);
+        Some(self.backup_step(sql, Kind::Column, change, &what, name))
+    }
+
+    /// A sequence's position (`last_value`, `is_called`) before it is dropped.
+    pub fn backup_sequence(&self, s: &Sequence, change: &str) -> Option<Step> {
+        let b = self.opts.backup.as_ref()?;
+        let (name, target) = self.backup_target(b, &[&s.schema, &s.name]);
+        let sql = format!(
+            "CREATE TABLE {target} AS SELECT last_value, is_called FROM {}",
+            ddl::qn(&s.schema, &s.name)
+        );
+        Some(self.backup_step(
+            sql,
+            Kind::Sequence,
             change,
+            &format!("sequence {change}"),
+            name,
         ))
     }
 
-    /// True when a rollback restores column `column` of `t` (so it is added nullable, then
-    /// filled, then made NOT NULL).
-    pub fn restores_column(&self, t: &Table, column: &str) -> bool {
-        self.opts.restore.is_some()
-            && holds_rows(t)
-            && primary_key(self.diff.to, &QualName::new(&t.schema, &t.name))
-                .is_some_and(|k| !k.iter().any(|c| c == column))
+    /// A materialized view's rows before it is dropped, when it has been populated.
+    pub fn backup_matview(&self, v: &crate::model::View, change: &str) -> Option<Step> {
+        let b = self.opts.backup.as_ref()?;
+        let (name, target) = self.backup_target(b, &[&v.schema, &v.name]);
+        let qn = ddl::qn(&v.schema, &v.name).to_string();
+        let list: Vec<String> = v.columns.iter().map(backed_up).collect();
+        let body = format!(
+            "\nBEGIN\n    IF (SELECT relispopulated FROM pg_catalog.pg_class WHERE oid = {}::regclass) THEN\n        CREATE TABLE {target} AS SELECT {} FROM {qn};\n    END IF;\nEND\n",
+            Literal(&qn),
+            list.join(", ")
+        );
+        let sql = format!("DO {}", DollarQuoted(&body));
+        Some(self.backup_step(
+            sql,
+            Kind::View,
+            change,
+            &format!("materialized view {change}"),
+            name,
+        ))
     }
 
-    /// In a rollback: a dropped column's values put back from its backup, by primary key.
-    pub fn restore_column(&mut self, t: &Table, c: &Column, change: &str) -> Vec<Step> {
-        let Some(b) = self.opts.restore.clone() else {
-            return Vec::new();
-        };
-        if !holds_rows(t) {
-            return Vec::new();
-        }
-        let (_, source) = self.backup_target(&b, &[&t.schema, &t.name, &c.name]);
-        let table = ddl::qn(&t.schema, &t.name).to_string();
-        let Some(key) = primary_key(self.diff.to, &QualName::new(&t.schema, &t.name))
-            .filter(|k| !k.contains(&c.name))
-        else {
-            self.manual(
-                Kind::Column,
-                change,
-                format!("the backup {source} holds the whole table (it has no primary key to match rows by): copy the column's values back by hand"),
+    /// The sequences of `from` that go with a dropped table or column (`OWNED BY` it).
+    pub fn owned_sequence_backup(&mut self, s: &Sequence, change: &str) {
+        if let Some(step) = self.backup_sequence(s, change) {
+            let node = Node::Sequence(QualName::new(&s.schema, &s.name));
+            self.push(
+                super::super::order::Phase::EarlyDrop,
+                node,
+                Vec::new(),
+                vec![step],
             );
-            return Vec::new();
-        };
-        let col = Ident(&c.name);
-        let matching: Vec<String> = key
-            .iter()
-            .map(|k| format!("t.{} = b.{}", Ident(k), Ident(k)))
-            .collect();
-        let mut steps = vec![Step::new(
-            format!(
-                "UPDATE {table} AS t SET {col} = b.{col} FROM {source} AS b WHERE {}",
-                matching.join(" AND ")
-            ),
-            Kind::Column,
-            Op::Alter,
-            change,
-        )];
-        if c.not_null {
-            steps.push(Step::new(
-                format!("ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL"),
-                Kind::Column,
-                Op::Alter,
-                change,
-            ));
         }
-        steps.extend(self.sequence_catch_up(&table, c, change));
-        steps
     }
+}
+
+/// Columns that may hold large object references (`oid`, the `lo` extension's type): their
+/// objects stay in `pg_largeobject` when the column goes, orphaned.
+pub fn large_object_columns<'t>(t: &'t Table, only: Option<&str>) -> Vec<&'t str> {
+    t.columns
+        .iter()
+        .filter(|c| only.is_none_or(|o| o == c.name))
+        .filter(|c| c.type_name == "oid" || c.type_name.ends_with(".lo"))
+        .map(|c| c.name.as_str())
+        .collect()
 }
 
 #[cfg(test)]

@@ -70,8 +70,13 @@ impl<'a> Planner<'_, 'a> {
                         format!("{key} is rewritten to fill {}", col.name),
                     );
                 }
-                let mut steps = vec![self.lock_hazard(add, &key)];
-                if self.opts.restore.is_some() && col.generated.is_none() {
+                let mut steps = Vec::new();
+                let restore = self.opts.restore.is_some() && col.generated.is_none();
+                if restore {
+                    steps.extend(self.restore_guard(to_table, col, name));
+                }
+                steps.push(self.lock_hazard(add, &key));
+                if restore {
                     steps.extend(self.restore_column(to_table, col, name));
                 }
                 steps.extend(self.column_settings(to_table, None, col, name));
@@ -95,14 +100,15 @@ impl<'a> Planner<'_, 'a> {
                 )
                 .hazard(
                     HazardKind::DeletesData,
-                    format!("drops column {name} and its values"),
+                    format!(
+                        "drops column {name} and its values{}",
+                        super::table::large_objects_note(from_table, Some(&col.name))
+                    ),
                 );
+                let step = self.unmatched_hazard(step, from_table, &col.name);
                 let mut deps = Vec::new();
                 self.from.column_deps(col, true, &mut deps);
-                let mut steps: Vec<Step> = self
-                    .backup_column(from_table, &col.name, name)
-                    .into_iter()
-                    .collect();
+                let mut steps = self.backup_column(from_table, &col.name, name);
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Table(key), deps, steps);
             }
@@ -158,10 +164,11 @@ impl<'a> Planner<'_, 'a> {
             let destructive = from.generated.is_none();
             let mut drop = step(format!("ALTER TABLE {qn} DROP COLUMN {col}"));
             drop = if destructive {
-                drop.hazard(
+                let drop = drop.hazard(
                     HazardKind::DeletesData,
                     format!("{name} becomes a generated column: its stored values are replaced"),
-                )
+                );
+                self.unmatched_hazard(drop, from_table, &to.name)
             } else {
                 drop.hazard(
                     HazardKind::RewritesTable,
@@ -186,7 +193,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(self.retype(&qn, &key, from, to, name));
             }
             if !inherited {
-                self.generation_steps(&qn, from, to, name, &mut steps);
+                self.generation_steps(&qn, to_table, from, to, name, &mut steps);
                 if from.not_null != to.not_null {
                     self.not_null_steps(&qn, &key, to, name, &mut steps);
                 }
@@ -197,6 +204,23 @@ impl<'a> Planner<'_, 'a> {
         let mut deps = Vec::new();
         self.to.column_deps(to, false, &mut deps);
         self.push(Phase::Main, Node::Table(key), deps, steps);
+    }
+
+    /// On a step that deletes a column's values: the hazard that says a rollback cannot
+    /// match them back to their rows, when the table has no key for it.
+    fn unmatched_hazard(&self, step: Step, t: &Table, column: &str) -> Step {
+        if !super::backup::holds_rows(t) || self.column_key(t, column).is_some() {
+            return step;
+        }
+        step.hazard(
+            HazardKind::NotRestorable,
+            format!(
+                "{}.{} has no primary key or unique not-null key to match {column}'s values to \
+                 their rows: its backup holds the whole table and a rollback stops instead of \
+                 restoring the column",
+                t.schema, t.name
+            ),
+        )
     }
 
     /// True when a column must be dropped and added again: it becomes generated, or its
@@ -274,6 +298,7 @@ impl<'a> Planner<'_, 'a> {
     fn generation_steps(
         &self,
         qn: &str,
+        table: &Table,
         from: &Column,
         to: &Column,
         name: &str,
@@ -281,12 +306,16 @@ impl<'a> Planner<'_, 'a> {
     ) {
         let col = Ident(&to.name);
         match (&from.generated, &to.generated) {
-            (Some(_), None) => steps.push(Step::new(
-                format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP EXPRESSION"),
-                Kind::Column,
-                Op::Alter,
-                name,
-            )),
+            (Some(_), None) => {
+                steps.push(Step::new(
+                    format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP EXPRESSION"),
+                    Kind::Column,
+                    Op::Alter,
+                    name,
+                ));
+                // In a rollback: the values the column held before it became generated.
+                steps.extend(self.restore_values(table, to, name));
+            }
             (Some(a), Some(b)) if a != b => steps.push(
                 Step::new(
                     format!(

@@ -6,6 +6,8 @@ mod backup;
 mod coerce;
 mod column;
 mod objects;
+mod rename;
+mod restore;
 mod routines;
 mod schema;
 mod table;
@@ -82,7 +84,13 @@ impl<'a> Planner<'_, 'a> {
                     seeds.push((node, why("definition")));
                 }
             }
-            Subject::Index(_) if !only(c, INDEX_IN_PLACE) => seeds.push((node, why("definition"))),
+            // An index INVALID in `to` is not rebuilt for that: the plan only says so.
+            Subject::Index(p) if !only(c, INDEX_IN_PLACE) => {
+                let to = p.to.expect("alter");
+                if to.valid || !only(c, &[INDEX_IN_PLACE, &["valid"]].concat()) {
+                    seeds.push((node, why("definition")))
+                }
+            }
             Subject::Trigger(_) if !only(c, TRIGGER_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }

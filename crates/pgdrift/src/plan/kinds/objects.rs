@@ -31,9 +31,20 @@ impl<'a> Planner<'_, 'a> {
 
     pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
         match c.op {
-            Op::Create => self.create_constraint(p.current(), None),
+            Op::Create => {
+                let x = p.current();
+                if let Some(Node::Constraint(old)) = self.renames.get(&Node::Constraint(x.key())) {
+                    if let Some(old) = self.diff.from.constraints.get(old) {
+                        return self.rename_constraint(old, x);
+                    }
+                }
+                self.create_constraint(x, None)
+            }
             Op::Drop => {
                 let x = p.current();
+                if self.renamed_away(&Node::Constraint(x.key())) {
+                    return;
+                }
                 let table = QualName::new(&x.schema, &x.table);
                 if self.dropped_tables.contains(&table)
                     && !self.early.contains(&Node::Constraint(x.key()))
@@ -311,12 +322,21 @@ impl<'a> Planner<'_, 'a> {
 
     pub fn index(&mut self, c: &Change<'a>, p: Pair<'a, Index>) {
         match c.op {
-            Op::Create => self.create_index(p.current(), None),
+            Op::Create => {
+                let x = p.current();
+                if let Some(Node::Index(old)) = self.renames.get(&Node::Index(x.key())) {
+                    if let Some(old) = self.diff.from.indexes.get(old) {
+                        return self.rename_index(old, x);
+                    }
+                }
+                self.create_index(x, None)
+            }
             Op::Drop => {
                 let x = p.current();
                 let rel = QualName::new(&x.schema, &x.table);
                 let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
-                if gone && !self.early.contains(&Node::Index(x.key())) {
+                let renamed = self.renamed_away(&Node::Index(x.key()));
+                if renamed || gone && !self.early.contains(&Node::Index(x.key())) {
                     return;
                 }
                 self.drop_index(x, None);
@@ -327,6 +347,9 @@ impl<'a> Planner<'_, 'a> {
                     return self.recreate_node(&node, &reason);
                 }
                 let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                if from.valid && !to.valid {
+                    self.invalid_in_to(&c.name);
+                }
                 let mut steps = Vec::new();
                 let name = ddl::qn(&to.schema, &to.name).to_string();
                 let (set, reset) = ddl::option_changes(&from.options, &to.options);
@@ -366,6 +389,18 @@ impl<'a> Planner<'_, 'a> {
         }
     }
 
+    /// An index INVALID in `to` (a failed concurrent build there): the plan builds indexes
+    /// valid and cannot copy that state, so it says so.
+    fn invalid_in_to(&mut self, name: &str) {
+        self.manual(
+            Kind::Index,
+            name,
+            "the index is INVALID in TO (a failed CREATE INDEX CONCURRENTLY or REINDEX there): \
+             the plan builds it valid, if at all; rebuild it in TO with REINDEX INDEX \
+             CONCURRENTLY, or drop it there",
+        );
+    }
+
     fn cluster_step(&self, i: &Index, object: &str) -> Step {
         let table = ddl::qn(&i.schema, &i.table);
         let sql = if i.clustered {
@@ -379,6 +414,9 @@ impl<'a> Planner<'_, 'a> {
     pub fn create_index(&mut self, x: &Index, reason: Option<&str>) {
         let key = x.key();
         let name = key.to_string();
+        if !x.valid {
+            self.invalid_in_to(&name);
+        }
         let rel = QualName::new(&x.schema, &x.table);
         let existing = self.existing_table(&rel) || self.diff.from.views.contains_key(&rel);
         let partitioned = self
@@ -438,6 +476,17 @@ impl<'a> Planner<'_, 'a> {
             Op::Drop,
             name.clone(),
         );
+        if !x.valid {
+            let again = if self.in_to(&Node::Index(x.key())) {
+                " and built again"
+            } else {
+                ""
+            };
+            step = step.hazard(
+                HazardKind::InvalidIndex,
+                format!("{name} is INVALID in FROM (a failed concurrent build?): dropped{again}"),
+            );
+        }
         step = step.recreated_because(&name, reason);
         let deps = self.from.index_deps(x);
         let phase = if online {
@@ -575,9 +624,23 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_view(&mut self, v: &View, reason: Option<&str>) {
         let name = v.key().to_string();
         let mut step = Step::new(ddl::drop_view(v), Kind::View, Op::Drop, name.clone());
+        let mut steps = Vec::new();
+        if v.materialized && !self.in_to(&Node::View(v.key())) {
+            // Gone for good: its rows are copied first. A rollback creates it again from
+            // its query, which computes the rows anew.
+            steps.extend(self.backup_matview(v, &name));
+            step = step.hazard(
+                HazardKind::DeletesData,
+                format!(
+                    "drops materialized view {name} and its rows (a rollback recomputes them \
+                     from the query, as REFRESH does)"
+                ),
+            );
+        }
         step = step.recreated_because(&name, reason);
+        steps.push(step);
         let deps = self.from.view_deps(v);
-        self.push(Phase::EarlyDrop, Node::View(v.key()), deps, vec![step]);
+        self.push(Phase::EarlyDrop, Node::View(v.key()), deps, steps);
     }
 
     // ---- triggers ----
@@ -647,6 +710,19 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_trigger(&mut self, t: &Trigger, reason: Option<&str>) {
         let name = t.key().to_string();
         let mut step = Step::new(ddl::drop_trigger(t), Kind::Trigger, Op::Drop, name.clone());
+        if !self.in_to(&Node::Trigger(t.key())) {
+            step = step.hazard(
+                HazardKind::DropsBehavior,
+                format!(
+                    "{} no longer calls {} on {} of {}.{}",
+                    t.name,
+                    t.function,
+                    t.events.join(" or "),
+                    t.schema,
+                    t.table
+                ),
+            );
+        }
         step = step.recreated_because(&name, reason);
         let deps = self.from.trigger_deps(t);
         self.push(Phase::EarlyDrop, Node::Trigger(t.key()), deps, vec![step]);
@@ -719,6 +795,15 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_policy(&mut self, p: &Policy, reason: Option<&str>) {
         let name = p.key().to_string();
         let mut step = Step::new(ddl::drop_policy(p), Kind::Policy, Op::Drop, name.clone());
+        if !self.in_to(&Node::Policy(p.key())) {
+            step = step.hazard(
+                HazardKind::DropsBehavior,
+                format!(
+                    "row-level security on {}.{} no longer applies policy {}",
+                    p.schema, p.table, p.name
+                ),
+            );
+        }
         step = step.recreated_because(&name, reason);
         let deps = self.from.policy_deps(p);
         self.push(Phase::EarlyDrop, Node::Policy(p.key()), deps, vec![step]);

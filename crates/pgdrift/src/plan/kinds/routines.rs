@@ -9,7 +9,7 @@ use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::objects::only;
 use crate::diff::{Change, Op, Pair};
-use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges};
+use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges, QualName};
 
 /// Fields of a routine whose change needs it dropped and created again.
 pub const ROUTINE_SIGNATURE: &[&str] = &["kind", "returns", "signature", "aggregate"];
@@ -112,6 +112,14 @@ impl<'a> Planner<'_, 'a> {
     pub fn drop_function(&mut self, f: &Function, phase: Phase, reason: Option<&str>) {
         let name = f.key().to_string();
         let mut step = Step::new(ddl::drop_routine(f), Kind::Function, Op::Drop, name.clone());
+        if !self.in_to(&Node::Function(f.key())) {
+            for t in self.triggers_calling(f) {
+                step = step.hazard(
+                    HazardKind::DropsBehavior,
+                    format!("{name} is the function of trigger {t}, dropped with it"),
+                );
+            }
+        }
         if let Some(r) = reason {
             step = step.hazard(
                 if self.own.contains(&Node::Function(f.key())) {
@@ -124,6 +132,25 @@ impl<'a> Planner<'_, 'a> {
         }
         let deps = self.from.function_deps(f);
         self.push(phase, Node::Function(f.key()), deps, vec![step]);
+    }
+
+    /// The triggers of `from` that call `f` on tables and views the plan keeps.
+    fn triggers_calling(&self, f: &Function) -> Vec<String> {
+        self.diff
+            .from
+            .triggers
+            .values()
+            .filter(|t| {
+                f.returns.as_deref() == Some("trigger")
+                    && t.function.schema == f.schema
+                    && t.function.name == f.name
+            })
+            .filter(|t| {
+                let rel = QualName::new(&t.schema, &t.table);
+                !self.dropped_tables.contains(&rel) && !self.dropped_views.contains(&rel)
+            })
+            .map(|t| format!("{} on {}.{}", t.name, t.schema, t.table))
+            .collect()
     }
 
     pub fn operator(&mut self, c: &Change<'a>, p: Pair<'a, Operator>) {

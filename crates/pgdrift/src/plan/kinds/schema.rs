@@ -103,6 +103,14 @@ impl<'a> Planner<'_, 'a> {
                     Kind::Extension,
                     Op::Drop,
                     c.name.clone(),
+                )
+                .hazard(
+                    HazardKind::DeletesData,
+                    format!(
+                        "drops extension {} with every object it owns: rows of its own tables \
+                         (its configuration) are deleted and not backed up",
+                        e.name
+                    ),
                 );
                 let deps = schema_dep(self.diff.from);
                 self.push(Phase::LateDrop, node, deps, vec![step]);
@@ -164,6 +172,8 @@ impl<'a> Planner<'_, 'a> {
                     }
                 }
                 let mut steps = vec![step];
+                // In a rollback: where the dropped sequence was.
+                steps.extend(self.restore_sequence(s, &c.name));
                 steps.extend(self.sequence_extras(None, &Privileges::default(), s, &c.name));
                 let deps = self.to.sequence_deps(s);
                 self.push(Phase::Main, Node::Sequence(key.clone()), deps, steps);
@@ -180,8 +190,10 @@ impl<'a> Planner<'_, 'a> {
                         .tables
                         .get(&table)
                         .is_some_and(|t| t.column(&owner.column).is_none());
-                    // Dropping the owning table or column drops the sequence.
+                    // Dropping the owning table or column drops the sequence: its
+                    // position is backed up before.
                     if self.dropped_tables.contains(&table) || column_gone {
+                        self.owned_sequence_backup(s, &c.name);
                         return;
                     }
                 }
@@ -190,9 +202,19 @@ impl<'a> Planner<'_, 'a> {
                     Kind::Sequence,
                     Op::Drop,
                     c.name.clone(),
+                )
+                .hazard(
+                    HazardKind::DeletesData,
+                    format!(
+                        "drops sequence {} and its position: the values it has handed out are \
+                         forgotten",
+                        c.name
+                    ),
                 );
                 let deps = self.from.sequence_deps(s);
-                self.push(Phase::LateDrop, Node::Sequence(key), deps, vec![step]);
+                let mut steps: Vec<Step> = self.backup_sequence(s, &c.name).into_iter().collect();
+                steps.push(step);
+                self.push(Phase::LateDrop, Node::Sequence(key), deps, steps);
             }
             Op::Alter => {
                 let from = p.from.expect("alter");

@@ -42,10 +42,14 @@ impl<'a> Planner<'_, 'a> {
                 )
                 .hazard(
                     HazardKind::DeletesData,
-                    format!("drops table {} and all its rows", c.name),
+                    format!(
+                        "drops table {} and all its rows{}",
+                        c.name,
+                        large_objects_note(t, None)
+                    ),
                 );
                 let deps = self.from.table_deps(t, |_| true);
-                let mut steps: Vec<Step> = self.backup_table(t, &c.name).into_iter().collect();
+                let mut steps = self.backup_table(t, &c.name);
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Table(t.key()), deps, steps);
             }
@@ -318,6 +322,19 @@ impl<'a> Planner<'_, 'a> {
             self.replica_identity(to, name);
         }
     }
+}
+
+/// What a drop says about the large objects its columns may point at.
+pub fn large_objects_note(t: &Table, column: Option<&str>) -> String {
+    let columns = super::backup::large_object_columns(t, column);
+    if columns.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; {} may point at large objects, which stay behind unreferenced (vacuumlo would delete \
+         them; the backup keeps their oids)",
+        columns.join(", ")
+    )
 }
 
 fn describe_kind(t: &Table) -> String {
