@@ -332,3 +332,112 @@ fn errors_name_the_side_at_fault_and_never_a_password() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--lock-timeout"), "{}", stderr(&out));
 }
+
+/// A FROM and TO as files in a fresh directory, with the cache inside it.
+fn files(from: &str, to: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, t) = (dir.path().join("from.sql"), dir.path().join("to.sql"));
+    std::fs::write(&f, from).unwrap();
+    std::fs::write(&t, to).unwrap();
+    let path = |p: std::path::PathBuf| p.to_str().unwrap().to_string();
+    (dir, path(f), path(t))
+}
+
+#[test]
+fn a_plan_that_fails_verification_is_written_nowhere_and_the_error_names_the_dependents() {
+    // pgdrift does not read rules, so its plan drops the table a rule writes to.
+    let (dir, from, to) = files(
+        "CREATE TABLE log (id int, msg text);\nCREATE TABLE t (id int);\n\
+         CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.id, 'new');",
+        "CREATE TABLE t (id int);",
+    );
+    let (plan, rollback) = (dir.path().join("plan.sql"), dir.path().join("undo.sql"));
+    std::fs::write(&plan, "-- an older plan\n").unwrap();
+    let out = pgdrift_in(
+        Some(&dir.path().join("cache")),
+        &[
+            "diff",
+            &from,
+            &to,
+            "-f",
+            "sql",
+            "--allow-destructive",
+            "--verify",
+            "-o",
+            plan.to_str().unwrap(),
+            "--reverse",
+            rollback.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot drop table public.log"), "{err}");
+    assert!(
+        err.contains("DETAIL: rule t_log on table public.t depends on table public.log"),
+        "{err}"
+    );
+    assert!(err.contains("Nothing was written to"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&plan).unwrap(),
+        "-- an older plan\n"
+    );
+    assert!(
+        !rollback.exists(),
+        "the rollback of an unverified plan was written"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        !left
+            .iter()
+            .any(|n| n.to_string_lossy().contains("pgdrift-tmp")),
+        "{left:?}"
+    );
+}
+
+#[test]
+fn a_table_dropped_with_its_enum_verifies_both_ways() {
+    let (dir, from, to) = files(
+        "CREATE TYPE mood AS ENUM ('sad', 'happy');\n\
+         CREATE TABLE t (id int PRIMARY KEY, m mood, ms mood[]);\n\
+         CREATE TABLE u (id int PRIMARY KEY, m mood NOT NULL, keep text);\n\
+         CREATE SEQUENCE s;",
+        "CREATE TABLE u (id int PRIMARY KEY, keep text);",
+    );
+    let rollback = dir.path().join("undo.sql");
+    let out = pgdrift_in(
+        Some(&dir.path().join("cache")),
+        &[
+            "diff",
+            &from,
+            &to,
+            "-f",
+            "sql",
+            "--allow-destructive",
+            "--verify",
+            "--reverse",
+            rollback.to_str().unwrap(),
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("verified") && err.contains("the rollback then gives FROM again"),
+        "{err}"
+    );
+    let script = stdout(&out);
+    assert!(script.contains("m::text AS m"), "{script}");
+    assert!(
+        script.contains("SELECT last_value, is_called FROM public.s"),
+        "{script}"
+    );
+    let back = std::fs::read_to_string(&rollback).unwrap();
+    assert!(back.contains("b.m::public.mood"), "{back}");
+    assert!(
+        back.contains("pg_catalog.setval('public.s', b.last_value, b.is_called)"),
+        "{back}"
+    );
+}

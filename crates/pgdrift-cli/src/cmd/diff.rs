@@ -13,6 +13,7 @@ use pgdrift::plan::{plan, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
 use pgdrift::source::{Loaded, Loader, SourceSpec};
 use std::io::IsTerminal;
+use std::path::Path;
 
 pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let from_spec = args
@@ -84,6 +85,9 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         back
     });
 
+    // A plan (or rollback) that fails verification is not written anywhere: no file is
+    // created or replaced, so that nothing looks like a checked script.
+    let unwritten = unwritten(&args);
     let verification = if args.verify && !plannable.is_empty() {
         let outcome = verify(
             &mut loader,
@@ -92,22 +96,36 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
                 from_catalog: &from_catalog,
                 to: &to_catalog,
                 plan: &forward,
+                rollback: back.as_ref(),
                 options: &inspect_options,
                 diff_options: &diff_options,
                 filter: &filter,
                 owned: &owned,
             },
         )
-        .await?;
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}{unwritten}"))?;
         if !outcome.remaining.is_empty() {
             anyhow::bail!(
                 "verification failed: after running the plan on a copy of FROM, {} difference(s) remain:\n  {}\n\
-                 This is a bug in pgdrift's plan; please report it with both schemas.",
+                 This is a bug in pgdrift's plan; please report it with both schemas.{unwritten}",
                 outcome.remaining.len(),
                 outcome.remaining.join("\n  ")
             );
         }
-        Some(outcome.steps_run)
+        if let Some(left) = outcome
+            .rollback_remaining
+            .as_ref()
+            .filter(|l| !l.is_empty())
+        {
+            anyhow::bail!(
+                "verification failed: after the plan and then the rollback on a copy of FROM, {} difference(s) from FROM remain:\n  {}\n\
+                 This is a bug in pgdrift's rollback; please report it with both schemas.{unwritten}",
+                left.len(),
+                left.join("\n  ")
+            );
+        }
+        Some((outcome.steps_run, outcome.rollback_remaining.is_some()))
     } else {
         None
     };
@@ -132,13 +150,21 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
             DiffFormat::Sql
         }
     });
+    let verified = verification.map(|(steps, rollback)| {
+        format!(
+            "on a copy of FROM the plan's {steps} steps give exactly TO{}",
+            if rollback {
+                ", and the rollback then gives FROM again"
+            } else {
+                ""
+            }
+        )
+    });
     let text = match format {
         DiffFormat::Text => {
             let mut text = render_text(&report, use_color(color, args.output.is_some()));
-            if let Some(steps) = verification {
-                text.push_str(&format!(
-                    "Verified: on a copy of FROM the plan's {steps} steps give exactly TO.\n"
-                ));
+            if let Some(v) = &verified {
+                text.push_str(&format!("Verified: {v}.\n"));
             }
             text
         }
@@ -150,15 +176,18 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
             String::from_utf8(out)?
         }
     };
-    write_to(args.output.as_deref(), |out| out.write_all(text.as_bytes()))?;
+    let mut files = Vec::new();
     if let (Some(path), Some(script)) = (&args.reverse, report.rollback_script()) {
-        write_to(Some(path), |out| out.write_all(script.as_bytes()))?;
+        files.push((path.as_path(), script));
     }
+    match &args.output {
+        Some(path) => files.push((path.as_path(), text)),
+        None => write_to(None, |out| out.write_all(text.as_bytes()))?,
+    }
+    write_together(&files)?;
     if format != DiffFormat::Text {
-        if let Some(steps) = verification {
-            note(&format!(
-                "verified: on a copy of FROM the plan's {steps} steps give exactly TO"
-            ));
+        if let Some(v) = &verified {
+            note(&format!("verified: {v}"));
         }
     }
     Ok(if report.is_empty() {
@@ -166,6 +195,58 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         Outcome::Findings
     })
+}
+
+/// What an error before any output says about the files that were asked for.
+fn unwritten(args: &DiffArgs) -> String {
+    let files: Vec<String> = [&args.output, &args.reverse]
+        .into_iter()
+        .flatten()
+        .map(|p| p.display().to_string())
+        .collect();
+    if files.is_empty() {
+        String::new()
+    } else {
+        format!("\nNothing was written to {}.", files.join(" or "))
+    }
+}
+
+/// Writes each file in full next to where it goes, then moves them all into place: a
+/// failure leaves none of them half written, and none written unless all could be. A
+/// target that is not a plain file (`/dev/stdout`, a symbolic link, a pipe) is written
+/// in place, last.
+fn write_together(files: &[(&Path, String)]) -> anyhow::Result<()> {
+    let in_place =
+        |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+    let temporary = |path: &Path| {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        path.with_file_name(format!(".{}.pgdrift-tmp", name.unwrap_or_default()))
+    };
+    let (direct, staged): (Vec<_>, Vec<_>) = files.iter().partition(|(p, _)| in_place(p));
+    let mut written = Vec::new();
+    let result = (|| {
+        for (path, text) in &staged {
+            let tmp = temporary(path);
+            written.push(tmp.clone());
+            write_to(Some(&tmp), |out| out.write_all(text.as_bytes()))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        for (path, _) in &staged {
+            std::fs::rename(temporary(path), path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok::<_, anyhow::Error>(())
+    })();
+    if result.is_err() {
+        for tmp in written {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+    result?;
+    for (path, text) in direct {
+        write_to(Some(path), |out| out.write_all(text.as_bytes()))?;
+    }
+    Ok(())
 }
 
 /// A live database compared with SQL replayed on another major version may differ only in

@@ -26,10 +26,8 @@ pub async fn apply_plan(
     let fail = |number: usize, sql: &str, e: tokio_postgres::Error| ApplyError {
         number,
         sql: sql.to_string(),
-        message: e
-            .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_else(|| e.to_string()),
+        // With the server's DETAIL and HINT: they name the objects in the way.
+        message: crate::pg::connect::db_message(&e),
     };
     for s in &plan.settings {
         client.batch_execute(s).await.map_err(|e| fail(0, s, e))?;

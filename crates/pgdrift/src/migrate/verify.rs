@@ -1,7 +1,9 @@
 //! Verifying a plan before anyone runs it: build the `from` schema in a shadow database
 //! (replaying its SQL, or rebuilding a live database's or snapshot's catalog), run the
-//! whole plan there, read the result back and compare it with `to`. Whatever still
-//! differs is reported; a plan that fails to run is reported with the failing step.
+//! whole plan there, read the result back and compare it with `to`; then, when there is
+//! one, run the rollback on the same copy and compare the result with `from`. Whatever
+//! still differs is reported; a plan that fails to run is reported with the failing step
+//! and the server's own detail.
 
 use super::apply::{apply_plan, ApplyError};
 use super::owned::ToolOwned;
@@ -22,6 +24,8 @@ pub enum VerifyError {
     Shadow(#[from] ShadowError),
     #[error("verification: the plan fails on a copy of the source schema: {0}")]
     Apply(#[from] ApplyError),
+    #[error("verification: the rollback fails on a copy of the source schema after the plan: {0}")]
+    Rollback(ApplyError),
     #[error("verification: the copy of the source schema differs from the source itself, so the check would prove nothing:\n{0}")]
     Copy(String),
 }
@@ -34,6 +38,9 @@ pub struct Verification {
     /// Differences left between the result and `to`, one line each; empty when the plan
     /// converges.
     pub remaining: Vec<String>,
+    /// With a rollback: the differences left between the copy after plan and rollback,
+    /// and `from`.
+    pub rollback_remaining: Option<Vec<String>>,
 }
 
 /// What a verification compares, and how.
@@ -45,6 +52,8 @@ pub struct VerifyInput<'a> {
     pub from_catalog: &'a Catalog,
     pub to: &'a Catalog,
     pub plan: &'a Plan,
+    /// The plan back from `to` to `from`, run after `plan` when given.
+    pub rollback: Option<&'a Plan>,
     pub options: &'a InspectOptions,
     pub diff_options: &'a DiffOptions,
     /// Objects left out of the comparison.
@@ -63,6 +72,7 @@ pub async fn verify(
         from_catalog,
         to,
         plan,
+        rollback,
         options,
         diff_options,
         filter,
@@ -93,16 +103,29 @@ pub async fn verify(
             create_roles(&conn.client, &[&to]).await?;
         }
         let steps_run = apply_plan(&conn.client, plan, true).await?;
-        let mut after = inspect(db.conninfo(), options)
-            .await
-            .map_err(LoadError::from)?
-            .snapshot
-            .catalog;
-        leave_out(&mut after);
+        let read = || async {
+            let mut catalog = inspect(db.conninfo(), options)
+                .await
+                .map_err(LoadError::from)?
+                .snapshot
+                .catalog;
+            leave_out(&mut catalog);
+            Ok::<_, VerifyError>(catalog)
+        };
+        let after = read().await?;
         let remaining = describe(&diff(&after, &to, diff_options));
+        let mut rollback_remaining = None;
+        if let (Some(back), true) = (rollback, remaining.is_empty()) {
+            apply_plan(&conn.client, back, true)
+                .await
+                .map_err(VerifyError::Rollback)?;
+            let again = read().await?;
+            rollback_remaining = Some(describe(&diff(&again, &from_catalog, diff_options)));
+        }
         Ok(Verification {
             steps_run,
             remaining,
+            rollback_remaining,
         })
     }
     .await;

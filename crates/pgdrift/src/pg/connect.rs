@@ -183,7 +183,7 @@ fn pg_config(info: &ConnInfo) -> tokio_postgres::Config {
 /// The server's message for a database error, else the error's own text.
 pub(crate) fn db_message(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
-        Some(db) => db.message().to_string(),
+        Some(db) => with_detail(db.message(), db.detail(), db.hint()),
         None => {
             let mut text = e.to_string();
             let mut source = std::error::Error::source(e);
@@ -198,6 +198,40 @@ pub(crate) fn db_message(e: &tokio_postgres::Error) -> String {
             text
         }
     }
+}
+
+/// A server error's message with its DETAIL (which names, say, the objects that depend on
+/// what could not be dropped) and HINT, on one line.
+pub(crate) fn with_detail(message: &str, detail: Option<&str>, hint: Option<&str>) -> String {
+    let mut text = message.to_string();
+    for (label, part) in [("DETAIL", detail), ("HINT", hint)] {
+        let lines: Vec<&str> = part
+            .unwrap_or_default()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            text.push_str(&format!("; {label}: {}", lines.join("; ")));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+#[test]
+fn details_and_hints_are_kept_on_one_line() {
+    assert_eq!(
+        with_detail(
+            "cannot drop type public.mood because other objects depend on it",
+            Some("column m of table t depends on type public.mood\nview v depends on table t"),
+            Some("Use DROP ... CASCADE to drop the dependent objects too."),
+        ),
+        "cannot drop type public.mood because other objects depend on it; DETAIL: column m of \
+         table t depends on type public.mood; view v depends on table t; HINT: Use DROP ... \
+         CASCADE to drop the dependent objects too."
+    );
+    assert_eq!(with_detail("boom", None, Some("")), "boom");
 }
 
 fn classify(
