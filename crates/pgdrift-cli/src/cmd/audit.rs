@@ -2,7 +2,7 @@
 //! optionally the HTML report. Exit 1 when a finding reaches --fail-on.
 
 use crate::cli::{AuditArgs, AuditFormat, ColorChoice};
-use crate::output::{use_color, write_to};
+use crate::output::{masked, use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::audit::{audit, AuditOptions, AuditReport, Progress, Severity};
 use pgdrift::fleet::config::{self, FleetConfig};
@@ -126,19 +126,20 @@ pub struct Shown<'a> {
 #[allow(clippy::print_stderr)]
 pub fn show(report: &AuditReport, shown: &Shown<'_>) -> anyhow::Result<()> {
     match shown.format {
+        // The report's fields are masked already; the rendered text is, once more.
         AuditFormat::Text => {
-            let text = render::render_text(report, shown.color);
+            let text = masked(&render::render_text(report, shown.color));
             write_to(shown.output, |w| w.write_all(text.as_bytes()))?;
         }
         AuditFormat::Markdown => {
-            let text = render::render_markdown(report);
+            let text = masked(&render::render_markdown(report));
             write_to(shown.output, |w| w.write_all(text.as_bytes()))?;
         }
         // Streamed: a report on thousands of databases is never held twice in memory.
         AuditFormat::Json => write_to(shown.output, |w| pgdrift::report::json::write(report, w))?,
     }
     if let Some(path) = shown.html {
-        std::fs::write(path, render::render_html(report))
+        std::fs::write(path, masked(&render::render_html(report)))
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         let shown_path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         eprintln!("HTML report: {}", shown_path.display());
