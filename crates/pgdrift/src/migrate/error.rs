@@ -34,8 +34,42 @@ pub enum MigrateError {
         /// The migrations this run applied before the failing one (they stay applied).
         applied: Vec<String>,
     },
+    #[error("{}", invalid_indexes(.version, *.no_transaction, .indexes))]
+    InvalidIndexes {
+        version: String,
+        no_transaction: bool,
+        indexes: Vec<super::runner::invalid::InvalidIndex>,
+    },
     #[error(transparent)]
     Dir(#[from] super::dir::DirError),
+}
+
+fn invalid_indexes(
+    version: &str,
+    no_transaction: bool,
+    indexes: &[super::runner::invalid::InvalidIndex],
+) -> String {
+    let outcome = if no_transaction {
+        "its statements ran outside a transaction and stay applied"
+    } else {
+        "it was rolled back"
+    };
+    let names: Vec<String> = indexes
+        .iter()
+        .map(|i| format!("INVALID index {}", i.describe()))
+        .collect();
+    let drops: Vec<String> = indexes
+        .iter()
+        .map(|i| format!("  {};", i.drop_statement()))
+        .collect();
+    let was = if indexes.len() == 1 { "was" } else { "were" };
+    format!(
+        "migration {version} was not recorded, and {outcome}: {}, which it creates, {was} left \
+         unfinished by a CREATE INDEX CONCURRENTLY that failed or was interrupted (IF NOT \
+         EXISTS takes it for built). Drop it, then run pgdrift migrate apply again:\n{}",
+        names.join(", "),
+        drops.join("\n")
+    )
 }
 
 fn describe(problems: &[HistoryProblem]) -> String {
@@ -71,8 +105,8 @@ fn failed(
 ) -> String {
     let outcome = if no_transaction {
         "ran outside a transaction, so the statements before the failing one stay applied; it \
-         was not recorded. Make its statements safe to run again (IF NOT EXISTS; drop an INVALID \
-         index a failed CREATE INDEX CONCURRENTLY left), then re-run"
+         was not recorded. Make its statements safe to run again (IF NOT EXISTS), then re-run: \
+         an INVALID index a CREATE INDEX CONCURRENTLY of it left is dropped and built again"
     } else {
         "was rolled back: nothing of it is applied and it was not recorded"
     };

@@ -11,6 +11,7 @@ mod error;
 pub mod evidence;
 pub mod files;
 pub mod history;
+mod lock;
 pub mod other_tools;
 pub mod owned;
 pub mod record;

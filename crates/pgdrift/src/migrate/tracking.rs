@@ -1,19 +1,16 @@
 //! pgdrift's tracking table, `pgdrift.migrations`: one row per migration file applied (or
 //! marked applied by a baseline), written in the same transaction as the migration itself.
-//! Its creation, reading and writing, and the advisory lock that serialises runners.
+//! Its creation, reading and writing; the advisory lock that serialises runners is `lock`'s.
 
 use super::files::MigrationFile;
 use super::MigrateError;
 use tokio_postgres::Client;
 
+pub use super::lock::{lock, lock_session, unlock_session, LOCK_KEY};
+
 /// The schema and table pgdrift records its migrations in.
 pub const SCHEMA: &str = "pgdrift";
 pub const TABLE: &str = "migrations";
-
-/// The advisory lock key every pgdrift runner takes on a database ("pgdrift1" in ASCII).
-/// Advisory locks are per database, so runners on different databases never wait for
-/// each other.
-pub const LOCK_KEY: i64 = 0x7067_6472_6966_7431;
 
 const CREATE: &str = "CREATE SCHEMA IF NOT EXISTS pgdrift;
 CREATE TABLE IF NOT EXISTS pgdrift.migrations (
@@ -52,7 +49,7 @@ pub struct AppliedMigration {
     pub script: Option<String>,
 }
 
-fn db_error(context: &str, e: tokio_postgres::Error) -> MigrateError {
+pub(super) fn db_error(context: &str, e: tokio_postgres::Error) -> MigrateError {
     MigrateError::Database {
         context: context.to_string(),
         message: crate::pg::connect::db_message(&e),
@@ -143,50 +140,6 @@ pub async fn ensure(client: &Client, lock_wait_ms: u64) -> Result<(), MigrateErr
         let _ = client.batch_execute("ROLLBACK").await;
     }
     result
-}
-
-/// Takes the runners' advisory lock for the current transaction, waiting at most
-/// `wait_ms`. Transaction-scoped, so it holds behind PgBouncer in transaction mode and is
-/// released by COMMIT, ROLLBACK or a lost connection.
-pub async fn lock(client: &Client, wait_ms: u64) -> Result<(), MigrateError> {
-    client
-        .batch_execute(&format!("SET LOCAL lock_timeout = {wait_ms}"))
-        .await
-        .map_err(|e| db_error("setting lock_timeout", e))?;
-    client
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
-        .await
-        .map_err(|e| lock_error(e, wait_ms))?;
-    Ok(())
-}
-
-/// Takes the runners' advisory lock for the session (for migrations that run outside a
-/// transaction), waiting at most `wait_ms`.
-pub async fn lock_session(client: &Client, wait_ms: u64) -> Result<(), MigrateError> {
-    client
-        .batch_execute(&format!("SET lock_timeout = {wait_ms}"))
-        .await
-        .map_err(|e| db_error("setting lock_timeout", e))?;
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
-        .await
-        .map_err(|e| lock_error(e, wait_ms))?;
-    Ok(())
-}
-
-/// Releases the session lock.
-pub async fn unlock_session(client: &Client) {
-    let _ = client
-        .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
-        .await;
-}
-
-fn lock_error(e: tokio_postgres::Error, wait_ms: u64) -> MigrateError {
-    if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
-        MigrateError::LockTimeout { waited_ms: wait_ms }
-    } else {
-        db_error("taking the migration lock", e)
-    }
 }
 
 /// The checksum recorded for `version`, if any (read inside the caller's transaction, after

@@ -1,9 +1,10 @@
-//! The only place that writes SQL text: identifier and literal quoting, and splitting SQL
-//! files into statements (`split`).
+//! The only place that writes SQL text: identifier and literal quoting, splitting SQL files
+//! into statements (`split`), and reading the index a `CREATE INDEX` names (`created_index`).
 //!
 //! Every piece of SQL pgdrift produces is assembled from these types, whose `Display`
 //! implementations quote. Values that travel to a server at run time go as bind parameters.
 
+pub mod created_index;
 mod keywords;
 pub mod split;
 

@@ -200,6 +200,11 @@ fn single_text(
             r.version,
             r.execution_ms
         ));
+        for index in &r.rebuilt {
+            out.push_str(&format!(
+                "      rebuilt INVALID index {index} (an earlier run left it unfinished)\n"
+            ));
+        }
     }
     for v in &report.applied_by_other_runner {
         out.push_str(&format!(

@@ -1,5 +1,6 @@
-//! `pgdrift migrate status`: every migration's state on every target; exit 1 when anything
-//! is pending or wrong anywhere.
+//! `pgdrift migrate status`: every migration's state on every target, and the INVALID indexes
+//! an unfinished `CREATE INDEX CONCURRENTLY` left; exit 1 when anything is pending or wrong
+//! anywhere.
 
 use super::{db_line, read_files, targets, Paint};
 use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
@@ -8,6 +9,7 @@ use crate::Outcome;
 use pgdrift::fleet::{line_names, run_all, Target};
 use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{other_manager, OtherManager};
+use pgdrift::migrate::runner::invalid::{self, InvalidIndex};
 use pgdrift::migrate::{tracking, MigrationFile, State, Status};
 use serde_json::json;
 use std::path::Path;
@@ -33,7 +35,7 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
                 .map(|(t, r)| match r {
                     Some(Ok(c)) => json!({"database": t.database(), "target": t.label, "ok": true,
                         "needs_attention": c.needs_attention(), "migrations": c.status.entries,
-                        "other_manager": c.other}),
+                        "other_manager": c.other, "invalid_indexes": c.invalid}),
                     Some(Err(e)) => json!({"database": t.database(), "target": t.label, "ok": false, "error": e}),
                     None => json!({"database": t.database(), "target": t.label, "ok": false, "error": "not started (--fail-fast)"}),
                 })
@@ -45,9 +47,10 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
         }
         Format::Text if targets.len() == 1 => match &results[0] {
             Some(Ok(c)) => format!(
-                "{}\n{}{}",
+                "{}\n{}{}{}",
                 targets[0].label,
                 table(&c.status, paint),
+                invalid_lines(&c.invalid, paint),
                 c.other
                     .as_ref()
                     .map(|o| format!(
@@ -85,16 +88,35 @@ pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<
     })
 }
 
-/// One database's status, and the tool that manages it when that is not pgdrift.
+/// One database's status, the tool that manages it when that is not pgdrift, and the
+/// INVALID indexes an unfinished `CREATE INDEX CONCURRENTLY` left in it.
 struct Checked {
     status: Status,
     other: Option<OtherManager>,
+    invalid: Vec<InvalidIndex>,
 }
 
 impl Checked {
     fn needs_attention(&self) -> bool {
-        self.status.needs_attention() || self.other.is_some()
+        self.status.needs_attention() || self.other.is_some() || !self.invalid.is_empty()
     }
+}
+
+/// A line per INVALID index, with the statement that drops it.
+fn invalid_lines(invalid: &[InvalidIndex], paint: Paint) -> String {
+    invalid
+        .iter()
+        .map(|i| {
+            let text = format!(
+                "! INVALID index {}: a CREATE INDEX CONCURRENTLY left it unfinished; `pgdrift \
+                 migrate apply` builds it again when a pending file run outside a transaction \
+                 creates it, or drop it with: {};",
+                i.describe(),
+                i.drop_statement()
+            );
+            format!("{}\n", paint.red(&text))
+        })
+        .collect()
 }
 
 async fn one(
@@ -112,9 +134,13 @@ async fn one(
     let other = other_manager(&conn, dir, ignore)
         .await
         .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))?;
+    let invalid = invalid::in_database(&conn.client)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(Checked {
         status: Status::compute(files, &applied),
         other,
+        invalid,
     })
 }
 
@@ -184,9 +210,13 @@ fn line(name: &str, result: &Option<Result<Checked, String>>, paint: Paint) -> S
     let line = match result {
         Some(Ok(c)) if !c.needs_attention() => db_line(&paint.green("✓"), name, &counts(&c.status)),
         Some(Ok(c)) => {
-            let other = (c.other.as_ref())
+            let mut other = (c.other.as_ref())
                 .map(|o| format!("; managed by {} ({})", o.tool_name, o.summary))
                 .unwrap_or_default();
+            if !c.invalid.is_empty() {
+                let names: Vec<String> = c.invalid.iter().map(|i| i.qualified()).collect();
+                other.push_str(&format!("; INVALID index {}", names.join(", ")));
+            }
             db_line(
                 &paint.yellow("!"),
                 name,

@@ -1,10 +1,12 @@
 //! Running one migration file: in a transaction with its record (the usual way), or outside
 //! one, statement by statement, its record written right after. Both take the runners' lock
 //! and look again, once they hold it, whether another runner applied the file meanwhile. The
-//! record is pgdrift's row and, with `--record-for`, the row of the other tool's table.
+//! record is pgdrift's row and, with `--record-for`, the row of the other tool's table; it is
+//! not written while an index the file creates is INVALID.
 
 use super::super::files::MigrationFile;
 use super::super::{tracking, MigrateError, MigrationKind};
+use super::invalid;
 use super::script::Script;
 use super::{millis, ApplyOptions, Ran};
 use crate::pg::Connection;
@@ -92,6 +94,7 @@ pub async fn run_in_transaction(
             .await
             .map_err(|f| failed(file, script, f, false))?;
         let ms = elapsed_ms(started);
+        refuse_invalid(client, file, script, false).await?;
         record(client, position, ms, options).await?;
         client
             .batch_execute("COMMIT")
@@ -102,6 +105,7 @@ pub async fn run_in_transaction(
             execution_ms: ms,
             no_transaction: false,
             statements: script.statements.len(),
+            rebuilt: Vec::new(),
         }))
     }
     .await;
@@ -152,6 +156,9 @@ pub async fn run_outside(
             .batch_execute(&timeouts(options, false))
             .await
             .map_err(db("setting the timeouts".into()))?;
+        // An index an interrupted run of this file left INVALID is built again, not skipped.
+        let rebuilt = invalid::named(client, &script.indexes).await?;
+        invalid::drop_all(client, &rebuilt).await?;
         let started = Instant::now();
         for (at, text) in &script.statements {
             client.batch_execute(text).await.map_err(|error| {
@@ -163,18 +170,38 @@ pub async fn run_outside(
             })?;
         }
         let ms = elapsed_ms(started);
+        refuse_invalid(client, file, script, true).await?;
         record_alone(client, position, ms, options).await?;
         Ok(Some(Ran {
             version: file.version.clone(),
             execution_ms: ms,
             no_transaction: true,
             statements: script.statements.len(),
+            rebuilt: rebuilt.iter().map(|i| i.qualified()).collect(),
         }))
     }
     .await;
     reset(client).await;
     tracking::unlock_session(client).await;
     result
+}
+
+/// Fails when an index the file creates is INVALID after it ran: such a file is not recorded.
+async fn refuse_invalid(
+    client: &Client,
+    file: &MigrationFile,
+    script: &Script,
+    no_transaction: bool,
+) -> Result<(), MigrateError> {
+    let indexes = invalid::named(client, &script.indexes).await?;
+    if indexes.is_empty() {
+        return Ok(());
+    }
+    Err(MigrateError::InvalidIndexes {
+        version: file.version.clone(),
+        no_transaction,
+        indexes,
+    })
 }
 
 /// [`record`] in a transaction of its own (after a file run outside one).

@@ -1,10 +1,12 @@
 //! `pgdrift migrate apply`: checks the history, then runs each pending file and records it in
 //! the same transaction, under a transaction-scoped advisory lock so that concurrent runners
 //! serialise and each file runs exactly once. Files marked `-- pgdrift:no-transaction` run
-//! statement by statement under a session lock, their record written right after. With
+//! statement by statement under a session lock, their record written right after. A file
+//! whose indexes are INVALID is never recorded (`invalid`). With
 //! `record_for`, each file's row in another tool's table (`record`) is written with pgdrift's.
 
 mod exec;
+pub mod invalid;
 pub mod maintenance;
 pub mod script;
 
@@ -62,6 +64,8 @@ pub struct Ran {
     pub no_transaction: bool,
     /// Statements it ran.
     pub statements: usize,
+    /// INVALID indexes it creates, left by an earlier run, dropped before it ran again.
+    pub rebuilt: Vec<String>,
 }
 
 /// What `apply` did (or, with `dry_run`, would do).

@@ -1,11 +1,13 @@
 //! A migration file made ready to run: psql meta-commands pg_dump writes blanked, a file's
 //! own `BEGIN; ... COMMIT;` wrapper dropped (the runner provides the transaction), and any
 //! other transaction control refused — a COMMIT inside a file would commit the migration
-//! without its record and release the runners' lock.
+//! without its record and release the runners' lock. The indexes it creates are noted, for
+//! the runner's check of INVALID ones.
 
 use super::super::files::MigrationFile;
 use super::super::MigrateError;
 use crate::source::replay::{prepare as split_unit, ReplayUnit};
+use crate::sql::created_index::{created_index, CreatedIndex};
 use crate::sql::split::line_of;
 
 /// The statements of a migration, each with its byte offset in the (blanked) text.
@@ -15,6 +17,8 @@ pub struct Script {
     /// The text with blanked parts, same length and lines as the file.
     pub sql: String,
     pub statements: Vec<(usize, String)>,
+    /// The indexes its `CREATE INDEX` statements name.
+    pub indexes: Vec<CreatedIndex>,
 }
 
 /// What a statement does to the transaction, by its first words.
@@ -89,10 +93,15 @@ pub fn prepare(file: &MigrationFile, in_transaction: bool) -> Result<Script, Mig
             });
         }
     }
+    let indexes = statements
+        .iter()
+        .filter_map(|(_, s)| created_index(s))
+        .collect();
     Ok(Script {
         unit,
         sql,
         statements,
+        indexes,
     })
 }
 
