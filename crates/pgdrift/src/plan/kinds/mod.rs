@@ -5,6 +5,9 @@
 mod backup;
 mod coerce;
 mod column;
+mod constraint;
+mod defaults;
+mod index;
 mod objects;
 mod rename;
 mod restore;
@@ -20,10 +23,9 @@ use super::planner::Planner;
 use super::refs::mentions;
 use crate::diff::{label_changes, Change, Op, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
-use objects::{
-    only, view_columns_changed, view_replaceable, CONSTRAINT_IN_PLACE, INDEX_IN_PLACE,
-    TRIGGER_IN_PLACE,
-};
+use constraint::CONSTRAINT_IN_PLACE;
+use index::INDEX_IN_PLACE;
+use objects::{only, view_columns_changed, view_replaceable, TRIGGER_IN_PLACE};
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
 use types::{is_type_or_array, type_needs_recreate};
 

@@ -1,0 +1,314 @@
+//! Constraints: primary keys, unique, check, exclusion and foreign keys — added `NOT VALID`
+//! then validated on existing tables, built from a concurrent index with `--online`,
+//! dropped early (before what they constrain changes) and created in the main phase.
+
+use super::super::ddl;
+use super::super::graph::Node;
+use super::super::order::Phase;
+use super::super::planner::Planner;
+use super::super::{HazardKind, Step};
+use crate::diff::{Change, Op, Pair};
+use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
+use crate::sql::Ident;
+
+/// Fields of a constraint that change without recreating it.
+pub const CONSTRAINT_IN_PLACE: &[&str] = &["comment", "validated"];
+
+impl<'a> Planner<'_, 'a> {
+    pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
+        match c.op {
+            Op::Create => {
+                let x = p.current();
+                if let Some(Node::Constraint(old)) = self.renames.get(&Node::Constraint(x.key())) {
+                    if let Some(old) = self.diff.from.constraints.get(old) {
+                        return self.rename_constraint(old, x);
+                    }
+                }
+                self.create_constraint(x, None)
+            }
+            Op::Drop => {
+                let x = p.current();
+                if self.renamed_away(&Node::Constraint(x.key())) {
+                    return;
+                }
+                let table = QualName::new(&x.schema, &x.table);
+                if self.dropped_tables.contains(&table)
+                    && !self.early.contains(&Node::Constraint(x.key()))
+                {
+                    // Goes with its table, but a foreign key is dropped first so that the
+                    // tables can be dropped in any order.
+                    if matches!(x.kind, ConstraintKind::ForeignKey { .. }) {
+                        let step = Step::new(
+                            ddl::drop_constraint(x),
+                            Kind::Constraint,
+                            Op::Drop,
+                            c.name.clone(),
+                        )
+                        .part_of(format!("dropping table {table}"));
+                        let deps = self.from.constraint_deps(x);
+                        self.push(
+                            Phase::EarlyDrop,
+                            Node::Constraint(x.key()),
+                            deps,
+                            vec![step],
+                        );
+                    }
+                    return;
+                }
+                self.drop_constraint(x, None);
+            }
+            Op::Alter => {
+                let node = Node::Constraint(p.current().key());
+                if let Some(reason) = self.recreate.get(&node).cloned() {
+                    return self.recreate_node(&node, &reason);
+                }
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                let mut steps = Vec::new();
+                let table = qn_table(to);
+                if !from.validated && to.validated {
+                    steps.push(
+                        Step::new(
+                            format!(
+                                "ALTER TABLE {table} VALIDATE CONSTRAINT {}",
+                                Ident(&to.name)
+                            ),
+                            Kind::Constraint,
+                            Op::Alter,
+                            c.name.clone(),
+                        )
+                        .hazard(
+                            HazardKind::MayFailOnData,
+                            format!("validates {} against existing rows", c.name),
+                        ),
+                    );
+                }
+                if c.changed("comment") {
+                    steps.push(self.comment_step(
+                        Kind::Constraint,
+                        &c.name,
+                        &constraint_target(to),
+                        to.comment.as_deref(),
+                    ));
+                }
+                let deps = self.to.constraint_deps(to);
+                self.push(Phase::Main, node, deps, steps);
+            }
+        }
+    }
+
+    pub fn create_constraint(&mut self, x: &Constraint, reason: Option<&str>) {
+        let key = x.key();
+        let name = key.to_string();
+        let table = QualName::new(&x.schema, &x.table);
+        let existing = self.existing_table(&table);
+        let partitioned = self
+            .diff
+            .to
+            .tables
+            .get(&table)
+            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        let mut main = Vec::new();
+        let mut after = Vec::new();
+        // A foreign key on columns added by this plan without a default holds only NULLs,
+        // which no foreign key rejects.
+        let only_new_null_columns = match &x.kind {
+            ConstraintKind::ForeignKey { columns, .. } => {
+                let (old, new) = (
+                    self.diff.from.tables.get(&table),
+                    self.diff.to.tables.get(&table),
+                );
+                columns.iter().all(|name| {
+                    let was = old.is_some_and(|t| t.columns.iter().any(|c| &c.name == name));
+                    let plain_new = new
+                        .and_then(|t| t.columns.iter().find(|c| &c.name == name))
+                        .is_some_and(|c| {
+                            c.default.is_none() && c.identity.is_none() && c.generated.is_none()
+                        });
+                    !was && plain_new
+                })
+            }
+            _ => false,
+        };
+        let may_fail = |s: Step| {
+            if existing && !only_new_null_columns {
+                s.hazard(
+                    HazardKind::MayFailOnData,
+                    format!("existing rows of {table} may violate {}", x.name),
+                )
+            } else {
+                s
+            }
+        };
+        match &x.kind {
+            ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
+                if existing || !x.validated =>
+            {
+                // Added without checking the rows (a brief lock), then validated (which
+                // does not block writes): with --online in a transaction of its own.
+                let add = Step::new(
+                    ddl::add_constraint(x, true),
+                    Kind::Constraint,
+                    Op::Create,
+                    name.clone(),
+                );
+                main.push(self.lock_hazard(add, &table));
+                if x.validated {
+                    let validate = may_fail(Step::new(
+                        format!(
+                            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                            qn_table(x),
+                            Ident(&x.name)
+                        ),
+                        Kind::Constraint,
+                        Op::Alter,
+                        name.clone(),
+                    ));
+                    if self.opts.online {
+                        after.push(validate);
+                    } else {
+                        main.push(validate);
+                    }
+                }
+            }
+            ConstraintKind::PrimaryKey { columns, index }
+            | ConstraintKind::Unique { columns, index, .. }
+                if existing && self.opts.online && !partitioned =>
+            {
+                // Build the index without blocking writes, then attach it as the constraint.
+                let nulls_not_distinct = matches!(
+                    &x.kind,
+                    ConstraintKind::Unique {
+                        nulls_not_distinct: true,
+                        ..
+                    }
+                );
+                let idx = Index {
+                    schema: x.schema.clone(),
+                    name: x.name.clone(),
+                    table: x.table.clone(),
+                    unique: true,
+                    method: "btree".into(),
+                    keys: columns
+                        .iter()
+                        .map(|c| crate::model::IndexKey {
+                            column: Some(c.clone()),
+                            expression: None,
+                            opclass: None,
+                            collation: None,
+                            descending: false,
+                            nulls_first: false,
+                        })
+                        .collect(),
+                    include: index.include.clone(),
+                    predicate: None,
+                    nulls_not_distinct,
+                    valid: true,
+                    clustered: false,
+                    options: index.index_options.clone(),
+                    comment: None,
+                };
+                after.push(may_fail(Step::new(
+                    ddl::create_index(&idx, true),
+                    Kind::Constraint,
+                    Op::Create,
+                    name.clone(),
+                )));
+                let kind = if matches!(&x.kind, ConstraintKind::PrimaryKey { .. }) {
+                    "PRIMARY KEY"
+                } else {
+                    "UNIQUE"
+                };
+                let mut sql = format!(
+                    "ALTER TABLE {} ADD CONSTRAINT {} {kind} USING INDEX {}",
+                    qn_table(x),
+                    Ident(&x.name),
+                    Ident(&x.name)
+                );
+                if x.deferrable {
+                    sql.push_str(" DEFERRABLE");
+                    if x.initially_deferred {
+                        sql.push_str(" INITIALLY DEFERRED");
+                    }
+                }
+                after.push(Step::new(sql, Kind::Constraint, Op::Create, name.clone()));
+            }
+            kind => {
+                let mut add = may_fail(Step::new(
+                    ddl::add_constraint(x, false),
+                    Kind::Constraint,
+                    Op::Create,
+                    name.clone(),
+                ));
+                if existing
+                    && !matches!(
+                        kind,
+                        ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
+                    )
+                {
+                    add = add.hazard(
+                        HazardKind::IndexNotConcurrent,
+                        format!(
+                            "builds the index of {} while writes to {table} wait",
+                            x.name
+                        ),
+                    );
+                }
+                main.push(self.lock_hazard(add, &table));
+            }
+        }
+        if let Some(first) = main.first_mut().or(after.first_mut()) {
+            *first = first.clone().recreated_because(&name, reason);
+        }
+        if x.comment.is_some() {
+            let step = self.comment_step(
+                Kind::Constraint,
+                &name,
+                &constraint_target(x),
+                x.comment.as_deref(),
+            );
+            if after.is_empty() {
+                main.push(step);
+            } else {
+                after.push(step);
+            }
+        }
+        let deps = self.to.constraint_deps(x);
+        if after.is_empty() {
+            self.push(Phase::Main, Node::Constraint(key), deps, main);
+        } else {
+            self.push(
+                Phase::Main,
+                Node::Constraint(key.clone()),
+                deps.clone(),
+                main,
+            );
+            self.push(Phase::After, Node::Constraint(key), deps, after);
+        }
+    }
+
+    pub fn drop_constraint(&mut self, x: &Constraint, reason: Option<&str>) {
+        let name = x.key().to_string();
+        let mut step = Step::new(
+            ddl::drop_constraint(x),
+            Kind::Constraint,
+            Op::Drop,
+            name.clone(),
+        );
+        step = step.recreated_because(&name, reason);
+        let deps = self.from.constraint_deps(x);
+        self.push(
+            Phase::EarlyDrop,
+            Node::Constraint(x.key()),
+            deps,
+            vec![step],
+        );
+    }
+}
+
+fn qn_table(c: &Constraint) -> String {
+    ddl::qn(&c.schema, &c.table).to_string()
+}
+
+fn constraint_target(c: &Constraint) -> String {
+    format!("CONSTRAINT {} ON {}", Ident(&c.name), qn_table(c))
+}

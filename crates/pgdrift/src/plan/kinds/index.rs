@@ -1,0 +1,195 @@
+//! Indexes: created (`CONCURRENTLY` after the commit with `--online`), dropped (early, or
+//! concurrently before the transaction), changed in place where PostgreSQL can (storage
+//! parameters, clustering, comment) and otherwise dropped and created again. An index
+//! INVALID in `from` says so where it is dropped; one INVALID in `to` is a manual step.
+
+use super::super::ddl;
+use super::super::graph::Node;
+use super::super::order::Phase;
+use super::super::planner::Planner;
+use super::super::{HazardKind, Step};
+use crate::diff::{Change, Op, Pair};
+use crate::model::{Index, Kind, Object, QualName, TableKind};
+use crate::sql::Ident;
+
+/// Fields of an index that change without recreating it.
+pub const INDEX_IN_PLACE: &[&str] = &["comment", "clustered", "options"];
+
+impl<'a> Planner<'_, 'a> {
+    pub fn index(&mut self, c: &Change<'a>, p: Pair<'a, Index>) {
+        match c.op {
+            Op::Create => {
+                let x = p.current();
+                if let Some(Node::Index(old)) = self.renames.get(&Node::Index(x.key())) {
+                    if let Some(old) = self.diff.from.indexes.get(old) {
+                        return self.rename_index(old, x);
+                    }
+                }
+                self.create_index(x, None)
+            }
+            Op::Drop => {
+                let x = p.current();
+                let rel = QualName::new(&x.schema, &x.table);
+                let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
+                let renamed = self.renamed_away(&Node::Index(x.key()));
+                if renamed || gone && !self.early.contains(&Node::Index(x.key())) {
+                    return;
+                }
+                self.drop_index(x, None);
+            }
+            Op::Alter => {
+                let node = Node::Index(p.current().key());
+                if let Some(reason) = self.recreate.get(&node).cloned() {
+                    return self.recreate_node(&node, &reason);
+                }
+                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+                if from.valid && !to.valid {
+                    self.invalid_in_to(&c.name);
+                }
+                let mut steps = Vec::new();
+                let name = ddl::qn(&to.schema, &to.name).to_string();
+                let (set, reset) = ddl::option_changes(&from.options, &to.options);
+                if !reset.is_empty() {
+                    steps.push(Step::new(
+                        format!(
+                            "ALTER INDEX {name} RESET ({})",
+                            ddl::reloption_names(&reset)
+                        ),
+                        Kind::Index,
+                        Op::Alter,
+                        c.name.clone(),
+                    ));
+                }
+                if !set.is_empty() {
+                    steps.push(Step::new(
+                        format!("ALTER INDEX {name} SET ({})", ddl::reloptions(&set)),
+                        Kind::Index,
+                        Op::Alter,
+                        c.name.clone(),
+                    ));
+                }
+                if from.clustered != to.clustered {
+                    steps.push(self.cluster_step(to, &c.name));
+                }
+                if c.changed("comment") {
+                    steps.push(self.comment_step(
+                        Kind::Index,
+                        &c.name,
+                        &format!("INDEX {name}"),
+                        to.comment.as_deref(),
+                    ));
+                }
+                let deps = self.to.index_deps(to);
+                self.push(Phase::Main, node, deps, steps);
+            }
+        }
+    }
+
+    /// An index INVALID in `to` (a failed concurrent build there): the plan builds indexes
+    /// valid and cannot copy that state, so it says so.
+    fn invalid_in_to(&mut self, name: &str) {
+        self.manual(
+            Kind::Index,
+            name,
+            "the index is INVALID in TO (a failed CREATE INDEX CONCURRENTLY or REINDEX there): \
+             the plan builds it valid, if at all; rebuild it in TO with REINDEX INDEX \
+             CONCURRENTLY, or drop it there",
+        );
+    }
+
+    fn cluster_step(&self, i: &Index, object: &str) -> Step {
+        let table = ddl::qn(&i.schema, &i.table);
+        let sql = if i.clustered {
+            format!("ALTER TABLE {table} CLUSTER ON {}", Ident(&i.name))
+        } else {
+            format!("ALTER TABLE {table} SET WITHOUT CLUSTER")
+        };
+        Step::new(sql, Kind::Index, Op::Alter, object)
+    }
+
+    pub fn create_index(&mut self, x: &Index, reason: Option<&str>) {
+        let key = x.key();
+        let name = key.to_string();
+        if !x.valid {
+            self.invalid_in_to(&name);
+        }
+        let rel = QualName::new(&x.schema, &x.table);
+        let existing = self.existing_table(&rel) || self.diff.from.views.contains_key(&rel);
+        let partitioned = self
+            .diff
+            .to
+            .tables
+            .get(&rel)
+            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        let online = self.opts.online && existing && !partitioned;
+        let mut step = Step::new(
+            ddl::create_index(x, online),
+            Kind::Index,
+            Op::Create,
+            name.clone(),
+        );
+        if existing && !online {
+            step = step.hazard(
+                HazardKind::IndexNotConcurrent,
+                format!("writes to {rel} wait while {} builds", x.name),
+            );
+        }
+        if existing && x.unique {
+            step = step.hazard(
+                HazardKind::MayFailOnData,
+                format!("existing rows of {rel} may hold duplicates"),
+            );
+        }
+        step = step.recreated_because(&name, reason);
+        let mut steps = vec![step];
+        if x.clustered {
+            steps.push(self.cluster_step(x, &name));
+        }
+        if x.comment.is_some() {
+            let target = format!("INDEX {}", ddl::qn(&x.schema, &x.name));
+            steps.push(self.comment_step(Kind::Index, &name, &target, x.comment.as_deref()));
+        }
+        let deps = self.to.index_deps(x);
+        let phase = if online { Phase::After } else { Phase::Main };
+        self.push(phase, Node::Index(key), deps, steps);
+    }
+
+    pub fn drop_index(&mut self, x: &Index, reason: Option<&str>) {
+        let name = x.key().to_string();
+        let rel = QualName::new(&x.schema, &x.table);
+        let partitioned = self
+            .diff
+            .from
+            .tables
+            .get(&rel)
+            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        // Concurrently only for an index that goes away for good (a recreated one must be
+        // gone before its replacement is built in the transaction).
+        let online = self.opts.online && !partitioned && reason.is_none();
+        let mut step = Step::new(
+            ddl::drop_index(x, online),
+            Kind::Index,
+            Op::Drop,
+            name.clone(),
+        );
+        if !x.valid {
+            let again = if self.in_to(&Node::Index(x.key())) {
+                " and built again"
+            } else {
+                ""
+            };
+            step = step.hazard(
+                HazardKind::InvalidIndex,
+                format!("{name} is INVALID in FROM (a failed concurrent build?): dropped{again}"),
+            );
+        }
+        step = step.recreated_because(&name, reason);
+        let deps = self.from.index_deps(x);
+        let phase = if online {
+            Phase::Before
+        } else {
+            Phase::EarlyDrop
+        };
+        self.push(phase, Node::Index(x.key()), deps, vec![step]);
+    }
+}
