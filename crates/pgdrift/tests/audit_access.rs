@@ -290,3 +290,33 @@ async fn a_server_side_read_that_gives_up_on_a_lock_names_the_table() {
     let read = inspect(db.conninfo(), &options).await.unwrap();
     assert!(read.snapshot.catalog.tables.len() >= 2);
 }
+
+#[tokio::test]
+async fn a_desired_schema_read_from_a_live_database_takes_no_table_lock_either() {
+    let desired = TestDb::with_sql(LOCKABLE).await;
+    let audited = TestDb::with_sql(LOCKABLE).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    };
+    let desired_url = ConnInfo {
+        password: None,
+        ..desired.conninfo().clone()
+    };
+    let text = format!(
+        "[[server]]\nname = \"s\"\nurl = \"{url}\"\nstage = \"production\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"{desired_url}\"\n",
+        audited.name()
+    );
+    let (_locker, _) = hold(&desired, "calm").await;
+    let started = std::time::Instant::now();
+    let report = run(dir.path(), &text).await;
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["PA033"], "{:#?}", report.findings);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -165,7 +165,11 @@ async fn load_roles(
     options: &AuditOptions,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Role> {
-    let mut loader = Loader::new(options.load.clone());
+    // A desired schema read from a live database is read as the audited ones are: with
+    // pgdrift's deparser, taking no table lock.
+    let mut load = options.load.clone();
+    load.inspect.deparse = crate::source::Deparse::Client;
+    let mut loader = Loader::new(load);
     let mut roles = Vec::new();
     for r in &config.roles {
         let mut role = Role {
