@@ -172,6 +172,42 @@ async fn directives_behind_a_byte_order_mark_are_seen() {
     }
 }
 
+/// A URL list and a snapshot saved with a byte order mark read like any other.
+#[tokio::test]
+async fn a_url_list_and_a_snapshot_behind_a_byte_order_mark_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("001_t.sql", "CREATE TABLE t (id int);\n")]);
+    let db = TestDb::with_sql("CREATE TABLE t (id int);\n").await;
+    let elsewhere = tempfile::tempdir().unwrap();
+    let list = elsewhere.path().join("urls.txt");
+    std::fs::write(&list, format!("\u{feff}{}\n", db.url())).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let args = [
+        "migrate",
+        "status",
+        "--dir",
+        d,
+        "--urls-from",
+        list.to_str().unwrap(),
+    ];
+    let out = common::pgdrift_in(None, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "pending, not an error: {}",
+        text(&out)
+    );
+    let url = db.url();
+    let snapshot = common::pgdrift_in(None, &["inspect", &url, "-f", "json"]);
+    assert_eq!(snapshot.status.code(), Some(0), "{}", text(&snapshot));
+    let path = elsewhere.path().join("snap.json");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(&snapshot.stdout);
+    std::fs::write(&path, bytes).unwrap();
+    let out = common::pgdrift_in(None, &["diff", path.to_str().unwrap(), &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
 /// Savepoints belong to the migration's own transaction: allowed, and undone as written.
 #[tokio::test]
 async fn savepoints_inside_a_file_are_allowed() {

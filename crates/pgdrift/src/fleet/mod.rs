@@ -135,7 +135,8 @@ pub fn read_url_list(
     let mut out = Vec::new();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
-        let line = raw.trim();
+        // A byte order mark an editor put first is not part of the first line.
+        let line = raw.trim_start_matches(crate::sql::split::BOM).trim();
         if !line.is_empty() && !line.starts_with('#') {
             let info = parse(line).map_err(|reason| FleetError::BadLine {
                 path: path.display().to_string(),

@@ -286,6 +286,15 @@ fn directives_behind_a_byte_order_mark_are_read() {
     ]);
     let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
     assert!(m.migrations[0].no_transaction);
+    let journal = format!(
+        r#"{bom}{{"dialect":"postgresql","entries":[{{"idx":0,"when":1,"tag":"0000_init"}}]}}"#
+    );
+    let d = dir(&[
+        ("meta/_journal.json", &journal),
+        ("0000_init.sql", "SELECT 1;"),
+    ]);
+    let m = read_dir(d.path(), None, &Ignore::none()).unwrap();
+    assert_eq!(versions(&m), ["0000_init"]);
 }
 
 #[test]

@@ -111,7 +111,7 @@ fn journal_when(dir: &Path) -> Result<HashMap<String, i64>, HistoryError> {
     let path = dir.join("meta").join("_journal.json");
     let text =
         crate::source::file::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
-    let journal: Journal = serde_json::from_str(&text)
+    let journal: Journal = serde_json::from_str(crate::migrate::dir::without_bom(&text))
         .map_err(|e| HistoryError::invalid(&path, format!("an entry without `when`? {e}")))?;
     Ok(journal
         .entries

@@ -151,7 +151,7 @@ fn journal_when(files: &[MigrationFile]) -> Result<HashMap<String, i64>, RecordE
         reason,
     };
     let text = crate::source::file::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
-    let journal: Journal = serde_json::from_str(&text)
+    let journal: Journal = serde_json::from_str(crate::migrate::dir::without_bom(&text))
         .map_err(|e| invalid(format!("every entry needs a `tag` and a `when`: {e}")))?;
     Ok(journal
         .entries
