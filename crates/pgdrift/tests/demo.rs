@@ -88,7 +88,7 @@ async fn the_demo_fleet_tells_its_story() {
     assert_eq!(master.role.as_deref(), Some("master"));
     assert_eq!(master.trackers.len(), 1);
     assert_eq!(master.trackers[0].table, "public.schema_migrations");
-    assert_eq!(master.trackers[0].applied, 4);
+    assert_eq!(master.trackers[0].applied, Some(4));
     let acme = report
         .databases
         .iter()
