@@ -320,3 +320,21 @@ async fn a_desired_schema_read_from_a_live_database_takes_no_table_lock_either()
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn any_count_of_jobs_a_library_caller_passes_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[[server]]\nname = \"down\"\nurl = \"postgres://u@127.0.0.1:1/db?connect_timeout=2\"\n\
+                stage = \"test\"\n\n[role.app]\ndatabases = [\"*\"]\n";
+    let path = dir.path().join("pgdrift.toml");
+    std::fs::write(&path, text).unwrap();
+    let config = parse(&path, text, &|_| None).unwrap();
+    let options = AuditOptions {
+        jobs: usize::MAX,
+        statement_timeout: Duration::from_secs(5),
+        load: LoadOptions::default(),
+    };
+    let report = audit(&config, &options, &|_| None, &mut |_| {}).await;
+    let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["PA001"], "{:#?}", report.findings);
+}

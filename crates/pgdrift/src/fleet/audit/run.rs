@@ -129,9 +129,9 @@ pub async fn audit(
         .servers
         .iter()
         .map(|s| {
-            Arc::new(Semaphore::new(
-                s.max_connections.unwrap_or(options.jobs).max(1),
-            ))
+            // Checked when read from a file or a flag; bounded here for library callers.
+            let permits = s.max_connections.unwrap_or(options.jobs);
+            Arc::new(Semaphore::new(permits.clamp(1, Semaphore::MAX_PERMITS)))
         })
         .collect();
     let just_targets: Vec<Target> = targets.iter().map(|t| t.target.clone()).collect();
