@@ -324,7 +324,8 @@ async fn a_desired_schema_read_from_a_live_database_takes_no_table_lock_either()
 #[tokio::test]
 async fn any_count_of_jobs_a_library_caller_passes_is_bounded() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "[[server]]\nname = \"down\"\nurl = \"postgres://u@127.0.0.1:1/db?connect_timeout=2\"\n\
+    let text =
+        "[[server]]\nname = \"down\"\nurl = \"postgres://u@127.0.0.1:1/db?connect_timeout=2\"\n\
                 stage = \"test\"\n\n[role.app]\ndatabases = [\"*\"]\n";
     let path = dir.path().join("pgdrift.toml");
     std::fs::write(&path, text).unwrap();
