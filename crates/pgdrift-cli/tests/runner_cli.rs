@@ -173,6 +173,18 @@ async fn an_invalid_index_is_reported_then_rebuilt_by_the_next_run() {
         t.contains("DROP INDEX CONCURRENTLY IF EXISTS public.t_a"),
         "{t}"
     );
+    let url = db.url();
+    let d = dir.path().to_str().unwrap();
+    let json = common::pgdrift_in(
+        None,
+        &["migrate", "status", "--dir", d, "--url", &url, "-f", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let invalid = &v["databases"][0]["invalid_indexes"];
+    assert_eq!(
+        invalid,
+        &serde_json::json!([{"schema": "public", "name": "t_a", "table": "t"}])
+    );
 
     db.execute("DELETE FROM t WHERE ctid <> (SELECT min(ctid) FROM t)")
         .await;
