@@ -9,8 +9,9 @@ use std::ops::Range;
 ///
 /// In a URL's query (`?password=`, `&password=`) the value ends at `&` or `#`, and also at
 /// a space or a quote unless `whole` (the line is one value whose bounds are known). Else it
-/// is a word as shells and libpq read one; but with `whole`, libpq's own `password=` runs
-/// to the end of the line: a password with an unquoted space goes on in the next "key".
+/// is a word as shells and libpq read one; but with `whole`, libpq's own `password=`
+/// unquoted runs to the end of the line: a password with an unquoted space goes on in the
+/// next "key".
 pub(super) fn assigned_passwords(line: &str, whole: bool, out: &mut Vec<Range<usize>>) {
     let b = line.as_bytes();
     let mut i = 0;
@@ -43,7 +44,7 @@ pub(super) fn assigned_passwords(line: &str, whole: bool, out: &mut Vec<Range<us
                 .iter()
                 .take_while(|c| (whole || !is_boundary(**c)) && !matches!(c, b'&' | b'#'))
                 .count()
-        } else if whole && key_start == pos {
+        } else if whole && key_start == pos && !matches!(b.get(v), Some(b'\'' | b'"')) {
             b.len()
         } else {
             word_end(b, v)
