@@ -67,8 +67,14 @@ pub fn quote(word: &str) -> Cow<'_, str> {
     if !word.is_empty() && word.chars().all(plain) {
         Cow::Borrowed(word)
     } else {
-        Cow::Owned(format!("'{}'", word.replace('\'', r"'\''")))
+        Cow::Owned(single_quoted(word))
     }
+}
+
+/// `word` in single quotes, which a POSIX shell reads back unchanged whatever it holds (a
+/// `'` inside written `'\''`): for a word shown in a sentence, quoted even when plain.
+pub fn single_quoted(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 #[cfg(test)]

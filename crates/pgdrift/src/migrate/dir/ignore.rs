@@ -77,15 +77,6 @@ impl Ignore {
         self.patterns.is_empty()
     }
 
-    /// The patterns as command-line flags to append to a suggested command: ` --ignore
-    /// '*.old'` for each, shell-quoted; empty when there are none.
-    pub fn flags(&self) -> String {
-        self.patterns
-            .iter()
-            .map(|p| format!(" --ignore {}", shell_quote(p)))
-            .collect()
-    }
-
     /// True when the entry at `rel` (its path relative to the directory, `/`-separated) is
     /// ignored: the pattern matches `rel` or its last component. A directory also matches
     /// as `rel/`.
@@ -112,11 +103,7 @@ pub fn suggestion(name: &str) -> String {
         }
         _ => escape_glob(name),
     };
-    shell_quote(&pattern)
-}
-
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
+    crate::report::shell::single_quoted(&pattern)
 }
 
 /// `name` as a glob that matches only itself.
@@ -147,11 +134,6 @@ mod tests {
         assert!(Ignore::new(["old/"]).unwrap().matches("old", true));
         assert!(Ignore::new(["drafts/**"]).unwrap().matches("drafts", true));
         assert!(!Ignore::none().matches("anything", false));
-        assert_eq!(
-            ignore.flags(),
-            " --ignore '*.old' --ignore 'drafts/*.sql' --ignore 'tmp'"
-        );
-        assert_eq!(Ignore::none().flags(), "");
     }
 
     #[test]
