@@ -214,7 +214,10 @@ fn url_passwords(line: &str, reach: Reach, out: &mut Vec<Span>) {
     // quote; `://` inside a password is not one).
     let begins: Vec<usize> = (found.iter())
         .map(|(begin, _)| *begin)
-        .filter(|&at| b[at].is_ascii_alphabetic() && (at == 0 || is_boundary(b[at - 1])))
+        .filter(|&at| {
+            b[at].is_ascii_alphabetic()
+                && (at == 0 || is_boundary(b[at - 1]) || b"(<>[{,;=|".contains(&b[at - 1]))
+        })
         .collect();
     let mut done = 0;
     for &(_, p) in &found {
@@ -230,7 +233,8 @@ fn url_passwords(line: &str, reach: Reach, out: &mut Vec<Span>) {
     let mut i = 0;
     while i < b.len() {
         let end = i + b[i..].iter().take_while(|c| !is_boundary(**c)).count();
-        let is_url = found.iter().any(|&(_, s)| s > i && s <= end);
+        let first = found.partition_point(|&(_, s)| s <= i);
+        let is_url = found.get(first).is_some_and(|&(_, s)| s <= end);
         let user = (b[i..end].iter())
             .take_while(|c| {
                 c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'%' | b'+')
@@ -242,6 +246,9 @@ fn url_passwords(line: &str, reach: Reach, out: &mut Vec<Span>) {
         i = end + 1;
     }
 }
+
+/// How far free text is searched for the `@` that ends a password.
+const MAX_PASSWORD: usize = 1024;
 
 /// The password of the userinfo that starts at `p`: after the first `:` of the user part, up
 /// to the last `@` that `reach` allows; never past the beginning of another URL (`begins`)
@@ -260,15 +267,18 @@ fn userinfo_password(line: &str, p: usize, reach: Reach, begins: &[usize]) -> Op
     let user_has_at = b[p..colon].contains(&b'@');
     let start = colon + 1;
     let mut last_at = None;
+    let mut next = begins.partition_point(|&at| at < start);
     for (k, &c) in b.iter().enumerate().skip(start) {
+        let at_begin = begins.get(next) == Some(&k);
+        next += usize::from(at_begin);
         let stop = match reach {
             Reach::Word => is_boundary(c),
             _ if c.is_ascii_whitespace() && user_has_at => true,
-            Reach::Line if begins.contains(&k) => true,
-            Reach::Line => {
-                c.is_ascii_whitespace() && last_at.is_some() && !next_word_has_at(b, k, begins)
-            }
-            Reach::Whole => last_at.is_some() && begins.contains(&k),
+            Reach::Line if at_begin => true,
+            // No `@` yet this far: no password (and no quadratic scan of a long line).
+            Reach::Line if last_at.is_none() => k - start > MAX_PASSWORD,
+            Reach::Line => c.is_ascii_whitespace() && !next_word_has_at(b, k, begins),
+            Reach::Whole => last_at.is_some() && at_begin,
         };
         if stop {
             break;
@@ -292,5 +302,6 @@ fn next_word_has_at(b: &[u8], k: usize, begins: &[usize]) -> bool {
             .iter()
             .take_while(|c| !c.is_ascii_whitespace())
             .count();
-    b[from..to].contains(&b'@') && !begins.iter().any(|&at| (from..to).contains(&at))
+    let first = begins.partition_point(|&at| at < from);
+    b[from..to].contains(&b'@') && begins.get(first).is_none_or(|&at| at >= to)
 }
