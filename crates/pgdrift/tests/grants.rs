@@ -1,10 +1,10 @@
 //! Privileges as PostgreSQL applies them: for every case in `tests/fixtures/grants`, plan
 //! `from` -> `to` and `to` -> `from`, run each plan on a database holding its first side, and
 //! require the privileges the server then reports — `information_schema.table_privileges`
-//! and `column_privileges`, and the raw ACLs of relations, columns, schemas, sequences and
-//! routines — to be exactly those of the other side. A GRANT whose column list binds to its
-//! last privilege only, or a table-level REVOKE that also takes column privileges away,
-//! shows up here as a privilege too many or too few.
+//! and `column_privileges`, and the raw ACLs of relations, columns, schemas, sequences,
+//! routines and types — to be exactly those of the other side. A GRANT whose column list
+//! binds to its last privilege only, or a table-level REVOKE that also takes column
+//! privileges away, shows up here as a privilege too many or too few.
 
 mod common;
 
@@ -70,6 +70,12 @@ SELECT 'proacl ' || p.oid::regprocedure || ' ' || a.grantee::regrole || ' ' || a
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
        aclexplode(coalesce(p.proacl, acldefault('f'::\"char\", p.proowner))) a
  WHERE n.nspname = 'app'
+UNION ALL
+SELECT 'typacl ' || t.typname || ' ' || a.grantee::regrole || ' ' || a.privilege_type || ' '
+       || a.is_grantable || ' by ' || a.grantor::regrole
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace,
+       aclexplode(coalesce(t.typacl, acldefault('T'::\"char\", t.typowner))) a
+ WHERE n.nspname = 'app' AND t.typtype IN ('e', 'd', 'c', 'r') AND t.typrelid = 0
 ORDER BY 1";
 
 async fn privileges(db: &TestDb) -> Vec<String> {
