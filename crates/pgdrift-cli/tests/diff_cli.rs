@@ -441,3 +441,30 @@ fn a_table_dropped_with_its_enum_verifies_both_ways() {
         "{back}"
     );
 }
+
+#[test]
+fn a_rollback_without_backups_says_that_the_data_does_not_come_back() {
+    let (dir, from, to) = files(
+        "CREATE TABLE t (id int PRIMARY KEY, gone text);",
+        "CREATE TABLE t (id int PRIMARY KEY);",
+    );
+    let rollback = dir.path().join("undo.sql");
+    let out = pgdrift_in(
+        Some(&dir.path().join("cache")),
+        &[
+            "diff",
+            &from,
+            &to,
+            "-f",
+            "sql",
+            "--allow-destructive",
+            "--no-backup",
+            "--reverse",
+            rollback.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("pgdrift_backup"), "{}", stdout(&out));
+    let back = std::fs::read_to_string(&rollback).unwrap();
+    assert!(back.contains("made with --no-backup"), "{back}");
+}

@@ -82,6 +82,9 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         let (plannable, protected) = owned.protect(&reverse);
         let mut back = plan(&plannable, &options);
         back.manual.extend(protected);
+        if args.allow_destructive && args.no_backup && forward.is_destructive() {
+            back.restores_nothing();
+        }
         back
     });
 

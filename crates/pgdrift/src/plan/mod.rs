@@ -178,6 +178,20 @@ impl Plan {
         self.steps.iter().any(|s| s.destructive)
     }
 
+    /// For a rollback whose forward plan deletes data without backups (`--no-backup`): a
+    /// manual step that says the data does not come back, so the rollback does not look
+    /// complete.
+    pub fn restores_nothing(&mut self) {
+        self.manual.push(ManualStep {
+            kind: Kind::Schema,
+            object: BACKUP_SCHEMA.to_string(),
+            reason: "the plan was made with --no-backup: what its destructive steps delete is \
+                     not copied anywhere, so this rollback creates dropped tables, columns and \
+                     sequences again empty; restore their data from a backup of your own"
+                .to_string(),
+        });
+    }
+
     /// The steps that run with or without `--allow-destructive`.
     pub fn runnable(&self, allow_destructive: bool) -> impl Iterator<Item = &Step> {
         self.steps
