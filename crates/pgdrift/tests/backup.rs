@@ -322,14 +322,26 @@ async fn without_any_key_the_plan_warns_and_the_rollback_stops() {
         "{err}"
     );
     // Nothing of the rollback stays: the column is not back, empty.
-    assert_eq!(
-        rows(
-            &t.db,
-            "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'b'"
-        )
-        .await,
-        ["0"]
+    let gone = "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'b'";
+    assert_eq!(rows(&t.db, gone).await, ["0"]);
+
+    // A column replaced by a generated one: its old values cannot come back either.
+    let t = trip(
+        "CREATE TABLE t (a int, c int); INSERT INTO t VALUES (1, 5), (1, 6);",
+        "CREATE TABLE t (a int, c int GENERATED ALWAYS AS (a) STORED);",
+    )
+    .await;
+    t.forward().await;
+    let rollback = t.rollback().await;
+    let conn = t.db.connect().await;
+    let err = apply_plan(&conn.client, &rollback, true)
+        .await
+        .expect_err("the rollback cannot restore public.t.c and must fail");
+    assert!(
+        err.to_string().contains("cannot restore column public.t.c"),
+        "{err}"
     );
+    assert_eq!(rows(&t.db, "SELECT a, c FROM t").await, ["1|1", "1|1"]);
 }
 
 #[tokio::test]

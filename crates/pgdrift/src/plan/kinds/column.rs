@@ -193,6 +193,10 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(self.retype(&qn, &key, from, to, name));
             }
             if !inherited {
+                if from.generated.is_some() && to.generated.is_none() {
+                    // In a rollback: values that cannot be matched back stop it first.
+                    steps.extend(self.restore_guard(to_table, to, name));
+                }
                 self.generation_steps(&qn, to_table, from, to, name, &mut steps);
                 if from.not_null != to.not_null {
                     self.not_null_steps(&qn, &key, to, name, &mut steps);

@@ -86,8 +86,9 @@ impl Planner<'_, '_> {
         self.opts.restore.is_some() && holds_rows(t) && self.restore_key(t, column).is_some()
     }
 
-    /// Before a dropped column is added back: when its backup holds values that no key
-    /// can match to their rows, a step that stops the rollback and says why.
+    /// Before a dropped column is added back (or a replaced one's values would be put
+    /// back): when its backup holds values that no key can match to their rows, a step
+    /// that stops the rollback and says why.
     pub fn restore_guard(&mut self, t: &Table, c: &Column, change: &str) -> Option<Step> {
         let source = self.restore_source(&[&t.schema, &t.name, &c.name])?;
         if !holds_rows(t) || self.restore_key(t, &c.name).is_some() {
