@@ -110,22 +110,24 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         .map_err(|e| anyhow::anyhow!("{e}{unwritten}"))?;
         if !outcome.remaining.is_empty() {
             anyhow::bail!(
-                "verification failed: after running the plan on a copy of FROM, {} difference(s) remain:\n  {}\n\
-                 This is a bug in pgdrift's plan; please report it with both schemas.{unwritten}",
+                "verification failed: after running the plan on a copy of FROM, {} difference(s) remain:\n  {}\n{}{unwritten}",
                 outcome.remaining.len(),
-                outcome.remaining.join("\n  ")
+                outcome.remaining.join("\n  "),
+                why_left(&forward, "plan")
             );
         }
-        if let Some(left) = outcome
-            .rollback_remaining
-            .as_ref()
-            .filter(|l| !l.is_empty())
-        {
+        if let (Some(left), Some(back)) = (
+            outcome
+                .rollback_remaining
+                .as_ref()
+                .filter(|l| !l.is_empty()),
+            back.as_ref(),
+        ) {
             anyhow::bail!(
-                "verification failed: after the plan and then the rollback on a copy of FROM, {} difference(s) from FROM remain:\n  {}\n\
-                 This is a bug in pgdrift's rollback; please report it with both schemas.{unwritten}",
+                "verification failed: after the plan and then the rollback on a copy of FROM, {} difference(s) from FROM remain:\n  {}\n{}{unwritten}",
                 left.len(),
-                left.join("\n  ")
+                left.join("\n  "),
+                why_left(back, "rollback")
             );
         }
         Some((outcome.steps_run, outcome.rollback_remaining.is_some()))
@@ -198,6 +200,23 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         Outcome::Findings
     })
+}
+
+/// Why differences are left after a plan (or rollback) ran: its manual steps, or a bug.
+fn why_left(plan: &pgdrift::plan::Plan, what: &str) -> String {
+    if plan.manual.is_empty() {
+        format!("This is a bug in pgdrift's {what}; please report it with both schemas.")
+    } else {
+        let steps: Vec<String> = plan
+            .manual
+            .iter()
+            .map(|m| format!("{}: {}", m.object, m.reason))
+            .collect();
+        format!(
+            "The {what} leaves these to manual steps:\n  {}",
+            steps.join("\n  ")
+        )
+    }
 }
 
 /// What an error before any output says about the files that were asked for.
