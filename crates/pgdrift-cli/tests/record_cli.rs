@@ -44,15 +44,6 @@ fn baseline(dir: &Path, db: &TestDb, tool: &str, version: &str, extra: &[&str]) 
     pgdrift(&args)
 }
 
-async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
-    let conn = db.connect().await;
-    let rows = conn.client.query(sql, &[]).await;
-    rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect()
-}
-
 /// `history --dir` finds `tool`'s table and every one of `applied` files applied, nothing
 /// never applied, no checksum that differs.
 fn assert_round_trip(db: &TestDb, dir: &Path, tool: &str, applied: u64) {
@@ -123,9 +114,9 @@ async fn prisma_rows_are_what_migrate_resolve_writes() {
         "{}",
         text(&out)
     );
-    let layout = strings(&db, "SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '_prisma_migrations'").await;
+    let layout = db.strings("SELECT string_agg(column_name || ' ' || data_type || ' ' || is_nullable, ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '_prisma_migrations'").await;
     assert_eq!(layout, ["id character varying NO, checksum character varying NO, finished_at timestamp with time zone YES, migration_name character varying NO, logs text YES, rolled_back_at timestamp with time zone YES, started_at timestamp with time zone NO, applied_steps_count integer NO"]);
-    let rows = strings(&db, "SELECT concat_ws('|', migration_name, checksum, logs, applied_steps_count, finished_at = started_at, rolled_back_at IS NULL, id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$') FROM _prisma_migrations ORDER BY migration_name").await;
+    let rows = db.strings("SELECT concat_ws('|', migration_name, checksum, logs, applied_steps_count, finished_at = started_at, rolled_back_at IS NULL, id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$') FROM _prisma_migrations ORDER BY migration_name").await;
     let sum = |i: usize| hex(&Sha256::digest(PRISMA[i].1.as_bytes()));
     assert_eq!(
         rows,
@@ -163,7 +154,7 @@ async fn flyway_rows_carry_its_checksum_rank_and_description() {
     let db = TestDb::with_sql(&format!("{}{}", FLYWAY[0].1, FLYWAY[1].1)).await;
     let out = baseline(dir.path(), &db, "flyway", "1.1", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let rows = strings(&db, "SELECT concat_ws('|', installed_rank, version, description, type, script, checksum, installed_by = current_user, execution_time, success) FROM flyway_schema_history ORDER BY installed_rank").await;
+    let rows = db.strings("SELECT concat_ws('|', installed_rank, version, description, type, script, checksum, installed_by = current_user, execution_time, success) FROM flyway_schema_history ORDER BY installed_rank").await;
     assert_eq!(
         rows,
         [
@@ -177,7 +168,7 @@ async fn flyway_rows_carry_its_checksum_rank_and_description() {
             ),
         ]
     );
-    let indexes = strings(&db, "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'flyway_schema_history'").await;
+    let indexes = db.strings("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'flyway_schema_history'").await;
     assert_eq!(
         indexes,
         ["flyway_schema_history_pk,flyway_schema_history_s_idx"]
@@ -199,16 +190,14 @@ async fn flyway_rows_carry_its_checksum_rank_and_description() {
         "flyway",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let rows = strings(&db, "SELECT concat_ws('|', installed_rank, version, description, checksum) FROM flyway_schema_history WHERE installed_rank = 3").await;
+    let rows = db.strings("SELECT concat_ws('|', installed_rank, version, description, checksum) FROM flyway_schema_history WHERE installed_rank = 3").await;
     assert_eq!(
         rows,
         [format!("3|2|add email|{}", flyway_checksum(FLYWAY[2].1))]
     );
-    let history = strings(
-        &db,
-        "SELECT version FROM pgdrift.migrations ORDER BY version",
-    )
-    .await;
+    let history = db
+        .strings("SELECT version FROM pgdrift.migrations ORDER BY version")
+        .await;
     assert_eq!(
         history,
         ["V1_1__add_users.sql", "V1__init.sql", "V2__add_email.sql"]
@@ -233,7 +222,7 @@ async fn sqlx_rows_carry_sha384_and_its_description() {
     let db = TestDb::with_sql(&format!("{}{}", SQLX[0].1, SQLX[1].1)).await;
     let out = baseline(dir.path(), &db, "sqlx", "20240102000000", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let rows = strings(&db, "SELECT concat_ws('|', version, description, success, encode(checksum, 'hex'), execution_time) FROM _sqlx_migrations ORDER BY version").await;
+    let rows = db.strings("SELECT concat_ws('|', version, description, success, encode(checksum, 'hex'), execution_time) FROM _sqlx_migrations ORDER BY version").await;
     let sum = |i: usize| hex(&Sha384::digest(SQLX[i].1.as_bytes()));
     assert_eq!(
         rows,
@@ -266,10 +255,10 @@ async fn golang_migrate_keeps_one_row_and_moves_it_forward() {
     let out = baseline(dir.path(), &db, "golang-migrate", "1", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let row = "SELECT version || '|' || dirty FROM schema_migrations";
-    assert_eq!(strings(&db, row).await, ["1|false"]);
+    assert_eq!(db.strings(row).await, ["1|false"]);
     let out = baseline(dir.path(), &db, "golang-migrate", "2", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert_eq!(strings(&db, row).await, ["2|false"]);
+    assert_eq!(db.strings(row).await, ["2|false"]);
     assert_round_trip(&db, dir.path(), "golang-migrate", 2);
     // Going back is a conflict, and so is a dirty row: refused, nothing written.
     let out = baseline(dir.path(), &db, "golang-migrate", "1", &[]);
@@ -286,7 +275,7 @@ async fn golang_migrate_keeps_one_row_and_moves_it_forward() {
     let out = baseline(dir.path(), &db, "golang-migrate", "2", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("as dirty"), "{}", text(&out));
-    assert_eq!(strings(&db, row).await, ["2|true"]);
+    assert_eq!(db.strings(row).await, ["2|true"]);
 }
 
 const DBMATE: &[(&str, &str)] = &[
@@ -308,17 +297,13 @@ async fn rows_go_into_the_tools_existing_table_wherever_it_is() {
     let out = baseline(dir.path(), &db, "dbmate", "20240102000000", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("recorded 1 migration(s) up to 20240102000000_orders.sql as applied (baseline, not run) in dbmate's table ops.schema_migrations"), "{}", text(&out));
-    let versions = strings(
-        &db,
-        "SELECT version::text FROM ops.schema_migrations ORDER BY version",
-    )
-    .await;
+    let versions = db
+        .strings("SELECT version::text FROM ops.schema_migrations ORDER BY version")
+        .await;
     assert_eq!(versions, ["20240101000000", "20240102000000"]);
-    let public = strings(
-        &db,
-        "SELECT coalesce(to_regclass('public.schema_migrations')::text, 'none')",
-    )
-    .await;
+    let public = db
+        .strings("SELECT coalesce(to_regclass('public.schema_migrations')::text, 'none')")
+        .await;
     assert_eq!(public, ["none"]);
     assert_round_trip(&db, dir.path(), "dbmate", 2);
     // Again: nothing to record, and nothing is duplicated.
@@ -401,7 +386,9 @@ async fn misfits_and_conflicts_are_refused_and_write_nothing() {
         "{}",
         text(&out)
     );
-    let names = strings(&db, "SELECT migration_name::text FROM _prisma_migrations").await;
+    let names = db
+        .strings("SELECT migration_name::text FROM _prisma_migrations")
+        .await;
     assert_eq!(names, ["20240101000000_init"]);
 }
 
@@ -446,11 +433,9 @@ async fn dry_run_prints_the_rows_and_writes_nothing() {
         format!("\\x{}", hex(&Sha384::digest(SQLX[0].1.as_bytes())))
     );
     assert_eq!(v["databases"][0]["recorded"], 0);
-    let exists = strings(
-        &db,
-        "SELECT coalesce(to_regclass('_sqlx_migrations')::text, 'none')",
-    )
-    .await;
+    let exists = db
+        .strings("SELECT coalesce(to_regclass('_sqlx_migrations')::text, 'none')")
+        .await;
     assert_eq!(exists, ["none"]);
 }
 
@@ -502,9 +487,9 @@ async fn fleet_baseline_gives_each_database_its_evidence_and_line() {
     );
     assert!(t.contains("2 databases in"), "{t}");
     let rows = "SELECT count(*)::text FROM _sqlx_migrations";
-    assert_eq!(strings(&whole, rows).await, ["2"]);
+    assert_eq!(whole.strings(rows).await, ["2"]);
     let none = "SELECT coalesce(to_regclass('_sqlx_migrations')::text, 'none')";
-    assert_eq!(strings(&partial, none).await, ["none"]);
+    assert_eq!(partial.strings(none).await, ["none"]);
     let mut json = args.to_vec();
     json.extend(["-f", "json", "--dry-run"]);
     let out = pgdrift(&json);
@@ -546,11 +531,9 @@ async fn apply_record_for_sqlx_records_files_run_outside_a_transaction_too() {
         "{}",
         text(&out)
     );
-    let rows = strings(
-        &db,
-        "SELECT version || ':' || description FROM _sqlx_migrations ORDER BY version",
-    )
-    .await;
+    let rows = db
+        .strings("SELECT version || ':' || description FROM _sqlx_migrations ORDER BY version")
+        .await;
     assert_eq!(
         rows,
         [
@@ -559,11 +542,11 @@ async fn apply_record_for_sqlx_records_files_run_outside_a_transaction_too() {
             "20240103000000:index email",
         ]
     );
-    let sum = strings(
-        &db,
-        "SELECT encode(checksum, 'hex') FROM _sqlx_migrations WHERE version = 20240103000000",
-    )
-    .await;
+    let sum = db
+        .strings(
+            "SELECT encode(checksum, 'hex') FROM _sqlx_migrations WHERE version = 20240103000000",
+        )
+        .await;
     assert_eq!(sum, [hex(&Sha384::digest(index.as_bytes()))]);
     // A file sqlx recorded with other text is a conflict found before anything runs.
     write(
@@ -591,6 +574,6 @@ async fn apply_record_for_sqlx_records_files_run_outside_a_transaction_too() {
         "{}",
         text(&out)
     );
-    let cols = strings(&db, "SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'").await;
+    let cols = db.strings("SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'").await;
     assert_eq!(cols, ["0"]);
 }

@@ -32,29 +32,14 @@ fn migrate(command: &str, dir: &Path, db: &TestDb) -> Output {
     )
 }
 
-async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
-    let conn = db.connect().await;
-    let rows = conn.client.query(sql, &[]).await;
-    rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect()
-}
-
 async fn recorded(db: &TestDb) -> Vec<String> {
-    strings(
-        db,
-        "SELECT version FROM pgdrift.migrations ORDER BY version",
-    )
-    .await
+    db.strings("SELECT version FROM pgdrift.migrations ORDER BY version")
+        .await
 }
 
 async fn invalid_indexes(db: &TestDb) -> Vec<String> {
-    strings(
-        db,
-        "SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid ORDER BY 1",
-    )
-    .await
+    db.strings("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid ORDER BY 1")
+        .await
 }
 
 /// Files that build indexes concurrently, between ordinary ones; each logs that it ran.
@@ -128,11 +113,11 @@ async fn concurrent_runners_and_create_index_concurrently_do_not_deadlock() {
             let out = child.wait_with_output().unwrap();
             assert_eq!(out.status.code(), Some(0), "round {round}: {}", text(&out));
         }
-        let counts = strings(
-            &db,
-            "SELECT version || '=' || count(*) FROM runs GROUP BY version ORDER BY version",
-        )
-        .await;
+        let counts = db
+            .strings(
+                "SELECT version || '=' || count(*) FROM runs GROUP BY version ORDER BY version",
+            )
+            .await;
         let expected = [
             "001", "001-end", "002", "003", "003-end", "004", "005", "005-end",
         ]
@@ -231,7 +216,8 @@ async fn a_file_whose_index_stays_invalid_is_not_recorded() {
     );
     assert!(recorded(&db).await.is_empty());
     assert_eq!(
-        strings(&db, "SELECT coalesce(to_regclass('after_b')::text, '-')").await,
+        db.strings("SELECT coalesce(to_regclass('after_b')::text, '-')")
+            .await,
         ["-"]
     );
 }

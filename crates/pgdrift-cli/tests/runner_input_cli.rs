@@ -46,19 +46,8 @@ fn pgdrift_within(limit: Duration, args: &[&str]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
-    let conn = db.connect().await;
-    let rows = conn.client.query(sql, &[]).await;
-    rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect()
-}
-
 async fn tables(db: &TestDb) -> Vec<String> {
-    strings(
-        db,
-        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public' HAVING count(*) > 0
+    db.strings("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public' HAVING count(*) > 0
          UNION ALL SELECT '' WHERE NOT EXISTS (SELECT FROM pg_tables WHERE schemaname = 'public')",
     )
     .await
@@ -167,7 +156,9 @@ async fn directives_behind_a_byte_order_mark_are_seen() {
             "{layout}: {}",
             text(&out)
         );
-        let index = strings(&db, "SELECT coalesce(to_regclass('t_id')::text, '-')").await;
+        let index = db
+            .strings("SELECT coalesce(to_regclass('t_id')::text, '-')")
+            .await;
         assert_eq!(index, ["t_id"], "{layout}");
     }
 }
@@ -293,11 +284,8 @@ async fn a_baseline_dry_run_against_the_evidence_says_it_would_refuse() {
     assert!(t.contains("would refuse the baseline"), "{t}");
     assert!(t.contains("(002_orders.sql)"), "{t}");
     assert_eq!(
-        strings(
-            &db,
-            "SELECT coalesce(to_regclass('pgdrift.migrations')::text, '-')"
-        )
-        .await,
+        db.strings("SELECT coalesce(to_regclass('pgdrift.migrations')::text, '-')")
+            .await,
         ["-"]
     );
 }

@@ -83,15 +83,6 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
-async fn strings(db: &TestDb, sql: &str) -> Vec<String> {
-    let conn = db.connect().await;
-    let rows = conn.client.query(sql, &[]).await;
-    rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .iter()
-        .map(|r| r.get::<_, String>(0))
-        .collect()
-}
-
 fn baseline(dir: &Path, db: &TestDb, tool: &str, version: &str, extra: &[&str]) -> Output {
     let url = db.url();
     let mut args = vec![
@@ -188,11 +179,11 @@ async fn drizzle_kit_migrate_just_works_after_a_baseline() {
         text(&out)
     );
     let rows = "SELECT hash || '@' || created_at FROM drizzle.__drizzle_migrations ORDER BY id";
-    let before = strings(&db, rows).await;
+    let before = db.strings(rows).await;
     assert_eq!(before.len(), 1);
     // Nothing to apply: drizzle-kit runs nothing (0000 again would fail: users exists).
     drizzle_kit(&kit, root);
-    assert_eq!(strings(&db, rows).await, before);
+    assert_eq!(db.strings(rows).await, before);
     // The next file is applied normally, and only it.
     drizzle_project(
         root,
@@ -203,11 +194,11 @@ async fn drizzle_kit_migrate_just_works_after_a_baseline() {
         ],
     );
     drizzle_kit(&kit, root);
-    let after = strings(&db, rows).await;
+    let after = db.strings(rows).await;
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after[0], before[0]);
     assert!(after[1].ends_with("@1760000100000"), "{after:?}");
-    let posts = strings(&db, "SELECT to_regclass('public.posts')::text").await;
+    let posts = db.strings("SELECT to_regclass('public.posts')::text").await;
     assert_eq!(posts, ["posts"]);
     pgdrift_agrees(&db, &root.join("drizzle"), "drizzle");
 }
@@ -240,9 +231,9 @@ async fn apply_record_for_drizzle_leaves_drizzle_kit_nothing_to_do() {
     let out = pgdrift(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let rows = "SELECT created_at::text FROM drizzle.__drizzle_migrations ORDER BY id";
-    assert_eq!(strings(&db, rows).await, ["1760000000000", "1760000100000"]);
+    assert_eq!(db.strings(rows).await, ["1760000000000", "1760000100000"]);
     drizzle_kit(&kit, root);
-    assert_eq!(strings(&db, rows).await, ["1760000000000", "1760000100000"]);
+    assert_eq!(db.strings(rows).await, ["1760000000000", "1760000100000"]);
     // A file drizzle-kit applies next is applied once.
     drizzle_project(
         root,
@@ -250,7 +241,7 @@ async fn apply_record_for_drizzle_leaves_drizzle_kit_nothing_to_do() {
         &[files[0], files[1], ("0002_tags", 1_760_000_200_000, TAGS)],
     );
     drizzle_kit(&kit, root);
-    assert_eq!(strings(&db, rows).await.len(), 3);
+    assert_eq!(db.strings(rows).await.len(), 3);
 }
 
 // ---- dbmate ----
@@ -326,11 +317,9 @@ async fn dbmate_finds_nothing_pending_after_a_baseline() {
     let t = text(&out);
     assert!(t.contains("Applying: 20240103000000_tags.sql"), "{t}");
     assert_eq!(t.matches("Applying:").count(), 1, "{t}");
-    let versions = strings(
-        &db,
-        "SELECT version FROM schema_migrations ORDER BY version",
-    )
-    .await;
+    let versions = db
+        .strings("SELECT version FROM schema_migrations ORDER BY version")
+        .await;
     assert_eq!(
         versions,
         ["20240101000000", "20240102000000", "20240103000000"]
@@ -445,11 +434,12 @@ async fn alembic_is_at_head_after_a_baseline_and_upgrades_the_next_revision() {
     );
     alembic(&bin, &db, root, &["upgrade", "head"]);
     assert_eq!(
-        strings(&db, "SELECT version_num::text FROM alembic_version").await,
+        db.strings("SELECT version_num::text FROM alembic_version")
+            .await,
         ["3c4d5e6f7a8b"]
     );
     assert_eq!(
-        strings(&db, "SELECT to_regclass('public.tags')::text").await,
+        db.strings("SELECT to_regclass('public.tags')::text").await,
         ["tags"]
     );
 }

@@ -125,6 +125,17 @@ impl TestDb {
         connect(&self.info).await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The first column of every row `sql` returns, as text; panics with the query and the
+    /// server's message on error.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        let conn = self.connect().await;
+        let rows = conn.client.query(sql, &[]).await;
+        rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect()
+    }
+
     /// Runs `sql` (several statements allowed); panics with the server's message on error.
     pub async fn execute(&self, sql: &str) {
         let conn = self.connect().await;

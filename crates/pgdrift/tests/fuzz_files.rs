@@ -9,27 +9,13 @@
 
 use pgdrift::fleet::config::parse;
 use pgdrift::source::load::read_snapshot;
+mod common;
+
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PGDRIFT_FUZZ_CASES")
-        .ok()
-        .map(|v| {
-            v.trim()
-                .parse()
-                .unwrap_or_else(|_| panic!("PGDRIFT_FUZZ_CASES={v}: not a number"))
-        })
-        .unwrap_or(1000);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 const SLOW: Duration = Duration::from_secs(2);
 
@@ -274,7 +260,7 @@ fn check_snapshot(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz_config())]
 
     #[test]
     fn the_fleet_file_parser_takes_any_text(text in proptest::collection::vec(any::<char>(), 0..400)) {

@@ -11,25 +11,11 @@
 
 use pgdrift::pg::ConnInfo;
 use pgdrift::sql::split::{line_of, split, Construct, Piece};
+mod common;
+
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::time::{Duration, Instant};
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PGDRIFT_FUZZ_CASES")
-        .ok()
-        .map(|v| {
-            v.trim()
-                .parse()
-                .unwrap_or_else(|_| panic!("PGDRIFT_FUZZ_CASES={v}: not a number"))
-        })
-        .unwrap_or(1000);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
 
 /// Time a call may take on a bounded input before it counts as a hang.
 const SLOW: Duration = Duration::from_secs(2);
@@ -208,7 +194,7 @@ fn shown_parts(info: &ConnInfo) -> impl PartialEq + std::fmt::Debug {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::fuzz_config())]
 
     #[test]
     fn the_splitter_takes_any_text(input in text(600)) {

@@ -154,3 +154,21 @@ pub async fn settled_writes(admin: &pgdrift::pg::Connection, name: &str) -> i64 
         tokio::time::sleep(Duration::from_millis(1100)).await;
     }
 }
+
+/// The proptest settings of the fuzz properties: `PGDRIFT_FUZZ_CASES` cases per property
+/// (1000 by default), no failure files written into the tree.
+pub fn fuzz_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("PGDRIFT_FUZZ_CASES")
+        .ok()
+        .map(|v| {
+            v.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("PGDRIFT_FUZZ_CASES={v}: not a number"))
+        })
+        .unwrap_or(1000);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
