@@ -193,12 +193,11 @@ async fn read_rows(
         tool: tracker.name,
         reason,
     };
-    let rows = conn.client.query(sql, &[]).await.map_err(|e| {
-        let message = e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_string());
-        fail(mask_urls(&message))
-    })?;
+    let rows = conn
+        .client
+        .query(sql, &[])
+        .await
+        .map_err(|e| fail(mask_urls(&crate::pg::connect::db_message(&e))))?;
     rows.iter()
         .map(|r| {
             let text = |i: usize| -> Option<String> { r.get(i) };
