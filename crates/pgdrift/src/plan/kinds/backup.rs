@@ -177,7 +177,7 @@ impl Planner<'_, '_> {
     }
 
     /// The position of an identity column's sequence (whose name only the server knows).
-    fn backup_identity(&self, t: &Table, c: &Column, change: &str) -> Option<Step> {
+    pub fn backup_identity(&self, t: &Table, c: &Column, change: &str) -> Option<Step> {
         let b = self.opts.backup.as_ref()?;
         let part = identity_part(&c.name);
         let (name, target) = self.backup_target(b, &[&t.schema, &t.name, &part]);

@@ -8,6 +8,7 @@ use super::super::graph::Node;
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
+use super::backup::identity_part;
 use super::coerce::{type_change, TypeChange};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Column, IdentityGeneration, Kind, Object, QualName, Table};
@@ -149,12 +150,22 @@ impl<'a> Planner<'_, 'a> {
             }
         }
         if from.identity.is_some() && to.identity.is_none() && !inherited {
-            let s = step(format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP IDENTITY"));
+            // The identity's sequence goes with it, and with it the position it reached: the
+            // state a sequence holds is data. Backed up first; the rollback puts it back.
+            let s = step(format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP IDENTITY")).hazard(
+                HazardKind::DeletesData,
+                format!("{name} loses its identity, and its sequence the position it reached"),
+            );
+            let mut steps: Vec<Step> = self
+                .backup_identity(from_table, from, name)
+                .into_iter()
+                .collect();
+            steps.push(s);
             self.push(
                 Phase::EarlyDrop,
                 Node::Default(key.clone(), to.name.clone()),
                 Vec::new(),
-                vec![s],
+                steps,
             );
         }
         let mut steps = Vec::new();
@@ -393,21 +404,34 @@ impl<'a> Planner<'_, 'a> {
                 if !options.is_empty() {
                     sql.push_str(&format!(" ({})", options.join(" ")));
                 }
-                steps.push(Step::new(sql, Kind::Column, Op::Alter, name).hazard(
-                    HazardKind::SequenceReset,
-                    format!("the identity of {name} continues after the column's highest value"),
-                ));
-                // Continue after the values the column already holds.
-                steps.push(Step::new(
-                    format!(
-                        "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), max({col})) FROM {qn} HAVING max({col}) IS NOT NULL",
-                        Literal(qn),
-                        Literal(&to.name)
-                    ),
-                    Kind::Column,
-                    Op::Alter,
-                    name,
-                ));
+                let serial = format!(
+                    "pg_catalog.pg_get_serial_sequence({}, {})",
+                    Literal(qn),
+                    Literal(&to.name)
+                );
+                // A rollback puts back the position the forward plan backed up; otherwise
+                // the identity continues after the values the column already holds.
+                let part = identity_part(&to.name);
+                let (restore, continues) =
+                    match self.restore_source(&[&key.schema, &key.name, &part]) {
+                        Some(source) => (
+                            format!(
+                                "SELECT pg_catalog.setval({serial}, b.last_value, b.is_called) FROM {source} AS b"
+                            ),
+                            format!("the identity of {name} continues where its backup says it was"),
+                        ),
+                        None => (
+                            format!(
+                                "SELECT pg_catalog.setval({serial}, max({col})) FROM {qn} HAVING max({col}) IS NOT NULL"
+                            ),
+                            format!("the identity of {name} continues after the column's highest value"),
+                        ),
+                    };
+                steps.push(
+                    Step::new(sql, Kind::Column, Op::Alter, name)
+                        .hazard(HazardKind::SequenceReset, continues),
+                );
+                steps.push(Step::new(restore, Kind::Column, Op::Alter, name));
             }
             (Some(a), Some(b)) if a != b => {
                 let mut parts = Vec::new();

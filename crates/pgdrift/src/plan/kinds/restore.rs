@@ -24,7 +24,7 @@ fn restored(c: &Column, alias: &str) -> String {
 }
 
 impl Planner<'_, '_> {
-    fn restore_source(&self, parts: &[&str]) -> Option<String> {
+    pub fn restore_source(&self, parts: &[&str]) -> Option<String> {
         let b: &Backup = self.opts.restore.as_ref()?;
         Some(QualIdent(&b.schema, &backup_table_name(parts, &b.tag)).to_string())
     }
