@@ -404,16 +404,26 @@ async fn a_dropped_identity_keeps_its_position_through_the_rollback() {
         .find(|s| s.sql.contains("DROP IDENTITY"))
         .expect("a DROP IDENTITY step");
     assert!(drop.destructive, "{}", drop.sql);
-    assert!(drop.hazards.iter().any(|h| h.kind == HazardKind::DeletesData));
+    assert!(drop
+        .hazards
+        .iter()
+        .any(|h| h.kind == HazardKind::DeletesData));
     assert_eq!(t.backups().len(), 1, "{:?}", t.backups());
     // Without --allow-destructive the identity stays.
     let conn = t.db.connect().await;
     apply_plan(&conn.client, &t.forward, false).await.unwrap();
     assert_eq!(
-        rows(&t.db, "SELECT pg_get_serial_sequence('t', 'id') IS NOT NULL").await,
+        rows(
+            &t.db,
+            "SELECT pg_get_serial_sequence('t', 'id') IS NOT NULL"
+        )
+        .await,
         ["t"]
     );
     t.forward().await;
     t.roll_back().await;
-    assert_eq!(rows(&t.db, "INSERT INTO t (v) VALUES ('y') RETURNING id").await, ["41"]);
+    assert_eq!(
+        rows(&t.db, "INSERT INTO t (v) VALUES ('y') RETURNING id").await,
+        ["41"]
+    );
 }
