@@ -427,3 +427,55 @@ async fn a_dropped_identity_keeps_its_position_through_the_rollback() {
         ["41"]
     );
 }
+
+/// A type change that rounds values away (a smaller numeric scale, a timestamp made a date)
+/// deletes what the lost digits held: it is destructive, the values are backed up, and the
+/// rollback puts them back exactly.
+#[tokio::test]
+async fn a_type_change_that_rounds_is_destructive_and_the_rollback_restores_the_digits() {
+    let t = trip(
+        "CREATE TABLE t (id int PRIMARY KEY, price numeric(10,3), at timestamp(3), n int);
+         INSERT INTO t VALUES (1, 1.234, '2026-01-02 03:04:05.678', 1),
+                              (2, 2.999, '2026-12-31 23:59:59.999', 2);",
+        "CREATE TABLE t (id int PRIMARY KEY, price numeric(10,1), at date, n bigint);",
+    )
+    .await;
+    let retypes: Vec<_> = t
+        .forward
+        .steps
+        .iter()
+        .filter(|s| s.sql.contains(" TYPE "))
+        .collect();
+    assert_eq!(retypes.len(), 3, "{retypes:#?}");
+    for s in &retypes {
+        let lossy = !s.sql.contains("bigint");
+        assert_eq!(s.destructive, lossy, "{}", s.sql);
+        assert_eq!(
+            s.hazards.iter().any(|h| h.kind == HazardKind::DeletesData),
+            lossy,
+            "{}",
+            s.sql
+        );
+    }
+    assert_eq!(t.backups().len(), 2, "{:?}", t.backups());
+    let data = ["SELECT id, price, at, n FROM t ORDER BY id"];
+    let before = t.snapshot(&data).await;
+    let conn = t.db.connect().await;
+    apply_plan(&conn.client, &t.forward, false).await.unwrap();
+    assert_eq!(
+        t.snapshot(&data).await,
+        before,
+        "without --allow-destructive nothing is rounded"
+    );
+    t.forward().await;
+    assert_eq!(
+        rows(
+            &t.db,
+            "SELECT price::text || ' ' || at::text FROM t ORDER BY id"
+        )
+        .await,
+        ["1.2 2026-01-02", "3.0 2026-12-31"]
+    );
+    t.roll_back().await;
+    assert_eq!(t.snapshot(&data).await, before);
+}

@@ -1,6 +1,7 @@
 //! What changing a column's type costs: whether PostgreSQL needs a `USING` cast (there is
 //! no assignment cast between the types), whether the table is rewritten (the new type is
-//! not binary-compatible), and whether existing values may not fit.
+//! not binary-compatible), whether existing values may not fit, and whether values that do
+//! fit are silently rounded.
 
 /// The consequences of a column type change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +127,46 @@ pub fn type_change(from: &str, to: &str) -> TypeChange {
     costly
 }
 
+/// True when changing a column from type `from` to type `to` silently changes values that
+/// fit: digits rounded away (a smaller numeric scale, a number made an integer or a float, a
+/// float of less precision), fractional seconds dropped, a time of day cut from a date.
+/// PostgreSQL raises no error for any of these: what the lost digits held is gone.
+pub fn rounds(from: &str, to: &str) -> bool {
+    let (a, b) = (parse(from), parse(to));
+    if a.array != b.array {
+        return false;
+    }
+    let precision = |p: &Parsed| p.mods.first().copied().unwrap_or(6);
+    if a.base == b.base {
+        return match a.base.as_str() {
+            "numeric" => match (a.mods.get(1), b.mods.first()) {
+                // A scale imposed on unconstrained numerics, or a smaller one.
+                (_, None) => false,
+                (None, Some(_)) if a.mods.is_empty() => true,
+                _ => b.mods.get(1).copied().unwrap_or(0) < a.mods.get(1).copied().unwrap_or(0),
+            },
+            base if base.starts_with("timestamp")
+                || base.starts_with("time")
+                || base.starts_with("interval") =>
+            {
+                precision(&b) < precision(&a)
+            }
+            _ => false,
+        };
+    }
+    if is(NUMBERS, &a.base) && is(NUMBERS, &b.base) {
+        let exact_integers = is(INTEGERS, &a.base);
+        return match b.base.as_str() {
+            t if is(INTEGERS, t) => !exact_integers,
+            "real" => true,
+            "double precision" => a.base == "numeric" || a.base == "bigint",
+            "numeric" => !exact_integers && !b.mods.is_empty(),
+            _ => false,
+        };
+    }
+    a.base.starts_with("timestamp") && b.base == "date"
+}
+
 /// The same type with other modifiers (`varchar(20)` -> `varchar(40)`, `numeric(10,2)` ->
 /// `numeric(12,2)`, `timestamp(3)` -> `timestamp(6)`).
 fn same_base(a: &Parsed, b: &Parsed) -> TypeChange {
@@ -188,6 +229,48 @@ mod tests {
     fn tc(a: &str, b: &str) -> (bool, bool, bool) {
         let c = type_change(a, b);
         (c.needs_using, c.rewrites, c.may_fail)
+    }
+
+    #[test]
+    fn changes_that_round_values_away() {
+        for (a, b) in [
+            ("numeric(10,2)", "numeric(10,1)"),
+            ("numeric", "numeric(12,2)"),
+            ("numeric(12,2)", "integer"),
+            ("double precision", "real"),
+            ("double precision", "bigint"),
+            ("numeric", "double precision"),
+            ("bigint", "double precision"),
+            ("integer", "real"),
+            ("real", "numeric(10,2)"),
+            (
+                "timestamp(6) without time zone",
+                "timestamp(0) without time zone",
+            ),
+            ("timestamp with time zone", "timestamp(3) with time zone"),
+            ("interval", "interval(0)"),
+            ("timestamp without time zone", "date"),
+        ] {
+            assert!(rounds(a, b), "{a} -> {b}");
+        }
+        for (a, b) in [
+            ("numeric(10,2)", "numeric(12,2)"),
+            ("numeric(10,2)", "numeric"),
+            ("integer", "bigint"),
+            ("integer", "numeric(10,2)"),
+            ("integer", "double precision"),
+            ("real", "double precision"),
+            ("real", "numeric"),
+            (
+                "timestamp(0) without time zone",
+                "timestamp(6) without time zone",
+            ),
+            ("date", "timestamp without time zone"),
+            ("text", "character varying(10)"),
+            ("integer[]", "bigint"),
+        ] {
+            assert!(!rounds(a, b), "{a} -> {b}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::backup::identity_part;
-use super::coerce::{type_change, TypeChange};
+use super::coerce::{rounds, type_change, TypeChange};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Column, IdentityGeneration, Kind, Object, QualName, Table};
 use crate::sql::{Ident, Literal, Verbatim};
@@ -201,7 +201,7 @@ impl<'a> Planner<'_, 'a> {
             steps.extend(self.column_settings(to_table, None, to, name));
         } else {
             if retype {
-                steps.push(self.retype(&qn, &key, from, to, name));
+                self.retype_steps(&qn, from_table, to_table, from, to, name, &mut steps);
             }
             if !inherited {
                 if from.generated.is_some() && to.generated.is_none() {
@@ -300,6 +300,44 @@ impl<'a> Planner<'_, 'a> {
             );
         }
         self.lock_hazard(s, key)
+    }
+
+    /// A type change, with what it costs. One that rounds values away deletes data: the
+    /// values are backed up first (with the key that finds their rows), the step is
+    /// destructive, and the rollback — whose own change widens the type again — puts the
+    /// backed-up values back after it.
+    #[allow(clippy::too_many_arguments)]
+    fn retype_steps(
+        &mut self,
+        qn: &str,
+        from_table: &Table,
+        to_table: &Table,
+        from: &Column,
+        to: &Column,
+        name: &str,
+        steps: &mut Vec<Step>,
+    ) {
+        let key = to_table.key();
+        let differs = from.type_name != to.type_name;
+        let lossy = differs && rounds(&from.type_name, &to.type_name);
+        let mut step = self.retype(qn, &key, from, to, name);
+        if lossy {
+            steps.extend(self.backup_column(from_table, &to.name, name));
+            step = step.hazard(
+                HazardKind::DeletesData,
+                format!(
+                    "values of {name} are rounded to fit {}: the digits they lose are gone",
+                    to.type_name
+                ),
+            );
+            step = self.unmatched_hazard(step, from_table, &to.name);
+        }
+        steps.push(step);
+        if differs && rounds(&to.type_name, &from.type_name) {
+            // A rollback of a change that rounded: the backup holds the values as they were.
+            steps.extend(self.restore_guard(to_table, to, name));
+            steps.extend(self.restore_values(to_table, to, name));
+        }
     }
 
     /// True when `ty` is a domain of the `to` catalog whose base type is `base`.
