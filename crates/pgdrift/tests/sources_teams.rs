@@ -398,3 +398,37 @@ async fn a_roles_ignore_globs_apply_to_its_desired_and_migrations_directories() 
     let error = report.roles[0].error.clone().unwrap_or_default();
     assert!(error.contains("002_b.sql.old"), "{:?}", report.roles[0]);
 }
+
+/// Roles are cluster-wide, and the private server serves every replay of a run: SQL that
+/// creates a role, replayed once more (both sides of a diff), or after an earlier replay made
+/// the role as a placeholder, loads; the `CREATE ROLE` of a role that exists is left out.
+#[tokio::test]
+async fn a_role_an_earlier_replay_made_is_not_created_again() {
+    let (rw, _, _) = roles("again");
+    let dir = tempfile::tempdir().unwrap();
+    let creates = format!(
+        "CREATE ROLE {r} NOLOGIN;\nCREATE TABLE t (id int);\nGRANT SELECT ON t TO {r};\n",
+        r = Ident(&rw)
+    );
+    let grants = format!(
+        "CREATE TABLE t (id int);\nGRANT SELECT ON t TO {};\n",
+        Ident(&rw)
+    );
+    write(
+        dir.path(),
+        &[("grants.sql", &grants), ("creates.sql", &creates)],
+    );
+    let mut loader = Loader::new(on_private_server());
+    for file in ["grants.sql", "creates.sql", "creates.sql"] {
+        let loaded = loader
+            .load(&spec(&dir.path().join(file), &[]))
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let t = &loaded.inspected.snapshot.catalog.tables[&QualName::new("public", "t")];
+        assert!(
+            format!("{:?}", t.privileges).contains(&rw),
+            "{file}: {:?}",
+            t.privileges
+        );
+    }
+}

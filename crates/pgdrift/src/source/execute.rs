@@ -3,10 +3,11 @@
 //! statement outside one, the statements being those the one splitter (`sql::split`) cut,
 //! as the migration runner runs them. A statement refused for want of a role that may be created
 //! (`MissingRoles::Create`) runs again once a placeholder exists: the whole unit inside a
-//! transaction, the one statement outside.
+//! transaction, the one statement outside; a `CREATE ROLE` of a role an earlier replay on
+//! the private server made is left out and the rest runs.
 
 use super::replay::{position, Failure, Prepared};
-use super::roles::{create_placeholder, missing_role, MissingRoles};
+use super::roles::{create_placeholder, creates_role, existing_role, missing_role, MissingRoles};
 use crate::pg::Connection;
 
 /// A statement and its byte offset in the unit's text.
@@ -21,11 +22,15 @@ pub(super) async fn retried_in_transaction(
     created: &mut Vec<String>,
 ) -> Result<(), Failure> {
     let mut tried: Vec<String> = Vec::new();
+    let mut unit = unit.clone();
     loop {
         let creates = roles.creates();
-        let Err(failure) = in_transaction(conn, unit, creates).await else {
+        let Err(failure) = in_transaction(conn, &unit, creates).await else {
             return Ok(());
         };
+        if creates && skip_existing_role(&mut unit, &failure) {
+            continue;
+        }
         match missing_role(&failure.error).filter(|r| creates && !tried.contains(r)) {
             Some(role) => {
                 placeholder(conn, &role, created, None).await?;
@@ -33,7 +38,7 @@ pub(super) async fn retried_in_transaction(
             }
             // A failure left unlocated for a retry that cannot help: locate it now.
             None if creates && missing_role(&failure.error).is_some() => {
-                return in_transaction(conn, unit, false).await
+                return in_transaction(conn, &unit, false).await
             }
             None => return Err(failure),
         }
@@ -52,6 +57,9 @@ pub(super) async fn one_by_one(
         let start = *start;
         let mut tried: Vec<String> = Vec::new();
         while let Err(error) = conn.client.batch_execute(text).await {
+            if roles.creates() && creates_role(text) && existing_role(&error).is_some() {
+                break; // made by an earlier replay on this server: there already
+            }
             match missing_role(&error).filter(|r| roles.creates() && !tried.contains(r)) {
                 Some(role) => {
                     placeholder(conn, &role, created, Some(start)).await?;
@@ -67,6 +75,36 @@ pub(super) async fn one_by_one(
         }
     }
     Ok(())
+}
+
+/// When `failure` is a `CREATE ROLE` of a role that exists already (an earlier replay on
+/// this server made it), blanks that statement out of `unit` (positions kept) so that the
+/// unit can run again without it; false for any other failure.
+fn skip_existing_role(unit: &mut Prepared, failure: &Failure) -> bool {
+    if existing_role(&failure.error).is_none() {
+        return false;
+    }
+    let Some(at) = failure.statement_at else {
+        return false;
+    };
+    let Some(index) = unit.statements.iter().position(|(start, _)| *start == at) else {
+        return false;
+    };
+    if !creates_role(&unit.statements[index].1) {
+        return false;
+    }
+    let (start, text) = unit.statements.remove(index);
+    let end = (start + text.len()).min(unit.sql.len());
+    // Byte for byte, so that the positions of the statements after it stay true.
+    let blank: String = unit.sql[start..end]
+        .chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            c => " ".repeat(c.len_utf8()),
+        })
+        .collect();
+    unit.sql.replace_range(start..end, &blank);
+    true
 }
 
 /// Creates `role` as a placeholder, noting it in `created` when this call made it.

@@ -159,7 +159,7 @@ async fn replay_units(
 
 /// A unit ready to run: its text with what the server must not see blanked (positions and
 /// lines kept), and its statements as the one splitter cuts them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) sql: String,
     pub(crate) statements: Vec<Statement>,

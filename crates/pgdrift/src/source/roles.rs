@@ -6,7 +6,9 @@
 //!
 //! A role is found from the error itself (`role "X" does not exist`), never by guessing at
 //! the SQL text, so a placeholder is made for exactly the roles a statement names. Roles are
-//! cluster-wide: one that another replay created in the meantime counts as there.
+//! cluster-wide: one that another replay created in the meantime counts as there, and on the
+//! private server a `CREATE ROLE` of a role an earlier replay made (a placeholder, or the same
+//! SQL replayed again) is skipped: roles are not part of the schema pgdrift compares.
 
 use crate::model::Catalog;
 use crate::sql::Ident;
@@ -62,6 +64,32 @@ pub fn missing_role(error: &tokio_postgres::Error) -> Option<String> {
         .strip_suffix("\" does not exist")
         .filter(|name| !name.is_empty())
         .map(str::to_string)
+}
+
+/// The role an error says exists already (`role "X" already exists`, as CREATE ROLE, USER
+/// and GROUP report it).
+pub fn existing_role(error: &tokio_postgres::Error) -> Option<String> {
+    let db = error.as_db_error()?;
+    if *db.code() != SqlState::DUPLICATE_OBJECT {
+        return None;
+    }
+    db.message()
+        .strip_prefix("role \"")?
+        .strip_suffix("\" already exists")
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+}
+
+/// True when `statement` creates a role (`CREATE ROLE`, `CREATE USER`, `CREATE GROUP`).
+pub(crate) fn creates_role(statement: &str) -> bool {
+    let words: Vec<String> = statement
+        .split_whitespace()
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words.len() == 2
+        && words[0] == "CREATE"
+        && ["ROLE", "USER", "GROUP"].contains(&words[1].as_str())
 }
 
 /// The advice for a replay on a `--dev-url` server that lacks `role`.
