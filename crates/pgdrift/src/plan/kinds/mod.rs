@@ -5,6 +5,7 @@
 mod backup;
 mod coerce;
 mod column;
+mod column_type;
 mod constraint;
 mod defaults;
 mod index;
