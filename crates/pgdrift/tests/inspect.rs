@@ -76,6 +76,10 @@ async fn parallel_reads_equal_a_single_connection() {
         many.connections, 4,
         "the read should have used four connections"
     );
+    assert!(
+        !one.catalog.tables.is_empty() && !one.catalog.functions.is_empty(),
+        "the schema read is empty"
+    );
     assert_eq!(one, many.snapshot);
 }
 
@@ -116,6 +120,20 @@ async fn statement_order_does_not_matter() {
     .await;
     let a: Catalog = read(&first, &single()).await.catalog;
     let b: Catalog = read(&second, &single()).await.catalog;
+    // Two empty reads would be equal too: both must hold what was built.
+    for c in [&a, &b] {
+        assert_eq!(
+            (
+                c.types.len(),
+                c.tables.len(),
+                c.constraints.len(),
+                c.indexes.len(),
+                c.views.len()
+            ),
+            (1, 2, 4, 1, 1),
+            "{c:#?}"
+        );
+    }
     assert_eq!(a, b);
 }
 

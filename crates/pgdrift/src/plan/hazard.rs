@@ -5,25 +5,6 @@
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// Every kind of hazard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum HazardKind {
-    DeletesData,
-    RewritesTable,
-    LocksTable,
-    MayFailOnData,
-    IndexNotConcurrent,
-    EnumRecreated,
-    SignatureChange,
-    SequenceReset,
-    PrivilegeRevoked,
-    RecreatesDependents,
-    DropsBehavior,
-    NotRestorable,
-    InvalidIndex,
-    ManualStep,
-}
-
 /// What is known about a hazard kind.
 #[derive(Debug, Clone, Copy)]
 pub struct HazardInfo {
@@ -40,10 +21,39 @@ pub struct HazardInfo {
     pub destructive: bool,
 }
 
-/// All hazards.
-pub const HAZARDS: &[HazardInfo] = &[
-    HazardInfo {
-        kind: HazardKind::DeletesData,
+/// Declares every hazard once: the `HazardKind` variant and its row of [`HAZARDS`] come
+/// from the same entry, so a kind cannot exist without its code, slug, message and advice,
+/// and `info` finds the row by the variant's position.
+macro_rules! hazards {
+    ($($kind:ident {
+        code: $code:literal,
+        slug: $slug:literal,
+        message: $message:literal,
+        doc: $doc:literal,
+        destructive: $destructive:literal,
+    },)*) => {
+        /// Every kind of hazard.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum HazardKind {
+            $($kind,)*
+        }
+
+        /// All hazards, in the order of [`HazardKind`].
+        pub const HAZARDS: &[HazardInfo] = &[
+            $(HazardInfo {
+                kind: HazardKind::$kind,
+                code: $code,
+                slug: $slug,
+                message: $message,
+                doc: $doc,
+                destructive: $destructive,
+            },)*
+        ];
+    };
+}
+
+hazards! {
+    DeletesData {
         code: "PD101",
         slug: "deletes-data",
         message: "deletes data",
@@ -51,8 +61,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               --allow-destructive; take a backup first.",
         destructive: true,
     },
-    HazardInfo {
-        kind: HazardKind::RewritesTable,
+    RewritesTable {
         code: "PD102",
         slug: "rewrites-table",
         message: "rewrites the whole table",
@@ -60,8 +69,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               writes wait until it finishes. Run it in a maintenance window on big tables.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::LocksTable,
+    LocksTable {
         code: "PD103",
         slug: "locks-big-table",
         message: "takes an ACCESS EXCLUSIVE lock on a big table",
@@ -69,8 +77,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               lock; lock_timeout bounds the wait.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::MayFailOnData,
+    MayFailOnData {
         code: "PD104",
         slug: "may-fail-on-data",
         message: "may fail on existing data",
@@ -78,8 +85,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               check the data first.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::IndexNotConcurrent,
+    IndexNotConcurrent {
         code: "PD105",
         slug: "index-not-concurrent",
         message: "builds an index without CONCURRENTLY",
@@ -87,8 +93,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               CREATE INDEX CONCURRENTLY outside the transaction.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::EnumRecreated,
+    EnumRecreated {
         code: "PD106",
         slug: "enum-recreated",
         message: "recreates an enum type to remove or reorder labels",
@@ -96,8 +101,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               removed label make it fail.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::SignatureChange,
+    SignatureChange {
         code: "PD107",
         slug: "signature-change",
         message: "drops and recreates a routine",
@@ -105,8 +109,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               do; callers fail between the drop and the create unless both commit together.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::SequenceReset,
+    SequenceReset {
         code: "PD108",
         slug: "sequence-reset",
         message: "starts a sequence over",
@@ -114,16 +117,14 @@ pub const HAZARDS: &[HazardInfo] = &[
               it hands out do not collide with existing rows.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::PrivilegeRevoked,
+    PrivilegeRevoked {
         code: "PD109",
         slug: "privilege-revoked",
         message: "revokes a privilege",
         doc: "Roles that relied on the privilege lose access when the step commits.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::RecreatesDependents,
+    RecreatesDependents {
         code: "PD110",
         slug: "recreates-dependents",
         message: "drops and recreates dependent objects",
@@ -131,8 +132,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               dropped and created again in the same transaction.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::DropsBehavior,
+    DropsBehavior {
         code: "PD111",
         slug: "drops-behavior",
         message: "removes logic the database runs by itself",
@@ -142,8 +142,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               one shows them. Check that nothing relies on it any more.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::NotRestorable,
+    NotRestorable {
         code: "PD112",
         slug: "not-restorable",
         message: "what it deletes cannot be put back by the rollback",
@@ -153,8 +152,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               something else. Add a key first, or restore by hand from the backup.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::InvalidIndex,
+    InvalidIndex {
         code: "PD113",
         slug: "invalid-index",
         message: "drops an INVALID index",
@@ -164,8 +162,7 @@ pub const HAZARDS: &[HazardInfo] = &[
               a cancelled session) before running the plan.",
         destructive: false,
     },
-    HazardInfo {
-        kind: HazardKind::ManualStep,
+    ManualStep {
         code: "PD199",
         slug: "manual-step",
         message: "needs a manual step",
@@ -173,15 +170,13 @@ pub const HAZARDS: &[HazardInfo] = &[
               by hand.",
         destructive: false,
     },
-];
+}
 
 impl HazardKind {
     /// This kind's row in [`HAZARDS`].
     pub fn info(self) -> &'static HazardInfo {
-        HAZARDS
-            .iter()
-            .find(|h| h.kind == self)
-            .expect("every hazard kind has a row in HAZARDS")
+        // The rows are generated in the variants' order, one each.
+        &HAZARDS[self as usize]
     }
 }
 
@@ -243,5 +238,16 @@ mod tests {
         assert_eq!(slugs.len(), HAZARDS.len());
         assert!(HazardKind::DeletesData.info().destructive);
         assert!(!HazardKind::RewritesTable.info().destructive);
+    }
+
+    #[test]
+    fn every_kind_finds_its_own_row() {
+        for (i, row) in HAZARDS.iter().enumerate() {
+            assert_eq!(row.kind as usize, i);
+            assert_eq!(row.kind.info().code, row.code);
+        }
+        assert!(HAZARDS
+            .iter()
+            .all(|h| h.code.starts_with("PD") && !h.doc.is_empty()));
     }
 }
