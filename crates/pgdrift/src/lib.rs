@@ -1,8 +1,10 @@
 //! pgdrift: find and fix PostgreSQL schema drift.
 //!
 //! The data flow is `source -> model -> diff -> plan -> migrate/report`; see the project's
-//! DESIGN notes. This crate holds every decision; the `pgdrift` binary only parses arguments,
-//! picks renderers and maps results to exit codes.
+//! DESIGN notes. This crate holds every decision. The `pgdrift` binary parses arguments,
+//! runs one path through this crate per subcommand, chooses renderers and maps results to
+//! exit codes; the `migrate` subcommands still lay out their per-database lines and status
+//! tables themselves.
 
 pub mod clock;
 pub mod diff;

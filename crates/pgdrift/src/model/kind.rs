@@ -1,5 +1,8 @@
-//! The table of object kinds: one row per kind the catalog holds. Summaries, filters and
-//! reports iterate this table; adding a kind is one row here plus its model file.
+//! The table of object kinds: one row per kind the catalog holds, which summaries and
+//! reports iterate. It is not yet the only place a kind is declared: a kind also has its
+//! model file, its catalog query and reader (`source/catalog`), a `diff::Subject` variant
+//! and a call in the diff walk (`diff`), its place in the filters (`diff::filter`), the
+//! planner's nodes and DDL (`plan`) and its list in the JSON writer (`report/json.rs`).
 
 use serde::Serialize;
 

@@ -1,6 +1,12 @@
 //! Reading a live database's catalog into the model: one query per object kind for the
-//! whole database (`queries/*.sql`), in read-only sessions that share one snapshot, never
-//! locking a table; then the readers in `read/` turn rows into model objects.
+//! whole database (`queries/*.sql`), in read-only sessions that share one snapshot; then the
+//! readers in `read/` turn rows into model objects. The reads take no table lock of their
+//! own, with one exception: a stored expression the server writes back as SQL
+//! (`pg_get_expr`, and the definitions only the server writes: views, trigger conditions,
+//! policies) opens its table with a brief ACCESS SHARE lock, as `psql \d` does. The server
+//! writes expressions on catalogs under 500 relations (`Deparse::Auto`) or when asked
+//! (`Deparse::Server`); pgdrift's own deparser (`nodes/`) writes them otherwise, and always
+//! for the audit.
 
 mod acl;
 mod locks;
