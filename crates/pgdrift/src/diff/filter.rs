@@ -1,10 +1,11 @@
 //! Leaving objects out of a comparison by name (`--exclude`): a glob over object names,
 //! matched against both the bare name and the schema-qualified one. Excluding a table
 //! excludes what lives on it (columns, constraints, indexes, triggers, policies) and the
-//! sequences its columns own. `retain` and `visit` walk every kind of a catalog by the
-//! objects' places, for this filter and for leaving tool-owned objects out.
+//! sequences its columns own. `retain` and `visit` walk every keyed kind of the registry by
+//! the objects' places, for this filter and for leaving tool-owned objects out.
 
-use crate::model::{Catalog, Kind};
+pub use crate::model::Place;
+use crate::model::{with_kinds, Catalog, Placed};
 
 /// Objects to leave out of a comparison.
 #[derive(Debug, Clone, Default)]
@@ -36,133 +37,27 @@ impl Filter {
     }
 }
 
-/// Where an object lives, as filters see it: its kind, schema and name, and the table it
-/// lives on (constraints, indexes, triggers, policies) or belongs to (a sequence `OWNED BY`
-/// a column).
-#[derive(Debug, Clone, Copy)]
-pub struct Place<'a> {
-    pub kind: Kind,
-    /// The schema; a schema's own place has its name here and in `name`.
-    pub schema: &'a str,
-    pub name: &'a str,
-    /// `(schema, table)` of the table the object lives on or belongs to.
-    pub table: Option<(&'a str, &'a str)>,
-}
-
-impl<'a> Place<'a> {
-    fn top(kind: Kind, schema: &'a str, name: &'a str) -> Self {
-        Place {
-            kind,
-            schema,
-            name,
-            table: None,
+macro_rules! walks {
+    (
+        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        $col:ident: $c1:literal, $cn:literal, $cp:ident;
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+    ) => {
+        /// Keeps the objects of every kind of `catalog` whose place `keep` accepts (a table's
+        /// columns go with their table).
+        pub fn retain(catalog: &mut Catalog, keep: impl Fn(&Place<'_>) -> bool) {
+            $(catalog.$af.retain(|_, o| keep(&o.place()));)*
+            $(catalog.$bf.retain(|_, o| keep(&o.place()));)*
         }
-    }
 
-    fn on(kind: Kind, schema: &'a str, name: &'a str, table: &'a str) -> Self {
-        Place {
-            kind,
-            schema,
-            name,
-            table: Some((schema, table)),
+        /// Calls `f` with the place of every object of every keyed kind of `catalog`.
+        pub fn visit(catalog: &Catalog, mut f: impl FnMut(&Place<'_>)) {
+            $(catalog.$af.values().for_each(|o| f(&o.place()));)*
+            $(catalog.$bf.values().for_each(|o| f(&o.place()));)*
         }
-    }
-}
-
-/// Calls `$each!(field, o => place)` for every kind of the catalog: the map's field and how an
-/// object of it finds its place. The one list that `retain` and `visit` walk.
-macro_rules! each_kind {
-    ($each:ident) => {
-        $each!(schemas, o => Place::top(
-            Kind::Schema,
-            &o.name,
-            &o.name
-        ));
-        $each!(extensions, o => Place::top(
-            Kind::Extension,
-            &o.schema,
-            &o.name
-        ));
-        $each!(types, o => Place::top(
-            Kind::Type,
-            &o.schema,
-            &o.name
-        ));
-        $each!(sequences, o => Place {
-            table: o
-                .owned_by
-                .as_ref()
-                .map(|c| (c.schema.as_str(), c.table.as_str())),
-            ..Place::top(Kind::Sequence, &o.schema, &o.name)
-        });
-        $each!(tables, o => Place::top(
-            Kind::Table,
-            &o.schema,
-            &o.name
-        ));
-        $each!(views, o => Place::top(
-            Kind::View,
-            &o.schema,
-            &o.name
-        ));
-        $each!(constraints, o => Place::on(
-            Kind::Constraint,
-            &o.schema,
-            &o.name,
-            &o.table
-        ));
-        $each!(indexes, o => Place::on(
-            Kind::Index,
-            &o.schema,
-            &o.name,
-            &o.table
-        ));
-        $each!(triggers, o => Place::on(
-            Kind::Trigger,
-            &o.schema,
-            &o.name,
-            &o.table
-        ));
-        $each!(policies, o => Place::on(
-            Kind::Policy,
-            &o.schema,
-            &o.name,
-            &o.table
-        ));
-        $each!(functions, o => Place::top(
-            Kind::Function,
-            &o.schema,
-            &o.name
-        ));
-        $each!(operators, o => Place::top(
-            Kind::Operator,
-            &o.schema,
-            &o.name
-        ));
     };
 }
-
-/// Keeps the objects of every kind of `catalog` whose place `keep` accepts.
-pub fn retain(catalog: &mut Catalog, keep: impl Fn(&Place<'_>) -> bool) {
-    macro_rules! retain_kind {
-        ($field:ident, $o:ident => $place:expr) => {
-            catalog.$field.retain(|_, $o| keep(&$place));
-        };
-    }
-    each_kind!(retain_kind);
-}
-
-/// Calls `f` with the place of every object of every kind of `catalog`.
-pub fn visit(catalog: &Catalog, mut f: impl FnMut(&Place<'_>)) {
-    macro_rules! visit_kind {
-        ($field:ident, $o:ident => $place:expr) => {
-            for $o in catalog.$field.values() {
-                f(&$place);
-            }
-        };
-    }
-    each_kind!(visit_kind);
-}
+with_kinds!(walks);
 
 /// Matches `text` against a glob: `*` is any run of characters, `?` any one character,
 /// everything else itself.

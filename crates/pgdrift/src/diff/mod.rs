@@ -16,8 +16,8 @@ pub use filter::{glob_match, retain, visit, Filter, Place};
 pub use labels::{label_changes, LabelChanges, LabelPlacement};
 
 use crate::model::{
-    Catalog, Column, Constraint, Extension, Function, Index, Kind, Object, Operator, Policy,
-    Schema, Sequence, Table, Trigger, TypeDef, View,
+    with_kinds, Catalog, Column, Constraint, Extension, Function, Index, Kind, Object, Operator,
+    Parent, Placed, Policy, Schema, Sequence, Table, Trigger, TypeDef, View,
 };
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -53,11 +53,12 @@ impl Op {
     }
 }
 
-/// An object on both sides of a change: `from` is absent for a create, `to` for a drop.
+/// An object on both sides of a change, typed by what happens to it.
 #[derive(Debug)]
-pub struct Pair<'a, T> {
-    pub from: Option<&'a T>,
-    pub to: Option<&'a T>,
+pub enum Pair<'a, T> {
+    Created(&'a T),
+    Dropped(&'a T),
+    Altered { from: &'a T, to: &'a T },
 }
 
 impl<T> Clone for Pair<'_, T> {
@@ -70,34 +71,133 @@ impl<T> Copy for Pair<'_, T> {}
 impl<'a, T> Pair<'a, T> {
     /// The object as it is after the change, or before it for a drop.
     pub fn current(&self) -> &'a T {
-        self.to
-            .or(self.from)
-            .expect("a change has at least one side")
+        match *self {
+            Pair::Created(t) | Pair::Dropped(t) | Pair::Altered { to: t, .. } => t,
+        }
+    }
+
+    /// The object before the change (absent for a create).
+    pub fn from(&self) -> Option<&'a T> {
+        match *self {
+            Pair::Created(_) => None,
+            Pair::Dropped(f) | Pair::Altered { from: f, .. } => Some(f),
+        }
+    }
+
+    /// The object after the change (absent for a drop).
+    pub fn to(&self) -> Option<&'a T> {
+        match *self {
+            Pair::Dropped(_) => None,
+            Pair::Created(t) | Pair::Altered { to: t, .. } => Some(t),
+        }
+    }
+
+    pub fn op(&self) -> Op {
+        match self {
+            Pair::Created(_) => Op::Create,
+            Pair::Dropped(_) => Op::Drop,
+            Pair::Altered { .. } => Op::Alter,
+        }
     }
 }
 
-/// The object a change is about, typed by kind.
+/// A column change, of a table that exists on both sides.
 #[derive(Debug, Clone, Copy)]
-pub enum Subject<'a> {
-    Schema(Pair<'a, Schema>),
-    Extension(Pair<'a, Extension>),
-    Type(Pair<'a, TypeDef>),
-    Sequence(Pair<'a, Sequence>),
-    Table(Pair<'a, Table>),
-    /// A column of a table that exists on both sides.
-    Column {
-        from_table: &'a Table,
-        to_table: &'a Table,
-        column: Pair<'a, Column>,
-    },
-    Constraint(Pair<'a, Constraint>),
-    Index(Pair<'a, Index>),
-    View(Pair<'a, View>),
-    Function(Pair<'a, Function>),
-    Trigger(Pair<'a, Trigger>),
-    Policy(Pair<'a, Policy>),
-    Operator(Pair<'a, Operator>),
+pub struct ColumnChange<'a> {
+    pub from_table: &'a Table,
+    pub to_table: &'a Table,
+    pub column: Pair<'a, Column>,
 }
+
+macro_rules! subjects {
+    (
+        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        $col:ident: $c1:literal, $cn:literal, $cp:ident;
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+    ) => {
+        /// The object a change is about, typed by kind: one variant per kind of the registry.
+        #[derive(Debug, Clone, Copy)]
+        pub enum Subject<'a> {
+            $($a(Pair<'a, $at>),)*
+            $col(ColumnChange<'a>),
+            $($b(Pair<'a, $bt>),)*
+        }
+
+        impl<'a> Subject<'a> {
+            /// The kind of the object.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Subject::$a(_) => Kind::$a,)*
+                    Subject::$col(_) => Kind::$col,
+                    $(Subject::$b(_) => Kind::$b,)*
+                }
+            }
+
+            /// Whether the object is created, dropped or altered.
+            pub fn op(&self) -> Op {
+                match self {
+                    $(Subject::$a(p) => p.op(),)*
+                    Subject::$col(c) => c.column.op(),
+                    $(Subject::$b(p) => p.op(),)*
+                }
+            }
+
+            /// Where the object lives (a column's name is its own, on its table).
+            pub fn place(&self) -> Place<'a> {
+                match self {
+                    $(Subject::$a(p) => p.current().place(),)*
+                    Subject::$col(c) => Place::on(
+                        Kind::$col,
+                        &c.to_table.schema,
+                        &c.column.current().name,
+                        &c.to_table.name,
+                    ),
+                    $(Subject::$b(p) => p.current().place(),)*
+                }
+            }
+
+            /// `(schema, table)` of the table the object lives on, for kinds whose parent is a
+            /// table (columns, constraints, indexes, triggers, policies).
+            pub fn parent_table(&self) -> Option<(&'a str, &'a str)> {
+                let on_table = |parent: Parent, place: Place<'a>| match parent {
+                    Parent::Table => place.table,
+                    Parent::Database => None,
+                };
+                match self {
+                    $(Subject::$a(p) => on_table(Parent::$ap, p.current().place()),)*
+                    Subject::$col(_) => on_table(Parent::$cp, self.place()),
+                    $(Subject::$b(p) => on_table(Parent::$bp, p.current().place()),)*
+                }
+            }
+
+            /// Writes the object as it is after the change (before it, for a drop).
+            fn serialize_object<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+                match self {
+                    $(Subject::$a(p) => st.serialize_field("object", p.current()),)*
+                    Subject::$col(c) => st.serialize_field("object", c.column.current()),
+                    $(Subject::$b(p) => st.serialize_field("object", p.current()),)*
+                }
+            }
+        }
+
+        /// Compares two catalogs, kind by kind in the registry's order.
+        pub fn diff<'a>(from: &'a Catalog, to: &'a Catalog, options: &DiffOptions) -> Diff<'a> {
+            let mut d = Differ {
+                options,
+                changes: Vec::new(),
+            };
+            $(d.kind(Kind::$a, &from.$af, &to.$af, Subject::$a);)*
+            d.columns(from, to);
+            $(d.kind(Kind::$b, &from.$bf, &to.$bf, Subject::$b);)*
+            Diff {
+                from,
+                to,
+                changes: d.changes,
+            }
+        }
+    };
+}
+with_kinds!(subjects);
 
 /// One typed change.
 #[derive(Debug, Clone)]
@@ -111,7 +211,18 @@ pub struct Change<'a> {
     pub subject: Subject<'a>,
 }
 
-impl Change<'_> {
+impl<'a> Change<'a> {
+    /// The change to `subject`, its kind and operation read off the subject.
+    pub fn new(name: String, fields: Vec<FieldChange>, subject: Subject<'a>) -> Self {
+        Change {
+            kind: subject.kind(),
+            op: subject.op(),
+            name,
+            fields,
+            subject,
+        }
+    }
+
     /// True when the field called `name` is among the alter's differences.
     pub fn changed(&self, name: &str) -> bool {
         self.fields.iter().any(|f| f.field == name)
@@ -128,21 +239,7 @@ impl Serialize for Change<'_> {
             st.serialize_field("fields", &self.fields)?;
         } else {
             // The whole object that is created or dropped.
-            match self.subject {
-                Subject::Schema(p) => st.serialize_field("object", p.current())?,
-                Subject::Extension(p) => st.serialize_field("object", p.current())?,
-                Subject::Type(p) => st.serialize_field("object", p.current())?,
-                Subject::Sequence(p) => st.serialize_field("object", p.current())?,
-                Subject::Table(p) => st.serialize_field("object", p.current())?,
-                Subject::Column { column, .. } => st.serialize_field("object", column.current())?,
-                Subject::Constraint(p) => st.serialize_field("object", p.current())?,
-                Subject::Index(p) => st.serialize_field("object", p.current())?,
-                Subject::View(p) => st.serialize_field("object", p.current())?,
-                Subject::Function(p) => st.serialize_field("object", p.current())?,
-                Subject::Trigger(p) => st.serialize_field("object", p.current())?,
-                Subject::Policy(p) => st.serialize_field("object", p.current())?,
-                Subject::Operator(p) => st.serialize_field("object", p.current())?,
-            }
+            self.subject.serialize_object(&mut st)?;
         }
         st.end()
     }
@@ -168,62 +265,6 @@ impl Diff<'_> {
             *counts.entry((c.kind, c.op)).or_default() += 1;
         }
         counts
-    }
-}
-
-/// Compares two catalogs.
-pub fn diff<'a>(from: &'a Catalog, to: &'a Catalog, options: &DiffOptions) -> Diff<'a> {
-    let mut d = Differ {
-        options,
-        changes: Vec::new(),
-    };
-    d.kind(Kind::Schema, &from.schemas, &to.schemas, Subject::Schema);
-    d.kind(
-        Kind::Extension,
-        &from.extensions,
-        &to.extensions,
-        Subject::Extension,
-    );
-    d.kind(Kind::Type, &from.types, &to.types, Subject::Type);
-    d.kind(
-        Kind::Sequence,
-        &from.sequences,
-        &to.sequences,
-        Subject::Sequence,
-    );
-    d.kind(Kind::Table, &from.tables, &to.tables, Subject::Table);
-    d.columns(from, to);
-    d.kind(
-        Kind::Constraint,
-        &from.constraints,
-        &to.constraints,
-        Subject::Constraint,
-    );
-    d.kind(Kind::Index, &from.indexes, &to.indexes, Subject::Index);
-    d.kind(Kind::View, &from.views, &to.views, Subject::View);
-    d.kind(
-        Kind::Function,
-        &from.functions,
-        &to.functions,
-        Subject::Function,
-    );
-    d.kind(
-        Kind::Trigger,
-        &from.triggers,
-        &to.triggers,
-        Subject::Trigger,
-    );
-    d.kind(Kind::Policy, &from.policies, &to.policies, Subject::Policy);
-    d.kind(
-        Kind::Operator,
-        &from.operators,
-        &to.operators,
-        Subject::Operator,
-    );
-    Diff {
-        from,
-        to,
-        changes: d.changes,
     }
 }
 
@@ -258,9 +299,9 @@ impl<'a> Differ<'_, 'a> {
     {
         let ignored = self.ignored(kind);
         merge(from, to, |key, a, b| {
-            let (op, fields) = match (a, b) {
-                (Some(_), None) => (Op::Drop, Vec::new()),
-                (None, Some(_)) => (Op::Create, Vec::new()),
+            let (pair, fields) = match (a, b) {
+                (Some(a), None) => (Pair::Dropped(a), Vec::new()),
+                (None, Some(b)) => (Pair::Created(b), Vec::new()),
                 (Some(a), Some(b)) => {
                     if a == b {
                         return;
@@ -269,17 +310,12 @@ impl<'a> Differ<'_, 'a> {
                     if fields.is_empty() {
                         return;
                     }
-                    (Op::Alter, fields)
+                    (Pair::Altered { from: a, to: b }, fields)
                 }
                 (None, None) => return,
             };
-            self.changes.push(Change {
-                kind,
-                op,
-                name: key.to_string(),
-                fields,
-                subject: wrap(Pair { from: a, to: b }),
-            });
+            self.changes
+                .push(Change::new(key.to_string(), fields, wrap(pair)));
         });
     }
 
@@ -294,41 +330,22 @@ impl<'a> Differ<'_, 'a> {
             if from_table.columns == to_table.columns {
                 continue;
             }
-            let mut push = |op, column: Pair<'a, Column>, fields| {
+            let mut push = |column: Pair<'a, Column>, fields| {
                 let name = format!("{key}.{}", column.current().name);
-                self.changes.push(Change {
-                    kind: Kind::Column,
-                    op,
-                    name,
-                    fields,
-                    subject: Subject::Column {
-                        from_table,
-                        to_table,
-                        column,
-                    },
+                let subject = Subject::Column(ColumnChange {
+                    from_table,
+                    to_table,
+                    column,
                 });
+                self.changes.push(Change::new(name, fields, subject));
             };
             for b in &to_table.columns {
                 match from_table.column(&b.name) {
-                    None => push(
-                        Op::Create,
-                        Pair {
-                            from: None,
-                            to: Some(b),
-                        },
-                        Vec::new(),
-                    ),
+                    None => push(Pair::Created(b), Vec::new()),
                     Some(a) if a != b => {
                         let fields = fields::changes(a, b, ignored);
                         if !fields.is_empty() {
-                            push(
-                                Op::Alter,
-                                Pair {
-                                    from: Some(a),
-                                    to: Some(b),
-                                },
-                                fields,
-                            );
+                            push(Pair::Altered { from: a, to: b }, fields);
                         }
                     }
                     Some(_) => {}
@@ -336,14 +353,7 @@ impl<'a> Differ<'_, 'a> {
             }
             for a in &from_table.columns {
                 if to_table.column(&a.name).is_none() {
-                    push(
-                        Op::Drop,
-                        Pair {
-                            from: Some(a),
-                            to: None,
-                        },
-                        Vec::new(),
-                    );
+                    push(Pair::Dropped(a), Vec::new());
                 }
             }
         }

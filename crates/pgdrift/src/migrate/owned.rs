@@ -6,7 +6,7 @@
 //! asked, audits never call them extra or leaked, and a plan never changes them.
 
 use super::history::{recognize, Candidate, Recognized, Tracker, TRACKERS};
-use crate::diff::{retain, visit, Change, Diff, Place, Subject};
+use crate::diff::{retain, visit, Change, Diff, Place};
 use crate::model::{Catalog, Kind, QualName, TableKind};
 use crate::plan::ManualStep;
 use std::collections::{BTreeMap, BTreeSet};
@@ -166,7 +166,7 @@ impl ToolOwned {
 
     /// The tool owning what `change` is about, if one does.
     pub fn owner_of(&self, change: &Change<'_>) -> Option<&'static Tracker> {
-        self.owner(&place_of(change))
+        self.owner(&change.subject.place())
     }
 
     /// The changes of `diff` a plan may make (those to tool-owned objects taken out), and
@@ -190,7 +190,7 @@ impl ToolOwned {
         let manual = taken
             .iter()
             .filter(|(c, _)| {
-                let place = place_of(c);
+                let place = c.subject.place();
                 !place
                     .table
                     .is_some_and(|(s, t)| whole.contains(format!("{s}.{t}").as_str()))
@@ -212,60 +212,6 @@ impl ToolOwned {
             changes,
         };
         (plannable, manual)
-    }
-}
-
-/// The place of the object a change is about.
-fn place_of<'c>(change: &'c Change<'_>) -> Place<'c> {
-    let top = |kind: Kind, schema: &'c str, name: &'c str| Place {
-        kind,
-        schema,
-        name,
-        table: None,
-    };
-    let on = |kind: Kind, schema: &'c str, name: &'c str, table: &'c str| Place {
-        kind,
-        schema,
-        name,
-        table: Some((schema, table)),
-    };
-    match change.subject {
-        Subject::Schema(p) => top(Kind::Schema, &p.current().name, &p.current().name),
-        Subject::Extension(p) => top(Kind::Extension, &p.current().schema, &p.current().name),
-        Subject::Type(p) => top(Kind::Type, &p.current().schema, &p.current().name),
-        Subject::Sequence(p) => {
-            let s = p.current();
-            Place {
-                table: s
-                    .owned_by
-                    .as_ref()
-                    .map(|c| (c.schema.as_str(), c.table.as_str())),
-                ..top(Kind::Sequence, &s.schema, &s.name)
-            }
-        }
-        Subject::Table(p) => top(Kind::Table, &p.current().schema, &p.current().name),
-        Subject::Column { to_table, .. } => {
-            on(Kind::Column, &to_table.schema, &change.name, &to_table.name)
-        }
-        Subject::Constraint(p) => {
-            let o = p.current();
-            on(Kind::Constraint, &o.schema, &o.name, &o.table)
-        }
-        Subject::Index(p) => {
-            let o = p.current();
-            on(Kind::Index, &o.schema, &o.name, &o.table)
-        }
-        Subject::View(p) => top(Kind::View, &p.current().schema, &p.current().name),
-        Subject::Function(p) => top(Kind::Function, &p.current().schema, &p.current().name),
-        Subject::Trigger(p) => {
-            let o = p.current();
-            on(Kind::Trigger, &o.schema, &o.name, &o.table)
-        }
-        Subject::Policy(p) => {
-            let o = p.current();
-            on(Kind::Policy, &o.schema, &o.name, &o.table)
-        }
-        Subject::Operator(p) => top(Kind::Operator, &p.current().schema, &p.current().name),
     }
 }
 

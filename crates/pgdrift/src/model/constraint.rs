@@ -2,6 +2,7 @@
 //! NOT NULL lives on the column; the `NOT NULL` constraint rows PostgreSQL 18 keeps in
 //! `pg_constraint` are not repeated here.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName, SubName};
 use super::serde_util::{is_false, is_true, yes};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,12 @@ impl Object for Constraint {
             table: self.table.clone(),
             name: self.name.clone(),
         }
+    }
+}
+
+impl Placed for Constraint {
+    fn place(&self) -> Place<'_> {
+        Place::on(Kind::Constraint, &self.schema, &self.name, &self.table)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Functions, procedures, aggregates and window functions.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, Signature};
 use super::privilege::Privileges;
 use super::serde_util::is_false;
@@ -58,6 +59,12 @@ impl Object for Function {
             name: self.name.clone(),
             arguments: self.arguments.clone(),
         }
+    }
+}
+
+impl Placed for Function {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Function, &self.schema, &self.name)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Indexes that stand on their own (those backing a primary key, unique or exclusion
 //! constraint are described by the constraint).
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::serde_util::{is_false, is_true, yes};
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,12 @@ impl Object for Index {
     type Key = QualName;
     fn key(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for Index {
+    fn place(&self) -> Place<'_> {
+        Place::on(Kind::Index, &self.schema, &self.name, &self.table)
     }
 }
 

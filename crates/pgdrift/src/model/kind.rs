@@ -1,28 +1,48 @@
-//! The table of object kinds: one row per kind the catalog holds, which summaries and
-//! reports iterate. It is not yet the only place a kind is declared: a kind also has its
-//! model file, its catalog query and reader (`source/catalog`), a `diff::Subject` variant
-//! and a call in the diff walk (`diff`), its place in the filters (`diff::filter`), the
-//! planner's nodes and DDL (`plan`) and its list in the JSON writer (`report/json.rs`).
+//! The registry of object kinds: [`with_kinds!`] is the one list of every kind the catalog
+//! holds, and everything that must know "all kinds" is generated from it — the [`Kind`] enum
+//! and its [`KINDS`] table here, the [`Catalog`](super::Catalog)'s maps and counts, the diff's
+//! `Subject` and its walk, the filters' walk, the JSON writer's lists. A kind is one entry here
+//! plus its own module: its model file (the type, its [`Object`](super::Object) key and its
+//! [`Placed`] place), its catalog query and reader (`source/catalog`), and its planning
+//! (`plan/kinds`), which the compiler asks for through exhaustive matches over `Subject`.
 
 use serde::Serialize;
 
-/// Every kind of object the catalog model holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Schema,
-    Extension,
-    Type,
-    Sequence,
+/// Calls `$then!` with the one list of object kinds, in the order of JSON output, summaries
+/// and the diff walk. Keyed kinds are `Variant: catalog_field: Key => ModelType, "singular",
+/// "plural", Parent;`; columns, which live inside their table and are compared by name
+/// within it, sit between the two groups.
+macro_rules! with_kinds {
+    ($then:ident) => {
+        $then! {
+            [
+                Schema: schemas: String => Schema, "schema", "schemas", Database;
+                Extension: extensions: String => Extension, "extension", "extensions", Database;
+                Type: types: QualName => TypeDef, "type", "types", Database;
+                Sequence: sequences: QualName => Sequence, "sequence", "sequences", Database;
+                Table: tables: QualName => Table, "table", "tables", Database;
+            ]
+            Column: "column", "columns", Table;
+            [
+                Constraint: constraints: SubName => Constraint, "constraint", "constraints", Table;
+                Index: indexes: QualName => Index, "index", "indexes", Table;
+                View: views: QualName => View, "view", "views", Database;
+                Function: functions: Signature => Function, "function", "functions", Database;
+                Trigger: triggers: SubName => Trigger, "trigger", "triggers", Table;
+                Policy: policies: SubName => Policy, "policy", "policies", Table;
+                Operator: operators: Signature => Operator, "operator", "operators", Database;
+            ]
+        }
+    };
+}
+pub(crate) use with_kinds;
+
+/// What an object of a kind belongs to: the database (a schema's member), or a table it lives
+/// on and is dropped with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parent {
+    Database,
     Table,
-    Column,
-    Constraint,
-    Index,
-    View,
-    Function,
-    Trigger,
-    Policy,
-    Operator,
 }
 
 /// What is known about a kind: its name in JSON and in human text.
@@ -35,96 +55,116 @@ pub struct KindInfo {
     pub singular: &'static str,
     /// Plural, for text ("tables").
     pub plural: &'static str,
+    /// What the object belongs to.
+    pub parent: Parent,
 }
 
-/// All kinds, in the order they appear in JSON and in summaries.
-pub const KINDS: &[KindInfo] = &[
-    KindInfo {
-        kind: Kind::Schema,
-        json_key: Some("schemas"),
-        singular: "schema",
-        plural: "schemas",
-    },
-    KindInfo {
-        kind: Kind::Extension,
-        json_key: Some("extensions"),
-        singular: "extension",
-        plural: "extensions",
-    },
-    KindInfo {
-        kind: Kind::Type,
-        json_key: Some("types"),
-        singular: "type",
-        plural: "types",
-    },
-    KindInfo {
-        kind: Kind::Sequence,
-        json_key: Some("sequences"),
-        singular: "sequence",
-        plural: "sequences",
-    },
-    KindInfo {
-        kind: Kind::Table,
-        json_key: Some("tables"),
-        singular: "table",
-        plural: "tables",
-    },
-    KindInfo {
-        kind: Kind::Column,
-        json_key: None,
-        singular: "column",
-        plural: "columns",
-    },
-    KindInfo {
-        kind: Kind::Constraint,
-        json_key: Some("constraints"),
-        singular: "constraint",
-        plural: "constraints",
-    },
-    KindInfo {
-        kind: Kind::Index,
-        json_key: Some("indexes"),
-        singular: "index",
-        plural: "indexes",
-    },
-    KindInfo {
-        kind: Kind::View,
-        json_key: Some("views"),
-        singular: "view",
-        plural: "views",
-    },
-    KindInfo {
-        kind: Kind::Function,
-        json_key: Some("functions"),
-        singular: "function",
-        plural: "functions",
-    },
-    KindInfo {
-        kind: Kind::Trigger,
-        json_key: Some("triggers"),
-        singular: "trigger",
-        plural: "triggers",
-    },
-    KindInfo {
-        kind: Kind::Policy,
-        json_key: Some("policies"),
-        singular: "policy",
-        plural: "policies",
-    },
-    KindInfo {
-        kind: Kind::Operator,
-        json_key: Some("operators"),
-        singular: "operator",
-        plural: "operators",
-    },
-];
+macro_rules! kind_table {
+    (
+        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        $col:ident: $c1:literal, $cn:literal, $cp:ident;
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+    ) => {
+        /// Every kind of object the catalog model holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Kind {
+            $($a,)*
+            $col,
+            $($b,)*
+        }
+
+        /// All kinds, in the order they appear in JSON and in summaries.
+        pub const KINDS: &[KindInfo] = &[
+            $(KindInfo {
+                kind: Kind::$a,
+                json_key: Some(stringify!($af)),
+                singular: $a1,
+                plural: $an,
+                parent: Parent::$ap,
+            },)*
+            KindInfo {
+                kind: Kind::$col,
+                json_key: None,
+                singular: $c1,
+                plural: $cn,
+                parent: Parent::$cp,
+            },
+            $(KindInfo {
+                kind: Kind::$b,
+                json_key: Some(stringify!($bf)),
+                singular: $b1,
+                plural: $bn,
+                parent: Parent::$bp,
+            },)*
+        ];
+    };
+}
+with_kinds!(kind_table);
 
 impl Kind {
-    /// This kind's row in [`KINDS`].
+    /// This kind's row in [`KINDS`] (rows are in the enum's order).
     pub fn info(self) -> &'static KindInfo {
-        KINDS
-            .iter()
-            .find(|k| k.kind == self)
-            .expect("every kind has a row in KINDS")
+        &KINDS[self as usize]
+    }
+}
+
+/// Where an object lives, as filters and tool-ownership see it: its kind, schema and name,
+/// and the table it lives on (constraints, indexes, triggers, policies, columns) or belongs
+/// to (a sequence `OWNED BY` a column).
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub kind: Kind,
+    /// The schema; a schema's own place has its name here and in `name`.
+    pub schema: &'a str,
+    pub name: &'a str,
+    /// `(schema, table)` of the table the object lives on or belongs to.
+    pub table: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Place<'a> {
+    /// An object that belongs to its schema alone.
+    pub fn top(kind: Kind, schema: &'a str, name: &'a str) -> Self {
+        Place {
+            kind,
+            schema,
+            name,
+            table: None,
+        }
+    }
+
+    /// An object that lives on table `schema.table`.
+    pub fn on(kind: Kind, schema: &'a str, name: &'a str, table: &'a str) -> Self {
+        Place {
+            kind,
+            schema,
+            name,
+            table: Some((schema, table)),
+        }
+    }
+}
+
+/// Every keyed kind's model type says where its objects live.
+pub trait Placed {
+    fn place(&self) -> Place<'_>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_follow_the_enum_and_names_are_unique() {
+        for (i, info) in KINDS.iter().enumerate() {
+            assert_eq!(info.kind as usize, i);
+            assert_eq!(info.kind.info().singular, info.singular);
+        }
+        let mut names: Vec<&str> = KINDS.iter().map(|k| k.plural).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        assert_eq!(Kind::Column.info().json_key, None);
+        assert_eq!(Kind::Policy.info().json_key, Some("policies"));
+        assert_eq!(Kind::Index.info().parent, Parent::Table);
     }
 }

@@ -21,7 +21,8 @@ mod view;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey};
-pub use kind::{Kind, KindInfo, KINDS};
+pub(crate) use kind::with_kinds;
+pub use kind::{Kind, KindInfo, Parent, Place, Placed, KINDS};
 pub use names::{Object, QualName, Signature, SubName};
 pub use operator::Operator;
 pub use policy::Policy;
@@ -43,34 +44,58 @@ use std::collections::BTreeMap;
 /// The version of the snapshot JSON layout; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Everything a database (or a description of one) contains, by kind.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Catalog {
-    #[serde(with = "as_list")]
-    pub schemas: BTreeMap<String, Schema>,
-    #[serde(with = "as_list")]
-    pub extensions: BTreeMap<String, Extension>,
-    #[serde(with = "as_list")]
-    pub types: BTreeMap<QualName, TypeDef>,
-    #[serde(with = "as_list")]
-    pub sequences: BTreeMap<QualName, Sequence>,
-    #[serde(with = "as_list")]
-    pub tables: BTreeMap<QualName, Table>,
-    #[serde(with = "as_list")]
-    pub constraints: BTreeMap<SubName, Constraint>,
-    #[serde(with = "as_list")]
-    pub indexes: BTreeMap<QualName, Index>,
-    #[serde(with = "as_list")]
-    pub views: BTreeMap<QualName, View>,
-    #[serde(with = "as_list")]
-    pub functions: BTreeMap<Signature, Function>,
-    #[serde(with = "as_list")]
-    pub triggers: BTreeMap<SubName, Trigger>,
-    #[serde(with = "as_list")]
-    pub policies: BTreeMap<SubName, Policy>,
-    #[serde(with = "as_list")]
-    pub operators: BTreeMap<Signature, Operator>,
+macro_rules! catalog {
+    (
+        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        $col:ident: $c1:literal, $cn:literal, $cp:ident;
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+    ) => {
+        /// Everything a database (or a description of one) contains, by kind: one ordered map
+        /// per keyed kind of the registry ([`with_kinds!`](kind::with_kinds)).
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        pub struct Catalog {
+            $(
+                #[serde(with = "as_list")]
+                pub $af: BTreeMap<$ak, $at>,
+            )*
+            $(
+                #[serde(with = "as_list")]
+                pub $bf: BTreeMap<$bk, $bt>,
+            )*
+        }
+
+        // Every keyed kind's model type knows its key and its place.
+        const _: fn() = || {
+            fn keyed<T: Object<Key = K> + Placed, K>() {}
+            $(keyed::<$at, $ak>();)*
+            $(keyed::<$bt, $bk>();)*
+        };
+
+        impl Catalog {
+            /// Number of objects of `kind` in `schema` (all schemas when `None`).
+            pub fn count(&self, kind: Kind, schema: Option<&str>) -> usize {
+                fn n<'a, T: Placed + 'a>(
+                    it: impl Iterator<Item = &'a T>,
+                    schema: Option<&str>,
+                ) -> usize {
+                    it.filter(|o| schema.is_none_or(|want| o.place().schema == want))
+                        .count()
+                }
+                match kind {
+                    $(Kind::$a => n(self.$af.values(), schema),)*
+                    Kind::$col => self
+                        .tables
+                        .values()
+                        .filter(|t| schema.is_none_or(|want| t.schema == want))
+                        .map(|t| t.columns.len())
+                        .sum(),
+                    $(Kind::$b => n(self.$bf.values(), schema),)*
+                }
+            }
+        }
+    };
 }
+with_kinds!(catalog);
 
 impl Catalog {
     /// The roles the catalog grants privileges to or names in policies (not `PUBLIC`),
@@ -107,38 +132,6 @@ impl Catalog {
         }
         out.remove("PUBLIC");
         out.into_iter().collect()
-    }
-
-    /// Number of objects of `kind` in `schema` (all schemas when `None`).
-    pub fn count(&self, kind: Kind, schema: Option<&str>) -> usize {
-        fn n<'a, T: 'a>(
-            it: impl Iterator<Item = &'a T>,
-            s: impl Fn(&T) -> &str,
-            schema: Option<&str>,
-        ) -> usize {
-            it.filter(|o| schema.is_none_or(|want| s(o) == want))
-                .count()
-        }
-        match kind {
-            Kind::Schema => n(self.schemas.values(), |o| &o.name, schema),
-            Kind::Extension => n(self.extensions.values(), |o| &o.schema, schema),
-            Kind::Type => n(self.types.values(), |o| &o.schema, schema),
-            Kind::Sequence => n(self.sequences.values(), |o| &o.schema, schema),
-            Kind::Table => n(self.tables.values(), |o| &o.schema, schema),
-            Kind::Column => self
-                .tables
-                .values()
-                .filter(|t| schema.is_none_or(|want| t.schema == want))
-                .map(|t| t.columns.len())
-                .sum(),
-            Kind::Constraint => n(self.constraints.values(), |o| &o.schema, schema),
-            Kind::Index => n(self.indexes.values(), |o| &o.schema, schema),
-            Kind::View => n(self.views.values(), |o| &o.schema, schema),
-            Kind::Function => n(self.functions.values(), |o| &o.schema, schema),
-            Kind::Trigger => n(self.triggers.values(), |o| &o.schema, schema),
-            Kind::Policy => n(self.policies.values(), |o| &o.schema, schema),
-            Kind::Operator => n(self.operators.values(), |o| &o.schema, schema),
-        }
     }
 }
 

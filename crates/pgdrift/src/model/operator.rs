@@ -1,5 +1,6 @@
 //! User-defined operators.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, Signature};
 use super::serde_util::is_false;
 use serde::{Deserialize, Serialize};
@@ -38,5 +39,11 @@ impl Object for Operator {
             name: self.name.clone(),
             arguments: self.arguments.clone(),
         }
+    }
+}
+
+impl Placed for Operator {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Operator, &self.schema, &self.name)
     }
 }

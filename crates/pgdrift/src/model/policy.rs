@@ -1,5 +1,6 @@
 //! Row-level security policies.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, SubName};
 use serde::{Deserialize, Serialize};
 
@@ -31,5 +32,11 @@ impl Object for Policy {
             table: self.table.clone(),
             name: self.name.clone(),
         }
+    }
+}
+
+impl Placed for Policy {
+    fn place(&self) -> Place<'_> {
+        Place::on(Kind::Policy, &self.schema, &self.name, &self.table)
     }
 }

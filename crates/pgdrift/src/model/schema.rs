@@ -1,5 +1,6 @@
 //! Schemas and extensions.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::Object;
 use super::privilege::Privileges;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,12 @@ impl Object for Schema {
     }
 }
 
+impl Placed for Schema {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Schema, &self.name, &self.name)
+    }
+}
+
 /// An installed extension. Objects that belong to an extension are not listed elsewhere in
 /// the catalog: the extension and its version stand for them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,5 +45,11 @@ impl Object for Extension {
     type Key = String;
     fn key(&self) -> String {
         self.name.clone()
+    }
+}
+
+impl Placed for Extension {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Extension, &self.schema, &self.name)
     }
 }

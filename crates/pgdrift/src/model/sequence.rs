@@ -1,5 +1,6 @@
 //! Sequences, and the options they share with identity columns.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::privilege::Privileges;
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,18 @@ impl Object for Sequence {
     type Key = QualName;
     fn key(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for Sequence {
+    fn place(&self) -> Place<'_> {
+        Place {
+            table: self
+                .owned_by
+                .as_ref()
+                .map(|c| (c.schema.as_str(), c.table.as_str())),
+            ..Place::top(Kind::Sequence, &self.schema, &self.name)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Tables (ordinary, partitioned, foreign) and their columns.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::privilege::{Grant, Privileges};
 use super::sequence::SequenceOptions;
@@ -55,6 +56,12 @@ impl Object for Table {
     type Key = QualName;
     fn key(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for Table {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Table, &self.schema, &self.name)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Triggers (user-defined; the internal triggers behind foreign keys are not listed).
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName, SubName};
 use super::serde_util::is_false;
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,12 @@ impl Object for Trigger {
             table: self.table.clone(),
             name: self.name.clone(),
         }
+    }
+}
+
+impl Placed for Trigger {
+    fn place(&self) -> Place<'_> {
+        Place::on(Kind::Trigger, &self.schema, &self.name, &self.table)
     }
 }
 

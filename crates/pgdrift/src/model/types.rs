@@ -1,5 +1,6 @@
 //! User-defined types: enums, domains, composite types and range types.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::privilege::Privileges;
 use super::serde_util;
@@ -23,6 +24,12 @@ impl Object for TypeDef {
     type Key = QualName;
     fn key(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for TypeDef {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::Type, &self.schema, &self.name)
     }
 }
 

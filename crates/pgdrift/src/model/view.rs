@@ -1,5 +1,6 @@
 //! Views and materialized views.
 
+use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::privilege::Privileges;
 use super::serde_util::is_false;
@@ -30,5 +31,11 @@ impl Object for View {
     type Key = QualName;
     fn key(&self) -> QualName {
         QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for View {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::View, &self.schema, &self.name)
     }
 }

@@ -5,7 +5,7 @@
 use super::graph::{Dependents, Names, Node};
 use super::order::{Action, Phase};
 use super::{HazardKind, ManualStep, PlanOptions, Step};
-use crate::diff::{Change, Diff, Op, Subject};
+use crate::diff::{Change, ColumnChange, Diff, Op, Subject};
 use crate::model::{Kind, QualName};
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,11 +148,11 @@ impl<'d, 'a> Planner<'d, 'a> {
             Subject::Type(p) => self.type_change(c, p),
             Subject::Sequence(p) => self.sequence(c, p),
             Subject::Table(p) => self.table(c, p),
-            Subject::Column {
+            Subject::Column(ColumnChange {
                 from_table,
                 to_table,
                 column,
-            } => self.column(c, from_table, to_table, column),
+            }) => self.column(c, from_table, to_table, column),
             Subject::Constraint(p) => self.constraint(c, p),
             Subject::Index(p) => self.index(c, p),
             Subject::View(p) => self.view(c, p),

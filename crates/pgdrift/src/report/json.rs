@@ -1,7 +1,7 @@
 //! JSON output: pretty-printed with two-space indents, deterministic (maps are ordered),
 //! ending in a newline.
 
-use crate::model::{Catalog, Snapshot};
+use crate::model::{with_kinds, Catalog, Snapshot};
 use serde::Serialize;
 use serde_json::ser::Formatter;
 use std::collections::BTreeMap;
@@ -23,39 +23,25 @@ const SPLIT_FROM: usize = 1024;
 /// the rest of the document as soon as it is ready (so one list at a time is held).
 pub fn write_snapshot(snapshot: &Snapshot, out: &mut dyn Write) -> io::Result<()> {
     let c = &snapshot.catalog;
-    type Render<'a> = &'a dyn Fn() -> io::Result<Vec<u8>>;
-    // Every field by name, so that a new one fails to build here until it is written.
-    let lists: [(&str, Render); 12] = [
-        ("schemas", &|| list(&c.schemas)),
-        ("extensions", &|| list(&c.extensions)),
-        ("types", &|| list(&c.types)),
-        ("sequences", &|| list(&c.sequences)),
-        ("tables", &|| list(&c.tables)),
-        ("constraints", &|| list(&c.constraints)),
-        ("indexes", &|| list(&c.indexes)),
-        ("views", &|| list(&c.views)),
-        ("functions", &|| list(&c.functions)),
-        ("triggers", &|| list(&c.triggers)),
-        ("policies", &|| list(&c.policies)),
-        ("operators", &|| list(&c.operators)),
-    ];
+    type Render<'a> = Box<dyn Fn() -> io::Result<Vec<u8>> + 'a>;
+    // Every list of the registry, and a skeleton with each one empty.
+    macro_rules! lists {
+        (
+            [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+            $col:ident: $c1:literal, $cn:literal, $cp:ident;
+            [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+        ) => {
+            [
+                $((stringify!($af), Box::new(|| list(&c.$af)) as Render),)*
+                $((stringify!($bf), Box::new(|| list(&c.$bf)) as Render),)*
+            ]
+        };
+    }
+    let lists: Vec<(&str, Render)> = Vec::from(with_kinds!(lists));
     let skeleton = Snapshot {
         format_version: snapshot.format_version,
         source: snapshot.source.clone(),
-        catalog: Catalog {
-            schemas: BTreeMap::new(),
-            extensions: BTreeMap::new(),
-            types: BTreeMap::new(),
-            sequences: BTreeMap::new(),
-            tables: BTreeMap::new(),
-            constraints: BTreeMap::new(),
-            indexes: BTreeMap::new(),
-            views: BTreeMap::new(),
-            functions: BTreeMap::new(),
-            triggers: BTreeMap::new(),
-            policies: BTreeMap::new(),
-            operators: BTreeMap::new(),
-        },
+        catalog: Catalog::default(),
     };
     let skeleton = serde_json::to_vec_pretty(&skeleton).map_err(io::Error::other)?;
     // Each list is the value of a top-level key (two spaces in), empty in the skeleton.

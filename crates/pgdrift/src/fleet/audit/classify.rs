@@ -6,7 +6,7 @@
 
 use super::findings::{self, Finding};
 use super::report::Cell;
-use crate::diff::{diff, Change, DiffOptions, Op, Subject};
+use crate::diff::{diff, Change, DiffOptions, Op};
 use crate::migrate::owned::ToolOwned;
 use crate::model::{Catalog, Kind};
 use crate::report::shell::Command;
@@ -37,13 +37,9 @@ pub struct Context<'a> {
 /// itself (not one of its parts).
 fn top_level(change: &Change<'_>) -> (ObjectKey, bool) {
     let table = |schema: &str, table: &str| format!("table {schema}.{table}");
-    match change.subject {
-        Subject::Column { to_table, .. } => (table(&to_table.schema, &to_table.name), false),
-        Subject::Constraint(p) => (table(&p.current().schema, &p.current().table), false),
-        Subject::Index(p) => (table(&p.current().schema, &p.current().table), false),
-        Subject::Trigger(p) => (table(&p.current().schema, &p.current().table), false),
-        Subject::Policy(p) => (table(&p.current().schema, &p.current().table), false),
-        _ => (object_key(change.kind, &change.name), true),
+    match change.subject.parent_table() {
+        Some((schema, name)) => (table(schema, name), false),
+        None => (object_key(change.kind, &change.name), true),
     }
 }
 

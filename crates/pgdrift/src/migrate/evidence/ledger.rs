@@ -7,7 +7,7 @@
 //! are superseded: no claim about the live database.
 
 use super::{ObjectEvidence, ObjectState};
-use crate::diff::{Diff, Op, Subject};
+use crate::diff::{ColumnChange, Diff, Op, Subject};
 use crate::model::{Kind, Object};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -101,9 +101,9 @@ impl Step {
                 },
                 (
                     Op::Create,
-                    Subject::Column {
+                    Subject::Column(ColumnChange {
                         to_table, column, ..
-                    },
+                    }),
                 ) => Event::CreateColumn {
                     table: to_table.key().to_string(),
                     column: column.current().name.clone(),

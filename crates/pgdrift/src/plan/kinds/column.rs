@@ -24,9 +24,8 @@ impl<'a> Planner<'_, 'a> {
         let key = to_table.key();
         let qn = ddl::qn(&to_table.schema, &to_table.name).to_string();
         let name = c.name.as_str();
-        match c.op {
-            Op::Create => {
-                let col = p.current();
+        match p {
+            Pair::Created(col) => {
                 if col.inherited {
                     // Added to the parent, which gives it to its children.
                     return;
@@ -87,7 +86,7 @@ impl<'a> Planner<'_, 'a> {
                     self.set_defaults.insert((key, col.name.clone()));
                 }
             }
-            Op::Drop => {
+            Pair::Dropped(_) => {
                 let col = p.current();
                 if col.inherited {
                     return;
@@ -112,13 +111,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Table(key), deps, steps);
             }
-            Op::Alter => self.alter_column(
-                c,
-                from_table,
-                to_table,
-                p.from.expect("alter"),
-                p.to.expect("alter"),
-            ),
+            Pair::Altered { from, to } => self.alter_column(c, from_table, to_table, from, to),
         }
     }
 

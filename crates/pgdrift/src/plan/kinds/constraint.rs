@@ -16,9 +16,8 @@ pub const CONSTRAINT_IN_PLACE: &[&str] = &["comment", "validated"];
 
 impl<'a> Planner<'_, 'a> {
     pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
-        match c.op {
-            Op::Create => {
-                let x = p.current();
+        match p {
+            Pair::Created(x) => {
                 if let Some(Node::Constraint(old)) = self.renames.get(&Node::Constraint(x.key())) {
                     if let Some(old) = self.diff.from.constraints.get(old) {
                         return self.rename_constraint(old, x);
@@ -26,8 +25,7 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.create_constraint(x, None)
             }
-            Op::Drop => {
-                let x = p.current();
+            Pair::Dropped(x) => {
                 if self.renamed_away(&Node::Constraint(x.key())) {
                     return;
                 }
@@ -57,12 +55,11 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.drop_constraint(x, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Constraint(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 let table = qn_table(to);
                 if !from.validated && to.validated {

@@ -17,9 +17,8 @@ pub const INDEX_IN_PLACE: &[&str] = &["comment", "clustered", "options"];
 
 impl<'a> Planner<'_, 'a> {
     pub fn index(&mut self, c: &Change<'a>, p: Pair<'a, Index>) {
-        match c.op {
-            Op::Create => {
-                let x = p.current();
+        match p {
+            Pair::Created(x) => {
                 if let Some(Node::Index(old)) = self.renames.get(&Node::Index(x.key())) {
                     if let Some(old) = self.diff.from.indexes.get(old) {
                         return self.rename_index(old, x);
@@ -27,8 +26,7 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.create_index(x, None)
             }
-            Op::Drop => {
-                let x = p.current();
+            Pair::Dropped(x) => {
                 let rel = QualName::new(&x.schema, &x.table);
                 let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
                 let renamed = self.renamed_away(&Node::Index(x.key()));
@@ -37,12 +35,11 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.drop_index(x, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Index(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 if from.valid && !to.valid {
                     self.invalid_in_to(&c.name);
                 }

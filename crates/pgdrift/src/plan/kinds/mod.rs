@@ -22,7 +22,7 @@ use super::graph::Node;
 use super::order::Phase;
 use super::planner::Planner;
 use super::refs::mentions;
-use crate::diff::{label_changes, Change, Op, Subject};
+use crate::diff::{label_changes, Change, ColumnChange, Op, Pair, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
 use constraint::CONSTRAINT_IN_PLACE;
 use index::INDEX_IN_PLACE;
@@ -33,18 +33,19 @@ use types::{is_type_or_array, type_needs_recreate};
 impl<'a> Planner<'_, 'a> {
     /// The objects a change needs recreated, with why.
     pub fn seeds(&mut self, c: &Change<'a>, seeds: &mut Vec<(Node, String)>) {
-        if let (Op::Drop, Subject::View(p)) = (c.op, c.subject) {
-            self.dropped_view_seeds(p.current(), seeds);
+        if let Subject::View(Pair::Dropped(view)) = c.subject {
+            self.dropped_view_seeds(view, seeds);
         }
         if c.op != Op::Alter {
             return;
         }
         let Some(node) = super::planner::node_of(c) else {
-            if let Subject::Column {
-                from_table, column, ..
-            } = c.subject
+            if let Subject::Column(ColumnChange {
+                from_table,
+                column: Pair::Altered { from, to },
+                ..
+            }) = c.subject
             {
-                let (from, to) = (column.from.expect("alter"), column.to.expect("alter"));
                 let inherited = from.inherited && to.inherited;
                 let table = QualName::new(&from_table.schema, &from_table.name);
                 if self.column_replaced(from, to) {
@@ -71,8 +72,7 @@ impl<'a> Planner<'_, 'a> {
         };
         let why = |what: &str| format!("its {what} changed");
         match c.subject {
-            Subject::View(p) => {
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+            Subject::View(Pair::Altered { from, to }) => {
                 let redefined = from.definition != to.definition
                     || from.options != to.options
                     || view_columns_changed(from, to)
@@ -81,27 +81,25 @@ impl<'a> Planner<'_, 'a> {
                     seeds.push((node, why("definition")));
                 }
             }
-            Subject::Constraint(p) => {
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
-                if !only(c, CONSTRAINT_IN_PLACE) || (from.validated && !to.validated) {
-                    seeds.push((node, why("definition")));
-                }
+            Subject::Constraint(Pair::Altered { from, to })
+                if !only(c, CONSTRAINT_IN_PLACE) || (from.validated && !to.validated) =>
+            {
+                seeds.push((node, why("definition")));
             }
             // An index INVALID in `to` is not rebuilt for that: the plan only says so.
-            Subject::Index(p) if !only(c, INDEX_IN_PLACE) => {
-                let to = p.to.expect("alter");
-                if to.valid || !only(c, &[INDEX_IN_PLACE, &["valid"]].concat()) {
-                    seeds.push((node, why("definition")))
-                }
+            Subject::Index(Pair::Altered { to, .. })
+                if !only(c, INDEX_IN_PLACE)
+                    && (to.valid || !only(c, &[INDEX_IN_PLACE, &["valid"]].concat())) =>
+            {
+                seeds.push((node, why("definition")))
             }
             Subject::Trigger(_) if !only(c, TRIGGER_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }
-            Subject::Policy(p) => {
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
-                if !only(c, &["comment"]) && ddl::alter_policy(from, to).is_none() {
-                    seeds.push((node, why("command or kind")));
-                }
+            Subject::Policy(Pair::Altered { from, to })
+                if !only(c, &["comment"]) && ddl::alter_policy(from, to).is_none() =>
+            {
+                seeds.push((node, why("command or kind")));
             }
             Subject::Function(p) if routine_needs_recreate(c, p.current()) => {
                 seeds.push((node, why("signature or result")));
@@ -109,38 +107,35 @@ impl<'a> Planner<'_, 'a> {
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }
-            Subject::Type(p) => {
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
-                match (&from.kind, &to.kind) {
-                    (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b })
-                        if !label_changes(a, b).additions_only() =>
-                    {
-                        let key = QualName::new(&to.schema, &to.name);
-                        self.replaced_types.insert(key.clone());
-                        seeds.push((node, "its labels are removed or reordered".to_string()));
-                        self.type_column_seeds(&key, seeds);
-                    }
-                    (
-                        TypeKind::Domain {
-                            base_type: b1,
-                            collation: c1,
-                            ..
-                        },
-                        TypeKind::Domain {
-                            base_type: b2,
-                            collation: c2,
-                            ..
-                        },
-                    ) if b1 != b2 || c1 != c2 => {
-                        let key = QualName::new(&to.schema, &to.name);
-                        self.replaced_types.insert(key.clone());
-                        seeds.push((node, "its base type changes".to_string()));
-                        self.type_column_seeds(&key, seeds);
-                    }
-                    _ if type_needs_recreate(from, to) => seeds.push((node, why("definition"))),
-                    _ => {}
+            Subject::Type(Pair::Altered { from, to }) => match (&from.kind, &to.kind) {
+                (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b })
+                    if !label_changes(a, b).additions_only() =>
+                {
+                    let key = QualName::new(&to.schema, &to.name);
+                    self.replaced_types.insert(key.clone());
+                    seeds.push((node, "its labels are removed or reordered".to_string()));
+                    self.type_column_seeds(&key, seeds);
                 }
-            }
+                (
+                    TypeKind::Domain {
+                        base_type: b1,
+                        collation: c1,
+                        ..
+                    },
+                    TypeKind::Domain {
+                        base_type: b2,
+                        collation: c2,
+                        ..
+                    },
+                ) if b1 != b2 || c1 != c2 => {
+                    let key = QualName::new(&to.schema, &to.name);
+                    self.replaced_types.insert(key.clone());
+                    seeds.push((node, "its base type changes".to_string()));
+                    self.type_column_seeds(&key, seeds);
+                }
+                _ if type_needs_recreate(from, to) => seeds.push((node, why("definition"))),
+                _ => {}
+            },
             _ => {}
         }
     }

@@ -24,15 +24,14 @@ impl<'a> Planner<'_, 'a> {
     // ---- views ----
 
     pub fn view(&mut self, c: &Change<'a>, p: Pair<'a, View>) {
-        match c.op {
-            Op::Create => self.create_view(p.current(), None),
-            Op::Drop => self.drop_view(p.current(), None),
-            Op::Alter => {
+        match p {
+            Pair::Created(x) => self.create_view(x, None),
+            Pair::Dropped(x) => self.drop_view(x, None),
+            Pair::Altered { from, to } => {
                 let node = Node::View(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 if from.definition != to.definition
                     || from.options != to.options
@@ -170,10 +169,9 @@ impl<'a> Planner<'_, 'a> {
     // ---- triggers ----
 
     pub fn trigger(&mut self, c: &Change<'a>, p: Pair<'a, Trigger>) {
-        match c.op {
-            Op::Create => self.create_trigger(p.current(), None),
-            Op::Drop => {
-                let x = p.current();
+        match p {
+            Pair::Created(x) => self.create_trigger(x, None),
+            Pair::Dropped(x) => {
                 let rel = QualName::new(&x.schema, &x.table);
                 let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
                 if gone && !self.early.contains(&Node::Trigger(x.key())) {
@@ -181,12 +179,11 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.drop_trigger(x, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Trigger(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 if from.enabled != to.enabled {
                     let sql = ddl::trigger_enabled(to).unwrap_or_else(|| ddl::trigger_enable(to));
@@ -255,10 +252,9 @@ impl<'a> Planner<'_, 'a> {
     // ---- policies ----
 
     pub fn policy(&mut self, c: &Change<'a>, p: Pair<'a, Policy>) {
-        match c.op {
-            Op::Create => self.create_policy(p.current(), None),
-            Op::Drop => {
-                let x = p.current();
+        match p {
+            Pair::Created(x) => self.create_policy(x, None),
+            Pair::Dropped(x) => {
                 if self
                     .dropped_tables
                     .contains(&QualName::new(&x.schema, &x.table))
@@ -268,12 +264,11 @@ impl<'a> Planner<'_, 'a> {
                 }
                 self.drop_policy(x, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Policy(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 if c.fields.iter().any(|f| f.field != "comment") {
                     if let Some(sql) = ddl::alter_policy(from, to) {

@@ -27,9 +27,9 @@ pub const OPERATOR_IN_PLACE: &[&str] = &["comment", "restrict", "join"];
 
 impl<'a> Planner<'_, 'a> {
     pub fn function(&mut self, c: &Change<'a>, p: Pair<'a, Function>) {
-        match c.op {
-            Op::Create => self.create_function(p.current(), None),
-            Op::Drop => {
+        match p {
+            Pair::Created(x) => self.create_function(x, None),
+            Pair::Dropped(_) => {
                 let f = p.current();
                 let node = Node::Function(f.key());
                 let phase = if self.early.contains(&node) {
@@ -39,12 +39,11 @@ impl<'a> Planner<'_, 'a> {
                 };
                 self.drop_function(f, phase, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Function(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 if !only(c, &["comment", "privileges", "owner"]) {
                     steps.push(Step::new(
@@ -154,9 +153,9 @@ impl<'a> Planner<'_, 'a> {
     }
 
     pub fn operator(&mut self, c: &Change<'a>, p: Pair<'a, Operator>) {
-        match c.op {
-            Op::Create => self.create_operator(p.current(), None),
-            Op::Drop => {
+        match p {
+            Pair::Created(x) => self.create_operator(x, None),
+            Pair::Dropped(_) => {
                 let o = p.current();
                 let node = Node::Operator(o.key());
                 let phase = if self.early.contains(&node) {
@@ -166,12 +165,11 @@ impl<'a> Planner<'_, 'a> {
                 };
                 self.drop_operator(o, phase, None);
             }
-            Op::Alter => {
+            Pair::Altered { from, to } => {
                 let node = Node::Operator(p.current().key());
                 if let Some(reason) = self.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
                 let mut steps = Vec::new();
                 let mut set = Vec::new();
                 if from.restrict != to.restrict {

@@ -27,8 +27,8 @@ impl<'a> Planner<'_, 'a> {
     pub fn schema(&mut self, c: &Change<'a>, p: Pair<'a, Schema>) {
         let s = p.current();
         let node = Node::Schema(s.name.clone());
-        match c.op {
-            Op::Create => {
+        match p {
+            Pair::Created(_) => {
                 let mut steps = vec![Step::new(
                     ddl::create_schema(&s.name),
                     Kind::Schema,
@@ -38,7 +38,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.extend(self.schema_extras(None, &Privileges::default(), s, &c.name));
                 self.push(Phase::Main, node, Vec::new(), steps);
             }
-            Op::Drop => {
+            Pair::Dropped(_) => {
                 let step = Step::new(
                     ddl::drop_schema(&s.name),
                     Kind::Schema,
@@ -48,8 +48,7 @@ impl<'a> Planner<'_, 'a> {
                 .hazard(HazardKind::DeletesData, format!("drops schema {}", s.name));
                 self.push(Phase::LateDrop, node, Vec::new(), vec![step]);
             }
-            Op::Alter => {
-                let from = p.from.expect("alter");
+            Pair::Altered { from, .. } => {
                 let steps =
                     self.schema_extras(from.comment.as_deref(), &from.privileges, s, &c.name);
                 self.push(Phase::Main, node, Vec::new(), steps);
@@ -86,8 +85,8 @@ impl<'a> Planner<'_, 'a> {
                 Vec::new()
             }
         };
-        match c.op {
-            Op::Create => {
+        match p {
+            Pair::Created(_) => {
                 let step = Step::new(
                     ddl::create_extension(e),
                     Kind::Extension,
@@ -97,7 +96,7 @@ impl<'a> Planner<'_, 'a> {
                 let deps = schema_dep(self.diff.to);
                 self.push(Phase::Main, node, deps, vec![step]);
             }
-            Op::Drop => {
+            Pair::Dropped(_) => {
                 let step = Step::new(
                     ddl::drop_extension(e),
                     Kind::Extension,
@@ -115,8 +114,7 @@ impl<'a> Planner<'_, 'a> {
                 let deps = schema_dep(self.diff.from);
                 self.push(Phase::LateDrop, node, deps, vec![step]);
             }
-            Op::Alter => {
-                let from = p.from.expect("alter");
+            Pair::Altered { from, .. } => {
                 let mut steps = Vec::new();
                 if from.schema != e.schema {
                     steps.push(Step::new(
@@ -151,8 +149,8 @@ impl<'a> Planner<'_, 'a> {
     pub fn sequence(&mut self, c: &Change<'a>, p: Pair<'a, Sequence>) {
         let s = p.current();
         let key = s.key();
-        match c.op {
-            Op::Create => {
+        match p {
+            Pair::Created(_) => {
                 let mut step = Step::new(
                     ddl::create_sequence(s),
                     Kind::Sequence,
@@ -181,7 +179,7 @@ impl<'a> Planner<'_, 'a> {
                     self.sequence_owner(s, &c.name);
                 }
             }
-            Op::Drop => {
+            Pair::Dropped(_) => {
                 if let Some(owner) = &s.owned_by {
                     let table = QualName::new(&owner.schema, &owner.table);
                     let column_gone = self
@@ -216,8 +214,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Sequence(key), deps, steps);
             }
-            Op::Alter => {
-                let from = p.from.expect("alter");
+            Pair::Altered { from, .. } => {
                 let name = ddl::qn(&s.schema, &s.name).to_string();
                 let mut steps = Vec::new();
                 let changes = ddl::sequence_option_changes(&from.options, &s.options);

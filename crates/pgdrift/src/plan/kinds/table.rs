@@ -26,9 +26,9 @@ impl<'a> Planner<'_, 'a> {
     }
 
     pub fn table(&mut self, c: &Change<'a>, p: Pair<'a, Table>) {
-        match c.op {
-            Op::Create => self.create_table(p.current(), &c.name),
-            Op::Drop => {
+        match p {
+            Pair::Created(x) => self.create_table(x, &c.name),
+            Pair::Dropped(_) => {
                 let t = p.current();
                 let step = Step::new(
                     format!(
@@ -53,7 +53,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Table(t.key()), deps, steps);
             }
-            Op::Alter => self.alter_table(c, p.from.expect("alter"), p.to.expect("alter")),
+            Pair::Altered { from, to } => self.alter_table(c, from, to),
         }
     }
 

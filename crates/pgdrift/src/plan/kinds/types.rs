@@ -76,9 +76,9 @@ impl<'a> Planner<'_, 'a> {
         let t = p.current();
         let key = t.key();
         let node = Node::Type(key.clone());
-        match c.op {
-            Op::Create => self.create_type(t, None),
-            Op::Drop => {
+        match p {
+            Pair::Created(_) => self.create_type(t, None),
+            Pair::Dropped(_) => {
                 let phase = if self.early.contains(&node) {
                     Phase::EarlyDrop
                 } else {
@@ -86,8 +86,7 @@ impl<'a> Planner<'_, 'a> {
                 };
                 self.drop_type(t, phase, None);
             }
-            Op::Alter => {
-                let (from, to) = (p.from.expect("alter"), p.to.expect("alter"));
+            Pair::Altered { from, to } => {
                 if self.replaced_types.contains(&key) {
                     return self.replace_type(from, to, &c.name);
                 }
