@@ -4,6 +4,19 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The name a field change carries for field `$field` of model type `$model`
+/// (`field!(Index, comment)` is `"comment"`). It fails to build when the type has no such
+/// field, so renaming a model field cannot silently turn a check of its changes off.
+macro_rules! field {
+    ($model:ty, $field:ident) => {{
+        const _: fn(&$model) = |o| {
+            let _ = &o.$field;
+        };
+        stringify!($field)
+    }};
+}
+pub(crate) use field;
+
 /// One field that differs; a side is absent when the field has its default value there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldChange {

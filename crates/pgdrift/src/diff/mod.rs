@@ -8,6 +8,7 @@
 //! kinds in the order of [`KINDS`](crate::model::KINDS), then keys.
 
 mod fields;
+pub(crate) use fields::field;
 pub(crate) mod filter;
 mod labels;
 
@@ -279,10 +280,11 @@ impl<'a> Differ<'_, 'a> {
         let owner = !self.options.compare_owners;
         match (kind, owner) {
             // Columns are compared one by one (see `columns`).
-            (Kind::Table, true) => &["owner", "columns"],
-            (Kind::Table, false) => &["columns"],
-            (Kind::Column, _) => &["position"],
-            (_, true) => &["owner"],
+            (Kind::Table, true) => &[field!(Table, owner), field!(Table, columns)],
+            (Kind::Table, false) => &[field!(Table, columns)],
+            (Kind::Column, _) => &[field!(Column, position)],
+            // Every kind with an owner names it so.
+            (_, true) => &[field!(Table, owner)],
             (_, false) => &[],
         }
     }

@@ -320,17 +320,32 @@ impl<'a> Names<'a> {
     /// the dependents of an object. The objects come in node order (kinds in the order of
     /// [`Node`]'s variants, each kind in key order, as the catalog's maps keep them).
     pub fn all_deps(&self) -> Vec<(Node, Vec<Node>)> {
-        let c = self.catalog;
+        // Every map by name, so that a new kind fails to build here until its dependencies
+        // are written (schemas, extensions and sequences depend on nothing the plan orders).
+        let Catalog {
+            schemas: _,
+            extensions: _,
+            sequences: _,
+            types,
+            tables,
+            constraints,
+            indexes,
+            views,
+            functions,
+            triggers,
+            policies,
+            operators,
+        } = self.catalog;
         let mut out = Vec::new();
-        for (k, t) in &c.types {
+        for (k, t) in types {
             out.push((Node::Type(k.clone()), self.type_deps(t)));
         }
-        for (k, x) in &c.functions {
+        for (k, x) in functions {
             out.push((Node::Function(k.clone()), self.function_deps(x)));
         }
         // Defaults are nodes of their own, after every other kind here.
         let mut defaults = Vec::new();
-        for (k, t) in &c.tables {
+        for (k, t) in tables {
             out.push((Node::Table(k.clone()), self.table_deps(t, |_| false)));
             let start = defaults.len();
             for col in &t.columns {
@@ -344,22 +359,22 @@ impl<'a> Names<'a> {
             }
             defaults[start..].sort_by(|a, b| a.0.cmp(&b.0));
         }
-        for (k, x) in &c.views {
+        for (k, x) in views {
             out.push((Node::View(k.clone()), self.view_deps(x)));
         }
-        for (k, x) in &c.constraints {
+        for (k, x) in constraints {
             out.push((Node::Constraint(k.clone()), self.constraint_deps(x)));
         }
-        for (k, x) in &c.indexes {
+        for (k, x) in indexes {
             out.push((Node::Index(k.clone()), self.index_deps(x)));
         }
-        for (k, x) in &c.triggers {
+        for (k, x) in triggers {
             out.push((Node::Trigger(k.clone()), self.trigger_deps(x)));
         }
-        for (k, x) in &c.policies {
+        for (k, x) in policies {
             out.push((Node::Policy(k.clone()), self.policy_deps(x)));
         }
-        for (k, x) in &c.operators {
+        for (k, x) in operators {
             out.push((Node::Operator(k.clone()), self.operator_deps(x)));
         }
         out.extend(defaults);

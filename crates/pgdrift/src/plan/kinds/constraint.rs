@@ -7,12 +7,13 @@ use super::super::graph::Node;
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use crate::diff::{Change, Op, Pair};
+use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
 
 /// Fields of a constraint that change without recreating it.
-pub const CONSTRAINT_IN_PLACE: &[&str] = &["comment", "validated"];
+pub const CONSTRAINT_IN_PLACE: &[&str] =
+    &[field!(Constraint, comment), field!(Constraint, validated)];
 
 impl<'a> Planner<'_, 'a> {
     pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
@@ -79,7 +80,7 @@ impl<'a> Planner<'_, 'a> {
                         ),
                     );
                 }
-                if c.changed("comment") {
+                if c.changed(field!(Constraint, comment)) {
                     steps.push(self.comment_step(
                         Kind::Constraint,
                         &c.name,

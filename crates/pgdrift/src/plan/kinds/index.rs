@@ -8,12 +8,16 @@ use super::super::graph::Node;
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use crate::diff::{Change, Op, Pair};
+use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
 
 /// Fields of an index that change without recreating it.
-pub const INDEX_IN_PLACE: &[&str] = &["comment", "clustered", "options"];
+pub const INDEX_IN_PLACE: &[&str] = &[
+    field!(Index, comment),
+    field!(Index, clustered),
+    field!(Index, options),
+];
 
 impl<'a> Planner<'_, 'a> {
     pub fn index(&mut self, c: &Change<'a>, p: Pair<'a, Index>) {
@@ -68,7 +72,7 @@ impl<'a> Planner<'_, 'a> {
                 if from.clustered != to.clustered {
                     steps.push(self.cluster_step(to, &c.name));
                 }
-                if c.changed("comment") {
+                if c.changed(field!(Index, comment)) {
                     steps.push(self.comment_step(
                         Kind::Index,
                         &c.name,

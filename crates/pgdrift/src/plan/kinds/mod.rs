@@ -22,7 +22,7 @@ use super::graph::Node;
 use super::order::Phase;
 use super::planner::Planner;
 use super::refs::mentions;
-use crate::diff::{label_changes, Change, ColumnChange, Op, Pair, Subject};
+use crate::diff::{field, label_changes, Change, ColumnChange, Op, Pair, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
 use constraint::CONSTRAINT_IN_PLACE;
 use index::INDEX_IN_PLACE;
@@ -89,7 +89,11 @@ impl<'a> Planner<'_, 'a> {
             // An index INVALID in `to` is not rebuilt for that: the plan only says so.
             Subject::Index(Pair::Altered { to, .. })
                 if !only(c, INDEX_IN_PLACE)
-                    && (to.valid || !only(c, &[INDEX_IN_PLACE, &["valid"]].concat())) =>
+                    && (to.valid
+                        || !only(
+                            c,
+                            &[INDEX_IN_PLACE, &[field!(crate::model::Index, valid)]].concat(),
+                        )) =>
             {
                 seeds.push((node, why("definition")))
             }
@@ -97,7 +101,8 @@ impl<'a> Planner<'_, 'a> {
                 seeds.push((node, why("definition")))
             }
             Subject::Policy(Pair::Altered { from, to })
-                if !only(c, &["comment"]) && ddl::alter_policy(from, to).is_none() =>
+                if !only(c, &[field!(crate::model::Policy, comment)])
+                    && ddl::alter_policy(from, to).is_none() =>
             {
                 seeds.push((node, why("command or kind")));
             }

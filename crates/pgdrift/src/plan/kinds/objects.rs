@@ -8,12 +8,12 @@ use super::super::graph::Node;
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use crate::diff::{Change, Op, Pair};
+use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Kind, Object, Policy, Privileges, QualName, Trigger, View};
 use crate::sql::{Ident, Verbatim};
 
 /// Fields of a trigger that change without recreating it.
-pub const TRIGGER_IN_PLACE: &[&str] = &["comment", "enabled"];
+pub const TRIGGER_IN_PLACE: &[&str] = &[field!(Trigger, comment), field!(Trigger, enabled)];
 
 /// True when only `fields` of the change differ.
 pub fn only(c: &Change<'_>, fields: &[&str]) -> bool {
@@ -189,7 +189,7 @@ impl<'a> Planner<'_, 'a> {
                     let sql = ddl::trigger_enabled(to).unwrap_or_else(|| ddl::trigger_enable(to));
                     steps.push(Step::new(sql, Kind::Trigger, Op::Alter, c.name.clone()));
                 }
-                if c.changed("comment") {
+                if c.changed(field!(Trigger, comment)) {
                     steps.push(self.comment_step(
                         Kind::Trigger,
                         &c.name,
@@ -275,7 +275,7 @@ impl<'a> Planner<'_, 'a> {
                         steps.push(Step::new(sql, Kind::Policy, Op::Alter, c.name.clone()));
                     }
                 }
-                if c.changed("comment") {
+                if c.changed(field!(Policy, comment)) {
                     steps.push(self.comment_step(
                         Kind::Policy,
                         &c.name,

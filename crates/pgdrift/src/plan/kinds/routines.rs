@@ -8,22 +8,38 @@ use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::objects::only;
-use crate::diff::{Change, Op, Pair};
+use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges, QualName};
 
 /// Fields of a routine whose change needs it dropped and created again.
-pub const ROUTINE_SIGNATURE: &[&str] = &["kind", "returns", "signature", "aggregate"];
+pub const ROUTINE_SIGNATURE: &[&str] = &[
+    field!(Function, kind),
+    field!(Function, returns),
+    field!(Function, signature),
+    field!(Function, aggregate),
+];
+
+/// Fields of an aggregate that change without recreating it.
+const ROUTINE_IN_PLACE: &[&str] = &[
+    field!(Function, comment),
+    field!(Function, privileges),
+    field!(Function, owner),
+];
 
 /// True when a routine change needs a drop and a create.
 pub fn routine_needs_recreate(c: &Change<'_>, f: &Function) -> bool {
-    f.kind == FunctionKind::Aggregate && !only(c, &["comment", "privileges", "owner"])
+    f.kind == FunctionKind::Aggregate && !only(c, ROUTINE_IN_PLACE)
         || c.fields
             .iter()
             .any(|x| ROUTINE_SIGNATURE.contains(&x.field.as_str()))
 }
 
 /// Fields of an operator that `ALTER OPERATOR` can change.
-pub const OPERATOR_IN_PLACE: &[&str] = &["comment", "restrict", "join"];
+pub const OPERATOR_IN_PLACE: &[&str] = &[
+    field!(Operator, comment),
+    field!(Operator, restrict),
+    field!(Operator, join),
+];
 
 impl<'a> Planner<'_, 'a> {
     pub fn function(&mut self, c: &Change<'a>, p: Pair<'a, Function>) {
@@ -45,7 +61,7 @@ impl<'a> Planner<'_, 'a> {
                     return self.recreate_node(&node, &reason);
                 }
                 let mut steps = Vec::new();
-                if !only(c, &["comment", "privileges", "owner"]) {
+                if !only(c, ROUTINE_IN_PLACE) {
                     steps.push(Step::new(
                         ddl::create_routine(to),
                         Kind::Function,
@@ -192,7 +208,7 @@ impl<'a> Planner<'_, 'a> {
                     );
                     steps.push(Step::new(sql, Kind::Operator, Op::Alter, c.name.clone()));
                 }
-                if c.changed("comment") {
+                if c.changed(field!(Operator, comment)) {
                     let target = format!("OPERATOR {}", ddl::operator_identity(to));
                     steps.push(self.comment_step(
                         Kind::Operator,
