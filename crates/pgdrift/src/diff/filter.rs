@@ -39,9 +39,9 @@ impl Filter {
 
 macro_rules! walks {
     (
-        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
         $col:ident: $c1:literal, $cn:literal, $cp:ident;
-        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
     ) => {
         /// Keeps the objects of every kind of `catalog` whose place `keep` accepts (a table's
         /// columns go with their table).

@@ -16,10 +16,7 @@ pub use fields::FieldChange;
 pub use filter::{glob_match, retain, visit, Filter, Place};
 pub use labels::{label_changes, LabelChanges, LabelPlacement};
 
-use crate::model::{
-    with_kinds, Catalog, Column, Constraint, Extension, Function, Index, Kind, Object, Operator,
-    Parent, Placed, Policy, Schema, Sequence, Table, Trigger, TypeDef, View,
-};
+use crate::model::{with_kinds, Catalog, Column, Kind, Object, Parent, Placed, Table};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -112,9 +109,9 @@ pub struct ColumnChange<'a> {
 
 macro_rules! subjects {
     (
-        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
         $col:ident: $c1:literal, $cn:literal, $cp:ident;
-        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
     ) => {
         /// The object a change is about, typed by kind: one variant per kind of the registry.
         #[derive(Debug, Clone, Copy)]

@@ -10,27 +10,29 @@ use serde::Serialize;
 
 /// Calls `$then!` with the one list of object kinds, in the order of JSON output, summaries
 /// and the diff walk. Keyed kinds are `Variant: catalog_field: Key => ModelType, "singular",
-/// "plural", Parent;`; columns, which live inside their table and are compared by name
-/// within it, sit between the two groups.
+/// "plural", Parent;` (types by their full path, so that every module can expand the list);
+/// columns, which live inside their table and are compared by name within it, sit between
+/// the two groups. `scripts/check-registry` proves that a new entry builds only with its
+/// model type, catalog reader, dependencies and planning.
 macro_rules! with_kinds {
     ($then:ident) => {
         $then! {
             [
-                Schema: schemas: String => Schema, "schema", "schemas", Database;
-                Extension: extensions: String => Extension, "extension", "extensions", Database;
-                Type: types: QualName => TypeDef, "type", "types", Database;
-                Sequence: sequences: QualName => Sequence, "sequence", "sequences", Database;
-                Table: tables: QualName => Table, "table", "tables", Database;
+                Schema: schemas: String => crate::model::Schema, "schema", "schemas", Database;
+                Extension: extensions: String => crate::model::Extension, "extension", "extensions", Database;
+                Type: types: crate::model::QualName => crate::model::TypeDef, "type", "types", Database;
+                Sequence: sequences: crate::model::QualName => crate::model::Sequence, "sequence", "sequences", Database;
+                Table: tables: crate::model::QualName => crate::model::Table, "table", "tables", Database;
             ]
             Column: "column", "columns", Table;
             [
-                Constraint: constraints: SubName => Constraint, "constraint", "constraints", Table;
-                Index: indexes: QualName => Index, "index", "indexes", Table;
-                View: views: QualName => View, "view", "views", Database;
-                Function: functions: Signature => Function, "function", "functions", Database;
-                Trigger: triggers: SubName => Trigger, "trigger", "triggers", Table;
-                Policy: policies: SubName => Policy, "policy", "policies", Table;
-                Operator: operators: Signature => Operator, "operator", "operators", Database;
+                Constraint: constraints: crate::model::SubName => crate::model::Constraint, "constraint", "constraints", Table;
+                Index: indexes: crate::model::QualName => crate::model::Index, "index", "indexes", Table;
+                View: views: crate::model::QualName => crate::model::View, "view", "views", Database;
+                Function: functions: crate::model::Signature => crate::model::Function, "function", "functions", Database;
+                Trigger: triggers: crate::model::SubName => crate::model::Trigger, "trigger", "triggers", Table;
+                Policy: policies: crate::model::SubName => crate::model::Policy, "policy", "policies", Table;
+                Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
             ]
         }
     };
@@ -61,9 +63,9 @@ pub struct KindInfo {
 
 macro_rules! kind_table {
     (
-        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
         $col:ident: $c1:literal, $cn:literal, $cp:ident;
-        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
     ) => {
         /// Every kind of object the catalog model holds.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -46,9 +46,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 macro_rules! catalog {
     (
-        [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+        [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
         $col:ident: $c1:literal, $cn:literal, $cp:ident;
-        [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
     ) => {
         /// Everything a database (or a description of one) contains, by kind: one ordered map
         /// per keyed kind of the registry ([`with_kinds!`](kind::with_kinds)).

@@ -27,9 +27,9 @@ pub fn write_snapshot(snapshot: &Snapshot, out: &mut dyn Write) -> io::Result<()
     // Every list of the registry, and a skeleton with each one empty.
     macro_rules! lists {
         (
-            [$($a:ident: $af:ident: $ak:ty => $at:ident, $a1:literal, $an:literal, $ap:ident;)*]
+            [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
             $col:ident: $c1:literal, $cn:literal, $cp:ident;
-            [$($b:ident: $bf:ident: $bk:ty => $bt:ident, $b1:literal, $bn:literal, $bp:ident;)*]
+            [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
         ) => {
             [
                 $((stringify!($af), Box::new(|| list(&c.$af)) as Render),)*
