@@ -6,8 +6,8 @@
 mod common;
 
 use pgdrift::diff::{diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
 use pgdrift::model::Snapshot;
+use pgdrift::pg::apply::apply_plan;
 use pgdrift::plan::{plan, Backup, HazardKind, Plan, PlanOptions};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;

@@ -9,8 +9,8 @@ mod common;
 
 use futures_util::stream::{self, StreamExt};
 use pgdrift::diff::{diff, glob_match, Diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
 use pgdrift::model::Snapshot;
+use pgdrift::pg::apply::apply_plan;
 use pgdrift::plan::{plan, PlanOptions};
 use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;

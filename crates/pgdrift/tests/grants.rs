@@ -9,7 +9,7 @@
 mod common;
 
 use pgdrift::diff::{diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
+use pgdrift::pg::apply::apply_plan;
 use pgdrift::plan::{plan, PlanOptions};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;

@@ -16,8 +16,8 @@
 mod common;
 
 use pgdrift::diff::{diff, Diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
 use pgdrift::model::Snapshot;
+use pgdrift::pg::apply::apply_plan;
 use pgdrift::plan::{plan, PlanOptions};
 use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;

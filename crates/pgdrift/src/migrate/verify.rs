@@ -5,10 +5,10 @@
 //! still differs is reported; a plan that fails to run is reported with the failing step
 //! and the server's own detail.
 
-use super::apply::{apply_plan, ApplyError};
 use super::owned::ToolOwned;
 use crate::diff::{diff, DiffOptions, Filter};
 use crate::model::Catalog;
+use crate::pg::apply::{apply_plan, ApplyError};
 use crate::pg::connect;
 use crate::pg::shadow::ShadowError;
 use crate::plan::Plan;

@@ -6,13 +6,13 @@
 use super::cache::{Key, ReplayCache};
 use super::catalog::{inspect, InspectError, InspectOptions, Inspected};
 use super::command::run_command;
+use super::dir::{read_dir, DirError, DirFormat};
 use super::replay::{replay, ReplayError, ReplayUnit};
 use super::roles::{create_catalog_roles, MissingRoles};
 use super::spec::SourceSpec;
 use crate::diff::{diff, DiffOptions};
-use crate::migrate::apply_plan;
-use crate::migrate::{read_dir, DirError, DirFormat};
 use crate::model::{Catalog, Snapshot, FORMAT_VERSION};
+use crate::pg::apply::apply_plan;
 use crate::pg::shadow::{ShadowDb, ShadowError, ShadowServer};
 use crate::pg::{connect, ConnInfo};
 use crate::plan::PlanOptions;
@@ -327,7 +327,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         reason,
     };
     let text = super::file::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let text = crate::migrate::dir::without_bom(&text);
+    let text = super::dir::without_bom(&text);
     let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {}", at(e))))?;
