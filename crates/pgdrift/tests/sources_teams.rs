@@ -234,7 +234,9 @@ async fn roles_only_production_has_are_placeholders_on_the_private_server() {
         );
         // The roles are NOLOGIN placeholders on the private server; a second replay there
         // (materialize) finds them and says nothing more.
-        let db = loader.materialize(&loaded).await.unwrap();
+        let db = pgdrift::pipeline::materialize(&mut loader, &loaded)
+            .await
+            .unwrap();
         let conn = pgdrift::pg::connect(db.conninfo()).await.unwrap();
         let rows = conn
             .client
