@@ -449,7 +449,7 @@ fn record_tool_names(with_own: bool) -> clap::builder::PossibleValuesParser {
 }
 
 fn dir_format_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(pgdrift::migrate::dir::FORMATS.iter().map(|f| f.name))
+    clap::builder::PossibleValuesParser::new(pgdrift::source::dir::FORMATS.iter().map(|f| f.name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,8 +3,8 @@
 
 use crate::cli::{DeparseChoice, LoadArgs};
 use crate::output::note;
-use pgdrift::migrate::dir::Ignore;
-use pgdrift::migrate::DirFormat;
+use pgdrift::source::dir::DirFormat;
+use pgdrift::source::dir::Ignore;
 use pgdrift::source::{Deparse, InspectOptions, LoadOptions, SourceSpec};
 
 fn env(name: &str) -> Option<String> {

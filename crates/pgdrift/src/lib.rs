@@ -1,7 +1,10 @@
 //! pgdrift: find and fix PostgreSQL schema drift.
 //!
 //! The data flow is `source -> model -> diff -> plan -> migrate/report`; see the project's
-//! DESIGN notes. This crate holds every decision. The `pgdrift` binary parses arguments,
+//! DESIGN notes. The flows that chain several stages — converge, rebuild, verify — are
+//! written once, in `pipeline`. Layers: `model`, `sql` and `pg` (connections, servers,
+//! running a plan's statements) name no module above them; `source` (live catalogs, replay,
+//! migrations directories) names neither `migrate` nor `pipeline` (`tests/layering.rs`). This crate holds every decision. The `pgdrift` binary parses arguments,
 //! runs one path through this crate per subcommand, chooses renderers and maps results to
 //! exit codes; the `migrate` subcommands still lay out their per-database lines and status
 //! tables themselves.
@@ -13,6 +16,7 @@ pub mod limits;
 pub mod migrate;
 pub mod model;
 pub mod pg;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod source;

@@ -175,10 +175,10 @@ async fn an_audit_by_a_connect_only_read_only_role_writes_nothing() {
 /// none of them is extra, leaked, changed or untracked.
 #[tokio::test]
 async fn a_correctly_migrated_fleet_has_no_finding_about_trackers() {
-    use pgdrift::migrate::dir::Ignore;
     use pgdrift::migrate::runner::{apply, ApplyOptions};
+    use pgdrift::source::dir::Ignore;
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations/plain");
-    let read = pgdrift::migrate::read_dir(&fixtures, None, &Ignore::none()).unwrap();
+    let read = pgdrift::source::dir::read_dir(&fixtures, None, &Ignore::none()).unwrap();
     let files = pgdrift::migrate::files::files(&read).unwrap();
     let by_pgdrift = TestDb::new().await;
     apply(

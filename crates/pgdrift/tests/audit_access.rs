@@ -90,9 +90,9 @@ fn readme_grants(role: &str, db: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_tracker_the_role_may_not_read_is_a_grant_to_make_never_pending_migrations() {
-    use pgdrift::migrate::dir::Ignore;
     use pgdrift::migrate::runner::{apply, ApplyOptions};
-    let read = pgdrift::migrate::read_dir(&fixtures(), None, &Ignore::none()).unwrap();
+    use pgdrift::source::dir::Ignore;
+    let read = pgdrift::source::dir::read_dir(&fixtures(), None, &Ignore::none()).unwrap();
     let files = pgdrift::migrate::files::files(&read).unwrap();
     let db = TestDb::new().await;
     apply(

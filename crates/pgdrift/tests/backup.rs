@@ -6,8 +6,9 @@
 mod common;
 
 use pgdrift::diff::{diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
 use pgdrift::model::Snapshot;
+use pgdrift::pg::apply::apply_plan;
+use pgdrift::pipeline::Target;
 use pgdrift::plan::{plan, Backup, HazardKind, Plan, PlanOptions};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
@@ -85,16 +86,13 @@ impl Trip {
         let rollback = self.rollback().await;
         assert!(rollback.manual.is_empty(), "{:?}", rollback.manual);
         let conn = self.db.connect().await;
-        apply_plan(&conn.client, &rollback, true)
+        let (inspect, diff_options) = (InspectOptions::default(), DiffOptions::default());
+        let target = Target::new(&conn, self.db.conninfo(), &inspect, &diff_options);
+        let done = target
+            .run(&rollback, &self.from.catalog)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let restored = common::read(&self.db, &InspectOptions::default()).await;
-        let left = diff(
-            &restored.catalog,
-            &self.from.catalog,
-            &DiffOptions::default(),
-        );
-        assert!(left.is_empty(), "{:?}", left.changes);
+        assert!(done.remaining.is_empty(), "{:?}", done.remaining);
     }
 
     fn backups(&self) -> Vec<&str> {

@@ -9,9 +9,9 @@ mod common;
 
 use futures_util::stream::{self, StreamExt};
 use pgdrift::diff::{diff, glob_match, Diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
 use pgdrift::model::Snapshot;
-use pgdrift::plan::{plan, PlanOptions};
+use pgdrift::pipeline::{self, Target};
+use pgdrift::plan::PlanOptions;
 use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
@@ -34,7 +34,13 @@ fn cases() -> Vec<String> {
     cases
 }
 
-/// What is left of a diff, one line per change.
+/// What is left after a plan ran, indented under the message.
+fn indented(remaining: &[String]) -> String {
+    let lines: Vec<String> = remaining.iter().map(|l| format!("  {l}")).collect();
+    lines.join("\n")
+}
+
+/// What is left of a diff, one line per change, in the words the assertions below look for.
 fn describe(d: &Diff<'_>) -> String {
     d.changes
         .iter()
@@ -128,24 +134,22 @@ async fn converge(
         server_version_num: from.source.server_version_num,
         ..PlanOptions::default()
     };
-    let p = plan(&d, &options);
+    let conn = db.connect().await;
+    let (inspect, diff_options) = (InspectOptions::default(), DiffOptions::default());
+    let target = Target::new(&conn, db.conninfo(), &inspect, &diff_options);
+    let c = target.converge(&from.catalog, &to.catalog, &options).await;
     let script = render_sql(
-        &p,
+        &c.plan,
         &ScriptContext {
             allow_destructive: true,
             ..Default::default()
         },
     );
-    let conn = db.connect().await;
-    apply_plan(&conn.client, &p, true)
-        .await
-        .map_err(|e| format!("{case}: {e}\n{script}"))?;
-    let after = common::read(db, &InspectOptions::default()).await;
-    let left = diff(&after.catalog, &to.catalog, &DiffOptions::default());
-    if !left.is_empty() {
+    let done = c.outcome.map_err(|e| format!("{case}: {e}\n{script}"))?;
+    if !done.remaining.is_empty() {
         return Err(format!(
             "{case}: differences left after applying the plan:\n{}\n{script}",
-            describe(&left)
+            indented(&done.remaining)
         ));
     }
     Ok(script)
@@ -224,15 +228,18 @@ async fn planned(from_sql: &str, to_sql: &str) -> (pgdrift::plan::Plan, String) 
     );
     let opts = InspectOptions::default();
     let (from, to) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
-    let d = diff(&from.catalog, &to.catalog, &DiffOptions::default());
-    let p = plan(&d, &PlanOptions::default());
     let conn = a.connect().await;
-    apply_plan(&conn.client, &p, true)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let after = common::read(&a, &opts).await;
-    let left = diff(&after.catalog, &to.catalog, &DiffOptions::default());
-    (p, describe(&left))
+    let diff_options = DiffOptions::default();
+    let target = Target::new(&conn, a.conninfo(), &opts, &diff_options);
+    let p = pipeline::converge::plan(
+        &from.catalog,
+        &to.catalog,
+        &diff_options,
+        &PlanOptions::default(),
+    );
+    target.apply(&p).await.unwrap_or_else(|e| panic!("{e}"));
+    let after = target.read().await.unwrap_or_else(|e| panic!("{e}"));
+    (p, describe(&diff(&after, &to.catalog, &diff_options)))
 }
 
 #[tokio::test]

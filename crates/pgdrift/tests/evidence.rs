@@ -8,15 +8,16 @@
 mod common;
 
 use common::no_cache;
-use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::evidence::{
     gather, Evidence, EvidenceError, EvidenceStatus,
     EvidenceStatus::{Missing, NoSchemaObjects, Partial, Present},
     MigrationEvidence, ObjectEvidence, ObjectState,
 };
-use pgdrift::migrate::{read_dir, Migration};
+use pgdrift::migrate::Migration;
 use pgdrift::model::Kind;
 use pgdrift::report::evidence::render_text;
+use pgdrift::source::dir::read_dir;
+use pgdrift::source::dir::Ignore;
 use pgdrift::source::LoadOptions;
 use pgdrift::testing::TestDb;
 use std::path::{Path, PathBuf};

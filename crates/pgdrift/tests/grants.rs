@@ -8,9 +8,9 @@
 
 mod common;
 
-use pgdrift::diff::{diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
-use pgdrift::plan::{plan, PlanOptions};
+use pgdrift::diff::DiffOptions;
+use pgdrift::pipeline::Target;
+use pgdrift::plan::PlanOptions;
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
 use std::path::PathBuf;
@@ -99,27 +99,32 @@ async fn load(sql: &str, what: &str) -> TestDb {
 }
 
 /// Plans `db`'s schema into `target`'s, runs the plan on `db`, and returns what differs
-/// from `expected` afterwards (empty when the privileges are exactly the same).
+/// from `expected` afterwards (empty when the privileges are exactly the same), with what
+/// pgdrift itself still finds different.
 async fn converge(case: &str, db: &TestDb, target: &TestDb, expected: &[String]) -> String {
     let opts = InspectOptions::default();
     let (from, to) = (
         common::read(db, &opts).await,
         common::read(target, &opts).await,
     );
-    let d = diff(&from.catalog, &to.catalog, &DiffOptions::default());
-    let p = plan(&d, &PlanOptions::default());
-    let statements: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
     let conn = db.connect().await;
-    if let Err(e) = apply_plan(&conn.client, &p, true).await {
-        return format!("{case}: {e}\n  plan: {statements:#?}");
-    }
+    let diff_options = DiffOptions::default();
+    let on = Target::new(&conn, db.conninfo(), &opts, &diff_options);
+    let c = on
+        .converge(&from.catalog, &to.catalog, &PlanOptions::default())
+        .await;
+    let statements: Vec<&str> = c.plan.steps.iter().map(|s| s.sql.as_str()).collect();
+    let left = match c.outcome {
+        Ok(done) => done.remaining,
+        Err(e) => return format!("{case}: {e}\n  plan: {statements:#?}"),
+    };
     let got = privileges(db).await;
     let missing: Vec<&String> = expected.iter().filter(|x| !got.contains(x)).collect();
     let extra: Vec<&String> = got.iter().filter(|x| !expected.contains(x)).collect();
     if missing.is_empty() && extra.is_empty() {
         return String::new();
     }
-    format!("{case}:\n  missing: {missing:#?}\n  extra: {extra:#?}\n  plan: {statements:#?}")
+    format!("{case}:\n  missing: {missing:#?}\n  extra: {extra:#?}\n  plan: {statements:#?}\n  left: {left:#?}")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

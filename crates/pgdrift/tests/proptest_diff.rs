@@ -15,10 +15,10 @@
 
 mod common;
 
-use pgdrift::diff::{diff, Diff, DiffOptions};
-use pgdrift::migrate::apply_plan;
+use pgdrift::diff::DiffOptions;
 use pgdrift::model::Snapshot;
-use pgdrift::plan::{plan, PlanOptions};
+use pgdrift::pipeline::Target;
+use pgdrift::plan::PlanOptions;
 use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
@@ -906,33 +906,10 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// What is left of a diff, one line per change.
-fn describe(d: &Diff<'_>) -> String {
-    d.changes
-        .iter()
-        .map(|c| {
-            let fields: Vec<String> = c
-                .fields
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{}: {} -> {}",
-                        f.field,
-                        f.from.as_ref().map_or("-".into(), |v| v.to_string()),
-                        f.to.as_ref().map_or("-".into(), |v| v.to_string())
-                    )
-                })
-                .collect();
-            format!(
-                "  {} {} {} {}",
-                c.op.as_str(),
-                c.kind.info().singular,
-                c.name,
-                fields.join("; ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// What is left after a plan ran, indented under the message.
+fn indented(remaining: &[String]) -> String {
+    let lines: Vec<String> = remaining.iter().map(|l| format!("  {l}")).collect();
+    lines.join("\n")
 }
 
 /// A fresh database with `sql` in it.
@@ -963,30 +940,28 @@ async fn drop_db(db: &TestDb) {
 /// Plans `from` -> `to`, applies the plan to `db` (which holds `from`) and checks that
 /// nothing differs afterwards. On failure: the step or the differences left, and the script.
 async fn converge(db: &TestDb, from: &Snapshot, to: &Snapshot) -> Result<(), String> {
-    let d = diff(&from.catalog, &to.catalog, &DiffOptions::default());
     let options = PlanOptions {
         server_version_num: from.source.server_version_num,
         ..PlanOptions::default()
     };
-    let p = plan(&d, &options);
+    let conn = db.connect().await;
+    let (inspect, diff_options) = (InspectOptions::default(), DiffOptions::default());
+    let target = Target::new(&conn, db.conninfo(), &inspect, &diff_options);
+    let c = target.converge(&from.catalog, &to.catalog, &options).await;
     let script = render_sql(
-        &p,
+        &c.plan,
         &ScriptContext {
             allow_destructive: true,
             ..Default::default()
         },
     );
-    let conn = db.connect().await;
-    apply_plan(&conn.client, &p, true)
-        .await
+    let done = c
+        .outcome
         .map_err(|e| format!("applying the plan failed: {e}\n-- plan:\n{script}"))?;
-    drop(conn);
-    let after = common::read(db, &InspectOptions::default()).await;
-    let left = diff(&after.catalog, &to.catalog, &DiffOptions::default());
-    if !left.is_empty() {
+    if !done.remaining.is_empty() {
         return Err(format!(
             "differences left after applying the plan:\n{}\n-- plan:\n{script}",
-            describe(&left)
+            indented(&done.remaining)
         ));
     }
     Ok(())

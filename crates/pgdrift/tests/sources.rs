@@ -6,8 +6,8 @@
 mod common;
 
 use common::no_cache;
-use pgdrift::migrate::DirFormat;
 use pgdrift::model::{Catalog, QualName};
+use pgdrift::source::dir::DirFormat;
 use pgdrift::source::{InspectOptions, LoadError, LoadOptions, Loaded, Loader, SourceSpec};
 use pgdrift::testing::TestDb;
 use std::path::{Path, PathBuf};

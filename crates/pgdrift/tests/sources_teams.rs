@@ -6,9 +6,9 @@
 mod common;
 
 use common::{no_cache, on_private_server};
-use pgdrift::migrate::dir::Ignore;
-use pgdrift::migrate::DirFormat;
 use pgdrift::model::{Catalog, QualName};
+use pgdrift::source::dir::DirFormat;
+use pgdrift::source::dir::Ignore;
 use pgdrift::source::{LoadError, LoadOptions, Loaded, Loader, SourceSpec};
 use pgdrift::sql::Ident;
 use std::path::Path;
@@ -234,7 +234,9 @@ async fn roles_only_production_has_are_placeholders_on_the_private_server() {
         );
         // The roles are NOLOGIN placeholders on the private server; a second replay there
         // (materialize) finds them and says nothing more.
-        let db = loader.materialize(&loaded).await.unwrap();
+        let db = pgdrift::pipeline::materialize(&mut loader, &loaded)
+            .await
+            .unwrap();
         let conn = pgdrift::pg::connect(db.conninfo()).await.unwrap();
         let rows = conn
             .client
@@ -348,8 +350,8 @@ async fn audit_with_role_ignore(ignore: &str) -> pgdrift::fleet::audit::AuditRep
     );
     // The database has the first migration, applied by pgdrift's runner.
     let db = pgdrift::testing::TestDb::new().await;
-    let read =
-        pgdrift::migrate::read_dir(&migrations, None, &Ignore::new(["*.old"]).unwrap()).unwrap();
+    let read = pgdrift::source::dir::read_dir(&migrations, None, &Ignore::new(["*.old"]).unwrap())
+        .unwrap();
     let files = pgdrift::migrate::files::files(&read).unwrap();
     let options = pgdrift::migrate::runner::ApplyOptions {
         to: Some("001_a.sql".into()),

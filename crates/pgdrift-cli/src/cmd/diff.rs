@@ -8,7 +8,7 @@ use crate::Outcome;
 use anyhow::Context;
 use pgdrift::diff::{diff, DiffOptions, Filter};
 use pgdrift::migrate::owned::ToolOwned;
-use pgdrift::migrate::verify::{verify, VerifyInput};
+use pgdrift::pipeline::verify::{verify, VerifyInput};
 use pgdrift::plan::{plan, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
 use pgdrift::source::{Loaded, Loader, SourceSpec};

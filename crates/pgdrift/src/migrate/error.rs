@@ -41,7 +41,7 @@ pub enum MigrateError {
         indexes: Vec<super::runner::invalid::InvalidIndex>,
     },
     #[error(transparent)]
-    Dir(#[from] super::dir::DirError),
+    Dir(#[from] crate::source::dir::DirError),
 }
 
 fn invalid_indexes(

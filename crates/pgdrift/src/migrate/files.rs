@@ -2,8 +2,8 @@
 //! path inside the directory (the full file name, never a prefix), with the SHA-256 of its
 //! exact bytes, in the order its directory's tool applies them.
 
-use super::dir::{DirError, Migration, MigrationDir, MigrationKind};
 pub use super::history::sha256_hex;
+use crate::source::dir::{DirError, Migration, MigrationDir, MigrationKind};
 use std::path::Path;
 
 /// A migration file, ready to be compared with the tracking table or run.

@@ -4,11 +4,11 @@
 //! the files would run them a second time. It also names the tool whose directory layout a
 //! directory has, whose own history pgdrift does not update unless asked.
 
-use super::dir::Ignore;
 use super::history::{compare_dir_with, read_history, HistoryError, ToolHistory};
-use super::DirFormat;
 use crate::pg::Connection;
 use crate::report::shell::Command;
+use crate::source::dir::DirFormat;
+use crate::source::dir::Ignore;
 use std::path::Path;
 
 /// Another tool manages the database pgdrift was asked to migrate.

@@ -1,6 +1,8 @@
 //! Connections to PostgreSQL: connection strings, TLS, server versions, the embedded
-//! private server and shadow databases. No diff logic, no report formats.
+//! private server and shadow databases, and running a plan's statements on a database
+//! (`apply`). No diff logic, no report formats.
 
+pub mod apply;
 pub mod cleanup;
 pub mod connect;
 pub mod conninfo;

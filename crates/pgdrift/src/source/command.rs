@@ -49,7 +49,7 @@ pub(crate) async fn run_command(command: &str, allow_empty: bool) -> Result<Repl
     }
     Ok(ReplayUnit {
         name: format!("cmd:{shown}"),
-        no_transaction: crate::migrate::dir::first_line_says_no_transaction(&sql),
+        no_transaction: super::dir::first_line_says_no_transaction(&sql),
         sql,
     })
 }

@@ -1,21 +1,19 @@
 //! Loading any source into a catalog. A live database is inspected where it is; a snapshot is
 //! read back; SQL — files, a migrations directory, a command's output — is replayed into a
 //! shadow database (the embedded server unless a development server is named) that is
-//! dropped afterwards, and the result is cached.
+//! dropped afterwards, and the result is cached. The loader also hands out empty shadow
+//! databases and replays into them, for the flows that need a copy of a source to run on.
 
 use super::cache::{Key, ReplayCache};
 use super::catalog::{inspect, InspectError, InspectOptions, Inspected};
 use super::command::run_command;
+use super::dir::{read_dir, DirError, DirFormat};
 use super::replay::{replay, ReplayError, ReplayUnit};
 use super::roles::{create_catalog_roles, MissingRoles};
 use super::spec::SourceSpec;
-use crate::diff::{diff, DiffOptions};
-use crate::migrate::apply_plan;
-use crate::migrate::{read_dir, DirError, DirFormat};
 use crate::model::{Catalog, Snapshot, FORMAT_VERSION};
 use crate::pg::shadow::{ShadowDb, ShadowError, ShadowServer};
-use crate::pg::{connect, ConnInfo};
-use crate::plan::PlanOptions;
+use crate::pg::{connect, ConnInfo, Connection};
 use std::path::{Path, PathBuf};
 
 /// Why a source could not be loaded.
@@ -149,35 +147,39 @@ impl Loader {
         })
     }
 
-    /// A fresh shadow database holding what `loaded` describes: its SQL replayed, or — for
-    /// a live database or a snapshot — its catalog rebuilt by planning it from an empty
-    /// database. The caller drops it (`ShadowDb::drop_now`).
-    pub async fn materialize(&mut self, loaded: &Loaded) -> Result<ShadowDb, LoadError> {
-        let embedded = self.options.dev_url.is_none();
+    /// A fresh, empty shadow database and a connection to it; the caller drops it
+    /// (`ShadowDb::drop_now`). Flows fill it by `replay_into`, or by rebuilding a catalog
+    /// in it (the pipeline's `rebuild`, which diffs and plans: sources do neither).
+    pub async fn empty_shadow(&mut self) -> Result<(ShadowDb, Connection), LoadError> {
         let db = self.shadow().await?.create().await?;
-        let result = async {
+        let ready = async {
             let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
             db.ensure_empty(&conn).await?;
-            match &loaded.units {
-                Some(units) => replay(&conn, units, self.missing_roles()).await?,
-                None => {
-                    let catalog = &loaded.inspected.snapshot.catalog;
-                    if embedded {
-                        create_roles(&conn.client, &[catalog]).await?;
-                    }
-                    rebuild(&conn, db.conninfo(), catalog, &self.options.inspect).await?;
-                }
-            }
-            Ok::<_, LoadError>(())
+            Ok::<_, LoadError>(conn)
         }
         .await;
-        match result {
-            Ok(()) => Ok(db),
+        match ready {
+            Ok(conn) => Ok((db, conn)),
             Err(e) => {
                 db.drop_now().await;
                 Err(e)
             }
         }
+    }
+
+    /// Replays `units` into the database `conn` is connected to, making the roles they
+    /// lack as the shadow server allows (see `missing_roles`).
+    pub async fn replay_into(
+        &self,
+        conn: &Connection,
+        units: &[ReplayUnit],
+    ) -> Result<(), LoadError> {
+        Ok(replay(conn, units, self.missing_roles()).await?)
+    }
+
+    /// What is read of a database, and of every shadow database.
+    pub fn inspect_options(&self) -> &InspectOptions {
+        &self.options.inspect
     }
 
     /// True when shadow databases are made on pgdrift's own private server (where roles a
@@ -229,14 +231,11 @@ impl Loader {
             }
             cache_name = Some(name);
         }
-        let opts = self.options.inspect.clone();
-        let db = self.shadow().await?.create().await?;
+        let (db, conn) = self.empty_shadow().await?;
         let result = async {
-            let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
-            db.ensure_empty(&conn).await?;
-            replay(&conn, units, self.missing_roles()).await?;
+            self.replay_into(&conn, units).await?;
             drop(conn);
-            Ok::<_, LoadError>(inspect(db.conninfo(), &opts).await?)
+            Ok::<_, LoadError>(inspect(db.conninfo(), &self.options.inspect).await?)
         }
         .await;
         db.drop_now().await;
@@ -268,31 +267,6 @@ pub(crate) async fn shadow_server(options: &LoadOptions) -> Result<ShadowServer,
         Some(url) => ShadowServer::External(Box::new(url.clone())),
         None => ShadowServer::embedded().await?,
     })
-}
-
-/// Builds `catalog` in the (empty) database `conn` is connected to, with pgdrift's own plan
-/// from what the database holds to the catalog.
-async fn rebuild(
-    conn: &crate::pg::Connection,
-    info: &ConnInfo,
-    catalog: &Catalog,
-    options: &InspectOptions,
-) -> Result<(), LoadError> {
-    let empty = inspect(info, options).await?;
-    let d = diff(&empty.snapshot.catalog, catalog, &DiffOptions::default());
-    let plan = crate::plan::plan(
-        &d,
-        &PlanOptions {
-            server_version_num: empty.snapshot.source.server_version_num,
-            ..PlanOptions::default()
-        },
-    );
-    apply_plan(&conn.client, &plan, true)
-        .await
-        .map_err(|e| LoadError::Rebuild {
-            reason: e.to_string(),
-        })?;
-    Ok(())
 }
 
 /// Creates, as NOLOGIN roles, the roles `catalogs` grant to or name in policies that the
@@ -327,7 +301,7 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         reason,
     };
     let text = super::file::read_to_string(path).map_err(|e| bad(e.to_string()))?;
-    let text = crate::migrate::dir::without_bom(&text);
+    let text = super::dir::without_bom(&text);
     let at = |e: serde_json::Error| format!("line {}, column {}: {e}", e.line(), e.column());
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {}", at(e))))?;

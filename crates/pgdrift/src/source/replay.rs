@@ -36,7 +36,7 @@ impl ReplayUnit {
         })?;
         Ok(ReplayUnit {
             name: path.display().to_string(),
-            no_transaction: crate::migrate::dir::first_line_says_no_transaction(&sql),
+            no_transaction: super::dir::first_line_says_no_transaction(&sql),
             sql,
         })
     }

@@ -8,8 +8,8 @@
 //! - a `.json` file written by `pgdrift inspect --format json`: a snapshot;
 //! - `cmd:<shell command>`: its standard output is SQL (the bridge to ORM exports).
 
-use crate::migrate::dir::Ignore;
-use crate::migrate::DirFormat;
+use super::dir::DirFormat;
+use super::dir::Ignore;
 use crate::pg::{ConnInfo, ConnInfoError};
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@ pub async fn run(args: MigrateHistoryArgs, color: ColorChoice) -> anyhow::Result
         if !dir.is_dir() {
             anyhow::bail!("{}: not a directory", dir.display());
         }
-        let ignore = pgdrift::migrate::dir::Ignore::new(&args.ignore)?;
+        let ignore = pgdrift::source::dir::Ignore::new(&args.ignore)?;
         match history.tool_for_dir_with(dir, &ignore) {
             Some(tool) => {
                 comparisons.push((tool.tool.to_string(), compare_dir_with(tool, dir, &ignore)?))

@@ -10,8 +10,9 @@ mod status;
 use crate::cli::{ColorChoice, DirArgs, MigrateCommand, TargetArgs};
 use crate::Outcome;
 use pgdrift::fleet::Target;
-use pgdrift::migrate::{files, read_dir, DirFormat, MigrationFile};
+use pgdrift::migrate::{files, MigrationFile};
 use pgdrift::pg::ConnInfo;
+use pgdrift::source::dir::{read_dir, DirFormat};
 use pgdrift::source::SourceSpec;
 use std::time::Duration;
 
@@ -46,7 +47,7 @@ pub fn read_files(args: &DirArgs) -> anyhow::Result<(DirFormat, Vec<MigrationFil
     let dir = read_dir(
         &args.dir,
         format,
-        &pgdrift::migrate::dir::Ignore::new(&args.ignore)?,
+        &pgdrift::source::dir::Ignore::new(&args.ignore)?,
     )?;
     Ok((dir.format, files::files(&dir)?))
 }

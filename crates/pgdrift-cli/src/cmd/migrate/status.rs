@@ -7,10 +7,10 @@ use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::{line_names, run_all, Target};
-use pgdrift::migrate::dir::Ignore;
 use pgdrift::migrate::other_tools::{other_manager, OtherManager};
 use pgdrift::migrate::runner::invalid::{self, InvalidIndex};
 use pgdrift::migrate::{tracking, MigrationFile, State, Status};
+use pgdrift::source::dir::Ignore;
 use serde_json::json;
 use std::path::Path;
 

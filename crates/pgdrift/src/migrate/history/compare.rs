@@ -72,14 +72,14 @@ impl DirComparison {
 
 /// Compares the rows of `history` with the migrations directory `dir`.
 pub fn compare_dir(history: &ToolHistory, dir: &Path) -> Result<DirComparison, HistoryError> {
-    compare_dir_with(history, dir, &crate::migrate::dir::Ignore::none())
+    compare_dir_with(history, dir, &crate::source::dir::Ignore::none())
 }
 
 /// [`compare_dir`], leaving out the entries of an SQL directory that `ignore` matches.
 pub fn compare_dir_with(
     history: &ToolHistory,
     dir: &Path,
-    ignore: &crate::migrate::dir::Ignore,
+    ignore: &crate::source::dir::Ignore,
 ) -> Result<DirComparison, HistoryError> {
     let tracker = history.tracker;
     if matches!(tracker.files, Files::AlembicChain) {

@@ -5,7 +5,8 @@
 use super::keys::compare_versions;
 use super::tracker::{Files, SqlFile, Tracker};
 use super::{alembic, walk, HistoryError};
-use crate::migrate::{read_dir, DirFormat, MigrationKind};
+use crate::migrate::MigrationKind;
+use crate::source::dir::{read_dir, DirFormat};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,7 @@ pub(super) struct DirFile {
 pub(super) fn dir_files(
     tracker: &Tracker,
     dir: &Path,
-    ignore: &crate::migrate::dir::Ignore,
+    ignore: &crate::source::dir::Ignore,
 ) -> Result<(Vec<DirFile>, Option<&'static str>), HistoryError> {
     match tracker.files {
         Files::Sql { formats, key } => {
@@ -111,7 +112,7 @@ fn journal_when(dir: &Path) -> Result<HashMap<String, i64>, HistoryError> {
     let path = dir.join("meta").join("_journal.json");
     let text =
         crate::source::file::read_to_string(&path).map_err(|e| HistoryError::io(&path, &e))?;
-    let journal: Journal = serde_json::from_str(crate::migrate::dir::without_bom(&text))
+    let journal: Journal = serde_json::from_str(crate::source::dir::without_bom(&text))
         .map_err(|e| HistoryError::invalid(&path, format!("an entry without `when`? {e}")))?;
     Ok(journal
         .entries

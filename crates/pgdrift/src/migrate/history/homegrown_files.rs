@@ -6,7 +6,7 @@
 use super::files::DirFile;
 use super::keys::{compare_versions, leading_number, number};
 use super::{walk, HistoryError, ToolHistory};
-use crate::migrate::dir::Ignore;
+use crate::source::dir::Ignore;
 use std::collections::HashSet;
 use std::path::Path;
 

@@ -177,7 +177,7 @@ pub enum HistoryError {
         reason: String,
     },
     #[error(transparent)]
-    Dir(#[from] crate::migrate::DirError),
+    Dir(#[from] crate::source::dir::DirError),
     #[error("cannot read {}: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
     #[error("{}: {reason}", path.display())]

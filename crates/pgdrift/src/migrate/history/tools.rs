@@ -7,7 +7,7 @@
 
 use super::keys::*;
 use super::tracker::{Checksum, Files, Record, TimeSource, Tracker};
-use crate::migrate::DirFormat;
+use crate::source::dir::DirFormat;
 
 /// A timestamp column as `YYYY-MM-DD HH:MM:SS` text.
 macro_rules! ts {

@@ -4,7 +4,8 @@
 
 use super::detect::Candidate;
 use super::AppliedRow;
-use crate::migrate::{DirFormat, Migration};
+use crate::migrate::Migration;
+use crate::source::dir::DirFormat;
 use std::path::Path;
 
 /// A migration tool's tracking table, and how to read and compare it.
@@ -81,7 +82,7 @@ pub enum TimeSource {
 /// How a migrations directory's files are found, and the key each file has.
 #[derive(Debug, Clone, Copy)]
 pub enum Files {
-    /// SQL migrations read by [`crate::migrate::read_dir`], in one of `formats` (empty: any).
+    /// SQL migrations read by [`crate::source::dir::read_dir`], in one of `formats` (empty: any).
     Sql {
         formats: &'static [DirFormat],
         key: fn(&SqlFile<'_>) -> Option<String>,

@@ -134,14 +134,14 @@ impl History {
     /// by file name alone, then one with rows, the newest, the one finding the most files.
     /// When no tracker's rule finds a file: the only or most recently active tool.
     pub fn tool_for_dir(&self, dir: &Path) -> Option<&ToolHistory> {
-        self.tool_for_dir_with(dir, &crate::migrate::dir::Ignore::none())
+        self.tool_for_dir_with(dir, &crate::source::dir::Ignore::none())
     }
 
     /// [`History::tool_for_dir`], leaving out the entries `ignore` matches.
     pub fn tool_for_dir_with(
         &self,
         dir: &Path,
-        ignore: &crate::migrate::dir::Ignore,
+        ignore: &crate::source::dir::Ignore,
     ) -> Option<&ToolHistory> {
         let scored = self.trackers.iter().filter_map(|t| {
             let c = compare_dir_with(t, dir, ignore).ok()?;

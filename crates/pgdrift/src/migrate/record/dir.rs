@@ -6,7 +6,8 @@ use super::alembic::{self, Revision};
 use super::rows::ToolFile;
 use super::{RecordError, Recorder};
 use crate::migrate::files::{find, MigrationFile};
-use crate::migrate::{DirFormat, MigrationKind};
+use crate::migrate::MigrationKind;
+use crate::source::dir::DirFormat;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -151,7 +152,7 @@ fn journal_when(files: &[MigrationFile]) -> Result<HashMap<String, i64>, RecordE
         reason,
     };
     let text = crate::source::file::read_to_string(&path).map_err(|e| invalid(e.to_string()))?;
-    let journal: Journal = serde_json::from_str(crate::migrate::dir::without_bom(&text))
+    let journal: Journal = serde_json::from_str(crate::source::dir::without_bom(&text))
         .map_err(|e| invalid(format!("every entry needs a `tag` and a `when`: {e}")))?;
     Ok(journal
         .entries

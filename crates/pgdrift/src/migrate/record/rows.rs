@@ -250,7 +250,7 @@ pub fn alembic(f: &ToolFile<'_>, _: &RowContext) -> Result<Vec<Value>, RecordErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migrate::dir::Migration;
+    use crate::source::dir::Migration;
 
     fn file(name: &str, version: &str, kind: MigrationKind, text: &str) -> MigrationFile {
         MigrationFile {

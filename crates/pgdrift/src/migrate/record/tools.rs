@@ -5,7 +5,7 @@
 
 use super::rows::{self, ToolFile};
 use super::RecordError;
-use crate::migrate::DirFormat;
+use crate::source::dir::DirFormat;
 use crate::sql::QualIdent;
 
 /// What a tool keeps in its table.

@@ -121,7 +121,7 @@ fn strip_wrapper(sql: &mut String, statements: &mut Vec<(usize, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migrate::dir::{Migration, MigrationKind};
+    use crate::source::dir::{Migration, MigrationKind};
 
     fn file(sql: &str) -> MigrationFile {
         MigrationFile {

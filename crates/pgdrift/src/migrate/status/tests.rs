@@ -1,5 +1,5 @@
 use super::*;
-use crate::migrate::dir::Migration;
+use crate::source::dir::Migration;
 
 fn file(name: &str, text: &str, kind: MigrationKind) -> MigrationFile {
     MigrationFile {

@@ -3,17 +3,20 @@
 //! whole plan there, read the result back and compare it with `to`; then, when there is
 //! one, run the rollback on the same copy and compare the result with `from`. Whatever
 //! still differs is reported; a plan that fails to run is reported with the failing step
-//! and the server's own detail.
+//! and the server's own detail. The copy is made by `rebuild::materialize`; running and
+//! comparing are `converge`'s `Target::run` and `Target::differences`.
 
-use super::apply::{apply_plan, ApplyError};
-use super::owned::ToolOwned;
-use crate::diff::{diff, DiffOptions, Filter};
+use super::converge::{ConvergeError, Target};
+use super::rebuild::materialize;
+use crate::diff::{DiffOptions, Filter};
+use crate::migrate::owned::ToolOwned;
 use crate::model::Catalog;
+use crate::pg::apply::ApplyError;
 use crate::pg::connect;
 use crate::pg::shadow::ShadowError;
 use crate::plan::Plan;
 use crate::source::load::create_roles;
-use crate::source::{inspect, InspectOptions, LoadError, Loaded, Loader};
+use crate::source::{InspectOptions, LoadError, Loaded, Loader};
 
 /// Why a plan could not be verified, or how it failed.
 #[derive(Debug, thiserror::Error)]
@@ -85,46 +88,36 @@ pub async fn verify(
     let (mut from_catalog, mut to) = (from_catalog.clone(), to.clone());
     owned.remove_from(&mut from_catalog);
     owned.remove_from(&mut to);
-    let db = loader.materialize(from).await?;
+    let db = materialize(loader, from).await?;
     let private = loader.shadow_is_private();
     let result = async {
         let conn = connect(db.conninfo()).await.map_err(ShadowError::from)?;
-        let mut copy = inspect(db.conninfo(), options)
-            .await
-            .map_err(LoadError::from)?
-            .snapshot
-            .catalog;
-        leave_out(&mut copy);
-        let off = describe(&diff(&copy, &from_catalog, diff_options));
+        let target = Target {
+            leave_out: Some(&leave_out),
+            ..Target::new(&conn, db.conninfo(), options, diff_options)
+        };
+        let off = target.differences(&from_catalog).await.map_err(read)?;
         if !off.is_empty() {
             return Err(VerifyError::Copy(off.join("\n")));
         }
         if private {
             create_roles(&conn.client, &[&to]).await?;
         }
-        let steps_run = apply_plan(&conn.client, plan, true).await?;
-        let read = || async {
-            let mut catalog = inspect(db.conninfo(), options)
-                .await
-                .map_err(LoadError::from)?
-                .snapshot
-                .catalog;
-            leave_out(&mut catalog);
-            Ok::<_, VerifyError>(catalog)
-        };
-        let after = read().await?;
-        let remaining = describe(&diff(&after, &to, diff_options));
+        let forward = target
+            .run(plan, &to)
+            .await
+            .map_err(failed(VerifyError::Apply))?;
         let mut rollback_remaining = None;
-        if let (Some(back), true) = (rollback, remaining.is_empty()) {
-            apply_plan(&conn.client, back, true)
+        if let (Some(back), true) = (rollback, forward.remaining.is_empty()) {
+            let back = target
+                .run(back, &from_catalog)
                 .await
-                .map_err(VerifyError::Rollback)?;
-            let again = read().await?;
-            rollback_remaining = Some(describe(&diff(&again, &from_catalog, diff_options)));
+                .map_err(failed(VerifyError::Rollback))?;
+            rollback_remaining = Some(back.remaining);
         }
         Ok(Verification {
-            steps_run,
-            remaining,
+            steps_run: forward.steps_run,
+            remaining: forward.remaining,
             rollback_remaining,
         })
     }
@@ -133,26 +126,15 @@ pub async fn verify(
     result
 }
 
-/// One line per change: `alter column app.t.c (type: "integer" -> "bigint")`.
-pub fn describe(d: &crate::diff::Diff<'_>) -> Vec<String> {
-    d.changes
-        .iter()
-        .map(|c| {
-            let mut line = format!("{} {} {}", c.op.as_str(), c.kind.info().singular, c.name);
-            if !c.fields.is_empty() {
-                let fields: Vec<String> = c
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let v = |x: &Option<serde_json::Value>| {
-                            x.as_ref().map_or("-".to_string(), |v| v.to_string())
-                        };
-                        format!("{}: {} -> {}", f.field, v(&f.from), v(&f.to))
-                    })
-                    .collect();
-                line.push_str(&format!(" ({})", fields.join("; ")));
-            }
-            line
-        })
-        .collect()
+/// A catalog that could not be read back: the source could not be loaded.
+fn read(e: crate::source::InspectError) -> VerifyError {
+    VerifyError::Load(LoadError::from(e))
+}
+
+/// A plan that failed to run (as `apply` says), or whose result could not be read back.
+fn failed(apply: fn(ApplyError) -> VerifyError) -> impl Fn(ConvergeError) -> VerifyError {
+    move |e| match e {
+        ConvergeError::Apply(e) => apply(e),
+        ConvergeError::Read(e) => read(e),
+    }
 }
