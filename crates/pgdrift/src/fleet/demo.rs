@@ -134,7 +134,7 @@ fn write_all(dir: &Path, files: &[(&str, &str)]) -> Result<(), DemoError> {
 }
 
 fn read_files(dir: &Path) -> Result<Vec<MigrationFile>, DemoError> {
-    let read = read_dir(dir, None, &crate::migrate::dir::Ignore::none())
+    let read = read_dir(dir, None, &crate::source::dir::Ignore::none())
         .map_err(|e| files_error(dir, e))?;
     files::files(&read).map_err(|e| files_error(dir, e))
 }

@@ -2,7 +2,7 @@
 //! [`crate::report::shell::Command`]. `target` names the database as commands should
 //! (`env:NAME/DB`, or its URL with the password masked), `source` a desired source likewise.
 
-use crate::migrate::dir::Ignore;
+use crate::source::dir::Ignore;
 use crate::report::shell::Command;
 use std::path::Path;
 

@@ -7,7 +7,7 @@ use super::interpolate::{expand, InterpError};
 use super::raw::{List, RawAudit, RawFile, RawRole, RawServer, Text};
 use super::values::{glob_fault, resolve, resolve_source, scrub};
 use super::{AuditSettings, FleetConfig, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS};
-use crate::migrate::dir::Ignore;
+use crate::source::dir::Ignore;
 use crate::pg::ConnInfo;
 use std::path::{Path, PathBuf};
 use toml::Spanned;

@@ -29,7 +29,7 @@ mod values;
 pub use error::{ConfigError, Location};
 
 use crate::diff::filter::glob_match;
-use crate::migrate::dir::Ignore;
+use crate::source::dir::Ignore;
 use crate::pg::ConnInfo;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

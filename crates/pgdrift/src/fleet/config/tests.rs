@@ -1,6 +1,6 @@
 use super::interpolate::{expand, Expanded, InterpError};
 use super::*;
-use crate::migrate::dir::Ignore;
+use crate::source::dir::Ignore;
 
 const SECRET: &str = "s3cr3t-pw";
 
