@@ -2,8 +2,8 @@
 //! [`crate::report::shell::Command`]. `target` names the database as commands should
 //! (`env:NAME/DB`, or its URL with the password masked), `source` a desired source likewise.
 
-use crate::source::dir::Ignore;
 use crate::report::shell::Command;
+use crate::source::dir::Ignore;
 use std::path::Path;
 
 /// `pgdrift migrate history --url TARGET`.

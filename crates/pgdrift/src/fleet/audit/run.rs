@@ -12,10 +12,10 @@ use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry
 use crate::fleet::config::{server_includes, FleetConfig};
 use crate::fleet::facts::{server_inventory, DatabaseInfo};
 use crate::fleet::{run_all, Target};
-use crate::source::dir::Ignore;
 use crate::migrate::history::{compare_dir_with, History};
 use crate::migrate::owned::ToolOwned;
 use crate::model::Catalog;
+use crate::source::dir::Ignore;
 use crate::source::{LoadOptions, Loader, SourceSpec};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;

@@ -7,8 +7,8 @@ use super::interpolate::{expand, InterpError};
 use super::raw::{List, RawAudit, RawFile, RawRole, RawServer, Text};
 use super::values::{glob_fault, resolve, resolve_source, scrub};
 use super::{AuditSettings, FleetConfig, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS};
-use crate::source::dir::Ignore;
 use crate::pg::ConnInfo;
+use crate::source::dir::Ignore;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 

@@ -29,8 +29,8 @@ mod values;
 pub use error::{ConfigError, Location};
 
 use crate::diff::filter::glob_match;
-use crate::source::dir::Ignore;
 use crate::pg::ConnInfo;
+use crate::source::dir::Ignore;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -3,10 +3,11 @@
 //! dropped early (before what they constrain changes) and created in the main phase.
 
 use super::super::ddl;
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
+use super::skeleton::Planned;
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
@@ -54,43 +55,9 @@ impl<'a> Planner<'_, 'a> {
                     }
                     return;
                 }
-                self.drop_constraint(x, None);
+                self.drop_planned(x, Phase::EarlyDrop, None);
             }
-            Pair::Altered { from, to } => {
-                let node = Node::Constraint(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                let mut steps = Vec::new();
-                let table = qn_table(to);
-                if !from.validated && to.validated {
-                    steps.push(
-                        Step::new(
-                            format!(
-                                "ALTER TABLE {table} VALIDATE CONSTRAINT {}",
-                                Ident(&to.name)
-                            ),
-                            Kind::Constraint,
-                            Op::Alter,
-                            c.name.clone(),
-                        )
-                        .hazard(
-                            HazardKind::MayFailOnData,
-                            format!("validates {} against existing rows", c.name),
-                        ),
-                    );
-                }
-                if c.changed(field!(Constraint, comment)) {
-                    steps.push(self.comment_step(
-                        Kind::Constraint,
-                        &c.name,
-                        &constraint_target(to),
-                        to.comment.as_deref(),
-                    ));
-                }
-                let deps = self.to.constraint_deps(to);
-                self.push(Phase::Main, node, deps, steps);
-            }
+            Pair::Altered { from, to } => self.alter_planned(c, from, to),
         }
     }
 
@@ -261,7 +228,7 @@ impl<'a> Planner<'_, 'a> {
             let step = self.comment_step(
                 Kind::Constraint,
                 &name,
-                &constraint_target(x),
+                &x.comment_target(),
                 x.comment.as_deref(),
             );
             if after.is_empty() {
@@ -283,30 +250,49 @@ impl<'a> Planner<'_, 'a> {
             self.push(Phase::After, Node::Constraint(key), deps, after);
         }
     }
-
-    pub fn drop_constraint(&mut self, x: &Constraint, reason: Option<&str>) {
-        let name = x.key().to_string();
-        let mut step = Step::new(
-            ddl::drop_constraint(x),
-            Kind::Constraint,
-            Op::Drop,
-            name.clone(),
-        );
-        step = step.recreated_because(&name, reason);
-        let deps = self.from.constraint_deps(x);
-        self.push(
-            Phase::EarlyDrop,
-            Node::Constraint(x.key()),
-            deps,
-            vec![step],
-        );
-    }
 }
 
 fn qn_table(c: &Constraint) -> String {
     ddl::qn(&c.schema, &c.table).to_string()
 }
 
-fn constraint_target(c: &Constraint) -> String {
-    format!("CONSTRAINT {} ON {}", Ident(&c.name), qn_table(c))
+impl Planned for Constraint {
+    const KIND: Kind = Kind::Constraint;
+
+    fn node(&self) -> Node {
+        Node::Constraint(self.key())
+    }
+
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.constraint_deps(self)
+    }
+
+    fn drop_sql(&self) -> String {
+        ddl::drop_constraint(self)
+    }
+
+    fn comment_target(&self) -> String {
+        format!("CONSTRAINT {} ON {}", Ident(&self.name), qn_table(self))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// A constraint that becomes validated is validated (it may fail on existing rows).
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
+        if from.validated || !to.validated {
+            return Vec::new();
+        }
+        let sql = format!(
+            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+            qn_table(to),
+            Ident(&to.name)
+        );
+        let step = Step::new(sql, Kind::Constraint, Op::Alter, c.name.clone()).hazard(
+            HazardKind::MayFailOnData,
+            format!("validates {} against existing rows", c.name),
+        );
+        vec![step]
+    }
 }

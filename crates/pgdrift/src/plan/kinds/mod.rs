@@ -10,10 +10,12 @@ mod constraint;
 mod defaults;
 mod index;
 mod objects;
+mod on_table;
 mod rename;
 mod restore;
 mod routines;
 mod schema;
+mod skeleton;
 mod table;
 mod types;
 
@@ -26,7 +28,8 @@ use crate::diff::{field, label_changes, Change, ColumnChange, Op, Pair, Subject}
 use crate::model::{ConstraintKind, QualName, TypeKind};
 use constraint::CONSTRAINT_IN_PLACE;
 use index::INDEX_IN_PLACE;
-use objects::{only, view_columns_changed, view_replaceable, TRIGGER_IN_PLACE};
+use objects::{only, view_columns_changed, view_replaceable};
+use on_table::TRIGGER_IN_PLACE;
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
 use types::{is_type_or_array, type_needs_recreate};
 
@@ -367,7 +370,7 @@ impl<'a> Planner<'_, 'a> {
             }
             Node::Constraint(k) => {
                 if let (Some(a), Some(b)) = (from.constraints.get(k), to.constraints.get(k)) {
-                    self.drop_constraint(a, r);
+                    self.drop_planned(a, Phase::EarlyDrop, r);
                     self.create_constraint(b, r);
                 }
             }
@@ -379,14 +382,14 @@ impl<'a> Planner<'_, 'a> {
             }
             Node::Trigger(k) => {
                 if let (Some(a), Some(b)) = (from.triggers.get(k), to.triggers.get(k)) {
-                    self.drop_trigger(a, r);
-                    self.create_trigger(b, r);
+                    self.drop_planned(a, Phase::EarlyDrop, r);
+                    self.create_planned(b, r);
                 }
             }
             Node::Policy(k) => {
                 if let (Some(a), Some(b)) = (from.policies.get(k), to.policies.get(k)) {
-                    self.drop_policy(a, r);
-                    self.create_policy(b, r);
+                    self.drop_planned(a, Phase::EarlyDrop, r);
+                    self.create_planned(b, r);
                 }
             }
             Node::Function(k) => {
@@ -397,8 +400,8 @@ impl<'a> Planner<'_, 'a> {
             }
             Node::Operator(k) => {
                 if let (Some(a), Some(b)) = (from.operators.get(k), to.operators.get(k)) {
-                    self.drop_operator(a, Phase::EarlyDrop, r);
-                    self.create_operator(b, r);
+                    self.drop_planned(a, Phase::EarlyDrop, r);
+                    self.create_planned(b, r);
                 }
             }
             Node::Type(k) => {

@@ -1,19 +1,15 @@
-//! Views, triggers and policies: objects that live on a table (or query one) and are
-//! cheap to drop and create again, so most changes to them are a drop and a create around
-//! whatever else changes; and what every kind shares (comments, grants). Constraints and
-//! indexes have files of their own.
+//! Views: cheap to drop and create again, so most changes to them are a drop and a create
+//! around whatever else changes; and what every kind shares (comments, grants). Triggers and
+//! policies (`on_table.rs`), constraints and indexes have files of their own.
 
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use crate::diff::{field, Change, Op, Pair};
-use crate::model::{Kind, Object, Policy, Privileges, QualName, Trigger, View};
+use crate::diff::{Change, Op, Pair};
+use crate::model::{Kind, Object, Privileges, View};
 use crate::sql::{Ident, Verbatim};
-
-/// Fields of a trigger that change without recreating it.
-pub const TRIGGER_IN_PLACE: &[&str] = &[field!(Trigger, comment), field!(Trigger, enabled)];
 
 /// True when only `fields` of the change differ.
 pub fn only(c: &Change<'_>, fields: &[&str]) -> bool {
@@ -166,168 +162,6 @@ impl<'a> Planner<'_, 'a> {
         self.push(Phase::EarlyDrop, Node::View(v.key()), deps, steps);
     }
 
-    // ---- triggers ----
-
-    pub fn trigger(&mut self, c: &Change<'a>, p: Pair<'a, Trigger>) {
-        match p {
-            Pair::Created(x) => self.create_trigger(x, None),
-            Pair::Dropped(x) => {
-                let rel = QualName::new(&x.schema, &x.table);
-                let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
-                if gone && !self.early.contains(&Node::Trigger(x.key())) {
-                    return;
-                }
-                self.drop_trigger(x, None);
-            }
-            Pair::Altered { from, to } => {
-                let node = Node::Trigger(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                let mut steps = Vec::new();
-                if from.enabled != to.enabled {
-                    let sql = ddl::trigger_enabled(to).unwrap_or_else(|| ddl::trigger_enable(to));
-                    steps.push(Step::new(sql, Kind::Trigger, Op::Alter, c.name.clone()));
-                }
-                if c.changed(field!(Trigger, comment)) {
-                    steps.push(self.comment_step(
-                        Kind::Trigger,
-                        &c.name,
-                        &trigger_target(to),
-                        to.comment.as_deref(),
-                    ));
-                }
-                let deps = self.to.trigger_deps(to);
-                self.push(Phase::Main, node, deps, steps);
-            }
-        }
-    }
-
-    pub fn create_trigger(&mut self, t: &Trigger, reason: Option<&str>) {
-        let name = t.key().to_string();
-        let mut step = Step::new(
-            ddl::create_trigger(t),
-            Kind::Trigger,
-            Op::Create,
-            name.clone(),
-        );
-        step = step.recreated_because(&name, reason);
-        let mut steps = vec![step];
-        if let Some(sql) = ddl::trigger_enabled(t) {
-            steps.push(Step::new(sql, Kind::Trigger, Op::Alter, name.clone()));
-        }
-        if t.comment.is_some() {
-            steps.push(self.comment_step(
-                Kind::Trigger,
-                &name,
-                &trigger_target(t),
-                t.comment.as_deref(),
-            ));
-        }
-        let deps = self.to.trigger_deps(t);
-        self.push(Phase::Main, Node::Trigger(t.key()), deps, steps);
-    }
-
-    pub fn drop_trigger(&mut self, t: &Trigger, reason: Option<&str>) {
-        let name = t.key().to_string();
-        let mut step = Step::new(ddl::drop_trigger(t), Kind::Trigger, Op::Drop, name.clone());
-        if !self.in_to(&Node::Trigger(t.key())) {
-            step = step.hazard(
-                HazardKind::DropsBehavior,
-                format!(
-                    "{} no longer calls {} on {} of {}.{}",
-                    t.name,
-                    t.function,
-                    t.events.join(" or "),
-                    t.schema,
-                    t.table
-                ),
-            );
-        }
-        step = step.recreated_because(&name, reason);
-        let deps = self.from.trigger_deps(t);
-        self.push(Phase::EarlyDrop, Node::Trigger(t.key()), deps, vec![step]);
-    }
-
-    // ---- policies ----
-
-    pub fn policy(&mut self, c: &Change<'a>, p: Pair<'a, Policy>) {
-        match p {
-            Pair::Created(x) => self.create_policy(x, None),
-            Pair::Dropped(x) => {
-                if self
-                    .dropped_tables
-                    .contains(&QualName::new(&x.schema, &x.table))
-                    && !self.early.contains(&Node::Policy(x.key()))
-                {
-                    return;
-                }
-                self.drop_policy(x, None);
-            }
-            Pair::Altered { from, to } => {
-                let node = Node::Policy(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                let mut steps = Vec::new();
-                if c.fields.iter().any(|f| f.field != "comment") {
-                    if let Some(sql) = ddl::alter_policy(from, to) {
-                        steps.push(Step::new(sql, Kind::Policy, Op::Alter, c.name.clone()));
-                    }
-                }
-                if c.changed(field!(Policy, comment)) {
-                    steps.push(self.comment_step(
-                        Kind::Policy,
-                        &c.name,
-                        &policy_target(to),
-                        to.comment.as_deref(),
-                    ));
-                }
-                let deps = self.to.policy_deps(to);
-                self.push(Phase::Main, node, deps, steps);
-            }
-        }
-    }
-
-    pub fn create_policy(&mut self, p: &Policy, reason: Option<&str>) {
-        let name = p.key().to_string();
-        let mut step = Step::new(
-            ddl::create_policy(p),
-            Kind::Policy,
-            Op::Create,
-            name.clone(),
-        );
-        step = step.recreated_because(&name, reason);
-        let mut steps = vec![step];
-        if p.comment.is_some() {
-            steps.push(self.comment_step(
-                Kind::Policy,
-                &name,
-                &policy_target(p),
-                p.comment.as_deref(),
-            ));
-        }
-        let deps = self.to.policy_deps(p);
-        self.push(Phase::Main, Node::Policy(p.key()), deps, steps);
-    }
-
-    pub fn drop_policy(&mut self, p: &Policy, reason: Option<&str>) {
-        let name = p.key().to_string();
-        let mut step = Step::new(ddl::drop_policy(p), Kind::Policy, Op::Drop, name.clone());
-        if !self.in_to(&Node::Policy(p.key())) {
-            step = step.hazard(
-                HazardKind::DropsBehavior,
-                format!(
-                    "row-level security on {}.{} no longer applies policy {}",
-                    p.schema, p.table, p.name
-                ),
-            );
-        }
-        step = step.recreated_because(&name, reason);
-        let deps = self.from.policy_deps(p);
-        self.push(Phase::EarlyDrop, Node::Policy(p.key()), deps, vec![step]);
-    }
-
     // ---- shared ----
 
     pub fn comment_step(&self, kind: Kind, object: &str, target: &str, text: Option<&str>) -> Step {
@@ -361,20 +195,4 @@ pub fn view_replaceable(from: &View, to: &View) -> bool {
         && from.columns.iter().zip(&to.columns).all(|(a, b)| {
             a.name == b.name && a.type_name == b.type_name && a.collation == b.collation
         })
-}
-
-fn trigger_target(t: &Trigger) -> String {
-    format!(
-        "TRIGGER {} ON {}",
-        Ident(&t.name),
-        ddl::qn(&t.schema, &t.table)
-    )
-}
-
-fn policy_target(p: &Policy) -> String {
-    format!(
-        "POLICY {} ON {}",
-        Ident(&p.name),
-        ddl::qn(&p.schema, &p.table)
-    )
 }

@@ -3,11 +3,12 @@
 //! created again (with what depends on it).
 
 use super::super::ddl::{self, AclTarget};
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::objects::only;
+use super::skeleton::{PlainCreate, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges, QualName};
 
@@ -170,87 +171,71 @@ impl<'a> Planner<'_, 'a> {
 
     pub fn operator(&mut self, c: &Change<'a>, p: Pair<'a, Operator>) {
         match p {
-            Pair::Created(x) => self.create_operator(x, None),
-            Pair::Dropped(_) => {
-                let o = p.current();
-                let node = Node::Operator(o.key());
-                let phase = if self.early.contains(&node) {
+            Pair::Created(x) => self.create_planned(x, None),
+            Pair::Dropped(o) => {
+                let phase = if self.early.contains(&o.node()) {
                     Phase::EarlyDrop
                 } else {
                     Phase::LateDrop
                 };
-                self.drop_operator(o, phase, None);
+                self.drop_planned(o, phase, None);
             }
-            Pair::Altered { from, to } => {
-                let node = Node::Operator(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                let mut steps = Vec::new();
-                let mut set = Vec::new();
-                if from.restrict != to.restrict {
-                    set.push(format!(
-                        "RESTRICT = {}",
-                        to.restrict.as_deref().map_or("NONE", ddl::routine_name)
-                    ));
-                }
-                if from.join != to.join {
-                    set.push(format!(
-                        "JOIN = {}",
-                        to.join.as_deref().map_or("NONE", ddl::routine_name)
-                    ));
-                }
-                if !set.is_empty() {
-                    let sql = format!(
-                        "ALTER OPERATOR {} SET ({})",
-                        ddl::operator_identity(to),
-                        set.join(", ")
-                    );
-                    steps.push(Step::new(sql, Kind::Operator, Op::Alter, c.name.clone()));
-                }
-                if c.changed(field!(Operator, comment)) {
-                    let target = format!("OPERATOR {}", ddl::operator_identity(to));
-                    steps.push(self.comment_step(
-                        Kind::Operator,
-                        &c.name,
-                        &target,
-                        to.comment.as_deref(),
-                    ));
-                }
-                let deps = self.to.operator_deps(to);
-                self.push(Phase::Main, node, deps, steps);
-            }
+            Pair::Altered { from, to } => self.alter_planned(c, from, to),
         }
     }
+}
 
-    pub fn create_operator(&mut self, o: &Operator, reason: Option<&str>) {
-        let name = o.key().to_string();
-        let mut step = Step::new(
-            ddl::create_operator(o),
-            Kind::Operator,
-            Op::Create,
-            name.clone(),
-        );
-        step = step.recreated_because(&name, reason);
-        let mut steps = vec![step];
-        if o.comment.is_some() {
-            let target = format!("OPERATOR {}", ddl::operator_identity(o));
-            steps.push(self.comment_step(Kind::Operator, &name, &target, o.comment.as_deref()));
-        }
-        let deps = self.to.operator_deps(o);
-        self.push(Phase::Main, Node::Operator(o.key()), deps, steps);
+impl Planned for Operator {
+    const KIND: Kind = Kind::Operator;
+
+    fn node(&self) -> Node {
+        Node::Operator(self.key())
     }
 
-    pub fn drop_operator(&mut self, o: &Operator, phase: Phase, reason: Option<&str>) {
-        let name = o.key().to_string();
-        let mut step = Step::new(
-            ddl::drop_operator(o),
-            Kind::Operator,
-            Op::Drop,
-            name.clone(),
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.operator_deps(self)
+    }
+
+    fn drop_sql(&self) -> String {
+        ddl::drop_operator(self)
+    }
+
+    fn comment_target(&self) -> String {
+        format!("OPERATOR {}", ddl::operator_identity(self))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
+        let estimator = |label: &str, f: &Option<String>| {
+            format!(
+                "{label} = {}",
+                f.as_deref().map_or("NONE", ddl::routine_name)
+            )
+        };
+        let mut set = Vec::new();
+        if from.restrict != to.restrict {
+            set.push(estimator("RESTRICT", &to.restrict));
+        }
+        if from.join != to.join {
+            set.push(estimator("JOIN", &to.join));
+        }
+        if set.is_empty() {
+            return Vec::new();
+        }
+        let sql = format!(
+            "ALTER OPERATOR {} SET ({})",
+            ddl::operator_identity(to),
+            set.join(", ")
         );
-        step = step.recreated_because(&name, reason);
-        let deps = self.from.operator_deps(o);
-        self.push(phase, Node::Operator(o.key()), deps, vec![step]);
+        vec![Step::new(sql, Kind::Operator, Op::Alter, c.name.clone())]
+    }
+}
+
+impl PlainCreate for Operator {
+    fn create_sql(&self) -> String {
+        ddl::create_operator(self)
     }
 }
