@@ -4,10 +4,13 @@
 //! DESIGN notes. The flows that chain several stages — converge, rebuild, verify — are
 //! written once, in `pipeline`. Layers: `model`, `sql` and `pg` (connections, servers,
 //! running a plan's statements) name no module above them; `source` (live catalogs, replay,
-//! migrations directories) names neither `migrate` nor `pipeline` (`tests/layering.rs`). This crate holds every decision. The `pgdrift` binary parses arguments,
-//! runs one path through this crate per subcommand, chooses renderers and maps results to
-//! exit codes; the `migrate` subcommands still lay out their per-database lines and status
-//! tables themselves.
+//! migrations directories) names neither `migrate` nor `pipeline` (`tests/layering.rs`).
+//! Object kinds are one list (`model::kind`), from which every place that must know all
+//! kinds is generated; `scripts/check-registry` proves a new kind builds only with its own
+//! module. This crate holds every decision. The `pgdrift` binary parses arguments, runs one
+//! path through this crate per subcommand, chooses renderers and maps results to exit codes;
+//! the `migrate` subcommands still lay out their per-database lines and status tables
+//! themselves.
 
 pub mod clock;
 pub mod diff;
