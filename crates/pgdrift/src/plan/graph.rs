@@ -127,6 +127,19 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The catalog the names are of.
+    pub fn catalog(&self) -> &'a Catalog {
+        self.catalog
+    }
+
+    /// The primary key and unique constraints, then the unique indexes, of table
+    /// `schema.table`, each in key order.
+    pub fn table_keys(&self, schema: &str, table: &str) -> Vec<Node> {
+        let mut out = Vec::new();
+        self.keys_of(schema, table, &mut out);
+        out
+    }
+
     /// The primary key and unique constraints and unique indexes of a table: what a foreign
     /// key to it, or a view grouping by its key, needs.
     fn keys_of(&self, schema: &str, table: &str, out: &mut Vec<Node>) {

@@ -7,12 +7,12 @@
 //! those types. The rollback (`restore`) reads them back with the same names.
 
 use super::super::ddl;
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::planner::Planner;
 use super::super::refs::qualified_names;
 use super::super::{Backup, Step};
 use crate::diff::Op;
-use crate::model::{Catalog, Column, ConstraintKind, Kind, QualName, Sequence, Table, TableKind};
+use crate::model::{Column, ConstraintKind, Kind, QualName, Sequence, Table, TableKind};
 use crate::sql::{DollarQuoted, Ident, Literal, QualIdent};
 use sha2::{Digest, Sha256};
 
@@ -63,37 +63,39 @@ fn backed_up(c: &Column) -> String {
 
 /// The key that finds a table's rows again in a backup: the primary key, else the first
 /// unique constraint or unique index (plain columns, no predicate) whose columns are all
-/// NOT NULL; only keys whose columns all pass `usable`.
-pub fn row_key(catalog: &Catalog, t: &Table, usable: impl Fn(&str) -> bool) -> Option<Vec<String>> {
+/// NOT NULL; only keys whose columns all pass `usable`. `names` is the catalog's, with the
+/// keys of each table at hand.
+pub fn row_key(names: &Names<'_>, t: &Table, usable: impl Fn(&str) -> bool) -> Option<Vec<String>> {
     let not_null = |name: &str| t.column(name).is_some_and(|c| c.not_null);
     let fits = |cols: &[String]| !cols.is_empty() && cols.iter().all(|c| not_null(c) && usable(c));
-    let own = |schema: &str, table: &str| schema == t.schema && table == t.name;
-    let constraints = catalog
-        .constraints
-        .values()
-        .filter(|c| own(&c.schema, &c.table));
+    let catalog = names.catalog();
     let mut primary = None;
     let mut unique = Vec::new();
-    for c in constraints {
-        match &c.kind {
-            ConstraintKind::PrimaryKey { columns, .. } => primary = Some(columns.clone()),
-            ConstraintKind::Unique { columns, index, .. } if !index.without_overlaps => {
-                unique.push(columns.clone())
+    for node in &names.table_keys(&t.schema, &t.name) {
+        match node {
+            Node::Constraint(k) => match catalog.constraints.get(k).map(|c| &c.kind) {
+                Some(ConstraintKind::PrimaryKey { columns, .. }) => primary = Some(columns.clone()),
+                Some(ConstraintKind::Unique { columns, index, .. }) if !index.without_overlaps => {
+                    unique.push(columns.clone())
+                }
+                _ => {}
+            },
+            Node::Index(k) => {
+                let Some(i) = catalog.indexes.get(k) else {
+                    continue;
+                };
+                if !(i.unique && i.valid && i.predicate.is_none()) {
+                    continue;
+                }
+                let columns: Option<Vec<String>> = i
+                    .keys
+                    .iter()
+                    .map(|k| k.expression.is_none().then(|| k.column.clone()).flatten())
+                    .collect();
+                unique.extend(columns);
             }
             _ => {}
         }
-    }
-    let indexes = catalog
-        .indexes
-        .values()
-        .filter(|i| own(&i.schema, &i.table) && i.unique && i.valid && i.predicate.is_none());
-    for i in indexes {
-        let columns: Option<Vec<String>> = i
-            .keys
-            .iter()
-            .map(|k| k.expression.is_none().then(|| k.column.clone()).flatten())
-            .collect();
-        unique.extend(columns);
     }
     primary.into_iter().chain(unique).find(|k| fits(k))
 }
@@ -116,7 +118,7 @@ impl Planner<'_, '_> {
     /// among columns that the `to` table keeps.
     pub fn column_key(&self, t: &Table, column: &str) -> Option<Vec<String>> {
         let to = self.diff.to.tables.get(&QualName::new(&t.schema, &t.name));
-        row_key(self.diff.from, t, |c| {
+        row_key(&self.from, t, |c| {
             c != column && to.is_some_and(|x| x.column(c).is_some())
         })
     }

@@ -37,7 +37,7 @@ impl Planner<'_, '_> {
             .from
             .tables
             .get(&QualName::new(&t.schema, &t.name));
-        row_key(self.diff.to, t, |c| {
+        row_key(&self.to, t, |c| {
             c != column && now.is_some_and(|x| x.column(c).is_some())
         })
     }
