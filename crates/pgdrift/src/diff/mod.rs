@@ -365,34 +365,32 @@ fn merge<'a, K: Ord, T>(
     to: &'a BTreeMap<K, T>,
     mut f: impl FnMut(&'a K, Option<&'a T>, Option<&'a T>),
 ) {
+    use std::cmp::Ordering;
     let mut a = from.iter().peekable();
     let mut b = to.iter().peekable();
     loop {
-        match (a.peek(), b.peek()) {
-            (Some((ka, _)), Some((kb, _))) => match ka.cmp(kb) {
-                std::cmp::Ordering::Less => {
-                    let (k, v) = a.next().expect("peeked");
+        let side = match (a.peek(), b.peek()) {
+            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => break,
+        };
+        match side {
+            Ordering::Less => {
+                if let Some((k, v)) = a.next() {
                     f(k, Some(v), None);
                 }
-                std::cmp::Ordering::Greater => {
-                    let (k, v) = b.next().expect("peeked");
+            }
+            Ordering::Greater => {
+                if let Some((k, v)) = b.next() {
                     f(k, None, Some(v));
                 }
-                std::cmp::Ordering::Equal => {
-                    let (k, va) = a.next().expect("peeked");
-                    let (_, vb) = b.next().expect("peeked");
+            }
+            Ordering::Equal => {
+                if let (Some((k, va)), Some((_, vb))) = (a.next(), b.next()) {
                     f(k, Some(va), Some(vb));
                 }
-            },
-            (Some(_), None) => {
-                let (k, v) = a.next().expect("peeked");
-                f(k, Some(v), None);
             }
-            (None, Some(_)) => {
-                let (k, v) = b.next().expect("peeked");
-                f(k, None, Some(v));
-            }
-            (None, None) => break,
         }
     }
 }

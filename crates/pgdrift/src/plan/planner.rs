@@ -97,10 +97,8 @@ impl<'d, 'a> Planner<'d, 'a> {
 
     /// Dependents in the `from` catalog, computed on first use.
     pub fn dependents(&mut self) -> &Dependents {
-        if self.dependents.is_none() {
-            self.dependents = Some(Dependents::new(&self.from));
-        }
-        self.dependents.as_ref().expect("just set")
+        let from = &self.from;
+        self.dependents.get_or_insert_with(|| Dependents::new(from))
     }
 
     pub fn run(&mut self) {
