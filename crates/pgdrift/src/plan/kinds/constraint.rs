@@ -7,7 +7,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::Planned;
+use super::skeleton::{PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
@@ -267,10 +267,6 @@ impl Planned for Constraint {
         names.constraint_deps(self)
     }
 
-    fn drop_sql(&self) -> String {
-        ddl::drop_constraint(self)
-    }
-
     fn comment_target(&self) -> String {
         format!("CONSTRAINT {} ON {}", Ident(&self.name), qn_table(self))
     }
@@ -294,5 +290,11 @@ impl Planned for Constraint {
             format!("validates {} against existing rows", c.name),
         );
         vec![step]
+    }
+}
+
+impl PlainDrop for Constraint {
+    fn drop_sql(&self) -> String {
+        ddl::drop_constraint(self)
     }
 }

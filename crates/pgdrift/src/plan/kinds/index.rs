@@ -4,10 +4,11 @@
 //! INVALID in `from` says so where it is dropped; one INVALID in `to` is a manual step.
 
 use super::super::ddl;
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
+use super::skeleton::Planned;
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
@@ -40,48 +41,10 @@ impl<'a> Planner<'_, 'a> {
                 self.drop_index(x, None);
             }
             Pair::Altered { from, to } => {
-                let node = Node::Index(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                if from.valid && !to.valid {
+                if from.valid && !to.valid && !self.recreate.contains_key(&to.node()) {
                     self.invalid_in_to(&c.name);
                 }
-                let mut steps = Vec::new();
-                let name = ddl::qn(&to.schema, &to.name).to_string();
-                let (set, reset) = ddl::option_changes(&from.options, &to.options);
-                if !reset.is_empty() {
-                    steps.push(Step::new(
-                        format!(
-                            "ALTER INDEX {name} RESET ({})",
-                            ddl::reloption_names(&reset)
-                        ),
-                        Kind::Index,
-                        Op::Alter,
-                        c.name.clone(),
-                    ));
-                }
-                if !set.is_empty() {
-                    steps.push(Step::new(
-                        format!("ALTER INDEX {name} SET ({})", ddl::reloptions(&set)),
-                        Kind::Index,
-                        Op::Alter,
-                        c.name.clone(),
-                    ));
-                }
-                if from.clustered != to.clustered {
-                    steps.push(self.cluster_step(to, &c.name));
-                }
-                if c.changed(field!(Index, comment)) {
-                    steps.push(self.comment_step(
-                        Kind::Index,
-                        &c.name,
-                        &format!("INDEX {name}"),
-                        to.comment.as_deref(),
-                    ));
-                }
-                let deps = self.to.index_deps(to);
-                self.push(Phase::Main, node, deps, steps);
+                self.alter_planned(c, from, to)
             }
         }
     }
@@ -96,16 +59,6 @@ impl<'a> Planner<'_, 'a> {
              the plan builds it valid, if at all; rebuild it in TO with REINDEX INDEX \
              CONCURRENTLY, or drop it there",
         );
-    }
-
-    fn cluster_step(&self, i: &Index, object: &str) -> Step {
-        let table = ddl::qn(&i.schema, &i.table);
-        let sql = if i.clustered {
-            format!("ALTER TABLE {table} CLUSTER ON {}", Ident(&i.name))
-        } else {
-            format!("ALTER TABLE {table} SET WITHOUT CLUSTER")
-        };
-        Step::new(sql, Kind::Index, Op::Alter, object)
     }
 
     pub fn create_index(&mut self, x: &Index, reason: Option<&str>) {
@@ -144,10 +97,10 @@ impl<'a> Planner<'_, 'a> {
         step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
         if x.clustered {
-            steps.push(self.cluster_step(x, &name));
+            steps.push(cluster_step(x, &name));
         }
         if x.comment.is_some() {
-            let target = format!("INDEX {}", ddl::qn(&x.schema, &x.name));
+            let target = x.comment_target();
             steps.push(self.comment_step(Kind::Index, &name, &target, x.comment.as_deref()));
         }
         let deps = self.to.index_deps(x);
@@ -192,5 +145,55 @@ impl<'a> Planner<'_, 'a> {
             Phase::EarlyDrop
         };
         self.push(phase, Node::Index(x.key()), deps, vec![step]);
+    }
+}
+
+fn cluster_step(i: &Index, object: &str) -> Step {
+    let table = ddl::qn(&i.schema, &i.table);
+    let sql = if i.clustered {
+        format!("ALTER TABLE {table} CLUSTER ON {}", Ident(&i.name))
+    } else {
+        format!("ALTER TABLE {table} SET WITHOUT CLUSTER")
+    };
+    Step::new(sql, Kind::Index, Op::Alter, object)
+}
+
+impl Planned for Index {
+    const KIND: Kind = Kind::Index;
+
+    fn node(&self) -> Node {
+        Node::Index(self.key())
+    }
+
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.index_deps(self)
+    }
+
+    fn comment_target(&self) -> String {
+        format!("INDEX {}", ddl::qn(&self.schema, &self.name))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    /// Storage parameters reset and set, clustering.
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
+        let name = ddl::qn(&to.schema, &to.name).to_string();
+        let step = |sql: String| Step::new(sql, Kind::Index, Op::Alter, c.name.clone());
+        let mut steps = Vec::new();
+        let (set, reset) = ddl::option_changes(&from.options, &to.options);
+        if !reset.is_empty() {
+            let names = ddl::reloption_names(&reset);
+            steps.push(step(format!("ALTER INDEX {name} RESET ({names})")));
+        }
+        if !set.is_empty() {
+            let options = ddl::reloptions(&set);
+            steps.push(step(format!("ALTER INDEX {name} SET ({options})")));
+        }
+        if from.clustered != to.clustered {
+            steps.push(cluster_step(to, &c.name));
+        }
+        steps
     }
 }

@@ -380,36 +380,16 @@ impl<'a> Planner<'_, 'a> {
                     self.create_index(b, r);
                 }
             }
-            Node::Trigger(k) => {
-                if let (Some(a), Some(b)) = (from.triggers.get(k), to.triggers.get(k)) {
-                    self.drop_planned(a, Phase::EarlyDrop, r);
-                    self.create_planned(b, r);
-                }
-            }
-            Node::Policy(k) => {
-                if let (Some(a), Some(b)) = (from.policies.get(k), to.policies.get(k)) {
-                    self.drop_planned(a, Phase::EarlyDrop, r);
-                    self.create_planned(b, r);
-                }
-            }
+            Node::Trigger(k) => self.recreate_planned(&from.triggers, &to.triggers, k, r),
+            Node::Policy(k) => self.recreate_planned(&from.policies, &to.policies, k, r),
             Node::Function(k) => {
                 if let (Some(a), Some(b)) = (from.functions.get(k), to.functions.get(k)) {
                     self.drop_function(a, Phase::EarlyDrop, Some(reason));
-                    self.create_function(b, r);
-                }
-            }
-            Node::Operator(k) => {
-                if let (Some(a), Some(b)) = (from.operators.get(k), to.operators.get(k)) {
-                    self.drop_planned(a, Phase::EarlyDrop, r);
                     self.create_planned(b, r);
                 }
             }
-            Node::Type(k) => {
-                if let (Some(a), Some(b)) = (from.types.get(k), to.types.get(k)) {
-                    self.drop_type(a, Phase::EarlyDrop, r);
-                    self.create_type(b, r);
-                }
-            }
+            Node::Operator(k) => self.recreate_planned(&from.operators, &to.operators, k, r),
+            Node::Type(k) => self.recreate_planned(&from.types, &to.types, k, r),
             _ => {}
         }
     }

@@ -1,14 +1,14 @@
 //! Triggers and policies: objects that live on a table, cheap to drop and create again, so
 //! most changes to them are a drop and a create around whatever else changes. Both follow
 //! the shared skeleton (`skeleton.rs`); what is theirs is said in their
-//! [`Planned`] and [`PlainCreate`] rows.
+//! [`Planned`], [`PlainCreate`] and [`PlainDrop`] rows.
 
 use super::super::ddl;
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::{PlainCreate, Planned};
+use super::skeleton::{PlainCreate, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Kind, Object, Policy, QualName, Trigger};
 use crate::sql::Ident;
@@ -25,22 +25,6 @@ impl Planned for Trigger {
 
     fn deps(&self, names: &Names<'_>) -> Vec<Node> {
         names.trigger_deps(self)
-    }
-
-    fn drop_sql(&self) -> String {
-        ddl::drop_trigger(self)
-    }
-
-    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
-        let what = format!(
-            "{} no longer calls {} on {} of {}.{}",
-            self.name,
-            self.function,
-            self.events.join(" or "),
-            self.schema,
-            self.table
-        );
-        Some((HazardKind::DropsBehavior, what))
     }
 
     fn comment_target(&self) -> String {
@@ -75,18 +59,6 @@ impl Planned for Policy {
         names.policy_deps(self)
     }
 
-    fn drop_sql(&self) -> String {
-        ddl::drop_policy(self)
-    }
-
-    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
-        let what = format!(
-            "row-level security on {}.{} no longer applies policy {}",
-            self.schema, self.table, self.name
-        );
-        Some((HazardKind::DropsBehavior, what))
-    }
-
     fn comment_target(&self) -> String {
         format!(
             "POLICY {} ON {}",
@@ -111,6 +83,24 @@ impl Planned for Policy {
     }
 }
 
+impl PlainDrop for Trigger {
+    fn drop_sql(&self) -> String {
+        ddl::drop_trigger(self)
+    }
+
+    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
+        let what = format!(
+            "{} no longer calls {} on {} of {}.{}",
+            self.name,
+            self.function,
+            self.events.join(" or "),
+            self.schema,
+            self.table
+        );
+        Some((HazardKind::DropsBehavior, what))
+    }
+}
+
 impl PlainCreate for Trigger {
     fn create_sql(&self) -> String {
         ddl::create_trigger(self)
@@ -118,6 +108,20 @@ impl PlainCreate for Trigger {
 
     fn after_create(&self) -> Vec<String> {
         ddl::trigger_enabled(self).into_iter().collect()
+    }
+}
+
+impl PlainDrop for Policy {
+    fn drop_sql(&self) -> String {
+        ddl::drop_policy(self)
+    }
+
+    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
+        let what = format!(
+            "row-level security on {}.{} no longer applies policy {}",
+            self.schema, self.table, self.name
+        );
+        Some((HazardKind::DropsBehavior, what))
     }
 }
 

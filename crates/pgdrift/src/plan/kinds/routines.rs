@@ -8,7 +8,7 @@ use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::objects::only;
-use super::skeleton::{PlainCreate, Planned};
+use super::skeleton::{PlainCreate, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges, QualName};
 
@@ -45,7 +45,7 @@ pub const OPERATOR_IN_PLACE: &[&str] = &[
 impl<'a> Planner<'_, 'a> {
     pub fn function(&mut self, c: &Change<'a>, p: Pair<'a, Function>) {
         match p {
-            Pair::Created(x) => self.create_function(x, None),
+            Pair::Created(x) => self.create_planned(x, None),
             Pair::Dropped(_) => {
                 let f = p.current();
                 let node = Node::Function(f.key());
@@ -56,73 +56,8 @@ impl<'a> Planner<'_, 'a> {
                 };
                 self.drop_function(f, phase, None);
             }
-            Pair::Altered { from, to } => {
-                let node = Node::Function(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
-                    return self.recreate_node(&node, &reason);
-                }
-                let mut steps = Vec::new();
-                if !only(c, ROUTINE_IN_PLACE) {
-                    steps.push(Step::new(
-                        ddl::create_routine(to),
-                        Kind::Function,
-                        Op::Alter,
-                        c.name.clone(),
-                    ));
-                }
-                steps.extend(self.routine_extras(
-                    from.comment.as_deref(),
-                    &from.privileges,
-                    to,
-                    &c.name,
-                ));
-                let deps = self.to.function_deps(to);
-                self.push(Phase::Main, node, deps, steps);
-            }
+            Pair::Altered { from, to } => self.alter_planned(c, from, to),
         }
-    }
-
-    pub fn create_function(&mut self, f: &Function, reason: Option<&str>) {
-        let name = f.key().to_string();
-        let mut step = Step::new(
-            ddl::create_routine(f),
-            Kind::Function,
-            Op::Create,
-            name.clone(),
-        );
-        step = step.recreated_because(&name, reason);
-        let mut steps = vec![step];
-        steps.extend(self.routine_extras(None, &Privileges::default(), f, &name));
-        let deps = self.to.function_deps(f);
-        self.push(Phase::Main, Node::Function(f.key()), deps, steps);
-    }
-
-    fn routine_extras(
-        &self,
-        comment: Option<&str>,
-        privileges: &Privileges,
-        to: &Function,
-        name: &str,
-    ) -> Vec<Step> {
-        let mut steps = Vec::new();
-        let identity = ddl::routine_identity(to);
-        if comment != to.comment.as_deref() {
-            let target = format!("{} {identity}", ddl::routine_keyword(to));
-            steps.push(self.comment_step(Kind::Function, name, &target, to.comment.as_deref()));
-        }
-        let target = AclTarget::object(format!(
-            "{} {identity}",
-            if to.kind == FunctionKind::Procedure {
-                "PROCEDURE"
-            } else {
-                "FUNCTION"
-            }
-        ))
-        .public_default("EXECUTE");
-        for s in ddl::privilege_statements(&target, privileges, &to.privileges) {
-            steps.push(self.acl_step(Kind::Function, name, s));
-        }
-        steps
     }
 
     pub fn drop_function(&mut self, f: &Function, phase: Phase, reason: Option<&str>) {
@@ -185,6 +120,53 @@ impl<'a> Planner<'_, 'a> {
     }
 }
 
+impl Planned for Function {
+    const KIND: Kind = Kind::Function;
+
+    fn node(&self) -> Node {
+        Node::Function(self.key())
+    }
+
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.function_deps(self)
+    }
+
+    fn comment_target(&self) -> String {
+        let identity = ddl::routine_identity(self);
+        format!("{} {identity}", ddl::routine_keyword(self))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    fn acl(&self) -> Option<(AclTarget, &Privileges)> {
+        let keyword = if self.kind == FunctionKind::Procedure {
+            "PROCEDURE"
+        } else {
+            "FUNCTION"
+        };
+        let identity = ddl::routine_identity(self);
+        let target = AclTarget::object(format!("{keyword} {identity}")).public_default("EXECUTE");
+        Some((target, &self.privileges))
+    }
+
+    /// A routine whose body or attributes change is replaced (`CREATE OR REPLACE`).
+    fn alter(c: &Change<'_>, _from: &Self, to: &Self) -> Vec<Step> {
+        if only(c, ROUTINE_IN_PLACE) {
+            return Vec::new();
+        }
+        let sql = ddl::create_routine(to);
+        vec![Step::new(sql, Kind::Function, Op::Alter, c.name.clone())]
+    }
+}
+
+impl PlainCreate for Function {
+    fn create_sql(&self) -> String {
+        ddl::create_routine(self)
+    }
+}
+
 impl Planned for Operator {
     const KIND: Kind = Kind::Operator;
 
@@ -194,10 +176,6 @@ impl Planned for Operator {
 
     fn deps(&self, names: &Names<'_>) -> Vec<Node> {
         names.operator_deps(self)
-    }
-
-    fn drop_sql(&self) -> String {
-        ddl::drop_operator(self)
     }
 
     fn comment_target(&self) -> String {
@@ -231,6 +209,12 @@ impl Planned for Operator {
             set.join(", ")
         );
         vec![Step::new(sql, Kind::Operator, Op::Alter, c.name.clone())]
+    }
+}
+
+impl PlainDrop for Operator {
+    fn drop_sql(&self) -> String {
+        ddl::drop_operator(self)
     }
 }
 

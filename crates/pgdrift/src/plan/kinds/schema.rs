@@ -1,10 +1,13 @@
-//! Schemas, extensions and sequences.
+//! Schemas, extensions and sequences: schemas and extensions entirely through the shared
+//! create/drop/alter (`skeleton.rs`), sequences with a create and a drop of their own (a
+//! sequence holds its position, which a drop backs up and a rollback restores).
 
 use super::super::ddl::{self, AclTarget};
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
+use super::skeleton::{PlainCreate, PlainDrop, Planned};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Extension, Kind, Object, Privileges, QualName, Schema, Sequence};
 use crate::sql::{DollarQuoted, Ident, Literal};
@@ -25,124 +28,18 @@ fn clamped_alter(sequence: &str, alter: &str, min: i64, max: i64) -> String {
 
 impl<'a> Planner<'_, 'a> {
     pub fn schema(&mut self, c: &Change<'a>, p: Pair<'a, Schema>) {
-        let s = p.current();
-        let node = Node::Schema(s.name.clone());
         match p {
-            Pair::Created(_) => {
-                let mut steps = vec![Step::new(
-                    ddl::create_schema(&s.name),
-                    Kind::Schema,
-                    Op::Create,
-                    c.name.clone(),
-                )];
-                steps.extend(self.schema_extras(None, &Privileges::default(), s, &c.name));
-                self.push(Phase::Main, node, Vec::new(), steps);
-            }
-            Pair::Dropped(_) => {
-                let step = Step::new(
-                    ddl::drop_schema(&s.name),
-                    Kind::Schema,
-                    Op::Drop,
-                    c.name.clone(),
-                )
-                .hazard(HazardKind::DeletesData, format!("drops schema {}", s.name));
-                self.push(Phase::LateDrop, node, Vec::new(), vec![step]);
-            }
-            Pair::Altered { from, .. } => {
-                let steps =
-                    self.schema_extras(from.comment.as_deref(), &from.privileges, s, &c.name);
-                self.push(Phase::Main, node, Vec::new(), steps);
-            }
+            Pair::Created(s) => self.create_planned(s, None),
+            Pair::Dropped(s) => self.drop_planned(s, Phase::LateDrop, None),
+            Pair::Altered { from, to } => self.alter_planned(c, from, to),
         }
-    }
-
-    fn schema_extras(
-        &self,
-        comment: Option<&str>,
-        privileges: &Privileges,
-        to: &Schema,
-        name: &str,
-    ) -> Vec<Step> {
-        let mut steps = Vec::new();
-        let target = format!("SCHEMA {}", Ident(&to.name));
-        if comment != to.comment.as_deref() {
-            steps.push(self.comment_step(Kind::Schema, name, &target, to.comment.as_deref()));
-        }
-        let acl = AclTarget::object(target);
-        for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
-            steps.push(self.acl_step(Kind::Schema, name, s));
-        }
-        steps
     }
 
     pub fn extension(&mut self, c: &Change<'a>, p: Pair<'a, Extension>) {
-        let e = p.current();
-        let node = Node::Extension(e.name.clone());
-        let schema_dep = |cat: &crate::model::Catalog| {
-            if cat.schemas.contains_key(&e.schema) {
-                vec![Node::Schema(e.schema.clone())]
-            } else {
-                Vec::new()
-            }
-        };
         match p {
-            Pair::Created(_) => {
-                let step = Step::new(
-                    ddl::create_extension(e),
-                    Kind::Extension,
-                    Op::Create,
-                    c.name.clone(),
-                );
-                let deps = schema_dep(self.diff.to);
-                self.push(Phase::Main, node, deps, vec![step]);
-            }
-            Pair::Dropped(_) => {
-                let step = Step::new(
-                    ddl::drop_extension(e),
-                    Kind::Extension,
-                    Op::Drop,
-                    c.name.clone(),
-                )
-                .hazard(
-                    HazardKind::DeletesData,
-                    format!(
-                        "drops extension {} with every object it owns: rows of its own tables \
-                         (its configuration) are deleted and not backed up",
-                        e.name
-                    ),
-                );
-                let deps = schema_dep(self.diff.from);
-                self.push(Phase::LateDrop, node, deps, vec![step]);
-            }
-            Pair::Altered { from, .. } => {
-                let mut steps = Vec::new();
-                if from.schema != e.schema {
-                    steps.push(Step::new(
-                        format!(
-                            "ALTER EXTENSION {} SET SCHEMA {}",
-                            Ident(&e.name),
-                            Ident(&e.schema)
-                        ),
-                        Kind::Extension,
-                        Op::Alter,
-                        c.name.clone(),
-                    ));
-                }
-                if from.version != e.version {
-                    steps.push(Step::new(
-                        format!(
-                            "ALTER EXTENSION {} UPDATE TO {}",
-                            Ident(&e.name),
-                            Literal(&e.version)
-                        ),
-                        Kind::Extension,
-                        Op::Alter,
-                        c.name.clone(),
-                    ));
-                }
-                let deps = schema_dep(self.diff.to);
-                self.push(Phase::Main, node, deps, steps);
-            }
+            Pair::Created(e) => self.create_planned(e, None),
+            Pair::Dropped(e) => self.drop_planned(e, Phase::LateDrop, None),
+            Pair::Altered { from, to } => self.alter_planned(c, from, to),
         }
     }
 
@@ -172,7 +69,7 @@ impl<'a> Planner<'_, 'a> {
                 let mut steps = vec![step];
                 // In a rollback: where the dropped sequence was.
                 steps.extend(self.restore_sequence(s, &c.name));
-                steps.extend(self.sequence_extras(None, &Privileges::default(), s, &c.name));
+                steps.extend(self.comment_and_grants(None, s, &c.name));
                 let deps = self.to.sequence_deps(s);
                 self.push(Phase::Main, Node::Sequence(key.clone()), deps, steps);
                 if s.owned_by.is_some() {
@@ -214,44 +111,10 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(step);
                 self.push(Phase::LateDrop, Node::Sequence(key), deps, steps);
             }
-            Pair::Altered { from, .. } => {
-                let name = ddl::qn(&s.schema, &s.name).to_string();
-                let mut steps = Vec::new();
-                let changes = ddl::sequence_option_changes(&from.options, &s.options);
-                if !changes.is_empty() {
-                    let alter = format!("ALTER SEQUENCE {name} {}", changes.join(" "));
-                    let (o, n) = (&from.options, &s.options);
-                    if n.min > o.min || n.max < o.max {
-                        // Narrower bounds fail if the current value falls outside them: move
-                        // it to the nearest bound then, and only then.
-                        steps.push(
-                            Step::new(clamped_alter(&name, &alter, n.min, n.max), Kind::Sequence, Op::Alter, c.name.clone())
-                                .hazard(
-                                    HazardKind::SequenceReset,
-                                    format!("{} restarts at the nearest of its new bounds [{}, {}] if its current value is outside them", c.name, n.min, n.max),
-                                ),
-                        );
-                    } else {
-                        steps.push(Step::new(alter, Kind::Sequence, Op::Alter, c.name.clone()));
-                    }
-                }
-                if from.unlogged != s.unlogged {
-                    let sql = format!(
-                        "ALTER SEQUENCE {name} SET {}",
-                        if s.unlogged { "UNLOGGED" } else { "LOGGED" }
-                    );
-                    steps.push(Step::new(sql, Kind::Sequence, Op::Alter, c.name.clone()));
-                }
-                steps.extend(self.sequence_extras(
-                    from.comment.as_deref(),
-                    &from.privileges,
-                    s,
-                    &c.name,
-                ));
-                let deps = self.to.sequence_deps(s);
-                self.push(Phase::Main, Node::Sequence(key), deps, steps);
-                if from.owned_by != s.owned_by {
-                    self.sequence_owner(s, &c.name);
+            Pair::Altered { from, to } => {
+                self.alter_planned(c, from, to);
+                if from.owned_by != to.owned_by {
+                    self.sequence_owner(to, &c.name);
                 }
             }
         }
@@ -278,23 +141,171 @@ impl<'a> Planner<'_, 'a> {
         }
         self.push(Phase::Main, Node::SequenceOwner(s.key()), deps, vec![step]);
     }
+}
 
-    fn sequence_extras(
-        &self,
-        comment: Option<&str>,
-        privileges: &Privileges,
-        to: &Sequence,
-        name: &str,
-    ) -> Vec<Step> {
+impl Planned for Schema {
+    const KIND: Kind = Kind::Schema;
+
+    fn node(&self) -> Node {
+        Node::Schema(self.name.clone())
+    }
+
+    fn deps(&self, _: &Names<'_>) -> Vec<Node> {
+        Vec::new()
+    }
+
+    fn comment_target(&self) -> String {
+        format!("SCHEMA {}", Ident(&self.name))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    fn acl(&self) -> Option<(AclTarget, &Privileges)> {
+        Some((AclTarget::object(self.comment_target()), &self.privileges))
+    }
+
+    /// Nothing but its comment and privileges changes in place.
+    fn alter(_: &Change<'_>, _: &Self, _: &Self) -> Vec<Step> {
+        Vec::new()
+    }
+}
+
+impl PlainCreate for Schema {
+    fn create_sql(&self) -> String {
+        ddl::create_schema(&self.name)
+    }
+}
+
+impl PlainDrop for Schema {
+    fn drop_sql(&self) -> String {
+        ddl::drop_schema(&self.name)
+    }
+
+    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
+        Some((
+            HazardKind::DeletesData,
+            format!("drops schema {}", self.name),
+        ))
+    }
+}
+
+impl Planned for Sequence {
+    const KIND: Kind = Kind::Sequence;
+
+    fn node(&self) -> Node {
+        Node::Sequence(self.key())
+    }
+
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.sequence_deps(self)
+    }
+
+    fn comment_target(&self) -> String {
+        format!("SEQUENCE {}", ddl::qn(&self.schema, &self.name))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    fn acl(&self) -> Option<(AclTarget, &Privileges)> {
+        Some((AclTarget::object(self.comment_target()), &self.privileges))
+    }
+
+    /// Options (narrower bounds move a current value outside them to the nearest bound) and
+    /// logging; its owner is set apart, once the owning table exists.
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
+        let name = ddl::qn(&to.schema, &to.name).to_string();
+        let step = |sql: String| Step::new(sql, Kind::Sequence, Op::Alter, c.name.clone());
         let mut steps = Vec::new();
-        let target = format!("SEQUENCE {}", ddl::qn(&to.schema, &to.name));
-        if comment != to.comment.as_deref() {
-            steps.push(self.comment_step(Kind::Sequence, name, &target, to.comment.as_deref()));
+        let changes = ddl::sequence_option_changes(&from.options, &to.options);
+        if !changes.is_empty() {
+            let alter = format!("ALTER SEQUENCE {name} {}", changes.join(" "));
+            let (o, n) = (&from.options, &to.options);
+            if n.min > o.min || n.max < o.max {
+                let why = format!(
+                    "{} restarts at the nearest of its new bounds [{}, {}] if its current value is outside them",
+                    c.name, n.min, n.max
+                );
+                let sql = clamped_alter(&name, &alter, n.min, n.max);
+                steps.push(step(sql).hazard(HazardKind::SequenceReset, why));
+            } else {
+                steps.push(step(alter));
+            }
         }
-        let acl = AclTarget::object(target);
-        for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
-            steps.push(self.acl_step(Kind::Sequence, name, s));
+        if from.unlogged != to.unlogged {
+            let logging = if to.unlogged { "UNLOGGED" } else { "LOGGED" };
+            steps.push(step(format!("ALTER SEQUENCE {name} SET {logging}")));
         }
         steps
+    }
+}
+
+impl Planned for Extension {
+    const KIND: Kind = Kind::Extension;
+
+    fn node(&self) -> Node {
+        Node::Extension(self.name.clone())
+    }
+
+    /// Its schema, when the catalog has it (an extension may live in `public`).
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        if names.catalog().schemas.contains_key(&self.schema) {
+            vec![Node::Schema(self.schema.clone())]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn comment_target(&self) -> String {
+        format!("EXTENSION {}", Ident(&self.name))
+    }
+
+    /// The catalog keeps no comment of an extension: its own script sets it.
+    fn comment(&self) -> Option<&str> {
+        None
+    }
+
+    /// A new schema, then a new version.
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
+        let step = |sql: String| Step::new(sql, Kind::Extension, Op::Alter, c.name.clone());
+        let name = Ident(&to.name);
+        let mut steps = Vec::new();
+        if from.schema != to.schema {
+            steps.push(step(format!(
+                "ALTER EXTENSION {name} SET SCHEMA {}",
+                Ident(&to.schema)
+            )));
+        }
+        if from.version != to.version {
+            steps.push(step(format!(
+                "ALTER EXTENSION {name} UPDATE TO {}",
+                Literal(&to.version)
+            )));
+        }
+        steps
+    }
+}
+
+impl PlainCreate for Extension {
+    fn create_sql(&self) -> String {
+        ddl::create_extension(self)
+    }
+}
+
+impl PlainDrop for Extension {
+    fn drop_sql(&self) -> String {
+        ddl::drop_extension(self)
+    }
+
+    fn drop_hazard(&self) -> Option<(HazardKind, String)> {
+        let what = format!(
+            "drops extension {} with every object it owns: rows of its own tables \
+             (its configuration) are deleted and not backed up",
+            self.name
+        );
+        Some((HazardKind::DeletesData, what))
     }
 }

@@ -2,16 +2,20 @@
 //! the statements that complete it and its comment, after what it depends on; a drop is its
 //! statement (with the hazard of losing what it does, when it is gone for good), before what
 //! it depends on; an alter recreates the object when the recreation pass asked for it, else
-//! runs the kind's in-place statements and its comment. A kind says only what is its own, in
-//! [`Planned`]: its statements, as pure functions of its objects and the change (no planner
+//! runs the kind's in-place statements; creates and alters end with the comment and the
+//! grants and revokes (`comment_and_grants`, also for kinds that write their own create). A kind says only what is its own, in
+//! [`Planned`] (and [`PlainCreate`], [`PlainDrop`] where its create or drop is one
+//! statement): its statements, as pure functions of its objects and the change (no planner
 //! state reaches them).
 
+use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op};
-use crate::model::{Kind, Object};
+use crate::model::{Kind, Object, Privileges};
+use std::collections::BTreeMap;
 
 /// What the shared create/drop/alter needs to know of a kind's objects.
 pub(in crate::plan) trait Planned: Object {
@@ -20,16 +24,25 @@ pub(in crate::plan) trait Planned: Object {
     fn node(&self) -> Node;
     /// What it depends on, resolved in `names`' catalog.
     fn deps(&self, names: &Names<'_>) -> Vec<Node>;
+    /// What `COMMENT ON` names, and the comment.
+    fn comment_target(&self) -> String;
+    fn comment(&self) -> Option<&str>;
+    /// Where its privileges are granted (`GRANT … ON target`), and the privileges, for kinds
+    /// that have them.
+    fn acl(&self) -> Option<(AclTarget, &Privileges)> {
+        None
+    }
+    /// The steps that turn `from` into `to` in place, the comment aside.
+    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step>;
+}
+
+/// A kind dropped by one statement, whatever the table's state: the shared drop.
+pub(in crate::plan) trait PlainDrop: Planned {
     fn drop_sql(&self) -> String;
     /// The hazard of dropping it for good: the behaviour that goes with it.
     fn drop_hazard(&self) -> Option<(HazardKind, String)> {
         None
     }
-    /// What `COMMENT ON` names, and the comment.
-    fn comment_target(&self) -> String;
-    fn comment(&self) -> Option<&str>;
-    /// The steps that turn `from` into `to` in place, the comment aside.
-    fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step>;
 }
 
 /// A kind created by one statement (and what completes it), in the main phase: the shared
@@ -52,15 +65,13 @@ impl Planner<'_, '_> {
         for sql in o.after_create() {
             steps.push(Step::new(sql, T::KIND, Op::Alter, name.clone()));
         }
-        if o.comment().is_some() {
-            steps.push(self.comment_step(T::KIND, &name, &o.comment_target(), o.comment()));
-        }
+        steps.extend(self.comment_and_grants(None, o, &name));
         let deps = o.deps(&self.to);
         self.push(Phase::Main, o.node(), deps, steps);
     }
 
     /// Drops `o` in `phase` (`reason`: why it is recreated, when it is).
-    pub fn drop_planned<T: Planned>(&mut self, o: &T, phase: Phase, reason: Option<&str>) {
+    pub fn drop_planned<T: PlainDrop>(&mut self, o: &T, phase: Phase, reason: Option<&str>) {
         let name = o.key().to_string();
         let mut step = Step::new(o.drop_sql(), T::KIND, Op::Drop, name.clone());
         if !self.in_to(&o.node()) {
@@ -80,11 +91,46 @@ impl Planner<'_, '_> {
             return self.recreate_node(&node, &reason);
         }
         let mut steps = T::alter(c, from, to);
-        if from.comment() != to.comment() {
-            let target = to.comment_target();
-            steps.push(self.comment_step(T::KIND, &c.name, &target, to.comment()));
-        }
+        steps.extend(self.comment_and_grants(Some(from), to, &c.name));
         let deps = to.deps(&self.to);
         self.push(Phase::Main, node, deps, steps);
+    }
+
+    /// Drops the object of `key` early, as it is in `from`, and creates it again as it is in
+    /// `to` (`reason`: why, when it is recreated for something else's sake).
+    pub fn recreate_planned<T: PlainCreate + PlainDrop>(
+        &mut self,
+        from: &BTreeMap<T::Key, T>,
+        to: &BTreeMap<T::Key, T>,
+        key: &T::Key,
+        reason: Option<&str>,
+    ) {
+        if let (Some(a), Some(b)) = (from.get(key), to.get(key)) {
+            self.drop_planned(a, Phase::EarlyDrop, reason);
+            self.create_planned(b, reason);
+        }
+    }
+
+    /// `to`'s comment, when it differs from `from`'s, then the grants and revokes that turn
+    /// `from`'s privileges into `to`'s (`from` is `None` for an object being created).
+    pub fn comment_and_grants<T: Planned>(
+        &self,
+        from: Option<&T>,
+        to: &T,
+        name: &str,
+    ) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if from.and_then(T::comment) != to.comment() {
+            steps.push(self.comment_step(T::KIND, name, &to.comment_target(), to.comment()));
+        }
+        if let Some((acl, privileges)) = to.acl() {
+            let none = Privileges::default();
+            let before = from.and_then(T::acl);
+            let before = before.as_ref().map_or(&none, |(_, p)| *p);
+            for s in ddl::privilege_statements(&acl, before, privileges) {
+                steps.push(self.acl_step(T::KIND, name, s));
+            }
+        }
+        steps
     }
 }

@@ -5,10 +5,11 @@
 //! (drop, append, retype attributes); anything else recreates the type.
 
 use super::super::ddl::{self, AclTarget};
-use super::super::graph::Node;
+use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
+use super::skeleton::{PlainCreate, PlainDrop, Planned};
 use crate::diff::{label_changes, Change, LabelPlacement, Op, Pair};
 use crate::model::{Attribute, DomainCheck, Kind, Object, Privileges, QualName, TypeDef, TypeKind};
 use crate::sql::{Ident, Literal, Verbatim};
@@ -77,14 +78,14 @@ impl<'a> Planner<'_, 'a> {
         let key = t.key();
         let node = Node::Type(key.clone());
         match p {
-            Pair::Created(_) => self.create_type(t, None),
+            Pair::Created(_) => self.create_planned(t, None),
             Pair::Dropped(_) => {
                 let phase = if self.early.contains(&node) {
                     Phase::EarlyDrop
                 } else {
                     Phase::LateDrop
                 };
-                self.drop_type(t, phase, None);
+                self.drop_planned(t, phase, None);
             }
             Pair::Altered { from, to } => {
                 if self.replaced_types.contains(&key) {
@@ -138,67 +139,11 @@ impl<'a> Planner<'_, 'a> {
                     }
                     _ => {}
                 }
-                steps.extend(self.type_extras(
-                    from.comment.as_deref(),
-                    &from.privileges,
-                    to,
-                    &c.name,
-                ));
+                steps.extend(self.comment_and_grants(Some(from), to, &c.name));
                 let deps = self.to.type_deps(to);
                 self.push(Phase::Main, node, deps, steps);
             }
         }
-    }
-
-    pub fn create_type(&mut self, t: &TypeDef, reason: Option<&str>) {
-        let name = t.key().to_string();
-        let mut step = Step::new(ddl::create_type(t), Kind::Type, Op::Create, name.clone());
-        step = step.recreated_because(&name, reason);
-        let mut steps = vec![step];
-        if let TypeKind::Domain { checks, .. } = &t.kind {
-            for check in checks.iter().filter(|c| !c.validated) {
-                steps.push(Step::new(
-                    add_domain_check(t, check, true),
-                    Kind::Type,
-                    Op::Alter,
-                    name.clone(),
-                ));
-            }
-        }
-        steps.extend(self.type_extras(None, &Privileges::default(), t, &name));
-        let deps = self.to.type_deps(t);
-        self.push(Phase::Main, Node::Type(t.key()), deps, steps);
-    }
-
-    pub fn drop_type(&mut self, t: &TypeDef, phase: Phase, reason: Option<&str>) {
-        let name = t.key().to_string();
-        let mut step = Step::new(ddl::drop_type(t), Kind::Type, Op::Drop, name.clone());
-        step = step.recreated_because(&name, reason);
-        let deps = self.from.type_deps(t);
-        self.push(phase, Node::Type(t.key()), deps, vec![step]);
-    }
-
-    fn type_extras(
-        &self,
-        comment: Option<&str>,
-        privileges: &Privileges,
-        to: &TypeDef,
-        name: &str,
-    ) -> Vec<Step> {
-        let mut steps = Vec::new();
-        let target = format!(
-            "{} {}",
-            ddl::type_keyword(to),
-            ddl::qn(&to.schema, &to.name)
-        );
-        if comment != to.comment.as_deref() {
-            steps.push(self.comment_step(Kind::Type, name, &target, to.comment.as_deref()));
-        }
-        let acl = AclTarget::object(target).public_default("USAGE");
-        for s in ddl::privilege_statements(&acl, privileges, &to.privileges) {
-            steps.push(self.acl_step(Kind::Type, name, s));
-        }
-        steps
     }
 
     /// Removing or reordering enum labels, or changing a domain's base type: rename the
@@ -281,7 +226,7 @@ impl<'a> Planner<'_, 'a> {
                 steps.push(step);
             }
         }
-        steps.extend(self.type_extras(None, &Privileges::default(), to, name));
+        steps.extend(self.comment_and_grants(None, to, name));
         let deps = self.to.type_deps(to);
         self.push(Phase::Main, Node::Type(key.clone()), deps, steps);
         let drop = Step::new(
@@ -421,6 +366,62 @@ fn add_domain_check(t: &TypeDef, check: &DomainCheck, not_valid: bool) -> String
         ddl::parenthesized(&check.expression),
         if not_valid { " NOT VALID" } else { "" }
     )
+}
+
+impl Planned for TypeDef {
+    const KIND: Kind = Kind::Type;
+
+    fn node(&self) -> Node {
+        Node::Type(self.key())
+    }
+
+    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+        names.type_deps(self)
+    }
+
+    fn comment_target(&self) -> String {
+        let name = ddl::qn(&self.schema, &self.name);
+        format!("{} {name}", ddl::type_keyword(self))
+    }
+
+    fn comment(&self) -> Option<&str> {
+        self.comment.as_deref()
+    }
+
+    fn acl(&self) -> Option<(AclTarget, &Privileges)> {
+        let target = AclTarget::object(self.comment_target()).public_default("USAGE");
+        Some((target, &self.privileges))
+    }
+
+    /// Types are altered by `type_change` (labels added before the transaction, domains and
+    /// composites in place), never through the shared alter.
+    fn alter(_: &Change<'_>, _: &Self, _: &Self) -> Vec<Step> {
+        Vec::new()
+    }
+}
+
+impl PlainCreate for TypeDef {
+    fn create_sql(&self) -> String {
+        ddl::create_type(self)
+    }
+
+    /// A domain's checks that are NOT VALID in `to` are added after it, as such.
+    fn after_create(&self) -> Vec<String> {
+        let TypeKind::Domain { checks, .. } = &self.kind else {
+            return Vec::new();
+        };
+        checks
+            .iter()
+            .filter(|c| !c.validated)
+            .map(|check| add_domain_check(self, check, true))
+            .collect()
+    }
+}
+
+impl PlainDrop for TypeDef {
+    fn drop_sql(&self) -> String {
+        ddl::drop_type(self)
+    }
 }
 
 #[cfg(test)]
