@@ -7,7 +7,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::{PlainDrop, Planned};
+use super::skeleton::{planned_basics, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
@@ -257,22 +257,10 @@ fn qn_table(c: &Constraint) -> String {
 }
 
 impl Planned for Constraint {
-    const KIND: Kind = Kind::Constraint;
-
-    fn node(&self) -> Node {
-        Node::Constraint(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.constraint_deps(self)
-    }
+    planned_basics!(Constraint, constraint_deps);
 
     fn comment_target(&self) -> String {
         format!("CONSTRAINT {} ON {}", Ident(&self.name), qn_table(self))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     /// A constraint that becomes validated is validated (it may fail on existing rows).

@@ -8,7 +8,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::Planned;
+use super::skeleton::{planned_basics, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Index, Kind, Object, QualName, TableKind};
 use crate::sql::Ident;
@@ -159,22 +159,10 @@ fn cluster_step(i: &Index, object: &str) -> Step {
 }
 
 impl Planned for Index {
-    const KIND: Kind = Kind::Index;
-
-    fn node(&self) -> Node {
-        Node::Index(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.index_deps(self)
-    }
+    planned_basics!(Index, index_deps);
 
     fn comment_target(&self) -> String {
         format!("INDEX {}", ddl::qn(&self.schema, &self.name))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     /// Storage parameters reset and set, clustering.

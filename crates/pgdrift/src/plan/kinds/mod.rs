@@ -31,7 +31,7 @@ use index::INDEX_IN_PLACE;
 use objects::{only, view_columns_changed, view_replaceable};
 use on_table::TRIGGER_IN_PLACE;
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
-use types::{is_type_or_array, type_needs_recreate};
+use types::{domain_rebased, is_type_or_array, type_needs_recreate};
 
 impl<'a> Planner<'_, 'a> {
     /// The objects a change needs recreated, with why.
@@ -124,18 +124,7 @@ impl<'a> Planner<'_, 'a> {
                     seeds.push((node, "its labels are removed or reordered".to_string()));
                     self.type_column_seeds(&key, seeds);
                 }
-                (
-                    TypeKind::Domain {
-                        base_type: b1,
-                        collation: c1,
-                        ..
-                    },
-                    TypeKind::Domain {
-                        base_type: b2,
-                        collation: c2,
-                        ..
-                    },
-                ) if b1 != b2 || c1 != c2 => {
+                (TypeKind::Domain { .. }, TypeKind::Domain { .. }) if domain_rebased(from, to) => {
                     let key = QualName::new(&to.schema, &to.name);
                     self.replaced_types.insert(key.clone());
                     seeds.push((node, "its base type changes".to_string()));

@@ -8,7 +8,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::{PlainCreate, PlainDrop, Planned};
+use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Kind, Object, Policy, QualName, Trigger};
 use crate::sql::Ident;
@@ -17,15 +17,7 @@ use crate::sql::Ident;
 pub const TRIGGER_IN_PLACE: &[&str] = &[field!(Trigger, comment), field!(Trigger, enabled)];
 
 impl Planned for Trigger {
-    const KIND: Kind = Kind::Trigger;
-
-    fn node(&self) -> Node {
-        Node::Trigger(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.trigger_deps(self)
-    }
+    planned_basics!(Trigger, trigger_deps);
 
     fn comment_target(&self) -> String {
         format!(
@@ -33,10 +25,6 @@ impl Planned for Trigger {
             Ident(&self.name),
             ddl::qn(&self.schema, &self.table)
         )
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
@@ -49,15 +37,7 @@ impl Planned for Trigger {
 }
 
 impl Planned for Policy {
-    const KIND: Kind = Kind::Policy;
-
-    fn node(&self) -> Node {
-        Node::Policy(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.policy_deps(self)
-    }
+    planned_basics!(Policy, policy_deps);
 
     fn comment_target(&self) -> String {
         format!(
@@ -65,10 +45,6 @@ impl Planned for Policy {
             Ident(&self.name),
             ddl::qn(&self.schema, &self.table)
         )
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {

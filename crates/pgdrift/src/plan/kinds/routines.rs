@@ -8,7 +8,7 @@ use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
 use super::objects::only;
-use super::skeleton::{PlainCreate, PlainDrop, Planned};
+use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
 use crate::model::{Function, FunctionKind, Kind, Object, Operator, Privileges, QualName};
 
@@ -121,23 +121,11 @@ impl<'a> Planner<'_, 'a> {
 }
 
 impl Planned for Function {
-    const KIND: Kind = Kind::Function;
-
-    fn node(&self) -> Node {
-        Node::Function(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.function_deps(self)
-    }
+    planned_basics!(Function, function_deps);
 
     fn comment_target(&self) -> String {
         let identity = ddl::routine_identity(self);
         format!("{} {identity}", ddl::routine_keyword(self))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn acl(&self) -> Option<(AclTarget, &Privileges)> {
@@ -168,22 +156,10 @@ impl PlainCreate for Function {
 }
 
 impl Planned for Operator {
-    const KIND: Kind = Kind::Operator;
-
-    fn node(&self) -> Node {
-        Node::Operator(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.operator_deps(self)
-    }
+    planned_basics!(Operator, operator_deps);
 
     fn comment_target(&self) -> String {
         format!("OPERATOR {}", ddl::operator_identity(self))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {

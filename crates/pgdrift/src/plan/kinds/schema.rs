@@ -7,7 +7,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::{PlainCreate, PlainDrop, Planned};
+use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Extension, Kind, Object, Privileges, QualName, Schema, Sequence};
 use crate::sql::{DollarQuoted, Ident, Literal};
@@ -192,22 +192,10 @@ impl PlainDrop for Schema {
 }
 
 impl Planned for Sequence {
-    const KIND: Kind = Kind::Sequence;
-
-    fn node(&self) -> Node {
-        Node::Sequence(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.sequence_deps(self)
-    }
+    planned_basics!(Sequence, sequence_deps);
 
     fn comment_target(&self) -> String {
         format!("SEQUENCE {}", ddl::qn(&self.schema, &self.name))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn acl(&self) -> Option<(AclTarget, &Privileges)> {

@@ -17,6 +17,27 @@ use crate::diff::{Change, Op};
 use crate::model::{Kind, Object, Privileges};
 use std::collections::BTreeMap;
 
+/// The rows of [`Planned`] most kinds share: the kind, its node (`Node::Kind(key)`), its
+/// dependencies (`Names::deps_fn`) and its `comment` field.
+macro_rules! planned_basics {
+    ($kind:ident, $deps:ident) => {
+        const KIND: Kind = Kind::$kind;
+
+        fn node(&self) -> Node {
+            Node::$kind(self.key())
+        }
+
+        fn deps(&self, names: &Names<'_>) -> Vec<Node> {
+            names.$deps(self)
+        }
+
+        fn comment(&self) -> Option<&str> {
+            self.comment.as_deref()
+        }
+    };
+}
+pub(super) use planned_basics;
+
 /// What the shared create/drop/alter needs to know of a kind's objects.
 pub(in crate::plan) trait Planned: Object {
     const KIND: Kind;

@@ -9,7 +9,7 @@ use super::super::graph::{Names, Node};
 use super::super::order::Phase;
 use super::super::planner::Planner;
 use super::super::{HazardKind, Step};
-use super::skeleton::{PlainCreate, PlainDrop, Planned};
+use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{label_changes, Change, LabelPlacement, Op, Pair};
 use crate::model::{Attribute, DomainCheck, Kind, Object, Privileges, QualName, TypeDef, TypeKind};
 use crate::sql::{Ident, Literal, Verbatim};
@@ -31,10 +31,10 @@ pub fn attributes_in_place(from: &[Attribute], to: &[Attribute]) -> bool {
     expected == to.iter().map(|b| b.name.as_str()).collect::<Vec<_>>()
 }
 
-/// True when a type change needs the type dropped and created again.
-pub fn type_needs_recreate(from: &TypeDef, to: &TypeDef) -> bool {
+/// True when two domains differ in base type or collation: the domain is replaced by a new
+/// one and its columns converted.
+pub fn domain_rebased(from: &TypeDef, to: &TypeDef) -> bool {
     match (&from.kind, &to.kind) {
-        (TypeKind::Enum { .. }, TypeKind::Enum { .. }) => false,
         (
             TypeKind::Domain {
                 base_type: b1,
@@ -47,6 +47,15 @@ pub fn type_needs_recreate(from: &TypeDef, to: &TypeDef) -> bool {
                 ..
             },
         ) => b1 != b2 || c1 != c2,
+        _ => false,
+    }
+}
+
+/// True when a type change needs the type dropped and created again.
+pub fn type_needs_recreate(from: &TypeDef, to: &TypeDef) -> bool {
+    match (&from.kind, &to.kind) {
+        (TypeKind::Enum { .. }, TypeKind::Enum { .. }) => false,
+        (TypeKind::Domain { .. }, TypeKind::Domain { .. }) => domain_rebased(from, to),
         (TypeKind::Composite { attributes: a }, TypeKind::Composite { attributes: b }) => {
             !attributes_in_place(a, b)
         }
@@ -369,23 +378,11 @@ fn add_domain_check(t: &TypeDef, check: &DomainCheck, not_valid: bool) -> String
 }
 
 impl Planned for TypeDef {
-    const KIND: Kind = Kind::Type;
-
-    fn node(&self) -> Node {
-        Node::Type(self.key())
-    }
-
-    fn deps(&self, names: &Names<'_>) -> Vec<Node> {
-        names.type_deps(self)
-    }
+    planned_basics!(Type, type_deps);
 
     fn comment_target(&self) -> String {
         let name = ddl::qn(&self.schema, &self.name);
         format!("{} {name}", ddl::type_keyword(self))
-    }
-
-    fn comment(&self) -> Option<&str> {
-        self.comment.as_deref()
     }
 
     fn acl(&self) -> Option<(AclTarget, &Privileges)> {
