@@ -1,7 +1,8 @@
 //! The registry of object kinds: [`with_kinds!`] is the one list of every kind the catalog
 //! holds, and everything that must know "all kinds" is generated from it — the [`Kind`] enum
 //! and its [`KINDS`] table here, the [`Catalog`](super::Catalog)'s maps and counts, the diff's
-//! `Subject` and its walk, the filters' walk, the JSON writer's lists. A kind is one entry here
+//! `Subject` and its walk, the filters' walk, the JSON writer's lists, the plan's graph nodes
+//! (whose order is the registry's). A kind is one entry here
 //! plus its own module: its model file (the type, its [`Object`](super::Object) key and its
 //! [`Placed`] place), its catalog query and reader (`source/catalog`), and its planning
 //! (`plan/kinds`), which the compiler asks for through exhaustive matches over `Subject`.

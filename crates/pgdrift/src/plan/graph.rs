@@ -5,32 +5,60 @@
 //! that is dropped and created again.
 
 use super::refs::qualified_names;
+use crate::diff::{Change, Subject};
+use crate::model::{with_kinds, Object};
 use crate::model::{
     Catalog, Column, Constraint, ConstraintKind, Function, Index, Operator, Policy, QualName,
-    Sequence, Signature, SubName, Table, Trigger, TypeDef, TypeKind, View,
+    Sequence, Table, Trigger, TypeDef, TypeKind, View,
 };
 use rustc_hash::FxHashMap as HashMap;
 
-/// An object as a node of the dependency graph.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Node {
-    Schema(String),
-    Extension(String),
-    Type(QualName),
-    Sequence(QualName),
-    Function(Signature),
-    Table(QualName),
-    View(QualName),
-    Constraint(SubName),
-    Index(QualName),
-    Trigger(SubName),
-    Policy(SubName),
-    Operator(Signature),
-    /// A column default set after its table exists (one that calls a routine).
-    Default(QualName, String),
-    /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
-    SequenceOwner(QualName),
+macro_rules! nodes {
+    (
+        [$($a:ident: $af:ident: $ak:ty => $at:ty, $a1:literal, $an:literal, $ap:ident;)*]
+        $col:ident: $c1:literal, $cn:literal, $cp:ident;
+        [$($b:ident: $bf:ident: $bk:ty => $bt:ty, $b1:literal, $bn:literal, $bp:ident;)*]
+    ) => {
+        /// An object as a node of the dependency graph: one variant per keyed kind of the
+        /// registry, in its order (which is the order of recreation), then the two nodes that
+        /// are parts of a table rather than objects of their own.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Node {
+            $($a($ak),)*
+            $($b($bk),)*
+            /// A column default set after its table exists (one that calls a routine).
+            Default(QualName, String),
+            /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
+            SequenceOwner(QualName),
+        }
+
+        impl Node {
+            /// The node of a change's object (columns are parts of their table: none).
+            pub fn of_change(c: &Change<'_>) -> Option<Node> {
+                Some(match c.subject {
+                    $(Subject::$a(p) => Node::$a(p.current().key()),)*
+                    Subject::$col(_) => return None,
+                    $(Subject::$b(p) => Node::$b(p.current().key()),)*
+                })
+            }
+
+            /// True when `catalog` holds the object (a default: its column has one).
+            pub fn in_catalog(&self, catalog: &Catalog) -> bool {
+                match self {
+                    $(Node::$a(k) => catalog.$af.contains_key(k),)*
+                    $(Node::$b(k) => catalog.$bf.contains_key(k),)*
+                    Node::SequenceOwner(k) => catalog.sequences.contains_key(k),
+                    Node::Default(t, col) => catalog
+                        .tables
+                        .get(t)
+                        .and_then(|t| t.column(col))
+                        .is_some_and(|c| c.default.is_some()),
+                }
+            }
+        }
+    };
 }
+with_kinds!(nodes);
 
 /// Objects of a catalog by schema-qualified name, to resolve the names found in text.
 #[derive(Debug)]
@@ -353,9 +381,6 @@ impl<'a> Names<'a> {
         for (k, t) in types {
             out.push((Node::Type(k.clone()), self.type_deps(t)));
         }
-        for (k, x) in functions {
-            out.push((Node::Function(k.clone()), self.function_deps(x)));
-        }
         // Defaults are nodes of their own, after every other kind here.
         let mut defaults = Vec::new();
         for (k, t) in tables {
@@ -372,14 +397,17 @@ impl<'a> Names<'a> {
             }
             defaults[start..].sort_by(|a, b| a.0.cmp(&b.0));
         }
-        for (k, x) in views {
-            out.push((Node::View(k.clone()), self.view_deps(x)));
-        }
         for (k, x) in constraints {
             out.push((Node::Constraint(k.clone()), self.constraint_deps(x)));
         }
         for (k, x) in indexes {
             out.push((Node::Index(k.clone()), self.index_deps(x)));
+        }
+        for (k, x) in views {
+            out.push((Node::View(k.clone()), self.view_deps(x)));
+        }
+        for (k, x) in functions {
+            out.push((Node::Function(k.clone()), self.function_deps(x)));
         }
         for (k, x) in triggers {
             out.push((Node::Trigger(k.clone()), self.trigger_deps(x)));

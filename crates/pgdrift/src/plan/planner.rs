@@ -83,7 +83,7 @@ impl<'d, 'a> Planner<'d, 'a> {
                 .changes
                 .iter()
                 .filter(|c| c.op == Op::Alter)
-                .filter_map(node_of)
+                .filter_map(Node::of_change)
                 .collect(),
             dropped_tables,
             dropped_views,
@@ -255,26 +255,7 @@ impl<'d, 'a> Planner<'d, 'a> {
 
     /// True when the `to` catalog has the object.
     pub fn in_to(&self, node: &Node) -> bool {
-        let c = self.diff.to;
-        match node {
-            Node::Schema(s) => c.schemas.contains_key(s),
-            Node::Extension(e) => c.extensions.contains_key(e),
-            Node::Type(k) => c.types.contains_key(k),
-            Node::Sequence(k) | Node::SequenceOwner(k) => c.sequences.contains_key(k),
-            Node::Function(k) => c.functions.contains_key(k),
-            Node::Table(k) => c.tables.contains_key(k),
-            Node::View(k) => c.views.contains_key(k),
-            Node::Constraint(k) => c.constraints.contains_key(k),
-            Node::Index(k) => c.indexes.contains_key(k),
-            Node::Trigger(k) => c.triggers.contains_key(k),
-            Node::Policy(k) => c.policies.contains_key(k),
-            Node::Operator(k) => c.operators.contains_key(k),
-            Node::Default(t, col) => c
-                .tables
-                .get(t)
-                .and_then(|t| t.column(col))
-                .is_some_and(|c| c.default.is_some()),
-        }
+        node.in_catalog(self.diff.to)
     }
 
     /// Adds an action.
@@ -328,26 +309,6 @@ impl<'d, 'a> Planner<'d, 'a> {
     pub fn existing_table(&self, table: &QualName) -> bool {
         self.diff.from.tables.contains_key(table)
     }
-}
-
-/// The graph node of a change's object.
-pub(super) fn node_of(c: &Change<'_>) -> Option<Node> {
-    use crate::model::Object;
-    Some(match c.subject {
-        Subject::Schema(p) => Node::Schema(p.current().key()),
-        Subject::Extension(p) => Node::Extension(p.current().key()),
-        Subject::Type(p) => Node::Type(p.current().key()),
-        Subject::Sequence(p) => Node::Sequence(p.current().key()),
-        Subject::Table(p) => Node::Table(p.current().key()),
-        Subject::Column { .. } => return None,
-        Subject::Constraint(p) => Node::Constraint(p.current().key()),
-        Subject::Index(p) => Node::Index(p.current().key()),
-        Subject::View(p) => Node::View(p.current().key()),
-        Subject::Function(p) => Node::Function(p.current().key()),
-        Subject::Trigger(p) => Node::Trigger(p.current().key()),
-        Subject::Policy(p) => Node::Policy(p.current().key()),
-        Subject::Operator(p) => Node::Operator(p.current().key()),
-    })
 }
 
 /// A node for people: `view app.v`.

@@ -42,7 +42,7 @@ impl<'a> Planner<'_, 'a> {
         if c.op != Op::Alter {
             return;
         }
-        let Some(node) = super::planner::node_of(c) else {
+        let Some(node) = Node::of_change(c) else {
             if let Subject::Column(ColumnChange {
                 from_table,
                 column: Pair::Altered { from, to },
