@@ -202,9 +202,7 @@ impl Plan {
 
 /// Plans the changes of `diff`.
 pub fn plan(diff: &Diff<'_>, options: &PlanOptions) -> Plan {
-    let mut p = planner::Planner::new(diff, options);
-    p.run();
-    let (actions, manual) = p.finish();
+    let (actions, manual) = planner::plan_actions(diff, options);
     let mut steps = order::order(actions);
     if let Some(backup) = &options.backup {
         if let Some(first) = steps.iter().position(|s| s.backup.is_some()) {

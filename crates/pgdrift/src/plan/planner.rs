@@ -1,6 +1,11 @@
-//! The planner's state and its driver: which objects must be dropped and recreated around
-//! the changes (found by following dependents in the `from` catalog), then one pass over
-//! the changes that asks each kind's module for its actions.
+//! The planner, in two stages over three kinds of state. [`Facts`] are what is known before
+//! anything is decided: the diff, the options, both catalogs by name, the dependents; they
+//! never change. The [`Decide`] stage reads the facts and makes the [`Decisions`] that span
+//! the whole plan: which objects are dropped and created again around the changes (found by
+//! following dependents in the `from` catalog), which drop early, which types are replaced,
+//! which keys are renamed. The [`Pass`] stage then goes once over the changes and asks each
+//! kind's module for its actions: it reads facts and decisions and writes only the
+//! [`Output`], so no kind's planning can change what another kind was told.
 
 use super::graph::{Dependents, Names, Node};
 use super::order::{Action, Phase};
@@ -8,16 +13,29 @@ use super::{HazardKind, ManualStep, PlanOptions, Step};
 use crate::diff::{Change, ColumnChange, Diff, Op, Subject};
 use crate::model::{Kind, QualName};
 use rustc_hash::FxHashSet as HashSet;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Deref;
 
-pub(super) struct Planner<'d, 'a> {
+/// What is known before planning decides anything.
+pub(super) struct Facts<'d, 'a> {
     pub diff: &'d Diff<'a>,
     pub opts: &'d PlanOptions,
     pub from: Names<'a>,
     pub to: Names<'a>,
-    dependents: Option<Dependents>,
-    pub actions: Vec<Action>,
-    pub manual: Vec<ManualStep>,
+    /// Dependents in the `from` catalog, computed on first use.
+    dependents: OnceCell<Dependents>,
+    /// Objects with an alter change of their own (whose handler recreates them if needed).
+    altered: HashSet<Node>,
+    /// Tables dropped: what lives on them goes with them.
+    pub dropped_tables: HashSet<QualName>,
+    /// Views dropped (not recreated): their indexes and triggers go with them.
+    pub dropped_views: HashSet<QualName>,
+}
+
+/// What the [`Decide`] stage settles for the whole plan, before the pass over the changes.
+#[derive(Default)]
+pub(super) struct Decisions {
     /// Objects on both sides that are dropped early and created again from `to`, with why.
     pub recreate: BTreeMap<Node, String>,
     /// The recreated objects whose own change needs it (the others follow a dependency).
@@ -26,28 +44,82 @@ pub(super) struct Planner<'d, 'a> {
     pub column_users: HashSet<Node>,
     /// Objects only in `from` whose drop must come early, before something recreated.
     pub early: HashSet<Node>,
-    /// Columns whose default is dropped early (it is set again in the main phase when `to`
-    /// has one).
-    pub reset_defaults: BTreeSet<(QualName, String)>,
-    /// Columns of existing tables whose `to` default is set in the main phase.
-    pub set_defaults: BTreeSet<(QualName, String)>,
-    /// Objects with an alter change of their own (whose handler recreates them if needed).
-    altered: HashSet<Node>,
     /// Types replaced by a new type of the same name, their columns converted: enums that
     /// lose or reorder labels, domains whose base type changes.
     pub replaced_types: BTreeSet<QualName>,
     /// Columns whose type changes (by their own change or a replaced type).
     pub retyped: HashSet<(QualName, String)>,
-    /// Tables dropped: what lives on them goes with them.
-    pub dropped_tables: HashSet<QualName>,
-    /// Views dropped (not recreated): their indexes and triggers go with them.
-    pub dropped_views: HashSet<QualName>,
     /// Constraints and indexes renamed rather than dropped and created: new -> old.
     pub renames: BTreeMap<Node, Node>,
 }
 
-impl<'d, 'a> Planner<'d, 'a> {
-    pub fn new(diff: &'d Diff<'a>, opts: &'d PlanOptions) -> Self {
+/// What planning writes: the actions, the manual steps, and the column defaults that move
+/// (dropped early, set in the main phase), written at the end of the pass.
+#[derive(Default)]
+pub(super) struct Output {
+    pub actions: Vec<Action>,
+    pub manual: Vec<ManualStep>,
+    /// Columns whose default is dropped early (it is set again in the main phase when `to`
+    /// has one).
+    pub reset_defaults: BTreeSet<(QualName, String)>,
+    /// Columns of existing tables whose `to` default is set in the main phase.
+    pub set_defaults: BTreeSet<(QualName, String)>,
+}
+
+/// The first stage: reads the facts, makes the decisions (and the manual steps they imply).
+pub(super) struct Decide<'p, 'd, 'a> {
+    facts: &'p Facts<'d, 'a>,
+    pub decided: &'p mut Decisions,
+    pub out: &'p mut Output,
+}
+
+/// The second stage: one pass over the changes, each kind's planning reading the facts and
+/// the decisions and writing the output.
+pub(super) struct Pass<'p, 'd, 'a> {
+    facts: &'p Facts<'d, 'a>,
+    pub decided: &'p Decisions,
+    pub out: &'p mut Output,
+}
+
+impl<'d, 'a> Deref for Decide<'_, 'd, 'a> {
+    type Target = Facts<'d, 'a>;
+    fn deref(&self) -> &Facts<'d, 'a> {
+        self.facts
+    }
+}
+
+impl<'d, 'a> Deref for Pass<'_, 'd, 'a> {
+    type Target = Facts<'d, 'a>;
+    fn deref(&self) -> &Facts<'d, 'a> {
+        self.facts
+    }
+}
+
+/// Plans the changes of `diff`: their actions (in no order yet) and the manual steps.
+pub(super) fn plan_actions(diff: &Diff<'_>, opts: &PlanOptions) -> (Vec<Action>, Vec<ManualStep>) {
+    let facts = Facts::new(diff, opts);
+    let mut decided = Decisions::default();
+    let mut out = Output {
+        actions: Vec::with_capacity(diff.changes.len()),
+        ..Output::default()
+    };
+    Decide {
+        facts: &facts,
+        decided: &mut decided,
+        out: &mut out,
+    }
+    .run();
+    Pass {
+        facts: &facts,
+        decided: &decided,
+        out: &mut out,
+    }
+    .run();
+    (out.actions, out.manual)
+}
+
+impl<'d, 'a> Facts<'d, 'a> {
+    fn new(diff: &'d Diff<'a>, opts: &'d PlanOptions) -> Self {
         let mut dropped_tables = HashSet::default();
         let mut dropped_views = HashSet::default();
         for c in &diff.changes {
@@ -63,22 +135,12 @@ impl<'d, 'a> Planner<'d, 'a> {
                 _ => {}
             }
         }
-        Planner {
+        Facts {
             diff,
             opts,
             from: Names::new(diff.from),
             to: Names::new(diff.to),
-            dependents: None,
-            actions: Vec::with_capacity(diff.changes.len()),
-            manual: Vec::new(),
-            recreate: BTreeMap::new(),
-            own: HashSet::default(),
-            column_users: HashSet::default(),
-            early: HashSet::default(),
-            reset_defaults: BTreeSet::new(),
-            set_defaults: BTreeSet::new(),
-            replaced_types: BTreeSet::new(),
-            retyped: HashSet::default(),
+            dependents: OnceCell::new(),
             altered: diff
                 .changes
                 .iter()
@@ -87,202 +149,22 @@ impl<'d, 'a> Planner<'d, 'a> {
                 .collect(),
             dropped_tables,
             dropped_views,
-            renames: BTreeMap::new(),
         }
-    }
-
-    pub fn finish(self) -> (Vec<Action>, Vec<ManualStep>) {
-        (self.actions, self.manual)
     }
 
     /// Dependents in the `from` catalog, computed on first use.
-    pub fn dependents(&mut self) -> &Dependents {
-        let from = &self.from;
-        self.dependents.get_or_insert_with(|| Dependents::new(from))
-    }
-
-    pub fn run(&mut self) {
-        let diff = self.diff;
-        // What must be recreated, and what it drags along.
-        let mut seeds: Vec<(Node, String)> = Vec::new();
-        for c in &diff.changes {
-            self.seeds(c, &mut seeds);
-        }
-        self.foreign_key_seeds(&mut seeds);
-        self.close(seeds);
-        self.find_renames();
-        // One pass over the changes.
-        for c in &diff.changes {
-            self.change(c);
-        }
-        // Objects recreated only because of something they depend on.
-        let pending: Vec<(Node, String)> = self
-            .recreate
-            .iter()
-            .map(|(n, r)| (n.clone(), r.clone()))
-            .collect();
-        for (node, reason) in pending {
-            if !self.changed(&node) {
-                self.recreate_node(&node, &reason);
-            }
-        }
-        self.defaults();
+    pub fn dependents(&self) -> &Dependents {
+        self.dependents.get_or_init(|| Dependents::new(&self.from))
     }
 
     /// True when `node` has an alter change of its own (whose handler recreates it).
-    fn changed(&self, node: &Node) -> bool {
-        self.altered.contains(node)
-    }
-
-    /// True when `node` has an alter change of its own.
     pub fn altered_node(&self, node: &Node) -> bool {
         self.altered.contains(node)
-    }
-
-    fn change(&mut self, c: &Change<'a>) {
-        match c.subject {
-            Subject::Schema(p) => self.schema(c, p),
-            Subject::Extension(p) => self.extension(c, p),
-            Subject::Type(p) => self.type_change(c, p),
-            Subject::Sequence(p) => self.sequence(c, p),
-            Subject::Table(p) => self.table(c, p),
-            Subject::Column(ColumnChange {
-                from_table,
-                to_table,
-                column,
-            }) => self.column(c, from_table, to_table, column),
-            Subject::Constraint(p) => self.constraint(c, p),
-            Subject::Index(p) => self.index(c, p),
-            Subject::View(p) => self.view(c, p),
-            Subject::Function(p) => self.function(c, p),
-            Subject::Trigger(p) => self.trigger(c, p),
-            Subject::Policy(p) => self.policy(c, p),
-            Subject::Operator(p) => self.operator(c, p),
-        }
-    }
-
-    /// Follows dependents from the seeds: each dependent present in `to` is recreated too,
-    /// each one absent from `to` is dropped early; column defaults are reset; a table that
-    /// would have to be recreated makes the change a manual step.
-    fn close(&mut self, seeds: Vec<(Node, String)>) {
-        let mut queue: Vec<(Node, String)> = Vec::new();
-        for (node, reason) in seeds {
-            if self.recreate.contains_key(&node) {
-                continue;
-            }
-            if let Node::Type(t) = &node {
-                if !self.replaced_types.contains(t) && self.type_used_by_tables(&node) {
-                    self.manual.push(ManualStep {
-                        kind: Kind::Type,
-                        object: t.to_string(),
-                        reason: format!(
-                            "{reason}: the type must be recreated, but table columns use it; \
-                             convert those columns to a new type by hand (ALTER TABLE ... \
-                             ALTER COLUMN ... TYPE ... USING ...), then drop the old type"
-                        ),
-                    });
-                    continue;
-                }
-            }
-            self.recreate.insert(node.clone(), reason.clone());
-            if !self.column_users.contains(&node) {
-                self.own.insert(node.clone());
-            }
-            queue.push((node, reason));
-        }
-        while let Some((node, _)) = queue.pop() {
-            let dependents: Vec<Node> = self.dependents().of(&node);
-            let why = format!("it depends on {}, which is recreated", describe(&node));
-            for d in dependents {
-                if self.recreate.contains_key(&d) {
-                    continue;
-                }
-                match &d {
-                    Node::Default(t, c) => {
-                        self.reset_defaults.insert((t.clone(), c.clone()));
-                    }
-                    Node::Table(t) => {
-                        let enum_columns =
-                            matches!(&node, Node::Type(x) if self.replaced_types.contains(x));
-                        if !enum_columns && !self.dropped_tables.contains(t) {
-                            self.manual.push(ManualStep {
-                                kind: Kind::Table,
-                                object: t.to_string(),
-                                reason: format!(
-                                    "the table uses {}, which must be dropped and recreated; \
-                                     change the table's columns by hand first",
-                                    describe(&node)
-                                ),
-                            });
-                        }
-                    }
-                    Node::Type(t) => {
-                        if self.diff.to.types.contains_key(t) {
-                            self.manual.push(ManualStep {
-                                kind: Kind::Type,
-                                object: t.to_string(),
-                                reason: format!(
-                                    "the type is built on {}, which must be recreated; \
-                                     recreate this type by hand",
-                                    describe(&node)
-                                ),
-                            });
-                        } else {
-                            self.early.insert(d.clone());
-                        }
-                    }
-                    _ => {
-                        if self.in_to(&d) {
-                            self.recreate.insert(d.clone(), why.clone());
-                            queue.push((d.clone(), why.clone()));
-                        } else {
-                            self.early.insert(d.clone());
-                            queue.push((d.clone(), why.clone()));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn type_used_by_tables(&mut self, node: &Node) -> bool {
-        let dropped = self.dropped_tables.clone();
-        self.dependents()
-            .of(node)
-            .iter()
-            .any(|d| matches!(d, Node::Table(t) if !dropped.contains(t)))
     }
 
     /// True when the `to` catalog has the object.
     pub fn in_to(&self, node: &Node) -> bool {
         node.in_catalog(self.diff.to)
-    }
-
-    /// Adds an action.
-    pub fn push(&mut self, phase: Phase, node: Node, deps: Vec<Node>, mut steps: Vec<Step>) {
-        if steps.is_empty() {
-            return;
-        }
-        if matches!(phase, Phase::Before | Phase::After) {
-            for s in &mut steps {
-                s.transactional = false;
-            }
-        }
-        self.actions.push(Action {
-            phase,
-            node,
-            deps,
-            steps,
-        });
-    }
-
-    /// A manual step.
-    pub fn manual(&mut self, kind: Kind, object: impl Into<String>, reason: impl Into<String>) {
-        self.manual.push(ManualStep {
-            kind,
-            object: object.into(),
-            reason: reason.into(),
-        });
     }
 
     /// The lock hazard for a statement that takes ACCESS EXCLUSIVE on `table`, when the
@@ -308,6 +190,176 @@ impl<'d, 'a> Planner<'d, 'a> {
     /// True when `table` exists before the plan runs (so changes to it touch data).
     pub fn existing_table(&self, table: &QualName) -> bool {
         self.diff.from.tables.contains_key(table)
+    }
+
+    fn type_used_by_tables(&self, node: &Node) -> bool {
+        self.dependents()
+            .of(node)
+            .iter()
+            .any(|d| matches!(d, Node::Table(t) if !self.dropped_tables.contains(t)))
+    }
+}
+
+impl<'a> Decide<'_, '_, 'a> {
+    fn run(&mut self) {
+        let diff = self.diff;
+        // What must be recreated, and what it drags along.
+        let mut seeds: Vec<(Node, String)> = Vec::new();
+        for c in &diff.changes {
+            self.seeds(c, &mut seeds);
+        }
+        self.foreign_key_seeds(&mut seeds);
+        self.close(seeds);
+        self.find_renames();
+    }
+
+    /// Follows dependents from the seeds: each dependent present in `to` is recreated too,
+    /// each one absent from `to` is dropped early; column defaults are reset; a table that
+    /// would have to be recreated makes the change a manual step.
+    fn close(&mut self, seeds: Vec<(Node, String)>) {
+        let mut queue: Vec<(Node, String)> = Vec::new();
+        for (node, reason) in seeds {
+            if self.decided.recreate.contains_key(&node) {
+                continue;
+            }
+            if let Node::Type(t) = &node {
+                if !self.decided.replaced_types.contains(t) && self.type_used_by_tables(&node) {
+                    self.out.manual.push(ManualStep {
+                        kind: Kind::Type,
+                        object: t.to_string(),
+                        reason: format!(
+                            "{reason}: the type must be recreated, but table columns use it; \
+                             convert those columns to a new type by hand (ALTER TABLE ... \
+                             ALTER COLUMN ... TYPE ... USING ...), then drop the old type"
+                        ),
+                    });
+                    continue;
+                }
+            }
+            self.decided.recreate.insert(node.clone(), reason.clone());
+            if !self.decided.column_users.contains(&node) {
+                self.decided.own.insert(node.clone());
+            }
+            queue.push((node, reason));
+        }
+        while let Some((node, _)) = queue.pop() {
+            let dependents: Vec<Node> = self.dependents().of(&node);
+            let why = format!("it depends on {}, which is recreated", describe(&node));
+            for d in dependents {
+                if self.decided.recreate.contains_key(&d) {
+                    continue;
+                }
+                match &d {
+                    Node::Default(t, c) => {
+                        self.out.reset_defaults.insert((t.clone(), c.clone()));
+                    }
+                    Node::Table(t) => {
+                        let enum_columns = matches!(&node, Node::Type(x) if self.decided.replaced_types.contains(x));
+                        if !enum_columns && !self.dropped_tables.contains(t) {
+                            self.out.manual.push(ManualStep {
+                                kind: Kind::Table,
+                                object: t.to_string(),
+                                reason: format!(
+                                    "the table uses {}, which must be dropped and recreated; \
+                                     change the table's columns by hand first",
+                                    describe(&node)
+                                ),
+                            });
+                        }
+                    }
+                    Node::Type(t) => {
+                        if self.diff.to.types.contains_key(t) {
+                            self.out.manual.push(ManualStep {
+                                kind: Kind::Type,
+                                object: t.to_string(),
+                                reason: format!(
+                                    "the type is built on {}, which must be recreated; \
+                                     recreate this type by hand",
+                                    describe(&node)
+                                ),
+                            });
+                        } else {
+                            self.decided.early.insert(d.clone());
+                        }
+                    }
+                    _ => {
+                        if self.in_to(&d) {
+                            self.decided.recreate.insert(d.clone(), why.clone());
+                            queue.push((d.clone(), why.clone()));
+                        } else {
+                            self.decided.early.insert(d.clone());
+                            queue.push((d.clone(), why.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Pass<'_, '_, 'a> {
+    fn run(&mut self) {
+        let diff = self.diff;
+        for c in &diff.changes {
+            self.change(c);
+        }
+        // Objects recreated only because of something they depend on.
+        let decided = self.decided;
+        for (node, reason) in &decided.recreate {
+            if !self.altered_node(node) {
+                self.recreate_node(node, reason);
+            }
+        }
+        self.defaults();
+    }
+
+    fn change(&mut self, c: &Change<'a>) {
+        match c.subject {
+            Subject::Schema(p) => self.schema(c, p),
+            Subject::Extension(p) => self.extension(c, p),
+            Subject::Type(p) => self.type_change(c, p),
+            Subject::Sequence(p) => self.sequence(c, p),
+            Subject::Table(p) => self.table(c, p),
+            Subject::Column(ColumnChange {
+                from_table,
+                to_table,
+                column,
+            }) => self.column(c, from_table, to_table, column),
+            Subject::Constraint(p) => self.constraint(c, p),
+            Subject::Index(p) => self.index(c, p),
+            Subject::View(p) => self.view(c, p),
+            Subject::Function(p) => self.function(c, p),
+            Subject::Trigger(p) => self.trigger(c, p),
+            Subject::Policy(p) => self.policy(c, p),
+            Subject::Operator(p) => self.operator(c, p),
+        }
+    }
+
+    /// Adds an action.
+    pub fn push(&mut self, phase: Phase, node: Node, deps: Vec<Node>, mut steps: Vec<Step>) {
+        if steps.is_empty() {
+            return;
+        }
+        if matches!(phase, Phase::Before | Phase::After) {
+            for s in &mut steps {
+                s.transactional = false;
+            }
+        }
+        self.out.actions.push(Action {
+            phase,
+            node,
+            deps,
+            steps,
+        });
+    }
+
+    /// A manual step.
+    pub fn manual(&mut self, kind: Kind, object: impl Into<String>, reason: impl Into<String>) {
+        self.out.manual.push(ManualStep {
+            kind,
+            object: object.into(),
+            reason: reason.into(),
+        });
     }
 }
 

@@ -8,7 +8,7 @@
 
 use super::super::ddl;
 use super::super::graph::{Names, Node};
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::refs::qualified_names;
 use super::super::{Backup, Step};
 use crate::diff::Op;
@@ -100,7 +100,7 @@ pub fn row_key(names: &Names<'_>, t: &Table, usable: impl Fn(&str) -> bool) -> O
     primary.into_iter().chain(unique).find(|k| fits(k))
 }
 
-impl Planner<'_, '_> {
+impl Pass<'_, '_, '_> {
     fn backup_target(&self, b: &Backup, parts: &[&str]) -> (String, String) {
         let name = backup_table_name(parts, &b.tag);
         let qualified = QualIdent(&b.schema, &name).to_string();

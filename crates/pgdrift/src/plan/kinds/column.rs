@@ -7,13 +7,13 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::{Facts, Pass};
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Column, Kind, Object, QualName, Table};
 use crate::sql::{Ident, Verbatim};
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn column(
         &mut self,
         c: &Change<'a>,
@@ -83,7 +83,7 @@ impl<'a> Planner<'_, 'a> {
                 self.to.column_deps(col, !split, &mut deps);
                 self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
                 if split {
-                    self.set_defaults.insert((key, col.name.clone()));
+                    self.out.set_defaults.insert((key, col.name.clone()));
                 }
             }
             Pair::Dropped(_) => {
@@ -136,9 +136,11 @@ impl<'a> Planner<'_, 'a> {
         // Early: defaults and identities out of the way.
         if from.default != to.default || (retype && from.default.is_some()) || replace {
             if from.default.is_some() {
-                self.reset_defaults.insert((key.clone(), to.name.clone()));
+                self.out
+                    .reset_defaults
+                    .insert((key.clone(), to.name.clone()));
             } else if to.default.is_some() {
-                self.set_defaults.insert((key.clone(), to.name.clone()));
+                self.out.set_defaults.insert((key.clone(), to.name.clone()));
             }
         }
         if from.identity.is_some() && to.identity.is_none() && !inherited {
@@ -228,16 +230,6 @@ impl<'a> Planner<'_, 'a> {
                 t.schema, t.name
             ),
         )
-    }
-
-    /// True when a column must be dropped and added again: it becomes generated, or its
-    /// generation changes in a way `ALTER COLUMN` cannot express.
-    pub fn column_replaced(&self, from: &Column, to: &Column) -> bool {
-        match (&from.generated, &to.generated) {
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) if a != b => !(a.stored && b.stored && self.server_at_least(170000)),
-            _ => false,
-        }
     }
 
     fn generation_steps(
@@ -438,4 +430,16 @@ fn volatile_default(c: &Column) -> bool {
         && !lower.starts_with('(')
         && !lower.starts_with('\'')
         || lower.contains("nextval(")
+}
+
+impl Facts<'_, '_> {
+    /// True when a column must be dropped and added again: it becomes generated, or its
+    /// generation changes in a way `ALTER COLUMN` cannot express.
+    pub fn column_replaced(&self, from: &Column, to: &Column) -> bool {
+        match (&from.generated, &to.generated) {
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) if a != b => !(a.stored && b.stored && self.server_at_least(170000)),
+            _ => false,
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! and an identity added, changed or continued from where a backup found it.
 
 use super::super::ddl;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::backup::identity_part;
 use super::coerce::{rounds, type_change, TypeChange};
@@ -12,7 +12,7 @@ use crate::diff::Op;
 use crate::model::{Column, IdentityGeneration, Kind, Object, QualName, Table};
 use crate::sql::{Ident, Literal, Verbatim};
 
-impl Planner<'_, '_> {
+impl Pass<'_, '_, '_> {
     fn retype(&self, qn: &str, key: &QualName, from: &Column, to: &Column, name: &str) -> Step {
         let col = Ident(&to.name);
         let TypeChange {

@@ -5,7 +5,7 @@
 use super::super::ddl;
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
@@ -16,11 +16,13 @@ use crate::sql::Ident;
 pub const CONSTRAINT_IN_PLACE: &[&str] =
     &[field!(Constraint, comment), field!(Constraint, validated)];
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
         match p {
             Pair::Created(x) => {
-                if let Some(Node::Constraint(old)) = self.renames.get(&Node::Constraint(x.key())) {
+                if let Some(Node::Constraint(old)) =
+                    self.decided.renames.get(&Node::Constraint(x.key()))
+                {
                     if let Some(old) = self.diff.from.constraints.get(old) {
                         return self.rename_constraint(old, x);
                     }
@@ -33,7 +35,7 @@ impl<'a> Planner<'_, 'a> {
                 }
                 let table = QualName::new(&x.schema, &x.table);
                 if self.dropped_tables.contains(&table)
-                    && !self.early.contains(&Node::Constraint(x.key()))
+                    && !self.decided.early.contains(&Node::Constraint(x.key()))
                 {
                     // Goes with its table, but a foreign key is dropped first so that the
                     // tables can be dropped in any order.

@@ -5,16 +5,16 @@
 use super::super::ddl;
 use super::super::graph::Node;
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::Step;
 use crate::diff::Op;
 use crate::model::{Kind, QualName};
 use crate::sql::{Ident, Literal, Verbatim};
 
-impl Planner<'_, '_> {
+impl Pass<'_, '_, '_> {
     /// Defaults dropped early and set again, and defaults set after their table.
     pub fn defaults(&mut self) {
-        let resets: Vec<(QualName, String)> = self.reset_defaults.iter().cloned().collect();
+        let resets: Vec<(QualName, String)> = self.out.reset_defaults.iter().cloned().collect();
         for (t, c) in &resets {
             if self.dropped_tables.contains(t) {
                 continue;
@@ -43,8 +43,9 @@ impl Planner<'_, '_> {
             );
         }
         let sets: Vec<(QualName, String)> = self
+            .out
             .reset_defaults
-            .union(&self.set_defaults)
+            .union(&self.out.set_defaults)
             .cloned()
             .collect();
         for (t, c) in sets {

@@ -6,7 +6,7 @@
 use super::super::ddl;
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, Planned};
 use crate::diff::{field, Change, Op, Pair};
@@ -20,11 +20,11 @@ pub const INDEX_IN_PLACE: &[&str] = &[
     field!(Index, options),
 ];
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn index(&mut self, c: &Change<'a>, p: Pair<'a, Index>) {
         match p {
             Pair::Created(x) => {
-                if let Some(Node::Index(old)) = self.renames.get(&Node::Index(x.key())) {
+                if let Some(Node::Index(old)) = self.decided.renames.get(&Node::Index(x.key())) {
                     if let Some(old) = self.diff.from.indexes.get(old) {
                         return self.rename_index(old, x);
                     }
@@ -35,13 +35,13 @@ impl<'a> Planner<'_, 'a> {
                 let rel = QualName::new(&x.schema, &x.table);
                 let gone = self.dropped_tables.contains(&rel) || self.dropped_views.contains(&rel);
                 let renamed = self.renamed_away(&Node::Index(x.key()));
-                if renamed || gone && !self.early.contains(&Node::Index(x.key())) {
+                if renamed || gone && !self.decided.early.contains(&Node::Index(x.key())) {
                     return;
                 }
                 self.drop_index(x, None);
             }
             Pair::Altered { from, to } => {
-                if from.valid && !to.valid && !self.recreate.contains_key(&to.node()) {
+                if from.valid && !to.valid && !self.decided.recreate.contains_key(&to.node()) {
                     self.invalid_in_to(&c.name);
                 }
                 self.alter_planned(c, from, to)

@@ -22,7 +22,7 @@ mod types;
 use super::ddl;
 use super::graph::Node;
 use super::order::Phase;
-use super::planner::Planner;
+use super::planner::{Decide, Pass};
 use super::refs::mentions;
 use crate::diff::{field, label_changes, Change, ColumnChange, Op, Pair, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
@@ -33,7 +33,7 @@ use on_table::TRIGGER_IN_PLACE;
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
 use types::{domain_rebased, is_type_or_array, type_needs_recreate};
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Decide<'_, '_, 'a> {
     /// The objects a change needs recreated, with why.
     pub fn seeds(&mut self, c: &Change<'a>, seeds: &mut Vec<(Node, String)>) {
         if let Subject::View(Pair::Dropped(view)) = c.subject {
@@ -120,13 +120,13 @@ impl<'a> Planner<'_, 'a> {
                     if !label_changes(a, b).additions_only() =>
                 {
                     let key = QualName::new(&to.schema, &to.name);
-                    self.replaced_types.insert(key.clone());
+                    self.decided.replaced_types.insert(key.clone());
                     seeds.push((node, "its labels are removed or reordered".to_string()));
                     self.type_column_seeds(&key, seeds);
                 }
                 (TypeKind::Domain { .. }, TypeKind::Domain { .. }) if domain_rebased(from, to) => {
                     let key = QualName::new(&to.schema, &to.name);
-                    self.replaced_types.insert(key.clone());
+                    self.decided.replaced_types.insert(key.clone());
                     seeds.push((node, "its base type changes".to_string()));
                     self.type_column_seeds(&key, seeds);
                 }
@@ -153,7 +153,7 @@ impl<'a> Planner<'_, 'a> {
             );
             if user && self.in_to(&d) {
                 if !self.altered_node(&d) {
-                    self.column_users.insert(d.clone());
+                    self.decided.column_users.insert(d.clone());
                 }
                 seeds.push((d, format!("it uses view {key}, which is dropped")));
             }
@@ -216,7 +216,9 @@ impl<'a> Planner<'_, 'a> {
         seeds: &mut Vec<(Node, String)>,
     ) {
         if !keys {
-            self.retyped.insert((table.clone(), column.to_string()));
+            self.decided
+                .retyped
+                .insert((table.clone(), column.to_string()));
         }
         let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone()));
         for d in dependents {
@@ -231,11 +233,11 @@ impl<'a> Planner<'_, 'a> {
             let why = format!("it uses {table}.{column}: {reason}");
             if self.in_to(&d) {
                 if !self.altered_node(&d) {
-                    self.column_users.insert(d.clone());
+                    self.decided.column_users.insert(d.clone());
                 }
                 seeds.push((d, why));
             } else {
-                self.early.insert(d);
+                self.decided.early.insert(d);
             }
         }
     }
@@ -244,7 +246,7 @@ impl<'a> Planner<'_, 'a> {
     /// key after each column's change and fails when the two sides do not compare yet (text
     /// against integer), so such keys are dropped before and added again after.
     pub(in crate::plan) fn foreign_key_seeds(&mut self, seeds: &mut Vec<(Node, String)>) {
-        if self.retyped.is_empty() {
+        if self.decided.retyped.is_empty() {
             return;
         }
         let mut found = Vec::new();
@@ -263,8 +265,11 @@ impl<'a> Planner<'_, 'a> {
                 continue;
             }
             let both = columns.iter().zip(referenced_columns).find(|(a, b)| {
-                self.retyped.contains(&(own.clone(), a.to_string()))
-                    && self.retyped.contains(&(references.clone(), b.to_string()))
+                self.decided.retyped.contains(&(own.clone(), a.to_string()))
+                    && self
+                        .decided
+                        .retyped
+                        .contains(&(references.clone(), b.to_string()))
             });
             if let Some((a, b)) = both {
                 found.push((
@@ -276,11 +281,11 @@ impl<'a> Planner<'_, 'a> {
         for (node, why) in found {
             if self.in_to(&node) {
                 if !self.altered_node(&node) {
-                    self.column_users.insert(node.clone());
+                    self.decided.column_users.insert(node.clone());
                 }
                 seeds.push((node, why));
             } else {
-                self.early.insert(node);
+                self.decided.early.insert(node);
             }
         }
     }
@@ -342,13 +347,15 @@ impl<'a> Planner<'_, 'a> {
             _ => false,
         }
     }
+}
 
+impl Pass<'_, '_, '_> {
     /// Drops an object early (as it is in `from`) and creates it again (as it is in `to`).
     /// The reason becomes a hazard when the object is recreated for something else's sake
     /// (and, for a routine, on its drop: callers see it missing until the commit).
     pub fn recreate_node(&mut self, node: &Node, reason: &str) {
         let (from, to) = (self.diff.from, self.diff.to);
-        let own = self.own.contains(node);
+        let own = self.decided.own.contains(node);
         let r = if own { None } else { Some(reason) };
         match node {
             Node::View(k) => {

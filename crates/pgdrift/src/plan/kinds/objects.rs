@@ -5,7 +5,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Kind, Object, Privileges, View};
@@ -16,7 +16,7 @@ pub fn only(c: &Change<'_>, fields: &[&str]) -> bool {
     c.fields.iter().all(|f| fields.contains(&f.field.as_str()))
 }
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     // ---- views ----
 
     pub fn view(&mut self, c: &Change<'a>, p: Pair<'a, View>) {
@@ -25,7 +25,7 @@ impl<'a> Planner<'_, 'a> {
             Pair::Dropped(x) => self.drop_view(x, None),
             Pair::Altered { from, to } => {
                 let node = Node::View(p.current().key());
-                if let Some(reason) = self.recreate.get(&node).cloned() {
+                if let Some(reason) = self.decided.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
                 let mut steps = Vec::new();

@@ -6,7 +6,7 @@
 use super::super::ddl;
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
@@ -107,7 +107,7 @@ impl PlainCreate for Policy {
     }
 }
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn trigger(&mut self, c: &Change<'a>, p: Pair<'a, Trigger>) {
         match p {
             Pair::Created(x) => self.create_planned(x, None),
@@ -139,6 +139,6 @@ impl<'a> Planner<'_, 'a> {
     fn goes_with_relation(&self, schema: &str, table: &str, node: &Node, views: bool) -> bool {
         let rel = QualName::new(schema, table);
         let gone = self.dropped_tables.contains(&rel) || views && self.dropped_views.contains(&rel);
-        gone && !self.early.contains(node)
+        gone && !self.decided.early.contains(node)
     }
 }

@@ -9,7 +9,7 @@
 use super::super::ddl;
 use super::super::graph::Node;
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::{Decide, Pass};
 use super::super::Step;
 use crate::diff::{Op, Subject};
 use crate::model::{Constraint, ConstraintKind, Index, Kind, Object};
@@ -47,7 +47,7 @@ fn has_index(c: &Constraint) -> bool {
     )
 }
 
-impl<'a> Planner<'_, 'a> {
+impl Decide<'_, '_, '_> {
     /// Pairs each dropped constraint and index with a created one that differs only by
     /// name, and records them in `renames` (new -> old).
     pub fn find_renames(&mut self) {
@@ -69,14 +69,14 @@ impl<'a> Planner<'_, 'a> {
             let pick = dropped.iter().position(|old| self.renamable(old, &new));
             if let Some(i) = pick {
                 let old = dropped.remove(i);
-                self.renames.insert(new, old);
+                self.decided.renames.insert(new, old);
             }
         }
     }
 
     /// True when `old` (in `from`) can become `new` (in `to`) by a rename.
     fn renamable(&self, old: &Node, new: &Node) -> bool {
-        if self.early.contains(old) || self.recreate.contains_key(old) {
+        if self.decided.early.contains(old) || self.decided.recreate.contains_key(old) {
             return false;
         }
         let (from, to) = (self.diff.from, self.diff.to);
@@ -119,10 +119,12 @@ impl<'a> Planner<'_, 'a> {
                 .values()
                 .any(|c| has_index(c) && c.schema == schema && c.name == name))
     }
+}
 
+impl Pass<'_, '_, '_> {
     /// True when the drop of `node` is done by renaming it.
     pub fn renamed_away(&self, node: &Node) -> bool {
-        self.renames.values().any(|old| old == node)
+        self.decided.renames.values().any(|old| old == node)
     }
 
     /// `ALTER TABLE ... RENAME CONSTRAINT` from `old` to `new`, and the new comment. Runs

@@ -6,7 +6,7 @@
 
 use super::super::ddl;
 use super::super::graph::Node;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{Backup, Step};
 use super::backup::{backup_table_name, holds_rows, identity_part, row_key, stored_as_text};
 use crate::diff::Op;
@@ -23,7 +23,7 @@ fn restored(c: &Column, alias: &str) -> String {
     }
 }
 
-impl Planner<'_, '_> {
+impl Pass<'_, '_, '_> {
     pub fn restore_source(&self, parts: &[&str]) -> Option<String> {
         let b: &Backup = self.opts.restore.as_ref()?;
         Some(QualIdent(&b.schema, &backup_table_name(parts, &b.tag)).to_string())

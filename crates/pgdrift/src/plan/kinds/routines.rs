@@ -5,7 +5,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::objects::only;
 use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
@@ -42,14 +42,14 @@ pub const OPERATOR_IN_PLACE: &[&str] = &[
     field!(Operator, join),
 ];
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn function(&mut self, c: &Change<'a>, p: Pair<'a, Function>) {
         match p {
             Pair::Created(x) => self.create_planned(x, None),
             Pair::Dropped(_) => {
                 let f = p.current();
                 let node = Node::Function(f.key());
-                let phase = if self.early.contains(&node) {
+                let phase = if self.decided.early.contains(&node) {
                     Phase::EarlyDrop
                 } else {
                     Phase::LateDrop
@@ -73,7 +73,7 @@ impl<'a> Planner<'_, 'a> {
         }
         if let Some(r) = reason {
             step = step.hazard(
-                if self.own.contains(&Node::Function(f.key())) {
+                if self.decided.own.contains(&Node::Function(f.key())) {
                     HazardKind::SignatureChange
                 } else {
                     HazardKind::RecreatesDependents
@@ -108,7 +108,7 @@ impl<'a> Planner<'_, 'a> {
         match p {
             Pair::Created(x) => self.create_planned(x, None),
             Pair::Dropped(o) => {
-                let phase = if self.early.contains(&o.node()) {
+                let phase = if self.decided.early.contains(&o.node()) {
                     Phase::EarlyDrop
                 } else {
                     Phase::LateDrop

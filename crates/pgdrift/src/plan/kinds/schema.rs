@@ -5,7 +5,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{Change, Op, Pair};
@@ -26,7 +26,7 @@ fn clamped_alter(sequence: &str, alter: &str, min: i64, max: i64) -> String {
     format!("DO {}", DollarQuoted(&body))
 }
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn schema(&mut self, c: &Change<'a>, p: Pair<'a, Schema>) {
         match p {
             Pair::Created(s) => self.create_planned(s, None),

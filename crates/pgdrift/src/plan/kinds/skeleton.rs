@@ -11,7 +11,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op};
 use crate::model::{Kind, Object, Privileges};
@@ -77,7 +77,7 @@ pub(in crate::plan) trait PlainCreate: Planned {
     }
 }
 
-impl Planner<'_, '_> {
+impl Pass<'_, '_, '_> {
     /// Creates `o` (`reason`: why it is recreated, when it is).
     pub fn create_planned<T: PlainCreate>(&mut self, o: &T, reason: Option<&str>) {
         let name = o.key().to_string();
@@ -108,7 +108,7 @@ impl Planner<'_, '_> {
     /// Alters `from` into `to`, or recreates it when the recreation pass asked for that.
     pub fn alter_planned<T: Planned>(&mut self, c: &Change<'_>, from: &T, to: &T) {
         let node = to.node();
-        if let Some(reason) = self.recreate.get(&node).cloned() {
+        if let Some(reason) = self.decided.recreate.get(&node).cloned() {
             return self.recreate_node(&node, &reason);
         }
         let mut steps = T::alter(c, from, to);

@@ -5,7 +5,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{
@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::sql::{Ident, Literal, Verbatim};
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     /// True when a column default of the `to` catalog calls a routine there: it is set
     /// after the table exists, since the routine may itself need the table.
     pub fn split_default(&self, c: &Column) -> bool {
@@ -99,7 +99,7 @@ impl<'a> Planner<'_, 'a> {
         let deps = self.to.table_deps(t, inline);
         self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
         for col in split {
-            self.set_defaults.insert((key.clone(), col));
+            self.out.set_defaults.insert((key.clone(), col));
         }
         if t.replica_identity != ReplicaIdentity::Default {
             self.replica_identity(t, name);

@@ -7,7 +7,7 @@
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
 use super::super::order::Phase;
-use super::super::planner::Planner;
+use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, PlainCreate, PlainDrop, Planned};
 use crate::diff::{label_changes, Change, LabelPlacement, Op, Pair};
@@ -81,7 +81,7 @@ pub fn is_type_or_array(column_type: &str, ty: &QualName) -> bool {
     base == ddl::qn(&ty.schema, &ty.name).to_string()
 }
 
-impl<'a> Planner<'_, 'a> {
+impl<'a> Pass<'_, '_, 'a> {
     pub fn type_change(&mut self, c: &Change<'a>, p: Pair<'a, TypeDef>) {
         let t = p.current();
         let key = t.key();
@@ -89,7 +89,7 @@ impl<'a> Planner<'_, 'a> {
         match p {
             Pair::Created(_) => self.create_planned(t, None),
             Pair::Dropped(_) => {
-                let phase = if self.early.contains(&node) {
+                let phase = if self.decided.early.contains(&node) {
                     Phase::EarlyDrop
                 } else {
                     Phase::LateDrop
@@ -97,13 +97,14 @@ impl<'a> Planner<'_, 'a> {
                 self.drop_planned(t, phase, None);
             }
             Pair::Altered { from, to } => {
-                if self.replaced_types.contains(&key) {
+                if self.decided.replaced_types.contains(&key) {
                     return self.replace_type(from, to, &c.name);
                 }
-                if let Some(reason) = self.recreate.get(&node).cloned() {
+                if let Some(reason) = self.decided.recreate.get(&node).cloned() {
                     return self.recreate_node(&node, &reason);
                 }
                 if self
+                    .out
                     .manual
                     .iter()
                     .any(|m| m.kind == Kind::Type && m.object == c.name)
