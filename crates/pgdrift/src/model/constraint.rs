@@ -102,6 +102,12 @@ pub struct KeyIndex {
     /// Storage parameters of the index (`WITH (fillfactor=...)`), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub index_options: Vec<String>,
+    /// The comment on the index (`COMMENT ON INDEX`), apart from the constraint's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_comment: Option<String>,
+    /// The table is clustered on this index (`ALTER TABLE ... CLUSTER ON`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub clustered: bool,
 }
 
 /// A foreign key's referential action.

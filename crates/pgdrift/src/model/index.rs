@@ -35,8 +35,19 @@ pub struct Index {
     /// Storage parameters (`fillfactor=...`), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// Statistics targets set on expression columns (`ALTER INDEX ... ALTER COLUMN n SET
+    /// STATISTICS t`), by column number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics: Vec<KeyStatistics>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+/// The statistics target of one column of an index (numbered from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyStatistics {
+    pub column: u16,
+    pub target: i32,
 }
 
 impl Object for Index {

@@ -20,7 +20,7 @@ mod view;
 
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
-pub use index::{Index, IndexKey};
+pub use index::{Index, IndexKey, KeyStatistics};
 pub(crate) use kind::with_kinds;
 pub use kind::{Kind, KindInfo, Parent, Place, Placed, KINDS};
 pub use names::{Object, QualName, Signature, SubName};

@@ -310,6 +310,7 @@ impl<'a> Pass<'_, '_, 'a> {
                 self.recreate_node(node, reason);
             }
         }
+        self.index_settings();
         self.defaults();
     }
 

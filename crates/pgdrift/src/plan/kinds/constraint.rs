@@ -9,12 +9,19 @@ use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, PlainDrop, Planned};
 use crate::diff::{field, Change, Op, Pair};
-use crate::model::{Constraint, ConstraintKind, Index, Kind, Object, QualName, TableKind};
+use crate::model::{
+    Constraint, ConstraintKind, Index, KeyIndex, Kind, Object, QualName, TableKind,
+};
 use crate::sql::Ident;
 
 /// Fields of a constraint that change without recreating it.
-pub const CONSTRAINT_IN_PLACE: &[&str] =
-    &[field!(Constraint, comment), field!(Constraint, validated)];
+pub const CONSTRAINT_IN_PLACE: &[&str] = &[
+    field!(Constraint, comment),
+    field!(Constraint, validated),
+    field!(KeyIndex, index_options),
+    field!(KeyIndex, index_comment),
+    field!(KeyIndex, clustered),
+];
 
 impl<'a> Pass<'_, '_, 'a> {
     pub fn constraint(&mut self, c: &Change<'a>, p: Pair<'a, Constraint>) {
@@ -172,6 +179,7 @@ impl<'a> Pass<'_, '_, 'a> {
                     valid: true,
                     clustered: false,
                     options: index.index_options.clone(),
+                    statistics: Vec::new(),
                     comment: None,
                 };
                 after.push(may_fail(Step::new(
@@ -226,6 +234,12 @@ impl<'a> Pass<'_, '_, 'a> {
         if let Some(first) = main.first_mut().or(after.first_mut()) {
             *first = first.clone().recreated_because(&name, reason);
         }
+        let index_steps = key_index_steps(None, x, &name);
+        if after.is_empty() {
+            main.extend(index_steps);
+        } else {
+            after.extend(index_steps);
+        }
         if x.comment.is_some() {
             let step = self.comment_step(
                 Kind::Constraint,
@@ -265,22 +279,65 @@ impl Planned for Constraint {
         format!("CONSTRAINT {} ON {}", Ident(&self.name), qn_table(self))
     }
 
-    /// A constraint that becomes validated is validated (it may fail on existing rows).
+    /// A constraint that becomes validated is validated (it may fail on existing rows); its
+    /// index's storage parameters, comment and clustering change in place.
     fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
-        if from.validated || !to.validated {
-            return Vec::new();
+        let mut steps = Vec::new();
+        if !from.validated && to.validated {
+            let sql = format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                qn_table(to),
+                Ident(&to.name)
+            );
+            let step = Step::new(sql, Kind::Constraint, Op::Alter, c.name.clone()).hazard(
+                HazardKind::MayFailOnData,
+                format!("validates {} against existing rows", c.name),
+            );
+            steps.push(step);
         }
-        let sql = format!(
-            "ALTER TABLE {} VALIDATE CONSTRAINT {}",
-            qn_table(to),
-            Ident(&to.name)
-        );
-        let step = Step::new(sql, Kind::Constraint, Op::Alter, c.name.clone()).hazard(
-            HazardKind::MayFailOnData,
-            format!("validates {} against existing rows", c.name),
-        );
-        vec![step]
+        steps.extend(key_index_steps(Some(from), to, &c.name));
+        steps
     }
+}
+
+/// The index behind a primary key or unique constraint.
+fn key_index(c: &Constraint) -> Option<&KeyIndex> {
+    match &c.kind {
+        ConstraintKind::PrimaryKey { index, .. } | ConstraintKind::Unique { index, .. } => {
+            Some(index)
+        }
+        _ => None,
+    }
+}
+
+/// What is said of a key's index apart from its definition — storage parameters set or
+/// reset, its comment — turning `from`'s (none for a new key) into `to`'s (clustering is the
+/// table's: `cluster.rs`). The index has the constraint's name.
+fn key_index_steps(from: Option<&Constraint>, to: &Constraint, object: &str) -> Vec<Step> {
+    let Some(new) = key_index(to) else {
+        return Vec::new();
+    };
+    let none = KeyIndex::default();
+    let old = from.and_then(key_index).unwrap_or(&none);
+    let index = ddl::qn(&to.schema, &to.name).to_string();
+    let step = |sql: String| Step::new(sql, Kind::Constraint, Op::Alter, object);
+    let mut steps = Vec::new();
+    if from.is_some() {
+        let (set, reset) = ddl::option_changes(&old.index_options, &new.index_options);
+        if !reset.is_empty() {
+            let names = ddl::reloption_names(&reset);
+            steps.push(step(format!("ALTER INDEX {index} RESET ({names})")));
+        }
+        if !set.is_empty() {
+            let options = ddl::reloptions(&set);
+            steps.push(step(format!("ALTER INDEX {index} SET ({options})")));
+        }
+    }
+    if old.index_comment != new.index_comment {
+        let target = format!("INDEX {index}");
+        steps.push(step(ddl::comment(&target, new.index_comment.as_deref())));
+    }
+    steps
 }
 
 impl PlainDrop for Constraint {

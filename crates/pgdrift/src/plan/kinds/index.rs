@@ -1,6 +1,7 @@
 //! Indexes: created (`CONCURRENTLY` after the commit with `--online`), dropped (early, or
 //! concurrently before the transaction), changed in place where PostgreSQL can (storage
-//! parameters, clustering, comment) and otherwise dropped and created again. An index
+//! parameters, statistics targets, comment; clustering is the table's, `cluster.rs`) and
+//! otherwise dropped and created again. An index
 //! INVALID in `from` says so where it is dropped; one INVALID in `to` is a manual step.
 
 use super::super::ddl;
@@ -10,14 +11,14 @@ use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::skeleton::{planned_basics, Planned};
 use crate::diff::{field, Change, Op, Pair};
-use crate::model::{Index, Kind, Object, QualName, TableKind};
-use crate::sql::Ident;
+use crate::model::{Index, KeyStatistics, Kind, Object, QualName, TableKind};
 
 /// Fields of an index that change without recreating it.
 pub const INDEX_IN_PLACE: &[&str] = &[
     field!(Index, comment),
     field!(Index, clustered),
     field!(Index, options),
+    field!(Index, statistics),
 ];
 
 impl<'a> Pass<'_, '_, 'a> {
@@ -96,8 +97,8 @@ impl<'a> Pass<'_, '_, 'a> {
         }
         step = step.recreated_because(&name, reason);
         let mut steps = vec![step];
-        if x.clustered {
-            steps.push(cluster_step(x, &name));
+        for sql in statistics_changes(x, &[], &x.statistics) {
+            steps.push(Step::new(sql, Kind::Index, Op::Alter, name.clone()));
         }
         if x.comment.is_some() {
             let target = x.comment_target();
@@ -148,16 +149,6 @@ impl<'a> Pass<'_, '_, 'a> {
     }
 }
 
-fn cluster_step(i: &Index, object: &str) -> Step {
-    let table = ddl::qn(&i.schema, &i.table);
-    let sql = if i.clustered {
-        format!("ALTER TABLE {table} CLUSTER ON {}", Ident(&i.name))
-    } else {
-        format!("ALTER TABLE {table} SET WITHOUT CLUSTER")
-    };
-    Step::new(sql, Kind::Index, Op::Alter, object)
-}
-
 impl Planned for Index {
     planned_basics!(Index, index_deps);
 
@@ -165,7 +156,8 @@ impl Planned for Index {
         format!("INDEX {}", ddl::qn(&self.schema, &self.name))
     }
 
-    /// Storage parameters reset and set, clustering.
+    /// Storage parameters reset and set, statistics targets (clustering is the table's:
+    /// `cluster.rs`).
     fn alter(c: &Change<'_>, from: &Self, to: &Self) -> Vec<Step> {
         let name = ddl::qn(&to.schema, &to.name).to_string();
         let step = |sql: String| Step::new(sql, Kind::Index, Op::Alter, c.name.clone());
@@ -179,9 +171,30 @@ impl Planned for Index {
             let options = ddl::reloptions(&set);
             steps.push(step(format!("ALTER INDEX {name} SET ({options})")));
         }
-        if from.clustered != to.clustered {
-            steps.push(cluster_step(to, &c.name));
+        for sql in statistics_changes(to, &from.statistics, &to.statistics) {
+            steps.push(step(sql));
         }
         steps
     }
+}
+
+/// `ALTER INDEX ... ALTER COLUMN n SET STATISTICS t` for each target that `to` sets
+/// differently from `from`, and `-1` (the default) for each it no longer sets.
+fn statistics_changes(i: &Index, from: &[KeyStatistics], to: &[KeyStatistics]) -> Vec<String> {
+    let name = ddl::qn(&i.schema, &i.name);
+    let set = |column: u16, target: i32| {
+        format!("ALTER INDEX {name} ALTER COLUMN {column} SET STATISTICS {target}")
+    };
+    let mut out = Vec::new();
+    for s in to {
+        if !from.contains(s) {
+            out.push(set(s.column, s.target));
+        }
+    }
+    for s in from {
+        if !to.iter().any(|t| t.column == s.column) {
+            out.push(set(s.column, -1));
+        }
+    }
+    out
 }

@@ -9,6 +9,7 @@ mod column_type;
 mod constraint;
 mod defaults;
 mod index;
+mod index_settings;
 mod objects;
 mod on_table;
 mod rename;

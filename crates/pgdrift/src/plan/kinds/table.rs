@@ -8,9 +8,7 @@ use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
-use crate::model::{
-    Column, Kind, Object, Privileges, QualName, ReplicaIdentity, SubName, Table, TableKind,
-};
+use crate::model::{Column, Kind, Object, Privileges, Table, TableKind};
 use crate::sql::{Ident, Literal, Verbatim};
 
 impl<'a> Pass<'_, '_, 'a> {
@@ -101,9 +99,6 @@ impl<'a> Pass<'_, '_, 'a> {
         for col in split {
             self.out.set_defaults.insert((key.clone(), col));
         }
-        if t.replica_identity != ReplicaIdentity::Default {
-            self.replica_identity(t, name);
-        }
     }
 
     /// Comment and grants of a table, and the column grants its revocations take away
@@ -144,37 +139,6 @@ impl<'a> Pass<'_, '_, 'a> {
             steps.push(self.acl_step(Kind::Table, name, s));
         }
         steps
-    }
-
-    /// `REPLICA IDENTITY`: after the index it names exists.
-    fn replica_identity(&mut self, t: &Table, name: &str) {
-        let qn = ddl::qn(&t.schema, &t.name);
-        let (clause, node) = match &t.replica_identity {
-            ReplicaIdentity::Default => ("DEFAULT".to_string(), Node::Table(t.key())),
-            ReplicaIdentity::Full => ("FULL".to_string(), Node::Table(t.key())),
-            ReplicaIdentity::Nothing => ("NOTHING".to_string(), Node::Table(t.key())),
-            ReplicaIdentity::Index(i) => {
-                let constraint = SubName {
-                    schema: t.schema.clone(),
-                    table: t.name.clone(),
-                    name: i.clone(),
-                };
-                let node = if self.diff.to.constraints.contains_key(&constraint) {
-                    Node::Constraint(constraint)
-                } else {
-                    Node::Index(QualName::new(&t.schema, i))
-                };
-                (format!("USING INDEX {}", Ident(i)), node)
-            }
-        };
-        let step = Step::new(
-            format!("ALTER TABLE {qn} REPLICA IDENTITY {clause}"),
-            Kind::Table,
-            Op::Alter,
-            name,
-        );
-        let deps = vec![Node::Table(t.key())];
-        self.push(Phase::Main, node, deps, vec![step]);
     }
 
     fn alter_table(&mut self, c: &Change<'a>, from: &'a Table, to: &'a Table) {
@@ -318,9 +282,6 @@ impl<'a> Pass<'_, '_, 'a> {
         let _ = keyword;
         let deps = self.to.table_deps(to, |c| !self.split_default(c));
         self.push(Phase::Main, Node::Table(key), deps, steps);
-        if from.replica_identity != to.replica_identity {
-            self.replica_identity(to, name);
-        }
     }
 }
 

@@ -20,6 +20,11 @@ SELECT i.indexrelid AS oid,
        i.indisvalid AS valid,
        i.indisclustered AS clustered,
        ic.reloptions::text[] AS options,
+       -- Statistics targets set on the index's columns: their numbers, then their targets.
+       (SELECT array_agg(a.attnum::int4 ORDER BY a.attnum)
+               || array_agg(a.attstattarget::int4 ORDER BY a.attnum)
+        FROM pg_attribute a
+        WHERE a.attrelid = i.indexrelid AND a.attnum > 0 AND a.attstattarget >= 0) AS statistics,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -30,9 +35,10 @@ LEFT JOIN pg_description d
        ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
 WHERE c.relkind IN ('r', 'p', 'm')
   AND NOT ic.relispartition
-  -- A primary key's index adds nothing to the constraint unless it has INCLUDE columns or
-  -- storage parameters.
-  AND NOT (i.indisprimary AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL)
+  -- A primary key's index adds nothing to the constraint unless it has INCLUDE columns,
+  -- storage parameters, a comment or the table is clustered on it.
+  AND NOT (i.indisprimary AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL
+           AND d.description IS NULL AND NOT i.indisclustered)
   AND {{schema_filter n}}
   AND {{not_in_extension pg_class c.oid}}
   AND {{shard i.indrelid}}

@@ -228,6 +228,8 @@ pub(super) fn take_indexes(named: Vec<Named>, indexes: &mut Indexes) -> Vec<Cons
                     if let Some(i) = &index {
                         key.include = i.include.clone();
                         key.index_options = i.options.clone();
+                        key.index_comment = i.comment.clone();
+                        key.clustered = i.clustered;
                     }
                     index
                 };

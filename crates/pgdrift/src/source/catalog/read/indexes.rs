@@ -7,7 +7,7 @@ use super::super::InspectError;
 use super::columns::{expression, ExprColumn, RelColumns};
 use super::lookup::{Lookups, DEFAULT_COLLATION};
 use super::sorted;
-use crate::model::{Index, IndexKey, QualName};
+use crate::model::{Index, IndexKey, KeyStatistics, QualName};
 use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::Row;
 
@@ -31,6 +31,7 @@ pub(super) const COLS: &[&str] = &[
     "valid",
     "clustered",
     "options",
+    "statistics",
     "comment",
 ];
 
@@ -112,9 +113,24 @@ pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<
             valid: get!(row, "valid"),
             clustered: get!(row, "clustered"),
             options: sorted(get!(row, "options")),
+            statistics: key_statistics(get!(row, "statistics")),
             comment: get!(row, "comment"),
         },
     })
+}
+
+/// Statistics targets from their column numbers followed by the targets (none: no row).
+fn key_statistics(pairs: Option<Vec<i32>>) -> Vec<KeyStatistics> {
+    let pairs = pairs.unwrap_or_default();
+    let (columns, targets) = pairs.split_at(pairs.len() / 2);
+    columns
+        .iter()
+        .zip(targets)
+        .filter_map(|(&column, &target)| {
+            let column = u16::try_from(column).ok()?;
+            Some(KeyStatistics { column, target })
+        })
+        .collect()
 }
 
 /// Indexes by OID, until the constraints that own some of them have taken theirs.
