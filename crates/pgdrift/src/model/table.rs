@@ -24,6 +24,9 @@ pub struct Table {
     /// The bound of a partition: `FOR VALUES ...` or `DEFAULT`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_bound: Option<String>,
+    /// The composite type of a typed table (`CREATE TABLE ... OF type`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_type: Option<QualName>,
     /// Parents by (non-partition) inheritance, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inherits: Vec<QualName>,

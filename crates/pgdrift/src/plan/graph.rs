@@ -243,6 +243,9 @@ impl<'a> Names<'a> {
         for p in t.partition_of.iter().chain(&t.inherits) {
             out.push(Node::Table(p.clone()));
         }
+        if let Some(ty) = &t.of_type {
+            out.push(Node::Type(ty.clone()));
+        }
         if let Some(k) = &t.partition_key {
             self.refs(k, &mut out);
         }

@@ -210,7 +210,44 @@ impl<'a> Decide<'_, '_, 'a> {
         }
         self.foreign_key_seeds(&mut seeds);
         self.close(seeds);
+        self.early_drops();
         self.find_renames();
+    }
+
+    /// Drops that must come early, before the main phase, and so before what they depend
+    /// on goes: a table whose name a new view, sequence, index or type takes; then, from
+    /// every object dropped early (views dropped for good among them), what depends on it
+    /// and is dropped too — a routine that returns a view's rows, say.
+    fn early_drops(&mut self) {
+        let facts = self.facts;
+        let (from, to) = (facts.diff.from, facts.diff.to);
+        for key in &facts.dropped_tables {
+            if to.views.contains_key(key)
+                || to.sequences.contains_key(key)
+                || to.indexes.contains_key(key)
+                || to.types.contains_key(key)
+            {
+                self.decided.early.insert(Node::Table(key.clone()));
+            }
+        }
+        let mut queue: Vec<Node> = self.decided.early.iter().cloned().collect();
+        queue.extend(facts.dropped_views.iter().map(|k| Node::View(k.clone())));
+        while let Some(node) = queue.pop() {
+            for d in facts.dependents().of(&node) {
+                let late = matches!(
+                    d,
+                    Node::Function(_) | Node::Operator(_) | Node::Type(_) | Node::Table(_)
+                );
+                if late
+                    && !d.in_catalog(to)
+                    && d.in_catalog(from)
+                    && !self.decided.early.contains(&d)
+                {
+                    self.decided.early.insert(d.clone());
+                    queue.push(d);
+                }
+            }
+        }
     }
 
     /// Follows dependents from the seeds: each dependent present in `to` is recreated too,

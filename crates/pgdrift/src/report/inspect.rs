@@ -249,6 +249,7 @@ mod tests {
             partition_key: None,
             partition_of: None,
             partition_bound: None,
+            of_type: None,
             inherits: vec![],
             rls_enabled: false,
             rls_forced: false,

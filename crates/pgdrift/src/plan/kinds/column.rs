@@ -207,12 +207,27 @@ impl<'a> Pass<'_, '_, 'a> {
                     self.not_null_steps(&qn, &key, to, name, &mut steps);
                 }
                 self.identity_steps(&qn, &key, from, to, name, &mut steps);
+            } else if from.not_null != to.not_null && !self.parent_makes_not_null(to_table, to) {
+                // A NOT NULL of the child's own, which its parent does not give it.
+                self.not_null_steps(&qn, &key, to, name, &mut steps);
             }
             steps.extend(self.column_settings(to_table, Some(from), to, name));
         }
         let mut deps = Vec::new();
         self.to.column_deps(to, false, &mut deps);
         self.push(Phase::Main, Node::Table(key), deps, steps);
+    }
+
+    /// True when a parent of `t` changes column `col` to the same nullability in this plan:
+    /// the change reaches `t` from there.
+    fn parent_makes_not_null(&self, t: &Table, col: &Column) -> bool {
+        let before = super::table::inherited_from(self.diff.from, t, &col.name);
+        let after = super::table::inherited_from(self.diff.to, t, &col.name);
+        match (before, after) {
+            (Some(b), Some(a)) => b.not_null != a.not_null && a.not_null == col.not_null,
+            (None, Some(a)) => a.not_null == col.not_null,
+            _ => false,
+        }
     }
 
     /// On a step that deletes a column's values: the hazard that says a rollback cannot
@@ -316,52 +331,9 @@ impl<'a> Pass<'_, '_, 'a> {
         let col = Ident(&to.name);
         let mut steps = Vec::new();
         let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
-        if from.map(|c| c.storage) != Some(to.storage) && (from.is_some() || to.storage.is_some()) {
-            if let Some(s) = to.storage {
-                steps.push(step(format!(
-                    "ALTER TABLE {qn} ALTER COLUMN {col} SET STORAGE {}",
-                    ddl::storage_name(s)
-                )));
-            } else if from.and_then(|c| c.storage).is_some() {
-                let storage = if self.server_at_least(160000) {
-                    "DEFAULT"
-                } else {
-                    default_storage(&to.type_name)
-                };
-                steps.push(step(format!(
-                    "ALTER TABLE {qn} ALTER COLUMN {col} SET STORAGE {storage}"
-                )));
-            }
-        }
-        if let Some(f) = from {
-            if f.compression != to.compression {
-                let method = to.compression.map_or("DEFAULT", ddl::compression_name);
-                steps.push(step(format!(
-                    "ALTER TABLE {qn} ALTER COLUMN {col} SET COMPRESSION {method}"
-                )));
-            }
-        }
-        if from.map(|c| c.statistics) != Some(to.statistics)
-            && (from.is_some() || to.statistics.is_some())
-        {
-            steps.push(step(format!(
-                "ALTER TABLE {qn} ALTER COLUMN {col} SET STATISTICS {}",
-                to.statistics.unwrap_or(-1)
-            )));
-        }
-        let empty = Vec::new();
-        let (set, reset) = ddl::option_changes(from.map_or(&empty, |c| &c.options), &to.options);
-        if !reset.is_empty() {
-            steps.push(step(format!(
-                "ALTER TABLE {qn} ALTER COLUMN {col} RESET ({})",
-                ddl::reloption_names(&reset)
-            )));
-        }
-        if !set.is_empty() {
-            steps.push(step(format!(
-                "ALTER TABLE {qn} ALTER COLUMN {col} SET ({})",
-                ddl::reloptions(&set)
-            )));
+        let relation = format!("TABLE {qn}");
+        for sql in storage_settings(&relation, from, to, self.server_at_least(160000)) {
+            steps.push(step(sql));
         }
         if from.and_then(|c| c.comment.as_deref()) != to.comment.as_deref() {
             let target = format!("COLUMN {qn}.{col}");
@@ -376,6 +348,68 @@ impl<'a> Pass<'_, '_, 'a> {
         }
         steps
     }
+}
+
+/// The statements that turn a column's storage, compression, statistics target and options
+/// from `from`'s (none: a new column, whose compression is set where it is defined) into
+/// `to`'s, on `relation` (`TABLE app.t`, `MATERIALIZED VIEW app.mv`). `server16`: the
+/// server takes `SET STORAGE DEFAULT`.
+pub fn storage_settings(
+    relation: &str,
+    from: Option<&Column>,
+    to: &Column,
+    server16: bool,
+) -> Vec<String> {
+    let col = Ident(&to.name);
+    let mut out = Vec::new();
+    if from.map(|c| c.storage) != Some(to.storage) && (from.is_some() || to.storage.is_some()) {
+        if let Some(s) = to.storage {
+            out.push(format!(
+                "ALTER {relation} ALTER COLUMN {col} SET STORAGE {}",
+                ddl::storage_name(s)
+            ));
+        } else if from.and_then(|c| c.storage).is_some() {
+            let storage = if server16 {
+                "DEFAULT"
+            } else {
+                default_storage(&to.type_name)
+            };
+            out.push(format!(
+                "ALTER {relation} ALTER COLUMN {col} SET STORAGE {storage}"
+            ));
+        }
+    }
+    if let Some(f) = from {
+        if f.compression != to.compression {
+            let method = to.compression.map_or("DEFAULT", ddl::compression_name);
+            out.push(format!(
+                "ALTER {relation} ALTER COLUMN {col} SET COMPRESSION {method}"
+            ));
+        }
+    }
+    if from.map(|c| c.statistics) != Some(to.statistics)
+        && (from.is_some() || to.statistics.is_some())
+    {
+        out.push(format!(
+            "ALTER {relation} ALTER COLUMN {col} SET STATISTICS {}",
+            to.statistics.unwrap_or(-1)
+        ));
+    }
+    let empty = Vec::new();
+    let (set, reset) = ddl::option_changes(from.map_or(&empty, |c| &c.options), &to.options);
+    if !reset.is_empty() {
+        out.push(format!(
+            "ALTER {relation} ALTER COLUMN {col} RESET ({})",
+            ddl::reloption_names(&reset)
+        ));
+    }
+    if !set.is_empty() {
+        out.push(format!(
+            "ALTER {relation} ALTER COLUMN {col} SET ({})",
+            ddl::reloptions(&set)
+        ));
+    }
+    out
 }
 
 /// The storage a built-in type has by default (`SET STORAGE DEFAULT` needs PostgreSQL 16).

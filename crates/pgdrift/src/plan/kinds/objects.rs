@@ -67,6 +67,10 @@ impl<'a> Pass<'_, '_, 'a> {
                     default: None,
                     comment: None,
                     privileges: Vec::new(),
+                    storage: None,
+                    compression: None,
+                    statistics: None,
+                    options: Vec::new(),
                     ..c.clone()
                 })
                 .collect(),
@@ -77,7 +81,8 @@ impl<'a> Pass<'_, '_, 'a> {
         self.push(Phase::Main, Node::View(v.key()), deps, steps);
     }
 
-    /// Comments, privileges and column defaults of a view.
+    /// Comments, privileges and column defaults of a view; the storage, compression,
+    /// statistics targets and options of a materialized view's columns.
     fn view_extras(&self, from: &View, to: &View, name: &str) -> Vec<Step> {
         let mut steps = Vec::new();
         let keyword = ddl::view_keyword(to);
@@ -111,6 +116,13 @@ impl<'a> Pass<'_, '_, 'a> {
                     ),
                 };
                 steps.push(Step::new(sql, Kind::View, Op::Alter, name));
+            }
+            if to.materialized {
+                let relation = format!("MATERIALIZED VIEW {qn}");
+                let server16 = self.server_at_least(160000);
+                for sql in super::column::storage_settings(&relation, old, col, server16) {
+                    steps.push(Step::new(sql, Kind::View, Op::Alter, name));
+                }
             }
         }
         // Privileges: the view's, then the columns' (a REVOKE on the view also revokes the

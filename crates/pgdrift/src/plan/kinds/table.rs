@@ -8,7 +8,7 @@ use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
-use crate::model::{Column, Kind, Object, Privileges, Table, TableKind};
+use crate::model::{Catalog, Column, Kind, Object, Privileges, Table, TableKind};
 use crate::sql::{Ident, Literal, Verbatim};
 
 impl<'a> Pass<'_, '_, 'a> {
@@ -49,7 +49,12 @@ impl<'a> Pass<'_, '_, 'a> {
                 let deps = self.from.table_deps(t, |_| true);
                 let mut steps = self.backup_table(t, &c.name);
                 steps.push(step);
-                self.push(Phase::LateDrop, Node::Table(t.key()), deps, steps);
+                let phase = if self.decided.early.contains(&Node::Table(t.key())) {
+                    Phase::EarlyDrop
+                } else {
+                    Phase::LateDrop
+                };
+                self.push(phase, Node::Table(t.key()), deps, steps);
             }
             Pair::Altered { from, to } => self.alter_table(c, from, to),
         }
@@ -70,13 +75,41 @@ impl<'a> Pass<'_, '_, 'a> {
             Op::Create,
             name,
         )];
-        steps.extend(self.restore_table(t, name));
         let qn = ddl::qn(&t.schema, &t.name).to_string();
+        if let Some(ty) = &t.of_type {
+            // Created with its columns, then bound to the type (whose attributes they match).
+            steps.push(Step::new(
+                format!("ALTER TABLE {qn} OF {}", ddl::qn(&ty.schema, &ty.name)),
+                Kind::Table,
+                Op::Alter,
+                name,
+            ));
+        }
+        steps.extend(self.restore_table(t, name));
         // Table privileges before column ones: a table-level REVOKE also revokes the
         // privilege on every column.
         steps.extend(self.table_extras(None, &Privileges::default(), None, t, name));
         for col in t.columns.iter().filter(|c| !c.inherited) {
             steps.extend(self.column_settings(t, None, col, name));
+        }
+        // What an inherited column has of its own: NOT NULL and a default its parent lacks.
+        let mut own_defaults = Vec::new();
+        for col in t.columns.iter().filter(|c| c.inherited) {
+            let parent = inherited_from(self.diff.to, t, &col.name);
+            if col.not_null && !parent.is_some_and(|p| p.not_null) {
+                steps.push(Step::new(
+                    format!(
+                        "ALTER TABLE {qn} ALTER COLUMN {} SET NOT NULL",
+                        Ident(&col.name)
+                    ),
+                    Kind::Column,
+                    Op::Alter,
+                    name,
+                ));
+            }
+            if col.default.is_some() && col.default != parent.and_then(|p| p.default.clone()) {
+                own_defaults.push(col.name.clone());
+            }
         }
         if t.rls_enabled {
             steps.push(Step::new(
@@ -96,7 +129,7 @@ impl<'a> Pass<'_, '_, 'a> {
         }
         let deps = self.to.table_deps(t, inline);
         self.push(Phase::Main, Node::Table(key.clone()), deps, steps);
-        for col in split {
+        for col in split.into_iter().chain(own_defaults) {
             self.out.set_defaults.insert((key.clone(), col));
         }
     }
@@ -188,6 +221,17 @@ impl<'a> Pass<'_, '_, 'a> {
                     format!("rows of {name} outside the partition bound make it fail"),
                 );
                 steps.push(s);
+            }
+        }
+        if from.of_type != to.of_type {
+            if from.of_type.is_some() {
+                steps.push(step(format!("ALTER TABLE {qn} NOT OF")));
+            }
+            if let Some(ty) = &to.of_type {
+                steps.push(step(format!(
+                    "ALTER TABLE {qn} OF {}",
+                    ddl::qn(&ty.schema, &ty.name)
+                )));
             }
         }
         for parent in from.inherits.iter().filter(|p| !to.inherits.contains(p)) {
@@ -305,4 +349,14 @@ fn describe_kind(t: &Table) -> String {
         (TableKind::Foreign, _) => "a foreign table".into(),
         (TableKind::Table, _) => "an ordinary table".into(),
     }
+}
+
+/// The column `column` of the first parent of `t` (its partitioned table, or a parent by
+/// inheritance) in `catalog` that has it: what an inherited column gets from its parent.
+pub fn inherited_from<'c>(catalog: &'c Catalog, t: &Table, column: &str) -> Option<&'c Column> {
+    t.partition_of
+        .iter()
+        .chain(&t.inherits)
+        .filter_map(|p| catalog.tables.get(p))
+        .find_map(|p| p.column(column))
 }

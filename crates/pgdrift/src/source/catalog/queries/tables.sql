@@ -7,6 +7,11 @@ SELECT c.oid AS oid,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        c.relispartition AS is_partition,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       CASE WHEN c.reloftype <> 0 THEN
+         (SELECT ARRAY[tn.nspname::text, t.typname::text]
+          FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace
+          WHERE t.oid = c.reloftype)
+       END AS of_type,
        inh.parent_schemas,
        inh.parent_names,
        c.relrowsecurity AS rls_enabled,

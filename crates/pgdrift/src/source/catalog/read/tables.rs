@@ -19,6 +19,7 @@ pub(super) const COLS: &[&str] = &[
     "partition_key",
     "is_partition",
     "partition_bound",
+    "of_type",
     "parent_schemas",
     "parent_names",
     "rls_enabled",
@@ -81,6 +82,10 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             partition_key: get!(row, "partition_key"),
             partition_of,
             partition_bound: get!(row, "partition_bound"),
+            of_type: get!(row, "of_type", Option<Vec<String>>).and_then(|n| match &n[..] {
+                [schema, name] => Some(QualName::new(schema, name)),
+                _ => None,
+            }),
             inherits,
             rls_enabled: get!(row, "rls_enabled"),
             rls_forced: get!(row, "rls_forced"),
