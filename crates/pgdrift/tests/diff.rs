@@ -327,3 +327,30 @@ async fn invalid_indexes_and_dropped_logic_carry_hazards_of_their_own() {
         .any(|m| m.reason.contains("INVALID in TO")));
     assert!(left.contains("alter index public.t_a valid"), "{left}");
 }
+
+#[tokio::test]
+async fn a_type_change_postgres_cannot_cast_is_a_manual_step_not_a_failing_script() {
+    let from = "CREATE TABLE public.e (id int PRIMARY KEY, at bigint, n int);";
+    let to = "CREATE TABLE public.e (id int PRIMARY KEY, at timestamp, n bigint);";
+    let (plan, left) = planned(from, to).await;
+    // The column that can change does; the one that cannot is left to a manual step.
+    assert!(
+        plan.steps.iter().any(|s| s.sql.contains("COLUMN n TYPE bigint")),
+        "{:#?}",
+        plan.steps
+    );
+    assert!(
+        plan.steps.iter().all(|s| !s.sql.contains("COLUMN at")),
+        "{:#?}",
+        plan.steps
+    );
+    let manual: Vec<&str> = plan.manual.iter().map(|m| m.reason.as_str()).collect();
+    assert!(
+        manual
+            .iter()
+            .any(|r| r.contains("no cast from bigint to timestamp without time zone")),
+        "{manual:?}"
+    );
+    assert!(left.contains("public.e.at"), "{left}");
+    assert!(!left.contains("public.e.n"), "{left}");
+}

@@ -30,8 +30,8 @@ pub use privilege::{privilege_name, Grant, Privileges};
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use table::{
-    Column, Compression, Generated, Identity, IdentityGeneration, ReplicaIdentity, Storage, Table,
-    TableKind,
+    default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
+    ReplicaIdentity, Storage, Table, TableKind,
 };
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};

@@ -167,6 +167,26 @@ pub enum Compression {
 pub struct Identity {
     pub generation: IdentityGeneration,
     pub sequence: SequenceOptions,
+    /// The sequence's name, when it is not the one PostgreSQL picks by default
+    /// (`<table>_<column>_seq`): kept by a plan (`SEQUENCE NAME`), so that a serial turned
+    /// identity keeps its sequence's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_name: Option<String>,
+}
+
+impl Identity {
+    /// The name of the identity's sequence on `table`.`column`.
+    pub fn sequence_name_on(&self, table: &str, column: &str) -> String {
+        self.sequence_name
+            .clone()
+            .unwrap_or_else(|| default_sequence_name(table, column))
+    }
+}
+
+/// The name PostgreSQL gives the sequence of an identity or serial column when it is free
+/// and short enough: `<table>_<column>_seq`.
+pub fn default_sequence_name(table: &str, column: &str) -> String {
+    format!("{table}_{column}_seq")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -215,7 +215,8 @@ impl<'a> Decide<'_, '_, 'a> {
     }
 
     /// Drops that must come early, before the main phase, and so before what they depend
-    /// on goes: a table whose name a new view, sequence, index or type takes; then, from
+    /// on goes: a table whose name a new view, sequence, index or type takes, a sequence
+    /// whose name a new identity takes; then, from
     /// every object dropped early (views dropped for good among them), what depends on it
     /// and is dropped too — a routine that returns a view's rows, say.
     fn early_drops(&mut self) {
@@ -228,6 +229,22 @@ impl<'a> Decide<'_, '_, 'a> {
                 || to.types.contains_key(key)
             {
                 self.decided.early.insert(Node::Table(key.clone()));
+            }
+        }
+        // A sequence whose name a new identity takes (a serial turned identity).
+        for (key, t) in &to.tables {
+            for col in &t.columns {
+                let Some(identity) = &col.identity else {
+                    continue;
+                };
+                let before = from.tables.get(key).and_then(|f| f.column(&col.name));
+                if before.is_some_and(|c| c.identity.is_some()) {
+                    continue;
+                }
+                let seq = QualName::new(&t.schema, identity.sequence_name_on(&t.name, &col.name));
+                if from.sequences.contains_key(&seq) && !to.sequences.contains_key(&seq) {
+                    self.decided.early.insert(Node::Sequence(seq));
+                }
             }
         }
         let mut queue: Vec<Node> = self.decided.early.iter().cloned().collect();

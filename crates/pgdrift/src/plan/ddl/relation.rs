@@ -27,7 +27,7 @@ pub fn create_table(t: &Table, with_default: impl Fn(&Column) -> bool) -> String
         sql.push_str(" (");
         for (i, c) in own.iter().enumerate() {
             sql.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            write_column_definition(&mut sql, c, with_default(c));
+            write_column_definition(&mut sql, &t.schema, c, with_default(c));
         }
         sql.push_str(if own.is_empty() { ")" } else { "\n)" });
     }
@@ -71,14 +71,14 @@ pub fn generic_options(options: &[String]) -> String {
         .join(", ")
 }
 
-/// A column as written in `CREATE TABLE` or `ADD COLUMN`.
-pub fn column_definition(c: &Column, with_default: bool) -> String {
+/// A column of a table in schema `schema` as written in `CREATE TABLE` or `ADD COLUMN`.
+pub fn column_definition(schema: &str, c: &Column, with_default: bool) -> String {
     let mut sql = String::new();
-    write_column_definition(&mut sql, c, with_default);
+    write_column_definition(&mut sql, schema, c, with_default);
     sql
 }
 
-fn write_column_definition(sql: &mut String, c: &Column, with_default: bool) {
+fn write_column_definition(sql: &mut String, schema: &str, c: &Column, with_default: bool) {
     let _ = write!(sql, "{} {}", Ident(&c.name), Verbatim(&c.type_name));
     if let Some(collation) = &c.collation {
         let _ = write!(sql, " COLLATE {}", Verbatim(collation));
@@ -87,7 +87,7 @@ fn write_column_definition(sql: &mut String, c: &Column, with_default: bool) {
         let _ = write!(sql, " COMPRESSION {}", compression_name(compression));
     }
     if let Some(identity) = &c.identity {
-        let _ = write!(sql, " {}", identity_clause(identity, &c.type_name));
+        let _ = write!(sql, " {}", identity_clause(schema, identity, &c.type_name));
     }
     if let Some(g) = &c.generated {
         let _ = write!(sql, " {}", generated_clause(g));
@@ -127,18 +127,30 @@ pub fn generated_clause(g: &Generated) -> String {
     )
 }
 
-/// `GENERATED ... AS IDENTITY (options)`, with the options that differ from the defaults.
-pub fn identity_clause(identity: &Identity, column_type: &str) -> String {
+/// `GENERATED ... AS IDENTITY (options)` of a column of a table in `schema`, with the
+/// sequence's name when it is not the default and the options that differ from the defaults.
+pub fn identity_clause(schema: &str, identity: &Identity, column_type: &str) -> String {
     let generation = match identity.generation {
         IdentityGeneration::Always => "ALWAYS",
         IdentityGeneration::ByDefault => "BY DEFAULT",
     };
-    let options = sequence_options(&identity.sequence, Some(column_type));
+    let options = identity_options(schema, identity, column_type);
     if options.is_empty() {
         format!("GENERATED {generation} AS IDENTITY")
     } else {
         format!("GENERATED {generation} AS IDENTITY ({})", options.join(" "))
     }
+}
+
+/// The options of an identity's sequence: its name when it is not the default, then the
+/// options that differ from the defaults.
+pub fn identity_options(schema: &str, identity: &Identity, column_type: &str) -> Vec<String> {
+    let mut options = Vec::new();
+    if let Some(name) = &identity.sequence_name {
+        options.push(format!("SEQUENCE NAME {}", qn(schema, name)));
+    }
+    options.extend(sequence_options(&identity.sequence, Some(column_type)));
+    options
 }
 
 /// The range of a sequence's data type.
@@ -386,11 +398,22 @@ pub fn drop_constraint(c: &Constraint) -> String {
 
 /// `CREATE INDEX`; `concurrently` for `--online` (not on partitioned tables).
 pub fn create_index(i: &Index, concurrently: bool) -> String {
+    create_index_sql(i, concurrently, false)
+}
+
+/// `CREATE INDEX ... ON ONLY` a partitioned table: the index of the parent alone, INVALID
+/// until an index of each partition is attached to it.
+pub fn create_index_on_only(i: &Index) -> String {
+    create_index_sql(i, false, true)
+}
+
+fn create_index_sql(i: &Index, concurrently: bool, only: bool) -> String {
     let mut sql = format!(
-        "CREATE {}INDEX {}{} ON {} USING {} (",
+        "CREATE {}INDEX {}{} ON {}{} USING {} (",
         if i.unique { "UNIQUE " } else { "" },
         if concurrently { "CONCURRENTLY " } else { "" },
         Ident(&i.name),
+        if only { "ONLY " } else { "" },
         qn(&i.schema, &i.table),
         Ident(&i.method)
     );

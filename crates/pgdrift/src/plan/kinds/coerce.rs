@@ -60,6 +60,70 @@ const TIMES: &[&str] = &[
     "timestamp with time zone",
 ];
 
+/// Built-in types by family, for telling when PostgreSQL has no cast at all between two
+/// of them (a family's types cast to each other).
+const FAMILIES: &[&[&str]] = &[
+    NUMBERS,
+    &[
+        "date",
+        "timestamp without time zone",
+        "timestamp with time zone",
+        "time without time zone",
+        "time with time zone",
+    ],
+    &["interval"],
+    &["boolean"],
+    &["uuid"],
+    &["json", "jsonb"],
+    &["bytea"],
+    &["inet", "cidr", "macaddr", "macaddr8"],
+    &["point", "line", "lseg", "box", "path", "polygon", "circle"],
+    &["money"],
+];
+
+/// The pairs of families with casts between them beyond their own: integer and boolean,
+/// money and numbers, intervals and times of day, macaddr and macaddr8 are in their family.
+fn cross_family_cast(a: &str, b: &str) -> bool {
+    let pair = |x: &str, y: &str| (a == x && b == y) || (a == y && b == x);
+    pair("integer", "boolean")
+        || pair("money", "numeric")
+        || pair("money", "integer")
+        || pair("money", "bigint")
+        || pair("interval", "time without time zone")
+}
+
+/// How a column's values get from one type to another when the types differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conversion {
+    /// By the cast PostgreSQL has (implicitly, or as `USING col::type`).
+    Cast,
+    /// Through text (`USING col::text::type`): the source is an enum whose labels are the
+    /// target's input (another enum, a domain over text).
+    ThroughText,
+    /// PostgreSQL has no cast and text is no bridge: `bigint` to `timestamp`, say.
+    None,
+}
+
+/// How values of built-in or catalog type `from` become values of `to`; `enum_from`: `from`
+/// is an enum of the catalog.
+pub fn conversion(from: &str, to: &str, enum_from: bool) -> Conversion {
+    let (a, b) = (parse(from), parse(to));
+    if a.array != b.array {
+        return Conversion::Cast;
+    }
+    if is(STRINGS, &b.base) || is(STRINGS, &a.base) || a.base == b.base {
+        return Conversion::Cast;
+    }
+    if enum_from {
+        return Conversion::ThroughText;
+    }
+    let family = |t: &str| FAMILIES.iter().position(|f| f.contains(&t));
+    match (family(&a.base), family(&b.base)) {
+        (Some(x), Some(y)) if x != y && !cross_family_cast(&a.base, &b.base) => Conversion::None,
+        _ => Conversion::Cast,
+    }
+}
+
 fn is(list: &[&str], t: &str) -> bool {
     list.contains(&t)
 }
@@ -229,6 +293,38 @@ mod tests {
     fn tc(a: &str, b: &str) -> (bool, bool, bool) {
         let c = type_change(a, b);
         (c.needs_using, c.rewrites, c.may_fail)
+    }
+
+    #[test]
+    fn conversions_between_types_without_a_cast() {
+        for (a, b) in [
+            ("bigint", "timestamp without time zone"),
+            ("timestamp with time zone", "integer"),
+            ("boolean", "date"),
+            ("uuid", "bigint"),
+            ("jsonb", "integer"),
+            ("date", "interval"),
+        ] {
+            assert_eq!(conversion(a, b, false), Conversion::None, "{a} -> {b}");
+        }
+        for (a, b) in [
+            ("integer", "bigint"),
+            ("integer", "boolean"),
+            ("text", "timestamp without time zone"),
+            ("uuid", "text"),
+            ("json", "jsonb"),
+            ("date", "timestamp with time zone"),
+            ("integer", "public.mood"),
+            ("numeric(10,2)", "money"),
+            ("integer[]", "bigint[]"),
+        ] {
+            assert_eq!(conversion(a, b, false), Conversion::Cast, "{a} -> {b}");
+        }
+        assert_eq!(
+            conversion("public.mood", "public.feeling", true),
+            Conversion::ThroughText
+        );
+        assert_eq!(conversion("public.mood", "text", true), Conversion::Cast);
     }
 
     #[test]

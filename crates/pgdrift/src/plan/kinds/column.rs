@@ -39,9 +39,9 @@ impl<'a> Pass<'_, '_, 'a> {
                         not_null: false,
                         ..col.clone()
                     };
-                    ddl::column_definition(&nullable, !split)
+                    ddl::column_definition(&to_table.schema, &nullable, !split)
                 } else {
-                    ddl::column_definition(col, !split)
+                    ddl::column_definition(&to_table.schema, col, !split)
                 };
                 let mut add = Step::new(
                     format!("ALTER TABLE {qn} ADD COLUMN {definition}"),
@@ -182,7 +182,7 @@ impl<'a> Pass<'_, '_, 'a> {
             };
             let mut add = step(format!(
                 "ALTER TABLE {qn} ADD COLUMN {}",
-                ddl::column_definition(to, !self.split_default(to))
+                ddl::column_definition(&to_table.schema, to, !self.split_default(to))
             ));
             if destructive {
                 add = add.part_of(format!("replacing column {name}"));
@@ -195,7 +195,12 @@ impl<'a> Pass<'_, '_, 'a> {
             steps.extend(self.column_settings(to_table, None, to, name));
         } else {
             if retype {
-                self.retype_steps(&qn, from_table, to_table, from, to, name, &mut steps);
+                match self.no_conversion(from, to) {
+                    Some(reason) => self.manual(Kind::Column, name, reason),
+                    None => {
+                        self.retype_steps(&qn, from_table, to_table, from, to, name, &mut steps)
+                    }
+                }
             }
             if !inherited {
                 if from.generated.is_some() && to.generated.is_none() {

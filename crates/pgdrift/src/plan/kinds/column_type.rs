@@ -7,7 +7,7 @@ use super::super::ddl;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use super::backup::identity_part;
-use super::coerce::{rounds, type_change, TypeChange};
+use super::coerce::{conversion, rounds, type_change, Conversion, TypeChange};
 use crate::diff::Op;
 use crate::model::{Column, IdentityGeneration, Kind, Object, QualName, Table};
 use crate::sql::{Ident, Literal, Verbatim};
@@ -45,7 +45,13 @@ impl Pass<'_, '_, '_> {
         } else if from.collation.is_some() && from.type_name == to.type_name {
             sql.push_str(" COLLATE pg_catalog.\"default\"");
         }
-        if needs_using && from.type_name != to.type_name {
+        if self.is_enum(&from.type_name) && from.type_name != to.type_name {
+            // No cast between enums: their labels go through text.
+            let through = conversion(&from.type_name, &to.type_name, true);
+            if through == Conversion::ThroughText {
+                sql.push_str(&format!(" USING {col}::text::{}", Verbatim(&to.type_name)));
+            }
+        } else if needs_using && from.type_name != to.type_name {
             sql.push_str(&format!(" USING {col}::{}", Verbatim(&to.type_name)));
         }
         let mut s = Step::new(sql, Kind::Column, Op::Alter, name);
@@ -105,6 +111,28 @@ impl Pass<'_, '_, '_> {
         }
     }
 
+    /// True when `ty` names an enum of the `from` catalog.
+    pub(super) fn is_enum(&self, ty: &str) -> bool {
+        self.diff.from.types.values().any(|t| {
+            matches!(t.kind, crate::model::TypeKind::Enum { .. })
+                && ddl::qn(&t.schema, &t.name).to_string() == ty
+        })
+    }
+
+    /// The reason a column cannot change from `from`'s type to `to`'s by any statement
+    /// pgdrift can write: PostgreSQL has no cast between them, and text is no bridge.
+    pub(super) fn no_conversion(&self, from: &Column, to: &Column) -> Option<String> {
+        let enum_from = self.is_enum(&from.type_name);
+        (conversion(&from.type_name, &to.type_name, enum_from) == Conversion::None).then(|| {
+            format!(
+                "PostgreSQL has no cast from {} to {}: convert the column by hand with \
+                 ALTER TABLE ... ALTER COLUMN ... TYPE {} USING <an expression of the old \
+                 value>, then run the plan again",
+                from.type_name, to.type_name, to.type_name
+            )
+        })
+    }
+
     /// True when `ty` is a domain of the `to` catalog whose base type is `base`.
     fn domain_over(&self, ty: &str, base: &str) -> bool {
         self.diff.to.types.values().any(|t| {
@@ -129,7 +157,7 @@ impl Pass<'_, '_, '_> {
                     IdentityGeneration::Always => "ALWAYS",
                     IdentityGeneration::ByDefault => "BY DEFAULT",
                 };
-                let options = ddl::sequence_options(&id.sequence, Some(&to.type_name));
+                let options = ddl::identity_options(&key.schema, id, &to.type_name);
                 let mut sql = format!(
                     "ALTER TABLE {qn} ALTER COLUMN {col} ADD GENERATED {generation} AS IDENTITY"
                 );
@@ -177,6 +205,22 @@ impl Pass<'_, '_, '_> {
                 // The identity's sequence follows the column's type.
                 from_seq.data_type = b.sequence.data_type.clone();
                 parts.extend(ddl::identity_option_changes(&from_seq, &b.sequence));
+                let (old, new) = (
+                    a.sequence_name_on(&key.name, &to.name),
+                    b.sequence_name_on(&key.name, &to.name),
+                );
+                if old != new {
+                    steps.push(Step::new(
+                        format!(
+                            "ALTER SEQUENCE {} RENAME TO {}",
+                            ddl::qn(&key.schema, &old),
+                            Ident(&new)
+                        ),
+                        Kind::Column,
+                        Op::Alter,
+                        name,
+                    ));
+                }
                 if !parts.is_empty() {
                     steps.push(Step::new(
                         format!("ALTER TABLE {qn} ALTER COLUMN {col} {}", parts.join(" ")),
@@ -188,6 +232,5 @@ impl Pass<'_, '_, '_> {
             }
             _ => {}
         }
-        let _ = key;
     }
 }

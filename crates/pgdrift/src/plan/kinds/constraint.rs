@@ -113,9 +113,14 @@ impl<'a> Pass<'_, '_, 'a> {
                 s
             }
         };
+        // A foreign key on a partitioned table cannot be added NOT VALID before PostgreSQL
+        // 18: it is added validated, in one step.
+        let unsplittable = partitioned
+            && matches!(x.kind, ConstraintKind::ForeignKey { .. })
+            && self.opts.server_version_num < 180000;
         match &x.kind {
             ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. }
-                if existing || !x.validated =>
+                if (existing || !x.validated) && !unsplittable =>
             {
                 // Added without checking the rows (a brief lock), then validated (which
                 // does not block writes): with --online in a transaction of its own.

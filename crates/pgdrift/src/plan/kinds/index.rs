@@ -65,9 +65,6 @@ impl<'a> Pass<'_, '_, 'a> {
     pub fn create_index(&mut self, x: &Index, reason: Option<&str>) {
         let key = x.key();
         let name = key.to_string();
-        if !x.valid {
-            self.invalid_in_to(&name);
-        }
         let rel = QualName::new(&x.schema, &x.table);
         let existing = self.existing_table(&rel) || self.diff.from.views.contains_key(&rel);
         let partitioned = self
@@ -76,13 +73,20 @@ impl<'a> Pass<'_, '_, 'a> {
             .tables
             .get(&rel)
             .is_some_and(|t| t.kind == TableKind::Partitioned);
+        // An INVALID index of a partitioned table is one that some partition has no index
+        // attached to yet: created `ON ONLY` the parent, it is that again. Elsewhere the
+        // plan cannot build an index INVALID, and says so.
+        let only = partitioned && !x.valid;
+        if !x.valid && !only {
+            self.invalid_in_to(&name);
+        }
         let online = self.opts.online && existing && !partitioned;
-        let mut step = Step::new(
-            ddl::create_index(x, online),
-            Kind::Index,
-            Op::Create,
-            name.clone(),
-        );
+        let sql = if only {
+            ddl::create_index_on_only(x)
+        } else {
+            ddl::create_index(x, online)
+        };
+        let mut step = Step::new(sql, Kind::Index, Op::Create, name.clone());
         if existing && !online {
             step = step.hazard(
                 HazardKind::IndexNotConcurrent,

@@ -109,7 +109,12 @@ impl<'a> Pass<'_, '_, 'a> {
                 let deps = self.from.sequence_deps(s);
                 let mut steps: Vec<Step> = self.backup_sequence(s, &c.name).into_iter().collect();
                 steps.push(step);
-                self.push(Phase::LateDrop, Node::Sequence(key), deps, steps);
+                let phase = if self.decided.early.contains(&Node::Sequence(key.clone())) {
+                    Phase::EarlyDrop
+                } else {
+                    Phase::LateDrop
+                };
+                self.push(phase, Node::Sequence(key), deps, steps);
             }
             Pair::Altered { from, to } => {
                 self.alter_planned(c, from, to);

@@ -129,7 +129,8 @@ impl RelColumns {
 }
 
 /// Identity columns' sequence options by (relation, column number).
-pub(super) type IdentitySequences = FxHashMap<(u32, i16), SequenceOptions>;
+/// Identity columns' sequences, by relation and column number: name and options.
+pub(super) type IdentitySequences = FxHashMap<(u32, i16), (String, SequenceOptions)>;
 
 /// A column as read, until it is grouped with its relation's other columns.
 #[derive(Debug)]
@@ -231,7 +232,7 @@ pub(super) fn group(
     };
     for mut raw in raws {
         if let Some(generation) = raw.identity {
-            let sequence = identity_sequences
+            let (name, sequence) = identity_sequences
                 .remove(&(raw.rel, raw.col.num))
                 .ok_or_else(|| {
                     InspectError::Internal(format!(
@@ -242,6 +243,7 @@ pub(super) fn group(
             raw.col.column.identity = Some(Box::new(Identity {
                 generation,
                 sequence,
+                sequence_name: Some(name),
             }));
         }
         let rel = out.by_rel.entry(raw.rel).or_default();

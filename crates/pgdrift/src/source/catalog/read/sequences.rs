@@ -37,6 +37,7 @@ pub(crate) enum Raw {
     Identity {
         rel: u32,
         num: i16,
+        name: String,
         options: SequenceOptions,
     },
     /// `owner` is the owning column by relation and number when it has yet to be named.
@@ -61,7 +62,13 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
     let owner = owner_rel.zip(owner_num);
     if get!(row, "identity", Option<bool>) == Some(true) {
         if let Some((rel, num)) = owner {
-            return Ok(Raw::Identity { rel, num, options });
+            let name = get!(row, "name");
+            return Ok(Raw::Identity {
+                rel,
+                num,
+                name,
+                options,
+            });
         }
     }
     let owned_by = match get!(row, "owned_elsewhere", Option<Vec<String>>) {
@@ -102,8 +109,13 @@ pub(super) fn split(raws: impl IntoIterator<Item = Raw>) -> (Sequences, Identity
         IdentitySequences::with_capacity_and_hasher(raws.size_hint().0, Default::default());
     for raw in raws {
         match raw {
-            Raw::Identity { rel, num, options } => {
-                identity.insert((rel, num), options);
+            Raw::Identity {
+                rel,
+                num,
+                name,
+                options,
+            } => {
+                identity.insert((rel, num), (name, options));
             }
             Raw::Standalone { sequence, owner } => sequences.list.push((*sequence, owner)),
         }

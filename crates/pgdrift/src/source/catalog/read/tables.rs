@@ -5,7 +5,7 @@ use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::sorted;
-use crate::model::{Object, QualName, ReplicaIdentity, Table, TableKind};
+use crate::model::{default_sequence_name, Object, QualName, ReplicaIdentity, Table, TableKind};
 use std::collections::HashMap;
 use tokio_postgres::Row;
 
@@ -112,6 +112,15 @@ pub(super) fn attach(raws: impl IntoIterator<Item = Raw>, columns: &mut RelColum
     raws.into_iter()
         .map(|mut r| {
             r.table.columns = columns.take(r.oid);
+            // An identity's sequence of the default name is not named in the model.
+            for c in &mut r.table.columns {
+                if let Some(identity) = &mut c.identity {
+                    let default = default_sequence_name(&r.table.name, &c.name);
+                    if identity.sequence_name.as_deref() == Some(default.as_str()) {
+                        identity.sequence_name = None;
+                    }
+                }
+            }
             r.table
         })
         .collect()
