@@ -335,7 +335,9 @@ async fn a_type_change_postgres_cannot_cast_is_a_manual_step_not_a_failing_scrip
     let (plan, left) = planned(from, to).await;
     // The column that can change does; the one that cannot is left to a manual step.
     assert!(
-        plan.steps.iter().any(|s| s.sql.contains("COLUMN n TYPE bigint")),
+        plan.steps
+            .iter()
+            .any(|s| s.sql.contains("COLUMN n TYPE bigint")),
         "{:#?}",
         plan.steps
     );

@@ -222,12 +222,30 @@ impl Pass<'_, '_, '_> {
                     ));
                 }
                 if !parts.is_empty() {
-                    steps.push(Step::new(
-                        format!("ALTER TABLE {qn} ALTER COLUMN {col} {}", parts.join(" ")),
-                        Kind::Column,
-                        Op::Alter,
-                        name,
-                    ));
+                    let alter = format!("ALTER TABLE {qn} ALTER COLUMN {col} {}", parts.join(" "));
+                    let (o, n) = (&a.sequence, &b.sequence);
+                    let step = if n.min > o.min || n.max < o.max {
+                        // Narrower bounds: a position outside them moves to the nearest.
+                        let sequence_name = a.sequence_name_on(&key.name, &from.name);
+                        let sequence = ddl::qn(&key.schema, &sequence_name);
+                        let sql = super::schema::clamped_alter(
+                            &sequence.to_string(),
+                            &alter,
+                            n.min,
+                            n.max,
+                        );
+                        Step::new(sql, Kind::Column, Op::Alter, name).hazard(
+                            HazardKind::SequenceReset,
+                            format!(
+                                "the identity of {name} restarts at the nearest of its new \
+                                 bounds [{}, {}] if its current value is outside them",
+                                n.min, n.max
+                            ),
+                        )
+                    } else {
+                        Step::new(alter, Kind::Column, Op::Alter, name)
+                    };
+                    steps.push(step);
                 }
             }
             _ => {}

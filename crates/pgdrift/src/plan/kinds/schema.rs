@@ -14,7 +14,7 @@ use crate::sql::{DollarQuoted, Ident, Literal};
 
 /// `ALTER SEQUENCE` that restarts the sequence at the nearest bound when its current value
 /// is outside `[min, max]` (a `DO` block, since the value is read when the plan runs).
-fn clamped_alter(sequence: &str, alter: &str, min: i64, max: i64) -> String {
+pub(super) fn clamped_alter(sequence: &str, alter: &str, min: i64, max: i64) -> String {
     let body = format!(
         "\nDECLARE v bigint;\nBEGIN\n    SELECT last_value INTO v FROM {sequence};\n    \
          IF v < {min} OR v > {max} THEN\n        \
