@@ -3,6 +3,7 @@
 //! No I/O here, no SQL text, no rendering.
 
 mod constraint;
+mod default_privilege;
 mod function;
 mod index;
 mod kind;
@@ -19,6 +20,7 @@ mod types;
 mod view;
 
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
+pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey};
 pub(crate) use kind::with_kinds;
@@ -129,6 +131,16 @@ impl Catalog {
         }
         for p in self.policies.values() {
             out.extend(p.roles.iter().cloned());
+        }
+        for d in self.default_privileges.values() {
+            out.extend(d.role.iter().cloned());
+            let p = &d.privileges;
+            out.extend(
+                p.granted
+                    .iter()
+                    .chain(&p.revoked)
+                    .map(|g| g.grantee.clone()),
+            );
         }
         out.remove("PUBLIC");
         out.into_iter().collect()

@@ -8,8 +8,8 @@ use super::refs::qualified_names;
 use crate::diff::{Change, Subject};
 use crate::model::{with_kinds, Object};
 use crate::model::{
-    Catalog, Column, Constraint, ConstraintKind, Function, Index, Operator, Policy, QualName,
-    Sequence, Table, Trigger, TypeDef, TypeKind, View,
+    Catalog, Column, Constraint, ConstraintKind, DefaultPrivilege, Function, Index, Operator,
+    Policy, QualName, Sequence, Table, Trigger, TypeDef, TypeKind, View,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -357,6 +357,15 @@ impl<'a> Names<'a> {
         out
     }
 
+    /// In-schema defaults need their schema.
+    pub fn default_privilege_deps(&self, d: &DefaultPrivilege) -> Vec<Node> {
+        let mut out = Vec::new();
+        if let Some(s) = &d.schema {
+            self.schema(s, &mut out);
+        }
+        out
+    }
+
     /// Every object of the catalog with what it depends on: the whole graph, for finding
     /// the dependents of an object. The objects come in node order (kinds in the order of
     /// [`Node`]'s variants, each kind in key order, as the catalog's maps keep them).
@@ -376,6 +385,7 @@ impl<'a> Names<'a> {
             triggers,
             policies,
             operators,
+            default_privileges,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -417,6 +427,12 @@ impl<'a> Names<'a> {
         }
         for (k, x) in operators {
             out.push((Node::Operator(k.clone()), self.operator_deps(x)));
+        }
+        for (k, x) in default_privileges {
+            out.push((
+                Node::DefaultPrivilege(k.clone()),
+                self.default_privilege_deps(x),
+            ));
         }
         out.extend(defaults);
         out

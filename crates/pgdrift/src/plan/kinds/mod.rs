@@ -7,6 +7,7 @@ mod coerce;
 mod column;
 mod column_type;
 mod constraint;
+mod default_privileges;
 mod defaults;
 mod index;
 mod objects;

@@ -25,6 +25,7 @@ pub(crate) enum QueryId {
     Triggers,
     Policies,
     Operators,
+    DefaultPrivileges,
 }
 
 /// A query's name and text.
@@ -106,6 +107,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Extensions,
         name: "extensions",
         text: include_str!("queries/extensions.sql"),
+    },
+    QueryDef {
+        id: QueryId::DefaultPrivileges,
+        name: "default_privileges",
+        text: include_str!("queries/default_privileges.sql"),
     },
 ];
 
