@@ -1054,3 +1054,27 @@ async fn default_privileges() {
     assert_eq!(c.default_privileges.len(), 7);
     assert_catalog_snapshot!("default_privileges", l);
 }
+
+#[tokio::test]
+async fn database_settings() {
+    let l = load("database_settings").await;
+    let c = l.catalog();
+    let value = |role: Option<&str>, name: &str| {
+        let key = SettingKey {
+            role: role.map(str::to_string),
+            name: name.into(),
+        };
+        c.database_settings[&key].value.clone()
+    };
+    // As PostgreSQL stores them.
+    assert_eq!(value(None, "work_mem"), "8MB");
+    assert_eq!(value(None, "search_path"), "app, \"$user\", public");
+    assert_eq!(value(None, "app.note"), "it's 100%");
+    assert_eq!(value(Some("pgdrift_reader"), "statement_timeout"), "5s");
+    assert_eq!(c.database_settings.len(), 5);
+    // Compared as they are, written masked.
+    assert_eq!(value(None, "app.jwt_secret"), "hunter2");
+    let json = common::stable_json(&l.snapshot);
+    assert!(!json.contains("hunter2"), "{json}");
+    assert_catalog_snapshot!("database_settings", l);
+}

@@ -14,6 +14,7 @@ mod privilege;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
+mod setting;
 mod table;
 mod trigger;
 mod types;
@@ -31,6 +32,7 @@ pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
+pub use setting::{DatabaseSetting, SettingKey};
 pub use table::{
     Column, Compression, Generated, Identity, IdentityGeneration, ReplicaIdentity, Storage, Table,
     TableKind,
@@ -142,6 +144,11 @@ impl Catalog {
                     .map(|g| g.grantee.clone()),
             );
         }
+        out.extend(
+            self.database_settings
+                .values()
+                .filter_map(|s| s.role.clone()),
+        );
         out.remove("PUBLIC");
         out.into_iter().collect()
     }

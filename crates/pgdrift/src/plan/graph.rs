@@ -371,7 +371,8 @@ impl<'a> Names<'a> {
     /// [`Node`]'s variants, each kind in key order, as the catalog's maps keep them).
     pub fn all_deps(&self) -> Vec<(Node, Vec<Node>)> {
         // Every map by name, so that a new kind fails to build here until its dependencies
-        // are written (schemas, extensions and sequences depend on nothing the plan orders).
+        // are written (schemas, extensions, sequences and database settings depend on nothing
+        // the plan orders).
         let Catalog {
             schemas: _,
             extensions: _,
@@ -386,6 +387,7 @@ impl<'a> Names<'a> {
             policies,
             operators,
             default_privileges,
+            database_settings: _,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {

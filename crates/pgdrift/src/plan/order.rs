@@ -57,6 +57,7 @@ fn rank(node: &Node) -> u8 {
         Node::Policy(_) => 13,
         // After every creation: objects the plan creates get the privileges it gives them.
         Node::DefaultPrivilege(_) => 14,
+        Node::DatabaseSetting(_) => 15,
     }
 }
 

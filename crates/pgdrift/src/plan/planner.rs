@@ -333,6 +333,7 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::Policy(p) => self.policy(c, p),
             Subject::Operator(p) => self.operator(c, p),
             Subject::DefaultPrivilege(p) => self.default_privilege(c, p),
+            Subject::DatabaseSetting(p) => self.database_setting(c, p),
         }
     }
 
@@ -380,6 +381,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Policy(k) => format!("policy {k}"),
         Node::Operator(k) => format!("operator {k}"),
         Node::DefaultPrivilege(k) => format!("default privileges {k}"),
+        Node::DatabaseSetting(k) => format!("database setting {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

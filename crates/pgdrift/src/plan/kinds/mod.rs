@@ -7,6 +7,7 @@ mod coerce;
 mod column;
 mod column_type;
 mod constraint;
+mod database_settings;
 mod default_privileges;
 mod defaults;
 mod index;

@@ -26,6 +26,7 @@ pub(crate) enum QueryId {
     Policies,
     Operators,
     DefaultPrivileges,
+    DatabaseSettings,
 }
 
 /// A query's name and text.
@@ -112,6 +113,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::DefaultPrivileges,
         name: "default_privileges",
         text: include_str!("queries/default_privileges.sql"),
+    },
+    QueryDef {
+        id: QueryId::DatabaseSettings,
+        name: "database_settings",
+        text: include_str!("queries/database_settings.sql"),
     },
 ];
 

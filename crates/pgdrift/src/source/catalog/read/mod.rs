@@ -5,6 +5,7 @@
 
 mod columns;
 mod constraints;
+mod database_settings;
 mod default_privileges;
 mod defaults;
 mod extensions;
@@ -25,7 +26,8 @@ use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
 use crate::model::{
-    Catalog, DefaultPrivilege, Extension, Function, Object, Operator, Policy, Schema, TypeDef,
+    Catalog, DatabaseSetting, DefaultPrivilege, Extension, Function, Object, Operator, Policy,
+    Schema, TypeDef,
 };
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -49,6 +51,7 @@ pub(crate) enum Decoded {
     Policies(Chunked<Policy>),
     Operators(Chunked<Operator>),
     DefaultPrivileges(Chunked<DefaultPrivilege>),
+    DatabaseSettings(Chunked<DatabaseSetting>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -79,6 +82,7 @@ impl<'a> Decoder<'a> {
             QueryId::Policies => Decoded::Policies(Chunked::default()),
             QueryId::Operators => Decoded::Operators(Chunked::default()),
             QueryId::DefaultPrivileges => Decoded::DefaultPrivileges(Chunked::default()),
+            QueryId::DatabaseSettings => Decoded::DatabaseSettings(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -121,6 +125,9 @@ impl<'a> Decoder<'a> {
             Decoded::DefaultPrivileges(v) => {
                 take!(default_privileges, v, default_privileges::decode(row))
             }
+            Decoded::DatabaseSettings(v) => {
+                take!(database_settings, v, database_settings::decode(row))
+            }
         }
         Ok(())
     }
@@ -148,6 +155,7 @@ struct Parts {
     policies: Chunked<Policy>,
     operators: Chunked<Operator>,
     default_privileges: Chunked<DefaultPrivilege>,
+    database_settings: Chunked<DatabaseSetting>,
 }
 
 impl Parts {
@@ -168,6 +176,7 @@ impl Parts {
             Decoded::Policies(v) => self.policies.append(v),
             Decoded::Operators(v) => self.operators.append(v),
             Decoded::DefaultPrivileges(v) => self.default_privileges.append(v),
+            Decoded::DatabaseSettings(v) => self.database_settings.append(v),
         }
     }
 }
@@ -312,6 +321,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             policies: keyed(parts.policies),
             operators: keyed(parts.operators),
             default_privileges: keyed(parts.default_privileges),
+            database_settings: keyed(parts.database_settings),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
