@@ -993,3 +993,88 @@ async fn hostile_identifiers() {
     );
     assert_catalog_snapshot!("hostile", l);
 }
+
+#[tokio::test]
+async fn default_privileges() {
+    let l = load("default_privileges").await;
+    let c = l.catalog();
+    let key = |role: Option<&str>, schema: Option<&str>, objects| DefaultPrivilegeKey {
+        role: role.map(str::to_string),
+        schema: schema.map(str::to_string),
+        objects,
+    };
+    let d = |role, schema, objects| &c.default_privileges[&key(role, schema, objects)].privileges;
+    // The connecting role's defaults carry no role name.
+    assert_eq!(
+        d(None, None, DefaultObjects::Tables).granted,
+        [grant("PUBLIC", "SELECT", false)]
+    );
+    let functions = d(None, None, DefaultObjects::Functions);
+    assert_eq!(
+        (functions.granted.as_slice(), functions.revoked.as_slice()),
+        (&[][..], &[grant("PUBLIC", "EXECUTE", false)][..])
+    );
+    assert_eq!(
+        d(None, None, DefaultObjects::Types).revoked,
+        [grant("PUBLIC", "USAGE", false)]
+    );
+    assert_eq!(
+        d(None, None, DefaultObjects::Schemas).granted,
+        [grant("pgdrift_reader", "USAGE", false)]
+    );
+    assert_eq!(
+        d(Some("pgdrift_writer"), None, DefaultObjects::Sequences).granted,
+        [
+            grant("pgdrift_reader", "SELECT", true),
+            grant("pgdrift_reader", "USAGE", true)
+        ]
+    );
+    // In a schema, every privilege is a grant: nothing there is built in.
+    let app = d(None, Some("app"), DefaultObjects::Tables);
+    assert_eq!(
+        (app.granted.as_slice(), app.revoked.is_empty()),
+        (
+            &[
+                grant("pgdrift_writer", "INSERT", false),
+                grant("pgdrift_writer", "SELECT", false)
+            ][..],
+            true
+        )
+    );
+    assert_eq!(
+        d(
+            Some("pgdrift_writer"),
+            Some("app"),
+            DefaultObjects::Functions
+        )
+        .granted,
+        [grant("Mixed Case Role", "EXECUTE", false)]
+    );
+    // Schemas out of scope take their defaults with them.
+    assert_eq!(c.default_privileges.len(), 7);
+    assert_catalog_snapshot!("default_privileges", l);
+}
+
+#[tokio::test]
+async fn database_settings() {
+    let l = load("database_settings").await;
+    let c = l.catalog();
+    let value = |role: Option<&str>, name: &str| {
+        let key = SettingKey {
+            role: role.map(str::to_string),
+            name: name.into(),
+        };
+        c.database_settings[&key].value.clone()
+    };
+    // As PostgreSQL stores them.
+    assert_eq!(value(None, "work_mem"), "8MB");
+    assert_eq!(value(None, "search_path"), "app, \"$user\", public");
+    assert_eq!(value(None, "app.note"), "it's 100%");
+    assert_eq!(value(Some("pgdrift_reader"), "statement_timeout"), "5s");
+    assert_eq!(c.database_settings.len(), 5);
+    // Compared as they are, written masked.
+    assert_eq!(value(None, "app.jwt_secret"), "hunter2");
+    let json = common::stable_json(&l.snapshot);
+    assert!(!json.contains("hunter2"), "{json}");
+    assert_catalog_snapshot!("database_settings", l);
+}

@@ -9,7 +9,8 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
     json!({
         "schemas": [{"schema": "app", "name": "app", "owner": owner}],
         "extensions": [], "types": [], "sequences": [], "constraints": [], "indexes": [],
-        "views": [], "functions": [], "triggers": [], "policies": [], "operators": [],
+        "views": [], "functions": [], "triggers": [], "policies": [], "operators": [], "default_privileges": [],
+        "database_settings": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

@@ -34,6 +34,8 @@ macro_rules! with_kinds {
                 Trigger: triggers: crate::model::SubName => crate::model::Trigger, "trigger", "triggers", Table;
                 Policy: policies: crate::model::SubName => crate::model::Policy, "policy", "policies", Table;
                 Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
+                DefaultPrivilege: default_privileges: crate::model::DefaultPrivilegeKey => crate::model::DefaultPrivilege, "default privilege", "default privileges", Database;
+                DatabaseSetting: database_settings: crate::model::SettingKey => crate::model::DatabaseSetting, "database setting", "database settings", Database;
             ]
         }
     };

@@ -3,6 +3,7 @@
 //! No I/O here, no SQL text, no rendering.
 
 mod constraint;
+mod default_privilege;
 mod function;
 mod index;
 mod kind;
@@ -13,12 +14,14 @@ mod privilege;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
+mod setting;
 mod table;
 mod trigger;
 mod types;
 mod view;
 
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
+pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey, KeyStatistics};
 pub(crate) use kind::with_kinds;
@@ -29,6 +32,7 @@ pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
+pub use setting::{DatabaseSetting, SettingKey};
 pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,
@@ -130,6 +134,21 @@ impl Catalog {
         for p in self.policies.values() {
             out.extend(p.roles.iter().cloned());
         }
+        for d in self.default_privileges.values() {
+            out.extend(d.role.iter().cloned());
+            let p = &d.privileges;
+            out.extend(
+                p.granted
+                    .iter()
+                    .chain(&p.revoked)
+                    .map(|g| g.grantee.clone()),
+            );
+        }
+        out.extend(
+            self.database_settings
+                .values()
+                .filter_map(|s| s.role.clone()),
+        );
         out.remove("PUBLIC");
         out.into_iter().collect()
     }

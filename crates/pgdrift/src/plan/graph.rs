@@ -8,8 +8,8 @@ use super::refs::qualified_names;
 use crate::diff::{Change, Subject};
 use crate::model::{with_kinds, Object};
 use crate::model::{
-    Catalog, Column, Constraint, ConstraintKind, Function, Index, Operator, Policy, QualName,
-    Sequence, Table, Trigger, TypeDef, TypeKind, View,
+    Catalog, Column, Constraint, ConstraintKind, DefaultPrivilege, Function, Index, Operator,
+    Policy, QualName, Sequence, Table, Trigger, TypeDef, TypeKind, View,
 };
 use rustc_hash::FxHashMap as HashMap;
 
@@ -360,12 +360,22 @@ impl<'a> Names<'a> {
         out
     }
 
+    /// In-schema defaults need their schema.
+    pub fn default_privilege_deps(&self, d: &DefaultPrivilege) -> Vec<Node> {
+        let mut out = Vec::new();
+        if let Some(s) = &d.schema {
+            self.schema(s, &mut out);
+        }
+        out
+    }
+
     /// Every object of the catalog with what it depends on: the whole graph, for finding
     /// the dependents of an object. The objects come in node order (kinds in the order of
     /// [`Node`]'s variants, each kind in key order, as the catalog's maps keep them).
     pub fn all_deps(&self) -> Vec<(Node, Vec<Node>)> {
         // Every map by name, so that a new kind fails to build here until its dependencies
-        // are written (schemas, extensions and sequences depend on nothing the plan orders).
+        // are written (schemas, extensions, sequences and database settings depend on nothing
+        // the plan orders).
         let Catalog {
             schemas: _,
             extensions: _,
@@ -379,6 +389,8 @@ impl<'a> Names<'a> {
             triggers,
             policies,
             operators,
+            default_privileges,
+            database_settings: _,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -420,6 +432,12 @@ impl<'a> Names<'a> {
         }
         for (k, x) in operators {
             out.push((Node::Operator(k.clone()), self.operator_deps(x)));
+        }
+        for (k, x) in default_privileges {
+            out.push((
+                Node::DefaultPrivilege(k.clone()),
+                self.default_privilege_deps(x),
+            ));
         }
         out.extend(defaults);
         out

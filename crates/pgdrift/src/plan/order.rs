@@ -55,6 +55,9 @@ fn rank(node: &Node) -> u8 {
         Node::View(_) => 11,
         Node::Trigger(_) => 12,
         Node::Policy(_) => 13,
+        // After every creation: objects the plan creates get the privileges it gives them.
+        Node::DefaultPrivilege(_) => 14,
+        Node::DatabaseSetting(_) => 15,
     }
 }
 

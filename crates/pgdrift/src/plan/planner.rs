@@ -387,6 +387,8 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::Trigger(p) => self.trigger(c, p),
             Subject::Policy(p) => self.policy(c, p),
             Subject::Operator(p) => self.operator(c, p),
+            Subject::DefaultPrivilege(p) => self.default_privilege(c, p),
+            Subject::DatabaseSetting(p) => self.database_setting(c, p),
         }
     }
 
@@ -433,6 +435,8 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Trigger(k) => format!("trigger {k}"),
         Node::Policy(k) => format!("policy {k}"),
         Node::Operator(k) => format!("operator {k}"),
+        Node::DefaultPrivilege(k) => format!("default privileges {k}"),
+        Node::DatabaseSetting(k) => format!("database setting {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -7,7 +7,8 @@ fn catalog(v: serde_json::Value) -> Catalog {
     let mut base = json!({
         "schemas": [], "extensions": [], "types": [], "sequences": [], "tables": [],
         "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
-        "policies": [], "operators": []
+        "policies": [], "operators": [], "default_privileges": [],
+        "database_settings": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

@@ -93,7 +93,13 @@ fn count_rows(snapshot: &Snapshot, kinds: &[Kind]) -> Vec<(String, Vec<usize>)> 
             .collect();
         rows.push((format!("({} more)", rest.len()), sums));
     }
-    if schemas.len() > 1 {
+    // Objects of the whole database (its settings, defaults outside a schema) are in none.
+    let database = counts(Some(""));
+    let database_wide = database.iter().any(|n| *n > 0);
+    if database_wide {
+        rows.push(("(database)".to_string(), database));
+    }
+    if schemas.len() > 1 || database_wide {
         rows.push(("total".to_string(), counts(None)));
     }
     rows
@@ -317,5 +323,40 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| `app.t` | 0 |  |\n"), "{md}");
+    }
+
+    #[test]
+    fn database_wide_objects_have_a_row_of_their_own() {
+        let mut catalog = Catalog::default();
+        let setting = crate::model::DatabaseSetting {
+            role: None,
+            name: "work_mem".into(),
+            value: "8MB".into(),
+            masked_digest: None,
+        };
+        catalog
+            .database_settings
+            .insert(crate::model::Object::key(&setting), setting);
+        catalog.schemas.insert(
+            "app".into(),
+            Schema {
+                schema: "app".into(),
+                name: "app".into(),
+                owner: "o".into(),
+                comment: None,
+                privileges: Default::default(),
+            },
+        );
+        let snap = Snapshot::new(SourceInfo::default(), catalog);
+        let rows = count_rows(&snap, &[Kind::DatabaseSetting]);
+        let rows: Vec<(&str, &[usize])> = rows.iter().map(|(n, c)| (n.as_str(), &c[..])).collect();
+        assert_eq!(
+            rows,
+            [
+                ("app", &[0][..]),
+                ("(database)", &[1][..]),
+                ("total", &[1][..])
+            ]
+        );
     }
 }

@@ -7,6 +7,8 @@ mod coerce;
 mod column;
 mod column_type;
 mod constraint;
+mod database_settings;
+mod default_privileges;
 mod defaults;
 mod index;
 mod index_settings;

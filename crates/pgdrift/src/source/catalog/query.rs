@@ -25,6 +25,8 @@ pub(crate) enum QueryId {
     Triggers,
     Policies,
     Operators,
+    DefaultPrivileges,
+    DatabaseSettings,
 }
 
 /// A query's name and text.
@@ -106,6 +108,16 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Extensions,
         name: "extensions",
         text: include_str!("queries/extensions.sql"),
+    },
+    QueryDef {
+        id: QueryId::DefaultPrivileges,
+        name: "default_privileges",
+        text: include_str!("queries/default_privileges.sql"),
+    },
+    QueryDef {
+        id: QueryId::DatabaseSettings,
+        name: "database_settings",
+        text: include_str!("queries/database_settings.sql"),
     },
 ];
 

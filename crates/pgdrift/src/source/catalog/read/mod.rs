@@ -5,6 +5,8 @@
 
 mod columns;
 mod constraints;
+mod database_settings;
+mod default_privileges;
 mod defaults;
 mod extensions;
 mod functions;
@@ -23,7 +25,10 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
-use crate::model::{Catalog, Extension, Function, Object, Operator, Policy, Schema, TypeDef};
+use crate::model::{
+    Catalog, DatabaseSetting, DefaultPrivilege, Extension, Function, Object, Operator, Policy,
+    Schema, TypeDef,
+};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -45,6 +50,8 @@ pub(crate) enum Decoded {
     Triggers(Chunked<triggers::Raw>),
     Policies(Chunked<Policy>),
     Operators(Chunked<Operator>),
+    DefaultPrivileges(Chunked<DefaultPrivilege>),
+    DatabaseSettings(Chunked<DatabaseSetting>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -74,6 +81,8 @@ impl<'a> Decoder<'a> {
             QueryId::Triggers => Decoded::Triggers(Chunked::default()),
             QueryId::Policies => Decoded::Policies(Chunked::default()),
             QueryId::Operators => Decoded::Operators(Chunked::default()),
+            QueryId::DefaultPrivileges => Decoded::DefaultPrivileges(Chunked::default()),
+            QueryId::DatabaseSettings => Decoded::DatabaseSettings(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -113,6 +122,12 @@ impl<'a> Decoder<'a> {
             Decoded::Triggers(v) => take!(triggers, v, triggers::decode(row)),
             Decoded::Policies(v) => take!(policies, v, policies::decode(row)),
             Decoded::Operators(v) => take!(operators, v, operators::decode(row)),
+            Decoded::DefaultPrivileges(v) => {
+                take!(default_privileges, v, default_privileges::decode(row))
+            }
+            Decoded::DatabaseSettings(v) => {
+                take!(database_settings, v, database_settings::decode(row))
+            }
         }
         Ok(())
     }
@@ -139,6 +154,8 @@ struct Parts {
     triggers: Chunked<triggers::Raw>,
     policies: Chunked<Policy>,
     operators: Chunked<Operator>,
+    default_privileges: Chunked<DefaultPrivilege>,
+    database_settings: Chunked<DatabaseSetting>,
 }
 
 impl Parts {
@@ -158,6 +175,8 @@ impl Parts {
             Decoded::Triggers(v) => self.triggers.append(v),
             Decoded::Policies(v) => self.policies.append(v),
             Decoded::Operators(v) => self.operators.append(v),
+            Decoded::DefaultPrivileges(v) => self.default_privileges.append(v),
+            Decoded::DatabaseSettings(v) => self.database_settings.append(v),
         }
     }
 }
@@ -301,6 +320,8 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             functions: keyed(parts.functions),
             policies: keyed(parts.policies),
             operators: keyed(parts.operators),
+            default_privileges: keyed(parts.default_privileges),
+            database_settings: keyed(parts.database_settings),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
