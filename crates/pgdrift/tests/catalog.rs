@@ -807,6 +807,47 @@ async fn functions() {
 }
 
 #[tokio::test]
+async fn rules() {
+    let l = load("rules").await;
+    let c = l.catalog();
+    // Views and materialized views have a _RETURN rule each: it is their definition.
+    let names: Vec<String> = c
+        .rules
+        .keys()
+        .map(|k| format!("{}.{}", k.table, k.name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Archive.archive_insert",
+            "Archive.replica_note",
+            "open_orders.open_orders_insert",
+            "orders.log_status",
+            "orders.no delete"
+        ]
+    );
+    let r = |table: &str, name: &str| &c.rules[&sub("app", table, name)];
+    let log = r("orders", "log_status");
+    assert_eq!((log.event.as_str(), log.instead), ("update", false));
+    assert!(log.definition.starts_with("CREATE RULE log_status AS"));
+    assert!(log.definition.contains("INSERT INTO app.orders_log"));
+    assert!(!log.definition.ends_with(';'));
+    let no_delete = r("orders", "no delete");
+    assert_eq!(
+        (no_delete.event.as_str(), no_delete.instead),
+        ("delete", true)
+    );
+    assert_eq!(
+        no_delete.comment.as_deref(),
+        Some("orders are never deleted")
+    );
+    assert_eq!(r("Archive", "archive_insert").enabled, "disabled");
+    assert_eq!(r("Archive", "replica_note").enabled, "replica");
+    assert_eq!(r("open_orders", "open_orders_insert").enabled, "origin");
+    assert_catalog_snapshot!("rules", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

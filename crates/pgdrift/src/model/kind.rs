@@ -33,6 +33,7 @@ macro_rules! with_kinds {
                 Trigger: triggers: crate::model::SubName => crate::model::Trigger, "trigger", "triggers", Table;
                 Policy: policies: crate::model::SubName => crate::model::Policy, "policy", "policies", Table;
                 Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
+                Rule: rules: crate::model::SubName => crate::model::Rule, "rule", "rules", Table;
             ]
         }
     };

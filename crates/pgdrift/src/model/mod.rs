@@ -10,6 +10,7 @@ mod names;
 mod operator;
 mod policy;
 mod privilege;
+mod rule;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
@@ -27,6 +28,7 @@ pub use names::{Object, QualName, Signature, SubName};
 pub use operator::Operator;
 pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
+pub use rule::Rule;
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use table::{

@@ -26,6 +26,7 @@ pub enum Node {
     Trigger(SubName),
     Policy(SubName),
     Operator(Signature),
+    Rule(SubName),
     /// A column default set after its table exists (one that calls a routine).
     Default(QualName, String),
     /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
@@ -348,6 +349,7 @@ impl<'a> Names<'a> {
             triggers,
             policies,
             operators,
+            rules,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -389,6 +391,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in operators {
             out.push((Node::Operator(k.clone()), self.operator_deps(x)));
+        }
+        for (k, x) in rules {
+            out.push((Node::Rule(k.clone()), self.rule_deps(x)));
         }
         out.extend(defaults);
         out

@@ -55,6 +55,7 @@ fn rank(node: &Node) -> u8 {
         Node::View(_) => 11,
         Node::Trigger(_) => 12,
         Node::Policy(_) => 13,
+        Node::Rule(_) => 14,
     }
 }
 

@@ -158,6 +158,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Subject::Trigger(p) => self.trigger(c, p),
             Subject::Policy(p) => self.policy(c, p),
             Subject::Operator(p) => self.operator(c, p),
+            Subject::Rule(p) => self.rule(c, p),
         }
     }
 
@@ -269,6 +270,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Node::Trigger(k) => c.triggers.contains_key(k),
             Node::Policy(k) => c.policies.contains_key(k),
             Node::Operator(k) => c.operators.contains_key(k),
+            Node::Rule(k) => c.rules.contains_key(k),
             Node::Default(t, col) => c
                 .tables
                 .get(t)
@@ -347,6 +349,7 @@ pub(super) fn node_of(c: &Change<'_>) -> Option<Node> {
         Subject::Trigger(p) => Node::Trigger(p.current().key()),
         Subject::Policy(p) => Node::Policy(p.current().key()),
         Subject::Operator(p) => Node::Operator(p.current().key()),
+        Subject::Rule(p) => Node::Rule(p.current().key()),
     })
 }
 
@@ -365,6 +368,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Trigger(k) => format!("trigger {k}"),
         Node::Policy(k) => format!("policy {k}"),
         Node::Operator(k) => format!("operator {k}"),
+        Node::Rule(k) => format!("rule {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -14,6 +14,7 @@ mod on_table;
 mod rename;
 mod restore;
 mod routines;
+mod rule;
 mod schema;
 mod skeleton;
 mod table;
@@ -149,7 +150,11 @@ impl<'a> Planner<'_, 'a> {
         for d in dependents {
             let user = matches!(
                 d,
-                Node::View(_) | Node::Function(_) | Node::Policy(_) | Node::Trigger(_)
+                Node::View(_)
+                    | Node::Function(_)
+                    | Node::Policy(_)
+                    | Node::Trigger(_)
+                    | Node::Rule(_)
             );
             if user && self.in_to(&d) {
                 if !self.altered_node(&d) {
@@ -186,6 +191,10 @@ impl<'a> Planner<'_, 'a> {
                 .triggers
                 .iter()
                 .any(|(k, t)| to.triggers.contains_key(k) && t.definition.contains(name))
+            || from
+                .rules
+                .iter()
+                .any(|(k, r)| to.rules.contains_key(k) && r.definition.contains(name))
     }
 
     /// The columns converted when a type is replaced: what depends on them is recreated
@@ -221,7 +230,11 @@ impl<'a> Planner<'_, 'a> {
         let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone()));
         for d in dependents {
             let relevant = match &d {
-                Node::View(_) | Node::Trigger(_) | Node::Policy(_) | Node::Function(_) => true,
+                Node::View(_)
+                | Node::Trigger(_)
+                | Node::Policy(_)
+                | Node::Function(_)
+                | Node::Rule(_) => true,
                 Node::Index(_) | Node::Constraint(_) => keys,
                 _ => false,
             };
@@ -297,6 +310,10 @@ impl<'a> Planner<'_, 'a> {
                 .triggers
                 .get(k)
                 .is_some_and(|t| mentions(&t.definition, column)),
+            Node::Rule(k) => c
+                .rules
+                .get(k)
+                .is_some_and(|r| mentions(&r.definition, column)),
             Node::Policy(k) => c.policies.get(k).is_some_and(|p| {
                 [&p.using, &p.with_check]
                     .into_iter()
@@ -379,6 +396,7 @@ impl<'a> Planner<'_, 'a> {
             }
             Node::Operator(k) => self.recreate_planned(&from.operators, &to.operators, k, r),
             Node::Type(k) => self.recreate_planned(&from.types, &to.types, k, r),
+            Node::Rule(k) => self.recreate_planned(&from.rules, &to.rules, k, r),
             _ => {}
         }
     }

@@ -25,6 +25,7 @@ pub(crate) enum QueryId {
     Triggers,
     Policies,
     Operators,
+    Rules,
 }
 
 /// A query's name and text.
@@ -96,6 +97,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Operators,
         name: "operators",
         text: include_str!("queries/operators.sql"),
+    },
+    QueryDef {
+        id: QueryId::Rules,
+        name: "rules",
+        text: include_str!("queries/rules.sql"),
     },
     QueryDef {
         id: QueryId::Schemas,

@@ -12,6 +12,7 @@ mod indexes;
 pub(crate) mod lookup;
 mod operators;
 mod policies;
+mod rules;
 mod schemas;
 mod sequences;
 mod tables;
@@ -23,7 +24,7 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
-use crate::model::{Catalog, Extension, Function, Object, Operator, Policy, Schema, TypeDef};
+use crate::model::{Catalog, Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -45,6 +46,7 @@ pub(crate) enum Decoded {
     Triggers(Chunked<triggers::Raw>),
     Policies(Chunked<Policy>),
     Operators(Chunked<Operator>),
+    Rules(Chunked<Rule>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -74,6 +76,7 @@ impl<'a> Decoder<'a> {
             QueryId::Triggers => Decoded::Triggers(Chunked::default()),
             QueryId::Policies => Decoded::Policies(Chunked::default()),
             QueryId::Operators => Decoded::Operators(Chunked::default()),
+            QueryId::Rules => Decoded::Rules(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -113,6 +116,7 @@ impl<'a> Decoder<'a> {
             Decoded::Triggers(v) => take!(triggers, v, triggers::decode(row)),
             Decoded::Policies(v) => take!(policies, v, policies::decode(row)),
             Decoded::Operators(v) => take!(operators, v, operators::decode(row)),
+            Decoded::Rules(v) => take!(rules, v, rules::decode(row)),
         }
         Ok(())
     }
@@ -139,6 +143,7 @@ struct Parts {
     triggers: Chunked<triggers::Raw>,
     policies: Chunked<Policy>,
     operators: Chunked<Operator>,
+    rules: Chunked<Rule>,
 }
 
 impl Parts {
@@ -158,6 +163,7 @@ impl Parts {
             Decoded::Triggers(v) => self.triggers.append(v),
             Decoded::Policies(v) => self.policies.append(v),
             Decoded::Operators(v) => self.operators.append(v),
+            Decoded::Rules(v) => self.rules.append(v),
         }
     }
 }
@@ -301,6 +307,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             functions: keyed(parts.functions),
             policies: keyed(parts.policies),
             operators: keyed(parts.operators),
+            rules: keyed(parts.rules),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
