@@ -848,6 +848,39 @@ async fn rules() {
 }
 
 #[tokio::test]
+async fn extended_statistics() {
+    let l = load("statistics").await;
+    let c = l.catalog();
+    let s = |schema: &str, name: &str| &c.extended_statistics[&qn(schema, name)];
+    let all = ["ndistinct", "dependencies", "mcv"];
+    let city_zip = s("app", "city_zip");
+    assert_eq!(city_zip.table, qn("app", "addresses"));
+    assert_eq!(
+        (city_zip.columns.as_str(), city_zip.target),
+        ("city, zip", None)
+    );
+    assert_eq!(city_zip.kinds, all);
+    let zip = s("stats", "Zip Country");
+    assert_eq!(zip.table, qn("app", "addresses"));
+    assert_eq!(zip.kinds, ["ndistinct", "mcv"]);
+    assert_eq!(zip.target, Some(500));
+    assert_eq!(
+        zip.comment.as_deref(),
+        Some("zip codes repeat across countries")
+    );
+    let lower = s("app", "city_lower");
+    assert_eq!(lower.kinds, ["dependencies"]);
+    // Columns come first, then expressions, whatever order the statement gave.
+    assert_eq!(lower.columns, "country, lower(city)");
+    // One expression alone builds the expression's statistics only.
+    let day = s("app", "created_day");
+    assert!(day.kinds.is_empty());
+    assert_eq!(day.columns, "date_trunc('day'::text, created)");
+    assert_eq!(s("app", "counts_pair").table, qn("app", "city_counts"));
+    assert_catalog_snapshot!("statistics", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

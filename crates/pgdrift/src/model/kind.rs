@@ -34,6 +34,7 @@ macro_rules! with_kinds {
                 Policy: policies: crate::model::SubName => crate::model::Policy, "policy", "policies", Table;
                 Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
                 Rule: rules: crate::model::SubName => crate::model::Rule, "rule", "rules", Table;
+                ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
             ]
         }
     };

@@ -14,6 +14,7 @@ mod rule;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
+mod statistics;
 mod table;
 mod trigger;
 mod types;
@@ -31,6 +32,7 @@ pub use privilege::{privilege_name, Grant, Privileges};
 pub use rule::Rule;
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
+pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
 pub use table::{
     Column, Compression, Generated, Identity, IdentityGeneration, ReplicaIdentity, Storage, Table,
     TableKind,

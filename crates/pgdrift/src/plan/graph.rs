@@ -27,6 +27,7 @@ pub enum Node {
     Policy(SubName),
     Operator(Signature),
     Rule(SubName),
+    ExtendedStatistics(QualName),
     /// A column default set after its table exists (one that calls a routine).
     Default(QualName, String),
     /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
@@ -350,6 +351,7 @@ impl<'a> Names<'a> {
             policies,
             operators,
             rules,
+            extended_statistics,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -394,6 +396,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in rules {
             out.push((Node::Rule(k.clone()), self.rule_deps(x)));
+        }
+        for (k, x) in extended_statistics {
+            out.push((Node::ExtendedStatistics(k.clone()), self.statistics_deps(x)));
         }
         out.extend(defaults);
         out

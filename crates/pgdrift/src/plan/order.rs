@@ -56,6 +56,7 @@ fn rank(node: &Node) -> u8 {
         Node::Trigger(_) => 12,
         Node::Policy(_) => 13,
         Node::Rule(_) => 14,
+        Node::ExtendedStatistics(_) => 15,
     }
 }
 

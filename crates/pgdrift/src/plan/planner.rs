@@ -159,6 +159,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Subject::Policy(p) => self.policy(c, p),
             Subject::Operator(p) => self.operator(c, p),
             Subject::Rule(p) => self.rule(c, p),
+            Subject::ExtendedStatistics(p) => self.statistics(c, p),
         }
     }
 
@@ -271,6 +272,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Node::Policy(k) => c.policies.contains_key(k),
             Node::Operator(k) => c.operators.contains_key(k),
             Node::Rule(k) => c.rules.contains_key(k),
+            Node::ExtendedStatistics(k) => c.extended_statistics.contains_key(k),
             Node::Default(t, col) => c
                 .tables
                 .get(t)
@@ -350,6 +352,7 @@ pub(super) fn node_of(c: &Change<'_>) -> Option<Node> {
         Subject::Policy(p) => Node::Policy(p.current().key()),
         Subject::Operator(p) => Node::Operator(p.current().key()),
         Subject::Rule(p) => Node::Rule(p.current().key()),
+        Subject::ExtendedStatistics(p) => Node::ExtendedStatistics(p.current().key()),
     })
 }
 
@@ -369,6 +372,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Policy(k) => format!("policy {k}"),
         Node::Operator(k) => format!("operator {k}"),
         Node::Rule(k) => format!("rule {k}"),
+        Node::ExtendedStatistics(k) => format!("statistics {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -2,7 +2,7 @@
 //! from a model object to its statements, quoted through `sql/`.
 
 use super::qn;
-use crate::model::Rule;
+use crate::model::{ExtendedStatistics, Rule, ALL_STATISTICS_KINDS};
 use crate::sql::{Ident, Verbatim};
 
 /// The rule as PostgreSQL printed it; with `or_replace`, as `CREATE OR REPLACE RULE`.
@@ -42,6 +42,34 @@ pub fn firing_clause(state: &str) -> &'static str {
     }
 }
 
+/// `CREATE STATISTICS`, naming its kinds only when it does not build them all.
+pub fn create_statistics(s: &ExtendedStatistics) -> String {
+    let kinds = match s.kinds.len() {
+        0 => String::new(),
+        n if n == ALL_STATISTICS_KINDS.len() => String::new(),
+        _ => format!(" ({})", s.kinds.join(", ")),
+    };
+    format!(
+        "CREATE STATISTICS {}{kinds} ON {} FROM {}",
+        qn(&s.schema, &s.name),
+        Verbatim(&s.columns),
+        qn(&s.table.schema, &s.table.name)
+    )
+}
+
+/// `ALTER STATISTICS ... SET STATISTICS`, to the target or back to the default (-1).
+pub fn statistics_target(s: &ExtendedStatistics) -> String {
+    format!(
+        "ALTER STATISTICS {} SET STATISTICS {}",
+        qn(&s.schema, &s.name),
+        s.target.unwrap_or(-1)
+    )
+}
+
+pub fn drop_statistics(s: &ExtendedStatistics) -> String {
+    format!("DROP STATISTICS {}", qn(&s.schema, &s.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +87,36 @@ mod tests {
                     .into(),
             comment: None,
         }
+    }
+
+    #[test]
+    fn statistics_statements() {
+        let mut s = ExtendedStatistics {
+            schema: "st".into(),
+            name: "Pair".into(),
+            table: crate::model::QualName::new("app", "t"),
+            columns: "a, (lower(b))".into(),
+            kinds: ALL_STATISTICS_KINDS.iter().map(|k| k.to_string()).collect(),
+            target: None,
+            owner: "postgres".into(),
+            comment: None,
+        };
+        assert_eq!(
+            create_statistics(&s),
+            "CREATE STATISTICS st.\"Pair\" ON a, (lower(b)) FROM app.t"
+        );
+        assert_eq!(
+            statistics_target(&s),
+            "ALTER STATISTICS st.\"Pair\" SET STATISTICS -1"
+        );
+        s.kinds = vec!["ndistinct".into(), "mcv".into()];
+        s.target = Some(500);
+        assert_eq!(
+            create_statistics(&s),
+            "CREATE STATISTICS st.\"Pair\" (ndistinct, mcv) ON a, (lower(b)) FROM app.t"
+        );
+        assert!(statistics_target(&s).ends_with("SET STATISTICS 500"));
+        assert_eq!(drop_statistics(&s), "DROP STATISTICS st.\"Pair\"");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod routines;
 mod rule;
 mod schema;
 mod skeleton;
+mod statistics;
 mod table;
 mod types;
 
@@ -397,6 +398,9 @@ impl<'a> Planner<'_, 'a> {
             Node::Operator(k) => self.recreate_planned(&from.operators, &to.operators, k, r),
             Node::Type(k) => self.recreate_planned(&from.types, &to.types, k, r),
             Node::Rule(k) => self.recreate_planned(&from.rules, &to.rules, k, r),
+            Node::ExtendedStatistics(k) => {
+                self.recreate_planned(&from.extended_statistics, &to.extended_statistics, k, r)
+            }
             _ => {}
         }
     }

@@ -26,6 +26,7 @@ pub(crate) enum QueryId {
     Policies,
     Operators,
     Rules,
+    Statistics,
 }
 
 /// A query's name and text.
@@ -102,6 +103,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Rules,
         name: "rules",
         text: include_str!("queries/rules.sql"),
+    },
+    QueryDef {
+        id: QueryId::Statistics,
+        name: "statistics",
+        text: include_str!("queries/statistics.sql"),
     },
     QueryDef {
         id: QueryId::Schemas,

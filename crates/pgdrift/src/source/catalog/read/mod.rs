@@ -15,6 +15,7 @@ mod policies;
 mod rules;
 mod schemas;
 mod sequences;
+mod statistics;
 mod tables;
 mod triggers;
 mod types;
@@ -24,7 +25,10 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
-use crate::model::{Catalog, Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef};
+use crate::model::{
+    Catalog, ExtendedStatistics, Extension, Function, Object, Operator, Policy, Rule, Schema,
+    TypeDef,
+};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -47,6 +51,7 @@ pub(crate) enum Decoded {
     Policies(Chunked<Policy>),
     Operators(Chunked<Operator>),
     Rules(Chunked<Rule>),
+    Statistics(Chunked<ExtendedStatistics>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -77,6 +82,7 @@ impl<'a> Decoder<'a> {
             QueryId::Policies => Decoded::Policies(Chunked::default()),
             QueryId::Operators => Decoded::Operators(Chunked::default()),
             QueryId::Rules => Decoded::Rules(Chunked::default()),
+            QueryId::Statistics => Decoded::Statistics(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -117,6 +123,7 @@ impl<'a> Decoder<'a> {
             Decoded::Policies(v) => take!(policies, v, policies::decode(row)),
             Decoded::Operators(v) => take!(operators, v, operators::decode(row)),
             Decoded::Rules(v) => take!(rules, v, rules::decode(row)),
+            Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
         }
         Ok(())
     }
@@ -144,6 +151,7 @@ struct Parts {
     policies: Chunked<Policy>,
     operators: Chunked<Operator>,
     rules: Chunked<Rule>,
+    statistics: Chunked<ExtendedStatistics>,
 }
 
 impl Parts {
@@ -164,6 +172,7 @@ impl Parts {
             Decoded::Policies(v) => self.policies.append(v),
             Decoded::Operators(v) => self.operators.append(v),
             Decoded::Rules(v) => self.rules.append(v),
+            Decoded::Statistics(v) => self.statistics.append(v),
         }
     }
 }
@@ -308,6 +317,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             policies: keyed(parts.policies),
             operators: keyed(parts.operators),
             rules: keyed(parts.rules),
+            extended_statistics: keyed(parts.statistics),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
