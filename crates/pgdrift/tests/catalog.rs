@@ -881,6 +881,46 @@ async fn extended_statistics() {
 }
 
 #[tokio::test]
+async fn collations() {
+    let l = load("collations").await;
+    let c = l.catalog();
+    let co = |name: &str| &c.collations[&qn("app", name)];
+    // Only the user's own: none of pg_catalog's.
+    assert!(c.collations.keys().all(|k| k.schema == "app"));
+    let bytes = co("c_bytes");
+    assert_eq!(
+        (
+            bytes.provider.as_str(),
+            bytes.lc_collate.as_deref(),
+            bytes.lc_ctype.as_deref()
+        ),
+        ("libc", Some("C"), Some("C"))
+    );
+    assert_eq!((bytes.locale.as_deref(), bytes.deterministic), (None, true));
+    assert_eq!(bytes.comment.as_deref(), Some("byte order"));
+    let mixed = co("Posix Mixed");
+    assert_eq!(
+        (mixed.lc_collate.as_deref(), mixed.lc_ctype.as_deref()),
+        (Some("C"), Some("POSIX"))
+    );
+    let ci = co("ci");
+    assert_eq!(
+        (ci.provider.as_str(), ci.locale.as_deref(), ci.deterministic),
+        ("icu", Some("und-u-ks-level2"), false)
+    );
+    assert_eq!(
+        (ci.lc_collate.as_deref(), ci.rules.as_deref()),
+        (None, None)
+    );
+    if l.major >= 16 {
+        assert_eq!(co("tailored").rules.as_deref(), Some("&V << w <<< W"));
+    }
+    let users = &c.tables[&qn("app", "users")];
+    assert_eq!(column(users, "email").collation.as_deref(), Some("app.ci"));
+    assert_catalog_snapshot!("collations", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

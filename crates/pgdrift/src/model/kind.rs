@@ -35,6 +35,7 @@ macro_rules! with_kinds {
                 Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
                 Rule: rules: crate::model::SubName => crate::model::Rule, "rule", "rules", Table;
                 ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
+                Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
             ]
         }
     };

@@ -2,6 +2,7 @@
 //! by raw qualified names; two catalogs are equal exactly when their schemas are the same.
 //! No I/O here, no SQL text, no rendering.
 
+mod collation;
 mod constraint;
 mod function;
 mod index;
@@ -20,6 +21,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey};

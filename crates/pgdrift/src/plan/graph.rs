@@ -28,6 +28,7 @@ pub enum Node {
     Operator(Signature),
     Rule(SubName),
     ExtendedStatistics(QualName),
+    Collation(QualName),
     /// A column default set after its table exists (one that calls a routine).
     Default(QualName, String),
     /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
@@ -75,6 +76,12 @@ impl<'a> Names<'a> {
                 .entry((&k.schema, &k.name))
                 .or_default()
                 .push(Node::Function(k.clone()));
+        }
+        for k in catalog.collations.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Collation(k.clone()));
         }
         let mut keys: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
         for (k, c) in &catalog.constraints {
@@ -159,9 +166,13 @@ impl<'a> Names<'a> {
                 base_type,
                 default,
                 checks,
+                collation,
                 ..
             } => {
                 self.refs(base_type, &mut out);
+                if let Some(c) = collation {
+                    self.refs(c, &mut out);
+                }
                 if let Some(d) = default {
                     self.refs(d, &mut out);
                 }
@@ -172,6 +183,9 @@ impl<'a> Names<'a> {
             TypeKind::Composite { attributes } => {
                 for a in attributes {
                     self.refs(&a.type_name, &mut out);
+                    if let Some(c) = &a.collation {
+                        self.refs(c, &mut out);
+                    }
                 }
             }
             TypeKind::Range {
@@ -198,6 +212,9 @@ impl<'a> Names<'a> {
     /// What a column needs: its type, and its default unless that is set separately.
     pub fn column_deps(&self, c: &Column, with_default: bool, out: &mut Vec<Node>) {
         self.refs(&c.type_name, out);
+        if let Some(collation) = &c.collation {
+            self.refs(collation, out);
+        }
         if with_default {
             if let Some(d) = &c.default {
                 self.refs(d, out);
@@ -244,8 +261,8 @@ impl<'a> Names<'a> {
             if let Some(e) = &k.expression {
                 self.refs(e, &mut out);
             }
-            if let Some(o) = &k.opclass {
-                self.refs(o, &mut out);
+            for text in [&k.opclass, &k.collation].into_iter().flatten() {
+                self.refs(text, &mut out);
             }
         }
         if let Some(p) = &i.predicate {
@@ -352,6 +369,7 @@ impl<'a> Names<'a> {
             operators,
             rules,
             extended_statistics,
+            collations,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -399,6 +417,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in extended_statistics {
             out.push((Node::ExtendedStatistics(k.clone()), self.statistics_deps(x)));
+        }
+        for (k, x) in collations {
+            out.push((Node::Collation(k.clone()), self.collation_deps(x)));
         }
         out.extend(defaults);
         out

@@ -57,6 +57,7 @@ fn rank(node: &Node) -> u8 {
         Node::Policy(_) => 13,
         Node::Rule(_) => 14,
         Node::ExtendedStatistics(_) => 15,
+        Node::Collation(_) => 16,
     }
 }
 

@@ -160,6 +160,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Subject::Operator(p) => self.operator(c, p),
             Subject::Rule(p) => self.rule(c, p),
             Subject::ExtendedStatistics(p) => self.statistics(c, p),
+            Subject::Collation(p) => self.collation(c, p),
         }
     }
 
@@ -273,6 +274,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Node::Operator(k) => c.operators.contains_key(k),
             Node::Rule(k) => c.rules.contains_key(k),
             Node::ExtendedStatistics(k) => c.extended_statistics.contains_key(k),
+            Node::Collation(k) => c.collations.contains_key(k),
             Node::Default(t, col) => c
                 .tables
                 .get(t)
@@ -353,6 +355,7 @@ pub(super) fn node_of(c: &Change<'_>) -> Option<Node> {
         Subject::Operator(p) => Node::Operator(p.current().key()),
         Subject::Rule(p) => Node::Rule(p.current().key()),
         Subject::ExtendedStatistics(p) => Node::ExtendedStatistics(p.current().key()),
+        Subject::Collation(p) => Node::Collation(p.current().key()),
     })
 }
 
@@ -373,6 +376,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Operator(k) => format!("operator {k}"),
         Node::Rule(k) => format!("rule {k}"),
         Node::ExtendedStatistics(k) => format!("statistics {k}"),
+        Node::Collation(k) => format!("collation {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -2,8 +2,8 @@
 //! from a model object to its statements, quoted through `sql/`.
 
 use super::qn;
-use crate::model::{ExtendedStatistics, Rule, ALL_STATISTICS_KINDS};
-use crate::sql::{Ident, Verbatim};
+use crate::model::{Collation, ExtendedStatistics, Rule, ALL_STATISTICS_KINDS};
+use crate::sql::{Ident, Literal, Verbatim};
 
 /// The rule as PostgreSQL printed it; with `or_replace`, as `CREATE OR REPLACE RULE`.
 pub fn create_rule(r: &Rule, or_replace: bool) -> String {
@@ -70,6 +70,39 @@ pub fn drop_statistics(s: &ExtendedStatistics) -> String {
     format!("DROP STATISTICS {}", qn(&s.schema, &s.name))
 }
 
+/// `CREATE COLLATION` with the options that define it.
+pub fn create_collation(c: &Collation) -> String {
+    let mut options = vec![format!(
+        "provider = {}",
+        match c.provider.as_str() {
+            "icu" => "icu",
+            "builtin" => "builtin",
+            _ => "libc",
+        }
+    )];
+    let mut option = |name: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            options.push(format!("{name} = {}", Literal(v)));
+        }
+    };
+    option("locale", &c.locale);
+    option("lc_collate", &c.lc_collate);
+    option("lc_ctype", &c.lc_ctype);
+    option("rules", &c.rules);
+    if !c.deterministic {
+        options.push("deterministic = false".to_string());
+    }
+    format!(
+        "CREATE COLLATION {} ({})",
+        qn(&c.schema, &c.name),
+        options.join(", ")
+    )
+}
+
+pub fn drop_collation(c: &Collation) -> String {
+    format!("DROP COLLATION {}", qn(&c.schema, &c.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +150,35 @@ mod tests {
         );
         assert!(statistics_target(&s).ends_with("SET STATISTICS 500"));
         assert_eq!(drop_statistics(&s), "DROP STATISTICS st.\"Pair\"");
+    }
+
+    #[test]
+    fn collation_statements() {
+        let mut c = Collation {
+            schema: "app".into(),
+            name: "Ci".into(),
+            provider: "icu".into(),
+            locale: Some("und-u-ks-level2".into()),
+            lc_collate: None,
+            lc_ctype: None,
+            deterministic: false,
+            rules: Some("&a < b".into()),
+            owner: "postgres".into(),
+            comment: None,
+        };
+        assert_eq!(
+            create_collation(&c),
+            "CREATE COLLATION app.\"Ci\" (provider = icu, locale = 'und-u-ks-level2', \
+             rules = '&a < b', deterministic = false)"
+        );
+        c.provider = "libc".into();
+        (c.locale, c.rules, c.deterministic) = (None, None, true);
+        (c.lc_collate, c.lc_ctype) = (Some("C".into()), Some("it's".into()));
+        assert_eq!(
+            create_collation(&c),
+            "CREATE COLLATION app.\"Ci\" (provider = libc, lc_collate = 'C', lc_ctype = 'it''s')"
+        );
+        assert_eq!(drop_collation(&c), "DROP COLLATION app.\"Ci\"");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod backup;
 mod coerce;
+mod collation;
 mod column;
 mod column_type;
 mod constraint;
@@ -28,6 +29,7 @@ use super::planner::Planner;
 use super::refs::mentions;
 use crate::diff::{field, label_changes, Change, ColumnChange, Op, Pair, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
+use collation::COLLATION_IN_PLACE;
 use constraint::CONSTRAINT_IN_PLACE;
 use index::INDEX_IN_PLACE;
 use objects::{only, view_columns_changed, view_replaceable};
@@ -113,6 +115,9 @@ impl<'a> Planner<'_, 'a> {
             }
             Subject::Function(p) if routine_needs_recreate(c, p.current()) => {
                 seeds.push((node, why("signature or result")));
+            }
+            Subject::Collation(_) if !only(c, COLLATION_IN_PLACE) => {
+                self.collation_seeds(node, seeds)
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
@@ -401,6 +406,7 @@ impl<'a> Planner<'_, 'a> {
             Node::ExtendedStatistics(k) => {
                 self.recreate_planned(&from.extended_statistics, &to.extended_statistics, k, r)
             }
+            Node::Collation(k) => self.recreate_planned(&from.collations, &to.collations, k, r),
             _ => {}
         }
     }

@@ -27,6 +27,7 @@ pub(crate) enum QueryId {
     Operators,
     Rules,
     Statistics,
+    Collations,
 }
 
 /// A query's name and text.
@@ -108,6 +109,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Statistics,
         name: "statistics",
         text: include_str!("queries/statistics.sql"),
+    },
+    QueryDef {
+        id: QueryId::Collations,
+        name: "user_collations",
+        text: include_str!("queries/user_collations.sql"),
     },
     QueryDef {
         id: QueryId::Schemas,

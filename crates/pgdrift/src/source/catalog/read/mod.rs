@@ -3,6 +3,7 @@
 //! `assemble` then resolves those references: columns by number, tables by OID, the
 //! indexes behind constraints, identity sequences onto their columns.
 
+mod collations;
 mod columns;
 mod constraints;
 mod defaults;
@@ -26,8 +27,8 @@ use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
 use crate::model::{
-    Catalog, ExtendedStatistics, Extension, Function, Object, Operator, Policy, Rule, Schema,
-    TypeDef,
+    Catalog, Collation, ExtendedStatistics, Extension, Function, Object, Operator, Policy, Rule,
+    Schema, TypeDef,
 };
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -52,6 +53,7 @@ pub(crate) enum Decoded {
     Operators(Chunked<Operator>),
     Rules(Chunked<Rule>),
     Statistics(Chunked<ExtendedStatistics>),
+    Collations(Chunked<Collation>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -83,6 +85,7 @@ impl<'a> Decoder<'a> {
             QueryId::Operators => Decoded::Operators(Chunked::default()),
             QueryId::Rules => Decoded::Rules(Chunked::default()),
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
+            QueryId::Collations => Decoded::Collations(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -124,6 +127,7 @@ impl<'a> Decoder<'a> {
             Decoded::Operators(v) => take!(operators, v, operators::decode(row)),
             Decoded::Rules(v) => take!(rules, v, rules::decode(row)),
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
+            Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
         }
         Ok(())
     }
@@ -152,6 +156,7 @@ struct Parts {
     operators: Chunked<Operator>,
     rules: Chunked<Rule>,
     statistics: Chunked<ExtendedStatistics>,
+    collations: Chunked<Collation>,
 }
 
 impl Parts {
@@ -173,6 +178,7 @@ impl Parts {
             Decoded::Operators(v) => self.operators.append(v),
             Decoded::Rules(v) => self.rules.append(v),
             Decoded::Statistics(v) => self.statistics.append(v),
+            Decoded::Collations(v) => self.collations.append(v),
         }
     }
 }
@@ -318,6 +324,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             operators: keyed(parts.operators),
             rules: keyed(parts.rules),
             extended_statistics: keyed(parts.statistics),
+            collations: keyed(parts.collations),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
