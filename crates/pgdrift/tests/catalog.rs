@@ -921,6 +921,40 @@ async fn collations() {
 }
 
 #[tokio::test]
+async fn event_triggers() {
+    let l = load("event_triggers").await;
+    let c = l.catalog();
+    let e = |name: &str| &c.event_triggers[name];
+    let ddl = e("Note DDL");
+    assert_eq!(
+        (ddl.event.as_str(), ddl.tags.as_slice()),
+        (
+            "ddl_command_end",
+            &["ALTER TABLE".to_string(), "CREATE TABLE".to_string()][..]
+        )
+    );
+    assert_eq!(ddl.function, qn("app", "note_ddl"));
+    assert_eq!(
+        (ddl.enabled.as_str(), ddl.comment.as_deref()),
+        ("origin", Some("logs table changes"))
+    );
+    assert!(e("note_start").tags.is_empty());
+    assert_eq!(e("note_start").enabled, "disabled");
+    assert_eq!(e("note_drop").enabled, "always");
+    assert_eq!(
+        (
+            e("note_rewrite").event.as_str(),
+            e("note_rewrite").enabled.as_str()
+        ),
+        ("table_rewrite", "replica")
+    );
+    if l.major >= 17 {
+        assert_eq!(e("on_login").event, "login");
+    }
+    assert_catalog_snapshot!("event_triggers", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

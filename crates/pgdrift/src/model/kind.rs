@@ -36,6 +36,7 @@ macro_rules! with_kinds {
                 Rule: rules: crate::model::SubName => crate::model::Rule, "rule", "rules", Table;
                 ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
                 Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
+                EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
             ]
         }
     };

@@ -4,6 +4,7 @@
 
 mod collation;
 mod constraint;
+mod event_trigger;
 mod function;
 mod index;
 mod kind;
@@ -23,6 +24,7 @@ mod view;
 
 pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
+pub use event_trigger::EventTrigger;
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey};
 pub(crate) use kind::with_kinds;

@@ -29,6 +29,7 @@ pub enum Node {
     Rule(SubName),
     ExtendedStatistics(QualName),
     Collation(QualName),
+    EventTrigger(String),
     /// A column default set after its table exists (one that calls a routine).
     Default(QualName, String),
     /// `ALTER SEQUENCE ... OWNED BY`, once the owning table exists.
@@ -370,6 +371,7 @@ impl<'a> Names<'a> {
             rules,
             extended_statistics,
             collations,
+            event_triggers,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -420,6 +422,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in collations {
             out.push((Node::Collation(k.clone()), self.collation_deps(x)));
+        }
+        for (k, x) in event_triggers {
+            out.push((Node::EventTrigger(k.clone()), self.event_trigger_deps(x)));
         }
         out.extend(defaults);
         out

@@ -58,6 +58,7 @@ fn rank(node: &Node) -> u8 {
         Node::Rule(_) => 14,
         Node::ExtendedStatistics(_) => 15,
         Node::Collation(_) => 16,
+        Node::EventTrigger(_) => 17,
     }
 }
 

@@ -161,6 +161,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Subject::Rule(p) => self.rule(c, p),
             Subject::ExtendedStatistics(p) => self.statistics(c, p),
             Subject::Collation(p) => self.collation(c, p),
+            Subject::EventTrigger(p) => self.event_trigger(c, p),
         }
     }
 
@@ -275,6 +276,7 @@ impl<'d, 'a> Planner<'d, 'a> {
             Node::Rule(k) => c.rules.contains_key(k),
             Node::ExtendedStatistics(k) => c.extended_statistics.contains_key(k),
             Node::Collation(k) => c.collations.contains_key(k),
+            Node::EventTrigger(k) => c.event_triggers.contains_key(k),
             Node::Default(t, col) => c
                 .tables
                 .get(t)
@@ -356,6 +358,7 @@ pub(super) fn node_of(c: &Change<'_>) -> Option<Node> {
         Subject::Rule(p) => Node::Rule(p.current().key()),
         Subject::ExtendedStatistics(p) => Node::ExtendedStatistics(p.current().key()),
         Subject::Collation(p) => Node::Collation(p.current().key()),
+        Subject::EventTrigger(p) => Node::EventTrigger(p.current().key()),
     })
 }
 
@@ -377,6 +380,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Rule(k) => format!("rule {k}"),
         Node::ExtendedStatistics(k) => format!("statistics {k}"),
         Node::Collation(k) => format!("collation {k}"),
+        Node::EventTrigger(k) => format!("event trigger {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

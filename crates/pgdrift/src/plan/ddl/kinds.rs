@@ -2,7 +2,7 @@
 //! from a model object to its statements, quoted through `sql/`.
 
 use super::qn;
-use crate::model::{Collation, ExtendedStatistics, Rule, ALL_STATISTICS_KINDS};
+use crate::model::{Collation, EventTrigger, ExtendedStatistics, Rule, ALL_STATISTICS_KINDS};
 use crate::sql::{Ident, Literal, Verbatim};
 
 /// The rule as PostgreSQL printed it; with `or_replace`, as `CREATE OR REPLACE RULE`.
@@ -103,6 +103,36 @@ pub fn drop_collation(c: &Collation) -> String {
     format!("DROP COLLATION {}", qn(&c.schema, &c.name))
 }
 
+/// `CREATE EVENT TRIGGER`, with its tags when it has some.
+pub fn create_event_trigger(e: &EventTrigger) -> String {
+    let tags = match e.tags.is_empty() {
+        true => String::new(),
+        false => {
+            let list: Vec<String> = e.tags.iter().map(|t| Literal(t).to_string()).collect();
+            format!(" WHEN TAG IN ({})", list.join(", "))
+        }
+    };
+    format!(
+        "CREATE EVENT TRIGGER {} ON {}{tags} EXECUTE FUNCTION {}()",
+        Ident(&e.name),
+        Ident(&e.event),
+        qn(&e.function.schema, &e.function.name)
+    )
+}
+
+/// `ALTER EVENT TRIGGER ... ENABLE/DISABLE` for its firing state.
+pub fn event_trigger_enabled(e: &EventTrigger) -> String {
+    format!(
+        "ALTER EVENT TRIGGER {} {}",
+        Ident(&e.name),
+        firing_clause(&e.enabled)
+    )
+}
+
+pub fn drop_event_trigger(e: &EventTrigger) -> String {
+    format!("DROP EVENT TRIGGER {}", Ident(&e.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +209,33 @@ mod tests {
             "CREATE COLLATION app.\"Ci\" (provider = libc, lc_collate = 'C', lc_ctype = 'it''s')"
         );
         assert_eq!(drop_collation(&c), "DROP COLLATION app.\"Ci\"");
+    }
+
+    #[test]
+    fn event_trigger_statements() {
+        let mut e = EventTrigger {
+            name: "Audit DDL".into(),
+            event: "ddl_command_end".into(),
+            tags: vec!["CREATE TABLE".into(), "it's".into()],
+            function: crate::model::QualName::new("app", "audit"),
+            enabled: "always".into(),
+            owner: "postgres".into(),
+            comment: None,
+        };
+        assert_eq!(
+            create_event_trigger(&e),
+            "CREATE EVENT TRIGGER \"Audit DDL\" ON ddl_command_end \
+             WHEN TAG IN ('CREATE TABLE', 'it''s') EXECUTE FUNCTION app.audit()"
+        );
+        assert_eq!(
+            event_trigger_enabled(&e),
+            "ALTER EVENT TRIGGER \"Audit DDL\" ENABLE ALWAYS"
+        );
+        e.tags.clear();
+        assert!(
+            create_event_trigger(&e).ends_with("ON ddl_command_end EXECUTE FUNCTION app.audit()")
+        );
+        assert_eq!(drop_event_trigger(&e), "DROP EVENT TRIGGER \"Audit DDL\"");
     }
 
     #[test]

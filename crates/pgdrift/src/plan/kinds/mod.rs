@@ -9,6 +9,7 @@ mod column;
 mod column_type;
 mod constraint;
 mod defaults;
+mod event_trigger;
 mod index;
 mod objects;
 mod on_table;
@@ -407,6 +408,9 @@ impl<'a> Planner<'_, 'a> {
                 self.recreate_planned(&from.extended_statistics, &to.extended_statistics, k, r)
             }
             Node::Collation(k) => self.recreate_planned(&from.collations, &to.collations, k, r),
+            Node::EventTrigger(k) => {
+                self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
+            }
             _ => {}
         }
     }

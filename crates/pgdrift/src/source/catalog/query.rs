@@ -28,6 +28,7 @@ pub(crate) enum QueryId {
     Rules,
     Statistics,
     Collations,
+    EventTriggers,
 }
 
 /// A query's name and text.
@@ -114,6 +115,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Collations,
         name: "user_collations",
         text: include_str!("queries/user_collations.sql"),
+    },
+    QueryDef {
+        id: QueryId::EventTriggers,
+        name: "event_triggers",
+        text: include_str!("queries/event_triggers.sql"),
     },
     QueryDef {
         id: QueryId::Schemas,

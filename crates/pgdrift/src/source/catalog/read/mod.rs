@@ -7,6 +7,7 @@ mod collations;
 mod columns;
 mod constraints;
 mod defaults;
+mod event_triggers;
 mod extensions;
 mod functions;
 mod indexes;
@@ -27,8 +28,8 @@ use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
 use crate::model::{
-    Catalog, Collation, ExtendedStatistics, Extension, Function, Object, Operator, Policy, Rule,
-    Schema, TypeDef,
+    Catalog, Collation, EventTrigger, ExtendedStatistics, Extension, Function, Object, Operator,
+    Policy, Rule, Schema, TypeDef,
 };
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -54,6 +55,7 @@ pub(crate) enum Decoded {
     Rules(Chunked<Rule>),
     Statistics(Chunked<ExtendedStatistics>),
     Collations(Chunked<Collation>),
+    EventTriggers(Chunked<EventTrigger>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -86,6 +88,7 @@ impl<'a> Decoder<'a> {
             QueryId::Rules => Decoded::Rules(Chunked::default()),
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
             QueryId::Collations => Decoded::Collations(Chunked::default()),
+            QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -128,6 +131,7 @@ impl<'a> Decoder<'a> {
             Decoded::Rules(v) => take!(rules, v, rules::decode(row)),
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
+            Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
         }
         Ok(())
     }
@@ -157,6 +161,7 @@ struct Parts {
     rules: Chunked<Rule>,
     statistics: Chunked<ExtendedStatistics>,
     collations: Chunked<Collation>,
+    event_triggers: Chunked<EventTrigger>,
 }
 
 impl Parts {
@@ -179,6 +184,7 @@ impl Parts {
             Decoded::Rules(v) => self.rules.append(v),
             Decoded::Statistics(v) => self.statistics.append(v),
             Decoded::Collations(v) => self.collations.append(v),
+            Decoded::EventTriggers(v) => self.event_triggers.append(v),
         }
     }
 }
@@ -325,6 +331,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             rules: keyed(parts.rules),
             extended_statistics: keyed(parts.statistics),
             collations: keyed(parts.collations),
+            event_triggers: keyed(parts.event_triggers),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
