@@ -915,6 +915,13 @@ async fn collations() {
     if l.major >= 16 {
         assert_eq!(co("tailored").rules.as_deref(), Some("&V << w <<< W"));
     }
+    if l.major >= 17 {
+        let builtin = co("builtin_c");
+        assert_eq!(
+            (builtin.provider.as_str(), builtin.locale.as_deref()),
+            ("builtin", Some("C"))
+        );
+    }
     let users = &c.tables[&qn("app", "users")];
     assert_eq!(column(users, "email").collation.as_deref(), Some("app.ci"));
     assert_catalog_snapshot!("collations", l);

@@ -10,6 +10,7 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
         "schemas": [{"schema": "app", "name": "app", "owner": owner}],
         "extensions": [], "types": [], "sequences": [], "constraints": [], "indexes": [],
         "views": [], "functions": [], "triggers": [], "policies": [], "operators": [],
+        "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

@@ -7,7 +7,8 @@ fn catalog(v: serde_json::Value) -> Catalog {
     let mut base = json!({
         "schemas": [], "extensions": [], "types": [], "sequences": [], "tables": [],
         "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
-        "policies": [], "operators": []
+        "policies": [], "operators": [], "rules": [], "extended_statistics": [],
+        "collations": [], "event_triggers": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();
