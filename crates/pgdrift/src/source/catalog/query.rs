@@ -31,6 +31,15 @@ pub(crate) enum QueryId {
     EventTriggers,
 }
 
+/// The queries of kinds most databases have few objects of, or none: they are sent
+/// together, in one round trip, by whichever connection takes the first of them.
+const PIPELINED: &[QueryId] = &[
+    QueryId::Rules,
+    QueryId::Statistics,
+    QueryId::Collations,
+    QueryId::EventTriggers,
+];
+
 /// A query's name and text.
 #[derive(Debug)]
 pub(crate) struct QueryDef {
@@ -102,6 +111,16 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         text: include_str!("queries/operators.sql"),
     },
     QueryDef {
+        id: QueryId::Schemas,
+        name: "schemas",
+        text: include_str!("queries/schemas.sql"),
+    },
+    QueryDef {
+        id: QueryId::Extensions,
+        name: "extensions",
+        text: include_str!("queries/extensions.sql"),
+    },
+    QueryDef {
         id: QueryId::Rules,
         name: "rules",
         text: include_str!("queries/rules.sql"),
@@ -120,16 +139,6 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::EventTriggers,
         name: "event_triggers",
         text: include_str!("queries/event_triggers.sql"),
-    },
-    QueryDef {
-        id: QueryId::Schemas,
-        name: "schemas",
-        text: include_str!("queries/schemas.sql"),
-    },
-    QueryDef {
-        id: QueryId::Extensions,
-        name: "extensions",
-        text: include_str!("queries/extensions.sql"),
     },
 ];
 
@@ -166,6 +175,8 @@ pub(crate) struct Prepared {
     pub sql: String,
     /// Reads one slice of the relations (`$3`..`$4`); run once per connection.
     pub sharded: bool,
+    /// Sent together with the other pipelined queries ([`PIPELINED`]).
+    pub pipelined: bool,
     /// The catalog whose extension members `$2` must hold (`pg_class`, `pg_proc`, ...).
     pub members_of: Option<String>,
 }
@@ -181,6 +192,7 @@ pub(crate) fn prepare_all(major: u32, client_deparse: bool) -> Vec<Prepared> {
                 id: q.id,
                 name: q.name,
                 sharded: sql.contains("$3"),
+                pipelined: PIPELINED.contains(&q.id),
                 members_of: members_catalog(q.text),
                 sql,
             }
@@ -270,6 +282,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pipelined_queries_are_light_and_come_last() {
+        let queries = prepare_all(16, false);
+        let first = queries.iter().position(|q| q.pipelined).unwrap();
+        assert!(queries[first..].iter().all(|q| q.pipelined && !q.sharded));
+        assert_eq!(queries.len() - first, PIPELINED.len());
     }
 
     #[test]
