@@ -345,11 +345,12 @@ fn files(from: &str, to: &str) -> (tempfile::TempDir, String, String) {
 
 #[test]
 fn a_plan_that_fails_verification_is_written_nowhere_and_the_error_names_the_dependents() {
-    // pgdrift does not read rules, so its plan drops the table a rule writes to.
+    // pgdrift does not read casts, so its plan drops the function a cast calls.
     let (dir, from, to) = files(
-        "CREATE TABLE log (id int, msg text);\nCREATE TABLE t (id int);\n\
-         CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (NEW.id, 'new');",
-        "CREATE TABLE t (id int);",
+        "CREATE TYPE mood AS ENUM ('ok');\n\
+         CREATE FUNCTION mood_rank(mood) RETURNS int LANGUAGE sql AS 'SELECT 1';\n\
+         CREATE CAST (mood AS int) WITH FUNCTION mood_rank(mood);",
+        "CREATE TYPE mood AS ENUM ('ok');",
     );
     let (plan, rollback) = (dir.path().join("plan.sql"), dir.path().join("undo.sql"));
     std::fs::write(&plan, "-- an older plan\n").unwrap();
@@ -371,9 +372,12 @@ fn a_plan_that_fails_verification_is_written_nowhere_and_the_error_names_the_dep
     );
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("cannot drop table public.log"), "{err}");
     assert!(
-        err.contains("DETAIL: rule t_log on table public.t depends on table public.log"),
+        err.contains("cannot drop function public.mood_rank(public.mood)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("DETAIL: cast from public.mood to integer depends on function"),
         "{err}"
     );
     assert!(err.contains("Nothing was written to"), "{err}");

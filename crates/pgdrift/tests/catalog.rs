@@ -807,6 +807,161 @@ async fn functions() {
 }
 
 #[tokio::test]
+async fn rules() {
+    let l = load("rules").await;
+    let c = l.catalog();
+    // Views and materialized views have a _RETURN rule each: it is their definition.
+    let names: Vec<String> = c
+        .rules
+        .keys()
+        .map(|k| format!("{}.{}", k.table, k.name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Archive.archive_insert",
+            "Archive.replica_note",
+            "open_orders.open_orders_insert",
+            "orders.log_status",
+            "orders.no delete"
+        ]
+    );
+    let r = |table: &str, name: &str| &c.rules[&sub("app", table, name)];
+    let log = r("orders", "log_status");
+    assert_eq!((log.event.as_str(), log.instead), ("update", false));
+    assert!(log.definition.starts_with("CREATE RULE log_status AS"));
+    assert!(log.definition.contains("INSERT INTO app.orders_log"));
+    assert!(!log.definition.ends_with(';'));
+    let no_delete = r("orders", "no delete");
+    assert_eq!(
+        (no_delete.event.as_str(), no_delete.instead),
+        ("delete", true)
+    );
+    assert_eq!(
+        no_delete.comment.as_deref(),
+        Some("orders are never deleted")
+    );
+    assert_eq!(r("Archive", "archive_insert").enabled, "disabled");
+    assert_eq!(r("Archive", "replica_note").enabled, "replica");
+    assert_eq!(r("open_orders", "open_orders_insert").enabled, "origin");
+    assert_catalog_snapshot!("rules", l);
+}
+
+#[tokio::test]
+async fn extended_statistics() {
+    let l = load("statistics").await;
+    let c = l.catalog();
+    let s = |schema: &str, name: &str| &c.extended_statistics[&qn(schema, name)];
+    let all = ["ndistinct", "dependencies", "mcv"];
+    let city_zip = s("app", "city_zip");
+    assert_eq!(city_zip.table, qn("app", "addresses"));
+    assert_eq!(
+        (city_zip.columns.as_str(), city_zip.target),
+        ("city, zip", None)
+    );
+    assert_eq!(city_zip.kinds, all);
+    let zip = s("stats", "Zip Country");
+    assert_eq!(zip.table, qn("app", "addresses"));
+    assert_eq!(zip.kinds, ["ndistinct", "mcv"]);
+    assert_eq!(zip.target, Some(500));
+    assert_eq!(
+        zip.comment.as_deref(),
+        Some("zip codes repeat across countries")
+    );
+    let lower = s("app", "city_lower");
+    assert_eq!(lower.kinds, ["dependencies"]);
+    // Columns come first, then expressions, whatever order the statement gave.
+    assert_eq!(lower.columns, "country, lower(city)");
+    // One expression alone builds the expression's statistics only.
+    let day = s("app", "created_day");
+    assert!(day.kinds.is_empty());
+    assert_eq!(day.columns, "date_trunc('day'::text, created)");
+    assert_eq!(s("app", "counts_pair").table, qn("app", "city_counts"));
+    assert_catalog_snapshot!("statistics", l);
+}
+
+#[tokio::test]
+async fn collations() {
+    let l = load("collations").await;
+    let c = l.catalog();
+    let co = |name: &str| &c.collations[&qn("app", name)];
+    // Only the user's own: none of pg_catalog's.
+    assert!(c.collations.keys().all(|k| k.schema == "app"));
+    let bytes = co("c_bytes");
+    assert_eq!(
+        (
+            bytes.provider.as_str(),
+            bytes.lc_collate.as_deref(),
+            bytes.lc_ctype.as_deref()
+        ),
+        ("libc", Some("C"), Some("C"))
+    );
+    assert_eq!((bytes.locale.as_deref(), bytes.deterministic), (None, true));
+    assert_eq!(bytes.comment.as_deref(), Some("byte order"));
+    let mixed = co("Posix Mixed");
+    assert_eq!(
+        (mixed.lc_collate.as_deref(), mixed.lc_ctype.as_deref()),
+        (Some("C"), Some("POSIX"))
+    );
+    let ci = co("ci");
+    assert_eq!(
+        (ci.provider.as_str(), ci.locale.as_deref(), ci.deterministic),
+        ("icu", Some("und-u-ks-level2"), false)
+    );
+    assert_eq!(
+        (ci.lc_collate.as_deref(), ci.rules.as_deref()),
+        (None, None)
+    );
+    if l.major >= 16 {
+        assert_eq!(co("tailored").rules.as_deref(), Some("&V << w <<< W"));
+    }
+    if l.major >= 17 {
+        let builtin = co("builtin_c");
+        assert_eq!(
+            (builtin.provider.as_str(), builtin.locale.as_deref()),
+            ("builtin", Some("C"))
+        );
+    }
+    let users = &c.tables[&qn("app", "users")];
+    assert_eq!(column(users, "email").collation.as_deref(), Some("app.ci"));
+    assert_catalog_snapshot!("collations", l);
+}
+
+#[tokio::test]
+async fn event_triggers() {
+    let l = load("event_triggers").await;
+    let c = l.catalog();
+    let e = |name: &str| &c.event_triggers[name];
+    let ddl = e("Note DDL");
+    assert_eq!(
+        (ddl.event.as_str(), ddl.tags.as_slice()),
+        (
+            "ddl_command_end",
+            &["ALTER TABLE".to_string(), "CREATE TABLE".to_string()][..]
+        )
+    );
+    assert_eq!(ddl.function, qn("app", "note_ddl"));
+    assert_eq!(
+        (ddl.enabled.as_str(), ddl.comment.as_deref()),
+        ("origin", Some("logs table changes"))
+    );
+    assert!(e("note_start").tags.is_empty());
+    assert_eq!(e("note_start").enabled, "disabled");
+    assert_eq!(e("note_drop").enabled, "always");
+    assert_eq!(
+        (
+            e("note_rewrite").event.as_str(),
+            e("note_rewrite").enabled.as_str()
+        ),
+        ("table_rewrite", "replica")
+    );
+    if l.major >= 17 {
+        assert_eq!(e("on_login").event, "login");
+    }
+    assert_catalog_snapshot!("event_triggers", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

@@ -355,4 +355,28 @@ async fn a_type_change_postgres_cannot_cast_is_a_manual_step_not_a_failing_scrip
     );
     assert!(left.contains("public.e.at"), "{left}");
     assert!(!left.contains("public.e.n"), "{left}");
+async fn a_collation_that_columns_use_is_recreated_by_hand_only() {
+    let schema = |locale: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE COLLATION app.sorting (provider = libc, locale = '{locale}');\n\
+             CREATE TABLE app.users (id int PRIMARY KEY, sku text COLLATE app.sorting);\n\
+             CREATE INDEX users_sku ON app.users (sku);"
+        )
+    };
+    let (p, left) = planned(&schema("C"), &schema("POSIX")).await;
+    // The plan runs (nothing half-way), leaves the collation as it was and says why.
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("COLLATION")),
+        "{:#?}",
+        p.steps
+    );
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    let m = &p.manual[0];
+    assert_eq!(
+        (m.kind, m.object.as_str()),
+        (pgdrift::model::Kind::Collation, "app.sorting")
+    );
+    assert!(m.reason.contains("table app.users use it"), "{}", m.reason);
+    assert!(left.contains("alter collation app.sorting"), "{left}");
 }

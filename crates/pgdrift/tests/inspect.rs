@@ -25,6 +25,10 @@ async fn everything() -> (TestDb, u32) {
         "operators",
         "types",
         "sequences",
+        "rules",
+        "statistics",
+        "collations",
+        "event_triggers",
     ]
     .iter()
     .enumerate()
@@ -158,6 +162,9 @@ async fn snapshots_round_trip_through_json() {
         "functions",
         "triggers",
         "policies",
+        "rules",
+        "extended_statistics",
+        "collations",
     ] {
         let items = value[key]
             .as_array()

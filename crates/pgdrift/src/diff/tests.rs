@@ -9,8 +9,9 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
     json!({
         "schemas": [{"schema": "app", "name": "app", "owner": owner}],
         "extensions": [], "types": [], "sequences": [], "constraints": [], "indexes": [],
-        "views": [], "functions": [], "triggers": [], "policies": [], "operators": [], "default_privileges": [],
-        "database_settings": [],
+        "views": [], "functions": [], "triggers": [], "policies": [], "operators": [],
+        "default_privileges": [], "database_settings": [],
+        "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

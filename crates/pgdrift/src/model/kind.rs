@@ -36,6 +36,10 @@ macro_rules! with_kinds {
                 Operator: operators: crate::model::Signature => crate::model::Operator, "operator", "operators", Database;
                 DefaultPrivilege: default_privileges: crate::model::DefaultPrivilegeKey => crate::model::DefaultPrivilege, "default privilege", "default privileges", Database;
                 DatabaseSetting: database_settings: crate::model::SettingKey => crate::model::DatabaseSetting, "database setting", "database settings", Database;
+                Rule: rules: crate::model::SubName => crate::model::Rule, "rule", "rules", Table;
+                ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
+                Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
+                EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
             ]
         }
     };

@@ -2,8 +2,10 @@
 //! by raw qualified names; two catalogs are equal exactly when their schemas are the same.
 //! No I/O here, no SQL text, no rendering.
 
+mod collation;
 mod constraint;
 mod default_privilege;
+mod event_trigger;
 mod function;
 mod index;
 mod kind;
@@ -11,17 +13,21 @@ mod names;
 mod operator;
 mod policy;
 mod privilege;
+mod rule;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
 mod setting;
+mod statistics;
 mod table;
 mod trigger;
 mod types;
 mod view;
 
+pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};
+pub use event_trigger::EventTrigger;
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey, KeyStatistics};
 pub(crate) use kind::with_kinds;
@@ -30,9 +36,11 @@ pub use names::{Object, QualName, Signature, SubName};
 pub use operator::Operator;
 pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
+pub use rule::Rule;
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use setting::{DatabaseSetting, SettingKey};
+pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
 pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,

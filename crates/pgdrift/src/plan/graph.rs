@@ -102,6 +102,12 @@ impl<'a> Names<'a> {
                 .or_default()
                 .push(Node::Function(k.clone()));
         }
+        for k in catalog.collations.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::Collation(k.clone()));
+        }
         let mut keys: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
         for (k, c) in &catalog.constraints {
             if matches!(
@@ -185,9 +191,13 @@ impl<'a> Names<'a> {
                 base_type,
                 default,
                 checks,
+                collation,
                 ..
             } => {
                 self.refs(base_type, &mut out);
+                if let Some(c) = collation {
+                    self.refs(c, &mut out);
+                }
                 if let Some(d) = default {
                     self.refs(d, &mut out);
                 }
@@ -198,6 +208,9 @@ impl<'a> Names<'a> {
             TypeKind::Composite { attributes } => {
                 for a in attributes {
                     self.refs(&a.type_name, &mut out);
+                    if let Some(c) = &a.collation {
+                        self.refs(c, &mut out);
+                    }
                 }
             }
             TypeKind::Range {
@@ -224,6 +237,9 @@ impl<'a> Names<'a> {
     /// What a column needs: its type, and its default unless that is set separately.
     pub fn column_deps(&self, c: &Column, with_default: bool, out: &mut Vec<Node>) {
         self.refs(&c.type_name, out);
+        if let Some(collation) = &c.collation {
+            self.refs(collation, out);
+        }
         if with_default {
             if let Some(d) = &c.default {
                 self.refs(d, out);
@@ -273,8 +289,8 @@ impl<'a> Names<'a> {
             if let Some(e) = &k.expression {
                 self.refs(e, &mut out);
             }
-            if let Some(o) = &k.opclass {
-                self.refs(o, &mut out);
+            for text in [&k.opclass, &k.collation].into_iter().flatten() {
+                self.refs(text, &mut out);
             }
         }
         if let Some(p) = &i.predicate {
@@ -391,6 +407,10 @@ impl<'a> Names<'a> {
             operators,
             default_privileges,
             database_settings: _,
+            rules,
+            extended_statistics,
+            collations,
+            event_triggers,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -438,6 +458,18 @@ impl<'a> Names<'a> {
                 Node::DefaultPrivilege(k.clone()),
                 self.default_privilege_deps(x),
             ));
+        }
+        for (k, x) in rules {
+            out.push((Node::Rule(k.clone()), self.rule_deps(x)));
+        }
+        for (k, x) in extended_statistics {
+            out.push((Node::ExtendedStatistics(k.clone()), self.statistics_deps(x)));
+        }
+        for (k, x) in collations {
+            out.push((Node::Collation(k.clone()), self.collation_deps(x)));
+        }
+        for (k, x) in event_triggers {
+            out.push((Node::EventTrigger(k.clone()), self.event_trigger_deps(x)));
         }
         out.extend(defaults);
         out

@@ -136,8 +136,9 @@ hazards! {
         code: "PD111",
         slug: "drops-behavior",
         message: "removes logic the database runs by itself",
-        doc: "A trigger or a row-level security policy runs on every matching write or read, and \
-              a routine a trigger calls is that trigger's logic: once dropped, rows are written \
+        doc: "A trigger or a row-level security policy runs on every matching write or read, a \
+              rule rewrites every matching statement, an event trigger runs on DDL, and a \
+              routine a trigger calls is that trigger's logic: once dropped, rows are written \
               without it, and a dropped permissive policy hides rows while a dropped restrictive \
               one shows them. Check that nothing relies on it any more.",
         destructive: false,

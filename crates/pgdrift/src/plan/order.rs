@@ -55,9 +55,13 @@ fn rank(node: &Node) -> u8 {
         Node::View(_) => 11,
         Node::Trigger(_) => 12,
         Node::Policy(_) => 13,
+        Node::Rule(_) => 14,
+        Node::ExtendedStatistics(_) => 15,
+        Node::Collation(_) => 16,
+        Node::EventTrigger(_) => 17,
         // After every creation: objects the plan creates get the privileges it gives them.
-        Node::DefaultPrivilege(_) => 14,
-        Node::DatabaseSetting(_) => 15,
+        Node::DefaultPrivilege(_) => 18,
+        Node::DatabaseSetting(_) => 19,
     }
 }
 

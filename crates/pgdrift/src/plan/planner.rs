@@ -389,6 +389,10 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::Operator(p) => self.operator(c, p),
             Subject::DefaultPrivilege(p) => self.default_privilege(c, p),
             Subject::DatabaseSetting(p) => self.database_setting(c, p),
+            Subject::Rule(p) => self.rule(c, p),
+            Subject::ExtendedStatistics(p) => self.statistics(c, p),
+            Subject::Collation(p) => self.collation(c, p),
+            Subject::EventTrigger(p) => self.event_trigger(c, p),
         }
     }
 
@@ -437,6 +441,10 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Operator(k) => format!("operator {k}"),
         Node::DefaultPrivilege(k) => format!("default privileges {k}"),
         Node::DatabaseSetting(k) => format!("database setting {k}"),
+        Node::Rule(k) => format!("rule {k}"),
+        Node::ExtendedStatistics(k) => format!("statistics {k}"),
+        Node::Collation(k) => format!("collation {k}"),
+        Node::EventTrigger(k) => format!("event trigger {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -8,7 +8,8 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "schemas": [], "extensions": [], "types": [], "sequences": [], "tables": [],
         "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
         "policies": [], "operators": [], "default_privileges": [],
-        "database_settings": []
+        "database_settings": [], "rules": [], "extended_statistics": [],
+        "collations": [], "event_triggers": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

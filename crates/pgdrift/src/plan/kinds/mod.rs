@@ -4,12 +4,14 @@
 
 mod backup;
 mod coerce;
+mod collation;
 mod column;
 mod column_type;
 mod constraint;
 mod database_settings;
 mod default_privileges;
 mod defaults;
+mod event_trigger;
 mod index;
 mod index_settings;
 mod objects;
@@ -17,8 +19,10 @@ mod on_table;
 mod rename;
 mod restore;
 mod routines;
+mod rule;
 mod schema;
 mod skeleton;
+mod statistics;
 mod table;
 mod types;
 
@@ -29,6 +33,7 @@ use super::planner::{Decide, Pass};
 use super::refs::mentions;
 use crate::diff::{field, label_changes, Change, ColumnChange, Op, Pair, Subject};
 use crate::model::{ConstraintKind, QualName, TypeKind};
+use collation::COLLATION_IN_PLACE;
 use constraint::CONSTRAINT_IN_PLACE;
 use index::INDEX_IN_PLACE;
 use objects::{only, view_columns_changed, view_replaceable};
@@ -115,6 +120,9 @@ impl<'a> Decide<'_, '_, 'a> {
             Subject::Function(p) if routine_needs_recreate(c, p.current()) => {
                 seeds.push((node, why("signature or result")));
             }
+            Subject::Collation(_) if !only(c, COLLATION_IN_PLACE) => {
+                self.collation_seeds(node, seeds)
+            }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }
@@ -152,7 +160,11 @@ impl<'a> Decide<'_, '_, 'a> {
         for d in dependents {
             let user = matches!(
                 d,
-                Node::View(_) | Node::Function(_) | Node::Policy(_) | Node::Trigger(_)
+                Node::View(_)
+                    | Node::Function(_)
+                    | Node::Policy(_)
+                    | Node::Trigger(_)
+                    | Node::Rule(_)
             );
             if user && self.in_to(&d) {
                 if !self.altered_node(&d) {
@@ -189,6 +201,10 @@ impl<'a> Decide<'_, '_, 'a> {
                 .triggers
                 .iter()
                 .any(|(k, t)| to.triggers.contains_key(k) && t.definition.contains(name))
+            || from
+                .rules
+                .iter()
+                .any(|(k, r)| to.rules.contains_key(k) && r.definition.contains(name))
     }
 
     /// The columns converted when a type is replaced: what depends on them is recreated
@@ -226,7 +242,11 @@ impl<'a> Decide<'_, '_, 'a> {
         let dependents: Vec<Node> = self.dependents().of(&Node::Table(table.clone()));
         for d in dependents {
             let relevant = match &d {
-                Node::View(_) | Node::Trigger(_) | Node::Policy(_) | Node::Function(_) => true,
+                Node::View(_)
+                | Node::Trigger(_)
+                | Node::Policy(_)
+                | Node::Function(_)
+                | Node::Rule(_) => true,
                 Node::Index(_) | Node::Constraint(_) => keys,
                 _ => false,
             };
@@ -305,6 +325,10 @@ impl<'a> Decide<'_, '_, 'a> {
                 .triggers
                 .get(k)
                 .is_some_and(|t| mentions(&t.definition, column)),
+            Node::Rule(k) => c
+                .rules
+                .get(k)
+                .is_some_and(|r| mentions(&r.definition, column)),
             Node::Policy(k) => c.policies.get(k).is_some_and(|p| {
                 [&p.using, &p.with_check]
                     .into_iter()
@@ -389,6 +413,14 @@ impl Pass<'_, '_, '_> {
             }
             Node::Operator(k) => self.recreate_planned(&from.operators, &to.operators, k, r),
             Node::Type(k) => self.recreate_planned(&from.types, &to.types, k, r),
+            Node::Rule(k) => self.recreate_planned(&from.rules, &to.rules, k, r),
+            Node::ExtendedStatistics(k) => {
+                self.recreate_planned(&from.extended_statistics, &to.extended_statistics, k, r)
+            }
+            Node::Collation(k) => self.recreate_planned(&from.collations, &to.collations, k, r),
+            Node::EventTrigger(k) => {
+                self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
+            }
             _ => {}
         }
     }

@@ -389,14 +389,15 @@ pub(crate) fn slice_count(connections: usize) -> usize {
 /// the relations. The jobs, heaviest first, go one at a time to whichever connection is
 /// free next, so one that falls behind (a busier core) takes fewer of them. (Sending a
 /// connection its next job before the last ends would save a round trip, but commits a
-/// heavy job to a connection that may still be busy for long.)
+/// heavy job to a connection that may still be busy for long.) The light queries at the end
+/// ([`Prepared::pipelined`]) go out together, in one round trip.
 async fn run_all(
     conns: &[&Connection],
     slices: &[(u32, u32)],
     queries: &[Prepared],
     scope: &Scope,
 ) -> Result<(Vec<Decoded>, Vec<QueryTiming>), InspectError> {
-    let mut jobs: VecDeque<(usize, &Prepared, (u32, u32))> = VecDeque::new();
+    let mut jobs: VecDeque<Job<'_>> = VecDeque::new();
     for q in queries {
         let ranges: &[(u32, u32)] = match q.sharded {
             true => slices,
@@ -407,10 +408,15 @@ async fn run_all(
         }
     }
     let jobs = Mutex::new(jobs);
+    // The next job, and with a pipelined one every pipelined job queued after it.
     let next = || {
-        jobs.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
+        let mut jobs = jobs.lock().unwrap_or_else(PoisonError::into_inner);
+        let first = jobs.pop_front()?;
+        let mut batch = vec![first];
+        while first.1.pipelined && jobs.front().is_some_and(|j| j.1.pipelined) {
+            batch.extend(jobs.pop_front());
+        }
+        Some(batch)
     };
     let lanes = conns
         .iter()
@@ -418,35 +424,11 @@ async fn run_all(
         .enumerate()
         .map(|(index, conn)| async move {
             let mut done = Vec::new();
-            while let Some((job, q, (lo, hi))) = next() {
-                let started = Instant::now();
-                let members = scope.members_of(q.members_of.as_deref());
-                let params: [(&(dyn ToSql + Sync), Type); 4] = [
-                    (&scope.namespaces, Type::OID_ARRAY),
-                    (&members, Type::OID_ARRAY),
-                    (&lo, Type::OID),
-                    (&hi, Type::OID),
-                ];
-                let fail = |e: tokio_postgres::Error| InspectError::query(conn, q.name, &e);
-                let stream = conn
-                    .client
-                    .query_typed_raw(&q.sql, params)
-                    .await
-                    .map_err(fail)?;
-                futures_util::pin_mut!(stream);
-                let mut decoder = Decoder::new(q.id, &scope.lookups);
-                let mut rows = 0;
-                while let Some(row) = stream.try_next().await.map_err(fail)? {
-                    decoder.push(&row)?;
-                    rows += 1;
-                }
-                let timing = QueryTiming {
-                    query: q.name,
-                    connection: index,
-                    rows,
-                    elapsed: started.elapsed(),
-                };
-                done.push((job, decoder.finish(), (timing, Instant::now())));
+            while let Some(batch) = next() {
+                let runs = batch
+                    .into_iter()
+                    .map(|job| run_job(conn, index, job, scope));
+                done.extend(try_join_all(runs).await?);
             }
             Ok::<_, InspectError>(done)
         });
@@ -458,6 +440,47 @@ async fn run_all(
     // Timings per connection, in the order the queries ended.
     timings.sort_by_key(|(t, ended)| (t.connection, *ended));
     Ok((decoded, timings.into_iter().map(|(t, _)| t).collect()))
+}
+
+/// A job: its place in the queue, its query, and the slice of relations it reads.
+type Job<'a> = (usize, &'a Prepared, (u32, u32));
+
+/// Runs one job on `conn` (connection number `index`): its place in the queue, its decoded
+/// rows, and its timing with when it ended.
+async fn run_job(
+    conn: &Connection,
+    index: usize,
+    (job, q, (lo, hi)): Job<'_>,
+    scope: &Scope,
+) -> Result<(usize, Decoded, (QueryTiming, Instant)), InspectError> {
+    let started = Instant::now();
+    let members = scope.members_of(q.members_of.as_deref());
+    let params: [(&(dyn ToSql + Sync), Type); 4] = [
+        (&scope.namespaces, Type::OID_ARRAY),
+        (&members, Type::OID_ARRAY),
+        (&lo, Type::OID),
+        (&hi, Type::OID),
+    ];
+    let fail = |e: tokio_postgres::Error| InspectError::query(conn, q.name, &e);
+    let stream = conn
+        .client
+        .query_typed_raw(&q.sql, params)
+        .await
+        .map_err(fail)?;
+    futures_util::pin_mut!(stream);
+    let mut decoder = Decoder::new(q.id, &scope.lookups);
+    let mut rows = 0;
+    while let Some(row) = stream.try_next().await.map_err(fail)? {
+        decoder.push(&row)?;
+        rows += 1;
+    }
+    let timing = QueryTiming {
+        query: q.name,
+        connection: index,
+        rows,
+        elapsed: started.elapsed(),
+    };
+    Ok((job, decoder.finish(), (timing, Instant::now())))
 }
 
 /// Glob patterns (`*`, `?`) as anchored regular expressions; `None` for no patterns.

@@ -27,7 +27,22 @@ pub(crate) enum QueryId {
     Operators,
     DefaultPrivileges,
     DatabaseSettings,
+    Rules,
+    Statistics,
+    Collations,
+    EventTriggers,
 }
+
+/// The queries of kinds most databases have few objects of, or none: they are sent
+/// together, in one round trip, by whichever connection takes the first of them.
+const PIPELINED: &[QueryId] = &[
+    QueryId::DefaultPrivileges,
+    QueryId::DatabaseSettings,
+    QueryId::Rules,
+    QueryId::Statistics,
+    QueryId::Collations,
+    QueryId::EventTriggers,
+];
 
 /// A query's name and text.
 #[derive(Debug)]
@@ -119,6 +134,26 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         name: "database_settings",
         text: include_str!("queries/database_settings.sql"),
     },
+    QueryDef {
+        id: QueryId::Rules,
+        name: "rules",
+        text: include_str!("queries/rules.sql"),
+    },
+    QueryDef {
+        id: QueryId::Statistics,
+        name: "statistics",
+        text: include_str!("queries/statistics.sql"),
+    },
+    QueryDef {
+        id: QueryId::Collations,
+        name: "user_collations",
+        text: include_str!("queries/user_collations.sql"),
+    },
+    QueryDef {
+        id: QueryId::EventTriggers,
+        name: "event_triggers",
+        text: include_str!("queries/event_triggers.sql"),
+    },
 ];
 
 /// A query that runs before the others, on the first connection, to decide what they read
@@ -154,6 +189,8 @@ pub(crate) struct Prepared {
     pub sql: String,
     /// Reads one slice of the relations (`$3`..`$4`); run once per connection.
     pub sharded: bool,
+    /// Sent together with the other pipelined queries ([`PIPELINED`]).
+    pub pipelined: bool,
     /// The catalog whose extension members `$2` must hold (`pg_class`, `pg_proc`, ...).
     pub members_of: Option<String>,
 }
@@ -169,6 +206,7 @@ pub(crate) fn prepare_all(major: u32, client_deparse: bool) -> Vec<Prepared> {
                 id: q.id,
                 name: q.name,
                 sharded: sql.contains("$3"),
+                pipelined: PIPELINED.contains(&q.id),
                 members_of: members_catalog(q.text),
                 sql,
             }
@@ -258,6 +296,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pipelined_queries_are_light_and_come_last() {
+        let queries = prepare_all(16, false);
+        let first = queries.iter().position(|q| q.pipelined).unwrap();
+        assert!(queries[first..].iter().all(|q| q.pipelined && !q.sharded));
+        assert_eq!(queries.len() - first, PIPELINED.len());
     }
 
     #[test]

@@ -3,19 +3,23 @@
 //! `assemble` then resolves those references: columns by number, tables by OID, the
 //! indexes behind constraints, identity sequences onto their columns.
 
+mod collations;
 mod columns;
 mod constraints;
 mod database_settings;
 mod default_privileges;
 mod defaults;
+mod event_triggers;
 mod extensions;
 mod functions;
 mod indexes;
 pub(crate) mod lookup;
 mod operators;
 mod policies;
+mod rules;
 mod schemas;
 mod sequences;
+mod statistics;
 mod tables;
 mod triggers;
 mod types;
@@ -26,8 +30,8 @@ use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
 use crate::model::{
-    Catalog, DatabaseSetting, DefaultPrivilege, Extension, Function, Object, Operator, Policy,
-    Schema, TypeDef,
+    Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
+    Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -52,6 +56,10 @@ pub(crate) enum Decoded {
     Operators(Chunked<Operator>),
     DefaultPrivileges(Chunked<DefaultPrivilege>),
     DatabaseSettings(Chunked<DatabaseSetting>),
+    Rules(Chunked<Rule>),
+    Statistics(Chunked<ExtendedStatistics>),
+    Collations(Chunked<Collation>),
+    EventTriggers(Chunked<EventTrigger>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -83,6 +91,10 @@ impl<'a> Decoder<'a> {
             QueryId::Operators => Decoded::Operators(Chunked::default()),
             QueryId::DefaultPrivileges => Decoded::DefaultPrivileges(Chunked::default()),
             QueryId::DatabaseSettings => Decoded::DatabaseSettings(Chunked::default()),
+            QueryId::Rules => Decoded::Rules(Chunked::default()),
+            QueryId::Statistics => Decoded::Statistics(Chunked::default()),
+            QueryId::Collations => Decoded::Collations(Chunked::default()),
+            QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -128,6 +140,10 @@ impl<'a> Decoder<'a> {
             Decoded::DatabaseSettings(v) => {
                 take!(database_settings, v, database_settings::decode(row))
             }
+            Decoded::Rules(v) => take!(rules, v, rules::decode(row)),
+            Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
+            Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
+            Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
         }
         Ok(())
     }
@@ -156,6 +172,10 @@ struct Parts {
     operators: Chunked<Operator>,
     default_privileges: Chunked<DefaultPrivilege>,
     database_settings: Chunked<DatabaseSetting>,
+    rules: Chunked<Rule>,
+    statistics: Chunked<ExtendedStatistics>,
+    collations: Chunked<Collation>,
+    event_triggers: Chunked<EventTrigger>,
 }
 
 impl Parts {
@@ -177,6 +197,10 @@ impl Parts {
             Decoded::Operators(v) => self.operators.append(v),
             Decoded::DefaultPrivileges(v) => self.default_privileges.append(v),
             Decoded::DatabaseSettings(v) => self.database_settings.append(v),
+            Decoded::Rules(v) => self.rules.append(v),
+            Decoded::Statistics(v) => self.statistics.append(v),
+            Decoded::Collations(v) => self.collations.append(v),
+            Decoded::EventTriggers(v) => self.event_triggers.append(v),
         }
     }
 }
@@ -322,6 +346,10 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             operators: keyed(parts.operators),
             default_privileges: keyed(parts.default_privileges),
             database_settings: keyed(parts.database_settings),
+            rules: keyed(parts.rules),
+            extended_statistics: keyed(parts.statistics),
+            collations: keyed(parts.collations),
+            event_triggers: keyed(parts.event_triggers),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
