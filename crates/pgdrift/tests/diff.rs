@@ -355,6 +355,9 @@ async fn a_type_change_postgres_cannot_cast_is_a_manual_step_not_a_failing_scrip
     );
     assert!(left.contains("public.e.at"), "{left}");
     assert!(!left.contains("public.e.n"), "{left}");
+}
+
+#[tokio::test]
 async fn a_collation_that_columns_use_is_recreated_by_hand_only() {
     let schema = |locale: &str| {
         format!(
