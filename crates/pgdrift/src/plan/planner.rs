@@ -216,9 +216,9 @@ impl<'a> Decide<'_, '_, 'a> {
 
     /// Drops that must come early, before the main phase, and so before what they depend
     /// on goes: a table whose name a new view, sequence, index or type takes, a sequence
-    /// whose name a new identity takes; then, from
-    /// every object dropped early (views dropped for good among them), what depends on it
-    /// and is dropped too — a routine that returns a view's rows, say.
+    /// whose name a new identity takes; then, from every object dropped early (views dropped
+    /// for good among them), what names it and is dropped too — a routine that returns a
+    /// view's rows, say.
     fn early_drops(&mut self) {
         let facts = self.facts;
         let (from, to) = (facts.diff.from, facts.diff.to);
@@ -247,22 +247,51 @@ impl<'a> Decide<'_, '_, 'a> {
                 }
             }
         }
-        let mut queue: Vec<Node> = self.decided.early.iter().cloned().collect();
-        queue.extend(facts.dropped_views.iter().map(|k| Node::View(k.clone())));
-        while let Some(node) = queue.pop() {
-            for d in facts.dependents().of(&node) {
-                let late = matches!(
-                    d,
-                    Node::Function(_) | Node::Operator(_) | Node::Type(_) | Node::Table(_)
-                );
-                if late
-                    && !d.in_catalog(to)
-                    && d.in_catalog(from)
-                    && !self.decided.early.contains(&d)
+        // The routines, operators and types dropped for good that name an object dropped
+        // early go early too, until none is added (their own dependencies, not the whole
+        // graph of dependents: a plan that drops everything need not build it).
+        let mut gone: HashSet<Node> = self.decided.early.iter().cloned().collect();
+        gone.extend(facts.dropped_views.iter().map(|k| Node::View(k.clone())));
+        if gone.is_empty() {
+            return;
+        }
+        let names = &facts.from;
+        loop {
+            let mut found: Vec<Node> = Vec::new();
+            for (k, f) in from
+                .functions
+                .iter()
+                .filter(|(k, _)| !to.functions.contains_key(k))
+            {
+                let node = Node::Function(k.clone());
+                if !gone.contains(&node) && names.function_deps(f).iter().any(|d| gone.contains(d))
                 {
-                    self.decided.early.insert(d.clone());
-                    queue.push(d);
+                    found.push(node);
                 }
+            }
+            for (k, o) in from
+                .operators
+                .iter()
+                .filter(|(k, _)| !to.operators.contains_key(k))
+            {
+                let node = Node::Operator(k.clone());
+                if !gone.contains(&node) && names.operator_deps(o).iter().any(|d| gone.contains(d))
+                {
+                    found.push(node);
+                }
+            }
+            for (k, t) in from.types.iter().filter(|(k, _)| !to.types.contains_key(k)) {
+                let node = Node::Type(k.clone());
+                if !gone.contains(&node) && names.type_deps(t).iter().any(|d| gone.contains(d)) {
+                    found.push(node);
+                }
+            }
+            if found.is_empty() {
+                return;
+            }
+            for node in found {
+                self.decided.early.insert(node.clone());
+                gone.insert(node);
             }
         }
     }
