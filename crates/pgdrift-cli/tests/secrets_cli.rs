@@ -437,3 +437,37 @@ fn no_output_ever_holds_a_planted_password() {
         panic!("{e}");
     }
 }
+
+/// A database setting whose name looks like a secret's is compared but its value is never
+/// shown: not by `inspect` (text or JSON), not by `diff`'s summary, whichever side holds it.
+#[test]
+fn a_secret_looking_database_setting_is_never_shown() {
+    let value = "hunter2-s3cret-value";
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(TestDb::with_sql(&format!(
+        "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET app.api_token = %L', \
+         current_database(), '{value}'); END$$;"
+    )));
+    let url = Place::of(&admin_conninfo()).url("unused", db.name());
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.sql");
+    std::fs::write(&empty, "").unwrap();
+    let empty = empty.to_str().unwrap();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["inspect", &url],
+        vec!["inspect", &url, "--format", "json"],
+        vec!["diff", empty, &url, "--format", "text"],
+        vec!["diff", &url, empty, "--format", "text"],
+    ];
+    for args in runs {
+        let out = common::text(&common::pgdrift_in(None, &args));
+        // The text summary of `inspect` only counts objects; the others name the setting.
+        if args.len() > 2 {
+            assert!(
+                out.contains("api_token"),
+                "{args:?} does not name the setting:\n{out}"
+            );
+        }
+        assert!(!out.contains(value), "{args:?} showed the secret:\n{out}");
+    }
+}
