@@ -383,3 +383,27 @@ async fn a_collation_that_columns_use_is_recreated_by_hand_only() {
     assert!(m.reason.contains("table app.users use it"), "{}", m.reason);
     assert!(left.contains("alter collation app.sorting"), "{left}");
 }
+
+#[tokio::test]
+async fn a_setting_named_like_a_secret_is_set_by_hand_never_by_the_script() {
+    let setting = |value: &str| {
+        format!(
+            "DO $$BEGIN EXECUTE format('ALTER DATABASE %I SET app.api_token = %L', \
+             current_database(), '{value}'); END$$;"
+        )
+    };
+    let (p, left) = planned(&setting("old-s3cret"), &setting("new-s3cret")).await;
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("s3cret")),
+        "{:#?}",
+        p.steps
+    );
+    assert!(
+        p.manual
+            .iter()
+            .any(|m| m.reason.contains("looks like a secret's")),
+        "{:#?}",
+        p.manual
+    );
+    assert!(left.contains("app.api_token"), "{left}");
+}

@@ -2,8 +2,8 @@
 //! DATABASE <db> SET …` (`pg_db_role_setting` rows of the database read). Values are kept as
 //! PostgreSQL stores them (`8MB` stays `8MB`, `8192` stays `8192`). A value whose setting's
 //! name looks like a secret's is compared as it is but written masked in JSON and text,
-//! with a digest that changes when it does; such a value read back from JSON is not known,
-//! and a plan that would have to set it says so instead.
+//! with a digest that changes when it does; a plan never sets one (it would print the value
+//! in its SQL) but says to set it by hand.
 
 use super::kind::{Kind, Place, Placed};
 use super::names::Object;

@@ -3,7 +3,9 @@
 //! runs it on a copy with another name), so each statement is a `DO` block that names
 //! `current_database()` through `format('%I')`. A setting is one statement to create, alter
 //! or drop, with nothing to order it around: the shared skeleton's create/drop pair has no
-//! use for it, and the change is planned here directly.
+//! use for it, and the change is planned here directly. A setting whose name looks like a
+//! secret's is never set by a script (a plan's SQL is printed and saved): a manual step says
+//! to set it by hand; resetting one writes no value and is planned.
 
 use super::super::graph::Node;
 use super::super::order::Phase;
@@ -94,12 +96,14 @@ impl<'a> Pass<'_, '_, 'a> {
         let s = p.current();
         let value = match p.to() {
             None => None,
-            Some(to) => match to.known_value() {
+            // A value whose name looks like a secret's is never written into a script (nor
+            // known, when it was read from JSON, where it is masked): it is set by hand.
+            Some(to) => match to.known_value().filter(|_| !to.is_secret()) {
                 Some(v) => Some(v),
                 None => {
                     let reason = format!(
-                        "the value of {} is masked where it was read from (its name looks like \
-                         a secret's); set it by hand: ALTER DATABASE <database> SET {} = '...'",
+                        "{}'s name looks like a secret's, and pgdrift writes no secret into a \
+                         script; set it by hand: ALTER DATABASE <database> SET {} = '...'",
                         c.name,
                         name_sql(&s.name)
                     );
