@@ -330,6 +330,12 @@ pub struct DiffArgs {
     /// and policies.
     #[arg(long, value_name = "PATTERN")]
     pub exclude: Vec<String>,
+    /// A table or column FROM calls by another name: SCHEMA.TABLE=NEW_NAME or
+    /// SCHEMA.TABLE.COLUMN=NEW_NAME (the table by its name in TO); repeatable. The plan
+    /// renames it, keeping its data, instead of dropping it and creating another. SQL sources
+    /// can say the same with a `-- pgdrift:renamed from=OLD` comment.
+    #[arg(long, value_name = "HINT")]
+    pub rename: Vec<pgdrift::plan::renames::Rename>,
     /// Report objects whose owner differs (owners are ignored by default).
     #[arg(long)]
     pub compare_owners: bool,

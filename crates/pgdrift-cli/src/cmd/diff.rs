@@ -9,7 +9,7 @@ use anyhow::Context;
 use pgdrift::diff::{diff, DiffOptions, Filter};
 use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::pipeline::verify::{verify, VerifyInput};
-use pgdrift::plan::{plan, Backup, PlanOptions};
+use pgdrift::plan::{plan, renames, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
 use pgdrift::source::{Loaded, Loader, SourceSpec};
 use std::io::IsTerminal;
@@ -55,7 +55,12 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     let diff_options = DiffOptions {
         compare_owners: args.compare_owners,
     };
-    let changes = diff(&from_catalog, &to_catalog, &diff_options);
+    // Rename hints, from the command line and TO's SQL sources: FROM as it reads after
+    // the renames is what the rest of the plan starts from.
+    let hints = rename_hints(&args, &to)?;
+    let renamed = renames::apply(&hints, &from_catalog, &to_catalog)?;
+    let changes = diff(&renamed.catalog, &to_catalog, &diff_options);
+    let suggested = renames::suggest(&changes);
     // Compared or not, a plan never touches them.
     let (plannable, protected) = owned.protect(&changes);
     // Destructive steps copy what they delete first; the rollback copies it back.
@@ -70,17 +75,22 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         table_rows: from.inspected.table_rows.clone(),
         ..PlanOptions::default()
     };
-    let mut forward = plan(&plannable, &plan_options);
+    let mut forward = plan(&plannable, &plan_options).with_renames(renamed.steps.clone());
     forward.manual.extend(protected);
+    let unrenamed = renames::apply(
+        &renames::inverse(&renamed.applied),
+        &to_catalog,
+        &from_catalog,
+    )?;
     let back = args.reverse.as_ref().map(|_| {
-        let reverse = diff(&to_catalog, &from_catalog, &diff_options);
+        let reverse = diff(&unrenamed.catalog, &from_catalog, &diff_options);
         let options = PlanOptions {
             backup: None,
             restore: backup.clone(),
             ..plan_options.clone()
         };
         let (plannable, protected) = owned.protect(&reverse);
-        let mut back = plan(&plannable, &options);
+        let mut back = plan(&plannable, &options).with_renames(unrenamed.steps.clone());
         back.manual.extend(protected);
         if args.allow_destructive && args.no_backup && forward.is_destructive() {
             back.restores_nothing();
@@ -147,7 +157,8 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         Vec::new()
     } else {
         owned.tables()
-    });
+    })
+    .with_renames(renamed.applied.clone(), suggested);
     let format = args.format.unwrap_or_else(|| {
         if args.output.is_none() && std::io::stdout().is_terminal() {
             DiffFormat::Text
@@ -200,6 +211,15 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         Outcome::Findings
     })
+}
+
+/// The rename hints of `--rename` and of `-- pgdrift:renamed` comments in TO's SQL.
+fn rename_hints(args: &DiffArgs, to: &Loaded) -> anyhow::Result<Vec<renames::Rename>> {
+    let mut hints = args.rename.clone();
+    for unit in to.units.iter().flatten() {
+        hints.extend(renames::comments::in_sql(&unit.name, &unit.sql)?);
+    }
+    Ok(hints)
 }
 
 /// Why differences are left after a plan (or rollback) ran: its manual steps, or a bug.

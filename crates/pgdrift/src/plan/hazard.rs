@@ -163,6 +163,15 @@ hazards! {
               a cancelled session) before running the plan.",
         destructive: false,
     },
+    Renames {
+        code: "PD114",
+        slug: "renames",
+        message: "renames a table, a column or a sequence",
+        doc: "The data stays where it is, but queries, routine bodies and application code \
+              that use the old name fail once the step commits: deploy the code that uses the \
+              new name together with the plan.",
+        destructive: false,
+    },
     ManualStep {
         code: "PD199",
         slug: "manual-step",

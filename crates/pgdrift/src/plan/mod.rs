@@ -17,6 +17,7 @@ mod kinds;
 mod order;
 mod planner;
 pub mod refs;
+pub mod renames;
 
 pub use hazard::{Hazard, HazardInfo, HazardKind, HAZARDS};
 
@@ -190,6 +191,12 @@ impl Plan {
                      sequences again empty; restore their data from a backup of your own"
                 .to_string(),
         });
+    }
+
+    /// The plan with `renames` (the steps of [`renames::apply`]) run first.
+    pub fn with_renames(mut self, renames: Vec<Step>) -> Plan {
+        self.steps.splice(0..0, renames);
+        self
     }
 
     /// The steps that run with or without `--allow-destructive`.

@@ -6,6 +6,7 @@ use super::script::{one_line, render_sql, ScriptContext};
 use crate::diff::{Change, Diff, Op, FORMAT_VERSION};
 use crate::migrate::owned::OwnedTable;
 use crate::model::{Kind, KINDS};
+use crate::plan::renames::Rename;
 use crate::plan::{Hazard, Plan};
 use comfy_table::{presets, Cell, CellAlignment, Table};
 use serde::Serialize;
@@ -30,6 +31,12 @@ pub struct DiffReport<'a> {
     /// Migration tools' tracking tables left out of the comparison.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trackers_left_out: Vec<OwnedTable>,
+    /// Tables and columns renamed on a hint: the plan starts with their `RENAME` steps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renames: Vec<Rename>,
+    /// Drops and creations that look like renames: the hint that would keep their data.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggested_renames: Vec<Rename>,
 }
 
 /// Counts of changes.
@@ -72,7 +79,16 @@ impl<'a> DiffReport<'a> {
             rollback,
             allow_destructive,
             trackers_left_out: Vec::new(),
+            renames: Vec::new(),
+            suggested_renames: Vec::new(),
         }
+    }
+
+    /// The report, with the renames the plan makes and those the diff suggests.
+    pub fn with_renames(mut self, applied: Vec<Rename>, suggested: Vec<Rename>) -> Self {
+        self.renames = applied;
+        self.suggested_renames = suggested;
+        self
     }
 
     /// The report, saying which tracking tables were left out of the comparison.
@@ -83,7 +99,7 @@ impl<'a> DiffReport<'a> {
 
     /// True when the schemas are the same: no change, and nothing left to do by hand.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.plan.manual.is_empty()
+        self.changes.is_empty() && self.plan.manual.is_empty() && self.renames.is_empty()
     }
 
     /// "2 tracking tables not compared (...)", when some were left out.
@@ -189,6 +205,41 @@ fn short(s: &str) -> String {
 }
 
 /// The human summary.
+/// The renames the plan makes, and those it suggests, for the text summary.
+fn renames_text(report: &DiffReport<'_>, paint: &dyn Fn(&str, &str) -> String) -> String {
+    let mut out = String::new();
+    let what = |r: &Rename| match r {
+        Rename::Table { schema, from, to } => format!("table {schema}.{from} → {schema}.{to}"),
+        Rename::Column {
+            schema,
+            table,
+            from,
+            to,
+        } => format!("column {schema}.{table}.{from} → {to}"),
+    };
+    if !report.renames.is_empty() {
+        let _ = writeln!(out, "{}", paint("1", "Renamed (on a hint)"));
+        for r in &report.renames {
+            let _ = writeln!(out, "  {} {}", paint("33", "→"), one_line(&what(r)));
+        }
+        out.push('\n');
+    }
+    if !report.suggested_renames.is_empty() {
+        let _ = writeln!(out, "{}", paint("1", "Possible renames"));
+        for r in &report.suggested_renames {
+            let _ = writeln!(
+                out,
+                "  ? {}: dropped and created with the same definition; if it is one object \
+                 renamed, keep its data with --rename {}",
+                one_line(&what(r)),
+                one_line(&r.to_string())
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
 pub fn render_text(report: &DiffReport<'_>, color: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
@@ -224,6 +275,7 @@ pub fn render_text(report: &DiffReport<'_>, color: bool) -> String {
     );
     out.push_str(&counts_table(report));
     out.push_str("\n\n");
+    out.push_str(&renames_text(report, &paint));
     let hazards = report.hazards();
     for info in KINDS {
         let changes: Vec<&Change> = report
@@ -401,6 +453,22 @@ pub fn render_markdown(report: &DiffReport<'_>) -> String {
     );
     out.push_str("| | kind | object | details | hazards |\n|---|---|---|---|---|\n");
     let hazards = report.hazards();
+    for r in &report.renames {
+        let (kind, name) = match r {
+            Rename::Table { schema, from, to } => ("table", format!("{schema}.{from} → {to}")),
+            Rename::Column {
+                schema,
+                table,
+                from,
+                to,
+            } => ("column", format!("{schema}.{table}.{from} → {to}")),
+        };
+        let _ = writeln!(
+            out,
+            "| → | {kind} | `{}` | renamed on a hint | ⚠️ renames |",
+            md_code(&name)
+        );
+    }
     for c in report.changes {
         let details = if c.op == Op::Alter {
             fields(c)
@@ -425,6 +493,16 @@ pub fn render_markdown(report: &DiffReport<'_>) -> String {
             md_cell(&details),
             hz
         );
+    }
+    if !report.suggested_renames.is_empty() {
+        out.push_str("\n**Possible renames** (dropped and created with the same definition):\n\n");
+        for r in &report.suggested_renames {
+            let _ = writeln!(
+                out,
+                "- keep the data with `--rename {}`",
+                md_code(&r.to_string())
+            );
+        }
     }
     if !report.plan.manual.is_empty() {
         out.push_str("\n**Manual steps**\n\n");
