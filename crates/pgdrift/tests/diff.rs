@@ -407,3 +407,41 @@ async fn a_setting_named_like_a_secret_is_set_by_hand_never_by_the_script() {
     );
     assert!(left.contains("app.api_token"), "{left}");
 }
+
+#[tokio::test]
+async fn a_table_whose_partitioning_changes_holds_back_its_partitions_steps() {
+    let plain = "CREATE TABLE public.ev (id int NOT NULL, d date NOT NULL, v text);\n\
+                 CREATE VIEW public.ev_v AS SELECT id, v FROM public.ev;";
+    let by_range = "CREATE TABLE public.ev (id int NOT NULL, d date NOT NULL, v text) PARTITION BY RANGE (d);\n\
+                    CREATE TABLE public.ev_2026 PARTITION OF public.ev FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n\
+                    CREATE INDEX ev_2026_v ON public.ev_2026 (v);\n\
+                    CREATE VIEW public.ev_v AS SELECT id, v FROM public.ev;";
+    let by_list = "CREATE TABLE public.ev (id int NOT NULL, d date NOT NULL, v text) PARTITION BY LIST (d);\n\
+                   CREATE TABLE public.ev_2026 PARTITION OF public.ev FOR VALUES IN ('2026-01-01');\n\
+                   CREATE INDEX ev_2026_v ON public.ev_2026 (v);\n\
+                   CREATE VIEW public.ev_v AS SELECT id, v FROM public.ev;";
+    for (from, to) in [(plain, by_range), (by_range, plain), (by_range, by_list)] {
+        // The plan runs to the end (planned applies it), touches no partition, and says why.
+        let (plan, left) = planned(from, to).await;
+        assert!(
+            plan.steps.iter().all(|s| !s.sql.contains("ev_2026")),
+            "{:#?}",
+            plan.steps
+        );
+        let reasons: Vec<&str> = plan.manual.iter().map(|m| m.reason.as_str()).collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("cannot change a table's kind or partition key")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("held back until public.ev is rebuilt")
+                    && r.contains("public.ev_2026")),
+            "{reasons:?}"
+        );
+        assert!(left.contains("public.ev"), "{left}");
+    }
+}

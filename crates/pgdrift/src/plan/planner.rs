@@ -115,6 +115,7 @@ pub(super) fn plan_actions(diff: &Diff<'_>, opts: &PlanOptions) -> (Vec<Action>,
         out: &mut out,
     }
     .run();
+    super::kinds::reshape::hold_back(diff, &mut out);
     (out.actions, out.manual)
 }
 

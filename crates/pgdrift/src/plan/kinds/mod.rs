@@ -17,6 +17,7 @@ mod index_settings;
 mod objects;
 mod on_table;
 mod rename;
+pub(super) mod reshape;
 mod restore;
 mod routines;
 mod rule;
