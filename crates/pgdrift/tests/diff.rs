@@ -445,3 +445,38 @@ async fn a_table_whose_partitioning_changes_holds_back_its_partitions_steps() {
         assert!(left.contains("public.ev"), "{left}");
     }
 }
+
+#[tokio::test]
+async fn a_parent_column_dropped_stays_in_the_children_that_keep_it() {
+    let from = "CREATE TABLE public.parent (id int, a text DEFAULT 'p', b int);\n\
+                CREATE TABLE public.child (a text DEFAULT 'c', c int) INHERITS (public.parent);\n\
+                CREATE TABLE public.child2 (x int) INHERITS (public.parent);\n\
+                INSERT INTO public.child (id, b) VALUES (1, 42);";
+    let to = "CREATE TABLE public.parent (id int, a text DEFAULT 'p');\n\
+              CREATE TABLE public.child (a text DEFAULT 'c', c int, b int) INHERITS (public.parent);\n\
+              CREATE TABLE public.child2 (x int) INHERITS (public.parent);";
+    // child.b is only inherited in FROM and its own in TO: ONLY keeps it there, with its
+    // values, and child2 drops its copy itself.
+    let (plan, left) = planned(from, to).await;
+    let sql: Vec<&str> = plan.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert!(
+        sql.contains(&"ALTER TABLE ONLY public.parent DROP COLUMN b"),
+        "{sql:#?}"
+    );
+    assert!(
+        sql.contains(&"ALTER TABLE public.child2 DROP COLUMN b"),
+        "{sql:#?}"
+    );
+    assert!(left.is_empty(), "{left}");
+    // The other way the column would become inherited-only, which PostgreSQL cannot do
+    // without dropping its values: a manual step says so, and the script still runs.
+    let (back, left) = planned(to, from).await;
+    assert!(
+        back.manual
+            .iter()
+            .any(|m| m.object == "public.child.b" && m.reason.contains("inherited-only")),
+        "{:#?}",
+        back.manual
+    );
+    assert!(left.contains("public.child.b"), "{left}");
+}

@@ -10,7 +10,7 @@ use super::super::order::Phase;
 use super::super::planner::{Facts, Pass};
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
-use crate::model::{Column, Kind, Object, QualName, Table};
+use crate::model::{Catalog, Column, Kind, Object, QualName, Table};
 use crate::sql::{Ident, Verbatim};
 
 impl<'a> Pass<'_, '_, 'a> {
@@ -91,8 +91,17 @@ impl<'a> Pass<'_, '_, 'a> {
                 if col.inherited {
                     return;
                 }
+                // Children that keep their copy in TO: `ONLY` leaves it to them (as their
+                // own), and the children that lose it drop it themselves.
+                let children =
+                    inheriting_children(self.diff.from, self.diff.to, from_table, &col.name);
+                let only = children.iter().any(|(_, keeps)| *keeps);
                 let step = Step::new(
-                    format!("ALTER TABLE {qn} DROP COLUMN {}", Ident(&col.name)),
+                    format!(
+                        "ALTER TABLE {}{qn} DROP COLUMN {}",
+                        if only { "ONLY " } else { "" },
+                        Ident(&col.name)
+                    ),
                     Kind::Column,
                     Op::Drop,
                     name,
@@ -109,6 +118,25 @@ impl<'a> Pass<'_, '_, 'a> {
                 self.from.column_deps(col, true, &mut deps);
                 let mut steps = self.backup_column(from_table, &col.name, name);
                 steps.push(step);
+                for (child, _) in children.iter().filter(|(_, keeps)| only && !keeps) {
+                    let child_name = format!("{}.{}", child.key(), col.name);
+                    steps.extend(self.backup_column(child, &col.name, &child_name));
+                    let drop = Step::new(
+                        format!(
+                            "ALTER TABLE {} DROP COLUMN {}",
+                            ddl::qn(&child.schema, &child.name),
+                            Ident(&col.name)
+                        ),
+                        Kind::Column,
+                        Op::Drop,
+                        child_name.clone(),
+                    )
+                    .hazard(
+                        HazardKind::DeletesData,
+                        format!("drops column {child_name} and its values"),
+                    );
+                    steps.push(drop);
+                }
                 self.push(Phase::LateDrop, Node::Table(key), deps, steps);
             }
             Pair::Altered { from, to } => self.alter_column(c, from_table, to_table, from, to),
@@ -129,6 +157,18 @@ impl<'a> Pass<'_, '_, 'a> {
         let name = c.name.as_str();
         let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
         let inherited = from.inherited && to.inherited;
+        if !from.inherited && to.inherited {
+            self.manual(
+                Kind::Column,
+                name,
+                format!(
+                    "{name} is defined by {key} itself in FROM and only inherited in TO: \
+                     PostgreSQL cannot make a column inherited-only without dropping it (and its \
+                     values) from {key}; it stays defined there too, which only matters when its \
+                     parent drops the column"
+                ),
+            );
+        }
         let replace = self.column_replaced(from, to);
         let retype = !replace
             && !inherited
@@ -481,4 +521,27 @@ impl Facts<'_, '_> {
             _ => false,
         }
     }
+}
+
+/// The tables that inherit `parent` (not its partitions) and hold column `column` only
+/// through it, each with whether TO still has the column there.
+fn inheriting_children<'c>(
+    from: &'c Catalog,
+    to: &Catalog,
+    parent: &Table,
+    column: &str,
+) -> Vec<(&'c Table, bool)> {
+    let key = parent.key();
+    from.tables
+        .values()
+        .filter(|t| t.inherits.contains(&key))
+        .filter(|t| t.column(column).is_some_and(|c| c.inherited))
+        .map(|t| {
+            let keeps = to
+                .tables
+                .get(&t.key())
+                .is_some_and(|t| t.column(column).is_some());
+            (t, keeps)
+        })
+        .collect()
 }
