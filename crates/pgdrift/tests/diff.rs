@@ -480,3 +480,21 @@ async fn a_parent_column_dropped_stays_in_the_children_that_keep_it() {
     );
     assert!(left.contains("public.child.b"), "{left}");
 }
+
+#[tokio::test]
+async fn an_on_only_index_dropped_is_not_called_a_failed_build() {
+    let dir = case_dir().join("partition_index_on_only");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let (plan, left) = planned(&read("to.sql"), &read("from.sql")).await;
+    assert!(left.is_empty(), "{left}");
+    let drop = plan
+        .steps
+        .iter()
+        .find(|s| s.sql.starts_with("DROP INDEX"))
+        .unwrap_or_else(|| panic!("{:#?}", plan.steps));
+    assert!(
+        drop.hazards.iter().all(|h| h.kind != pgdrift::plan::HazardKind::InvalidIndex),
+        "{:#?}",
+        drop.hazards
+    );
+}

@@ -131,7 +131,9 @@ impl<'a> Pass<'_, '_, 'a> {
             Op::Drop,
             name.clone(),
         );
-        if !x.valid {
+        // An INVALID index of a partitioned table is one created `ON ONLY` it that some
+        // partition has no index attached to: nothing failed, and dropping it loses nothing.
+        if !x.valid && !partitioned {
             let again = if self.in_to(&Node::Index(x.key())) {
                 " and built again"
             } else {
