@@ -495,7 +495,7 @@ async fn constraints() {
             ..
         }
     ));
-    let ConstraintKind::Exclusion { definition } =
+    let ConstraintKind::Exclusion { definition, .. } =
         &c.constraints[&sub("app", "rooms", "rooms_room_during_excl")].kind
     else {
         panic!()

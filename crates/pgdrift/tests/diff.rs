@@ -493,8 +493,29 @@ async fn an_on_only_index_dropped_is_not_called_a_failed_build() {
         .find(|s| s.sql.starts_with("DROP INDEX"))
         .unwrap_or_else(|| panic!("{:#?}", plan.steps));
     assert!(
-        drop.hazards.iter().all(|h| h.kind != pgdrift::plan::HazardKind::InvalidIndex),
+        drop.hazards
+            .iter()
+            .all(|h| h.kind != pgdrift::plan::HazardKind::InvalidIndex),
         "{:#?}",
         drop.hazards
+    );
+}
+
+#[tokio::test]
+async fn an_exclusion_constraints_index_comment_and_clustering_are_read_and_planned() {
+    let dir = case_dir().join("exclusion_index_comment_cluster");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let (plan, left) = planned(&read("from.sql"), &read("to.sql")).await;
+    assert!(left.is_empty(), "{left}");
+    let sql: Vec<&str> = plan.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.starts_with("COMMENT ON INDEX public.booking_no_overlap")),
+        "{sql:#?}"
+    );
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("CLUSTER ON booking_no_overlap")),
+        "{sql:#?}"
     );
 }

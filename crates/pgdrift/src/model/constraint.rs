@@ -85,8 +85,12 @@ pub enum ConstraintKind {
         period: bool,
     },
     Exclusion {
-        /// `EXCLUDE USING ...` as PostgreSQL prints it.
+        /// `EXCLUDE USING ...` as PostgreSQL prints it (its `INCLUDE` and storage
+        /// parameters too).
         definition: String,
+        /// The comment on its index and whether the table is clustered on it.
+        #[serde(flatten)]
+        index: KeyIndex,
     },
 }
 

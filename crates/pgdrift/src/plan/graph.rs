@@ -272,7 +272,7 @@ impl<'a> Names<'a> {
         let mut out = vec![Node::Table(QualName::new(&c.schema, &c.table))];
         match &c.kind {
             ConstraintKind::Check { expression, .. } => self.refs(expression, &mut out),
-            ConstraintKind::Exclusion { definition } => self.refs(definition, &mut out),
+            ConstraintKind::Exclusion { definition, .. } => self.refs(definition, &mut out),
             ConstraintKind::ForeignKey { references, .. } => {
                 out.push(Node::Table(references.clone()));
                 self.keys_of(&references.schema, &references.name, &mut out);

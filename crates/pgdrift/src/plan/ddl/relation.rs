@@ -337,7 +337,7 @@ fn write_constraint_body(out: &mut String, c: &Constraint) {
             }
             return;
         }
-        ConstraintKind::Exclusion { definition } => {
+        ConstraintKind::Exclusion { definition, .. } => {
             out.push_str(strip_suffixes(
                 definition,
                 &["NOT VALID", "INITIALLY DEFERRED", "DEFERRABLE"],

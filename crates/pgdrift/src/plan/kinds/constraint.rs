@@ -308,9 +308,9 @@ impl Planned for Constraint {
 /// The index behind a primary key or unique constraint.
 fn key_index(c: &Constraint) -> Option<&KeyIndex> {
     match &c.kind {
-        ConstraintKind::PrimaryKey { index, .. } | ConstraintKind::Unique { index, .. } => {
-            Some(index)
-        }
+        ConstraintKind::PrimaryKey { index, .. }
+        | ConstraintKind::Unique { index, .. }
+        | ConstraintKind::Exclusion { index, .. } => Some(index),
         _ => None,
     }
 }

@@ -35,7 +35,9 @@ fn clustered(c: &Catalog) -> HashMap<QualName, (Node, &str)> {
 fn key_clustered(x: &Constraint) -> bool {
     matches!(
         &x.kind,
-        ConstraintKind::PrimaryKey { index, .. } | ConstraintKind::Unique { index, .. }
+        ConstraintKind::PrimaryKey { index, .. }
+            | ConstraintKind::Unique { index, .. }
+            | ConstraintKind::Exclusion { index, .. }
             if index.clustered
     )
 }

@@ -359,7 +359,9 @@ impl<'a> Decide<'_, '_, 'a> {
                             || index.include.iter().any(|n| n == column))
                     }
                     ConstraintKind::Check { expression, .. } => own && mentions(expression, column),
-                    ConstraintKind::Exclusion { definition } => own && mentions(definition, column),
+                    ConstraintKind::Exclusion { definition, .. } => {
+                        own && mentions(definition, column)
+                    }
                     ConstraintKind::ForeignKey {
                         columns,
                         references,

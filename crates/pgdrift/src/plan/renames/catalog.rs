@@ -151,7 +151,7 @@ pub(super) fn rename_column_in(c: &mut Catalog, schema: &str, table: &str, old: 
                 swap(&mut index.include);
             }
             ConstraintKind::Check { expression, .. } if own => text(expression),
-            ConstraintKind::Exclusion { definition } if own => text(definition),
+            ConstraintKind::Exclusion { definition, .. } if own => text(definition),
             ConstraintKind::ForeignKey {
                 columns,
                 references,

@@ -124,6 +124,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups, cache: &mut Cache) -> Result<
         }
         _ => ConstraintKind::Exclusion {
             definition: get!(row, "definition", Option<String>).unwrap_or_default(),
+            index: KeyIndex::default(),
         },
     };
     Ok(Raw {
@@ -244,8 +245,12 @@ pub(super) fn take_indexes(named: Vec<Named>, indexes: &mut Indexes) -> Vec<Cons
                     } => {
                         *nulls_not_distinct = take(index).is_some_and(|i| i.nulls_not_distinct);
                     }
-                    ConstraintKind::Exclusion { .. } => {
-                        indexes.take(index_oid);
+                    ConstraintKind::Exclusion { index, .. } => {
+                        // Its INCLUDE and storage parameters are in its definition.
+                        if let Some(i) = indexes.take(index_oid) {
+                            index.index_comment = i.comment.clone();
+                            index.clustered = i.clustered;
+                        }
                     }
                     ConstraintKind::ForeignKey { .. } | ConstraintKind::Check { .. } => {}
                 }
