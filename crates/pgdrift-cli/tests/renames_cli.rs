@@ -73,6 +73,12 @@ async fn hints_rename_instead_of_dropping_and_the_data_stays() {
         assert!(text.contains(expected), "{expected:?} not in\n{text}");
     }
 
+    // On a new database the comments name nothing: they are left out, not an error.
+    let empty = TestDb::new().await;
+    let fresh = pgdrift(&["diff", &empty.url(), &wanted, "-f", "text"]);
+    assert_eq!(fresh.status.code(), Some(1), "{}", out(&fresh));
+    assert!(!out(&fresh).contains("Renamed"), "{}", out(&fresh));
+
     let plan = dir.path().join("plan.sql");
     let rollback = dir.path().join("rollback.sql");
     let run = pgdrift(&[

@@ -57,7 +57,7 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     };
     // Rename hints, from the command line and TO's SQL sources: FROM as it reads after
     // the renames is what the rest of the plan starts from.
-    let hints = rename_hints(&args, &to)?;
+    let hints = rename_hints(&args, &to, &from_catalog)?;
     let renamed = renames::apply(&hints, &from_catalog, &to_catalog)?;
     let changes = diff(&renamed.catalog, &to_catalog, &diff_options);
     let suggested = renames::suggest(&changes);
@@ -214,11 +214,18 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
 }
 
 /// The rename hints of `--rename` and of `-- pgdrift:renamed` comments in TO's SQL.
-fn rename_hints(args: &DiffArgs, to: &Loaded) -> anyhow::Result<Vec<renames::Rename>> {
-    let mut hints = args.rename.clone();
+/// Comments that name nothing in FROM are left out (see `renames::applicable`).
+fn rename_hints(
+    args: &DiffArgs,
+    to: &Loaded,
+    from: &pgdrift::model::Catalog,
+) -> anyhow::Result<Vec<renames::Rename>> {
+    let mut written = Vec::new();
     for unit in to.units.iter().flatten() {
-        hints.extend(renames::comments::in_sql(&unit.name, &unit.sql)?);
+        written.extend(renames::comments::in_sql(&unit.name, &unit.sql)?);
     }
+    let mut hints = args.rename.clone();
+    hints.extend(renames::applicable(written, from));
     Ok(hints)
 }
 

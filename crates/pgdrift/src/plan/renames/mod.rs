@@ -208,6 +208,49 @@ pub fn inverse(applied: &[Rename]) -> Vec<Rename> {
         .collect()
 }
 
+/// The hints of `comments` that apply to `from`: those whose old table or column it has.
+/// A comment stays in a schema file for good, so one that names nothing in FROM (a new
+/// database, or one created after the rename) is left out rather than an error.
+pub fn applicable(hints: Vec<Rename>, from: &Catalog) -> Vec<Rename> {
+    let tables: Vec<Rename> = hints
+        .iter()
+        .filter(|h| match h {
+            Rename::Table {
+                schema, from: old, ..
+            } => from.tables.contains_key(&QualName::new(schema, old)),
+            Rename::Column { .. } => false,
+        })
+        .cloned()
+        .collect();
+    let was = |schema: &str, table: &str| {
+        tables
+            .iter()
+            .find_map(|h| match h {
+                Rename::Table {
+                    schema: s,
+                    from,
+                    to,
+                } if s == schema && to == table => Some(from.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| table.to_string())
+    };
+    let columns = hints.iter().filter(|h| match h {
+        Rename::Column {
+            schema,
+            table,
+            from: old,
+            ..
+        } => from
+            .tables
+            .get(&QualName::new(schema, was(schema, table)))
+            .is_some_and(|t| t.column(old).is_some()),
+        Rename::Table { .. } => false,
+    });
+    let columns: Vec<Rename> = columns.cloned().collect();
+    tables.into_iter().chain(columns).collect()
+}
+
 /// FROM with the hints applied, and the steps that apply them to the database.
 #[derive(Debug, Clone)]
 pub struct Renamed {
