@@ -466,3 +466,50 @@ fn push_sequences(out: &mut Renamed, moves: Vec<catalog::SequenceMove>) {
 fn renaming(sql: String, kind: Kind, name: &str, detail: &str) -> Step {
     Step::new(sql, kind, Op::Alter, name).hazard(HazardKind::Renames, detail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_are_read_with_quotes_and_defaults() {
+        let r: Rename = "Users=customers".parse().unwrap();
+        assert_eq!(r.to_string(), "public.users=customers");
+        let r: Rename = "\"App\".\"My Table\".\"a.b\"=\"C\"".parse().unwrap();
+        assert_eq!(
+            r,
+            Rename::Column {
+                schema: "App".into(),
+                table: "My Table".into(),
+                from: "a.b".into(),
+                to: "C".into()
+            }
+        );
+        assert_eq!(r.inverse().inverse(), r);
+    }
+
+    #[test]
+    fn odd_hints_are_errors_never_panics() {
+        for s in [
+            "",
+            "=",
+            "a=",
+            "=b",
+            "a.=b",
+            ".a=b",
+            "a..b=c",
+            "\"=b",
+            "a=\"",
+            "a=b.c",
+            "a.b.c.d=e",
+            "\"\"=x",
+            "é=ü",
+            "a = b",
+        ] {
+            let _ = s.parse::<Rename>();
+        }
+        assert!("a=b.c".parse::<Rename>().is_err());
+        assert!("a.b.c.d=e".parse::<Rename>().is_err());
+        assert!("=b".parse::<Rename>().is_err());
+    }
+}
