@@ -519,3 +519,48 @@ async fn an_exclusion_constraints_index_comment_and_clustering_are_read_and_plan
         "{sql:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_plan_naming_a_missing_role_stops_before_changing_anything() {
+    let role = format!("ghost_{}", std::process::id());
+    let from = "CREATE TYPE public.mood AS ENUM ('a');\nCREATE TABLE public.t (m public.mood);";
+    let to = format!(
+        "CREATE ROLE {role};\nCREATE TYPE public.mood AS ENUM ('a', 'b');\n\
+         CREATE TABLE public.t (m public.mood);\nGRANT SELECT ON public.t TO {role};"
+    );
+    let (a, b) = (TestDb::with_sql(from).await, TestDb::with_sql(&to).await);
+    let opts = InspectOptions::default();
+    let (from_snap, to_snap) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    // The role is gone from the server the plan runs on.
+    b.execute(&format!(
+        "REVOKE ALL ON public.t FROM {role}; DROP ROLE {role};"
+    ))
+    .await;
+    let diff_options = DiffOptions::default();
+    let p = pipeline::converge::plan(
+        &from_snap.catalog,
+        &to_snap.catalog,
+        &diff_options,
+        &PlanOptions::default(),
+    );
+    assert!(p.steps[0].sql.starts_with("DO "), "{:#?}", p.steps);
+    let conn = a.connect().await;
+    let target = Target::new(&conn, a.conninfo(), &opts, &diff_options);
+    let err = target
+        .apply(&p)
+        .await
+        .expect_err("the check stops the plan");
+    assert!(
+        err.to_string()
+            .contains(&format!("role {role} does not exist")),
+        "{err}"
+    );
+    // Not even the label, which is added outside the transaction, went in.
+    let after = target.read().await.unwrap();
+    assert_eq!(
+        diff(&after, &from_snap.catalog, &diff_options)
+            .changes
+            .len(),
+        0
+    );
+}

@@ -18,6 +18,7 @@ mod order;
 mod planner;
 pub mod refs;
 pub mod renames;
+mod roles;
 
 pub use hazard::{Hazard, HazardInfo, HazardKind, HAZARDS};
 
@@ -225,6 +226,9 @@ pub fn plan(diff: &Diff<'_>, options: &PlanOptions) -> Plan {
             .part_of("the backups of destructive steps");
             steps.insert(first, schema);
         }
+    }
+    if let Some(check) = roles::guard(diff, &steps) {
+        steps.insert(0, check);
     }
     Plan {
         settings: settings(options),
