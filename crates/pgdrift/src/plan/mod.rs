@@ -106,6 +106,9 @@ pub struct Step {
     /// The backup table this step writes (a copy of data a later step deletes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup: Option<String>,
+    /// What the step does, for a step that is not a change to its object (a check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Step {
@@ -132,6 +135,7 @@ impl Step {
             destructive: false,
             part_of: None,
             backup: None,
+            label: None,
         }
     }
 

@@ -52,12 +52,17 @@ pub(super) fn guard(diff: &Diff<'_>, steps: &[Step]) -> Option<Step> {
         })
         .collect();
     let body = format!("\nBEGIN\n{}\nEND\n", checks.join("\n"));
-    Some(Step::new(
+    let mut step = Step::new(
         format!("DO {}", DollarQuoted(&body)),
         Kind::Schema,
         Op::Alter,
-        format!("roles {}", needed.join(", ")),
-    ))
+        needed.join(", "),
+    );
+    step.label = Some(format!(
+        "check that the roles this plan names exist: {}",
+        needed.join(", ")
+    ));
+    Some(step)
 }
 
 #[cfg(test)]

@@ -103,17 +103,24 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
 
 fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
     out.push('\n');
-    let _ = writeln!(
-        out,
-        "-- {} {} {}",
-        if step.backup.is_some() {
-            "back up"
-        } else {
-            step.op.as_str()
-        },
-        step.kind.info().singular,
-        one_line(&step.object)
-    );
+    match &step.label {
+        Some(label) => {
+            let _ = writeln!(out, "-- {}", one_line(label));
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "-- {} {} {}",
+                if step.backup.is_some() {
+                    "back up"
+                } else {
+                    step.op.as_str()
+                },
+                step.kind.info().singular,
+                one_line(&step.object)
+            );
+        }
+    }
     for h in &step.hazards {
         let _ = writeln!(out, "-- hazard {}", one_line(&h.to_string()));
     }
