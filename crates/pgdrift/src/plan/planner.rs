@@ -422,6 +422,9 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::ExtendedStatistics(p) => self.statistics(c, p),
             Subject::Collation(p) => self.collation(c, p),
             Subject::EventTrigger(p) => self.event_trigger(c, p),
+            Subject::ForeignDataWrapper(p) => self.foreign_data_wrapper(c, p),
+            Subject::ForeignServer(p) => self.foreign_server(c, p),
+            Subject::UserMapping(p) => self.user_mapping(c, p),
         }
     }
 
@@ -474,6 +477,9 @@ pub(super) fn describe(node: &Node) -> String {
         Node::ExtendedStatistics(k) => format!("statistics {k}"),
         Node::Collation(k) => format!("collation {k}"),
         Node::EventTrigger(k) => format!("event trigger {k}"),
+        Node::ForeignDataWrapper(k) => format!("foreign data wrapper {k}"),
+        Node::ForeignServer(k) => format!("server {k}"),
+        Node::UserMapping(k) => format!("user mapping for {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -12,6 +12,7 @@ mod database_settings;
 mod default_privileges;
 mod defaults;
 mod event_trigger;
+mod foreign;
 mod index;
 mod index_settings;
 mod objects;
@@ -122,6 +123,9 @@ impl<'a> Decide<'_, '_, 'a> {
             }
             Subject::Collation(_) if !only(c, COLLATION_IN_PLACE) => {
                 self.collation_seeds(node, seeds)
+            }
+            Subject::ForeignServer(_) if !only(c, foreign::SERVER_IN_PLACE) => {
+                self.server_seeds(node, seeds)
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
@@ -420,6 +424,9 @@ impl Pass<'_, '_, '_> {
             Node::Collation(k) => self.recreate_planned(&from.collations, &to.collations, k, r),
             Node::EventTrigger(k) => {
                 self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
+            }
+            Node::ForeignServer(k) => {
+                self.recreate_planned(&from.foreign_servers, &to.foreign_servers, k, r)
             }
             _ => {}
         }

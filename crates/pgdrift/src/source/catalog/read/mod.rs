@@ -11,6 +11,7 @@ mod default_privileges;
 mod defaults;
 mod event_triggers;
 mod extensions;
+mod foreign;
 mod functions;
 mod indexes;
 pub(crate) mod lookup;
@@ -33,6 +34,8 @@ use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
+use crate::model::{ForeignDataWrapper, ForeignServer, UserMapping};
+use foreign::{mappings, servers, wrappers};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -60,6 +63,9 @@ pub(crate) enum Decoded {
     Statistics(Chunked<ExtendedStatistics>),
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
+    ForeignDataWrappers(Chunked<ForeignDataWrapper>),
+    ForeignServers(Chunked<ForeignServer>),
+    UserMappings(Chunked<UserMapping>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -95,6 +101,9 @@ impl<'a> Decoder<'a> {
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
+            QueryId::ForeignDataWrappers => Decoded::ForeignDataWrappers(Chunked::default()),
+            QueryId::ForeignServers => Decoded::ForeignServers(Chunked::default()),
+            QueryId::UserMappings => Decoded::UserMappings(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -144,6 +153,9 @@ impl<'a> Decoder<'a> {
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
             Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
+            Decoded::ForeignDataWrappers(v) => take!(wrappers, v, wrappers::decode(row)),
+            Decoded::ForeignServers(v) => take!(servers, v, servers::decode(row)),
+            Decoded::UserMappings(v) => take!(mappings, v, mappings::decode(row)),
         }
         Ok(())
     }
@@ -176,6 +188,9 @@ struct Parts {
     statistics: Chunked<ExtendedStatistics>,
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
+    foreign_data_wrappers: Chunked<ForeignDataWrapper>,
+    foreign_servers: Chunked<ForeignServer>,
+    user_mappings: Chunked<UserMapping>,
 }
 
 impl Parts {
@@ -201,6 +216,9 @@ impl Parts {
             Decoded::Statistics(v) => self.statistics.append(v),
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
+            Decoded::ForeignDataWrappers(v) => self.foreign_data_wrappers.append(v),
+            Decoded::ForeignServers(v) => self.foreign_servers.append(v),
+            Decoded::UserMappings(v) => self.user_mappings.append(v),
         }
     }
 }
@@ -350,6 +368,9 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             extended_statistics: keyed(parts.statistics),
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
+            foreign_data_wrappers: keyed(parts.foreign_data_wrappers),
+            foreign_servers: keyed(parts.foreign_servers),
+            user_mappings: keyed(parts.user_mappings),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
