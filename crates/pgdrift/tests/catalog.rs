@@ -1280,3 +1280,47 @@ async fn foreign_data() {
     }
     assert_catalog_snapshot!("foreign_data", l);
 }
+
+#[tokio::test]
+async fn casts() {
+    let l = load("casts").await;
+    let c = l.catalog();
+    // Only the user's own: none of the built-in casts.
+    let keys: Vec<String> = c.casts.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        keys,
+        [
+            "(app.\"Pair\" AS text)",
+            "(app.mood AS integer)",
+            "(cid AS integer)"
+        ]
+    );
+    let pair = c.casts.values().next().unwrap();
+    let f = pair.function.as_ref().unwrap();
+    assert_eq!(
+        (f.schema.as_str(), f.name.as_str(), f.arguments.as_str()),
+        ("app", "pair_text", "app.\"Pair\"")
+    );
+    assert_eq!(
+        (
+            pair.method.as_str(),
+            pair.context.as_str(),
+            pair.comment.as_deref()
+        ),
+        ("function", "assignment", Some("a,b"))
+    );
+    let methods: Vec<(&str, &str)> = c
+        .casts
+        .values()
+        .map(|x| (x.method.as_str(), x.context.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("function", "assignment"),
+            ("inout", "implicit"),
+            ("binary", "explicit")
+        ]
+    );
+    assert_catalog_snapshot!("casts", l);
+}

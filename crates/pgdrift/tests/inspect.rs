@@ -30,6 +30,7 @@ async fn everything() -> (TestDb, u32) {
         "collations",
         "event_triggers",
         "foreign_data",
+        "casts",
     ]
     .iter()
     .enumerate()

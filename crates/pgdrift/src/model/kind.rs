@@ -43,6 +43,7 @@ macro_rules! with_kinds {
                 ForeignDataWrapper: foreign_data_wrappers: String => crate::model::ForeignDataWrapper, "foreign data wrapper", "foreign data wrappers", Database;
                 ForeignServer: foreign_servers: String => crate::model::ForeignServer, "foreign server", "foreign servers", Database;
                 UserMapping: user_mappings: crate::model::MappingKey => crate::model::UserMapping, "user mapping", "user mappings", Database;
+                Cast: casts: crate::model::CastKey => crate::model::Cast, "cast", "casts", Database;
             ]
         }
     };

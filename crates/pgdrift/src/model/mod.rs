@@ -2,6 +2,7 @@
 //! by raw qualified names; two catalogs are equal exactly when their schemas are the same.
 //! No I/O here, no SQL text, no rendering.
 
+mod cast;
 mod collation;
 mod constraint;
 mod default_privilege;
@@ -26,6 +27,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use cast::{Cast, CastFunction, CastKey};
 pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};

@@ -415,6 +415,7 @@ impl<'a> Names<'a> {
             foreign_data_wrappers,
             foreign_servers,
             user_mappings,
+            casts,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -483,6 +484,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in user_mappings {
             out.push((Node::UserMapping(k.clone()), self.mapping_deps(x)));
+        }
+        for (k, x) in casts {
+            out.push((Node::Cast(k.clone()), self.cast_deps(x)));
         }
         out.extend(defaults);
         out

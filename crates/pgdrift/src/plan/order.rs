@@ -65,6 +65,7 @@ fn rank(node: &Node) -> u8 {
         Node::ForeignDataWrapper(_) => 20,
         Node::ForeignServer(_) => 21,
         Node::UserMapping(_) => 22,
+        Node::Cast(_) => 23,
     }
 }
 

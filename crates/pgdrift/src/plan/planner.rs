@@ -425,6 +425,7 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::ForeignDataWrapper(p) => self.foreign_data_wrapper(c, p),
             Subject::ForeignServer(p) => self.foreign_server(c, p),
             Subject::UserMapping(p) => self.user_mapping(c, p),
+            Subject::Cast(p) => self.cast(c, p),
         }
     }
 
@@ -480,6 +481,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::ForeignDataWrapper(k) => format!("foreign data wrapper {k}"),
         Node::ForeignServer(k) => format!("server {k}"),
         Node::UserMapping(k) => format!("user mapping for {k}"),
+        Node::Cast(k) => format!("cast {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

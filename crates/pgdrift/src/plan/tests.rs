@@ -10,7 +10,7 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "policies": [], "operators": [], "default_privileges": [],
         "database_settings": [], "rules": [], "extended_statistics": [],
         "collations": [], "event_triggers": [],
-        "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": []
+        "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

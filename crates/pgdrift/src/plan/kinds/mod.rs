@@ -3,6 +3,7 @@
 //! the planner's recreation pass), and the generic drop-and-create of one object.
 
 mod backup;
+mod cast;
 mod coerce;
 mod collation;
 mod column;
@@ -126,6 +127,9 @@ impl<'a> Decide<'_, '_, 'a> {
             }
             Subject::ForeignServer(_) if !only(c, foreign::SERVER_IN_PLACE) => {
                 self.server_seeds(node, seeds)
+            }
+            Subject::Cast(_) if !only(c, cast::CAST_IN_PLACE) => {
+                seeds.push((node, why("definition")))
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
@@ -428,6 +432,7 @@ impl Pass<'_, '_, '_> {
             Node::ForeignServer(k) => {
                 self.recreate_planned(&from.foreign_servers, &to.foreign_servers, k, r)
             }
+            Node::Cast(k) => self.recreate_planned(&from.casts, &to.casts, k, r),
             _ => {}
         }
     }

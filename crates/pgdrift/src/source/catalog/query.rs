@@ -34,6 +34,7 @@ pub(crate) enum QueryId {
     ForeignDataWrappers,
     ForeignServers,
     UserMappings,
+    Casts,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -48,6 +49,7 @@ const PIPELINED: &[QueryId] = &[
     QueryId::ForeignDataWrappers,
     QueryId::ForeignServers,
     QueryId::UserMappings,
+    QueryId::Casts,
 ];
 
 /// A query's name and text.
@@ -174,6 +176,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::UserMappings,
         name: "user_mappings",
         text: include_str!("queries/user_mappings.sql"),
+    },
+    QueryDef {
+        id: QueryId::Casts,
+        name: "casts",
+        text: include_str!("queries/casts.sql"),
     },
 ];
 

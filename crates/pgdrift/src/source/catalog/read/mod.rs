@@ -3,6 +3,7 @@
 //! `assemble` then resolves those references: columns by number, tables by OID, the
 //! indexes behind constraints, identity sequences onto their columns.
 
+mod casts;
 mod collations;
 mod columns;
 mod constraints;
@@ -30,11 +31,11 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
+use crate::model::{Cast, ForeignDataWrapper, ForeignServer, UserMapping};
 use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
-use crate::model::{ForeignDataWrapper, ForeignServer, UserMapping};
 use foreign::{mappings, servers, wrappers};
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -66,6 +67,7 @@ pub(crate) enum Decoded {
     ForeignDataWrappers(Chunked<ForeignDataWrapper>),
     ForeignServers(Chunked<ForeignServer>),
     UserMappings(Chunked<UserMapping>),
+    Casts(Chunked<Cast>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -104,6 +106,7 @@ impl<'a> Decoder<'a> {
             QueryId::ForeignDataWrappers => Decoded::ForeignDataWrappers(Chunked::default()),
             QueryId::ForeignServers => Decoded::ForeignServers(Chunked::default()),
             QueryId::UserMappings => Decoded::UserMappings(Chunked::default()),
+            QueryId::Casts => Decoded::Casts(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -156,6 +159,7 @@ impl<'a> Decoder<'a> {
             Decoded::ForeignDataWrappers(v) => take!(wrappers, v, wrappers::decode(row)),
             Decoded::ForeignServers(v) => take!(servers, v, servers::decode(row)),
             Decoded::UserMappings(v) => take!(mappings, v, mappings::decode(row)),
+            Decoded::Casts(v) => take!(casts, v, casts::decode(row)),
         }
         Ok(())
     }
@@ -191,6 +195,7 @@ struct Parts {
     foreign_data_wrappers: Chunked<ForeignDataWrapper>,
     foreign_servers: Chunked<ForeignServer>,
     user_mappings: Chunked<UserMapping>,
+    casts: Chunked<Cast>,
 }
 
 impl Parts {
@@ -219,6 +224,7 @@ impl Parts {
             Decoded::ForeignDataWrappers(v) => self.foreign_data_wrappers.append(v),
             Decoded::ForeignServers(v) => self.foreign_servers.append(v),
             Decoded::UserMappings(v) => self.user_mappings.append(v),
+            Decoded::Casts(v) => self.casts.append(v),
         }
     }
 }
@@ -371,6 +377,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             foreign_data_wrappers: keyed(parts.foreign_data_wrappers),
             foreign_servers: keyed(parts.foreign_servers),
             user_mappings: keyed(parts.user_mappings),
+            casts: keyed(parts.casts),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
