@@ -1233,3 +1233,94 @@ async fn database_settings() {
     assert!(!json.contains("hunter2"), "{json}");
     assert_catalog_snapshot!("database_settings", l);
 }
+
+#[tokio::test]
+async fn foreign_data() {
+    let l = load("foreign_data").await;
+    let c = l.catalog();
+    // The extension's own wrapper (postgres_fdw) is not read; the user's are.
+    let wrappers: Vec<&str> = c.foreign_data_wrappers.keys().map(|k| k.as_str()).collect();
+    assert_eq!(wrappers, ["Checked FDW", "handled", "plain_fdw"]);
+    let checked = &c.foreign_data_wrappers["Checked FDW"];
+    assert_eq!(checked.validator, Some(qn("app", "check_options")));
+    assert_eq!(
+        (checked.handler.as_ref(), checked.comment.as_deref()),
+        (None, Some("validated"))
+    );
+    let handled = &c.foreign_data_wrappers["handled"];
+    assert_eq!(handled.handler, Some(qn("public", "postgres_fdw_handler")));
+    assert!(!c.foreign_data_wrappers["plain_fdw"].privileges.is_default());
+    let remote = &c.foreign_servers["remote"];
+    assert_eq!(
+        (
+            remote.wrapper.as_str(),
+            remote.server_type.as_deref(),
+            remote.version.as_deref()
+        ),
+        ("postgres_fdw", Some("pg"), Some("16"))
+    );
+    let names: Vec<&str> = remote.options.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["dbname", "host", "port"]);
+    assert_eq!(
+        c.foreign_servers["Plain Server"].options[0].plain_value(),
+        None
+    );
+    let mappings: Vec<String> = c.user_mappings.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        mappings,
+        [
+            "postgres on Plain Server",
+            "postgres on remote",
+            "public on remote"
+        ]
+    );
+    let json = serde_json::to_string(&l.snapshot).unwrap();
+    for secret in ["tok-0f9e8d", "srv-s3cret", "map-s3cret"] {
+        assert!(!json.contains(secret), "{secret} shown");
+    }
+    assert_catalog_snapshot!("foreign_data", l);
+}
+
+#[tokio::test]
+async fn casts() {
+    let l = load("casts").await;
+    let c = l.catalog();
+    // Only the user's own: none of the built-in casts.
+    let keys: Vec<String> = c.casts.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        keys,
+        [
+            "(app.\"Pair\" AS text)",
+            "(app.mood AS integer)",
+            "(cid AS integer)"
+        ]
+    );
+    let pair = c.casts.values().next().unwrap();
+    let f = pair.function.as_ref().unwrap();
+    assert_eq!(
+        (f.schema.as_str(), f.name.as_str(), f.arguments.as_str()),
+        ("app", "pair_text", "app.\"Pair\"")
+    );
+    assert_eq!(
+        (
+            pair.method.as_str(),
+            pair.context.as_str(),
+            pair.comment.as_deref()
+        ),
+        ("function", "assignment", Some("a,b"))
+    );
+    let methods: Vec<(&str, &str)> = c
+        .casts
+        .values()
+        .map(|x| (x.method.as_str(), x.context.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("function", "assignment"),
+            ("inout", "implicit"),
+            ("binary", "explicit")
+        ]
+    );
+    assert_catalog_snapshot!("casts", l);
+}

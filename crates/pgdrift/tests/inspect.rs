@@ -29,6 +29,8 @@ async fn everything() -> (TestDb, u32) {
         "statistics",
         "collations",
         "event_triggers",
+        "foreign_data",
+        "casts",
     ]
     .iter()
     .enumerate()

@@ -12,6 +12,7 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
         "views": [], "functions": [], "triggers": [], "policies": [], "operators": [],
         "default_privileges": [], "database_settings": [],
         "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [],
+        "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

@@ -40,6 +40,10 @@ macro_rules! with_kinds {
                 ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
                 Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
                 EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
+                ForeignDataWrapper: foreign_data_wrappers: String => crate::model::ForeignDataWrapper, "foreign data wrapper", "foreign data wrappers", Database;
+                ForeignServer: foreign_servers: String => crate::model::ForeignServer, "foreign server", "foreign servers", Database;
+                UserMapping: user_mappings: crate::model::MappingKey => crate::model::UserMapping, "user mapping", "user mappings", Database;
+                Cast: casts: crate::model::CastKey => crate::model::Cast, "cast", "casts", Database;
             ]
         }
     };

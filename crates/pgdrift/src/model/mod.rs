@@ -2,15 +2,18 @@
 //! by raw qualified names; two catalogs are equal exactly when their schemas are the same.
 //! No I/O here, no SQL text, no rendering.
 
+mod cast;
 mod collation;
 mod constraint;
 mod default_privilege;
 mod event_trigger;
+mod foreign;
 mod function;
 mod index;
 mod kind;
 mod names;
 mod operator;
+mod options;
 mod policy;
 mod privilege;
 mod rule;
@@ -24,16 +27,19 @@ mod trigger;
 mod types;
 mod view;
 
+pub use cast::{Cast, CastFunction, CastKey};
 pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
 pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};
 pub use event_trigger::EventTrigger;
+pub use foreign::{ForeignDataWrapper, ForeignServer, MappingKey, UserMapping};
 pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey, KeyStatistics};
 pub(crate) use kind::with_kinds;
 pub use kind::{Kind, KindInfo, Parent, Place, Placed, KINDS};
 pub use names::{Object, QualName, Signature, SubName};
 pub use operator::Operator;
+pub use options::{parse_options, GenericOption};
 pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
 pub use rule::Rule;

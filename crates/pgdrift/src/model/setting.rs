@@ -14,6 +14,21 @@ use std::fmt;
 /// What a masked value is written as.
 pub const MASKED: &str = "***";
 
+/// True when a setting's or option's name looks like it holds a secret (`password`,
+/// `passfile`, `secret`, `key`, `token`), so that its value is never shown.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["password", "passfile", "secret", "key", "token"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The digest of a secret value: what JSON shows of it (changes when the value does).
+pub(crate) fn secret_digest(name: &str, value: &str) -> String {
+    let hash = Sha256::digest(format!("{name}={value}").as_bytes());
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A setting of the database, for every role or for one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseSetting {
@@ -31,20 +46,14 @@ impl DatabaseSetting {
     /// True when the name looks like it holds a secret (`password`, `secret`, `key`,
     /// `token`), so that its value is never shown.
     pub fn is_secret(&self) -> bool {
-        let name = self.name.to_ascii_lowercase();
-        ["password", "secret", "key", "token"]
-            .iter()
-            .any(|w| name.contains(w))
+        is_secret_name(&self.name)
     }
 
     /// The value's digest: what JSON shows of a secret's value.
     pub fn digest(&self) -> String {
         match &self.masked_digest {
             Some(d) => d.clone(),
-            None => {
-                let hash = Sha256::digest(format!("{}={}", self.name, self.value).as_bytes());
-                hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
-            }
+            None => secret_digest(&self.name, &self.value),
         }
     }
 

@@ -265,6 +265,7 @@ impl<'a> Names<'a> {
         if let Some(k) = &t.partition_key {
             self.refs(k, &mut out);
         }
+        self.foreign_table_server(t.foreign_server.as_ref(), &mut out);
         out
     }
 
@@ -411,6 +412,10 @@ impl<'a> Names<'a> {
             extended_statistics,
             collations,
             event_triggers,
+            foreign_data_wrappers,
+            foreign_servers,
+            user_mappings,
+            casts,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -470,6 +475,18 @@ impl<'a> Names<'a> {
         }
         for (k, x) in event_triggers {
             out.push((Node::EventTrigger(k.clone()), self.event_trigger_deps(x)));
+        }
+        for (k, x) in foreign_data_wrappers {
+            out.push((Node::ForeignDataWrapper(k.clone()), self.fdw_deps(x)));
+        }
+        for (k, x) in foreign_servers {
+            out.push((Node::ForeignServer(k.clone()), self.server_deps(x)));
+        }
+        for (k, x) in user_mappings {
+            out.push((Node::UserMapping(k.clone()), self.mapping_deps(x)));
+        }
+        for (k, x) in casts {
+            out.push((Node::Cast(k.clone()), self.cast_deps(x)));
         }
         out.extend(defaults);
         out

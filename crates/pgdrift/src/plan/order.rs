@@ -62,6 +62,10 @@ fn rank(node: &Node) -> u8 {
         // After every creation: objects the plan creates get the privileges it gives them.
         Node::DefaultPrivilege(_) => 18,
         Node::DatabaseSetting(_) => 19,
+        Node::ForeignDataWrapper(_) => 20,
+        Node::ForeignServer(_) => 21,
+        Node::UserMapping(_) => 22,
+        Node::Cast(_) => 23,
     }
 }
 

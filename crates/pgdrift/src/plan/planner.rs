@@ -423,6 +423,10 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::ExtendedStatistics(p) => self.statistics(c, p),
             Subject::Collation(p) => self.collation(c, p),
             Subject::EventTrigger(p) => self.event_trigger(c, p),
+            Subject::ForeignDataWrapper(p) => self.foreign_data_wrapper(c, p),
+            Subject::ForeignServer(p) => self.foreign_server(c, p),
+            Subject::UserMapping(p) => self.user_mapping(c, p),
+            Subject::Cast(p) => self.cast(c, p),
         }
     }
 
@@ -475,6 +479,10 @@ pub(super) fn describe(node: &Node) -> String {
         Node::ExtendedStatistics(k) => format!("statistics {k}"),
         Node::Collation(k) => format!("collation {k}"),
         Node::EventTrigger(k) => format!("event trigger {k}"),
+        Node::ForeignDataWrapper(k) => format!("foreign data wrapper {k}"),
+        Node::ForeignServer(k) => format!("server {k}"),
+        Node::UserMapping(k) => format!("user mapping for {k}"),
+        Node::Cast(k) => format!("cast {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

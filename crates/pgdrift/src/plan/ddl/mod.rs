@@ -2,6 +2,8 @@
 //! PostgreSQL printed itself. Pure functions: an object in, statements out.
 
 mod acl;
+mod cast;
+mod foreign;
 mod kinds;
 mod relation;
 mod routine;
@@ -11,6 +13,8 @@ pub use acl::{
     column_privilege_statements, comment, privilege_statements, regrant_columns, role,
     AclStatement, AclTarget, ColumnGrants,
 };
+pub use cast::*;
+pub use foreign::*;
 pub use kinds::*;
 pub use relation::*;
 pub use routine::*;

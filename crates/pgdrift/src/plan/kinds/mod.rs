@@ -3,6 +3,7 @@
 //! the planner's recreation pass), and the generic drop-and-create of one object.
 
 mod backup;
+mod cast;
 mod coerce;
 mod collation;
 mod column;
@@ -12,6 +13,7 @@ mod database_settings;
 mod default_privileges;
 mod defaults;
 mod event_trigger;
+mod foreign;
 mod index;
 mod index_settings;
 mod objects;
@@ -123,6 +125,12 @@ impl<'a> Decide<'_, '_, 'a> {
             }
             Subject::Collation(_) if !only(c, COLLATION_IN_PLACE) => {
                 self.collation_seeds(node, seeds)
+            }
+            Subject::ForeignServer(_) if !only(c, foreign::SERVER_IN_PLACE) => {
+                self.server_seeds(node, seeds)
+            }
+            Subject::Cast(_) if !only(c, cast::CAST_IN_PLACE) => {
+                seeds.push((node, why("definition")))
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
@@ -424,6 +432,10 @@ impl Pass<'_, '_, '_> {
             Node::EventTrigger(k) => {
                 self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
             }
+            Node::ForeignServer(k) => {
+                self.recreate_planned(&from.foreign_servers, &to.foreign_servers, k, r)
+            }
+            Node::Cast(k) => self.recreate_planned(&from.casts, &to.casts, k, r),
             _ => {}
         }
     }

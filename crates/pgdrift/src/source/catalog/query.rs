@@ -31,6 +31,10 @@ pub(crate) enum QueryId {
     Statistics,
     Collations,
     EventTriggers,
+    ForeignDataWrappers,
+    ForeignServers,
+    UserMappings,
+    Casts,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -42,6 +46,10 @@ const PIPELINED: &[QueryId] = &[
     QueryId::Statistics,
     QueryId::Collations,
     QueryId::EventTriggers,
+    QueryId::ForeignDataWrappers,
+    QueryId::ForeignServers,
+    QueryId::UserMappings,
+    QueryId::Casts,
 ];
 
 /// A query's name and text.
@@ -153,6 +161,26 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::EventTriggers,
         name: "event_triggers",
         text: include_str!("queries/event_triggers.sql"),
+    },
+    QueryDef {
+        id: QueryId::ForeignDataWrappers,
+        name: "foreign_data_wrappers",
+        text: include_str!("queries/foreign_data_wrappers.sql"),
+    },
+    QueryDef {
+        id: QueryId::ForeignServers,
+        name: "foreign_servers",
+        text: include_str!("queries/foreign_servers.sql"),
+    },
+    QueryDef {
+        id: QueryId::UserMappings,
+        name: "user_mappings",
+        text: include_str!("queries/user_mappings.sql"),
+    },
+    QueryDef {
+        id: QueryId::Casts,
+        name: "casts",
+        text: include_str!("queries/casts.sql"),
     },
 ];
 

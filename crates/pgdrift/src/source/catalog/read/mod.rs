@@ -3,6 +3,7 @@
 //! `assemble` then resolves those references: columns by number, tables by OID, the
 //! indexes behind constraints, identity sequences onto their columns.
 
+mod casts;
 mod collations;
 mod columns;
 mod constraints;
@@ -11,6 +12,7 @@ mod default_privileges;
 mod defaults;
 mod event_triggers;
 mod extensions;
+mod foreign;
 mod functions;
 mod indexes;
 pub(crate) mod lookup;
@@ -29,10 +31,12 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
+use crate::model::{Cast, ForeignDataWrapper, ForeignServer, UserMapping};
 use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
+use foreign::{mappings, servers, wrappers};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -60,6 +64,10 @@ pub(crate) enum Decoded {
     Statistics(Chunked<ExtendedStatistics>),
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
+    ForeignDataWrappers(Chunked<ForeignDataWrapper>),
+    ForeignServers(Chunked<ForeignServer>),
+    UserMappings(Chunked<UserMapping>),
+    Casts(Chunked<Cast>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -95,6 +103,10 @@ impl<'a> Decoder<'a> {
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
+            QueryId::ForeignDataWrappers => Decoded::ForeignDataWrappers(Chunked::default()),
+            QueryId::ForeignServers => Decoded::ForeignServers(Chunked::default()),
+            QueryId::UserMappings => Decoded::UserMappings(Chunked::default()),
+            QueryId::Casts => Decoded::Casts(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -144,6 +156,10 @@ impl<'a> Decoder<'a> {
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
             Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
+            Decoded::ForeignDataWrappers(v) => take!(wrappers, v, wrappers::decode(row)),
+            Decoded::ForeignServers(v) => take!(servers, v, servers::decode(row)),
+            Decoded::UserMappings(v) => take!(mappings, v, mappings::decode(row)),
+            Decoded::Casts(v) => take!(casts, v, casts::decode(row)),
         }
         Ok(())
     }
@@ -176,6 +192,10 @@ struct Parts {
     statistics: Chunked<ExtendedStatistics>,
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
+    foreign_data_wrappers: Chunked<ForeignDataWrapper>,
+    foreign_servers: Chunked<ForeignServer>,
+    user_mappings: Chunked<UserMapping>,
+    casts: Chunked<Cast>,
 }
 
 impl Parts {
@@ -201,6 +221,10 @@ impl Parts {
             Decoded::Statistics(v) => self.statistics.append(v),
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
+            Decoded::ForeignDataWrappers(v) => self.foreign_data_wrappers.append(v),
+            Decoded::ForeignServers(v) => self.foreign_servers.append(v),
+            Decoded::UserMappings(v) => self.user_mappings.append(v),
+            Decoded::Casts(v) => self.casts.append(v),
         }
     }
 }
@@ -350,6 +374,10 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             extended_statistics: keyed(parts.statistics),
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
+            foreign_data_wrappers: keyed(parts.foreign_data_wrappers),
+            foreign_servers: keyed(parts.foreign_servers),
+            user_mappings: keyed(parts.user_mappings),
+            casts: keyed(parts.casts),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
