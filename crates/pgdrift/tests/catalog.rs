@@ -1233,3 +1233,34 @@ async fn database_settings() {
     assert!(!json.contains("hunter2"), "{json}");
     assert_catalog_snapshot!("database_settings", l);
 }
+
+#[tokio::test]
+async fn text_search() {
+    let l = load("text_search").await;
+    let c = l.catalog();
+    // Only the user's own: none of pg_catalog's.
+    assert!(c.text_search_dictionaries.keys().all(|k| k.schema == "app"));
+    let dict = |name: &str| &c.text_search_dictionaries[&qn("app", name)];
+    let options = |name: &str| -> Vec<(String, String)> {
+        dict(name)
+            .options
+            .iter()
+            .map(|o| (o.name.clone(), o.value.clone()))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let stem = dict("english_stem");
+    assert_eq!(stem.template, qn("pg_catalog", "snowball"));
+    assert_eq!(stem.comment.as_deref(), Some("stems English words"));
+    assert_eq!(
+        options("english_stem"),
+        [pair("language", "english"), pair("stopwords", "english")]
+    );
+    // Sorted by name, whatever order they were written in.
+    assert_eq!(
+        options("Plain Words"),
+        [pair("accept", "false"), pair("stopwords", "english")]
+    );
+    assert!(dict("bare").options.is_empty());
+    assert_catalog_snapshot!("text_search", l);
+}

@@ -20,6 +20,7 @@ pub(crate) mod serde_util;
 mod setting;
 mod statistics;
 mod table;
+mod text_search;
 mod trigger;
 mod types;
 mod view;
@@ -45,6 +46,7 @@ pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,
 };
+pub use text_search::{DictionaryOption, TextSearchDictionary};
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};
 pub use view::View;

@@ -31,20 +31,14 @@ impl DatabaseSetting {
     /// True when the name looks like it holds a secret (`password`, `secret`, `key`,
     /// `token`), so that its value is never shown.
     pub fn is_secret(&self) -> bool {
-        let name = self.name.to_ascii_lowercase();
-        ["password", "secret", "key", "token"]
-            .iter()
-            .any(|w| name.contains(w))
+        is_secret_name(&self.name)
     }
 
     /// The value's digest: what JSON shows of a secret's value.
     pub fn digest(&self) -> String {
         match &self.masked_digest {
             Some(d) => d.clone(),
-            None => {
-                let hash = Sha256::digest(format!("{}={}", self.name, self.value).as_bytes());
-                hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
-            }
+            None => value_digest(&self.name, &self.value),
         }
     }
 
@@ -52,6 +46,21 @@ impl DatabaseSetting {
     pub fn known_value(&self) -> Option<&str> {
         self.masked_digest.is_none().then_some(self.value.as_str())
     }
+}
+
+/// True when an option or setting named `name` looks like it holds a secret (`password`,
+/// `secret`, `key`, `token`), so that its value is never shown.
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["password", "secret", "key", "token"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// The digest of a secret's value: what JSON shows of it (it changes when the value does).
+pub(crate) fn value_digest(name: &str, value: &str) -> String {
+    let hash = Sha256::digest(format!("{name}={value}").as_bytes());
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The JSON form: a secret's value masked, with its digest.

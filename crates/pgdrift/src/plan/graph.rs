@@ -108,6 +108,13 @@ impl<'a> Names<'a> {
                 .or_default()
                 .push(Node::Collation(k.clone()));
         }
+        // Named in `'s.d'::regdictionary` literals.
+        for k in catalog.text_search_dictionaries.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::TextSearchDictionary(k.clone()));
+        }
         let mut keys: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
         for (k, c) in &catalog.constraints {
             if matches!(
@@ -411,6 +418,7 @@ impl<'a> Names<'a> {
             extended_statistics,
             collations,
             event_triggers,
+            text_search_dictionaries,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -470,6 +478,10 @@ impl<'a> Names<'a> {
         }
         for (k, x) in event_triggers {
             out.push((Node::EventTrigger(k.clone()), self.event_trigger_deps(x)));
+        }
+        for (k, x) in text_search_dictionaries {
+            let deps = self.ts_dictionary_deps(x);
+            out.push((Node::TextSearchDictionary(k.clone()), deps));
         }
         out.extend(defaults);
         out

@@ -5,6 +5,7 @@ mod acl;
 mod kinds;
 mod relation;
 mod routine;
+mod text_search;
 mod types;
 
 pub use acl::{
@@ -14,6 +15,7 @@ pub use acl::{
 pub use kinds::*;
 pub use relation::*;
 pub use routine::*;
+pub use text_search::*;
 pub use types::*;
 
 use crate::sql::{Ident, Literal, QualIdent};

@@ -24,6 +24,7 @@ mod schema;
 mod skeleton;
 mod statistics;
 mod table;
+mod text_search;
 mod types;
 
 use super::ddl;
@@ -39,6 +40,7 @@ use index::INDEX_IN_PLACE;
 use objects::{only, view_columns_changed, view_replaceable};
 use on_table::TRIGGER_IN_PLACE;
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
+use text_search::TS_DICTIONARY_IN_PLACE;
 use types::{domain_rebased, is_type_or_array, type_needs_recreate};
 
 impl<'a> Decide<'_, '_, 'a> {
@@ -123,6 +125,13 @@ impl<'a> Decide<'_, '_, 'a> {
             Subject::Collation(_) if !only(c, COLLATION_IN_PLACE) => {
                 self.collation_seeds(node, seeds)
             }
+            Subject::TextSearchDictionary(_) if !only(c, TS_DICTIONARY_IN_PLACE) => self
+                .text_search_seeds(
+                    node,
+                    crate::model::Kind::TextSearchDictionary,
+                    "template",
+                    seeds,
+                ),
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }
@@ -421,6 +430,7 @@ impl Pass<'_, '_, '_> {
             Node::EventTrigger(k) => {
                 self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
             }
+            Node::TextSearchDictionary(k) => self.recreate_ts_dictionary(k, r),
             _ => {}
         }
     }

@@ -31,6 +31,7 @@ pub(crate) enum QueryId {
     Statistics,
     Collations,
     EventTriggers,
+    TextSearchDictionaries,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -42,6 +43,7 @@ const PIPELINED: &[QueryId] = &[
     QueryId::Statistics,
     QueryId::Collations,
     QueryId::EventTriggers,
+    QueryId::TextSearchDictionaries,
 ];
 
 /// A query's name and text.
@@ -153,6 +155,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::EventTriggers,
         name: "event_triggers",
         text: include_str!("queries/event_triggers.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchDictionaries,
+        name: "ts_dictionaries",
+        text: include_str!("queries/ts_dictionaries.sql"),
     },
 ];
 

@@ -21,6 +21,7 @@ mod schemas;
 mod sequences;
 mod statistics;
 mod tables;
+mod text_search;
 mod triggers;
 mod types;
 mod views;
@@ -60,6 +61,7 @@ pub(crate) enum Decoded {
     Statistics(Chunked<ExtendedStatistics>),
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
+    TsDictionaries(Chunked<crate::model::TextSearchDictionary>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -95,6 +97,7 @@ impl<'a> Decoder<'a> {
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
+            QueryId::TextSearchDictionaries => Decoded::TsDictionaries(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -144,6 +147,9 @@ impl<'a> Decoder<'a> {
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
             Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
+            Decoded::TsDictionaries(v) => {
+                take!(text_search, v, text_search::decode_dictionary(row))
+            }
         }
         Ok(())
     }
@@ -176,6 +182,7 @@ struct Parts {
     statistics: Chunked<ExtendedStatistics>,
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
+    ts_dictionaries: Chunked<crate::model::TextSearchDictionary>,
 }
 
 impl Parts {
@@ -201,6 +208,7 @@ impl Parts {
             Decoded::Statistics(v) => self.statistics.append(v),
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
+            Decoded::TsDictionaries(v) => self.ts_dictionaries.append(v),
         }
     }
 }
@@ -350,6 +358,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             extended_statistics: keyed(parts.statistics),
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
+            text_search_dictionaries: keyed(parts.ts_dictionaries),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
