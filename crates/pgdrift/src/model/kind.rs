@@ -41,6 +41,9 @@ macro_rules! with_kinds {
                 Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
                 EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
                 TextSearchDictionary: text_search_dictionaries: crate::model::QualName => crate::model::TextSearchDictionary, "text search dictionary", "text search dictionaries", Database;
+                TextSearchConfiguration: text_search_configurations: crate::model::QualName => crate::model::TextSearchConfiguration, "text search configuration", "text search configurations", Database;
+                TextSearchTemplate: text_search_templates: crate::model::QualName => crate::model::TextSearchTemplate, "text search template", "text search templates", Database;
+                TextSearchParser: text_search_parsers: crate::model::QualName => crate::model::TextSearchParser, "text search parser", "text search parsers", Database;
             ]
         }
     };

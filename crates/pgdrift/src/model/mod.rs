@@ -46,7 +46,10 @@ pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,
 };
-pub use text_search::{DictionaryOption, TextSearchDictionary};
+pub use text_search::{
+    DictionaryOption, TextSearchConfiguration, TextSearchDictionary, TextSearchParser,
+    TextSearchTemplate,
+};
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};
 pub use view::View;

@@ -9,6 +9,7 @@ use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
 use super::setting::{is_secret_name, value_digest, MASKED};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 
 /// A dictionary: a template and the options it passes to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +102,87 @@ impl Object for TextSearchDictionary {
 impl Placed for TextSearchDictionary {
     fn place(&self) -> Place<'_> {
         Place::top(Kind::TextSearchDictionary, &self.schema, &self.name)
+    }
+}
+
+/// A configuration: a parser, and for each of its token types the dictionaries that
+/// consult tokens of that type, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchConfiguration {
+    pub schema: String,
+    pub name: String,
+    pub parser: QualName,
+    /// Token type (the parser's alias for it, `asciiword`) -> dictionaries, in order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mappings: BTreeMap<String, Vec<QualName>>,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Object for TextSearchConfiguration {
+    type Key = QualName;
+    fn key(&self) -> QualName {
+        QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for TextSearchConfiguration {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::TextSearchConfiguration, &self.schema, &self.name)
+    }
+}
+
+/// A template: the functions behind dictionaries (`pg_ts_template` has no owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchTemplate {
+    pub schema: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<QualName>,
+    pub lexize: QualName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Object for TextSearchTemplate {
+    type Key = QualName;
+    fn key(&self) -> QualName {
+        QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for TextSearchTemplate {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::TextSearchTemplate, &self.schema, &self.name)
+    }
+}
+
+/// A parser: the functions that split text into tokens (`pg_ts_parser` has no owner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSearchParser {
+    pub schema: String,
+    pub name: String,
+    pub start: QualName,
+    pub gettoken: QualName,
+    pub end: QualName,
+    pub lextypes: QualName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<QualName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Object for TextSearchParser {
+    type Key = QualName;
+    fn key(&self) -> QualName {
+        QualName::new(&self.schema, &self.name)
+    }
+}
+
+impl Placed for TextSearchParser {
+    fn place(&self) -> Place<'_> {
+        Place::top(Kind::TextSearchParser, &self.schema, &self.name)
     }
 }
 

@@ -423,6 +423,9 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::Collation(p) => self.collation(c, p),
             Subject::EventTrigger(p) => self.event_trigger(c, p),
             Subject::TextSearchDictionary(p) => self.ts_dictionary(c, p),
+            Subject::TextSearchConfiguration(p) => self.ts_configuration(c, p),
+            Subject::TextSearchTemplate(p) => self.ts_template(c, p),
+            Subject::TextSearchParser(p) => self.ts_parser(c, p),
         }
     }
 
@@ -476,6 +479,9 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Collation(k) => format!("collation {k}"),
         Node::EventTrigger(k) => format!("event trigger {k}"),
         Node::TextSearchDictionary(k) => format!("text search dictionary {k}"),
+        Node::TextSearchConfiguration(k) => format!("text search configuration {k}"),
+        Node::TextSearchTemplate(k) => format!("text search template {k}"),
+        Node::TextSearchParser(k) => format!("text search parser {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

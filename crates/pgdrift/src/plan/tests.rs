@@ -9,7 +9,9 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
         "policies": [], "operators": [], "default_privileges": [],
         "database_settings": [], "rules": [], "extended_statistics": [],
-        "collations": [], "event_triggers": []
+        "collations": [], "event_triggers": [],
+        "text_search_dictionaries": [], "text_search_configurations": [],
+        "text_search_templates": [], "text_search_parsers": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

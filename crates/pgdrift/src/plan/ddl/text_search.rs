@@ -3,8 +3,12 @@
 //! in the plan (the planner leaves it to a manual step).
 
 use super::qn;
-use crate::model::{DictionaryOption, TextSearchDictionary};
+use crate::model::{
+    DictionaryOption, QualName, TextSearchConfiguration, TextSearchDictionary, TextSearchParser,
+    TextSearchTemplate,
+};
 use crate::sql::{Ident, Literal};
+use std::collections::BTreeMap;
 
 /// `name = 'value'`.
 fn option(o: &DictionaryOption) -> String {
@@ -56,10 +60,112 @@ pub fn drop_ts_dictionary(d: &TextSearchDictionary) -> String {
     format!("DROP TEXT SEARCH DICTIONARY {}", qn(&d.schema, &d.name))
 }
 
+/// `CREATE TEXT SEARCH CONFIGURATION` with its parser (its mappings come after).
+pub fn create_ts_configuration(c: &TextSearchConfiguration) -> String {
+    format!(
+        "CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})",
+        qn(&c.schema, &c.name),
+        qn(&c.parser.schema, &c.parser.name)
+    )
+}
+
+pub fn drop_ts_configuration(c: &TextSearchConfiguration) -> String {
+    format!("DROP TEXT SEARCH CONFIGURATION {}", qn(&c.schema, &c.name))
+}
+
+/// The statements that turn `from`'s mappings into `to`'s: `ADD MAPPING` for new token
+/// types, `ALTER MAPPING` for those whose dictionaries change, `DROP MAPPING` for those no
+/// longer mapped; token types with the same dictionaries share one statement.
+pub fn ts_mapping_changes(
+    from: &BTreeMap<String, Vec<QualName>>,
+    to: &TextSearchConfiguration,
+) -> Vec<String> {
+    let mut add: BTreeMap<&[QualName], Vec<&str>> = BTreeMap::new();
+    let mut alter: BTreeMap<&[QualName], Vec<&str>> = BTreeMap::new();
+    for (token, dictionaries) in &to.mappings {
+        match from.get(token) {
+            None => add.entry(dictionaries).or_default().push(token),
+            Some(before) if before != dictionaries => {
+                alter.entry(dictionaries).or_default().push(token)
+            }
+            Some(_) => {}
+        }
+    }
+    let dropped: Vec<&str> = from
+        .keys()
+        .filter(|t| !to.mappings.contains_key(*t))
+        .map(String::as_str)
+        .collect();
+    let name = qn(&to.schema, &to.name);
+    let tokens = |list: &[&str]| {
+        let quoted: Vec<String> = list.iter().map(|t| Ident(t).to_string()).collect();
+        quoted.join(", ")
+    };
+    let mut out = Vec::new();
+    if !dropped.is_empty() {
+        let list = tokens(&dropped);
+        out.push(format!(
+            "ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR {list}"
+        ));
+    }
+    for (verb, groups) in [("ALTER", alter), ("ADD", add)] {
+        for (dictionaries, list) in groups {
+            let with: Vec<String> = dictionaries
+                .iter()
+                .map(|d| qn(&d.schema, &d.name).to_string())
+                .collect();
+            out.push(format!(
+                "ALTER TEXT SEARCH CONFIGURATION {name} {verb} MAPPING FOR {} WITH {}",
+                tokens(&list),
+                with.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// `NAME = schema.function` for each function given.
+fn functions(list: &[(&str, Option<&QualName>)]) -> String {
+    let parts: Vec<String> = list
+        .iter()
+        .filter_map(|(name, f)| f.map(|f| format!("{name} = {}", qn(&f.schema, &f.name))))
+        .collect();
+    parts.join(", ")
+}
+
+pub fn create_ts_template(t: &TextSearchTemplate) -> String {
+    format!(
+        "CREATE TEXT SEARCH TEMPLATE {} ({})",
+        qn(&t.schema, &t.name),
+        functions(&[("INIT", t.init.as_ref()), ("LEXIZE", Some(&t.lexize))])
+    )
+}
+
+pub fn drop_ts_template(t: &TextSearchTemplate) -> String {
+    format!("DROP TEXT SEARCH TEMPLATE {}", qn(&t.schema, &t.name))
+}
+
+pub fn create_ts_parser(p: &TextSearchParser) -> String {
+    format!(
+        "CREATE TEXT SEARCH PARSER {} ({})",
+        qn(&p.schema, &p.name),
+        functions(&[
+            ("START", Some(&p.start)),
+            ("GETTOKEN", Some(&p.gettoken)),
+            ("END", Some(&p.end)),
+            ("LEXTYPES", Some(&p.lextypes)),
+            ("HEADLINE", p.headline.as_ref()),
+        ])
+    )
+}
+
+pub fn drop_ts_parser(p: &TextSearchParser) -> String {
+    format!("DROP TEXT SEARCH PARSER {}", qn(&p.schema, &p.name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::QualName;
 
     fn dictionary(options: &[(&str, &str)]) -> TextSearchDictionary {
         TextSearchDictionary {
@@ -108,5 +214,85 @@ mod tests {
         );
         let e = dictionary(&[("api_key", "other"), ("language", "english")]);
         assert_eq!(alter_ts_dictionary(&d, &e), None);
+    }
+
+    #[test]
+    fn configuration_statements() {
+        let q = |n: &str| QualName::new("app", n);
+        let mut c = TextSearchConfiguration {
+            schema: "app".into(),
+            name: "Docs".into(),
+            parser: QualName::new("pg_catalog", "default"),
+            mappings: BTreeMap::new(),
+            owner: "postgres".into(),
+            comment: None,
+        };
+        assert_eq!(
+            create_ts_configuration(&c),
+            "CREATE TEXT SEARCH CONFIGURATION app.\"Docs\" (PARSER = pg_catalog.\"default\")"
+        );
+        let from: BTreeMap<String, Vec<QualName>> = [
+            ("email".to_string(), vec![q("a")]),
+            ("url".to_string(), vec![q("a")]),
+            ("int".to_string(), vec![q("a")]),
+        ]
+        .into();
+        c.mappings = [
+            ("asciiword".to_string(), vec![q("b"), q("a")]),
+            ("word".to_string(), vec![q("b"), q("a")]),
+            ("url".to_string(), vec![q("b")]),
+            ("int".to_string(), vec![q("a")]),
+        ]
+        .into();
+        assert_eq!(
+            ts_mapping_changes(&from, &c),
+            [
+                "ALTER TEXT SEARCH CONFIGURATION app.\"Docs\" DROP MAPPING FOR email",
+                "ALTER TEXT SEARCH CONFIGURATION app.\"Docs\" ALTER MAPPING FOR url WITH app.b",
+                "ALTER TEXT SEARCH CONFIGURATION app.\"Docs\" ADD MAPPING FOR asciiword, word \
+                 WITH app.b, app.a",
+            ]
+        );
+        assert_eq!(
+            drop_ts_configuration(&c),
+            "DROP TEXT SEARCH CONFIGURATION app.\"Docs\""
+        );
+    }
+
+    #[test]
+    fn template_and_parser_statements() {
+        let f = |n: &str| QualName::new("pg_catalog", n);
+        let mut t = TextSearchTemplate {
+            schema: "app".into(),
+            name: "plain".into(),
+            init: Some(f("dsimple_init")),
+            lexize: QualName::new("app", "Lexize"),
+            comment: None,
+        };
+        assert_eq!(
+            create_ts_template(&t),
+            "CREATE TEXT SEARCH TEMPLATE app.plain (INIT = pg_catalog.dsimple_init, \
+             LEXIZE = app.\"Lexize\")"
+        );
+        t.init = None;
+        assert!(create_ts_template(&t).ends_with("(LEXIZE = app.\"Lexize\")"));
+        assert_eq!(drop_ts_template(&t), "DROP TEXT SEARCH TEMPLATE app.plain");
+        let p = TextSearchParser {
+            schema: "app".into(),
+            name: "words".into(),
+            start: f("prsd_start"),
+            gettoken: f("prsd_nexttoken"),
+            end: f("prsd_end"),
+            lextypes: f("prsd_lextype"),
+            headline: None,
+            comment: None,
+        };
+        assert_eq!(
+            create_ts_parser(&p),
+            "CREATE TEXT SEARCH PARSER app.words (START = pg_catalog.prsd_start, \
+             GETTOKEN = pg_catalog.prsd_nexttoken, END = pg_catalog.prsd_end, \
+             LEXTYPES = pg_catalog.prsd_lextype)"
+        );
+        assert_eq!(drop_ts_parser(&p), "DROP TEXT SEARCH PARSER app.words");
     }
 }

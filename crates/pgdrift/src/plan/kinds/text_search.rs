@@ -23,10 +23,11 @@ pub const TS_DICTIONARY_IN_PLACE: &[&str] = &[
 ];
 
 impl Names<'_> {
-    /// What a dictionary needs: its schema.
+    /// What a dictionary needs: its schema and its template.
     pub fn ts_dictionary_deps(&self, d: &TextSearchDictionary) -> Vec<Node> {
         let mut out = Vec::new();
         self.ts_schema(&d.schema, &mut out);
+        self.ts_template_ref(&d.template, &mut out);
         out
     }
 
@@ -79,6 +80,10 @@ impl<'a> Pass<'_, '_, 'a> {
             Pair::Dropped(x) => self.drop_planned(x, Phase::LateDrop, None),
             Pair::Altered { from, to } => {
                 let recreated = self.decided.recreate.contains_key(&to.node());
+                if from.template != to.template && !recreated {
+                    // Left to a manual step: the options are the new template's.
+                    return;
+                }
                 self.secret_options((!recreated).then_some(from), to);
                 self.alter_planned(c, from, to);
             }
@@ -131,7 +136,10 @@ impl Decide<'_, '_, '_> {
             return;
         }
         let name = match &node {
-            Node::TextSearchDictionary(k) => k.to_string(),
+            Node::TextSearchDictionary(k)
+            | Node::TextSearchConfiguration(k)
+            | Node::TextSearchTemplate(k)
+            | Node::TextSearchParser(k) => k.to_string(),
             other => format!("{other:?}"),
         };
         let reason = format!(
@@ -163,7 +171,10 @@ impl Decide<'_, '_, '_> {
                         users.push(format!("table {t}"))
                     }
                     Node::Type(t) if self.in_to(&d) => users.push(format!("type {t}")),
-                    Node::TextSearchDictionary(_) => queue.push(d),
+                    Node::TextSearchDictionary(_)
+                    | Node::TextSearchConfiguration(_)
+                    | Node::TextSearchTemplate(_)
+                    | Node::TextSearchParser(_) => queue.push(d),
                     _ => {}
                 }
             }

@@ -32,6 +32,9 @@ pub(crate) enum QueryId {
     Collations,
     EventTriggers,
     TextSearchDictionaries,
+    TextSearchConfigurations,
+    TextSearchTemplates,
+    TextSearchParsers,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -44,6 +47,9 @@ const PIPELINED: &[QueryId] = &[
     QueryId::Collations,
     QueryId::EventTriggers,
     QueryId::TextSearchDictionaries,
+    QueryId::TextSearchConfigurations,
+    QueryId::TextSearchTemplates,
+    QueryId::TextSearchParsers,
 ];
 
 /// A query's name and text.
@@ -160,6 +166,21 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::TextSearchDictionaries,
         name: "ts_dictionaries",
         text: include_str!("queries/ts_dictionaries.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchConfigurations,
+        name: "ts_configurations",
+        text: include_str!("queries/ts_configurations.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchTemplates,
+        name: "ts_templates",
+        text: include_str!("queries/ts_templates.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchParsers,
+        name: "ts_parsers",
+        text: include_str!("queries/ts_parsers.sql"),
     },
 ];
 

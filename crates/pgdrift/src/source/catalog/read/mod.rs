@@ -23,6 +23,9 @@ mod statistics;
 mod tables;
 mod text_search;
 mod triggers;
+mod ts_configurations;
+mod ts_parsers;
+mod ts_templates;
 mod types;
 mod views;
 
@@ -62,6 +65,9 @@ pub(crate) enum Decoded {
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
     TsDictionaries(Chunked<crate::model::TextSearchDictionary>),
+    TsConfigurations(Chunked<crate::model::TextSearchConfiguration>),
+    TsTemplates(Chunked<crate::model::TextSearchTemplate>),
+    TsParsers(Chunked<crate::model::TextSearchParser>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -98,6 +104,9 @@ impl<'a> Decoder<'a> {
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
             QueryId::TextSearchDictionaries => Decoded::TsDictionaries(Chunked::default()),
+            QueryId::TextSearchConfigurations => Decoded::TsConfigurations(Chunked::default()),
+            QueryId::TextSearchTemplates => Decoded::TsTemplates(Chunked::default()),
+            QueryId::TextSearchParsers => Decoded::TsParsers(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -150,6 +159,11 @@ impl<'a> Decoder<'a> {
             Decoded::TsDictionaries(v) => {
                 take!(text_search, v, text_search::decode_dictionary(row))
             }
+            Decoded::TsConfigurations(v) => {
+                take!(ts_configurations, v, ts_configurations::decode(row))
+            }
+            Decoded::TsTemplates(v) => take!(ts_templates, v, ts_templates::decode(row)),
+            Decoded::TsParsers(v) => take!(ts_parsers, v, ts_parsers::decode(row)),
         }
         Ok(())
     }
@@ -183,6 +197,9 @@ struct Parts {
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
     ts_dictionaries: Chunked<crate::model::TextSearchDictionary>,
+    ts_configurations: Chunked<crate::model::TextSearchConfiguration>,
+    ts_templates: Chunked<crate::model::TextSearchTemplate>,
+    ts_parsers: Chunked<crate::model::TextSearchParser>,
 }
 
 impl Parts {
@@ -209,6 +226,9 @@ impl Parts {
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
             Decoded::TsDictionaries(v) => self.ts_dictionaries.append(v),
+            Decoded::TsConfigurations(v) => self.ts_configurations.append(v),
+            Decoded::TsTemplates(v) => self.ts_templates.append(v),
+            Decoded::TsParsers(v) => self.ts_parsers.append(v),
         }
     }
 }
@@ -359,6 +379,9 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
             text_search_dictionaries: keyed(parts.ts_dictionaries),
+            text_search_configurations: keyed(parts.ts_configurations),
+            text_search_templates: keyed(parts.ts_templates),
+            text_search_parsers: keyed(parts.ts_parsers),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
