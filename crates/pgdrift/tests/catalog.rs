@@ -1324,3 +1324,82 @@ async fn casts() {
     );
     assert_catalog_snapshot!("casts", l);
 }
+
+#[tokio::test]
+async fn text_search() {
+    let l = load("text_search").await;
+    let c = l.catalog();
+    // Only the user's own: none of pg_catalog's.
+    assert!(c.text_search_dictionaries.keys().all(|k| k.schema == "app"));
+    let dict = |name: &str| &c.text_search_dictionaries[&qn("app", name)];
+    let options = |name: &str| -> Vec<(String, String)> {
+        dict(name)
+            .options
+            .iter()
+            .map(|o| (o.name.clone(), o.value.clone()))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let stem = dict("english_stem");
+    assert_eq!(stem.template, qn("pg_catalog", "snowball"));
+    assert_eq!(stem.comment.as_deref(), Some("stems English words"));
+    assert_eq!(
+        options("english_stem"),
+        [pair("language", "english"), pair("stopwords", "english")]
+    );
+    // Sorted by name, whatever order they were written in.
+    assert_eq!(
+        options("Plain Words"),
+        [pair("accept", "false"), pair("stopwords", "english")]
+    );
+    assert!(dict("bare").options.is_empty());
+    assert!(c
+        .text_search_configurations
+        .keys()
+        .all(|k| k.schema == "app"));
+    let docs = &c.text_search_configurations[&qn("app", "docs")];
+    assert_eq!(docs.parser, qn("pg_catalog", "default"));
+    assert_eq!(docs.comment.as_deref(), Some("documents"));
+    assert_eq!(
+        docs.mappings["asciiword"],
+        [qn("app", "english_stem"), qn("pg_catalog", "simple")]
+    );
+    assert_eq!(docs.mappings["email"], [qn("pg_catalog", "simple")]);
+    assert_eq!(docs.mappings.len(), 3);
+    assert!(c.text_search_configurations[&qn("app", "Empty One")]
+        .mappings
+        .is_empty());
+    let plain = &c.text_search_templates[&qn("app", "plain")];
+    assert_eq!(
+        (plain.init.as_ref(), &plain.lexize),
+        (
+            Some(&qn("pg_catalog", "dsimple_init")),
+            &qn("pg_catalog", "dsimple_lexize")
+        )
+    );
+    assert_eq!(plain.comment.as_deref(), Some("simple, again"));
+    assert_eq!(
+        c.text_search_templates[&qn("app", "lexize_only")].init,
+        None
+    );
+    assert_eq!(dict("plain_words").template, qn("app", "plain"));
+    let words = &c.text_search_parsers[&qn("app", "words")];
+    assert_eq!(
+        (&words.start, &words.gettoken, &words.end, &words.lextypes),
+        (
+            &qn("pg_catalog", "prsd_start"),
+            &qn("pg_catalog", "prsd_nexttoken"),
+            &qn("pg_catalog", "prsd_end"),
+            &qn("pg_catalog", "prsd_lextype")
+        )
+    );
+    assert_eq!(words.headline, Some(qn("pg_catalog", "prsd_headline")));
+    assert_eq!(
+        c.text_search_parsers[&qn("app", "no_headline")].headline,
+        None
+    );
+    let own = &c.text_search_configurations[&qn("app", "own_parser")];
+    assert_eq!(own.parser, qn("app", "words"));
+    assert_eq!(own.mappings["asciiword"], [qn("app", "plain_words")]);
+    assert_catalog_snapshot!("text_search", l);
+}

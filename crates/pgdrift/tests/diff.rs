@@ -564,3 +564,67 @@ async fn a_plan_naming_a_missing_role_stops_before_changing_anything() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_text_search_object_that_columns_use_is_recreated_by_hand_only() {
+    let schema = |template: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE TEXT SEARCH DICTIONARY app.words (TEMPLATE = {template});\n\
+             CREATE TEXT SEARCH CONFIGURATION app.docs (PARSER = default);\n\
+             ALTER TEXT SEARCH CONFIGURATION app.docs ADD MAPPING FOR asciiword WITH app.words;\n\
+             CREATE TABLE app.pages (id int PRIMARY KEY, body text, tsv tsvector \
+             GENERATED ALWAYS AS (to_tsvector('app.docs'::regconfig, body)) STORED);"
+        )
+    };
+    let (p, left) = planned(&schema("simple"), &schema("snowball, language = english")).await;
+    // The plan runs (nothing half-way), leaves the dictionary as it was and says why.
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("TEXT SEARCH")),
+        "{:#?}",
+        p.steps
+    );
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    let m = &p.manual[0];
+    assert_eq!(
+        (m.kind, m.object.as_str()),
+        (pgdrift::model::Kind::TextSearchDictionary, "app.words")
+    );
+    assert!(m.reason.contains("table app.pages use it"), "{}", m.reason);
+    assert!(left.contains("app.words"), "{left}");
+}
+
+#[tokio::test]
+async fn a_configuration_whose_parser_changes_under_a_generated_column_is_a_manual_step() {
+    let schema = |parser: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE TEXT SEARCH PARSER app.words (START = prsd_start, GETTOKEN = prsd_nexttoken, \
+             END = prsd_end, LEXTYPES = prsd_lextype);\n\
+             CREATE TEXT SEARCH CONFIGURATION app.docs (PARSER = {parser});\n\
+             ALTER TEXT SEARCH CONFIGURATION app.docs ADD MAPPING FOR asciiword WITH simple;\n\
+             CREATE TABLE app.pages (id int PRIMARY KEY, body text);\n\
+             CREATE INDEX pages_fts ON app.pages USING gin (to_tsvector('app.docs', body));\n\
+             CREATE TABLE app.notes (id int PRIMARY KEY, body text, tsv tsvector \
+             GENERATED ALWAYS AS (to_tsvector('app.docs'::regconfig, body)) STORED);"
+        )
+    };
+    // A generated column uses the configuration: a manual step, and nothing half-way.
+    let (p, left) = planned(&schema("default"), &schema("app.words")).await;
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("TEXT SEARCH")),
+        "{:#?}",
+        p.steps
+    );
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    assert_eq!(
+        (p.manual[0].kind, p.manual[0].object.as_str()),
+        (pgdrift::model::Kind::TextSearchConfiguration, "app.docs")
+    );
+    assert!(
+        p.manual[0].reason.contains("table app.notes"),
+        "{}",
+        p.manual[0].reason
+    );
+    assert!(left.contains("app.docs"), "{left}");
+}

@@ -31,6 +31,7 @@ async fn everything() -> (TestDb, u32) {
         "event_triggers",
         "foreign_data",
         "casts",
+        "text_search",
     ]
     .iter()
     .enumerate()

@@ -13,6 +13,8 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
         "default_privileges": [], "database_settings": [],
         "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [],
         "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
+        "text_search_dictionaries": [], "text_search_configurations": [],
+        "text_search_templates": [], "text_search_parsers": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

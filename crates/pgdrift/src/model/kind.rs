@@ -44,6 +44,10 @@ macro_rules! with_kinds {
                 ForeignServer: foreign_servers: String => crate::model::ForeignServer, "foreign server", "foreign servers", Database;
                 UserMapping: user_mappings: crate::model::MappingKey => crate::model::UserMapping, "user mapping", "user mappings", Database;
                 Cast: casts: crate::model::CastKey => crate::model::Cast, "cast", "casts", Database;
+                TextSearchDictionary: text_search_dictionaries: crate::model::QualName => crate::model::TextSearchDictionary, "text search dictionary", "text search dictionaries", Database;
+                TextSearchConfiguration: text_search_configurations: crate::model::QualName => crate::model::TextSearchConfiguration, "text search configuration", "text search configurations", Database;
+                TextSearchTemplate: text_search_templates: crate::model::QualName => crate::model::TextSearchTemplate, "text search template", "text search templates", Database;
+                TextSearchParser: text_search_parsers: crate::model::QualName => crate::model::TextSearchParser, "text search parser", "text search parsers", Database;
             ]
         }
     };

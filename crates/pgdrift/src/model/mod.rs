@@ -23,6 +23,7 @@ pub(crate) mod serde_util;
 mod setting;
 mod statistics;
 mod table;
+mod text_search;
 mod trigger;
 mod types;
 mod view;
@@ -50,6 +51,10 @@ pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
 pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,
+};
+pub use text_search::{
+    DictionaryOption, TextSearchConfiguration, TextSearchDictionary, TextSearchParser,
+    TextSearchTemplate,
 };
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};

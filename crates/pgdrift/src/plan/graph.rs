@@ -108,6 +108,20 @@ impl<'a> Names<'a> {
                 .or_default()
                 .push(Node::Collation(k.clone()));
         }
+        // Named in `'s.d'::regdictionary` literals.
+        for k in catalog.text_search_dictionaries.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::TextSearchDictionary(k.clone()));
+        }
+        // Named in `'s.c'::regconfig` literals.
+        for k in catalog.text_search_configurations.keys() {
+            by_name
+                .entry((&k.schema, &k.name))
+                .or_default()
+                .push(Node::TextSearchConfiguration(k.clone()));
+        }
         let mut keys: HashMap<(&'a str, &'a str), Vec<Node>> = HashMap::default();
         for (k, c) in &catalog.constraints {
             if matches!(
@@ -416,6 +430,10 @@ impl<'a> Names<'a> {
             foreign_servers,
             user_mappings,
             casts,
+            text_search_dictionaries,
+            text_search_configurations,
+            text_search_templates,
+            text_search_parsers,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -487,6 +505,23 @@ impl<'a> Names<'a> {
         }
         for (k, x) in casts {
             out.push((Node::Cast(k.clone()), self.cast_deps(x)));
+        }
+        for (k, x) in text_search_dictionaries {
+            let deps = self.ts_dictionary_deps(x);
+            out.push((Node::TextSearchDictionary(k.clone()), deps));
+        }
+        for (k, x) in text_search_configurations {
+            let deps = self.ts_configuration_deps(x);
+            out.push((Node::TextSearchConfiguration(k.clone()), deps));
+        }
+        for (k, x) in text_search_templates {
+            out.push((
+                Node::TextSearchTemplate(k.clone()),
+                self.ts_template_deps(x),
+            ));
+        }
+        for (k, x) in text_search_parsers {
+            out.push((Node::TextSearchParser(k.clone()), self.ts_parser_deps(x)));
         }
         out.extend(defaults);
         out

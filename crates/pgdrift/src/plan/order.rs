@@ -59,6 +59,11 @@ fn rank(node: &Node) -> u8 {
         Node::ExtendedStatistics(_) => 15,
         Node::Collation(_) => 16,
         Node::EventTrigger(_) => 17,
+        // Text search objects: with routines and operators, before tables, indexes and views.
+        Node::TextSearchDictionary(_) => 5,
+        Node::TextSearchConfiguration(_) => 5,
+        Node::TextSearchTemplate(_) => 4,
+        Node::TextSearchParser(_) => 4,
         // After every creation: objects the plan creates get the privileges it gives them.
         Node::DefaultPrivilege(_) => 18,
         Node::DatabaseSetting(_) => 19,

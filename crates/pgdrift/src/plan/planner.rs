@@ -427,6 +427,10 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::ForeignServer(p) => self.foreign_server(c, p),
             Subject::UserMapping(p) => self.user_mapping(c, p),
             Subject::Cast(p) => self.cast(c, p),
+            Subject::TextSearchDictionary(p) => self.ts_dictionary(c, p),
+            Subject::TextSearchConfiguration(p) => self.ts_configuration(c, p),
+            Subject::TextSearchTemplate(p) => self.ts_template(c, p),
+            Subject::TextSearchParser(p) => self.ts_parser(c, p),
         }
     }
 
@@ -483,6 +487,10 @@ pub(super) fn describe(node: &Node) -> String {
         Node::ForeignServer(k) => format!("server {k}"),
         Node::UserMapping(k) => format!("user mapping for {k}"),
         Node::Cast(k) => format!("cast {k}"),
+        Node::TextSearchDictionary(k) => format!("text search dictionary {k}"),
+        Node::TextSearchConfiguration(k) => format!("text search configuration {k}"),
+        Node::TextSearchTemplate(k) => format!("text search template {k}"),
+        Node::TextSearchParser(k) => format!("text search parser {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -10,7 +10,9 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "policies": [], "operators": [], "default_privileges": [],
         "database_settings": [], "rules": [], "extended_statistics": [],
         "collations": [], "event_triggers": [],
-        "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": []
+        "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
+        "text_search_dictionaries": [], "text_search_configurations": [],
+        "text_search_templates": [], "text_search_parsers": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

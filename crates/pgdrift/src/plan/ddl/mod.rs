@@ -7,6 +7,7 @@ mod foreign;
 mod kinds;
 mod relation;
 mod routine;
+mod text_search;
 mod types;
 
 pub use acl::{
@@ -18,6 +19,7 @@ pub use foreign::*;
 pub use kinds::*;
 pub use relation::*;
 pub use routine::*;
+pub use text_search::*;
 pub use types::*;
 
 use crate::sql::{Ident, Literal, QualIdent};

@@ -27,6 +27,9 @@ mod schema;
 mod skeleton;
 mod statistics;
 mod table;
+mod text_search;
+mod ts_configuration;
+mod ts_template;
 mod types;
 
 use super::ddl;
@@ -42,6 +45,9 @@ use index::INDEX_IN_PLACE;
 use objects::{only, view_columns_changed, view_replaceable};
 use on_table::TRIGGER_IN_PLACE;
 use routines::{routine_needs_recreate, OPERATOR_IN_PLACE};
+use text_search::TS_DICTIONARY_IN_PLACE;
+use ts_configuration::TS_CONFIGURATION_IN_PLACE;
+use ts_template::{TS_PARSER_IN_PLACE, TS_TEMPLATE_IN_PLACE};
 use types::{domain_rebased, is_type_or_array, type_needs_recreate};
 
 impl<'a> Decide<'_, '_, 'a> {
@@ -131,6 +137,25 @@ impl<'a> Decide<'_, '_, 'a> {
             }
             Subject::Cast(_) if !only(c, cast::CAST_IN_PLACE) => {
                 seeds.push((node, why("definition")))
+            }
+            Subject::TextSearchDictionary(_) if !only(c, TS_DICTIONARY_IN_PLACE) => self
+                .text_search_seeds(
+                    node,
+                    crate::model::Kind::TextSearchDictionary,
+                    "template",
+                    seeds,
+                ),
+            Subject::TextSearchConfiguration(_) if !only(c, TS_CONFIGURATION_IN_PLACE) => {
+                let kind = crate::model::Kind::TextSearchConfiguration;
+                self.text_search_seeds(node, kind, "parser", seeds)
+            }
+            Subject::TextSearchTemplate(_) if !only(c, TS_TEMPLATE_IN_PLACE) => {
+                let kind = crate::model::Kind::TextSearchTemplate;
+                self.text_search_seeds(node, kind, "functions", seeds)
+            }
+            Subject::TextSearchParser(_) if !only(c, TS_PARSER_IN_PLACE) => {
+                let kind = crate::model::Kind::TextSearchParser;
+                self.text_search_seeds(node, kind, "functions", seeds)
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
@@ -436,6 +461,22 @@ impl Pass<'_, '_, '_> {
                 self.recreate_planned(&from.foreign_servers, &to.foreign_servers, k, r)
             }
             Node::Cast(k) => self.recreate_planned(&from.casts, &to.casts, k, r),
+            Node::TextSearchDictionary(k) => self.recreate_ts_dictionary(k, r),
+            Node::TextSearchConfiguration(k) => {
+                let (a, b) = (
+                    &from.text_search_configurations,
+                    &to.text_search_configurations,
+                );
+                self.recreate_planned(a, b, k, r)
+            }
+            Node::TextSearchTemplate(k) => {
+                let (a, b) = (&from.text_search_templates, &to.text_search_templates);
+                self.recreate_planned(a, b, k, r)
+            }
+            Node::TextSearchParser(k) => {
+                let (a, b) = (&from.text_search_parsers, &to.text_search_parsers);
+                self.recreate_planned(a, b, k, r)
+            }
             _ => {}
         }
     }

@@ -35,6 +35,10 @@ pub(crate) enum QueryId {
     ForeignServers,
     UserMappings,
     Casts,
+    TextSearchDictionaries,
+    TextSearchConfigurations,
+    TextSearchTemplates,
+    TextSearchParsers,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -50,6 +54,10 @@ const PIPELINED: &[QueryId] = &[
     QueryId::ForeignServers,
     QueryId::UserMappings,
     QueryId::Casts,
+    QueryId::TextSearchDictionaries,
+    QueryId::TextSearchConfigurations,
+    QueryId::TextSearchTemplates,
+    QueryId::TextSearchParsers,
 ];
 
 /// A query's name and text.
@@ -181,6 +189,26 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Casts,
         name: "casts",
         text: include_str!("queries/casts.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchDictionaries,
+        name: "ts_dictionaries",
+        text: include_str!("queries/ts_dictionaries.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchConfigurations,
+        name: "ts_configurations",
+        text: include_str!("queries/ts_configurations.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchTemplates,
+        name: "ts_templates",
+        text: include_str!("queries/ts_templates.sql"),
+    },
+    QueryDef {
+        id: QueryId::TextSearchParsers,
+        name: "ts_parsers",
+        text: include_str!("queries/ts_parsers.sql"),
     },
 ];
 

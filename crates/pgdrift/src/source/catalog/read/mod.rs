@@ -23,7 +23,11 @@ mod schemas;
 mod sequences;
 mod statistics;
 mod tables;
+mod text_search;
 mod triggers;
+mod ts_configurations;
+mod ts_parsers;
+mod ts_templates;
 mod types;
 mod views;
 
@@ -68,6 +72,10 @@ pub(crate) enum Decoded {
     ForeignServers(Chunked<ForeignServer>),
     UserMappings(Chunked<UserMapping>),
     Casts(Chunked<Cast>),
+    TsDictionaries(Chunked<crate::model::TextSearchDictionary>),
+    TsConfigurations(Chunked<crate::model::TextSearchConfiguration>),
+    TsTemplates(Chunked<crate::model::TextSearchTemplate>),
+    TsParsers(Chunked<crate::model::TextSearchParser>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -107,6 +115,10 @@ impl<'a> Decoder<'a> {
             QueryId::ForeignServers => Decoded::ForeignServers(Chunked::default()),
             QueryId::UserMappings => Decoded::UserMappings(Chunked::default()),
             QueryId::Casts => Decoded::Casts(Chunked::default()),
+            QueryId::TextSearchDictionaries => Decoded::TsDictionaries(Chunked::default()),
+            QueryId::TextSearchConfigurations => Decoded::TsConfigurations(Chunked::default()),
+            QueryId::TextSearchTemplates => Decoded::TsTemplates(Chunked::default()),
+            QueryId::TextSearchParsers => Decoded::TsParsers(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -160,6 +172,14 @@ impl<'a> Decoder<'a> {
             Decoded::ForeignServers(v) => take!(servers, v, servers::decode(row)),
             Decoded::UserMappings(v) => take!(mappings, v, mappings::decode(row)),
             Decoded::Casts(v) => take!(casts, v, casts::decode(row)),
+            Decoded::TsDictionaries(v) => {
+                take!(text_search, v, text_search::decode_dictionary(row))
+            }
+            Decoded::TsConfigurations(v) => {
+                take!(ts_configurations, v, ts_configurations::decode(row))
+            }
+            Decoded::TsTemplates(v) => take!(ts_templates, v, ts_templates::decode(row)),
+            Decoded::TsParsers(v) => take!(ts_parsers, v, ts_parsers::decode(row)),
         }
         Ok(())
     }
@@ -196,6 +216,10 @@ struct Parts {
     foreign_servers: Chunked<ForeignServer>,
     user_mappings: Chunked<UserMapping>,
     casts: Chunked<Cast>,
+    ts_dictionaries: Chunked<crate::model::TextSearchDictionary>,
+    ts_configurations: Chunked<crate::model::TextSearchConfiguration>,
+    ts_templates: Chunked<crate::model::TextSearchTemplate>,
+    ts_parsers: Chunked<crate::model::TextSearchParser>,
 }
 
 impl Parts {
@@ -225,6 +249,10 @@ impl Parts {
             Decoded::ForeignServers(v) => self.foreign_servers.append(v),
             Decoded::UserMappings(v) => self.user_mappings.append(v),
             Decoded::Casts(v) => self.casts.append(v),
+            Decoded::TsDictionaries(v) => self.ts_dictionaries.append(v),
+            Decoded::TsConfigurations(v) => self.ts_configurations.append(v),
+            Decoded::TsTemplates(v) => self.ts_templates.append(v),
+            Decoded::TsParsers(v) => self.ts_parsers.append(v),
         }
     }
 }
@@ -378,6 +406,10 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             foreign_servers: keyed(parts.foreign_servers),
             user_mappings: keyed(parts.user_mappings),
             casts: keyed(parts.casts),
+            text_search_dictionaries: keyed(parts.ts_dictionaries),
+            text_search_configurations: keyed(parts.ts_configurations),
+            text_search_templates: keyed(parts.ts_templates),
+            text_search_parsers: keyed(parts.ts_parsers),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
