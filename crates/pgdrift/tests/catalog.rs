@@ -962,6 +962,42 @@ async fn event_triggers() {
 }
 
 #[tokio::test]
+async fn publications() {
+    let l = load("publications").await;
+    let c = l.catalog();
+    let p = |name: &str| &c.publications[name];
+    let all = p("everything");
+    assert!(all.all_tables && all.tables.is_empty());
+    assert_eq!(all.comment.as_deref(), Some("feeds the warehouse"));
+    assert_eq!(all.publish, ["insert", "update", "delete", "truncate"]);
+    let orders = p("Orders Feed");
+    let names: Vec<String> = orders.tables.iter().map(|t| t.table.to_string()).collect();
+    assert_eq!(names, ["app.Line Items", "app.orders"]);
+    assert_eq!(orders.publish, ["insert", "update"]);
+    assert!(p("via_root").via_root && !orders.via_root);
+    assert!(p("empty_one").tables.is_empty() && !p("empty_one").all_tables);
+    if l.major >= 15 {
+        let f = p("filtered");
+        assert_eq!(f.tables[0].columns, ["id", "total"]);
+        assert_eq!(
+            f.tables[0].row_filter.as_deref(),
+            Some("(total > (100)::numeric)")
+        );
+        assert_eq!(f.publish, ["insert"]);
+        let s = p("by_schema");
+        assert_eq!(s.schemas, ["sales"]);
+        assert_eq!(s.tables[0].row_filter.as_deref(), Some("(order_id > 0)"));
+    }
+    if l.major >= 18 {
+        assert_eq!(
+            p("with_generated").generated_columns.as_deref(),
+            Some("stored")
+        );
+    }
+    assert_catalog_snapshot!("publications", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

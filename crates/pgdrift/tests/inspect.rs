@@ -29,6 +29,7 @@ async fn everything() -> (TestDb, u32) {
         "statistics",
         "collations",
         "event_triggers",
+        "publications",
     ]
     .iter()
     .enumerate()

@@ -40,6 +40,7 @@ macro_rules! with_kinds {
                 ExtendedStatistics: extended_statistics: crate::model::QualName => crate::model::ExtendedStatistics, "statistics object", "statistics objects", Table;
                 Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
                 EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
+                Publication: publications: String => crate::model::Publication, "publication", "publications", Database;
             ]
         }
     };

@@ -411,6 +411,7 @@ impl<'a> Names<'a> {
             extended_statistics,
             collations,
             event_triggers,
+            publications,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -470,6 +471,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in event_triggers {
             out.push((Node::EventTrigger(k.clone()), self.event_trigger_deps(x)));
+        }
+        for (k, x) in publications {
+            out.push((Node::Publication(k.clone()), self.publication_deps(x)));
         }
         out.extend(defaults);
         out

@@ -59,6 +59,8 @@ fn rank(node: &Node) -> u8 {
         Node::ExtendedStatistics(_) => 15,
         Node::Collation(_) => 16,
         Node::EventTrigger(_) => 17,
+        // After the tables it names: new tables join a publication once they exist.
+        Node::Publication(_) => 20,
         // After every creation: objects the plan creates get the privileges it gives them.
         Node::DefaultPrivilege(_) => 18,
         Node::DatabaseSetting(_) => 19,

@@ -422,6 +422,7 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::ExtendedStatistics(p) => self.statistics(c, p),
             Subject::Collation(p) => self.collation(c, p),
             Subject::EventTrigger(p) => self.event_trigger(c, p),
+            Subject::Publication(p) => self.publication(c, p),
         }
     }
 
@@ -474,6 +475,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::ExtendedStatistics(k) => format!("statistics {k}"),
         Node::Collation(k) => format!("collation {k}"),
         Node::EventTrigger(k) => format!("event trigger {k}"),
+        Node::Publication(k) => format!("publication {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

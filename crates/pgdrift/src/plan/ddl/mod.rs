@@ -3,6 +3,7 @@
 
 mod acl;
 mod kinds;
+mod publication;
 mod relation;
 mod routine;
 mod types;
@@ -12,6 +13,7 @@ pub use acl::{
     AclStatement, AclTarget, ColumnGrants,
 };
 pub use kinds::*;
+pub use publication::*;
 pub use relation::*;
 pub use routine::*;
 pub use types::*;

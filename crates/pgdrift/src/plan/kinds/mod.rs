@@ -16,6 +16,7 @@ mod index;
 mod index_settings;
 mod objects;
 mod on_table;
+mod publication;
 mod rename;
 mod restore;
 mod routines;
@@ -420,6 +421,9 @@ impl Pass<'_, '_, '_> {
             Node::Collation(k) => self.recreate_planned(&from.collations, &to.collations, k, r),
             Node::EventTrigger(k) => {
                 self.recreate_planned(&from.event_triggers, &to.event_triggers, k, r)
+            }
+            Node::Publication(k) => {
+                self.recreate_planned(&from.publications, &to.publications, k, r)
             }
             _ => {}
         }

@@ -31,6 +31,7 @@ pub(crate) enum QueryId {
     Statistics,
     Collations,
     EventTriggers,
+    Publications,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -42,6 +43,7 @@ const PIPELINED: &[QueryId] = &[
     QueryId::Statistics,
     QueryId::Collations,
     QueryId::EventTriggers,
+    QueryId::Publications,
 ];
 
 /// A query's name and text.
@@ -153,6 +155,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::EventTriggers,
         name: "event_triggers",
         text: include_str!("queries/event_triggers.sql"),
+    },
+    QueryDef {
+        id: QueryId::Publications,
+        name: "publications",
+        text: include_str!("queries/publications.sql"),
     },
 ];
 

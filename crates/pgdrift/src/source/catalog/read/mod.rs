@@ -16,6 +16,7 @@ mod indexes;
 pub(crate) mod lookup;
 mod operators;
 mod policies;
+mod publications;
 mod rules;
 mod schemas;
 mod sequences;
@@ -29,6 +30,7 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
+use crate::model::Publication;
 use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
@@ -60,6 +62,7 @@ pub(crate) enum Decoded {
     Statistics(Chunked<ExtendedStatistics>),
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
+    Publications(Chunked<Publication>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -95,6 +98,7 @@ impl<'a> Decoder<'a> {
             QueryId::Statistics => Decoded::Statistics(Chunked::default()),
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
+            QueryId::Publications => Decoded::Publications(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -144,6 +148,7 @@ impl<'a> Decoder<'a> {
             Decoded::Statistics(v) => take!(statistics, v, statistics::decode(row)),
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
             Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
+            Decoded::Publications(v) => take!(publications, v, publications::decode(row)),
         }
         Ok(())
     }
@@ -176,6 +181,7 @@ struct Parts {
     statistics: Chunked<ExtendedStatistics>,
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
+    publications: Chunked<Publication>,
 }
 
 impl Parts {
@@ -201,6 +207,7 @@ impl Parts {
             Decoded::Statistics(v) => self.statistics.append(v),
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
+            Decoded::Publications(v) => self.publications.append(v),
         }
     }
 }
@@ -350,6 +357,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             extended_statistics: keyed(parts.statistics),
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
+            publications: keyed(parts.publications),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
