@@ -998,6 +998,63 @@ async fn publications() {
 }
 
 #[tokio::test]
+async fn subscriptions() {
+    let l = load("subscriptions").await;
+    let c = l.catalog();
+    let s = |name: &str| &c.subscriptions[name];
+    let orders = s("orders_sub");
+    assert_eq!(orders.publications, ["Orders Feed", "audit"]);
+    assert_eq!(
+        orders.connection.as_deref(),
+        Some("host=127.0.0.1 port=1 dbname=x user=u password=***")
+    );
+    assert_eq!((orders.enabled, orders.slot_name.as_deref()), (false, None));
+    assert_eq!(orders.comment.as_deref(), Some("orders from the shop"));
+    let tuned = s("tuned");
+    assert_eq!(tuned.slot_name.as_deref(), Some("tuned_slot"));
+    assert_eq!(
+        (
+            tuned.binary,
+            tuned.streaming.as_str(),
+            tuned.synchronous_commit.as_str()
+        ),
+        (true, "on", "local")
+    );
+    if l.major >= 15 {
+        let careful = s("careful");
+        assert!(careful.two_phase && careful.disable_on_error);
+    }
+    if l.major >= 16 {
+        let careful = s("careful");
+        assert_eq!(careful.origin.as_deref(), Some("none"));
+        assert_eq!(
+            (careful.run_as_owner, careful.password_required),
+            (Some(true), Some(false))
+        );
+        assert_eq!(careful.streaming, "parallel");
+    }
+    if l.major >= 17 {
+        assert_eq!(tuned.failover, Some(true));
+    }
+    // The password is masked as it is read: it is in no output.
+    let json = serde_json::to_string(&l.snapshot).unwrap();
+    assert!(!json.contains("hunter2secret"), "{json}");
+    let text = pgdrift::report::inspect::render_text(
+        &l.snapshot,
+        &pgdrift::report::inspect::SummaryContext {
+            source: "db".into(),
+            origin: None,
+            size_bytes: None,
+            elapsed: std::time::Duration::ZERO,
+            color: false,
+        },
+    );
+    assert!(text.contains("subscription"), "{text}");
+    assert!(!text.contains("hunter2secret"), "{text}");
+    assert_catalog_snapshot!("subscriptions", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

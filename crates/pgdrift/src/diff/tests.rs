@@ -11,7 +11,7 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
         "extensions": [], "types": [], "sequences": [], "constraints": [], "indexes": [],
         "views": [], "functions": [], "triggers": [], "policies": [], "operators": [],
         "default_privileges": [], "database_settings": [],
-        "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [], "publications": [],
+        "rules": [], "extended_statistics": [], "collations": [], "event_triggers": [], "publications": [], "subscriptions": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

@@ -41,6 +41,7 @@ macro_rules! with_kinds {
                 Collation: collations: crate::model::QualName => crate::model::Collation, "collation", "collations", Database;
                 EventTrigger: event_triggers: String => crate::model::EventTrigger, "event trigger", "event triggers", Database;
                 Publication: publications: String => crate::model::Publication, "publication", "publications", Database;
+                Subscription: subscriptions: String => crate::model::Subscription, "subscription", "subscriptions", Database;
             ]
         }
     };

@@ -20,6 +20,7 @@ mod sequence;
 pub(crate) mod serde_util;
 mod setting;
 mod statistics;
+mod subscription;
 mod table;
 mod trigger;
 mod types;
@@ -43,6 +44,7 @@ pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use setting::{DatabaseSetting, SettingKey};
 pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
+pub use subscription::Subscription;
 pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,

@@ -412,6 +412,7 @@ impl<'a> Names<'a> {
             collations,
             event_triggers,
             publications,
+            subscriptions,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -474,6 +475,9 @@ impl<'a> Names<'a> {
         }
         for (k, x) in publications {
             out.push((Node::Publication(k.clone()), self.publication_deps(x)));
+        }
+        for (k, x) in subscriptions {
+            out.push((Node::Subscription(k.clone()), self.subscription_deps(x)));
         }
         out.extend(defaults);
         out

@@ -423,6 +423,7 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::Collation(p) => self.collation(c, p),
             Subject::EventTrigger(p) => self.event_trigger(c, p),
             Subject::Publication(p) => self.publication(c, p),
+            Subject::Subscription(p) => self.subscription(c, p),
         }
     }
 
@@ -476,6 +477,7 @@ pub(super) fn describe(node: &Node) -> String {
         Node::Collation(k) => format!("collation {k}"),
         Node::EventTrigger(k) => format!("event trigger {k}"),
         Node::Publication(k) => format!("publication {k}"),
+        Node::Subscription(k) => format!("subscription {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

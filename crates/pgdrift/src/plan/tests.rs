@@ -9,7 +9,7 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "constraints": [], "indexes": [], "views": [], "functions": [], "triggers": [],
         "policies": [], "operators": [], "default_privileges": [],
         "database_settings": [], "rules": [], "extended_statistics": [],
-        "collations": [], "event_triggers": [], "publications": []
+        "collations": [], "event_triggers": [], "publications": [], "subscriptions": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

@@ -24,6 +24,7 @@ mod rule;
 mod schema;
 mod skeleton;
 mod statistics;
+mod subscription;
 mod table;
 mod types;
 

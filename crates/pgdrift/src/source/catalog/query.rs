@@ -32,6 +32,7 @@ pub(crate) enum QueryId {
     Collations,
     EventTriggers,
     Publications,
+    Subscriptions,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -44,6 +45,7 @@ const PIPELINED: &[QueryId] = &[
     QueryId::Collations,
     QueryId::EventTriggers,
     QueryId::Publications,
+    QueryId::Subscriptions,
 ];
 
 /// A query's name and text.
@@ -160,6 +162,11 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::Publications,
         name: "publications",
         text: include_str!("queries/publications.sql"),
+    },
+    QueryDef {
+        id: QueryId::Subscriptions,
+        name: "subscriptions",
+        text: include_str!("queries/subscriptions.sql"),
     },
 ];
 

@@ -21,6 +21,7 @@ mod rules;
 mod schemas;
 mod sequences;
 mod statistics;
+mod subscriptions;
 mod tables;
 mod triggers;
 mod types;
@@ -30,11 +31,11 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
-use crate::model::Publication;
 use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
+use crate::model::{Publication, Subscription};
 use lookup::Lookups;
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
@@ -63,6 +64,7 @@ pub(crate) enum Decoded {
     Collations(Chunked<Collation>),
     EventTriggers(Chunked<EventTrigger>),
     Publications(Chunked<Publication>),
+    Subscriptions(Chunked<Subscription>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -99,6 +101,7 @@ impl<'a> Decoder<'a> {
             QueryId::Collations => Decoded::Collations(Chunked::default()),
             QueryId::EventTriggers => Decoded::EventTriggers(Chunked::default()),
             QueryId::Publications => Decoded::Publications(Chunked::default()),
+            QueryId::Subscriptions => Decoded::Subscriptions(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -149,6 +152,7 @@ impl<'a> Decoder<'a> {
             Decoded::Collations(v) => take!(collations, v, collations::decode(row)),
             Decoded::EventTriggers(v) => take!(event_triggers, v, event_triggers::decode(row)),
             Decoded::Publications(v) => take!(publications, v, publications::decode(row)),
+            Decoded::Subscriptions(v) => take!(subscriptions, v, subscriptions::decode(row)),
         }
         Ok(())
     }
@@ -182,6 +186,7 @@ struct Parts {
     collations: Chunked<Collation>,
     event_triggers: Chunked<EventTrigger>,
     publications: Chunked<Publication>,
+    subscriptions: Chunked<Subscription>,
 }
 
 impl Parts {
@@ -208,6 +213,7 @@ impl Parts {
             Decoded::Collations(v) => self.collations.append(v),
             Decoded::EventTriggers(v) => self.event_triggers.append(v),
             Decoded::Publications(v) => self.publications.append(v),
+            Decoded::Subscriptions(v) => self.subscriptions.append(v),
         }
     }
 }
@@ -358,6 +364,7 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             collations: keyed(parts.collations),
             event_triggers: keyed(parts.event_triggers),
             publications: keyed(parts.publications),
+            subscriptions: keyed(parts.subscriptions),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
