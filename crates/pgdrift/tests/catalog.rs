@@ -1034,7 +1034,8 @@ async fn subscriptions() {
         assert_eq!(careful.streaming, "parallel");
     }
     if l.major >= 17 {
-        assert_eq!(tuned.failover, Some(true));
+        assert_eq!(s("standby_ready").failover, Some(true));
+        assert_eq!(tuned.failover, Some(false));
     }
     // The password is masked as it is read: it is in no output.
     let json = serde_json::to_string(&l.snapshot).unwrap();

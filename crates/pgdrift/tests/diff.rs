@@ -468,7 +468,7 @@ async fn subscriptions_are_created_dropped_and_redefined_by_hand_never_with_thei
         m.reason.contains(
             "CREATE SUBSCRIPTION orders_sub CONNECTION 'host=127.0.0.1 port=1 dbname=x user=u \
              password=***' PUBLICATION \"Orders Feed\", audit WITH (enabled = false, \
-             slot_name = NONE)"
+             slot_name = NONE, streaming = "
         ),
         "{}",
         m.reason

@@ -81,7 +81,8 @@ fn set_options(from: Option<&Subscription>, to: &Subscription) -> Vec<String> {
     let (b, a) = get(|s| Some(s.binary.to_string()));
     option("binary", b, a, "false");
     let (b, a) = get(|s| Some(s.streaming.clone()));
-    option("streaming", b, a, "off");
+    // Its default differs by version (`parallel` from 18 on): always written.
+    option("streaming", b, a, "");
     let (b, a) = get(|s| Some(s.disable_on_error.to_string()));
     option("disable_on_error", b, a, "false");
     let (b, a) = get(|s| s.origin.as_deref().map(|o| Literal(o).to_string()));
