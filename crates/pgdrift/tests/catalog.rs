@@ -962,6 +962,100 @@ async fn event_triggers() {
 }
 
 #[tokio::test]
+async fn publications() {
+    let l = load("publications").await;
+    let c = l.catalog();
+    let p = |name: &str| &c.publications[name];
+    let all = p("everything");
+    assert!(all.all_tables && all.tables.is_empty());
+    assert_eq!(all.comment.as_deref(), Some("feeds the warehouse"));
+    assert_eq!(all.publish, ["insert", "update", "delete", "truncate"]);
+    let orders = p("Orders Feed");
+    let names: Vec<String> = orders.tables.iter().map(|t| t.table.to_string()).collect();
+    assert_eq!(names, ["app.Line Items", "app.orders"]);
+    assert_eq!(orders.publish, ["insert", "update"]);
+    assert!(p("via_root").via_root && !orders.via_root);
+    assert!(p("empty_one").tables.is_empty() && !p("empty_one").all_tables);
+    if l.major >= 15 {
+        let f = p("filtered");
+        assert_eq!(f.tables[0].columns, ["id", "total"]);
+        assert_eq!(
+            f.tables[0].row_filter.as_deref(),
+            Some("(total > (100)::numeric)")
+        );
+        assert_eq!(f.publish, ["insert"]);
+        let s = p("by_schema");
+        assert_eq!(s.schemas, ["sales"]);
+        assert_eq!(s.tables[0].row_filter.as_deref(), Some("(order_id > 0)"));
+    }
+    if l.major >= 18 {
+        assert_eq!(
+            p("with_generated").generated_columns.as_deref(),
+            Some("stored")
+        );
+    }
+    assert_catalog_snapshot!("publications", l);
+}
+
+#[tokio::test]
+async fn subscriptions() {
+    let l = load("subscriptions").await;
+    let c = l.catalog();
+    let s = |name: &str| &c.subscriptions[name];
+    let orders = s("orders_sub");
+    assert_eq!(orders.publications, ["Orders Feed", "audit"]);
+    assert_eq!(
+        orders.connection.as_deref(),
+        Some("host=127.0.0.1 port=1 dbname=x user=u password=***")
+    );
+    assert_eq!((orders.enabled, orders.slot_name.as_deref()), (false, None));
+    assert_eq!(orders.comment.as_deref(), Some("orders from the shop"));
+    let tuned = s("tuned");
+    assert_eq!(tuned.slot_name.as_deref(), Some("tuned_slot"));
+    assert_eq!(
+        (
+            tuned.binary,
+            tuned.streaming.as_str(),
+            tuned.synchronous_commit.as_str()
+        ),
+        (true, "on", "local")
+    );
+    if l.major >= 15 {
+        let careful = s("careful");
+        assert!(careful.two_phase && careful.disable_on_error);
+    }
+    if l.major >= 16 {
+        let careful = s("careful");
+        assert_eq!(careful.origin.as_deref(), Some("none"));
+        assert_eq!(
+            (careful.run_as_owner, careful.password_required),
+            (Some(true), Some(false))
+        );
+        assert_eq!(careful.streaming, "parallel");
+    }
+    if l.major >= 17 {
+        assert_eq!(s("standby_ready").failover, Some(true));
+        assert_eq!(tuned.failover, Some(false));
+    }
+    // The password is masked as it is read: it is in no output.
+    let json = serde_json::to_string(&l.snapshot).unwrap();
+    assert!(!json.contains("hunter2secret"), "{json}");
+    let text = pgdrift::report::inspect::render_text(
+        &l.snapshot,
+        &pgdrift::report::inspect::SummaryContext {
+            source: "db".into(),
+            origin: None,
+            size_bytes: None,
+            elapsed: std::time::Duration::ZERO,
+            color: false,
+        },
+    );
+    assert!(text.contains("subscription"), "{text}");
+    assert!(!text.contains("hunter2secret"), "{text}");
+    assert_catalog_snapshot!("subscriptions", l);
+}
+
+#[tokio::test]
 async fn triggers() {
     let l = load("triggers").await;
     let c = l.catalog();

@@ -34,6 +34,11 @@ fn cases() -> Vec<String> {
     cases
 }
 
+/// The server version a case needs, from a `_pgNN` suffix of its name (`..._pg15`: 15+).
+fn needs_major(case: &str) -> Option<u32> {
+    case.rsplit_once("_pg").and_then(|(_, v)| v.parse().ok())
+}
+
 /// What is left after a plan ran, indented under the message.
 fn indented(remaining: &[String]) -> String {
     let lines: Vec<String> = remaining.iter().map(|l| format!("  {l}")).collect();
@@ -160,9 +165,18 @@ async fn every_case_converges_both_ways() {
     let cases = cases();
     assert!(!cases.is_empty(), "no diff fixtures found");
     let dir = case_dir();
+    let major = common::server_major(&TestDb::new().await).await;
     let mut results: Vec<Outcome> = stream::iter(cases.into_iter().map(|case| {
         let dir = dir.clone();
         async move {
+            if let Some(needs) = needs_major(&case).filter(|&n| n > major) {
+                let skipped = format!("-- needs PostgreSQL {needs}\n");
+                return Outcome {
+                    case,
+                    forward: Ok(skipped.clone()),
+                    reverse: Ok(skipped),
+                };
+            }
             let read = |f: &str| {
                 std::fs::read_to_string(dir.join(&case).join(f))
                     .unwrap_or_else(|e| panic!("{case}/{f}: {e}"))
@@ -198,8 +212,6 @@ async fn every_case_converges_both_ways() {
         );
     }
     if std::env::var("PGDRIFT_DIFF_CASES").is_err() {
-        let db = TestDb::new().await;
-        let major = common::server_major(&db).await;
         let all: String = results
             .iter()
             .map(|o| {
@@ -627,4 +639,103 @@ async fn a_configuration_whose_parser_changes_under_a_generated_column_is_a_manu
         p.manual[0].reason
     );
     assert!(left.contains("app.docs"), "{left}");
+}
+
+/// A subscription whose password the plan must never show.
+fn subscription(publications: &str, options: &str) -> String {
+    format!(
+        "CREATE SUBSCRIPTION orders_sub \
+         CONNECTION 'host=127.0.0.1 port=1 dbname=x user=u password=hunter2secret' \
+         PUBLICATION {publications} WITH (connect = false, enabled = false, \
+         create_slot = false, slot_name = NONE{options});"
+    )
+}
+
+/// Every output of a plan: its script, its JSON and the diff's summary.
+fn plan_outputs(from: &str, to: &str, p: &pgdrift::plan::Plan) -> String {
+    use pgdrift::report::diff::{render_text, DiffReport};
+    let (a, b): (pgdrift::model::Catalog, pgdrift::model::Catalog) = (
+        serde_json::from_str(from).unwrap(),
+        serde_json::from_str(to).unwrap(),
+    );
+    let d = diff(&a, &b, &DiffOptions::default());
+    let report = DiffReport::new("from".into(), "to".into(), &d, p, None, true);
+    let script = render_sql(p, &ScriptContext::default());
+    let json = serde_json::to_string(&report).unwrap();
+    format!("{script}\n{json}\n{}", render_text(&report, false))
+}
+
+#[tokio::test]
+async fn subscriptions_are_created_dropped_and_redefined_by_hand_never_with_their_password() {
+    let sub = subscription("\"Orders Feed\", audit", "");
+    let (a, b) = (TestDb::with_sql("").await, TestDb::with_sql(&sub).await);
+    let opts = InspectOptions::default();
+    let (empty, with) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let json = |s: &Snapshot| serde_json::to_string(&s.catalog).unwrap();
+    // Created: a manual step that says how, its connection masked; no script.
+    let (p, left) = planned("", &sub).await;
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("SUBSCRIPTION")),
+        "{:#?}",
+        p.steps
+    );
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    let m = &p.manual[0];
+    assert_eq!(
+        (m.kind, m.object.as_str()),
+        (pgdrift::model::Kind::Subscription, "orders_sub")
+    );
+    assert!(
+        m.reason.contains(
+            "CREATE SUBSCRIPTION orders_sub CONNECTION 'host=127.0.0.1 port=1 dbname=x user=u \
+             password=***' PUBLICATION \"Orders Feed\", audit WITH (enabled = false, \
+             slot_name = NONE, streaming = "
+        ),
+        "{}",
+        m.reason
+    );
+    assert!(
+        m.reason.contains("needs the connection's password"),
+        "{}",
+        m.reason
+    );
+    assert!(left.contains("create subscription orders_sub"), "{left}");
+    let out = plan_outputs(&json(&empty), &json(&with), &p);
+    assert!(
+        !out.contains("hunter2secret") && out.contains("password=***"),
+        "{out}"
+    );
+    // Dropped: a manual step too (DROP SUBSCRIPTION drops a slot on the publisher).
+    let (p, left) = planned(&sub, "").await;
+    assert!(p.steps.is_empty(), "{:#?}", p.steps);
+    assert!(
+        p.manual.iter().any(|m| m.object == "orders_sub"
+            && m.reason.contains("drops the replication slot")
+            && m.reason.contains("publications Orders Feed, audit")),
+        "{:#?}",
+        p.manual
+    );
+    assert!(left.contains("drop subscription orders_sub"), "{left}");
+    let out = plan_outputs(&json(&with), &json(&empty), &p);
+    assert!(!out.contains("hunter2secret"), "{out}");
+    // Redefined: what needs the publisher is by hand, what the subscriber keeps is planned.
+    let changed = subscription("audit", ", binary = true");
+    let (p, left) = planned(&sub, &changed).await;
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql, ["ALTER SUBSCRIPTION orders_sub SET (binary = true)"]);
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    assert!(
+        p.manual[0].reason.contains("its publications changed")
+            && p.manual[0].reason.contains("PUBLICATION audit WITH"),
+        "{}",
+        p.manual[0].reason
+    );
+    assert!(
+        left.contains("publications") && !left.contains("binary"),
+        "{left}"
+    );
+    let c = TestDb::with_sql(&changed).await;
+    let changed_json = json(&common::read(&c, &opts).await);
+    let out = plan_outputs(&json(&with), &changed_json, &p);
+    assert!(!out.contains("hunter2secret"), "{out}");
 }

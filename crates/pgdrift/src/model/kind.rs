@@ -48,6 +48,8 @@ macro_rules! with_kinds {
                 TextSearchConfiguration: text_search_configurations: crate::model::QualName => crate::model::TextSearchConfiguration, "text search configuration", "text search configurations", Database;
                 TextSearchTemplate: text_search_templates: crate::model::QualName => crate::model::TextSearchTemplate, "text search template", "text search templates", Database;
                 TextSearchParser: text_search_parsers: crate::model::QualName => crate::model::TextSearchParser, "text search parser", "text search parsers", Database;
+                Publication: publications: String => crate::model::Publication, "publication", "publications", Database;
+                Subscription: subscriptions: String => crate::model::Subscription, "subscription", "subscriptions", Database;
             ]
         }
     };

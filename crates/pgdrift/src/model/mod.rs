@@ -16,12 +16,14 @@ mod operator;
 mod options;
 mod policy;
 mod privilege;
+mod publication;
 mod rule;
 mod schema;
 mod sequence;
 pub(crate) mod serde_util;
 mod setting;
 mod statistics;
+mod subscription;
 mod table;
 mod text_search;
 mod trigger;
@@ -43,11 +45,13 @@ pub use operator::Operator;
 pub use options::{parse_options, GenericOption};
 pub use policy::Policy;
 pub use privilege::{privilege_name, Grant, Privileges};
+pub use publication::{Publication, PublishedTable, PUBLISH_OPERATIONS};
 pub use rule::Rule;
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
 pub use setting::{DatabaseSetting, SettingKey};
 pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
+pub use subscription::Subscription;
 pub use table::{
     default_sequence_name, Column, Compression, Generated, Identity, IdentityGeneration,
     ReplicaIdentity, Storage, Table, TableKind,

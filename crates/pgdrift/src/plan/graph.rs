@@ -434,6 +434,8 @@ impl<'a> Names<'a> {
             text_search_configurations,
             text_search_templates,
             text_search_parsers,
+            publications,
+            subscriptions,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -522,6 +524,12 @@ impl<'a> Names<'a> {
         }
         for (k, x) in text_search_parsers {
             out.push((Node::TextSearchParser(k.clone()), self.ts_parser_deps(x)));
+        }
+        for (k, x) in publications {
+            out.push((Node::Publication(k.clone()), self.publication_deps(x)));
+        }
+        for (k, x) in subscriptions {
+            out.push((Node::Subscription(k.clone()), self.subscription_deps(x)));
         }
         out.extend(defaults);
         out

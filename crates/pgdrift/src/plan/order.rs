@@ -64,6 +64,9 @@ fn rank(node: &Node) -> u8 {
         Node::TextSearchConfiguration(_) => 5,
         Node::TextSearchTemplate(_) => 4,
         Node::TextSearchParser(_) => 4,
+        // After the tables it names: new tables join a publication once they exist.
+        Node::Publication(_) => 20,
+        Node::Subscription(_) => 21,
         // After every creation: objects the plan creates get the privileges it gives them.
         Node::DefaultPrivilege(_) => 18,
         Node::DatabaseSetting(_) => 19,

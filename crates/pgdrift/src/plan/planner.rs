@@ -431,6 +431,8 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::TextSearchConfiguration(p) => self.ts_configuration(c, p),
             Subject::TextSearchTemplate(p) => self.ts_template(c, p),
             Subject::TextSearchParser(p) => self.ts_parser(c, p),
+            Subject::Publication(p) => self.publication(c, p),
+            Subject::Subscription(p) => self.subscription(c, p),
         }
     }
 
@@ -491,6 +493,8 @@ pub(super) fn describe(node: &Node) -> String {
         Node::TextSearchConfiguration(k) => format!("text search configuration {k}"),
         Node::TextSearchTemplate(k) => format!("text search template {k}"),
         Node::TextSearchParser(k) => format!("text search parser {k}"),
+        Node::Publication(k) => format!("publication {k}"),
+        Node::Subscription(k) => format!("subscription {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

@@ -12,7 +12,8 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "collations": [], "event_triggers": [],
         "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
         "text_search_dictionaries": [], "text_search_configurations": [],
-        "text_search_templates": [], "text_search_parsers": []
+        "text_search_templates": [], "text_search_parsers": [],
+        "publications": [], "subscriptions": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

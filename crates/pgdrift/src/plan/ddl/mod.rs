@@ -5,6 +5,7 @@ mod acl;
 mod cast;
 mod foreign;
 mod kinds;
+mod publication;
 mod relation;
 mod routine;
 mod text_search;
@@ -17,6 +18,7 @@ pub use acl::{
 pub use cast::*;
 pub use foreign::*;
 pub use kinds::*;
+pub use publication::*;
 pub use relation::*;
 pub use routine::*;
 pub use text_search::*;

@@ -18,6 +18,7 @@ mod index;
 mod index_settings;
 mod objects;
 mod on_table;
+mod publication;
 mod rename;
 pub(super) mod reshape;
 mod restore;
@@ -26,6 +27,7 @@ mod rule;
 mod schema;
 mod skeleton;
 mod statistics;
+mod subscription;
 mod table;
 mod text_search;
 mod ts_configuration;
@@ -476,6 +478,9 @@ impl Pass<'_, '_, '_> {
             Node::TextSearchParser(k) => {
                 let (a, b) = (&from.text_search_parsers, &to.text_search_parsers);
                 self.recreate_planned(a, b, k, r)
+            }
+            Node::Publication(k) => {
+                self.recreate_planned(&from.publications, &to.publications, k, r)
             }
             _ => {}
         }

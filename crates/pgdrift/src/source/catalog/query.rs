@@ -39,6 +39,8 @@ pub(crate) enum QueryId {
     TextSearchConfigurations,
     TextSearchTemplates,
     TextSearchParsers,
+    Publications,
+    Subscriptions,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -58,6 +60,8 @@ const PIPELINED: &[QueryId] = &[
     QueryId::TextSearchConfigurations,
     QueryId::TextSearchTemplates,
     QueryId::TextSearchParsers,
+    QueryId::Publications,
+    QueryId::Subscriptions,
 ];
 
 /// A query's name and text.
@@ -209,6 +213,16 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         id: QueryId::TextSearchParsers,
         name: "ts_parsers",
         text: include_str!("queries/ts_parsers.sql"),
+    },
+    QueryDef {
+        id: QueryId::Publications,
+        name: "publications",
+        text: include_str!("queries/publications.sql"),
+    },
+    QueryDef {
+        id: QueryId::Subscriptions,
+        name: "subscriptions",
+        text: include_str!("queries/subscriptions.sql"),
     },
 ];
 

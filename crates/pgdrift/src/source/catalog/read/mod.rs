@@ -18,10 +18,12 @@ mod indexes;
 pub(crate) mod lookup;
 mod operators;
 mod policies;
+mod publications;
 mod rules;
 mod schemas;
 mod sequences;
 mod statistics;
+mod subscriptions;
 mod tables;
 mod text_search;
 mod triggers;
@@ -40,6 +42,7 @@ use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
+use crate::model::{Publication, Subscription};
 use foreign::{mappings, servers, wrappers};
 use lookup::Lookups;
 use std::collections::BTreeMap;
@@ -76,6 +79,8 @@ pub(crate) enum Decoded {
     TsConfigurations(Chunked<crate::model::TextSearchConfiguration>),
     TsTemplates(Chunked<crate::model::TextSearchTemplate>),
     TsParsers(Chunked<crate::model::TextSearchParser>),
+    Publications(Chunked<Publication>),
+    Subscriptions(Chunked<Subscription>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -119,6 +124,8 @@ impl<'a> Decoder<'a> {
             QueryId::TextSearchConfigurations => Decoded::TsConfigurations(Chunked::default()),
             QueryId::TextSearchTemplates => Decoded::TsTemplates(Chunked::default()),
             QueryId::TextSearchParsers => Decoded::TsParsers(Chunked::default()),
+            QueryId::Publications => Decoded::Publications(Chunked::default()),
+            QueryId::Subscriptions => Decoded::Subscriptions(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -180,6 +187,8 @@ impl<'a> Decoder<'a> {
             }
             Decoded::TsTemplates(v) => take!(ts_templates, v, ts_templates::decode(row)),
             Decoded::TsParsers(v) => take!(ts_parsers, v, ts_parsers::decode(row)),
+            Decoded::Publications(v) => take!(publications, v, publications::decode(row)),
+            Decoded::Subscriptions(v) => take!(subscriptions, v, subscriptions::decode(row)),
         }
         Ok(())
     }
@@ -220,6 +229,8 @@ struct Parts {
     ts_configurations: Chunked<crate::model::TextSearchConfiguration>,
     ts_templates: Chunked<crate::model::TextSearchTemplate>,
     ts_parsers: Chunked<crate::model::TextSearchParser>,
+    publications: Chunked<Publication>,
+    subscriptions: Chunked<Subscription>,
 }
 
 impl Parts {
@@ -253,6 +264,8 @@ impl Parts {
             Decoded::TsConfigurations(v) => self.ts_configurations.append(v),
             Decoded::TsTemplates(v) => self.ts_templates.append(v),
             Decoded::TsParsers(v) => self.ts_parsers.append(v),
+            Decoded::Publications(v) => self.publications.append(v),
+            Decoded::Subscriptions(v) => self.subscriptions.append(v),
         }
     }
 }
@@ -410,6 +423,8 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             text_search_configurations: keyed(parts.ts_configurations),
             text_search_templates: keyed(parts.ts_templates),
             text_search_parsers: keyed(parts.ts_parsers),
+            publications: keyed(parts.publications),
+            subscriptions: keyed(parts.subscriptions),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };
