@@ -172,22 +172,24 @@ impl Rename {
     }
 }
 
+/// The name table `schema.table` had before the table renames among `hints`.
+fn table_before(hints: &[Rename], schema: &str, table: &str) -> String {
+    hints
+        .iter()
+        .find_map(|r| match r {
+            Rename::Table {
+                schema: s,
+                from,
+                to,
+            } if s == schema && to == table => Some(from.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| table.to_string())
+}
+
 /// The hints that undo `applied` (in the other direction: from TO back to FROM), each
 /// naming its table by its name in FROM.
 pub fn inverse(applied: &[Rename]) -> Vec<Rename> {
-    let old_name = |schema: &str, table: &str| {
-        applied
-            .iter()
-            .find_map(|r| match r {
-                Rename::Table {
-                    schema: s,
-                    from,
-                    to,
-                } if s == schema && to == table => Some(from.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| table.to_string())
-    };
     applied
         .iter()
         .rev()
@@ -199,7 +201,7 @@ pub fn inverse(applied: &[Rename]) -> Vec<Rename> {
                 to,
             } => Rename::Column {
                 schema: schema.clone(),
-                table: old_name(schema, table),
+                table: table_before(applied, schema, table),
                 from: to.clone(),
                 to: from.clone(),
             },
@@ -222,19 +224,6 @@ pub fn applicable(hints: Vec<Rename>, from: &Catalog) -> Vec<Rename> {
         })
         .cloned()
         .collect();
-    let was = |schema: &str, table: &str| {
-        tables
-            .iter()
-            .find_map(|h| match h {
-                Rename::Table {
-                    schema: s,
-                    from,
-                    to,
-                } if s == schema && to == table => Some(from.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| table.to_string())
-    };
     let columns = hints.iter().filter(|h| match h {
         Rename::Column {
             schema,
@@ -243,7 +232,7 @@ pub fn applicable(hints: Vec<Rename>, from: &Catalog) -> Vec<Rename> {
             ..
         } => from
             .tables
-            .get(&QualName::new(schema, was(schema, table)))
+            .get(&QualName::new(schema, table_before(&tables, schema, table)))
             .is_some_and(|t| t.column(old).is_some()),
         Rename::Table { .. } => false,
     });
@@ -276,18 +265,8 @@ fn resolve(hint: &Rename, hints: &[Rename], from: &Catalog) -> Rename {
     if tables(schema, old).is_some() || tables(schema, to).is_some() {
         return hint.clone();
     }
-    let was = hints
-        .iter()
-        .find_map(|h| match h {
-            Rename::Table {
-                schema: s,
-                from,
-                to,
-            } if s == "public" && to == schema => Some(from.as_str()),
-            _ => None,
-        })
-        .unwrap_or(schema);
-    match tables("public", was) {
+    let was = table_before(hints, "public", schema);
+    match tables("public", &was) {
         Some(t) if t.column(old).is_some() || t.column(to).is_some() => Rename::Column {
             schema: "public".into(),
             table: schema.clone(),

@@ -101,24 +101,20 @@ fn two_before<'t, 'a>(
     (it.next(), it.next())
 }
 
-/// `sql` with every unqualified reference to column `old` written as `new`.
-pub fn rename_column(sql: &str, old: &str, new: &str) -> String {
+/// `sql` with each name `old` written `new` where `rewrite` says the token at that position
+/// (among `tokens`) is a reference to rewrite.
+fn rewrite(
+    sql: &str,
+    old: &str,
+    new: &str,
+    rewrite: impl Fn(&[Token<'_>], usize) -> bool,
+) -> String {
     let ts = tokens(sql);
     let mut out = String::with_capacity(sql.len());
     for (i, t) in ts.iter().enumerate() {
         match t {
-            Token::Name { text, name } if name == old => {
-                let (before, after) = neighbours(&ts, i);
-                let (_, before2) = two_before(&ts, i);
-                let qualified = is_other(before, ".");
-                let cast = is_other(before, ":") && is_other(before2, ":");
-                let collate = matches!(before, Some(Token::Name { name, .. }) if name == "collate");
-                let call = is_other(after, "(") || is_other(after, ".");
-                if qualified || cast || collate || call {
-                    out.push_str(text);
-                } else {
-                    out.push_str(&Ident(new).to_string());
-                }
+            Token::Name { name, .. } if name == old && rewrite(&ts, i) => {
+                out.push_str(&Ident(new).to_string())
             }
             Token::Name { text, .. } | Token::Space(text) | Token::Other(text) => {
                 out.push_str(text)
@@ -128,29 +124,28 @@ pub fn rename_column(sql: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// `sql` with every unqualified reference to column `old` written as `new`.
+pub fn rename_column(sql: &str, old: &str, new: &str) -> String {
+    rewrite(sql, old, new, |ts, i| {
+        let (before, after) = neighbours(ts, i);
+        let (_, before2) = two_before(ts, i);
+        let qualified = is_other(before, ".");
+        let cast = is_other(before, ":") && is_other(before2, ":");
+        let collate = matches!(before, Some(Token::Name { name, .. }) if name == "collate");
+        let call = is_other(after, "(") || is_other(after, ".");
+        !(qualified || cast || collate || call)
+    })
+}
+
 /// `sql` with every reference `schema.old` (not a call) written as `schema.new`.
 pub fn rename_qualified(sql: &str, schema: &str, old: &str, new: &str) -> String {
-    let ts = tokens(sql);
-    let mut out = String::with_capacity(sql.len());
-    for (i, t) in ts.iter().enumerate() {
-        match t {
-            Token::Name { text, name } if name == old => {
-                let (before, after) = neighbours(&ts, i);
-                let (_, before2) = two_before(&ts, i);
-                let in_schema = is_other(before, ".")
-                    && matches!(before2, Some(Token::Name { name, .. }) if name == schema);
-                if in_schema && !is_other(after, "(") {
-                    out.push_str(&Ident(new).to_string());
-                } else {
-                    out.push_str(text);
-                }
-            }
-            Token::Name { text, .. } | Token::Space(text) | Token::Other(text) => {
-                out.push_str(text)
-            }
-        }
-    }
-    out
+    rewrite(sql, old, new, |ts, i| {
+        let (before, after) = neighbours(ts, i);
+        let (_, before2) = two_before(ts, i);
+        is_other(before, ".")
+            && matches!(before2, Some(Token::Name { name, .. }) if name == schema)
+            && !is_other(after, "(")
+    })
 }
 
 /// `sql` with the `regclass` literal of relation `schema.old` (the argument of a serial
