@@ -86,7 +86,10 @@ impl TestDb {
                 Ident(&name)
             ))
             .await
-            .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+            .unwrap_or_else(|e| {
+                let why = crate::pg::connect::db_message(&e);
+                panic!("creating test database {name}: {why}")
+            });
         TestDb {
             info: admin.with_dbname(&name),
             name,
@@ -130,7 +133,7 @@ impl TestDb {
     pub async fn strings(&self, sql: &str) -> Vec<String> {
         let conn = self.connect().await;
         let rows = conn.client.query(sql, &[]).await;
-        rows.unwrap_or_else(|e| panic!("{sql}: {e}"))
+        rows.unwrap_or_else(|e| panic!("{sql}: {}", crate::pg::connect::db_message(&e)))
             .iter()
             .map(|r| r.get::<_, String>(0))
             .collect()
