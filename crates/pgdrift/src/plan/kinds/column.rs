@@ -157,7 +157,9 @@ impl<'a> Pass<'_, '_, 'a> {
         let name = c.name.as_str();
         let step = |sql: String| Step::new(sql, Kind::Column, Op::Alter, name);
         let inherited = from.inherited && to.inherited;
-        if !from.inherited && to.inherited {
+        // A table attached as a partition holds its columns only through its parent after
+        // the attach; a table that starts to inherit keeps them as its own too.
+        if !from.inherited && to.inherited && to_table.partition_of.is_none() {
             self.manual(
                 Kind::Column,
                 name,
