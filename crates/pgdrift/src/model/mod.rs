@@ -172,6 +172,13 @@ impl Catalog {
                 .values()
                 .filter_map(|s| s.role.clone()),
         );
+        // A user mapping's `public` is PUBLIC (no role can be called that).
+        out.extend(
+            self.user_mappings
+                .values()
+                .map(|m| m.role.clone())
+                .filter(|r| r != "public"),
+        );
         out.remove("PUBLIC");
         out.into_iter().collect()
     }

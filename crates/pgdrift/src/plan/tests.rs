@@ -66,3 +66,25 @@ fn creates_in_dependency_order_and_drops_in_reverse() {
     assert!(p.is_destructive());
     assert_eq!(p.runnable(false).count(), 2);
 }
+
+#[test]
+fn roles_named_by_the_plan_alone_are_checked_first() {
+    let base = json!({
+        "foreign_data_wrappers": [{"name": "w", "owner": "o"}],
+        "foreign_servers": [{"name": "s", "wrapper": "w", "owner": "o"}],
+    });
+    let mut with = base.clone();
+    with["user_mappings"] = json!([
+        {"role": "carol", "server": "s"},
+        {"role": "public", "server": "s"}
+    ]);
+    let steps = sql(&catalog(base.clone()), &catalog(with.clone()));
+    assert!(
+        steps[0].starts_with("DO ") && steps[0].contains("rolname = 'carol'"),
+        "{steps:#?}"
+    );
+    assert!(!steps[0].contains("'public'"), "{steps:#?}");
+    // A role FROM names already exists where FROM was read: no check.
+    let steps = sql(&catalog(with.clone()), &catalog(with));
+    assert!(steps.is_empty(), "{steps:#?}");
+}
