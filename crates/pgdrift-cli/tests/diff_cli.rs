@@ -345,12 +345,13 @@ fn files(from: &str, to: &str) -> (tempfile::TempDir, String, String) {
 
 #[test]
 fn a_plan_that_fails_verification_is_written_nowhere_and_the_error_names_the_dependents() {
-    // pgdrift does not read casts, so its plan drops the function a cast calls.
+    // pgdrift does not read operator classes, so its plan drops the function one calls.
     let (dir, from, to) = files(
-        "CREATE TYPE mood AS ENUM ('ok');\n\
-         CREATE FUNCTION mood_rank(mood) RETURNS int LANGUAGE sql AS 'SELECT 1';\n\
-         CREATE CAST (mood AS int) WITH FUNCTION mood_rank(mood);",
-        "CREATE TYPE mood AS ENUM ('ok');",
+        "CREATE TABLE t (a int);\n\
+         CREATE FUNCTION text_rank(text) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';\n\
+         CREATE OPERATOR CLASS text_rank_ops FOR TYPE text USING hash AS\n\
+           OPERATOR 1 =, FUNCTION 1 text_rank(text);",
+        "CREATE TABLE t (a int);",
     );
     let (plan, rollback) = (dir.path().join("plan.sql"), dir.path().join("undo.sql"));
     std::fs::write(&plan, "-- an older plan\n").unwrap();
@@ -373,11 +374,11 @@ fn a_plan_that_fails_verification_is_written_nowhere_and_the_error_names_the_dep
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("cannot drop function public.mood_rank(public.mood)"),
+        err.contains("cannot drop function public.text_rank(text)"),
         "{err}"
     );
     assert!(
-        err.contains("DETAIL: cast from public.mood to integer depends on function"),
+        err.contains("DETAIL: operator class public.text_rank_ops for access method hash depends on function"),
         "{err}"
     );
     assert!(err.contains("Nothing was written to"), "{err}");
