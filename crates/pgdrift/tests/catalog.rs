@@ -384,9 +384,18 @@ async fn tables() {
         (imported.kind, imported.foreign_server.as_deref()),
         (TableKind::Foreign, Some("files"))
     );
+    let options = |o: &[pgdrift::model::GenericOption]| -> Vec<String> {
+        o.iter()
+            .map(|o| format!("{}={}", o.name, o.value))
+            .collect()
+    };
     assert_eq!(
-        imported.foreign_options,
+        options(&imported.foreign_options),
         ["filename=/dev/null", "format=text"]
+    );
+    assert_eq!(
+        options(&column(imported, "line").foreign_options),
+        ["force_not_null=true"]
     );
     assert_eq!(imported.replica_identity, ReplicaIdentity::Default);
     if l.major >= 18 {
@@ -1496,4 +1505,184 @@ async fn text_search() {
     assert_eq!(own.parser, qn("app", "words"));
     assert_eq!(own.mappings["asciiword"], [qn("app", "plain_words")]);
     assert_catalog_snapshot!("text_search", l);
+}
+
+#[tokio::test]
+async fn languages() {
+    let l = load("languages").await;
+    let c = l.catalog();
+    // Only the user's own: not internal, c, sql, nor plpgsql (an extension's).
+    assert_eq!(c.languages.keys().collect::<Vec<_>>(), ["plbare", "plmine"]);
+    let mine = &c.languages["plmine"];
+    assert!(mine.trusted);
+    assert_eq!(mine.handler, qn("app", "pl_call"));
+    assert_eq!(mine.inline, Some(qn("app", "pl_inline")));
+    assert_eq!(mine.validator, Some(qn("app", "pl_check")));
+    assert_eq!(mine.comment.as_deref(), Some("plpgsql by another name"));
+    assert_eq!(
+        mine.privileges.granted,
+        vec![grant("pgdrift_reader", "USAGE", true)]
+    );
+    assert_eq!(
+        mine.privileges.revoked,
+        vec![grant("PUBLIC", "USAGE", false)]
+    );
+    let bare = &c.languages["plbare"];
+    assert!(!bare.trusted && bare.inline.is_none() && bare.validator.is_none());
+    assert!(bare.privileges.is_default());
+    let hello = c.functions.values().find(|f| f.name == "hello").unwrap();
+    assert_eq!(hello.language, "plmine");
+    assert_catalog_snapshot!("languages", l);
+}
+
+#[tokio::test]
+async fn transforms() {
+    let l = load("transforms").await;
+    let c = l.catalog();
+    let keys: Vec<String> = c.transforms.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        keys,
+        [
+            "FOR app.\"Pair\" LANGUAGE pltrf",
+            "FOR integer LANGUAGE pltrf"
+        ]
+    );
+    let pair = c.transforms.values().next().unwrap();
+    assert_eq!(pair.from_sql, Some(qn("app", "pair_from")));
+    assert_eq!(pair.to_sql, Some(qn("app", "pair_to")));
+    assert_eq!(pair.comment.as_deref(), Some("pairs in and out"));
+    let int = c.transforms.values().nth(1).unwrap();
+    assert_eq!(int.to_sql, None);
+    let uses = c.functions.values().find(|f| f.name == "uses").unwrap();
+    assert_eq!(uses.transforms, ["app.\"Pair\"", "integer"]);
+    assert_catalog_snapshot!("transforms", l);
+}
+
+#[tokio::test]
+async fn conversions() {
+    let l = load("conversions").await;
+    let c = l.catalog();
+    // Only the user's own: none of pg_catalog's.
+    assert_eq!(
+        c.conversions.keys().collect::<Vec<_>>(),
+        [&qn("app", "Latin Out"), &qn("app", "latin_in")]
+    );
+    let latin_in = &c.conversions[&qn("app", "latin_in")];
+    assert_eq!(
+        (latin_in.source.as_str(), latin_in.destination.as_str()),
+        ("LATIN1", "UTF8")
+    );
+    assert_eq!(latin_in.function, qn("app", "latin1_to_utf8"));
+    assert!(latin_in.default);
+    assert_eq!(latin_in.comment.as_deref(), Some("latin1 in"));
+    let out = &c.conversions[&qn("app", "Latin Out")];
+    assert_eq!(out.function, qn("pg_catalog", "utf8_to_iso8859_1"));
+    assert!(!out.default);
+    assert_catalog_snapshot!("conversions", l);
+}
+
+fn using(schema: &str, name: &str, method: &str) -> UsingName {
+    UsingName {
+        schema: schema.into(),
+        name: name.into(),
+        method: method.into(),
+    }
+}
+
+#[tokio::test]
+async fn operator_classes() {
+    let l = load("opclasses").await;
+    let c = l.catalog();
+    // Only the user's own access methods, families and classes.
+    let methods: Vec<(&str, &str, &str)> = c
+        .access_methods
+        .values()
+        .map(|a| (a.name.as_str(), a.kind.as_str(), a.handler.as_str()))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            ("gist2", "index", "gisthandler"),
+            ("heap2", "table", "heap_tableam_handler")
+        ]
+    );
+    assert_eq!(
+        c.access_methods["gist2"].comment.as_deref(),
+        Some("a second gist")
+    );
+    let families: Vec<String> = c.operator_families.keys().map(|k| k.to_string()).collect();
+    assert_eq!(
+        families,
+        [
+            "app.Shared USING btree",
+            "app.Shared USING hash",
+            "app.box_ops USING gist2",
+            "app.code_ops USING hash",
+            "app.empty USING gist",
+            "app.loose USING btree",
+            "app.near USING gist"
+        ]
+    );
+    let loose = &c.operator_families[&using("app", "loose", "btree")];
+    let op = &loose.operators[0];
+    assert_eq!(
+        (
+            op.strategy,
+            op.left.as_str(),
+            op.right.as_str(),
+            op.name.as_str()
+        ),
+        (1, "integer", "bigint", "<")
+    );
+    let f = &loose.functions[0];
+    assert_eq!(
+        (f.number, f.name.as_str(), f.arguments.as_str()),
+        (1, "btint48cmp", "integer, bigint")
+    );
+    let code = &c.operator_classes[&using("app", "code_ops", "hash")];
+    assert!(code.default);
+    assert_eq!(code.for_type, "app.code");
+    assert_eq!(code.comment.as_deref(), Some("hash of lower()"));
+    assert_eq!(
+        c.operator_families[&using("app", "code_ops", "hash")]
+            .comment
+            .as_deref(),
+        Some("case-blind codes")
+    );
+    let (op, f) = (&code.operators[0], &code.functions[0]);
+    assert_eq!(
+        (op.schema.as_str(), op.name.as_str(), op.arguments.as_str()),
+        ("app", "=", "app.code, app.code")
+    );
+    assert_eq!(
+        (f.schema.as_str(), f.name.as_str(), f.arguments.as_str()),
+        ("app", "code_hash", "app.code")
+    );
+    let boxes = &c.operator_classes[&using("app", "box_ops", "gist2")];
+    assert_eq!(
+        (boxes.default, &boxes.family, boxes.functions.len()),
+        (true, &qn("app", "box_ops"), 5)
+    );
+    let near = &c.operator_classes[&using("app", "near", "gist")];
+    assert_eq!(near.storage.as_deref(), Some("box"));
+    // GiST keeps operators and optional support functions in the family.
+    assert!(near.operators.is_empty() && near.functions.is_empty());
+    let family = &c.operator_families[&using("app", "near", "gist")];
+    assert_eq!(
+        (
+            family.operators[0].purpose.as_str(),
+            family.operators[0].sort_family.clone(),
+            family.functions[0].number
+        ),
+        ("order", Some(qn("pg_catalog", "float_ops")), 8)
+    );
+    assert!(c
+        .operator_classes
+        .contains_key(&using("app", "Shared", "btree")));
+    assert_eq!(
+        c.tables[&qn("app", "stored")].access_method.as_deref(),
+        Some("heap2")
+    );
+    assert_eq!(c.indexes[&qn("app", "stored_b")].method, "gist2");
+    assert_catalog_snapshot!("operator_classes", l);
 }

@@ -739,3 +739,223 @@ async fn subscriptions_are_created_dropped_and_redefined_by_hand_never_with_thei
     let out = plan_outputs(&json(&with), &changed_json, &p);
     assert!(!out.contains("hunter2secret"), "{out}");
 }
+
+/// A foreign table whose own options and whose column's options hold a secret.
+fn foreign_table_with(secret: &str) -> String {
+    format!(
+        "CREATE FOREIGN DATA WRAPPER plain_fdw;\n\
+         CREATE SERVER s FOREIGN DATA WRAPPER plain_fdw;\n\
+         CREATE FOREIGN TABLE ft (id int OPTIONS (column_name 'id', api_token '{secret}'))\n\
+         SERVER s OPTIONS (table_name 'items', password '{secret}');"
+    )
+}
+
+#[tokio::test]
+async fn secret_options_of_foreign_tables_and_their_columns_are_set_by_hand_never_shown() {
+    let base = "CREATE FOREIGN DATA WRAPPER plain_fdw;\n\
+                CREATE SERVER s FOREIGN DATA WRAPPER plain_fdw;";
+    let (old, new) = (
+        foreign_table_with("hunter2secret"),
+        foreign_table_with("correct-horse-staple"),
+    );
+    let hidden = |out: &str| !out.contains("hunter2secret") && !out.contains("correct-horse");
+    // Created: the table and its plain options are planned, the secrets left to a manual step.
+    let (p, left) = planned(base, &old).await;
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("OPTIONS (table_name 'items')"))
+            && sql
+                .iter()
+                .any(|s| s.contains("ALTER COLUMN id OPTIONS (ADD column_name 'id')")),
+        "{sql:#?}"
+    );
+    let manual: Vec<&str> = p.manual.iter().map(|m| m.reason.as_str()).collect();
+    assert_eq!(manual.len(), 2, "{manual:#?}");
+    assert!(
+        manual
+            .iter()
+            .any(|m| m.contains("FOREIGN TABLE public.ft OPTIONS (ADD password '...')"))
+            && manual.iter().any(|m| {
+                m.contains("FOREIGN TABLE public.ft ALTER COLUMN id OPTIONS (ADD api_token '...')")
+            }),
+        "{manual:#?}"
+    );
+    assert!(
+        left.contains("api_token") && left.contains("password"),
+        "{left}"
+    );
+    assert!(hidden(&format!("{sql:?}{manual:?}{left}")));
+    // Changed: nothing to run, both secrets by hand, and no output shows either value.
+    let (p, left) = planned(&old, &new).await;
+    assert!(p.steps.is_empty(), "{:#?}", p.steps);
+    assert_eq!(p.manual.len(), 2, "{:#?}", p.manual);
+    let (a, b) = (TestDb::with_sql(&old).await, TestDb::with_sql(&new).await);
+    let opts = InspectOptions::default();
+    let (from, to) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let json = |s: &Snapshot| serde_json::to_string(&s.catalog).unwrap();
+    let out = plan_outputs(&json(&from), &json(&to), &p);
+    assert!(hidden(&out) && hidden(&left), "{out}\n{left}");
+    assert!(out.contains("\"value_digest\""), "{out}");
+}
+
+#[tokio::test]
+async fn a_subscription_whose_password_alone_changed_differs_without_showing_either_password() {
+    let old = subscription("audit", "");
+    let new = old.replace("hunter2secret", "correct-horse-staple");
+    let (a, b) = (TestDb::with_sql(&old).await, TestDb::with_sql(&new).await);
+    let opts = InspectOptions::default();
+    let (from, to) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let d = diff(&from.catalog, &to.catalog, &DiffOptions::default());
+    assert!(!d.is_empty(), "a changed password was reported as no drift");
+    let (p, left) = planned(&old, &new).await;
+    assert!(p.steps.is_empty(), "{:#?}", p.steps);
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    assert!(
+        p.manual[0].reason.contains("its password_digest changed"),
+        "{}",
+        p.manual[0].reason
+    );
+    assert!(left.contains("orders_sub"), "{left}");
+    let json = |s: &Snapshot| serde_json::to_string(&s.catalog).unwrap();
+    let out = plan_outputs(&json(&from), &json(&to), &p);
+    assert!(
+        !out.contains("hunter2secret") && !out.contains("correct-horse-staple"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn an_operator_class_that_indexes_use_is_recreated_by_hand_only() {
+    // One index names the class; the other uses it as its type's default.
+    let schema = |hash: &str, default: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE FUNCTION app.blind_hash(text) RETURNS integer LANGUAGE sql IMMUTABLE \
+             AS $$SELECT hashtext(lower($1))$$;\n\
+             CREATE ACCESS METHOD hash2 TYPE INDEX HANDLER hashhandler;\n\
+             CREATE OPERATOR CLASS app.text_ops DEFAULT FOR TYPE text USING hash2 AS \
+             OPERATOR 1 =, FUNCTION 1 {default}(text);\n\
+             CREATE OPERATOR CLASS app.named_ops FOR TYPE text USING hash AS \
+             OPERATOR 1 =, FUNCTION 1 {hash}(text);\n\
+             CREATE TABLE app.words (id int PRIMARY KEY, w text);\n\
+             CREATE INDEX words_named ON app.words USING hash (w app.named_ops);\n\
+             CREATE INDEX words_default ON app.words USING hash2 (w);"
+        )
+    };
+    let (p, left) = planned(
+        &schema("hashtext", "hashtext"),
+        &schema("app.blind_hash", "app.blind_hash"),
+    )
+    .await;
+    // The plan runs (nothing half-way), leaves both classes as they were and says why.
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("OPERATOR CLASS")),
+        "{:#?}",
+        p.steps
+    );
+    let mut manual: Vec<(pgdrift::model::Kind, &str, &str)> = p
+        .manual
+        .iter()
+        .map(|m| (m.kind, m.object.as_str(), m.reason.as_str()))
+        .collect();
+    manual.sort();
+    assert_eq!(manual.len(), 2, "{:#?}", p.manual);
+    assert_eq!(manual[0].1, "app.named_ops USING hash");
+    assert!(
+        manual[0].2.contains("index app.words_named use it"),
+        "{}",
+        manual[0].2
+    );
+    assert_eq!(manual[1].1, "app.text_ops USING hash2");
+    assert!(
+        manual[1].2.contains("index app.words_default use it"),
+        "{}",
+        manual[1].2
+    );
+    assert!(left.contains("app.named_ops USING hash"), "{left}");
+    assert!(left.contains("app.text_ops USING hash2"), "{left}");
+}
+
+#[tokio::test]
+async fn an_access_method_that_a_table_uses_is_recreated_by_hand_only() {
+    let schema = |handler: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE FUNCTION app.other_handler(internal) RETURNS table_am_handler \
+             LANGUAGE internal AS 'heap_tableam_handler';\n\
+             CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER {handler};\n\
+             CREATE TABLE app.notes (id int PRIMARY KEY) USING heap2;"
+        )
+    };
+    let (p, left) = planned(
+        &schema("heap_tableam_handler"),
+        &schema("app.other_handler"),
+    )
+    .await;
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("ACCESS METHOD")),
+        "{:#?}",
+        p.steps
+    );
+    assert_eq!(p.manual.len(), 1, "{:#?}", p.manual);
+    let m = &p.manual[0];
+    assert_eq!(
+        (m.kind, m.object.as_str()),
+        (pgdrift::model::Kind::AccessMethod, "heap2")
+    );
+    assert!(m.reason.contains("table app.notes use it"), "{}", m.reason);
+    assert!(left.contains("heap2"), "{left}");
+}
+
+#[tokio::test]
+async fn an_operator_class_that_an_exclusion_constraint_names_is_recreated_by_hand_only() {
+    // The class moves to another family.
+    let schema = |family: &str| {
+        format!(
+            "CREATE SCHEMA app;\n\
+             CREATE OPERATOR FAMILY app.other USING gist;\n\
+             CREATE OPERATOR CLASS app.box_overlap FOR TYPE box USING gist {family} AS \
+             OPERATOR 3 &&, \
+             FUNCTION 1 gist_box_consistent(internal, box, smallint, oid, internal), \
+             FUNCTION 2 gist_box_union(internal, internal), \
+             FUNCTION 5 gist_box_penalty(internal, internal, internal), \
+             FUNCTION 6 gist_box_picksplit(internal, internal), \
+             FUNCTION 7 gist_box_same(box, box, internal);\n\
+             CREATE TABLE app.slots (id int PRIMARY KEY, area box, CONSTRAINT slots_no_overlap \
+             EXCLUDE USING gist (area app.box_overlap WITH &&));"
+        )
+    };
+    let (p, left) = planned(&schema(""), &schema("FAMILY app.other")).await;
+    assert!(
+        p.steps.iter().all(|s| !s.sql.contains("OPERATOR CLASS")),
+        "{:#?}",
+        p.steps
+    );
+    // The class stays as it was, and so does the family it leaves (dropping it would drop
+    // the class).
+    assert_eq!(p.manual.len(), 2, "{:#?}", p.manual);
+    let m = &p.manual[0];
+    assert_eq!(
+        (m.kind, m.object.as_str()),
+        (
+            pgdrift::model::Kind::OperatorClass,
+            "app.box_overlap USING gist"
+        )
+    );
+    let family = &p.manual[1];
+    assert_eq!(
+        (family.kind, family.object.as_str()),
+        (
+            pgdrift::model::Kind::OperatorFamily,
+            "app.box_overlap USING gist"
+        )
+    );
+    assert!(
+        m.reason
+            .contains("constraint app.slots_no_overlap on app.slots use it"),
+        "{}",
+        m.reason
+    );
+    assert!(left.contains("app.box_overlap USING gist"), "{left}");
+}

@@ -34,6 +34,10 @@ async fn everything() -> (TestDb, u32) {
         "text_search",
         "publications",
         "subscriptions",
+        "languages",
+        "transforms",
+        "conversions",
+        "opclasses",
     ]
     .iter()
     .enumerate()

@@ -201,6 +201,30 @@ async fn broken_snapshots_are_named_with_their_line() {
     assert!(err.contains("not a pgdrift snapshot"), "{err}");
 }
 
+#[tokio::test]
+async fn a_snapshot_from_before_a_kind_was_read_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = dir.path().join("schema.sql");
+    std::fs::write(&sql, "CREATE TABLE t (id int);\n").unwrap();
+    let loaded = load_with(path(&sql), no_cache()).await.unwrap();
+    let mut json = Vec::new();
+    pgdrift::report::json::write_snapshot(&loaded.inspected.snapshot, &mut json).unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    value.as_object_mut().unwrap().remove("operator_classes");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, serde_json::to_string(&value).unwrap()).unwrap();
+    let err = load_with(path(&old), no_cache())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("old.json")
+            && err.contains("older pgdrift, which did not read operator classes yet")
+            && err.contains("pgdrift inspect --format json"),
+        "{err}"
+    );
+}
+
 async fn shadow_databases(server: &pgdrift::pg::ConnInfo) -> Vec<String> {
     pgdrift::pg::connect(server)
         .await

@@ -15,7 +15,8 @@ fn users(owner: &str, columns: serde_json::Value) -> serde_json::Value {
         "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
         "text_search_dictionaries": [], "text_search_configurations": [],
         "text_search_templates": [], "text_search_parsers": [],
-        "publications": [], "subscriptions": [],
+        "publications": [], "subscriptions": [], "languages": [], "transforms": [], "conversions": [],
+        "access_methods": [], "operator_families": [], "operator_classes": [],
         "tables": [{"schema": "app", "name": "users", "kind": "table", "owner": owner,
                     "columns": columns}]
     })

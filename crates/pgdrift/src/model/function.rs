@@ -21,6 +21,9 @@ pub struct Function {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<String>,
     pub language: String,
+    /// The types of `TRANSFORM FOR TYPE` clauses, as `format_type` writes them, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transforms: Vec<String>,
     pub volatility: Volatility,
     #[serde(default, skip_serializing_if = "is_false")]
     pub strict: bool,

@@ -50,6 +50,12 @@ macro_rules! with_kinds {
                 TextSearchParser: text_search_parsers: crate::model::QualName => crate::model::TextSearchParser, "text search parser", "text search parsers", Database;
                 Publication: publications: String => crate::model::Publication, "publication", "publications", Database;
                 Subscription: subscriptions: String => crate::model::Subscription, "subscription", "subscriptions", Database;
+                Language: languages: String => crate::model::Language, "language", "languages", Database;
+                Transform: transforms: crate::model::TransformKey => crate::model::Transform, "transform", "transforms", Database;
+                Conversion: conversions: crate::model::QualName => crate::model::Conversion, "conversion", "conversions", Database;
+                AccessMethod: access_methods: String => crate::model::AccessMethod, "access method", "access methods", Database;
+                OperatorFamily: operator_families: crate::model::UsingName => crate::model::OperatorFamily, "operator family", "operator families", Database;
+                OperatorClass: operator_classes: crate::model::UsingName => crate::model::OperatorClass, "operator class", "operator classes", Database;
             ]
         }
     };

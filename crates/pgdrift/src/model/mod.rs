@@ -2,16 +2,20 @@
 //! by raw qualified names; two catalogs are equal exactly when their schemas are the same.
 //! No I/O here, no SQL text, no rendering.
 
+mod access_method;
 mod cast;
 mod collation;
 mod constraint;
+mod conversion;
 mod default_privilege;
 mod event_trigger;
 mod foreign;
 mod function;
 mod index;
 mod kind;
+mod language;
 mod names;
+mod opclass;
 mod operator;
 mod options;
 mod policy;
@@ -26,13 +30,16 @@ mod statistics;
 mod subscription;
 mod table;
 mod text_search;
+mod transform;
 mod trigger;
 mod types;
 mod view;
 
+pub use access_method::AccessMethod;
 pub use cast::{Cast, CastFunction, CastKey};
 pub use collation::Collation;
 pub use constraint::{Constraint, ConstraintKind, FkAction, FkMatch, KeyIndex};
+pub use conversion::Conversion;
 pub use default_privilege::{DefaultObjects, DefaultPrivilege, DefaultPrivilegeKey};
 pub use event_trigger::EventTrigger;
 pub use foreign::{ForeignDataWrapper, ForeignServer, MappingKey, UserMapping};
@@ -40,7 +47,9 @@ pub use function::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use index::{Index, IndexKey, KeyStatistics};
 pub(crate) use kind::with_kinds;
 pub use kind::{Kind, KindInfo, Parent, Place, Placed, KINDS};
+pub use language::Language;
 pub use names::{Object, QualName, Signature, SubName};
+pub use opclass::{OpFunction, OpOperator, OperatorClass, OperatorFamily, UsingName};
 pub use operator::Operator;
 pub use options::{parse_options, GenericOption};
 pub use policy::Policy;
@@ -49,6 +58,7 @@ pub use publication::{Publication, PublishedTable, PUBLISH_OPERATIONS};
 pub use rule::Rule;
 pub use schema::{Extension, Schema};
 pub use sequence::{ColumnRef, Sequence, SequenceOptions};
+pub(crate) use setting::secret_digest;
 pub use setting::{DatabaseSetting, SettingKey};
 pub use statistics::{ExtendedStatistics, ALL_STATISTICS_KINDS};
 pub use subscription::Subscription;
@@ -60,6 +70,7 @@ pub use text_search::{
     DictionaryOption, TextSearchConfiguration, TextSearchDictionary, TextSearchParser,
     TextSearchTemplate,
 };
+pub use transform::{Transform, TransformKey};
 pub use trigger::{Trigger, TriggerTiming};
 pub use types::{Attribute, DomainCheck, TypeDef, TypeKind};
 pub use view::View;

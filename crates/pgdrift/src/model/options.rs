@@ -87,9 +87,21 @@ impl Serialize for GenericOption {
     }
 }
 
+/// What JSON may hold: the written form, or PostgreSQL's `name=value` text (which
+/// snapshots wrote for foreign tables' options before they were masked).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Read {
+    Written(Written),
+    Text(String),
+}
+
 impl<'de> Deserialize<'de> for GenericOption {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = Written::deserialize(d)?;
+        let w = match Read::deserialize(d)? {
+            Read::Written(w) => w,
+            Read::Text(t) => return Ok(GenericOption::parse(&t)),
+        };
         let masked = w.value == MASKED && w.value_digest.is_some();
         Ok(GenericOption {
             name: w.name,
@@ -127,5 +139,10 @@ mod tests {
         let other = parse_options(Some(vec!["password=hunter3".into()]));
         assert_ne!(other[0], options[0]);
         assert_eq!(GenericOption::parse("a=b=c").value, "b=c");
+        let text: Vec<GenericOption> = serde_json::from_str(r#"["format=csv"]"#).unwrap();
+        assert_eq!(
+            (text[0].name.as_str(), text[0].value.as_str()),
+            ("format", "csv")
+        );
     }
 }

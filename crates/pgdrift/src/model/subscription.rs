@@ -1,7 +1,8 @@
 //! Subscriptions (`CREATE SUBSCRIPTION`) of the database read: database-wide, in no schema,
 //! keyed by name. The connection string is kept masked (its password replaced by `***`
 //! when it is read), so no password reaches the model, its JSON or a plan; it is absent
-//! when the reading role may not see it. Options that appeared in later versions are
+//! when the reading role may not see it. A digest of its passwords is kept beside it, so a
+//! subscription whose password alone changed still differs. Options that appeared in later versions are
 //! absent on servers that do not have them.
 
 use super::kind::{Kind, Place, Placed};
@@ -18,6 +19,10 @@ pub struct Subscription {
     /// may read it on some versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
+    /// A digest of the passwords the connection string holds (`None` when it holds none):
+    /// a changed password shows as a changed digest, never as the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_digest: Option<String>,
     pub enabled: bool,
     /// The replication slot on the publisher; `None` for `slot_name = NONE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 
 use super::kind::{Kind, Place, Placed};
 use super::names::{Object, QualName};
+use super::options::GenericOption;
 use super::privilege::{Grant, Privileges};
 use super::sequence::SequenceOptions;
 use super::serde_util::is_false;
@@ -45,8 +46,9 @@ pub struct Table {
     /// Foreign tables: the server and the table's options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreign_server: Option<String>,
+    /// Secret-looking options are masked in output (see [`GenericOption`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub foreign_options: Vec<String>,
+    pub foreign_options: Vec<GenericOption>,
     pub owner: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -137,6 +139,9 @@ pub struct Column {
     /// Per-column options (`n_distinct=...`), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// A foreign table's column options (`column_name 'id'`), sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_options: Vec<GenericOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Column-level grants.

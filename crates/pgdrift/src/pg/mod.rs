@@ -11,4 +11,6 @@ pub mod shadow;
 mod tls;
 
 pub use connect::{connect, ConnectError, Connection, ServerVersion};
-pub use conninfo::{mask_quoting, mask_urls, mask_value, ConnInfo, ConnInfoError, Host, SslMode};
+pub use conninfo::{
+    mask_quoting, mask_urls, mask_value, value_secrets, ConnInfo, ConnInfoError, Host, SslMode,
+};

@@ -280,6 +280,7 @@ impl<'a> Names<'a> {
             self.refs(k, &mut out);
         }
         self.foreign_table_server(t.foreign_server.as_ref(), &mut out);
+        self.table_access_method_deps(t, &mut out);
         out
     }
 
@@ -287,7 +288,10 @@ impl<'a> Names<'a> {
         let mut out = vec![Node::Table(QualName::new(&c.schema, &c.table))];
         match &c.kind {
             ConstraintKind::Check { expression, .. } => self.refs(expression, &mut out),
-            ConstraintKind::Exclusion { definition, .. } => self.refs(definition, &mut out),
+            ConstraintKind::Exclusion { definition, .. } => {
+                self.refs(definition, &mut out);
+                self.exclusion_opclass_deps(definition, &mut out);
+            }
             ConstraintKind::ForeignKey { references, .. } => {
                 out.push(Node::Table(references.clone()));
                 self.keys_of(&references.schema, &references.name, &mut out);
@@ -311,6 +315,7 @@ impl<'a> Names<'a> {
         if let Some(p) = &i.predicate {
             self.refs(p, &mut out);
         }
+        self.index_opclass_deps(i, &mut out);
         out
     }
 
@@ -335,6 +340,8 @@ impl<'a> Names<'a> {
     pub fn function_deps(&self, f: &Function) -> Vec<Node> {
         let mut out = Vec::new();
         self.schema(&f.schema, &mut out);
+        self.language_ref(&f.language, &mut out);
+        self.routine_transforms(f, &mut out);
         self.refs(&f.signature, &mut out);
         if let Some(r) = &f.returns {
             self.refs(r, &mut out);
@@ -436,6 +443,12 @@ impl<'a> Names<'a> {
             text_search_parsers,
             publications,
             subscriptions,
+            languages,
+            transforms,
+            conversions,
+            access_methods,
+            operator_families,
+            operator_classes,
         } = self.catalog;
         let mut out = Vec::new();
         for (k, t) in types {
@@ -530,6 +543,24 @@ impl<'a> Names<'a> {
         }
         for (k, x) in subscriptions {
             out.push((Node::Subscription(k.clone()), self.subscription_deps(x)));
+        }
+        for (k, x) in languages {
+            out.push((Node::Language(k.clone()), self.language_deps(x)));
+        }
+        for (k, x) in transforms {
+            out.push((Node::Transform(k.clone()), self.transform_deps(x)));
+        }
+        for (k, x) in conversions {
+            out.push((Node::Conversion(k.clone()), self.conversion_deps(x)));
+        }
+        for (k, x) in access_methods {
+            out.push((Node::AccessMethod(k.clone()), self.access_method_deps(x)));
+        }
+        for (k, x) in operator_families {
+            out.push((Node::OperatorFamily(k.clone()), self.family_deps(x)));
+        }
+        for (k, x) in operator_classes {
+            out.push((Node::OperatorClass(k.clone()), self.class_deps(x)));
         }
         out.extend(defaults);
         out

@@ -74,6 +74,15 @@ fn rank(node: &Node) -> u8 {
         Node::ForeignServer(_) => 21,
         Node::UserMapping(_) => 22,
         Node::Cast(_) => 23,
+        // With routines: after its handler functions, before the functions written in it.
+        Node::Language(_) => 4,
+        // After its type, language and functions, before the routines that declare it.
+        Node::Transform(_) => 4,
+        Node::Conversion(_) => 24,
+        // With routines and operators, before the tables and indexes that use them.
+        Node::AccessMethod(_) => 5,
+        Node::OperatorFamily(_) => 5,
+        Node::OperatorClass(_) => 5,
     }
 }
 

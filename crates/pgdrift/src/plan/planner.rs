@@ -433,6 +433,12 @@ impl<'a> Pass<'_, '_, 'a> {
             Subject::TextSearchParser(p) => self.ts_parser(c, p),
             Subject::Publication(p) => self.publication(c, p),
             Subject::Subscription(p) => self.subscription(c, p),
+            Subject::Language(p) => self.language(c, p),
+            Subject::Transform(p) => self.transform(c, p),
+            Subject::Conversion(p) => self.conversion(c, p),
+            Subject::AccessMethod(p) => self.access_method(c, p),
+            Subject::OperatorFamily(p) => self.operator_family(c, p),
+            Subject::OperatorClass(p) => self.operator_class(c, p),
         }
     }
 
@@ -495,6 +501,12 @@ pub(super) fn describe(node: &Node) -> String {
         Node::TextSearchParser(k) => format!("text search parser {k}"),
         Node::Publication(k) => format!("publication {k}"),
         Node::Subscription(k) => format!("subscription {k}"),
+        Node::Language(k) => format!("language {k}"),
+        Node::Transform(k) => format!("transform {k}"),
+        Node::Conversion(k) => format!("conversion {k}"),
+        Node::AccessMethod(k) => format!("access method {k}"),
+        Node::OperatorFamily(k) => format!("operator family {k}"),
+        Node::OperatorClass(k) => format!("operator class {k}"),
         Node::Default(t, c) => format!("the default of {t}.{c}"),
     }
 }

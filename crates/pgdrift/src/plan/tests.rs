@@ -13,7 +13,8 @@ fn catalog(v: serde_json::Value) -> Catalog {
         "foreign_data_wrappers": [], "foreign_servers": [], "user_mappings": [], "casts": [],
         "text_search_dictionaries": [], "text_search_configurations": [],
         "text_search_templates": [], "text_search_parsers": [],
-        "publications": [], "subscriptions": []
+        "publications": [], "subscriptions": [], "languages": [], "transforms": [], "conversions": [],
+        "access_methods": [], "operator_families": [], "operator_classes": []
     });
     for (k, val) in v.as_object().expect("an object") {
         base[k] = val.clone();

@@ -66,7 +66,10 @@ impl ReplayCache {
         let _ = (|| -> std::io::Result<()> {
             std::fs::create_dir_all(&self.dir)?;
             let tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-            serde_json::to_writer(tmp.as_file(), snapshot).map_err(std::io::Error::other)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+            serde_json::to_writer(&mut out, snapshot).map_err(std::io::Error::other)?;
+            std::io::Write::flush(&mut out)?;
+            drop(out);
             tmp.persist(self.dir.join(format!("{name}.json")))
                 .map_err(|e| e.error)?;
             Ok(())

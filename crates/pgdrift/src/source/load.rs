@@ -314,5 +314,21 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, LoadError> {
         }
         None => return Err(bad("not a pgdrift snapshot: it has no format_version (write one with `pgdrift inspect --format json`)".into())),
     }
-    serde_json::from_str(text).map_err(|e| bad(format!("not a valid snapshot: {}", at(e))))
+    serde_json::from_str(text).map_err(|e| {
+        bad(older_or_invalid(&e).unwrap_or_else(|| format!("not a valid snapshot: {}", at(e))))
+    })
+}
+
+/// A snapshot that lacks the list of a kind was written by a pgdrift that did not read that
+/// kind yet: comparing it would call every such object drift, so it is refused, saying why.
+fn older_or_invalid(e: &serde_json::Error) -> Option<String> {
+    let message = e.to_string();
+    let field = message.strip_prefix("missing field `")?.split('`').next()?;
+    let kind = crate::model::KINDS
+        .iter()
+        .find(|k| k.json_key == Some(field))?;
+    Some(format!(
+        "written by an older pgdrift, which did not read {} yet (no `{field}` list); write it again with this version's `pgdrift inspect --format json`",
+        kind.plural
+    ))
 }

@@ -33,6 +33,14 @@ pub fn mask_value(value: &str) -> String {
     replace(value, &secret_spans(value, Reach::Whole))
 }
 
+/// The passwords [`mask_value`] would mask in `value`, in order: for a digest that shows a
+/// changed password without showing the password.
+pub fn value_secrets(value: &str) -> Vec<&str> {
+    (secret_spans(value, Reach::Whole).into_iter())
+        .map(|span| &value[span])
+        .collect()
+}
+
 fn replace(text: &str, spans: &[Span]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;

@@ -15,7 +15,7 @@ mod mask_pairs;
 mod parse;
 mod pgpass;
 
-pub use mask::{mask_quoting, mask_urls, mask_value};
+pub use mask::{mask_quoting, mask_urls, mask_value, value_secrets};
 use parse::{parse_key_values, parse_port, parse_url};
 pub use pgpass::passfile_lookup;
 

@@ -5,8 +5,8 @@
 use crate::model::{ForeignDataWrapper, ForeignServer, GenericOption, QualName, UserMapping};
 use crate::sql::{Ident, Literal, QualIdent};
 
-/// `OPTIONS (name 'value', ...)` of the options that are not secrets (empty for none).
-fn options_clause(options: &[GenericOption]) -> String {
+/// ` OPTIONS (name 'value', ...)` of the options that are not secrets (empty for none).
+pub fn options_clause(options: &[GenericOption]) -> String {
     let plain: Vec<String> = options
         .iter()
         .filter_map(|o| Some(format!("{} {}", Ident(&o.name), Literal(o.plain_value()?))))

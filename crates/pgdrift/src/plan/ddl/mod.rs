@@ -3,12 +3,16 @@
 
 mod acl;
 mod cast;
+mod conversion;
 mod foreign;
 mod kinds;
+mod language;
+mod opclass;
 mod publication;
 mod relation;
 mod routine;
 mod text_search;
+mod transform;
 mod types;
 
 pub use acl::{
@@ -16,12 +20,16 @@ pub use acl::{
     AclStatement, AclTarget, ColumnGrants,
 };
 pub use cast::*;
+pub use conversion::*;
 pub use foreign::*;
 pub use kinds::*;
+pub use language::*;
+pub use opclass::*;
 pub use publication::*;
 pub use relation::*;
 pub use routine::*;
 pub use text_search::*;
+pub use transform::*;
 pub use types::*;
 
 use crate::sql::{Ident, Literal, QualIdent};

@@ -5,7 +5,7 @@ use crate::model::{
     Column, Constraint, ConstraintKind, FkAction, FkMatch, Generated, Identity, IdentityGeneration,
     Index, Sequence, SequenceOptions, Table, TableKind, View,
 };
-use crate::sql::{Ident, Literal, Verbatim};
+use crate::sql::{Ident, Verbatim};
 use std::fmt::Write;
 
 /// `CREATE TABLE` with its columns (defaults included when `with_default` says so), its
@@ -52,23 +52,9 @@ pub fn create_table(t: &Table, with_default: impl Fn(&Column) -> bool) -> String
         if let Some(server) = &t.foreign_server {
             let _ = write!(sql, " SERVER {}", Ident(server));
         }
-        if !t.foreign_options.is_empty() {
-            let _ = write!(sql, " OPTIONS ({})", generic_options(&t.foreign_options));
-        }
+        sql.push_str(&super::foreign::options_clause(&t.foreign_options));
     }
     sql
-}
-
-/// Foreign-data `key=value` options as `key 'value', ...`.
-pub fn generic_options(options: &[String]) -> String {
-    options
-        .iter()
-        .map(|o| match o.split_once('=') {
-            Some((k, v)) => format!("{} {}", Ident(k), Literal(v)),
-            None => Ident(o).to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A column of a table in schema `schema` as written in `CREATE TABLE` or `ADD COLUMN`.

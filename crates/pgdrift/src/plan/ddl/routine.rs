@@ -95,6 +95,10 @@ pub fn create_routine(f: &Function) -> String {
         let _ = write!(sql, " RETURNS {}", Verbatim(returns));
     }
     let _ = write!(sql, "\n    LANGUAGE {}", Ident(&f.language));
+    for (i, t) in f.transforms.iter().enumerate() {
+        let sep = if i == 0 { " TRANSFORM" } else { "," };
+        let _ = write!(sql, "{sep} FOR TYPE {}", Verbatim(t));
+    }
     if !procedure {
         if f.kind == FunctionKind::Window {
             sql.push_str(" WINDOW");

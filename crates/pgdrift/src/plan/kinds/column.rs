@@ -365,10 +365,11 @@ impl<'a> Pass<'_, '_, 'a> {
         steps.push(self.lock_hazard(s, key));
     }
 
-    /// Storage, compression, statistics, options, comment and grants of a column, from
-    /// `from` (none for a new column) to `to`.
+    /// Storage, compression, statistics, options (a foreign table's column's too: its
+    /// secrets by hand), comment and grants of a column, from `from` (none for a new
+    /// column) to `to`.
     pub fn column_settings(
-        &self,
+        &mut self,
         table: &Table,
         from: Option<&Column>,
         to: &Column,
@@ -382,6 +383,10 @@ impl<'a> Pass<'_, '_, 'a> {
         for sql in storage_settings(&relation, from, to, self.server_at_least(160000)) {
             steps.push(step(sql));
         }
+        let fdw = from.map_or(&[][..], |c| &c.foreign_options);
+        let target = format!("FOREIGN TABLE {qn} ALTER COLUMN {col}");
+        steps.extend(ddl::alter_options(&target, fdw, &to.foreign_options).map(step));
+        self.secret_manual(Kind::Column, name, &target, fdw, &to.foreign_options);
         if from.and_then(|c| c.comment.as_deref()) != to.comment.as_deref() {
             let target = format!("COLUMN {qn}.{col}");
             steps.push(self.comment_step(Kind::Column, name, &target, to.comment.as_deref()));

@@ -246,8 +246,9 @@ impl<'a> Pass<'_, '_, 'a> {
         self.secret_manual(T::KIND, &c.name, &target, from, options);
     }
 
-    /// The manual step for the secret options of `to` that differ from `from`'s.
-    fn secret_manual(
+    /// The manual step for the secret options of `to` that differ from `from`'s (of
+    /// foreign-data objects, foreign tables and their columns).
+    pub(super) fn secret_manual(
         &mut self,
         kind: Kind,
         name: &str,

@@ -2,6 +2,7 @@
 //! what decides that a change needs its object dropped and created again (the seeds of
 //! the planner's recreation pass), and the generic drop-and-create of one object.
 
+mod access_method;
 mod backup;
 mod cast;
 mod coerce;
@@ -9,6 +10,7 @@ mod collation;
 mod column;
 mod column_type;
 mod constraint;
+mod conversion;
 mod database_settings;
 mod default_privileges;
 mod defaults;
@@ -16,8 +18,10 @@ mod event_trigger;
 mod foreign;
 mod index;
 mod index_settings;
+mod language;
 mod objects;
 mod on_table;
+mod opclass;
 mod publication;
 mod rename;
 pub(super) mod reshape;
@@ -30,6 +34,7 @@ mod statistics;
 mod subscription;
 mod table;
 mod text_search;
+mod transform;
 mod ts_configuration;
 mod ts_template;
 mod types;
@@ -57,6 +62,9 @@ impl<'a> Decide<'_, '_, 'a> {
     pub fn seeds(&mut self, c: &Change<'a>, seeds: &mut Vec<(Node, String)>) {
         if let Subject::View(Pair::Dropped(view)) = c.subject {
             self.dropped_view_seeds(view, seeds);
+        }
+        if let Subject::Transform(Pair::Dropped(t)) = c.subject {
+            self.dropped_transform_seeds(t, seeds);
         }
         if c.op != Op::Alter {
             return;
@@ -140,6 +148,9 @@ impl<'a> Decide<'_, '_, 'a> {
             Subject::Cast(_) if !only(c, cast::CAST_IN_PLACE) => {
                 seeds.push((node, why("definition")))
             }
+            Subject::Conversion(_) if !only(c, conversion::CONVERSION_IN_PLACE) => {
+                seeds.push((node, why("definition")))
+            }
             Subject::TextSearchDictionary(_) if !only(c, TS_DICTIONARY_IN_PLACE) => self
                 .text_search_seeds(
                     node,
@@ -161,6 +172,12 @@ impl<'a> Decide<'_, '_, 'a> {
             }
             Subject::Operator(_) if !only(c, OPERATOR_IN_PLACE) => {
                 seeds.push((node, why("definition")))
+            }
+            Subject::AccessMethod(_) if !only(c, access_method::ACCESS_METHOD_IN_PLACE) => {
+                self.access_method_seeds(node, seeds)
+            }
+            Subject::OperatorClass(_) if !only(c, opclass::CLASS_IN_PLACE) => {
+                self.operator_class_seeds(node, seeds)
             }
             Subject::Type(Pair::Altered { from, to }) => match (&from.kind, &to.kind) {
                 (TypeKind::Enum { labels: a }, TypeKind::Enum { labels: b })
@@ -481,6 +498,20 @@ impl Pass<'_, '_, '_> {
             }
             Node::Publication(k) => {
                 self.recreate_planned(&from.publications, &to.publications, k, r)
+            }
+            Node::Language(k) => self.recreate_planned(&from.languages, &to.languages, k, r),
+            Node::Transform(k) => self.recreate_planned(&from.transforms, &to.transforms, k, r),
+            Node::Conversion(k) => self.recreate_planned(&from.conversions, &to.conversions, k, r),
+            Node::AccessMethod(k) => {
+                self.recreate_planned(&from.access_methods, &to.access_methods, k, r)
+            }
+            Node::OperatorFamily(k) => {
+                let (a, b) = (&from.operator_families, &to.operator_families);
+                self.recreate_planned(a, b, k, r)
+            }
+            Node::OperatorClass(k) => {
+                let (a, b) = (&from.operator_classes, &to.operator_classes);
+                self.recreate_planned(a, b, k, r)
             }
             _ => {}
         }

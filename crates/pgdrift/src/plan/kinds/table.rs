@@ -9,7 +9,7 @@ use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Catalog, Column, Kind, Object, Privileges, Table, TableKind};
-use crate::sql::{Ident, Literal, Verbatim};
+use crate::sql::{Ident, Verbatim};
 
 impl<'a> Pass<'_, '_, 'a> {
     /// True when a column default of the `to` catalog calls a routine there: it is set
@@ -85,6 +85,8 @@ impl<'a> Pass<'_, '_, 'a> {
                 name,
             ));
         }
+        let target = format!("FOREIGN TABLE {qn}");
+        self.secret_manual(Kind::Table, name, &target, &[], &t.foreign_options);
         steps.extend(self.restore_table(t, name));
         // Table privileges before column ones: a table-level REVOKE also revokes the
         // privilege on every column.
@@ -278,31 +280,11 @@ impl<'a> Pass<'_, '_, 'a> {
                 ddl::reloptions(&set)
             )));
         }
-        if from.foreign_options != to.foreign_options && from.foreign_server == to.foreign_server {
-            let mut parts = Vec::new();
-            let key_of = |o: &String| o.split_once('=').map_or(o.clone(), |(k, _)| k.to_string());
-            let from_keys: Vec<String> = from.foreign_options.iter().map(key_of).collect();
-            let to_keys: Vec<String> = to.foreign_options.iter().map(key_of).collect();
-            for (k, o) in from_keys.iter().zip(&from.foreign_options) {
-                if !to_keys.contains(k) {
-                    let _ = o;
-                    parts.push(format!("DROP {}", Ident(k)));
-                }
-            }
-            for (k, o) in to_keys.iter().zip(&to.foreign_options) {
-                if from.foreign_options.contains(o) {
-                    continue;
-                }
-                let value = o.split_once('=').map_or("", |(_, v)| v);
-                let verb = if from_keys.contains(k) { "SET" } else { "ADD" };
-                parts.push(format!("{verb} {} {}", Ident(k), Literal(value)));
-            }
-            if !parts.is_empty() {
-                steps.push(step(format!(
-                    "ALTER FOREIGN TABLE {qn} OPTIONS ({})",
-                    parts.join(", ")
-                )));
-            }
+        if from.foreign_server == to.foreign_server {
+            let target = format!("FOREIGN TABLE {qn}");
+            let (f, t) = (&from.foreign_options, &to.foreign_options);
+            steps.extend(ddl::alter_options(&target, f, t).map(step));
+            self.secret_manual(Kind::Table, name, &target, f, t);
         }
         if from.rls_enabled != to.rls_enabled {
             steps.push(step(format!(

@@ -12,6 +12,7 @@ mod acl;
 mod locks;
 mod nodes;
 mod query;
+pub(crate) use query::expand as expand_query;
 mod read;
 pub(crate) mod rows;
 mod scope;

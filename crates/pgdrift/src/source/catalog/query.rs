@@ -41,6 +41,12 @@ pub(crate) enum QueryId {
     TextSearchParsers,
     Publications,
     Subscriptions,
+    Languages,
+    Transforms,
+    Conversions,
+    AccessMethods,
+    OperatorFamilies,
+    OperatorClasses,
 }
 
 /// The queries of kinds most databases have few objects of, or none: they are sent
@@ -62,6 +68,12 @@ const PIPELINED: &[QueryId] = &[
     QueryId::TextSearchParsers,
     QueryId::Publications,
     QueryId::Subscriptions,
+    QueryId::Languages,
+    QueryId::Transforms,
+    QueryId::Conversions,
+    QueryId::AccessMethods,
+    QueryId::OperatorFamilies,
+    QueryId::OperatorClasses,
 ];
 
 /// A query's name and text.
@@ -224,6 +236,36 @@ pub(crate) const QUERIES: &[QueryDef] = &[
         name: "subscriptions",
         text: include_str!("queries/subscriptions.sql"),
     },
+    QueryDef {
+        id: QueryId::Languages,
+        name: "languages",
+        text: include_str!("queries/languages.sql"),
+    },
+    QueryDef {
+        id: QueryId::Transforms,
+        name: "transforms",
+        text: include_str!("queries/transforms.sql"),
+    },
+    QueryDef {
+        id: QueryId::Conversions,
+        name: "conversions",
+        text: include_str!("queries/conversions.sql"),
+    },
+    QueryDef {
+        id: QueryId::AccessMethods,
+        name: "access_methods",
+        text: include_str!("queries/access_methods.sql"),
+    },
+    QueryDef {
+        id: QueryId::OperatorFamilies,
+        name: "operator_families",
+        text: include_str!("queries/operator_families.sql"),
+    },
+    QueryDef {
+        id: QueryId::OperatorClasses,
+        name: "operator_classes",
+        text: include_str!("queries/operator_classes.sql"),
+    },
 ];
 
 /// A query that runs before the others, on the first connection, to decide what they read
@@ -284,7 +326,7 @@ pub(crate) fn prepare_all(major: u32, client_deparse: bool) -> Vec<Prepared> {
         .collect()
 }
 
-fn expand(text: &str, major: u32, client_deparse: bool) -> String {
+pub(crate) fn expand(text: &str, major: u32, client_deparse: bool) -> String {
     let mut out = String::with_capacity(text.len() + 256);
     let mut rest = text;
     while let Some(start) = rest.find("{{") {

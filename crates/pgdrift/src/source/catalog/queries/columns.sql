@@ -14,6 +14,7 @@ SELECT a.attrelid AS relid,
        NULLIF(a.attcompression, '')::text AS compression,
        {{since 17}}a.attstattarget::int4{{else}}NULLIF(a.attstattarget, -1)::int4{{end}} AS statistics,
        a.attoptions::text[] AS options,
+       a.attfdwoptions::text[] AS foreign_options,
        d.description AS comment,
        a.attacl::text[] AS acl
 FROM pg_attribute a

@@ -6,6 +6,8 @@ SELECT n.nspname::text AS schema,
        pg_get_function_arguments(p.oid) AS signature,
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS returns,
        l.lanname::text AS language,
+       ARRAY(SELECT format_type(x.oid, NULL) FROM unnest(p.protrftypes) WITH ORDINALITY AS x(oid, i)
+             ORDER BY x.i) AS transforms,
        p.provolatile::text AS volatility,
        p.proisstrict AS strict,
        p.prosecdef AS security_definer,

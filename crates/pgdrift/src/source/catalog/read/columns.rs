@@ -10,7 +10,8 @@ use super::lookup::Lookups;
 use super::sorted;
 use super::Chunked;
 use crate::model::{
-    Column, Compression, Generated, Identity, IdentityGeneration, SequenceOptions, Storage,
+    parse_options, Column, Compression, Generated, Identity, IdentityGeneration, SequenceOptions,
+    Storage,
 };
 use rustc_hash::FxHashMap;
 use tokio_postgres::Row;
@@ -31,6 +32,7 @@ pub(super) const COLS: &[&str] = &[
     "compression",
     "statistics",
     "options",
+    "foreign_options",
     "comment",
     "acl",
 ];
@@ -172,6 +174,7 @@ pub(super) fn decode(row: &Row, lookups: &Lookups) -> Result<Raw, InspectError> 
         compression: compression.as_deref().and_then(compression_kind),
         statistics: get!(row, "statistics"),
         options: sorted(get!(row, "options")),
+        foreign_options: parse_options(get!(row, "foreign_options")),
         comment: get!(row, "comment"),
         privileges: column_grants(&get!(row, "acl", Option<Vec<String>>).unwrap_or_default()),
     };

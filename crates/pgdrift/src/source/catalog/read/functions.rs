@@ -16,6 +16,7 @@ pub(super) const COLS: &[&str] = &[
     "signature",
     "returns",
     "language",
+    "transforms",
     "volatility",
     "strict",
     "security_definer",
@@ -97,6 +98,7 @@ pub(super) fn decode(row: &Row) -> Result<Function, InspectError> {
         signature: get!(row, "signature"),
         returns: get!(row, "returns"),
         language: get!(row, "language"),
+        transforms: get!(row, "transforms"),
         volatility: match get!(row, "volatility", String).as_str() {
             "i" => Volatility::Immutable,
             "s" => Volatility::Stable,

@@ -3,10 +3,12 @@
 //! `assemble` then resolves those references: columns by number, tables by OID, the
 //! indexes behind constraints, identity sequences onto their columns.
 
+mod access_methods;
 mod casts;
 mod collations;
 mod columns;
 mod constraints;
+mod conversions;
 mod database_settings;
 mod default_privileges;
 mod defaults;
@@ -15,7 +17,9 @@ mod extensions;
 mod foreign;
 mod functions;
 mod indexes;
+mod languages;
 pub(crate) mod lookup;
+mod opclasses;
 mod operators;
 mod policies;
 mod publications;
@@ -26,6 +30,7 @@ mod statistics;
 mod subscriptions;
 mod tables;
 mod text_search;
+mod transforms;
 mod triggers;
 mod ts_configurations;
 mod ts_parsers;
@@ -37,14 +42,17 @@ use super::nodes::{Cache, ServerExpressions};
 use super::query::QueryId;
 use super::rows::check_columns;
 use super::InspectError;
+use crate::model::{AccessMethod, OperatorClass, OperatorFamily};
 use crate::model::{Cast, ForeignDataWrapper, ForeignServer, UserMapping};
 use crate::model::{
     Catalog, Collation, DatabaseSetting, DefaultPrivilege, EventTrigger, ExtendedStatistics,
     Extension, Function, Object, Operator, Policy, Rule, Schema, TypeDef,
 };
+use crate::model::{Conversion, Language, Transform};
 use crate::model::{Publication, Subscription};
 use foreign::{mappings, servers, wrappers};
 use lookup::Lookups;
+use opclasses::{classes, families};
 use std::collections::BTreeMap;
 use tokio_postgres::Row;
 
@@ -81,6 +89,12 @@ pub(crate) enum Decoded {
     TsParsers(Chunked<crate::model::TextSearchParser>),
     Publications(Chunked<Publication>),
     Subscriptions(Chunked<Subscription>),
+    Languages(Chunked<Language>),
+    Transforms(Chunked<Transform>),
+    Conversions(Chunked<Conversion>),
+    AccessMethods(Chunked<AccessMethod>),
+    OperatorFamilies(Chunked<OperatorFamily>),
+    OperatorClasses(Chunked<OperatorClass>),
 }
 
 /// Decodes the rows of one query as they arrive.
@@ -126,6 +140,12 @@ impl<'a> Decoder<'a> {
             QueryId::TextSearchParsers => Decoded::TsParsers(Chunked::default()),
             QueryId::Publications => Decoded::Publications(Chunked::default()),
             QueryId::Subscriptions => Decoded::Subscriptions(Chunked::default()),
+            QueryId::Languages => Decoded::Languages(Chunked::default()),
+            QueryId::Transforms => Decoded::Transforms(Chunked::default()),
+            QueryId::Conversions => Decoded::Conversions(Chunked::default()),
+            QueryId::AccessMethods => Decoded::AccessMethods(Chunked::default()),
+            QueryId::OperatorFamilies => Decoded::OperatorFamilies(Chunked::default()),
+            QueryId::OperatorClasses => Decoded::OperatorClasses(Chunked::default()),
         };
         Decoder {
             lookups,
@@ -189,6 +209,12 @@ impl<'a> Decoder<'a> {
             Decoded::TsParsers(v) => take!(ts_parsers, v, ts_parsers::decode(row)),
             Decoded::Publications(v) => take!(publications, v, publications::decode(row)),
             Decoded::Subscriptions(v) => take!(subscriptions, v, subscriptions::decode(row)),
+            Decoded::Languages(v) => take!(languages, v, languages::decode(row)),
+            Decoded::Transforms(v) => take!(transforms, v, transforms::decode(row)),
+            Decoded::Conversions(v) => take!(conversions, v, conversions::decode(row)),
+            Decoded::AccessMethods(v) => take!(access_methods, v, access_methods::decode(row)),
+            Decoded::OperatorFamilies(v) => take!(families, v, families::decode(row)),
+            Decoded::OperatorClasses(v) => take!(classes, v, classes::decode(row)),
         }
         Ok(())
     }
@@ -231,6 +257,12 @@ struct Parts {
     ts_parsers: Chunked<crate::model::TextSearchParser>,
     publications: Chunked<Publication>,
     subscriptions: Chunked<Subscription>,
+    languages: Chunked<Language>,
+    transforms: Chunked<Transform>,
+    conversions: Chunked<Conversion>,
+    access_methods: Chunked<AccessMethod>,
+    operator_families: Chunked<OperatorFamily>,
+    operator_classes: Chunked<OperatorClass>,
 }
 
 impl Parts {
@@ -266,6 +298,12 @@ impl Parts {
             Decoded::TsParsers(v) => self.ts_parsers.append(v),
             Decoded::Publications(v) => self.publications.append(v),
             Decoded::Subscriptions(v) => self.subscriptions.append(v),
+            Decoded::Languages(v) => self.languages.append(v),
+            Decoded::Transforms(v) => self.transforms.append(v),
+            Decoded::Conversions(v) => self.conversions.append(v),
+            Decoded::AccessMethods(v) => self.access_methods.append(v),
+            Decoded::OperatorFamilies(v) => self.operator_families.append(v),
+            Decoded::OperatorClasses(v) => self.operator_classes.append(v),
         }
     }
 }
@@ -425,6 +463,12 @@ pub(crate) fn assemble(decoded: Vec<Decoded>, lookups: &Lookups) -> Result<Catal
             text_search_parsers: keyed(parts.ts_parsers),
             publications: keyed(parts.publications),
             subscriptions: keyed(parts.subscriptions),
+            languages: keyed(parts.languages),
+            transforms: keyed(parts.transforms),
+            conversions: keyed(parts.conversions),
+            access_methods: keyed(parts.access_methods),
+            operator_families: keyed(parts.operator_families),
+            operator_classes: keyed(parts.operator_classes),
             tables: keyed(tables::attach(parts.tables, &mut columns)),
             views: keyed(views::attach(parts.views, &mut columns)),
         };

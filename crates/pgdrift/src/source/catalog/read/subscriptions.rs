@@ -3,8 +3,9 @@
 use super::super::rows::get;
 use super::super::InspectError;
 use super::sorted;
+use crate::model::secret_digest;
 use crate::model::Subscription;
-use crate::pg::mask_value;
+use crate::pg::{mask_value, value_secrets};
 use tokio_postgres::Row;
 
 pub(super) const QUERY: &str = "subscriptions";
@@ -29,10 +30,14 @@ pub(super) const COLS: &[&str] = &[
 
 pub(super) fn decode(row: &Row) -> Result<Subscription, InspectError> {
     let connection: Option<String> = get!(row, "connection");
+    let secrets = connection.as_deref().map(value_secrets).unwrap_or_default();
+    let password_digest =
+        (!secrets.is_empty()).then(|| secret_digest("connection", &secrets.join("\0")));
     Ok(Subscription {
         name: get!(row, "name"),
         publications: sorted(get!(row, "publications")),
         connection: connection.as_deref().map(mask_value),
+        password_digest,
         enabled: get!(row, "enabled"),
         slot_name: get!(row, "slot_name"),
         synchronous_commit: get!(row, "synchronous_commit"),

@@ -5,7 +5,9 @@ use super::super::rows::get;
 use super::super::InspectError;
 use super::columns::RelColumns;
 use super::sorted;
-use crate::model::{default_sequence_name, Object, QualName, ReplicaIdentity, Table, TableKind};
+use crate::model::{
+    default_sequence_name, parse_options, Object, QualName, ReplicaIdentity, Table, TableKind,
+};
 use std::collections::HashMap;
 use tokio_postgres::Row;
 
@@ -93,7 +95,7 @@ pub(super) fn decode(row: &Row) -> Result<Raw, InspectError> {
             access_method: access_method.filter(|m| m != "heap"),
             options: sorted(get!(row, "options")),
             foreign_server: get!(row, "foreign_server"),
-            foreign_options: sorted(get!(row, "foreign_options")),
+            foreign_options: parse_options(get!(row, "foreign_options")),
             owner: get!(row, "owner"),
             comment: get!(row, "comment"),
             privileges: privileges(get!(row, "acl"), get!(row, "acl_default")),
