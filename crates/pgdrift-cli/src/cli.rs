@@ -34,10 +34,61 @@ pub enum Command {
     /// Build a small drifted fleet on pgdrift's private server, audit it, and write the
     /// HTML report.
     Demo(DemoArgs),
+    /// Find where application code references the tables of a schema: per table, per
+    /// file, the tables referenced nowhere and the names code uses that the schema lacks
+    /// (exit 1 when there are either).
+    Usage(UsageArgs),
+    /// Gather the evidence for removing tables: what each holds, what ties to it, its
+    /// activity, where code references it, and a verdict (exit 1 when one is in use).
+    Investigate(InvestigateArgs),
     /// Print a completion script for a shell (`pgdrift completions bash >
     /// /etc/bash_completion.d/pgdrift`; zsh: into a directory of $fpath as `_pgdrift`;
     /// fish: ~/.config/fish/completions/pgdrift.fish).
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InvestigateArgs {
+    /// The database (postgres:// URL, key=value pairs, or env:NAME).
+    pub database: String,
+    /// Tables, views or sequences: `name` or `schema.name`, globs allowed (`backup_*`).
+    #[arg(required = true, value_name = "OBJECT")]
+    pub objects: Vec<String>,
+    /// A directory of application code to search for references (repeatable).
+    #[arg(long = "code", value_name = "DIR")]
+    pub code: Vec<PathBuf>,
+    /// How long an exact row count may take, in seconds, before the estimate is used
+    /// (0: estimates only).
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub count_timeout: Seconds,
+    /// Output: text, json (format_version 1) or markdown (the removal checklist, filled in).
+    #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// A directory of application code to search (respecting .gitignore); repeatable.
+    #[arg(long = "code", value_name = "DIR", required = true)]
+    pub code: Vec<PathBuf>,
+    /// The schema whose tables to look for (a database, .sql files, a migrations directory,
+    /// a .json snapshot...). Without it: the tables the code itself declares or queries.
+    pub source: Option<String>,
+    /// Output: text (a summary), json (the whole inventory, format_version 1) or markdown
+    /// (with the per-file inventory).
+    #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Threads that search files (default: the number of CPUs).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 #[derive(Debug, Args)]

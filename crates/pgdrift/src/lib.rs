@@ -14,6 +14,7 @@
 
 pub mod clock;
 pub mod diff;
+pub mod evidence;
 pub mod fleet;
 pub mod limits;
 pub mod migrate;

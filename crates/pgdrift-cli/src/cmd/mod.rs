@@ -5,7 +5,9 @@ mod completions;
 mod demo;
 mod diff;
 mod inspect;
+mod investigate;
 mod migrate;
+mod usage;
 
 use crate::cli::{Cli, Command};
 use crate::Outcome;
@@ -17,6 +19,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Migrate(command) => migrate::run(command, cli.color).await,
         Command::Audit(args) => audit::run(args, cli.color).await,
         Command::Demo(args) => demo::run(args, cli.color).await,
+        Command::Usage(args) => usage::run(args).await,
+        Command::Investigate(args) => investigate::run(args).await,
         Command::Completions(args) => completions::run(args),
     }
 }

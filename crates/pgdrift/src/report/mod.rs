@@ -6,6 +6,8 @@ pub mod diff;
 pub mod evidence;
 pub mod history;
 pub mod inspect;
+pub mod investigate;
 pub mod json;
 pub mod script;
 pub mod shell;
+pub mod usage;

@@ -1,0 +1,212 @@
+//! `pgdrift investigate` on a database shaped like a cleanup ticket: `users` tied to by a
+//! foreign key, a view, a function and a publication; `backup_test` with rows and no
+//! references; with and without a code tree.
+
+mod common;
+
+use pgdrift::testing::TestDb;
+use serde_json::Value;
+use std::process::Output;
+
+const SCHEMA: &str = "
+CREATE SCHEMA app;
+CREATE TABLE app.users (id int PRIMARY KEY, email text, created_at timestamptz);
+CREATE INDEX users_created ON app.users (created_at);
+CREATE TABLE app.users_sessions (id int PRIMARY KEY, user_id int REFERENCES app.users);
+CREATE TABLE app.backup_test (id int, copied_at timestamptz);
+INSERT INTO app.users
+  SELECT g, 'u' || g, timestamptz '2024-01-01 00:00+00' + g * interval '1 day'
+  FROM generate_series(1, 10) g;
+INSERT INTO app.backup_test VALUES (1, now()), (2, now()), (3, now());
+CREATE VIEW app.active_users AS SELECT id FROM app.users;
+CREATE FUNCTION app.purge_sessions() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  -- app.backup_test is not named here, only in this comment
+  DELETE FROM app.users_sessions WHERE user_id IS NULL;
+END $$;
+CREATE PUBLICATION user_feed FOR TABLE app.users;
+";
+
+fn investigate(db: &TestDb, extra: &[&str]) -> Output {
+    let url = db.url();
+    let mut args = vec!["investigate", url.as_str()];
+    args.extend_from_slice(extra);
+    common::pgdrift_in(None, &args)
+}
+
+fn object<'a>(inv: &'a Value, name: &str) -> &'a Value {
+    let all = inv["objects"].as_array().unwrap();
+    all.iter()
+        .find(|o| o["object"] == name)
+        .unwrap_or_else(|| panic!("{name} in {inv:#}"))
+}
+
+fn ties(o: &Value, kind: &str) -> Vec<String> {
+    (o["ties"].as_array().unwrap().iter())
+        .filter(|t| t["kind"] == kind)
+        .map(|t| t["other"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_evidence_field_of_a_table_is_read() {
+    let db = TestDb::with_sql(SCHEMA).await;
+    let conn = db.connect().await;
+    let major = conn.version.major();
+    if major >= 16 {
+        // A scan whose statistics are flushed before the reply, for its time to show.
+        let scan =
+            "SELECT count(*) FROM app.backup_test; SELECT pg_stat_force_next_flush(); SELECT 1";
+        conn.client.batch_execute(scan).await.unwrap();
+    }
+    let out = investigate(&db, &["app.*", "-f", "json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", common::text(&out));
+    let inv: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(inv["format_version"], 1);
+    let users = object(&inv, "app.users");
+    assert_eq!(users["kind"], "table");
+    assert_eq!(
+        (
+            users["holds"]["rows"].as_i64(),
+            users["holds"]["rows_exact"].as_bool()
+        ),
+        (Some(10), Some(true))
+    );
+    assert!(users["holds"]["index_bytes"].as_i64().unwrap() > 0);
+    let stamps = &users["holds"]["timestamps"][0];
+    assert_eq!(stamps["column"], "created_at");
+    assert!(
+        stamps["oldest"].as_str().unwrap().starts_with("2024-01-02"),
+        "{stamps}"
+    );
+    assert!(
+        stamps["newest"].as_str().unwrap().starts_with("2024-01-11"),
+        "{stamps}"
+    );
+    assert_eq!(ties(users, "fk_in"), ["app.users_sessions"]);
+    assert_eq!(ties(users, "view"), ["app.active_users"]);
+    assert_eq!(ties(users, "publication"), ["user_feed"]);
+    assert_eq!(users["verdict"]["state"], "in_use");
+    let sessions = object(&inv, "app.users_sessions");
+    assert_eq!(ties(sessions, "fk_out"), ["app.users"]);
+    assert_eq!(ties(sessions, "function"), ["app.purge_sessions()"]);
+    let backup = object(&inv, "app.backup_test");
+    assert_eq!(backup["holds"]["rows"], 3);
+    assert!(backup["ties"].as_array().unwrap().is_empty(), "{backup:#}");
+    let activity = &backup["activity"];
+    assert!(activity["window_seconds"].as_i64().is_some(), "{activity}");
+    assert_eq!(
+        activity["last_seq_scan"].is_null(),
+        major < 16,
+        "{activity}"
+    );
+    // Its verdict follows its own statistics: reads or writes make it in use; without, the
+    // window of a new server is too short to call it unused.
+    let number = |k: &str| activity[k].as_i64().unwrap();
+    let active = number("inserted") + number("seq_scan") + number("idx_scan") > 0;
+    let state = backup["verdict"]["state"].as_str().unwrap();
+    assert_eq!(
+        state,
+        if active { "in_use" } else { "unknown" },
+        "{backup:#}"
+    );
+    let missing = backup["verdict"]["missing"].to_string();
+    assert!(
+        missing.contains("code references were not checked"),
+        "{missing}"
+    );
+    assert_eq!(object(&inv, "app.active_users")["kind"], "view");
+}
+
+#[tokio::test]
+async fn the_markdown_checklist_is_filled_in_from_the_evidence_and_the_code() {
+    let db = TestDb::with_sql(SCHEMA).await;
+    let code = tempfile::tempdir().unwrap();
+    std::fs::write(
+        code.path().join("schema.ts"),
+        "export const sessions = pgTable(\"users_sessions\", {});\n",
+    )
+    .unwrap();
+    std::fs::write(
+        code.path().join("q.py"),
+        "cur.execute(\"SELECT * FROM app.users\")\n",
+    )
+    .unwrap();
+    let dir = code.path().to_str().unwrap();
+    let out = investigate(
+        &db,
+        &[
+            "app.users",
+            "app.users_sessions",
+            "backup_test",
+            "--code",
+            dir,
+            "-f",
+            "markdown",
+        ],
+    );
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{md}{}", common::text(&out));
+    let section = |name: &str| -> String {
+        let start = md
+            .find(&format!("## `{name}`"))
+            .unwrap_or_else(|| panic!("{name}\n{md}"));
+        let rest = &md[start + 3..];
+        rest[..rest.find("\n## ").unwrap_or(rest.len())].to_string()
+    };
+    let backup = section("app.backup_test");
+    for line in [
+        "- [x] No foreign key points at it\n",
+        "- [x] No view, function, trigger or policy depends on it\n",
+        "- [x] Not declared by an ORM model in the code\n",
+        "- [x] No code references it\n",
+        "- [ ] Holds no rows (3 rows, counted)",
+        "- [ ] Backup taken (`pg_dump --table=app.backup_test",
+    ] {
+        assert!(backup.contains(line), "{line}\n---\n{backup}");
+    }
+    let users = section("app.users");
+    assert!(
+        users.contains("- [ ] No foreign key points at it: referenced by app.users_sessions"),
+        "{users}"
+    );
+    assert!(
+        users.contains("- [ ] No code references it: q.py:1 (SQL read)"),
+        "{users}"
+    );
+    let sessions = section("app.users_sessions");
+    assert!(
+        sessions.contains("- [ ] Not declared by an ORM model in the code: drizzle in schema.ts:1"),
+        "{sessions}"
+    );
+    assert!(
+        sessions
+            .contains("function app.purge_sessions() (function: DELETE FROM app.users_sessions"),
+        "{sessions}"
+    );
+}
+
+#[tokio::test]
+async fn a_name_that_matches_nothing_is_an_error_with_the_closest_names() {
+    let db = TestDb::with_sql(SCHEMA).await;
+    let out = investigate(&db, &["app.usres"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no table, view or sequence matches app.usres")
+            && err.contains("did you mean app.users"),
+        "{err}"
+    );
+    let out = investigate(&db, &["app.users", "backup_tset", "--count-timeout", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no relation matches backup_tset (closest: app.backup_test)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("about") || text.contains("rows unknown"),
+        "{text}"
+    );
+}

@@ -1,0 +1,429 @@
+//! Reading the evidence: the relations the patterns name, then every kind of fact for all of
+//! them at once (pipelined on one connection), then the per-table exact counts and timestamp
+//! ranges, each bounded by the count timeout.
+
+use super::bodies::{mentions, Lexed};
+use super::verdict::{verdict, Inputs};
+use super::{
+    relkind_name, Activity, Holds, Investigation, NotFound, ObjectEvidence, Tie, TimeRange,
+};
+use crate::pg::Connection;
+use crate::source::catalog::expand_query;
+use crate::sql::{Ident, QualIdent};
+use rustc_hash::FxHashMap;
+use std::time::Duration;
+use tokio_postgres::Row;
+
+const RESOLVE: &str = include_str!("queries/resolve.sql");
+const HOLDS: &str = include_str!("queries/holds.sql");
+const TIES: &str = include_str!("queries/ties.sql");
+const ACTIVITY: &str = include_str!("queries/activity.sql");
+const TIMESTAMPS: &str = include_str!("queries/timestamps.sql");
+const BODIES: &str = include_str!("queries/bodies.sql");
+
+/// How to investigate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InvestigateOptions {
+    /// How long an exact row count (or a timestamp range) may take; past it the estimate is
+    /// used. Zero: no exact counts.
+    pub count_timeout: Duration,
+}
+
+/// Why evidence could not be read. `Display` names the database (masked) and the query.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("reading {what} of {target}: {message}")]
+    Query {
+        target: String,
+        what: &'static str,
+        message: String,
+    },
+}
+
+fn failed<'c>(
+    conn: &'c Connection,
+    what: &'static str,
+) -> impl Fn(tokio_postgres::Error) -> EvidenceError + 'c {
+    move |e| EvidenceError::Query {
+        target: conn.target.clone(),
+        what,
+        message: crate::pg::mask_urls(&crate::pg::connect::db_message(&e)),
+    }
+}
+
+/// A relation the patterns matched.
+struct Found {
+    oid: i64,
+    schema: String,
+    name: String,
+    relkind: String,
+}
+
+/// Investigates the relations whose `schema.name` or `name` matches one of `patterns`
+/// (globs: `*` and `?`), in the database `conn` is connected to. Reads only.
+pub async fn investigate(
+    conn: &Connection,
+    patterns: &[String],
+    opts: &InvestigateOptions,
+) -> Result<Investigation, EvidenceError> {
+    let begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
+                 SET LOCAL search_path = pg_catalog;\n\
+                 SET LOCAL lock_timeout = 2000;";
+    conn.client
+        .batch_execute(begin)
+        .await
+        .map_err(failed(conn, "a read-only transaction"))?;
+    let result = read_all(conn, patterns, opts).await;
+    let _ = conn.client.batch_execute("ROLLBACK").await;
+    result
+}
+
+async fn read_all(
+    conn: &Connection,
+    patterns: &[String],
+    opts: &InvestigateOptions,
+) -> Result<Investigation, EvidenceError> {
+    let likes: Vec<String> = patterns.iter().map(|p| like(p)).collect();
+    let rows = conn
+        .client
+        .query(RESOLVE, &[&likes])
+        .await
+        .map_err(failed(conn, "the relations"))?;
+    let found: Vec<Found> = rows
+        .iter()
+        .map(|r| Found {
+            oid: r.get("oid"),
+            schema: r.get("schema"),
+            name: r.get("name"),
+            relkind: r.get("relkind"),
+        })
+        .collect();
+    let not_found = unmatched(conn, patterns, &found).await?;
+    let oids: Vec<u32> = found.iter().map(|f| f.oid as u32).collect();
+    let major = conn.version.major();
+    let activity_sql = expand_query(ACTIVITY, major, false);
+    let (holds, ties, activity, stamps, bodies) = tokio::try_join!(
+        async {
+            conn.client
+                .query(HOLDS, &[&oids])
+                .await
+                .map_err(failed(conn, "sizes and estimates"))
+        },
+        async {
+            conn.client
+                .query(TIES, &[&oids])
+                .await
+                .map_err(failed(conn, "foreign keys, views and other ties"))
+        },
+        async {
+            conn.client
+                .query(activity_sql.as_str(), &[&oids])
+                .await
+                .map_err(failed(conn, "table statistics"))
+        },
+        async {
+            conn.client
+                .query(TIMESTAMPS, &[&oids])
+                .await
+                .map_err(failed(conn, "indexed timestamp columns"))
+        },
+        async {
+            conn.client
+                .query(BODIES, &[])
+                .await
+                .map_err(failed(conn, "function bodies"))
+        },
+    )?;
+    let mut ties = group(&ties, tie);
+    add_function_ties(&found, &bodies, &mut ties);
+    let activity = by_oid(&activity, read_activity);
+    let holds = by_oid(&holds, |r| (read_holds(r), r.get::<_, String>("owner")));
+    let mut stamp_columns: FxHashMap<i64, Vec<String>> = FxHashMap::default();
+    for r in &stamps {
+        stamp_columns
+            .entry(r.get("oid"))
+            .or_default()
+            .push(r.get("column_name"));
+    }
+    let mut objects = Vec::with_capacity(found.len());
+    // Counts come last: a count is a scan, which the statistics above must not include.
+    if !opts.count_timeout.is_zero() {
+        let ms = opts.count_timeout.as_millis();
+        conn.client
+            .batch_execute(&format!("SET LOCAL statement_timeout = {ms}"))
+            .await
+            .map_err(failed(conn, "the count timeout"))?;
+    }
+    for f in &found {
+        let (mut h, owner) = holds.get(&f.oid).cloned().unwrap_or_default();
+        let counted = matches!(f.relkind.as_str(), "r" | "p" | "m");
+        if counted && !opts.count_timeout.is_zero() {
+            if let Some(n) = exact_count(conn, f).await {
+                (h.rows, h.rows_exact) = (Some(n), true);
+            }
+            for column in stamp_columns.get(&f.oid).into_iter().flatten() {
+                h.timestamps.push(time_range(conn, f, column).await);
+            }
+        }
+        let t = ties.remove(&f.oid).unwrap_or_default();
+        let a = activity.get(&f.oid).cloned();
+        let object = format!("{}.{}", f.schema, f.name);
+        let v = verdict(Inputs {
+            holds: &h,
+            ties: &t,
+            activity: a.as_ref(),
+            code_references: None,
+        });
+        objects.push(ObjectEvidence {
+            object,
+            kind: relkind_name(&f.relkind),
+            owner,
+            holds: h,
+            ties: t,
+            activity: a,
+            code: None,
+            verdict: v,
+        });
+    }
+    Ok(Investigation {
+        format_version: super::FORMAT_VERSION,
+        database: conn.target.clone(),
+        server_version: conn.version.text.clone(),
+        objects,
+        not_found,
+    })
+}
+
+/// A glob (`*`, `?`) as a LIKE pattern, LIKE's own wildcards escaped.
+fn like(glob: &str) -> String {
+    let mut out = String::with_capacity(glob.len());
+    for c in glob.chars() {
+        match c {
+            '%' | '_' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '*' => out.push('%'),
+            '?' => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The patterns that matched nothing, each with the closest relation names.
+async fn unmatched(
+    conn: &Connection,
+    patterns: &[String],
+    found: &[Found],
+) -> Result<Vec<NotFound>, EvidenceError> {
+    let missing: Vec<&String> = patterns
+        .iter()
+        .filter(|p| {
+            let g = globset::Glob::new(p).map(|g| g.compile_matcher());
+            !found.iter().any(|f| {
+                g.as_ref().is_ok_and(|m| {
+                    m.is_match(&f.name) || m.is_match(format!("{}.{}", f.schema, f.name))
+                })
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let all = conn
+        .client
+        .query(RESOLVE, &[&vec!["%".to_string()]])
+        .await
+        .map_err(failed(conn, "the relations"))?;
+    let names: Vec<String> = all
+        .iter()
+        .map(|r| {
+            format!(
+                "{}.{}",
+                r.get::<_, String>("schema"),
+                r.get::<_, String>("name")
+            )
+        })
+        .collect();
+    Ok(missing
+        .into_iter()
+        .map(|p| NotFound {
+            pattern: p.clone(),
+            closest: closest(p, &names),
+        })
+        .collect())
+}
+
+/// Up to three names nearest to `pattern` by edit distance (the unqualified part compared
+/// when the pattern is unqualified).
+fn closest(pattern: &str, names: &[String]) -> Vec<String> {
+    let mut scored: Vec<(usize, &String)> = names
+        .iter()
+        .map(|n| {
+            let short = match pattern.contains('.') {
+                true => n.as_str(),
+                false => n.split_once('.').map_or(n.as_str(), |(_, s)| s),
+            };
+            (distance(pattern, short), n)
+        })
+        .collect();
+    scored.sort();
+    let limit = (pattern.chars().count() / 3).max(2);
+    scored
+        .into_iter()
+        .filter(|(d, _)| *d <= limit)
+        .take(3)
+        .map(|(_, n)| n.clone())
+        .collect()
+}
+
+/// Levenshtein distance.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+fn by_oid<T>(rows: &[Row], f: impl Fn(&Row) -> T) -> FxHashMap<i64, T> {
+    rows.iter()
+        .map(|r| (r.get::<_, i64>("oid"), f(r)))
+        .collect()
+}
+
+fn group(rows: &[Row], f: impl Fn(&Row) -> Tie) -> FxHashMap<i64, Vec<Tie>> {
+    let mut out: FxHashMap<i64, Vec<Tie>> = FxHashMap::default();
+    for r in rows {
+        out.entry(r.get("oid")).or_default().push(f(r));
+    }
+    out
+}
+
+fn tie(r: &Row) -> Tie {
+    Tie {
+        kind: r.get("kind"),
+        other: r.get("other"),
+        detail: r.get("detail"),
+    }
+}
+
+/// Functions whose bodies name a relation, as ties of that relation.
+fn add_function_ties(found: &[Found], bodies: &[Row], ties: &mut FxHashMap<i64, Vec<Tie>>) {
+    for r in bodies {
+        let (function, body): (String, Option<String>) = (r.get("function"), r.get("body"));
+        let Some(body) = body else { continue };
+        let lexed = Lexed::new(&body);
+        for f in found.iter().filter(|f| lexed.has(&f.name)) {
+            for line in mentions(&lexed, &f.schema, &f.name) {
+                let kind: String = r.get("kind");
+                ties.entry(f.oid).or_default().push(Tie {
+                    kind: "function".into(),
+                    other: function.clone(),
+                    detail: format!("{kind}: {line}"),
+                });
+            }
+        }
+    }
+}
+
+fn read_holds(r: &Row) -> Holds {
+    Holds {
+        rows: r.get("estimate"),
+        rows_exact: false,
+        total_bytes: r.get("total_bytes"),
+        table_bytes: r.get("table_bytes"),
+        index_bytes: r.get("index_bytes"),
+        toast_bytes: r.get("toast_bytes"),
+        timestamps: Vec::new(),
+    }
+}
+
+fn read_activity(r: &Row) -> Activity {
+    Activity {
+        seq_scan: r.get("seq_scan"),
+        last_seq_scan: r.get("last_seq_scan"),
+        idx_scan: r.get("idx_scan"),
+        last_idx_scan: r.get("last_idx_scan"),
+        inserted: r.get("inserted"),
+        updated: r.get("updated"),
+        deleted: r.get("deleted"),
+        last_vacuum: r.get("last_vacuum"),
+        last_autovacuum: r.get("last_autovacuum"),
+        last_analyze: r.get("last_analyze"),
+        last_autoanalyze: r.get("last_autoanalyze"),
+        stats_reset: r.get("stats_reset"),
+        window_seconds: r.get("window_seconds"),
+    }
+}
+
+/// `SELECT count(*)` in a savepoint: `None` when it ran past the timeout (or failed).
+async fn exact_count(conn: &Connection, f: &Found) -> Option<i64> {
+    let sql = format!("SELECT count(*) FROM {}", QualIdent(&f.schema, &f.name));
+    in_savepoint(conn, &sql)
+        .await
+        .and_then(|r| r.try_get(0).ok())
+}
+
+async fn time_range(conn: &Connection, f: &Found, column: &str) -> TimeRange {
+    let sql = format!(
+        "SELECT min({c})::text, max({c})::text FROM {}",
+        QualIdent(&f.schema, &f.name),
+        c = Ident(column)
+    );
+    let row = in_savepoint(conn, &sql).await;
+    TimeRange {
+        column: column.to_string(),
+        oldest: row.as_ref().and_then(|r| r.try_get(0).ok()),
+        newest: row.as_ref().and_then(|r| r.try_get(1).ok()),
+    }
+}
+
+async fn in_savepoint(conn: &Connection, sql: &str) -> Option<Row> {
+    conn.client
+        .batch_execute("SAVEPOINT pgdrift_count")
+        .await
+        .ok()?;
+    match conn.client.query_one(sql, &[]).await {
+        Ok(row) => {
+            let _ = conn
+                .client
+                .batch_execute("RELEASE SAVEPOINT pgdrift_count")
+                .await;
+            Some(row)
+        }
+        Err(_) => {
+            let _ = conn
+                .client
+                .batch_execute("ROLLBACK TO SAVEPOINT pgdrift_count")
+                .await;
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_become_like_patterns_and_near_names_are_suggested() {
+        assert_eq!(like("app.backup_*"), "app.backup\\_%");
+        assert_eq!(like("t?"), "t_");
+        let names = vec![
+            "app.users".to_string(),
+            "app.user_sessions".to_string(),
+            "app.orders".to_string(),
+        ];
+        assert_eq!(closest("usres", &names), ["app.users"]);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+}
