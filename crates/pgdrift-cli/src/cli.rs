@@ -61,12 +61,23 @@ pub struct InvestigateArgs {
     /// (0: estimates only).
     #[arg(long, value_name = "SECONDS", default_value = "10")]
     pub count_timeout: Seconds,
+    /// A desired schema to ask whether it declares each object, `[LABEL=]SOURCE` (`orm=db/schema.sql`,
+    /// `cms=snapshot.json`, a migrations directory, a database...); repeatable. Two that define an
+    /// object differently are reported as a conflict.
+    #[arg(long = "desired", value_name = "[LABEL=]SOURCE")]
+    pub desired: Vec<String>,
+    /// A migrations directory: which migration created and last altered each object (replayed
+    /// one migration at a time in a throwaway database).
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
     /// Output: text, json (format_version 1) or markdown (the removal checklist, filled in).
     #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
 }
 
 #[derive(Debug, Args)]

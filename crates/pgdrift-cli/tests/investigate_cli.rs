@@ -210,3 +210,119 @@ async fn a_name_that_matches_nothing_is_an_error_with_the_closest_names() {
         "{text}"
     );
 }
+
+/// The schema an ORM exports (`drizzle-kit export`, `prisma migrate diff --script`...).
+const ORM_SCHEMA: &str = "
+CREATE SCHEMA app;
+CREATE TABLE app.users (id int PRIMARY KEY, email text, created_at timestamptz);
+CREATE INDEX users_created ON app.users (created_at);
+CREATE TABLE app.users_sessions (id int PRIMARY KEY, user_id int REFERENCES app.users);
+";
+
+/// A CMS that believes it owns `users` too, with its own idea of it.
+const CMS_SCHEMA: &str = "
+CREATE SCHEMA app;
+CREATE TABLE app.users (id bigint PRIMARY KEY, login text NOT NULL);
+";
+
+#[tokio::test]
+async fn who_claims_a_table_desired_schemas_their_conflicts_and_the_migrations() {
+    let db = TestDb::with_sql(SCHEMA).await;
+    let cms_db = TestDb::with_sql(CMS_SCHEMA).await;
+    let dir = tempfile::tempdir().unwrap();
+    let orm = dir.path().join("orm.sql");
+    std::fs::write(&orm, ORM_SCHEMA).unwrap();
+    let cms = dir.path().join("cms.json");
+    let cms_url = cms_db.url();
+    let snap = common::pgdrift_in(
+        None,
+        &[
+            "inspect",
+            &cms_url,
+            "-f",
+            "json",
+            "-o",
+            cms.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(snap.status.code(), Some(0), "{}", common::text(&snap));
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    for (file, sql) in [
+        ("001_users.sql", "CREATE SCHEMA app;\nCREATE TABLE app.users (id int PRIMARY KEY, email text);\n"),
+        ("002_sessions.sql", "CREATE TABLE app.users_sessions (id int PRIMARY KEY, user_id int REFERENCES app.users);\n"),
+        ("003_users_created.sql", "ALTER TABLE app.users ADD COLUMN created_at timestamptz;\nCREATE INDEX users_created ON app.users (created_at);\n"),
+    ] {
+        std::fs::write(migrations.join(file), sql).unwrap();
+    }
+    let (orm_arg, cms_arg) = (
+        format!("orm={}", orm.display()),
+        format!("cms={}", cms.display()),
+    );
+    let args = [
+        "app.users",
+        "backup_test",
+        "--desired",
+        orm_arg.as_str(),
+        "--desired",
+        cms_arg.as_str(),
+        "--migrations",
+        migrations.to_str().unwrap(),
+    ];
+    let out = investigate(&db, &[&args[..], &["-f", "json"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let users = object(&inv, "app.users");
+    let claims = &users["claims"];
+    let declared: Vec<&str> = (claims["declared_by"].as_array().unwrap().iter())
+        .map(|d| d["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["orm", "cms"], "{claims:#}");
+    assert_eq!(
+        claims["declared_by"][0]["differs_from_live"],
+        serde_json::json!([])
+    );
+    let conflict = &claims["conflicts"][0];
+    assert_eq!(
+        (conflict["first"].as_str(), conflict["second"].as_str()),
+        (Some("orm"), Some("cms"))
+    );
+    let differences = conflict["differences"].to_string();
+    for part in ["app.users.id", "app.users.login", "app.users.email"] {
+        assert!(differences.contains(part), "{part}: {differences}");
+    }
+    let file = |which: &str| {
+        claims["migrations"][which]["path"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(file("created_by").ends_with("001_users.sql"), "{claims:#}");
+    assert!(
+        file("last_altered_by").ends_with("003_users_created.sql"),
+        "{claims:#}"
+    );
+    assert_eq!(users["verdict"]["state"], "in_use");
+    let backup = object(&inv, "app.backup_test");
+    assert_eq!(backup["claims"]["declared_by"], serde_json::json!([]));
+    assert_eq!(
+        backup["claims"]["not_declared_by"],
+        serde_json::json!(["orm", "cms"])
+    );
+    assert!(backup["claims"]["migrations"].get("created_by").is_none());
+    let reasons = users["verdict"]["reasons"].to_string();
+    assert!(reasons.contains("declared by orm, cms"), "{reasons}");
+
+    let md = investigate(&db, &[&args[..], &["-f", "markdown"]].concat());
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    for line in [
+        "- [x] Not in a desired schema (orm, cms checked)\n",
+        "- [ ] Not in a desired schema (orm, cms checked): orm, cms\n",
+        "- [ ] The desired schemas that declare it agree: orm and cms differ: ",
+        "- [ ] Not created by a live migration: created by migration ",
+        "001_users.sql, last altered by ",
+        "- [x] Not created by a live migration: no migration in ",
+    ] {
+        assert!(md.contains(line), "{line}\n---\n{md}");
+    }
+}

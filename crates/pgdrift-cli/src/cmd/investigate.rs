@@ -24,6 +24,21 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     if !args.code.is_empty() {
         add_code(&mut inv, args.code.clone()).await?;
     }
+    if !args.desired.is_empty() || args.migrations.is_some() {
+        let desired = super::claims::load_desired(&args.desired, &args.load).await?;
+        let names = qualified(&inv);
+        let found = super::claims::gather(
+            &names,
+            &info,
+            &desired,
+            args.migrations.as_deref(),
+            &args.load,
+        )
+        .await?;
+        for (o, c) in inv.objects.iter_mut().zip(found) {
+            o.with_claims(c);
+        }
+    }
     if inv.objects.is_empty() {
         let closest: Vec<String> = (inv.not_found.iter())
             .flat_map(|n| n.closest.iter().cloned())
@@ -55,6 +70,16 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The investigated objects' names, in order.
+fn qualified(inv: &Investigation) -> Vec<QualName> {
+    (inv.objects.iter())
+        .map(|o| match o.object.split_once('.') {
+            Some((s, n)) => QualName::new(s, n),
+            None => QualName::new("", o.object.as_str()),
+        })
+        .collect()
+}
+
 /// Searches the code for the investigated objects and judges each again with what it found.
 async fn add_code(inv: &mut Investigation, roots: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
     if let Some(bad) = roots.iter().find(|r| !r.is_dir()) {
@@ -63,9 +88,7 @@ async fn add_code(inv: &mut Investigation, roots: Vec<std::path::PathBuf>) -> an
             bad.display()
         );
     }
-    let tables: Vec<QualName> = (inv.objects.iter())
-        .filter_map(|o| o.object.split_once('.').map(|(s, n)| QualName::new(s, n)))
-        .collect();
+    let tables = qualified(inv);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let walked = tokio::task::spawn_blocking(move || {
         let names = Names::new(tables);

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod audit;
+mod claims;
 mod completions;
 mod demo;
 mod diff;

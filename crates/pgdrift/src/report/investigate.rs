@@ -2,6 +2,7 @@
 //! teams keep by hand before dropping a table, each box ticked or not with its evidence.
 //! The JSON form is the investigation itself.
 
+use crate::evidence::claims::{MigrationClaim, MigrationRef};
 use crate::evidence::code::patterns::RefKind;
 use crate::evidence::object::{Investigation, ObjectEvidence, Tie};
 use std::fmt::Write as _;
@@ -27,6 +28,9 @@ pub fn render_text(inv: &Investigation) -> String {
         let _ = writeln!(out, "  ties      {}", or_none(&cut(&ties)));
         let _ = writeln!(out, "  activity  {}", activity(o));
         let _ = writeln!(out, "  code      {}", code(o));
+        for line in claims_lines(o) {
+            let _ = writeln!(out, "  claims    {line}");
+        }
         let v = &o.verdict;
         let _ = writeln!(
             out,
@@ -107,6 +111,7 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
     ));
     let pubs = of(&["publication"]);
     boxes.push(item(pubs.is_empty(), "In no publication", &pubs));
+    claim_boxes(o, &mut boxes);
     match &o.code {
         None => boxes.push((
             false,
@@ -161,6 +166,105 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
         format!("Rollback ready (`pg_restore -d DATABASE {name}.dump`)"),
     ));
     boxes
+}
+
+/// Who claims the object, one line per fact.
+fn claims_lines(o: &ObjectEvidence) -> Vec<String> {
+    let Some(c) = &o.claims else {
+        return vec!["not checked (give --desired SOURCE or --migrations DIR)".to_string()];
+    };
+    let mut lines = Vec::new();
+    for d in &c.declared_by {
+        lines.push(match d.differs_from_live.is_empty() {
+            true => format!("declared by {} as it is", d.source),
+            false => format!(
+                "declared by {}, differently: {}",
+                d.source,
+                cut(&d.differs_from_live)
+            ),
+        });
+    }
+    if !c.not_declared_by.is_empty() {
+        lines.push(format!("not declared by {}", c.not_declared_by.join(", ")));
+    }
+    for k in &c.conflicts {
+        lines.push(format!(
+            "conflict: {} and {} define it differently: {}",
+            k.first,
+            k.second,
+            cut(&k.differences)
+        ));
+    }
+    if let Some(m) = &c.migrations {
+        lines.push(migrations_line(m));
+    }
+    lines
+}
+
+fn migrations_line(m: &MigrationClaim) -> String {
+    let file = |r: &MigrationRef| match r.path.contains(&r.version) {
+        true => r.path.clone(),
+        false => format!("{} ({})", r.version, r.path),
+    };
+    let mut s = match &m.created_by {
+        Some(r) => format!("created by migration {}", file(r)),
+        None => format!("no migration in {} creates it", m.directory),
+    };
+    if let Some(r) = m
+        .last_altered_by
+        .as_ref()
+        .filter(|r| Some(*r) != m.created_by.as_ref())
+    {
+        let _ = write!(s, ", last altered by {}", file(r));
+    }
+    if let Some(by) = &m.dropped_by {
+        let _ = write!(s, ", dropped by {by}");
+    }
+    s
+}
+
+/// The checklist's boxes about desired schemas and migrations.
+fn claim_boxes(o: &ObjectEvidence, boxes: &mut Vec<(bool, String)>) {
+    let Some(c) = &o.claims else {
+        boxes.push((
+            false,
+            "Desired schemas not checked (give --desired SOURCE or --migrations DIR)".to_string(),
+        ));
+        return;
+    };
+    if c.checked() {
+        let declared: Vec<String> = c.declared_by.iter().map(|d| d.source.clone()).collect();
+        let checked = [declared.clone(), c.not_declared_by.clone()].concat();
+        boxes.push(item(
+            declared.is_empty(),
+            &format!("Not in a desired schema ({} checked)", checked.join(", ")),
+            &declared,
+        ));
+    }
+    if c.declared_by.len() > 1 {
+        let conflicts: Vec<String> = (c.conflicts.iter())
+            .map(|k| {
+                format!(
+                    "{} and {} differ: {}",
+                    k.first,
+                    k.second,
+                    cut(&k.differences)
+                )
+            })
+            .collect();
+        boxes.push(item(
+            conflicts.is_empty(),
+            "The desired schemas that declare it agree",
+            &conflicts,
+        ));
+    }
+    if let Some(m) = &c.migrations {
+        let claimed = m.created_by.is_some() && m.dropped_by.is_none();
+        boxes.push((
+            !claimed,
+            format!("Not created by a live migration: {}", migrations_line(m)),
+        ));
+    }
 }
 
 fn item(ok: bool, text: &str, evidence: &[String]) -> (bool, String) {

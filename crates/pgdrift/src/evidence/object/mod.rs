@@ -13,7 +13,7 @@ mod read;
 mod verdict;
 
 pub use read::{investigate, EvidenceError, InvestigateOptions};
-pub use verdict::{verdict, Inputs, Verdict, VerdictState};
+pub use verdict::{apply_claims, verdict, Inputs, Verdict, VerdictState};
 
 use serde::Serialize;
 
@@ -96,7 +96,14 @@ impl ObjectEvidence {
             activity: self.activity.as_ref(),
             code_references: Some(found.len() as u64),
         });
+        apply_claims(&mut self.verdict, self.claims.as_ref());
         self.code = Some(found);
+    }
+
+    /// Takes who claims this object (desired schemas, migrations) and judges it again.
+    pub fn with_claims(&mut self, claims: crate::evidence::claims::Claims) {
+        apply_claims(&mut self.verdict, Some(&claims));
+        self.claims = Some(claims);
     }
 }
 
@@ -124,6 +131,9 @@ pub struct ObjectEvidence {
     /// Where code references it; `None` when no code was searched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Vec<crate::evidence::code::Location>>,
+    /// Which desired schemas and migrations claim it; `None` when none were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<crate::evidence::claims::Claims>,
     pub verdict: Verdict,
 }
 

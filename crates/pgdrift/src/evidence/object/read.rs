@@ -3,7 +3,7 @@
 //! ranges, each bounded by the count timeout.
 
 use super::bodies::{mentions, Lexed};
-use super::verdict::{verdict, Inputs};
+use super::verdict::{apply_claims, verdict, Inputs};
 use super::{
     relkind_name, Activity, Holds, Investigation, NotFound, ObjectEvidence, Tie, TimeRange,
 };
@@ -168,12 +168,13 @@ async fn read_all(
         let t = ties.remove(&f.oid).unwrap_or_default();
         let a = activity.get(&f.oid).cloned();
         let object = format!("{}.{}", f.schema, f.name);
-        let v = verdict(Inputs {
+        let mut v = verdict(Inputs {
             holds: &h,
             ties: &t,
             activity: a.as_ref(),
             code_references: None,
         });
+        apply_claims(&mut v, None);
         objects.push(ObjectEvidence {
             object,
             kind: relkind_name(&f.relkind),
@@ -182,6 +183,7 @@ async fn read_all(
             ties: t,
             activity: a,
             code: None,
+            claims: None,
             verdict: v,
         });
     }

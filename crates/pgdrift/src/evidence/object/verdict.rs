@@ -4,6 +4,7 @@
 //! the code searched.
 
 use super::{Activity, Holds, Tie};
+use crate::evidence::claims::Claims;
 use serde::Serialize;
 
 /// Statistics covering less than this say too little about a table nobody uses.
@@ -115,6 +116,55 @@ pub fn verdict(i: Inputs<'_>) -> Verdict {
         state,
         reasons,
         missing,
+    }
+}
+
+const CLAIMS_UNCHECKED: &str =
+    "desired schemas were not checked (give --desired SOURCE or --migrations DIR)";
+
+/// Judges `v` again with who claims the object: a desired schema that declares it, or a
+/// migration that created it and none that drops it, is use (dropping it would make the
+/// database drift from them); desired schemas that were checked and lack it are a quiet
+/// reason; none given is missing evidence.
+pub fn apply_claims(v: &mut Verdict, claims: Option<&Claims>) {
+    v.missing.retain(|m| m != CLAIMS_UNCHECKED);
+    let Some(c) = claims.filter(|c| c.checked() || c.migrations.is_some()) else {
+        v.missing.push(CLAIMS_UNCHECKED.to_string());
+        return;
+    };
+    let (mut used, mut quiet) = (Vec::new(), Vec::new());
+    if !c.declared_by.is_empty() {
+        let names: Vec<&str> = c.declared_by.iter().map(|d| d.source.as_str()).collect();
+        used.push(format!(
+            "declared by {} (dropping it makes the database drift from it)",
+            names.join(", ")
+        ));
+    } else if c.checked() {
+        quiet.push(format!(
+            "no desired schema declares it ({} checked)",
+            c.not_declared_by.join(", ")
+        ));
+    }
+    if let Some(m) = &c.migrations {
+        match (&m.created_by, &m.dropped_by) {
+            (Some(created), None) => used.push(format!(
+                "created by migration {} and no migration drops it",
+                created.version
+            )),
+            (Some(_), Some(by)) => quiet.push(format!(
+                "migration {by} drops it: the migrations no longer claim it"
+            )),
+            (None, _) => quiet.push("no migration creates it".to_string()),
+        }
+    }
+    match (used.is_empty(), v.state == VerdictState::InUse) {
+        (true, true) => {}
+        (true, false) => v.reasons.extend(quiet),
+        (false, true) => v.reasons.extend(used),
+        (false, false) => {
+            v.state = VerdictState::InUse;
+            v.reasons = used;
+        }
     }
 }
 
