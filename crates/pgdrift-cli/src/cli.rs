@@ -41,6 +41,9 @@ pub enum Command {
     /// Gather the evidence for removing tables: what each holds, what ties to it, its
     /// activity, where code references it, and a verdict (exit 1 when one is in use).
     Investigate(InvestigateArgs),
+    /// List the relations of a database that no desired schema declares (without one, every
+    /// table), each with its evidence and verdict, worst first (exit 1 when there are any).
+    Orphans(OrphansArgs),
     /// Print a completion script for a shell (`pgdrift completions bash >
     /// /etc/bash_completion.d/pgdrift`; zsh: into a directory of $fpath as `_pgdrift`;
     /// fish: ~/.config/fish/completions/pgdrift.fish).
@@ -71,6 +74,31 @@ pub struct InvestigateArgs {
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
     /// Output: text, json (format_version 1) or markdown (the removal checklist, filled in).
+    #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct OrphansArgs {
+    /// The database (postgres:// URL, key=value pairs, or env:NAME).
+    pub database: String,
+    /// A desired schema, `[LABEL=]SOURCE`; what none of them declares is an orphan
+    /// (repeatable). Without one, every table is listed with its verdict.
+    #[arg(long = "desired", value_name = "[LABEL=]SOURCE")]
+    pub desired: Vec<String>,
+    /// A directory of application code to search for references (repeatable).
+    #[arg(long = "code", value_name = "DIR")]
+    pub code: Vec<PathBuf>,
+    /// How long each exact row count may take, in seconds (default 0: the planner's
+    /// estimates, which keeps a database of thousands of tables quick).
+    #[arg(long, value_name = "SECONDS", default_value = "0")]
+    pub count_timeout: Seconds,
+    /// Output: text, json (format_version 1) or markdown.
     #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
     /// Write the output to FILE instead of standard output.

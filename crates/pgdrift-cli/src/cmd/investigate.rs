@@ -71,7 +71,7 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The investigated objects' names, in order.
-fn qualified(inv: &Investigation) -> Vec<QualName> {
+pub(super) fn qualified(inv: &Investigation) -> Vec<QualName> {
     (inv.objects.iter())
         .map(|o| match o.object.split_once('.') {
             Some((s, n)) => QualName::new(s, n),
@@ -81,7 +81,10 @@ fn qualified(inv: &Investigation) -> Vec<QualName> {
 }
 
 /// Searches the code for the investigated objects and judges each again with what it found.
-async fn add_code(inv: &mut Investigation, roots: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+pub(super) async fn add_code(
+    inv: &mut Investigation,
+    roots: Vec<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     if let Some(bad) = roots.iter().find(|r| !r.is_dir()) {
         anyhow::bail!(
             "code directory {} does not exist or is not a directory",

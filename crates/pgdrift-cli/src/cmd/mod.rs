@@ -8,6 +8,7 @@ mod diff;
 mod inspect;
 mod investigate;
 mod migrate;
+mod orphans;
 mod usage;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(args, cli.color).await,
         Command::Usage(args) => usage::run(args).await,
         Command::Investigate(args) => investigate::run(args).await,
+        Command::Orphans(args) => orphans::run(args).await,
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -4,3 +4,4 @@
 pub mod claims;
 pub mod code;
 pub mod object;
+pub mod orphans;

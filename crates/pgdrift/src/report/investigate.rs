@@ -366,7 +366,8 @@ fn cut(items: &[String]) -> String {
     s
 }
 
-fn bytes(n: i64) -> String {
+/// A size for people: `12 KiB`, `3.4 MiB`.
+pub(crate) fn bytes(n: i64) -> String {
     let n = n.max(0) as f64;
     match n {
         n if n >= 1073741824.0 => format!("{:.1} GiB", n / 1073741824.0),

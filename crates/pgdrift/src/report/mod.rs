@@ -8,6 +8,7 @@ pub mod history;
 pub mod inspect;
 pub mod investigate;
 pub mod json;
+pub mod orphans;
 pub mod script;
 pub mod shell;
 pub mod usage;

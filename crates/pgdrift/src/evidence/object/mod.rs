@@ -12,7 +12,7 @@ mod bodies;
 mod read;
 mod verdict;
 
-pub use read::{investigate, EvidenceError, InvestigateOptions};
+pub use read::{investigate, investigate_exact, EvidenceError, InvestigateOptions};
 pub use verdict::{apply_claims, verdict, Inputs, Verdict, VerdictState};
 
 use serde::Serialize;

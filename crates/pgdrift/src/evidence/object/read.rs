@@ -7,6 +7,7 @@ use super::verdict::{apply_claims, verdict, Inputs};
 use super::{
     relkind_name, Activity, Holds, Investigation, NotFound, ObjectEvidence, Tie, TimeRange,
 };
+use crate::model::QualName;
 use crate::pg::Connection;
 use crate::source::catalog::expand_query;
 use crate::sql::{Ident, QualIdent};
@@ -15,6 +16,7 @@ use std::time::Duration;
 use tokio_postgres::Row;
 
 const RESOLVE: &str = include_str!("queries/resolve.sql");
+const RESOLVE_EXACT: &str = include_str!("queries/resolve_exact.sql");
 const HOLDS: &str = include_str!("queries/holds.sql");
 const TIES: &str = include_str!("queries/ties.sql");
 const ACTIVITY: &str = include_str!("queries/activity.sql");
@@ -89,16 +91,55 @@ async fn read_all(
         .query(RESOLVE, &[&likes])
         .await
         .map_err(failed(conn, "the relations"))?;
-    let found: Vec<Found> = rows
-        .iter()
-        .map(|r| Found {
-            oid: r.get("oid"),
-            schema: r.get("schema"),
-            name: r.get("name"),
-            relkind: r.get("relkind"),
-        })
-        .collect();
+    let found: Vec<Found> = rows.iter().map(found).collect();
     let not_found = unmatched(conn, patterns, &found).await?;
+    read_found(conn, found, not_found, opts).await
+}
+
+/// Investigates the relations named exactly by `names` (those that do not exist are left
+/// out), as [`investigate`] does: for many objects at once (`pgdrift orphans`).
+pub async fn investigate_exact(
+    conn: &Connection,
+    names: &[QualName],
+    opts: &InvestigateOptions,
+) -> Result<Investigation, EvidenceError> {
+    let begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n\
+                 SET LOCAL search_path = pg_catalog;\n\
+                 SET LOCAL lock_timeout = 2000;";
+    conn.client
+        .batch_execute(begin)
+        .await
+        .map_err(failed(conn, "a read-only transaction"))?;
+    let schemas: Vec<&str> = names.iter().map(|q| q.schema.as_str()).collect();
+    let relations: Vec<&str> = names.iter().map(|q| q.name.as_str()).collect();
+    let result = match conn
+        .client
+        .query(RESOLVE_EXACT, &[&schemas, &relations])
+        .await
+    {
+        Ok(rows) => read_found(conn, rows.iter().map(found).collect(), Vec::new(), opts).await,
+        Err(e) => Err(failed(conn, "the relations")(e)),
+    };
+    let _ = conn.client.batch_execute("ROLLBACK").await;
+    result
+}
+
+fn found(r: &Row) -> Found {
+    Found {
+        oid: r.get("oid"),
+        schema: r.get("schema"),
+        name: r.get("name"),
+        relkind: r.get("relkind"),
+    }
+}
+
+/// Every fact about the relations `found`.
+async fn read_found(
+    conn: &Connection,
+    found: Vec<Found>,
+    not_found: Vec<NotFound>,
+    opts: &InvestigateOptions,
+) -> Result<Investigation, EvidenceError> {
     let oids: Vec<u32> = found.iter().map(|f| f.oid as u32).collect();
     let major = conn.version.major();
     let activity_sql = expand_query(ACTIVITY, major, false);
