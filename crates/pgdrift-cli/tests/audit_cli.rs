@@ -32,6 +32,17 @@ fn the_demo_prints_the_story_and_writes_the_html_report() {
     let html = std::fs::read_to_string(dir.path().join("pgdrift-demo.html")).unwrap();
     assert!(html.contains("id=\"drift-matrix\""));
     assert!(html.contains("data-cell=\"leaked\""));
+    // PA021 and PA023 carry the evidence about their table, linked in the HTML report.
+    let backup = t.find("PA021 table public.backup_test").unwrap();
+    let after = &t[backup..];
+    let evidence = after.lines().nth(1).unwrap_or("");
+    assert!(evidence.trim_start().starts_with("evidence: "), "{after}");
+    assert!(after.contains("checklist: pgdrift investigate "), "{after}");
+    let prefix = "<a class=\"evidence\" href=\"#";
+    let link = html.find(&format!("{prefix}ev-")).expect(&html) + prefix.len();
+    let id = &html[link..link + 11];
+    assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    assert!(html.contains("<section id=\"evidence\">"));
 }
 
 #[test]
@@ -106,6 +117,14 @@ async fn fail_on_sets_the_exit_code_and_json_is_versioned() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["format_version"], 1);
     assert_eq!(v["findings"][0]["code"], "PA021");
+    let evidence = &v["findings"][0]["evidence"];
+    assert!(evidence["verdict"].is_string(), "{v:#}");
+    assert_eq!(evidence["rows_exact"], false, "{evidence:#}");
+    let checklist = evidence["investigate"].as_str().unwrap();
+    assert!(
+        checklist.starts_with("pgdrift investigate ") && checklist.contains("public.leftover"),
+        "{checklist}"
+    );
     let out = pgdrift_in(dir.path(), &["audit", "-f", "markdown", "--html", "r.html"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("PA021"));
     assert!(dir.path().join("r.html").is_file());

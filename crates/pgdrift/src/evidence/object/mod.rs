@@ -9,9 +9,11 @@
 //! count is a sequential scan.
 
 mod bodies;
+mod brief;
 mod read;
 mod verdict;
 
+pub use brief::Brief;
 pub use read::{investigate, investigate_exact, EvidenceError, InvestigateOptions};
 pub use verdict::{apply_claims, verdict, Inputs, Verdict, VerdictState};
 

@@ -77,6 +77,9 @@ pub struct Finding {
     pub message: String,
     /// One line: the command that fixes it.
     pub fix: String,
+    /// For an object no desired schema has, or another role's: who uses it, in brief.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<crate::evidence::object::Brief>,
 }
 
 impl Finding {
@@ -90,6 +93,7 @@ impl Finding {
             object: None,
             message: kind.title.to_string(),
             fix: String::new(),
+            evidence: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod assemble;
 pub mod classify;
+mod evidence;
 pub mod findings;
 mod fixes;
 mod matrix;

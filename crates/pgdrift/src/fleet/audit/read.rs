@@ -13,7 +13,8 @@ use crate::source::{inspect_in_transaction, Deparse, InspectError, InspectOption
 
 use super::run::AuditOptions;
 
-/// Reads one database on one connection, in one `REPEATABLE READ, READ ONLY` transaction:
+/// Reads one database on one connection (returned: the audit reads its findings' evidence
+/// on it afterwards, in a transaction of its own), in one `REPEATABLE READ, READ ONLY` transaction:
 /// its facts, its migration trackers and its catalog all come from the same snapshot, and
 /// the server starts one session per database, not one per kind of read.
 ///
@@ -24,7 +25,7 @@ use super::run::AuditOptions;
 pub(super) async fn read_database(
     target: &Target,
     options: &AuditOptions,
-) -> Result<(DatabaseFacts, History, Catalog), ReadFailure> {
+) -> Result<(DatabaseFacts, History, Catalog, Connection), ReadFailure> {
     let conn = crate::pg::connect(&target.info)
         .await
         .map_err(|e| ReadFailure::Connect(e.to_string()))?;
@@ -58,7 +59,8 @@ pub(super) async fn read_database(
     let _ = conn.client.batch_execute("ROLLBACK").await;
     match result {
         Err(ReadFailure::Catalog(e)) => Err(ReadFailure::from_inspect(e, &conn).await),
-        other => other,
+        Err(other) => Err(other),
+        Ok((facts, history, live)) => Ok((facts, history, live, conn)),
     }
 }
 

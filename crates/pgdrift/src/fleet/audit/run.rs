@@ -245,7 +245,7 @@ async fn audit_database(
         cells: None,
     };
     let name = db.info.name.as_str();
-    let (facts, history, live) = match read_database(&db.target, options).await {
+    let (facts, history, live, conn) = match read_database(&db.target, options).await {
         Ok(read) => read,
         Err(failure) => {
             let finding = failure.finding(server, name);
@@ -290,7 +290,8 @@ async fn audit_database(
         others: &others,
         owned: &owned,
     };
-    let classified = classify(&ctx, &live);
+    let mut classified = classify(&ctx, &live);
+    super::evidence::attach(&mut classified.findings, &live, &db.target, &conn).await;
     result.findings.extend(classified.findings);
     result.cells = Some(classified.cells);
     result

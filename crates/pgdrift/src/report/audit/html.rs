@@ -70,7 +70,9 @@ pub fn render_html(report: &AuditReport) -> String {
     out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
     let all: Vec<&Finding> = report.findings.iter().collect();
     findings_table(&mut out, &all, Some(&anchors));
-    out.push_str("</section>\n</main>\n</body>\n</html>\n");
+    out.push_str("</section>\n");
+    evidence_section(&mut out, &all);
+    out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
@@ -230,11 +232,75 @@ pub(super) fn findings_table(
             escape(f.slug),
             escape(f.code),
             escape(f.object.as_deref().unwrap_or("")),
-            escape(&f.message),
+            escape(&f.message) + &evidence_link(f),
             escape(&f.fix)
         );
     }
     out.push_str("</tbody></table>\n");
+}
+
+/// The anchor of a finding's evidence: stable across runs for the same object.
+fn evidence_id(f: &Finding) -> String {
+    let key = format!(
+        "{}/{}/{}",
+        f.server,
+        f.database.as_deref().unwrap_or(""),
+        f.object.as_deref().unwrap_or("")
+    );
+    format!("ev-{:08x}", crc32fast::hash(key.as_bytes()))
+}
+
+/// ` (evidence: likely unused)`, linked to the evidence section; empty without evidence.
+fn evidence_link(f: &Finding) -> String {
+    match &f.evidence {
+        Some(e) => format!(
+            " <a class=\"evidence\" href=\"#{}\">(evidence: {})</a>",
+            evidence_id(f),
+            escape(e.verdict.label())
+        ),
+        None => String::new(),
+    }
+}
+
+/// The evidence of every finding that has some, each under its anchor.
+fn evidence_section(out: &mut String, findings: &[&Finding]) {
+    let with: Vec<&&Finding> = findings.iter().filter(|f| f.evidence.is_some()).collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"evidence\">\n<h2>Evidence</h2>\n");
+    for f in with {
+        let Some(e) = &f.evidence else { continue };
+        let _ = writeln!(
+            out,
+            "<div class=\"evidence\" id=\"{}\"><h3>{} <span class=\"muted\">{}/{}</span></h3>\n<p><strong>{}</strong></p>",
+            evidence_id(f),
+            escape(f.object.as_deref().unwrap_or("")),
+            escape(&f.server),
+            escape(f.database.as_deref().unwrap_or("")),
+            escape(&e.line())
+        );
+        if !e.depended_on_by.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>Depended on by: {}</p>",
+                escape(&e.depended_on_by.join(", "))
+            );
+        }
+        for m in &e.missing {
+            let _ = writeln!(
+                out,
+                "<p class=\"muted\">Missing evidence: {}</p>",
+                escape(m)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<p>The whole checklist: <code>{}</code></p></div>",
+            escape(&e.investigate)
+        );
+    }
+    out.push_str("</section>\n");
 }
 
 /// The cell naming where a finding is, linked to its database's section.

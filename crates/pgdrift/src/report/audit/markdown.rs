@@ -87,7 +87,10 @@ fn findings(out: &mut String, report: &AuditReport) {
             md_text(f.slug),
             md_text(&place),
             md_text(f.object.as_deref().unwrap_or("")),
-            md_text(&f.message),
+            md_text(&match &f.evidence {
+                Some(e) => format!("{} (evidence: {})", f.message, e.line()),
+                None => f.message.clone(),
+            }),
             if f.fix.is_empty() {
                 String::new()
             } else {

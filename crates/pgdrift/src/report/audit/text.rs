@@ -221,6 +221,14 @@ fn finding_lines(out: &mut String, f: &Finding, style: &Style) {
     };
     let mark = style.marker(marker(Some(f.severity)));
     let _ = writeln!(out, "  {mark} {} {what}", f.code);
+    if let Some(e) = &f.evidence {
+        let _ = writeln!(out, "      evidence: {}", one_line(&e.line()));
+        let _ = writeln!(
+            out,
+            "      {}",
+            style.dim(&format!("checklist: {}", one_line(&e.investigate)))
+        );
+    }
     if !f.fix.is_empty() {
         let _ = writeln!(
             out,
