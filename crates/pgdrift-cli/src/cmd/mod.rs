@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod audit;
+mod cleanup;
 mod completions;
 mod demo;
 mod diff;
@@ -21,6 +22,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Demo(args) => demo::run(args, cli.color).await,
         Command::Usage(args) => usage::run(args).await,
         Command::Investigate(args) => investigate::run(args).await,
+        Command::Quarantine(args) => cleanup::quarantine(args).await,
+        Command::Restore(args) => cleanup::restore(args).await,
+        Command::Drop(args) => cleanup::drop(args).await,
         Command::Completions(args) => completions::run(args),
     }
 }
