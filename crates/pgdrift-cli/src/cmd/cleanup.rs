@@ -27,7 +27,7 @@ fn request(action: Action, objects: Vec<String>, reason: Option<String>) -> Requ
         cascade: false,
         quarantined_for: None,
         backup_file: None,
-        rollback_dir: std::path::PathBuf::from("."),
+        rollback_dir: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         verify: false,
     }
 }
@@ -54,7 +54,6 @@ pub async fn drop(args: DropArgs) -> anyhow::Result<Outcome> {
         if targets.len() > 1 {
             anyhow::bail!("--backup-file names one file: use it with one database, not a fleet");
         }
-        req.rollback_dir = file.parent().map(|p| p.to_path_buf()).unwrap_or_default();
         req.backup_file = Some(file.clone());
     }
     run(&args.common, targets, req).await

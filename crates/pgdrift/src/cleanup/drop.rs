@@ -6,7 +6,7 @@
 //! the rows back. Running it is `backup`'s.
 
 use super::history::{self, Quarantined};
-use super::resolve::{resolve, Resolved, OWN_SCHEMAS};
+use super::resolve::{quoted, resolve, Resolved, OWN_SCHEMAS};
 use super::{Action, CleanupError, Planned, Prepared, Request, Status, QUARANTINE_SCHEMA};
 use crate::diff::{diff, retain, DiffOptions};
 use crate::evidence::object::Tie;
@@ -85,11 +85,6 @@ fn dependents<'a>(r: &'a Resolved, found: &[Resolved]) -> Vec<&'a Tie> {
     (r.ties.iter())
         .filter(|t| t.depends_on_it() && !names.contains(&t.other))
         .collect()
-}
-
-/// `schema.name` as `regclass` prints it with only `pg_catalog` on the path.
-fn quoted(schema: &str, name: &str) -> String {
-    format!("{}.{}", crate::sql::Ident(schema), crate::sql::Ident(name))
 }
 
 fn describe(t: &Tie) -> String {

@@ -14,8 +14,8 @@ CREATE TABLE IF NOT EXISTS pgdrift.cleanup_history (
     kind text NOT NULL,
     original_schema text NOT NULL,
     original_name text NOT NULL,
-    current_schema text,
-    current_name text,
+    current_schema_name text,
+    current_object_name text,
     db_user text NOT NULL DEFAULT current_user,
     os_user text,
     at timestamptz NOT NULL DEFAULT now(),
@@ -29,19 +29,19 @@ CREATE TABLE IF NOT EXISTS pgdrift.cleanup_history (
 COMMENT ON TABLE pgdrift.cleanup_history IS 'Objects quarantined, restored and dropped by pgdrift: one row per object and action'";
 
 const INSERT: &str = "INSERT INTO pgdrift.cleanup_history (action, kind, original_schema, \
-    original_name, current_schema, current_name, os_user, reason, privileges, backup, \
+    original_name, current_schema_name, current_object_name, os_user, reason, privileges, backup, \
     row_count, checksum, pgdrift_version) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, $12, $13)";
 
 /// The latest quarantine row of each object still in the quarantine schema.
-const QUARANTINED: &str = "SELECT DISTINCT ON (h.current_name) h.original_schema, \
-    h.original_name, h.current_name, h.kind, h.privileges::text, \
+const QUARANTINED: &str = "SELECT DISTINCT ON (h.current_object_name) h.original_schema, \
+    h.original_name, h.current_object_name, h.kind, h.privileges::text, \
     to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC', \
     extract(epoch FROM now() - h.at)::float8 \
     FROM pgdrift.cleanup_history h \
-    WHERE h.action = 'quarantine' AND h.current_schema = 'pgdrift_quarantine' \
-      AND to_regclass(quote_ident(h.current_schema) || '.' || quote_ident(h.current_name)) IS NOT NULL \
-    ORDER BY h.current_name, h.at DESC, h.id DESC";
+    WHERE h.action = 'quarantine' AND h.current_schema_name = 'pgdrift_quarantine' \
+      AND to_regclass(quote_ident(h.current_schema_name) || '.' || quote_ident(h.current_object_name)) IS NOT NULL \
+    ORDER BY h.current_object_name, h.at DESC, h.id DESC";
 
 /// Who acts: the operating system's user (`$USER`, else `$LOGNAME`); the database user is
 /// the server's `current_user`.

@@ -59,7 +59,18 @@ pub async fn resolve(
             ties: o.ties,
         });
     }
+    // A sequence a found table owns follows that table.
+    let owned: Vec<String> = (out.iter())
+        .flat_map(|r| r.ties.iter().filter(|t| t.kind == "sequence"))
+        .map(|t| t.other.clone())
+        .collect();
+    out.retain(|r| r.kind != "sequence" || !owned.contains(&quoted(&r.schema, &r.name)));
     Ok((out, inv.not_found))
+}
+
+/// `schema.name` as `regclass` prints it with only `pg_catalog` on the path.
+pub fn quoted(schema: &str, name: &str) -> String {
+    format!("{}.{}", crate::sql::Ident(schema), crate::sql::Ident(name))
 }
 
 async fn oid_of(conn: &Connection, schema: &str, name: &str) -> Result<u32, CleanupError> {
