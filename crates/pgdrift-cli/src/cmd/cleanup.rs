@@ -162,14 +162,14 @@ async fn run(args: &CleanupArgs, places: Vec<Place>, req: Request) -> anyhow::Re
     if single {
         if let Some(error) = single_error(&all[0], req.action) {
             match args.format {
-                Format::Text => print!("{}", masked(&render_plan(&all))),
+                Format::Text => out(&render_plan(&all))?,
                 Format::Json => print_json(&all, args.dry_run)?,
             }
             anyhow::bail!("{}", masked(&error));
         }
     }
     if args.format == Format::Text {
-        print!("{}", masked(&render_plan(&all)));
+        out(&render_plan(&all))?;
     }
     if args.dry_run || !all.iter().any(|p| p.status == Status::Ready) {
         return finish(args, &all, args.dry_run);
@@ -269,7 +269,7 @@ fn confirm(yes: bool, production: bool) -> anyhow::Result<()> {
 fn finish(args: &CleanupArgs, all: &[Prepared], dry_run: bool) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => print_json(all, dry_run)?,
-        Format::Text if !dry_run => print!("{}", masked(&render_result(all))),
+        Format::Text if !dry_run => out(&render_result(all))?,
         Format::Text => {}
     }
     let failed = all
@@ -295,6 +295,10 @@ fn print_json(all: &[Prepared], dry_run: bool) -> anyhow::Result<()> {
         dry_run,
         databases: all,
     };
-    println!("{}", masked(&serde_json::to_string_pretty(&report)?));
-    Ok(())
+    out(&(serde_json::to_string_pretty(&report)? + "\n"))
+}
+
+/// Writes `text` to standard output, passwords masked.
+fn out(text: &str) -> anyhow::Result<()> {
+    crate::output::write_to(None, |w| w.write_all(masked(text).as_bytes()))
 }
