@@ -44,6 +44,14 @@ pub enum Command {
     /// List the relations of a database that no desired schema declares (without one, every
     /// table), each with its evidence and verdict, worst first (exit 1 when there are any).
     Orphans(OrphansArgs),
+    /// Move tables, views or sequences into the pgdrift_quarantine schema, revoking every
+    /// other role's privileges (recorded, for `pgdrift restore`).
+    Quarantine(QuarantineArgs),
+    /// Move quarantined objects back to their schema and name, with the privileges they had.
+    Restore(RestoreArgs),
+    /// Drop tables, views or sequences after backing them up (into pgdrift_backup, or a SQL
+    /// file) and writing a rollback script; refused when something depends on them.
+    Drop(DropArgs),
     /// Print a completion script for a shell (`pgdrift completions bash >
     /// /etc/bash_completion.d/pgdrift`; zsh: into a directory of $fpath as `_pgdrift`;
     /// fish: ~/.config/fish/completions/pgdrift.fish).
@@ -106,6 +114,80 @@ pub struct OrphansArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
+}
+
+/// What the cleanup commands share: where they run, and how they ask.
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// The database (postgres:// URL, key=value pairs, or env:NAME), then the objects:
+    /// `name` or `schema.name`, globs allowed (`backup_*`). With --database or --role,
+    /// only the objects.
+    #[arg(required = true, value_name = "URL OBJECT")]
+    pub args: Vec<String>,
+    /// The fleet configuration (default: pgdrift.toml in the current directory, when there
+    /// is one); its server's stage decides whether --yes is required.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Run on every database of the configuration whose name matches GLOB; repeatable.
+    #[arg(long = "database", value_name = "GLOB")]
+    pub databases: Vec<String>,
+    /// Run on every database of the configuration playing role NAME.
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
+    /// At most N databases at a time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Proceed without asking (required without a terminal, and on production servers).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct QuarantineArgs {
+    #[command(flatten)]
+    pub common: CleanupArgs,
+    /// Why, for the history table (pgdrift.cleanup_history).
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub common: CleanupArgs,
+    /// Why, for the history table.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DropArgs {
+    #[command(flatten)]
+    pub common: CleanupArgs,
+    /// Why, for the history table.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Refuse objects that have not been in quarantine at least this long (14d, 36h, 90m).
+    #[arg(long, value_name = "DURATION", value_parser = pgdrift::cleanup::duration::parse)]
+    pub quarantined_for: Option<std::time::Duration>,
+    /// Also drop what depends on the objects (foreign keys, views, publication entries),
+    /// listed in the plan.
+    #[arg(long)]
+    pub cascade: bool,
+    /// Back up into this SQL file (definition and rows, restorable with psql -f) instead of
+    /// the pgdrift_backup schema.
+    #[arg(long, value_name = "FILE")]
+    pub backup_file: Option<PathBuf>,
+    /// Before committing, run the rollback in a savepoint and check that it restores the
+    /// same row count and checksum; if not, nothing is dropped (exit 2).
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@
 //! the `migrate` subcommands still lay out their per-database lines and status tables
 //! themselves.
 
+pub mod cleanup;
 pub mod clock;
 pub mod diff;
 pub mod evidence;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod claims;
+mod cleanup;
 mod completions;
 mod demo;
 mod diff;
@@ -24,6 +25,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Usage(args) => usage::run(args).await,
         Command::Investigate(args) => investigate::run(args).await,
         Command::Orphans(args) => orphans::run(args).await,
+        Command::Quarantine(args) => cleanup::quarantine(args).await,
+        Command::Restore(args) => cleanup::restore(args).await,
+        Command::Drop(args) => cleanup::drop(args).await,
         Command::Completions(args) => completions::run(args),
     }
 }

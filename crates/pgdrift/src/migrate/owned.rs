@@ -1,8 +1,9 @@
 //! Tool-owned objects: the tracking tables of every migration tool pgdrift knows (the rows
 //! of [`TRACKERS`]) and homegrown logs, recognised in a catalog by the same rules that
 //! `migrate history` applies to a live database; the tables those tools keep beside them;
-//! the sequences their columns own; and the schemas that hold nothing else (`drizzle`,
-//! `pgdrift`). They are not part of a schema's design: comparisons leave them out unless
+//! the sequences their columns own; the schemas that hold nothing else (`drizzle`,
+//! `pgdrift`); and what `pgdrift quarantine` keeps: its history table
+//! (`pgdrift.cleanup_history`) and the quarantine schema with everything in it. They are not part of a schema's design: comparisons leave them out unless
 //! asked, audits never call them extra or leaked, and a plan never changes them.
 
 use super::history::{recognize, Candidate, Recognized, Tracker, TRACKERS};
@@ -65,6 +66,13 @@ impl ToolOwned {
                 .tables
                 .insert(QualName::new(&t.schema, &t.name), tracker);
         }
+        let history = QualName::new(
+            crate::migrate::tracking::SCHEMA,
+            crate::cleanup::HISTORY_TABLE,
+        );
+        if catalog.tables.contains_key(&history) {
+            owned.tables.insert(history, pgdrift_tracker());
+        }
         owned.add_companions(catalog);
         for s in catalog.sequences.values() {
             let owner = s
@@ -76,6 +84,13 @@ impl ToolOwned {
             }
         }
         owned.add_schemas(catalog);
+        if catalog
+            .schemas
+            .contains_key(crate::cleanup::QUARANTINE_SCHEMA)
+        {
+            let schema = crate::cleanup::QUARANTINE_SCHEMA.to_string();
+            owned.schemas.insert(schema, pgdrift_tracker());
+        }
         owned
     }
 
@@ -121,7 +136,7 @@ impl ToolOwned {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.tables.is_empty()
+        self.tables.is_empty() && self.schemas.is_empty()
     }
 
     /// The tracking tables (and companions), in name order.
@@ -213,6 +228,11 @@ impl ToolOwned {
         };
         (plannable, manual)
     }
+}
+
+/// pgdrift's own row, the owner of its history table and quarantine schema.
+fn pgdrift_tracker() -> &'static Tracker {
+    tracker("pgdrift").unwrap_or(&TRACKERS[0])
 }
 
 /// The tracker row of tool `id` (`drizzle`), for callers naming a tool.

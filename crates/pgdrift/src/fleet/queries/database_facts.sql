@@ -1,7 +1,7 @@
 -- One row of facts about the database: how many of the user's objects there are of each
 -- kind, what the table statistics say about activity, and whether the transaction is really
 -- read-only. The user's objects are those outside pg_catalog, information_schema, the TOAST
--- and temporary schemas and pgdrift's backup schema, that no extension owns (as in the
+-- and temporary schemas and pgdrift's backup and quarantine schemas, that no extension owns (as in the
 -- catalog queries). Counting rules:
 -- * tables and partitioned_tables count only tables that are not partitions; partitions
 --   (ordinary, partitioned or foreign) are counted apart, once each;
@@ -14,7 +14,8 @@
 WITH ns AS (
     SELECT n.oid
     FROM pg_namespace n
-    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgdrift_backup')
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgdrift_backup',
+                            'pgdrift_quarantine')
       AND n.nspname !~ '^pg_(toast|temp_)'
       AND NOT EXISTS (SELECT 1 FROM pg_depend dep
                       WHERE dep.classid = 'pg_namespace'::regclass AND dep.objid = n.oid

@@ -24,7 +24,7 @@ WHERE c.relkind IN ('r', 'p', 'v', 'f')
   AND (c.relname = ANY ($1::text[]::name[])
        OR (c.relkind IN ('r', 'p') AND NOT c.relispartition
            AND lower(c.relname::text) LIKE ANY ($2::text[])))
-  AND n.nspname NOT IN ('information_schema', 'pgdrift_backup')
+  AND n.nspname NOT IN ('information_schema', 'pgdrift_backup', 'pgdrift_quarantine')
   AND n.nspname NOT LIKE 'pg\\_%'
 GROUP BY n.oid, n.nspname, c.oid, c.relname, c.relkind
 ORDER BY 1, 2";
