@@ -9,10 +9,17 @@
 //! count is a sequential scan.
 
 mod bodies;
+pub mod fleet;
+pub mod fleet_run;
+mod judge;
 mod read;
+pub mod replicas;
+pub mod statements;
 mod verdict;
 
 pub use read::{investigate, EvidenceError, InvestigateOptions};
+pub use replicas::{add_replicas, InstanceActivity};
+pub use statements::{add_statements, StatementUse};
 pub use verdict::{verdict, Inputs, Verdict, VerdictState};
 
 use serde::Serialize;
@@ -90,13 +97,8 @@ pub struct Activity {
 impl ObjectEvidence {
     /// Takes the code references found for this object and judges it again with them.
     pub fn with_code(&mut self, found: Vec<crate::evidence::code::Location>) {
-        self.verdict = verdict(Inputs {
-            holds: &self.holds,
-            ties: &self.ties,
-            activity: self.activity.as_ref(),
-            code_references: Some(found.len() as u64),
-        });
         self.code = Some(found);
+        self.judge();
     }
 }
 
@@ -124,6 +126,12 @@ pub struct ObjectEvidence {
     /// Where code references it; `None` when no code was searched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<Vec<crate::evidence::code::Location>>,
+    /// Statistics per server instance, the primary first; empty unless replicas were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activity_by_instance: Vec<InstanceActivity>,
+    /// The statements of pg_stat_statements that name it; `None` when not looked at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<StatementUse>,
     pub verdict: Verdict,
 }
 
