@@ -49,11 +49,29 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InvestigateArgs {
-    /// The database (postgres:// URL, key=value pairs, or env:NAME).
-    pub database: String,
+    /// The database (postgres:// URL, key=value pairs, or env:NAME); left out with --config.
+    #[arg(value_name = "DATABASE", required_unless_present = "config")]
+    pub database: Option<String>,
     /// Tables, views or sequences: `name` or `schema.name`, globs allowed (`backup_*`).
-    #[arg(required = true, value_name = "OBJECT")]
+    #[arg(value_name = "OBJECT", required_unless_present = "config")]
     pub objects: Vec<String>,
+    /// A replica of DATABASE whose statistics count too (repeatable): each server instance
+    /// keeps its own, so a table read only on a replica looks unused on the primary.
+    #[arg(long = "replica", value_name = "URL", conflicts_with = "config")]
+    pub replicas: Vec<String>,
+    /// Investigate every database of the fleet this pgdrift.toml describes, instead of one.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// With --config: only databases whose names match this glob (repeatable).
+    #[arg(long = "database", value_name = "GLOB", requires = "config")]
+    pub databases: Vec<String>,
+    /// With --config: only databases playing this role of the configuration.
+    #[arg(long, value_name = "NAME", requires = "config")]
+    pub role: Option<String>,
+    /// With --config: databases investigated at a time (default: the config's [audit] jobs,
+    /// else 8).
+    #[arg(long, short = 'j', value_name = "N", requires = "config", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     /// A directory of application code to search for references (repeatable).
     #[arg(long = "code", value_name = "DIR")]
     pub code: Vec<PathBuf>,
@@ -61,7 +79,8 @@ pub struct InvestigateArgs {
     /// (0: estimates only).
     #[arg(long, value_name = "SECONDS", default_value = "10")]
     pub count_timeout: Seconds,
-    /// Output: text, json (format_version 1) or markdown (the removal checklist, filled in).
+    /// Output: text, json (format_version 1; with --config the fleet layout, "layout":
+    /// "fleet", its own format_version 1) or markdown (the removal checklist, filled in).
     #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
     /// Write the output to FILE instead of standard output.

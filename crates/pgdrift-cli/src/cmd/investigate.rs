@@ -9,18 +9,31 @@ use pgdrift::evidence::code::names::Names;
 use pgdrift::evidence::code::scan::Named;
 use pgdrift::evidence::code::walk::walk;
 use pgdrift::evidence::code::Location;
-use pgdrift::evidence::object::{investigate, InvestigateOptions, Investigation, VerdictState};
+use pgdrift::evidence::object::{
+    add_replicas, add_statements, investigate, InvestigateOptions, Investigation, VerdictState,
+};
 use pgdrift::model::QualName;
 use pgdrift::report::investigate::{render_markdown, render_text};
 use std::sync::atomic::AtomicU64;
 
 pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
-    let info = database(&args.database)?;
+    if args.config.is_some() {
+        return super::investigate_fleet::run(args).await;
+    }
+    let Some(arg) = args.database.as_deref() else {
+        anyhow::bail!("give the DATABASE to investigate, or --config FILE for a fleet");
+    };
+    let info = database(arg)?;
+    let replicas = (args.replicas.iter())
+        .map(|r| database(r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let conn = pgdrift::pg::connect::connect(&info).await?;
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
     };
     let mut inv = investigate(&conn, &args.objects, &opts).await?;
+    add_statements(&conn, &mut inv).await;
+    add_replicas(&mut inv, &replicas).await;
     if !args.code.is_empty() {
         add_code(&mut inv, args.code.clone()).await?;
     }
@@ -56,7 +69,10 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Searches the code for the investigated objects and judges each again with what it found.
-async fn add_code(inv: &mut Investigation, roots: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+pub(super) async fn add_code(
+    inv: &mut Investigation,
+    roots: Vec<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     if let Some(bad) = roots.iter().find(|r| !r.is_dir()) {
         anyhow::bail!(
             "code directory {} does not exist or is not a directory",

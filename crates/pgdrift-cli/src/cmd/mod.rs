@@ -6,6 +6,7 @@ mod demo;
 mod diff;
 mod inspect;
 mod investigate;
+mod investigate_fleet;
 mod migrate;
 mod usage;
 

@@ -112,14 +112,15 @@ pub fn aggregate(run: &FleetRun) -> FleetInvestigation {
         let Ok(inv) = &r.result else { continue };
         read.push(db.clone());
         for o in &inv.objects {
-            let entry = objects
-                .entry(o.object.clone())
-                .or_insert_with(|| empty(o));
+            let entry = objects.entry(o.object.clone()).or_insert_with(|| empty(o));
             add(entry, &db, o);
         }
-        found_patterns.extend(run.patterns.iter().map(String::as_str).filter(|p| {
-            !inv.not_found.iter().any(|n| n.pattern == *p)
-        }));
+        found_patterns.extend(
+            run.patterns
+                .iter()
+                .map(String::as_str)
+                .filter(|p| !inv.not_found.iter().any(|n| n.pattern == *p)),
+        );
     }
     let unreadable: Vec<&str> = (databases.iter())
         .filter(|d| d.error.is_some())
@@ -236,7 +237,14 @@ fn fleet_verdict(lines: &[DatabaseLine], unreadable: &[&str]) -> Verdict {
         missing.push(format!("{}: {}", l.database, l.missing.join("; ")));
     }
     let reasons = (lines.iter())
-        .map(|l| format!("{} in {}: {}", l.verdict.label(), l.database, l.reasons.join("; ")))
+        .map(|l| {
+            format!(
+                "{} in {}: {}",
+                l.verdict.label(),
+                l.database,
+                l.reasons.join("; ")
+            )
+        })
         .collect();
     Verdict {
         state,

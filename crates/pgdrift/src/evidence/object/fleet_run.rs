@@ -137,9 +137,10 @@ async fn list(
                 && server_includes(s, &db.name)
                 && (opts.databases.is_empty()
                     || opts.databases.iter().any(|g| glob_match(g, &db.name)))
-                && opts.role.as_ref().is_none_or(|role| {
-                    config.role_of(&db.name).is_some_and(|r| &r.name == role)
-                });
+                && opts
+                    .role
+                    .as_ref()
+                    .is_none_or(|role| config.role_of(&db.name).is_some_and(|r| &r.name == role));
             if chosen {
                 out.push(Listed {
                     server: i,

@@ -4,8 +4,8 @@
 //! could not be read, or whose statistics cover too short a window, leaves the verdict
 //! short of "unused" and says what is missing.
 
-use super::verdict::{quiet_reason, use_reasons, verdict, Inputs, Verdict, VerdictState};
 use super::verdict::MIN_WINDOW_DAYS;
+use super::verdict::{quiet_reason, use_reasons, verdict, Inputs, Verdict, VerdictState};
 use super::ObjectEvidence;
 
 /// What the evidence beyond one database's adds to a verdict.

@@ -170,7 +170,10 @@ mod tests {
             s("SELECT * FROM app.orders_archive", 100),
             s("SELECT orders_id FROM t -- orders", 50),
             s("SELECT * FROM other.orders", 9),
-            s("SELECT /* pgdrift investigate */ count(*) FROM app.orders", 1),
+            s(
+                "SELECT /* pgdrift investigate */ count(*) FROM app.orders",
+                1,
+            ),
             s("<insufficient privilege>", 4),
         ];
         let found = touching(&all, "app", "orders");
