@@ -84,9 +84,10 @@ async fn read_statements(conn: &Connection) -> Result<Vec<Statement>, String> {
         .map_err(|e| mask_urls(&db_message(&e)))?;
     let Some(row) = installed else {
         return Err(format!(
-            "pg_stat_statements is not installed in {} (CREATE EXTENSION pg_stat_statements, \
-             with it in shared_preload_libraries): the statements that use it are unknown",
-            conn.target
+            "pg_stat_statements is not installed in database {} (CREATE EXTENSION \
+             pg_stat_statements, with it in shared_preload_libraries): the statements that use \
+             it are unknown",
+            conn.database
         ));
     };
     let schema: String = row.get("schema");
@@ -94,8 +95,8 @@ async fn read_statements(conn: &Connection) -> Result<Vec<Statement>, String> {
     let sql = STATEMENTS.replace("{{view}}", &view);
     let rows = conn.client.query(sql.as_str(), &[]).await.map_err(|e| {
         format!(
-            "pg_stat_statements is installed in {} but {view} cannot be read ({}): the statements that use it are unknown",
-            conn.target,
+            "pg_stat_statements is installed in database {} but {view} cannot be read ({}): the statements that use it are unknown",
+            conn.database,
             mask_urls(&db_message(&e))
         )
     })?;
