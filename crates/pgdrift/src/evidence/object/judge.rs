@@ -124,3 +124,97 @@ fn apply(v: &mut Verdict, more: More) {
         v.state = VerdictState::LikelyUnused;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Activity, Holds, InstanceActivity, StatementUse};
+    use super::*;
+
+    fn quiet(days: i64) -> Activity {
+        Activity {
+            window_seconds: days * 86_400,
+            ..Activity::default()
+        }
+    }
+
+    /// An empty, counted table nobody touches on the primary, with code searched.
+    fn evidence(replica: InstanceActivity) -> ObjectEvidence {
+        let mut o = ObjectEvidence {
+            object: "app.t".into(),
+            kind: "table",
+            owner: "app".into(),
+            holds: Holds {
+                rows: Some(0),
+                rows_exact: true,
+                ..Holds::default()
+            },
+            ties: Vec::new(),
+            activity: Some(quiet(30)),
+            code: Some(Vec::new()),
+            activity_by_instance: Vec::new(),
+            statements: None,
+            verdict: verdict(Inputs {
+                holds: &Holds::default(),
+                ties: &[],
+                activity: None,
+                code_references: None,
+            }),
+        };
+        o.activity_by_instance = vec![
+            InstanceActivity {
+                instance: "primary-url".into(),
+                role: "primary",
+                activity: Some(quiet(30)),
+                error: None,
+            },
+            replica,
+        ];
+        o.judge();
+        o
+    }
+
+    fn replica(activity: Option<Activity>, error: Option<&str>) -> InstanceActivity {
+        InstanceActivity {
+            instance: "replica-url".into(),
+            role: "replica",
+            activity,
+            error: error.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn every_instance_and_statement_counts_and_missing_evidence_holds_back_unused() {
+        let o = evidence(replica(Some(quiet(30)), None));
+        assert_eq!(o.verdict.state, VerdictState::Unused, "{:?}", o.verdict);
+        assert!(o.verdict.reasons.contains(
+            &"no reads or writes in 30 day(s) of statistics on the primary primary-url".into()
+        ));
+        let read = Activity {
+            idx_scan: 4,
+            ..quiet(30)
+        };
+        let o = evidence(replica(Some(read), None));
+        assert_eq!(o.verdict.state, VerdictState::InUse);
+        assert_eq!(
+            o.verdict.reasons,
+            ["4 scan(s) in the last 30 day(s) of statistics on replica replica-url"]
+        );
+        let o = evidence(replica(None, Some("refused")));
+        assert_eq!(o.verdict.state, VerdictState::LikelyUnused);
+        assert!(o.verdict.missing[0].contains("replica replica-url could not be read (refused)"));
+        let o = evidence(replica(Some(quiet(1)), None));
+        assert_eq!(o.verdict.state, VerdictState::Unknown);
+        let mut o = evidence(replica(Some(quiet(30)), None));
+        o.statements = Some(StatementUse {
+            statements: 2,
+            calls: 9,
+            ..StatementUse::default()
+        });
+        o.judge();
+        assert_eq!(o.verdict.state, VerdictState::InUse);
+        assert_eq!(
+            o.verdict.reasons,
+            ["9 call(s) of 2 statement(s) in pg_stat_statements"]
+        );
+    }
+}
