@@ -47,9 +47,14 @@ async fn scan_and_wait(db: &TestDb, table: &str) {
         conn.client.batch_execute(&scan).await.unwrap();
     }
     drop(conn);
+    wait_for(db, table, "seq_scan").await;
+}
+
+/// Waits until the statistics counter `column` of `table` in `db` is not zero.
+async fn wait_for(db: &TestDb, table: &str, column: &str) {
     let (schema, name) = table.split_once('.').unwrap();
     let probe = format!(
-        "SELECT seq_scan::text FROM pg_stat_user_tables WHERE schemaname = '{schema}' AND relname = '{name}'"
+        "SELECT {column}::text FROM pg_stat_user_tables WHERE schemaname = '{schema}' AND relname = '{name}'"
     );
     for _ in 0..100 {
         if db.strings(&probe).await.first().is_some_and(|n| n != "0") {
@@ -57,7 +62,7 @@ async fn scan_and_wait(db: &TestDb, table: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the scan of {table} never showed in the statistics");
+    panic!("{column} of {table} stayed 0 in the statistics");
 }
 
 #[tokio::test]
@@ -289,6 +294,7 @@ async fn a_fleet_is_investigated_per_database_and_aggregated_per_table() {
     let busy = TestDb::with_sql("CREATE SCHEMA app; CREATE TABLE app.reports (id int); INSERT INTO app.reports VALUES (1), (2), (3);").await;
     let without = TestDb::with_sql("CREATE TABLE other (id int);").await;
     let empty = TestDb::with_sql("CREATE SCHEMA app; CREATE TABLE app.reports (id int);").await;
+    wait_for(&busy, "app.reports", "n_tup_ins").await;
     let dir = tempfile::tempdir().unwrap();
     let config = fleet_config(dir.path(), &[busy.name(), without.name(), empty.name()]);
     let out = run(&[
