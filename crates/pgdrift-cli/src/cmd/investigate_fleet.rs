@@ -13,10 +13,12 @@ use pgdrift::evidence::code::Location;
 use pgdrift::evidence::object::fleet::{aggregate, FleetInvestigation};
 use pgdrift::evidence::object::fleet_run::{investigate_fleet, FleetOptions, FleetRun};
 use pgdrift::evidence::object::{InvestigateOptions, VerdictState};
-use pgdrift::fleet::config;
+use pgdrift::fleet::audit::Progress;
+use pgdrift::fleet::config::{self, FleetConfig};
 use pgdrift::model::QualName;
 use pgdrift::report::investigate_fleet::{render_fleet_markdown, render_fleet_text};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
 fn env(name: &str) -> Option<String> {
@@ -27,34 +29,21 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     let path = args.config.clone().unwrap_or_default();
     let config = config::load(&path, &env)?;
     let patterns = patterns(&args)?;
-    if let Some(role) = &args.role {
-        if !config.roles.iter().any(|r| &r.name == role) {
-            let names: Vec<&str> = config.roles.iter().map(|r| r.name.as_str()).collect();
-            anyhow::bail!(
-                "{} has no role {role:?}; its roles: {}",
-                path.display(),
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            );
-        }
+    check_role(&config, &path, args.role.as_deref())?;
+    if let Some(bad) = args.code.iter().find(|r| !r.is_dir()) {
+        anyhow::bail!(
+            "code directory {} does not exist or is not a directory",
+            bad.display()
+        );
     }
-    let opts = FleetOptions {
-        jobs: (args.jobs.map(usize::from))
-            .or(config.settings.jobs)
-            .unwrap_or(8),
-        investigate: InvestigateOptions {
-            count_timeout: args.count_timeout.0,
-        },
-        databases: args.databases.clone(),
-        role: args.role.clone(),
-    };
+    let opts = options(&args, &config);
     let bar = super::migrate::progress(0, "databases");
-    let mut run = investigate_fleet(&config, &patterns, &opts, &env, &mut |db| {
-        bar.set_message(db.to_string());
-        bar.inc(1);
+    let mut run = investigate_fleet(&config, &patterns, &opts, &env, &mut |p| match p {
+        Progress::Databases(n) => bar.set_length(n as u64),
+        Progress::Done(db) => {
+            bar.set_message(db);
+            bar.inc(1);
+        }
     })
     .await;
     bar.finish_and_clear();
@@ -74,6 +63,36 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     }
     show(&fleet, &args)?;
     Ok(outcome(&fleet))
+}
+
+/// `--role` must name a role of the configuration.
+fn check_role(config: &FleetConfig, path: &Path, role: Option<&str>) -> anyhow::Result<()> {
+    let Some(role) = role else { return Ok(()) };
+    if config.roles.iter().any(|r| r.name == role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = config.roles.iter().map(|r| r.name.as_str()).collect();
+    anyhow::bail!(
+        "{} has no role {role:?}; its roles: {}",
+        path.display(),
+        match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
+        }
+    )
+}
+
+fn options(args: &InvestigateArgs, config: &FleetConfig) -> FleetOptions {
+    FleetOptions {
+        jobs: (args.jobs.map(usize::from))
+            .or(config.settings.jobs)
+            .unwrap_or(8),
+        investigate: InvestigateOptions {
+            count_timeout: args.count_timeout.0,
+        },
+        databases: args.databases.clone(),
+        role: args.role.clone(),
+    }
 }
 
 /// The objects: with --config, the first positional argument is one too, unless it names a
@@ -127,13 +146,7 @@ fn outcome(fleet: &FleetInvestigation) -> Outcome {
 
 /// Searches the code once for every relation found in any database, and judges each
 /// database's relations again with what it found.
-async fn add_code(run: &mut FleetRun, roots: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
-    if let Some(bad) = roots.iter().find(|r| !r.is_dir()) {
-        anyhow::bail!(
-            "code directory {} does not exist or is not a directory",
-            bad.display()
-        );
-    }
+async fn add_code(run: &mut FleetRun, roots: Vec<PathBuf>) -> anyhow::Result<()> {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     let mut tables: Vec<QualName> = Vec::new();
     for inv in run.runs.iter().filter_map(|r| r.result.as_ref().ok()) {

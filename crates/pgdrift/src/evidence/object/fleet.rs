@@ -91,36 +91,19 @@ pub struct DatabaseLine {
 
 /// Aggregates the runs of a fleet, per relation.
 pub fn aggregate(run: &FleetRun) -> FleetInvestigation {
-    let several = (run.runs.iter()).any(|r| r.server != run.runs[0].server);
-    let name = |r: &DatabaseRun| match several {
-        true => format!("{}/{}", r.server, r.database),
-        false => r.database.clone(),
-    };
+    let databases = databases(run);
     let mut objects: BTreeMap<String, FleetObject> = BTreeMap::new();
-    let mut databases = Vec::new();
     let mut read: Vec<String> = Vec::new();
-    let mut found_patterns: Vec<&str> = Vec::new();
-    for r in &run.runs {
-        let db = name(r);
-        databases.push(FleetDatabase {
-            name: db.clone(),
-            server: r.server.clone(),
-            target: r.target.clone(),
-            server_version: r.result.as_ref().ok().map(|i| i.server_version.clone()),
-            error: r.result.as_ref().err().cloned(),
-        });
+    let mut matched: Vec<&str> = Vec::new();
+    for (r, db) in run.runs.iter().zip(&databases) {
         let Ok(inv) = &r.result else { continue };
-        read.push(db.clone());
+        read.push(db.name.clone());
         for o in &inv.objects {
             let entry = objects.entry(o.object.clone()).or_insert_with(|| empty(o));
-            add(entry, &db, o);
+            add(entry, &db.name, o);
         }
-        found_patterns.extend(
-            run.patterns
-                .iter()
-                .map(String::as_str)
-                .filter(|p| !inv.not_found.iter().any(|n| n.pattern == *p)),
-        );
+        let found = |p: &&String| !inv.not_found.iter().any(|n| &n.pattern == *p);
+        matched.extend(run.patterns.iter().filter(found).map(String::as_str));
     }
     let unreadable: Vec<&str> = (databases.iter())
         .filter(|d| d.error.is_some())
@@ -135,7 +118,7 @@ pub fn aggregate(run: &FleetRun) -> FleetInvestigation {
         o.verdict = fleet_verdict(&o.per_database, &unreadable);
     }
     let mut not_found: Vec<String> = (run.patterns.iter())
-        .filter(|p| !read.is_empty() && !found_patterns.contains(&p.as_str()))
+        .filter(|p| !read.is_empty() && !matched.contains(&p.as_str()))
         .cloned()
         .collect();
     not_found.dedup();
@@ -147,6 +130,25 @@ pub fn aggregate(run: &FleetRun) -> FleetInvestigation {
         objects,
         not_found,
     }
+}
+
+/// Every database run, named by database alone when they are all on one server, else as
+/// `server/database`.
+fn databases(run: &FleetRun) -> Vec<FleetDatabase> {
+    let several = (run.runs.iter()).any(|r| r.server != run.runs[0].server);
+    let name = |r: &DatabaseRun| match several {
+        true => format!("{}/{}", r.server, r.database),
+        false => r.database.clone(),
+    };
+    (run.runs.iter())
+        .map(|r| FleetDatabase {
+            name: name(r),
+            server: r.server.clone(),
+            target: r.target.clone(),
+            server_version: r.result.as_ref().ok().map(|i| i.server_version.clone()),
+            error: r.result.as_ref().err().cloned(),
+        })
+        .collect()
 }
 
 fn empty(o: &ObjectEvidence) -> FleetObject {

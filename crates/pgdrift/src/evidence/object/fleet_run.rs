@@ -8,10 +8,12 @@
 use super::fleet::UnreachableServer;
 use super::{add_statements, investigate, InvestigateOptions, Investigation};
 use crate::diff::filter::glob_match;
+use crate::fleet::audit::Progress;
 use crate::fleet::config::{server_includes, FleetConfig};
 use crate::fleet::facts::server_inventory;
 use crate::fleet::{run_all, Target};
 use crate::pg::{connect, mask_urls};
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -52,25 +54,24 @@ struct Listed {
     target: Target,
 }
 
-/// Investigates `patterns` in every database of `config` that `opts` selects. `on_done`
-/// sees each database's name as it finishes.
+/// Investigates `patterns` in every database of `config` that `opts` selects.
+/// `on_progress` learns how many databases there are, then each one's name as it finishes.
 pub async fn investigate_fleet(
     config: &FleetConfig,
     patterns: &[String],
     opts: &FleetOptions,
     env: &dyn Fn(&str) -> Option<String>,
-    on_done: &mut dyn FnMut(&str),
+    on_progress: &mut dyn FnMut(Progress),
 ) -> FleetRun {
     let mut run = FleetRun {
         patterns: patterns.to_vec(),
         ..FleetRun::default()
     };
     let listed = list(config, opts, env, &mut run.unreachable_servers).await;
-    let limits: Vec<Arc<Semaphore>> = (config.servers.iter())
-        .map(|s| {
-            let permits = s.max_connections.unwrap_or(opts.jobs);
-            Arc::new(Semaphore::new(permits.clamp(1, Semaphore::MAX_PERMITS)))
-        })
+    on_progress(Progress::Databases(listed.len()));
+    let limits = limits(config, opts.jobs);
+    let server_of: FxHashMap<&str, usize> = (listed.iter())
+        .map(|l| (l.target.label.as_str(), l.server))
         .collect();
     let targets: Vec<Target> = listed.iter().map(|l| l.target.clone()).collect();
     let results = run_all(
@@ -78,10 +79,7 @@ pub async fn investigate_fleet(
         opts.jobs.max(1),
         false,
         |t| {
-            let server = listed
-                .iter()
-                .find(|l| l.target.label == t.label)
-                .map_or(0, |l| l.server);
+            let server = server_of.get(t.label.as_str()).copied().unwrap_or(0);
             let limit = limits.get(server).cloned();
             async move {
                 let _permit = match &limit {
@@ -91,7 +89,7 @@ pub async fn investigate_fleet(
                 Ok::<_, ()>(one(t, patterns, &opts.investigate).await)
             }
         },
-        |t, _| on_done(t.database()),
+        |t, _| on_progress(Progress::Done(t.database().to_string())),
     )
     .await;
     for (l, result) in listed.iter().zip(results) {
@@ -107,6 +105,16 @@ pub async fn investigate_fleet(
         });
     }
     run
+}
+
+/// A bound on the connections to each server: its `max_connections`, else `jobs`.
+fn limits(config: &FleetConfig, jobs: usize) -> Vec<Arc<Semaphore>> {
+    (config.servers.iter())
+        .map(|s| {
+            let permits = s.max_connections.unwrap_or(jobs);
+            Arc::new(Semaphore::new(permits.clamp(1, Semaphore::MAX_PERMITS)))
+        })
+        .collect()
 }
 
 /// Every selected database of every server; servers that cannot be listed are recorded.

@@ -2,8 +2,9 @@
 //! query text is lexed as function bodies are (comments skipped, unquoted names folded,
 //! quoted ones exact) and a relation is touched when it is named as `schema.name` or as a
 //! bare `name`: never a substring match. pgdrift's own counting statements carry
-//! [`OWN_MARK`] and are left out. When the extension is absent or its view unreadable, every
-//! object says so as missing evidence.
+//! [`OWN_MARK`] and are left out, and so are schema changes and maintenance (`CREATE`,
+//! `ALTER`, `VACUUM`...), which are not the application using the rows. When the extension
+//! is absent or its view unreadable, every object says so as missing evidence.
 
 use super::bodies::{mentions, Lexed};
 use super::Investigation;
@@ -18,6 +19,13 @@ const EXTENSION: &str = include_str!("queries/statements_extension.sql");
 /// A comment inside the statements pgdrift runs on user tables (exact counts, timestamp
 /// ranges), so that they are not taken for the application's use.
 pub const OWN_MARK: &str = "/* pgdrift investigate */";
+
+/// Commands that change or maintain a relation's definition rather than use its rows: a
+/// migration creating a table, or a vacuum, is not the application using it.
+const NOT_USE: &[&str] = &[
+    "create", "alter", "drop", "comment", "grant", "revoke", "vacuum", "analyze", "analyse",
+    "cluster", "reindex", "security",
+];
 
 /// At most this many statements are listed per relation, most called first.
 pub const TOP: usize = 10;
@@ -125,6 +133,9 @@ pub fn touching(all: &[Statement], schema: &str, name: &str) -> StatementUse {
             continue;
         }
         let lexed = Lexed::new(&s.query);
+        if lexed.first().is_some_and(|w| NOT_USE.contains(&w)) {
+            continue;
+        }
         if lexed.has(name) && !mentions(&lexed, schema, name).is_empty() {
             matched.push(s);
         }
@@ -171,6 +182,8 @@ mod tests {
             s("SELECT * FROM app.orders_archive", 100),
             s("SELECT orders_id FROM t -- orders", 50),
             s("SELECT * FROM other.orders", 9),
+            s("CREATE INDEX ON app.orders (id)", 1),
+            s("/* migration */ alter table app.orders add column x int", 1),
             s(
                 "SELECT /* pgdrift investigate */ count(*) FROM app.orders",
                 1,
