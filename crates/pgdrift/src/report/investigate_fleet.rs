@@ -45,6 +45,7 @@ pub fn render_fleet_markdown(f: &FleetInvestigation) -> String {
             o.kind,
             o.verdict.state.label()
         );
+        let _ = writeln!(out, "Present in {}.\n", presence(o));
         for (ok, text) in checklist(f, o) {
             let _ = writeln!(out, "- [{}] {text}", if ok { "x" } else { " " });
         }
@@ -105,39 +106,32 @@ fn checklist(f: &FleetInvestigation, o: &FleetObject) -> Vec<(bool, String)> {
     let a = &o.activity;
     let reads = a.seq_scan + a.idx_scan;
     let writes = a.inserted + a.updated + a.deleted;
+    let calls = o.statement_calls;
     vec![
+        item("In use in no database: in use in", &in_use),
+        item("Every database read: could not read", &unread),
         (
-            in_use.is_empty(),
-            match in_use.is_empty() {
-                true => "In use in no database".to_string(),
-                false => format!("In use in no database: in use in {}", in_use.join(", ")),
-            },
+            o.rows == 0 && o.rows_unknown_in.is_empty(),
+            format!("Holds no rows ({})", rows(o)),
         ),
-        (
-            unread.is_empty(),
-            match unread.is_empty() {
-                true => "Every database read".to_string(),
-                false => format!("Every database read: could not read {}", unread.join(", ")),
-            },
-        ),
-        (false, format!("Present in {}", presence(o))),
-        (o.rows == 0, format!("Holds no rows ({})", rows(o))),
         (
             reads == 0 && writes == 0,
             format!("No reads or writes in any database: {reads} scan(s), {writes} row(s) written"),
         ),
         (
-            o.statement_calls == 0,
-            format!(
-                "No statement calls it: {} call(s) in pg_stat_statements",
-                o.statement_calls
-            ),
+            calls == 0,
+            format!("No statement calls it: {calls} call(s) in pg_stat_statements"),
         ),
-        (
-            false,
-            "Backup taken in every database that has it".to_string(),
-        ),
+        (false, "Backup taken in every database that has it".into()),
     ]
+}
+
+/// A box ticked when `against` is empty; else unticked, naming them after the colon.
+fn item(text: &str, against: &[&str]) -> (bool, String) {
+    match against.is_empty() {
+        true => (true, text.split(':').next().unwrap_or(text).to_string()),
+        false => (false, format!("{text} {}", against.join(", "))),
+    }
 }
 
 fn presence(o: &FleetObject) -> String {
@@ -153,10 +147,14 @@ fn presence(o: &FleetObject) -> String {
 }
 
 fn rows(o: &FleetObject) -> String {
-    match o.rows_exact {
+    let mut s = match o.rows_exact {
         true => format!("{} row(s) in all, counted", o.rows),
         false => format!("about {} row(s) in all, partly estimated", o.rows),
+    };
+    if !o.rows_unknown_in.is_empty() {
+        let _ = write!(s, "; unknown in {}", o.rows_unknown_in.join(", "));
     }
+    s
 }
 
 fn activity(o: &FleetObject) -> String {

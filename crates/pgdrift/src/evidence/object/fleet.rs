@@ -59,6 +59,8 @@ pub struct FleetObject {
     pub rows: i64,
     /// True when every database's rows were counted exactly.
     pub rows_exact: bool,
+    /// Databases where its rows are unknown (never analyzed, and not counted).
+    pub rows_unknown_in: Vec<String>,
     pub activity: FleetActivity,
     /// Calls pg_stat_statements recorded for it, in all databases.
     pub statement_calls: i64,
@@ -159,6 +161,7 @@ fn empty(o: &ObjectEvidence) -> FleetObject {
         absent_in: Vec::new(),
         rows: 0,
         rows_exact: true,
+        rows_unknown_in: Vec::new(),
         activity: FleetActivity::default(),
         statement_calls: 0,
         verdict: Verdict {
@@ -173,7 +176,10 @@ fn empty(o: &ObjectEvidence) -> FleetObject {
 /// Adds one database's evidence about the relation.
 fn add(f: &mut FleetObject, db: &str, o: &ObjectEvidence) {
     f.present_in.push(db.to_string());
-    f.rows += o.holds.rows.unwrap_or(0);
+    match o.holds.rows {
+        Some(n) => f.rows += n,
+        None => f.rows_unknown_in.push(db.to_string()),
+    }
     f.rows_exact &= o.holds.rows_exact;
     let instances: Vec<_> = match o.activity_by_instance.is_empty() {
         true => o.activity.iter().collect(),
@@ -206,10 +212,34 @@ fn add(f: &mut FleetObject, db: &str, o: &ObjectEvidence) {
 /// In use in any database: in use. Otherwise the least certain verdict of all; databases
 /// that could not be read keep it from "unused".
 fn fleet_verdict(lines: &[DatabaseLine], unreadable: &[&str]) -> Verdict {
-    let of = |state: VerdictState| -> Vec<&DatabaseLine> {
-        lines.iter().filter(|l| l.verdict == state).collect()
+    let has = |state: VerdictState| lines.iter().any(|l| l.verdict == state);
+    let in_use = has(VerdictState::InUse);
+    let state = if in_use {
+        VerdictState::InUse
+    } else if has(VerdictState::Unknown) {
+        VerdictState::Unknown
+    } else if lines.iter().all(|l| l.verdict == VerdictState::Unused) && unreadable.is_empty() {
+        VerdictState::Unused
+    } else {
+        VerdictState::LikelyUnused
     };
-    let in_use = of(VerdictState::InUse);
+    let reasons = (lines.iter())
+        .filter(|l| !in_use || l.verdict == VerdictState::InUse)
+        .map(|l| {
+            let label = l.verdict.label();
+            format!("{label} in {}: {}", l.database, l.reasons.join("; "))
+        })
+        .collect();
+    Verdict {
+        state,
+        reasons,
+        missing: missing(lines, unreadable, in_use),
+    }
+}
+
+/// The databases that could not be read, then (unless it is in use anyway) what each
+/// database's verdict missed.
+fn missing(lines: &[DatabaseLine], unreadable: &[&str], in_use: bool) -> Vec<String> {
     let mut missing = Vec::new();
     if !unreadable.is_empty() {
         missing.push(format!(
@@ -218,39 +248,10 @@ fn fleet_verdict(lines: &[DatabaseLine], unreadable: &[&str]) -> Verdict {
             unreadable.join(", ")
         ));
     }
-    if !in_use.is_empty() {
-        let reasons = (in_use.iter())
-            .map(|l| format!("in use in {}: {}", l.database, l.reasons.join("; ")))
-            .collect();
-        return Verdict {
-            state: VerdictState::InUse,
-            reasons,
-            missing,
-        };
+    if !in_use {
+        for l in lines.iter().filter(|l| !l.missing.is_empty()) {
+            missing.push(format!("{}: {}", l.database, l.missing.join("; ")));
+        }
     }
-    let state = if !of(VerdictState::Unknown).is_empty() {
-        VerdictState::Unknown
-    } else if lines.iter().all(|l| l.verdict == VerdictState::Unused) && unreadable.is_empty() {
-        VerdictState::Unused
-    } else {
-        VerdictState::LikelyUnused
-    };
-    for l in lines.iter().filter(|l| !l.missing.is_empty()) {
-        missing.push(format!("{}: {}", l.database, l.missing.join("; ")));
-    }
-    let reasons = (lines.iter())
-        .map(|l| {
-            format!(
-                "{} in {}: {}",
-                l.verdict.label(),
-                l.database,
-                l.reasons.join("; ")
-            )
-        })
-        .collect();
-    Verdict {
-        state,
-        reasons,
-        missing,
-    }
+    missing
 }
