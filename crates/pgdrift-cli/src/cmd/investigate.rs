@@ -1,5 +1,6 @@
-//! `pgdrift investigate DATABASE OBJECT... [--code DIR]`: the evidence for removing tables,
-//! and a verdict on each.
+//! `pgdrift investigate DATABASE OBJECT... [--code DIR] [--replica URL]...`: the evidence
+//! for removing tables (with the statistics of each replica and the statements of
+//! pg_stat_statements), and a verdict on each. With `--config` the fleet form runs instead.
 
 use super::migrate::database;
 use crate::cli::{InspectFormat, InvestigateArgs};

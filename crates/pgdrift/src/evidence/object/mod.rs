@@ -7,6 +7,10 @@
 //! relation at once; only the exact row counts and timestamp ranges are read per table,
 //! each bounded by its own timeout. Statistics are read before anything is counted, since a
 //! count is a sequential scan.
+//!
+//! Beyond that one database: [`replicas`] adds each replica's statistics, [`statements`]
+//! the statements of pg_stat_statements, and [`fleet_run`] and [`fleet`] investigate every
+//! database of a fleet and aggregate per relation; `judge` weighs all of it.
 
 mod bodies;
 pub mod fleet;
