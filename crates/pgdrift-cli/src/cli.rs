@@ -60,11 +60,25 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InvestigateArgs {
-    /// The database (postgres:// URL, key=value pairs, or env:NAME).
-    pub database: String,
+    /// The database (postgres:// URL, key=value pairs, or env:NAME); left out with --config.
+    #[arg(value_name = "DATABASE", required_unless_present = "config")]
+    pub database: Option<String>,
     /// Tables, views or sequences: `name` or `schema.name`, globs allowed (`backup_*`).
-    #[arg(required = true, value_name = "OBJECT")]
+    #[arg(value_name = "OBJECT", required_unless_present = "config")]
     pub objects: Vec<String>,
+    /// A replica of DATABASE whose statistics count too (repeatable): each server instance
+    /// keeps its own, so a table read only on a replica looks unused on the primary.
+    #[arg(long = "replica", value_name = "URL", conflicts_with = "config")]
+    pub replicas: Vec<String>,
+    /// Investigate every database of the fleet this pgdrift.toml describes, instead of one.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// With --config: only databases whose names match this glob (repeatable).
+    #[arg(long = "database", value_name = "GLOB", requires = "config")]
+    pub databases: Vec<String>,
+    /// With --config: only databases playing this role of the configuration.
+    #[arg(long, value_name = "NAME", requires = "config")]
+    pub role: Option<String>,
     /// A directory of application code to search for references (repeatable).
     #[arg(long = "code", value_name = "DIR")]
     pub code: Vec<PathBuf>,
@@ -75,13 +89,14 @@ pub struct InvestigateArgs {
     /// A desired schema to ask whether it declares each object, `[LABEL=]SOURCE` (`orm=db/schema.sql`,
     /// `cms=snapshot.json`, a migrations directory, a database...); repeatable. Two that define an
     /// object differently are reported as a conflict.
-    #[arg(long = "desired", value_name = "[LABEL=]SOURCE")]
+    #[arg(long = "desired", value_name = "[LABEL=]SOURCE", conflicts_with = "config")]
     pub desired: Vec<String>,
     /// A migrations directory: which migration created and last altered each object (replayed
     /// one migration at a time in a throwaway database).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "config")]
     pub migrations: Option<PathBuf>,
-    /// Output: text, json (format_version 1) or markdown (the removal checklist, filled in).
+    /// Output: text, json (format_version 1; with --config the fleet layout, "layout":
+    /// "fleet", its own format_version 1) or markdown (the removal checklist, filled in).
     #[arg(long, short = 'f', value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,
     /// Write the output to FILE instead of standard output.

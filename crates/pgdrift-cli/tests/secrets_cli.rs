@@ -2,7 +2,8 @@
 //! and spaces), plants each in every place a password can be given — URLs in arguments (also
 //! mistyped ones), `env:NAME`, `key=value` strings, `--dev-url`, `cmd:` strings
 //! (`PGPASSWORD=`, `--password=`, `-W`, URLs), `--urls-from` lines, and `pgdrift.toml`'s
-//! `url` and `desired`, written out or through `${VAR}` — drives the real binary down every
+//! `url` and `desired`, written out or through `${VAR}`, `investigate --replica` and
+//! `investigate --config` — drives the real binary down every
 //! path it can reach (a bad host, a refused connection, a bad configuration, parse errors,
 //! argument errors, and runs that succeed), and asserts that neither standard output,
 //! standard error nor any file written (`-o`, `--html`) holds the password, as written,
@@ -261,8 +262,82 @@ fn runs(f: &Fixture, pw: &str, dir: &Path) -> Vec<Run> {
         &[],
     ));
     out.push(run("history", &["migrate", "history", "--url", &live], &[]));
-    // pgdrift.toml, written out and through ${VAR}, in every output format.
+    // usage and investigate: a database, a replica (reachable or refused), a fleet.
+    out.push(run("usage", &["usage", "--code", ".", &live], &[]));
+    out.push(run(
+        "usage refused",
+        &["usage", "--code", ".", &refused],
+        &[],
+    ));
+    out.push(run(
+        "usage json",
+        &["usage", "--code", ".", &live, "-f", "json"],
+        &[],
+    ));
+    out.push(run(
+        "investigate refused",
+        &["investigate", &refused, "t"],
+        &[],
+    ));
+    out.push(run("investigate raw", &["investigate", &raw, "t"], &[]));
+    for format in ["text", "json", "markdown"] {
+        out.push(run(
+            "investigate --replica",
+            &[
+                "investigate",
+                &live,
+                "accounts",
+                "leftover",
+                "--replica",
+                &desired,
+                "--replica",
+                &refused,
+                "-f",
+                format,
+            ],
+            &[],
+        ));
+        out.push(run(
+            "investigate --replica env:",
+            &[
+                "investigate",
+                "env:SRV_URL",
+                "accounts",
+                "--replica",
+                "env:DOWN_URL",
+                "-f",
+                format,
+            ],
+            &[("SRV_URL", &live), ("DOWN_URL", &refused)],
+        ));
+    }
+    out.push(run(
+        "investigate --replica typo",
+        &[
+            "investigate",
+            &live,
+            "accounts",
+            "--replica",
+            &format!("postgres:/u:{pw}@h/db"),
+        ],
+        &[],
+    ));
     let vars: &[(&str, &str)] = &[("SRV_URL", &live), ("DESIRED_URL", &desired)];
+    for config in ["literal.toml", "vars.toml", "down.toml", "bad.toml"] {
+        for format in ["text", "json", "markdown"] {
+            out.push(run(
+                config,
+                &["investigate", "--config", config, "accounts", "-f", format],
+                vars,
+            ));
+        }
+        out.push(run(
+            config,
+            &["investigate", "--config", config, &live, "accounts"],
+            vars,
+        ));
+    }
+    // pgdrift.toml, written out and through ${VAR}, in every output format.
     for config in [
         "literal.toml",
         "vars.toml",

@@ -1,5 +1,6 @@
-//! `pgdrift investigate DATABASE OBJECT... [--code DIR]`: the evidence for removing tables,
-//! and a verdict on each.
+//! `pgdrift investigate DATABASE OBJECT... [--code DIR] [--replica URL]...`: the evidence
+//! for removing tables (with the statistics of each replica and the statements of
+//! pg_stat_statements), and a verdict on each. With `--config` the fleet form runs instead.
 
 use super::migrate::database;
 use crate::cli::{InspectFormat, InvestigateArgs};
@@ -9,18 +10,45 @@ use pgdrift::evidence::code::names::Names;
 use pgdrift::evidence::code::scan::Named;
 use pgdrift::evidence::code::walk::walk;
 use pgdrift::evidence::code::Location;
-use pgdrift::evidence::object::{investigate, InvestigateOptions, Investigation, VerdictState};
+use pgdrift::evidence::object::{
+    add_replicas, add_statements, investigate, InvestigateOptions, Investigation, VerdictState,
+};
 use pgdrift::model::QualName;
 use pgdrift::report::investigate::{render_markdown, render_text};
 use std::sync::atomic::AtomicU64;
 
 pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
-    let info = database(&args.database)?;
+    if args.config.is_some() {
+        return super::investigate_fleet::run(args).await;
+    }
+    let Some(arg) = args.database.as_deref() else {
+        anyhow::bail!("give the DATABASE to investigate, or --config FILE for a fleet");
+    };
+    let info = database(arg)?;
+    let replicas = (args.replicas.iter())
+        .map(|r| database(r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let conn = pgdrift::pg::connect::connect(&info).await?;
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
     };
     let mut inv = investigate(&conn, &args.objects, &opts).await?;
+    if inv.objects.is_empty() {
+        let closest: Vec<String> = (inv.not_found.iter())
+            .flat_map(|n| n.closest.iter().cloned())
+            .collect();
+        anyhow::bail!(
+            "no table, view or sequence matches {} in {}{}",
+            args.objects.join(", "),
+            inv.database,
+            match closest.is_empty() {
+                true => String::new(),
+                false => format!("; did you mean {}?", closest.join(", ")),
+            }
+        );
+    }
+    add_statements(&conn, &mut inv).await;
+    add_replicas(&mut inv, &replicas).await;
     if !args.code.is_empty() {
         add_code(&mut inv, args.code.clone()).await?;
     }
@@ -38,20 +66,6 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
         for (o, c) in inv.objects.iter_mut().zip(found) {
             o.with_claims(c);
         }
-    }
-    if inv.objects.is_empty() {
-        let closest: Vec<String> = (inv.not_found.iter())
-            .flat_map(|n| n.closest.iter().cloned())
-            .collect();
-        anyhow::bail!(
-            "no table, view or sequence matches {} in {}{}",
-            args.objects.join(", "),
-            inv.database,
-            match closest.is_empty() {
-                true => String::new(),
-                false => format!("; did you mean {}?", closest.join(", ")),
-            }
-        );
     }
     let text = match args.format {
         InspectFormat::Json => serde_json::to_string_pretty(&inv)? + "\n",

@@ -8,6 +8,7 @@ mod demo;
 mod diff;
 mod inspect;
 mod investigate;
+mod investigate_fleet;
 mod migrate;
 mod orphans;
 mod usage;

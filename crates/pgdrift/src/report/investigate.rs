@@ -27,6 +27,9 @@ pub fn render_text(inv: &Investigation) -> String {
         let ties: Vec<String> = o.ties.iter().map(tie).collect();
         let _ = writeln!(out, "  ties      {}", or_none(&cut(&ties)));
         let _ = writeln!(out, "  activity  {}", activity(o));
+        for line in super::investigate_more::text_lines(o) {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(out, "  code      {}", code(o));
         for line in claims_lines(o) {
             let _ = writeln!(out, "  claims    {line}");
@@ -74,6 +77,7 @@ pub fn render_markdown(inv: &Investigation) -> String {
             let _ = writeln!(out, "- [{}] {text}", if ok { "x" } else { " " });
         }
         let _ = writeln!(out, "\nHolds {}. Activity: {}.", holds(o), activity(o));
+        out.push_str(&super::investigate_more::markdown_statements(o));
         for m in &o.verdict.missing {
             let _ = writeln!(out, "\n> Missing evidence: {m}.");
         }
@@ -152,6 +156,7 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
             "Activity unknown: no table statistics for it".to_string(),
         )),
     }
+    boxes.extend(super::investigate_more::markdown_boxes(o));
     boxes.push((
         o.holds.rows == Some(0),
         format!("Holds no rows ({})", rows(o)),

@@ -7,6 +7,8 @@ pub mod evidence;
 pub mod history;
 pub mod inspect;
 pub mod investigate;
+pub mod investigate_fleet;
+pub mod investigate_more;
 pub mod json;
 pub mod orphans;
 pub mod script;

@@ -66,6 +66,11 @@ impl<'a> Lexed<'a> {
         }
     }
 
+    /// The first word (folded), which for a statement is its command.
+    pub fn first(&self) -> Option<&str> {
+        self.words.first().map(|w| w.text.as_str())
+    }
+
     /// True when the body holds `name` as a word at all (a quick test before [`mentions`]).
     pub fn has(&self, name: &str) -> bool {
         self.words.iter().any(|w| w.text == name)

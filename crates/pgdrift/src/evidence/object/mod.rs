@@ -7,14 +7,25 @@
 //! relation at once; only the exact row counts and timestamp ranges are read per table,
 //! each bounded by its own timeout. Statistics are read before anything is counted, since a
 //! count is a sequential scan.
+//!
+//! Beyond that one database: [`replicas`] adds each replica's statistics, [`statements`]
+//! the statements of pg_stat_statements, and [`fleet_run`] and [`fleet`] investigate every
+//! database of a fleet and aggregate per relation; `judge` weighs all of it.
 
 mod bodies;
 mod brief;
+pub mod fleet;
+pub mod fleet_run;
+mod judge;
 mod read;
+pub mod replicas;
+pub mod statements;
 mod verdict;
 
 pub use brief::Brief;
 pub use read::{investigate, investigate_exact, EvidenceError, InvestigateOptions};
+pub use replicas::{add_replicas, InstanceActivity};
+pub use statements::{add_statements, StatementUse};
 pub use verdict::{apply_claims, verdict, Inputs, Verdict, VerdictState};
 
 use serde::Serialize;
@@ -92,20 +103,14 @@ pub struct Activity {
 impl ObjectEvidence {
     /// Takes the code references found for this object and judges it again with them.
     pub fn with_code(&mut self, found: Vec<crate::evidence::code::Location>) {
-        self.verdict = verdict(Inputs {
-            holds: &self.holds,
-            ties: &self.ties,
-            activity: self.activity.as_ref(),
-            code_references: Some(found.len() as u64),
-        });
-        apply_claims(&mut self.verdict, self.claims.as_ref());
         self.code = Some(found);
+        self.judge();
     }
 
     /// Takes who claims this object (desired schemas, migrations) and judges it again.
     pub fn with_claims(&mut self, claims: crate::evidence::claims::Claims) {
-        apply_claims(&mut self.verdict, Some(&claims));
         self.claims = Some(claims);
+        self.judge();
     }
 }
 
@@ -136,6 +141,12 @@ pub struct ObjectEvidence {
     /// Which desired schemas and migrations claim it; `None` when none were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<crate::evidence::claims::Claims>,
+    /// Statistics per server instance, the primary first; empty unless replicas were read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activity_by_instance: Vec<InstanceActivity>,
+    /// The statements of pg_stat_statements that name it; `None` when not looked at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<StatementUse>,
     pub verdict: Verdict,
 }
 

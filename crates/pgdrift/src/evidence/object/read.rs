@@ -3,6 +3,7 @@
 //! ranges, each bounded by the count timeout.
 
 use super::bodies::{mentions, Lexed};
+use super::statements::OWN_MARK;
 use super::verdict::{apply_claims, verdict, Inputs};
 use super::{
     relkind_name, Activity, Holds, Investigation, NotFound, ObjectEvidence, Tie, TimeRange,
@@ -225,6 +226,8 @@ async fn read_found(
             activity: a,
             code: None,
             claims: None,
+            activity_by_instance: Vec::new(),
+            statements: None,
             verdict: v,
         });
     }
@@ -390,7 +393,7 @@ fn read_holds(r: &Row) -> Holds {
     }
 }
 
-fn read_activity(r: &Row) -> Activity {
+pub(super) fn read_activity(r: &Row) -> Activity {
     Activity {
         seq_scan: r.get("seq_scan"),
         last_seq_scan: r.get("last_seq_scan"),
@@ -410,7 +413,10 @@ fn read_activity(r: &Row) -> Activity {
 
 /// `SELECT count(*)` in a savepoint: `None` when it ran past the timeout (or failed).
 async fn exact_count(conn: &Connection, f: &Found) -> Option<i64> {
-    let sql = format!("SELECT count(*) FROM {}", QualIdent(&f.schema, &f.name));
+    let sql = format!(
+        "SELECT {OWN_MARK} count(*) FROM {}",
+        QualIdent(&f.schema, &f.name)
+    );
     in_savepoint(conn, &sql)
         .await
         .and_then(|r| r.try_get(0).ok())
@@ -418,7 +424,7 @@ async fn exact_count(conn: &Connection, f: &Found) -> Option<i64> {
 
 async fn time_range(conn: &Connection, f: &Found, column: &str) -> TimeRange {
     let sql = format!(
-        "SELECT min({c})::text, max({c})::text FROM {}",
+        "SELECT {OWN_MARK} min({c})::text, max({c})::text FROM {}",
         QualIdent(&f.schema, &f.name),
         c = Ident(column)
     );

@@ -63,20 +63,9 @@ pub fn verdict(i: Inputs<'_>) -> Verdict {
     match i.activity {
         Some(a) => {
             let days = a.window_seconds / 86_400;
-            if a.reads() > 0 {
-                used.push(format!(
-                    "{} scan(s) in the last {days} day(s) of statistics",
-                    a.reads()
-                ));
-            }
-            if a.writes() > 0 {
-                used.push(format!(
-                    "{} row(s) written in the last {days} day(s) of statistics",
-                    a.writes()
-                ));
-            }
+            used.extend(use_reasons(a));
             if a.reads() == 0 && a.writes() == 0 {
-                quiet.push(format!("no reads or writes in {days} day(s) of statistics"));
+                quiet.push(quiet_reason(a));
                 if days < MIN_WINDOW_DAYS {
                     short_window = true;
                     missing.push(format!(
@@ -166,6 +155,31 @@ pub fn apply_claims(v: &mut Verdict, claims: Option<&Claims>) {
             v.reasons = used;
         }
     }
+}
+
+/// The reasons statistics `a` give for use: its scans, its rows written.
+pub fn use_reasons(a: &Activity) -> Vec<String> {
+    let days = a.window_seconds / 86_400;
+    let mut out = Vec::new();
+    if a.reads() > 0 {
+        out.push(format!(
+            "{} scan(s) in the last {days} day(s) of statistics",
+            a.reads()
+        ));
+    }
+    if a.writes() > 0 {
+        out.push(format!(
+            "{} row(s) written in the last {days} day(s) of statistics",
+            a.writes()
+        ));
+    }
+    out
+}
+
+/// The reason statistics `a` give for no use.
+pub fn quiet_reason(a: &Activity) -> String {
+    let days = a.window_seconds / 86_400;
+    format!("no reads or writes in {days} day(s) of statistics")
 }
 
 fn tie_word(kind: &str) -> &'static str {
