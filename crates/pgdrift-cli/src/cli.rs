@@ -89,7 +89,11 @@ pub struct InvestigateArgs {
     /// A desired schema to ask whether it declares each object, `[LABEL=]SOURCE` (`orm=db/schema.sql`,
     /// `cms=snapshot.json`, a migrations directory, a database...); repeatable. Two that define an
     /// object differently are reported as a conflict.
-    #[arg(long = "desired", value_name = "[LABEL=]SOURCE", conflicts_with = "config")]
+    #[arg(
+        long = "desired",
+        value_name = "[LABEL=]SOURCE",
+        conflicts_with = "config"
+    )]
     pub desired: Vec<String>,
     /// A migrations directory: which migration created and last altered each object (replayed
     /// one migration at a time in a throwaway database).

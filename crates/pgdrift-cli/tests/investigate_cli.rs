@@ -326,3 +326,60 @@ async fn who_claims_a_table_desired_schemas_their_conflicts_and_the_migrations()
         assert!(md.contains(line), "{line}\n---\n{md}");
     }
 }
+
+/// Counting a table is a sequential scan: run as a role that may turn `track_counts` off for
+/// its session (the test server's superuser), an investigation leaves no scan behind, so
+/// the next one does not see the table as read.
+#[tokio::test]
+async fn counting_rows_leaves_no_scan_in_the_statistics() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE quiet (id int, at timestamptz); CREATE INDEX quiet_at ON quiet (at);
+         INSERT INTO quiet SELECT g, now() FROM generate_series(1, 50) g;",
+    )
+    .await;
+    let conn = db.connect().await;
+    let seq_scans = || async {
+        let sql = "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'quiet'";
+        let clear = "SELECT pg_stat_clear_snapshot()";
+        conn.client.batch_execute(clear).await.unwrap();
+        conn.client
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
+    // Building the index scanned the table once; wait until that is counted.
+    let mut before = seq_scans().await;
+    loop {
+        pause().await;
+        let now = seq_scans().await;
+        if now == before {
+            break;
+        }
+        before = now;
+    }
+    let out = investigate(&db, &["quiet", "-f", "json"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        common::text(&out)
+    );
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let quiet = object(&inv, "public.quiet");
+    assert_eq!(quiet["holds"]["rows_exact"], true, "{quiet:#}");
+    // The investigating session's statistics reach the server when it ends: wait for them.
+    for _ in 0..20 {
+        assert_eq!(
+            seq_scans().await,
+            before,
+            "the count was recorded as a scan"
+        );
+        pause().await;
+    }
+    let missing = quiet["verdict"]["missing"].to_string();
+    assert!(
+        !missing.contains("recorded in the table's statistics"),
+        "{missing}"
+    );
+}

@@ -189,12 +189,14 @@ async fn read_found(
     }
     let mut objects = Vec::with_capacity(found.len());
     // Counts come last: a count is a scan, which the statistics above must not include.
+    let mut counts_recorded = false;
     if !opts.count_timeout.is_zero() {
         let ms = opts.count_timeout.as_millis();
         conn.client
             .batch_execute(&format!("SET LOCAL statement_timeout = {ms}"))
             .await
             .map_err(failed(conn, "the count timeout"))?;
+        counts_recorded = !stop_counting_own_scans(conn).await;
     }
     for f in &found {
         let (mut h, owner) = holds.get(&f.oid).cloned().unwrap_or_default();
@@ -217,6 +219,9 @@ async fn read_found(
             code_references: None,
         });
         apply_claims(&mut v, None);
+        if counts_recorded && counted {
+            v.missing.push(OWN_SCANS_RECORDED.to_string());
+        }
         objects.push(ObjectEvidence {
             object,
             kind: relkind_name(&f.relkind),
@@ -238,6 +243,28 @@ async fn read_found(
         objects,
         not_found,
     })
+}
+
+const OWN_SCANS_RECORDED: &str = "this run's exact count is recorded in the table's statistics as one more scan (turning track_counts off for the session needs superuser, or on PostgreSQL 15+ the SET privilege on it): the next run sees it; give --count-timeout 0 for estimates that scan nothing";
+
+/// Turns the statistics of this transaction's own scans off when the role may (superuser,
+/// or the SET privilege on `track_counts` from PostgreSQL 15), so that counting a table does
+/// not make it look used to the next investigation. False when it may not.
+async fn stop_counting_own_scans(conn: &Connection) -> bool {
+    let may = match conn.version.major() >= 15 {
+        true => "SELECT has_parameter_privilege('track_counts', 'SET')",
+        false => "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+    };
+    let allowed = match conn.client.query_opt(may, &[]).await {
+        Ok(Some(row)) => row.get::<_, bool>(0),
+        _ => false,
+    };
+    allowed
+        && conn
+            .client
+            .batch_execute("SET LOCAL track_counts = off")
+            .await
+            .is_ok()
 }
 
 /// A glob (`*`, `?`) as a LIKE pattern, LIKE's own wildcards escaped.
