@@ -141,6 +141,51 @@ fn the_markdown_inventory_lists_each_file_and_the_text_names_what_to_look_at() {
 }
 
 #[test]
+fn columns_are_found_in_the_files_that_use_their_table_and_the_unnamed_ones_listed() {
+    let code = code_tree();
+    let schema = fixture().join("schema.sql");
+    let (status, out, err) = usage(code.path(), &[schema.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(status, Some(1), "{err}");
+    let inv: Value = serde_json::from_str(&out).unwrap();
+    let column = |table_name: &str, name: &str| -> Value {
+        let t = table(&inv, table_name);
+        let all = t["columns"].as_array().cloned().unwrap_or_default();
+        (all.into_iter().find(|c| c["column"] == name)).unwrap_or(Value::Null)
+    };
+    let email = column("public.users", "email");
+    assert!(
+        strings(&email["places"]).contains(&"drizzle/schema.ts:5".to_string()),
+        "{email:#}"
+    );
+    let created = column("public.orders", "created_at");
+    assert_eq!(
+        strings(&created["places"]),
+        ["knex/orders.js:2"],
+        "{created:#}"
+    );
+    let unnamed = strings(&inv["unreferenced_columns"]);
+    assert!(
+        unnamed.contains(&"public.users.legacy_flag".to_string()),
+        "{unnamed:?}"
+    );
+    assert!(
+        !unnamed.contains(&"public.users.email".to_string()),
+        "{unnamed:?}"
+    );
+    // Columns of a table no code uses are not listed one by one: the table is.
+    assert!(
+        !unnamed.iter().any(|c| c.starts_with("public.backup_test.")),
+        "{unnamed:?}"
+    );
+    let (_, md, _) = usage(code.path(), &[schema.to_str().unwrap(), "-f", "markdown"]);
+    assert!(md.contains("- `public.users.legacy_flag`"), "{md}");
+    assert!(
+        md.contains("| `public.orders.created_at` | 1 | knex/orders.js:2 |"),
+        "{md}"
+    );
+}
+
+#[test]
 fn without_a_schema_the_inventory_is_what_the_code_declares_and_queries() {
     let code = code_tree();
     let (status, out, err) = usage(code.path(), &["-f", "json"]);

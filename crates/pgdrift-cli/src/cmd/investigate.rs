@@ -31,6 +31,7 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     let conn = pgdrift::pg::connect::connect(&info).await?;
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
+        estimate_sizes: false,
     };
     let mut inv = investigate(&conn, &args.objects, &opts).await?;
     if inv.objects.is_empty() {

@@ -90,6 +90,7 @@ fn options(args: &InvestigateArgs, config: &FleetConfig) -> FleetOptions {
             .unwrap_or(8),
         investigate: InvestigateOptions {
             count_timeout: args.count_timeout.0,
+            estimate_sizes: false,
         },
         databases: args.databases.clone(),
         role: args.role.clone(),

@@ -29,6 +29,7 @@ pub async fn run(args: OrphansArgs) -> anyhow::Result<Outcome> {
     let conn = pgdrift::pg::connect::connect(&info).await?;
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
+        estimate_sizes: true,
     };
     let mut inv = investigate_exact(&conn, &names, &opts).await?;
     if !args.code.is_empty() {

@@ -19,7 +19,8 @@ pub async fn run(args: UsageArgs) -> anyhow::Result<Outcome> {
             let spec = args.load.spec(source)?;
             let loaded = Loader::new(args.load.options(false)?).load(&spec).await?;
             let catalog = &loaded.inspected.snapshot.catalog;
-            (Names::new(relations(catalog)), Some(spec.to_string()))
+            let (tables, columns) = relations(catalog);
+            (Names::with_columns(tables, columns), Some(spec.to_string()))
         }
         None => (Names::new(Vec::new()), None),
     };
@@ -60,10 +61,15 @@ pub async fn run(args: UsageArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Tables, views and materialized views: what code reads and writes by name.
-fn relations(catalog: &Catalog) -> Vec<QualName> {
-    let tables = catalog.tables.keys().cloned();
-    tables.chain(catalog.views.keys().cloned()).collect()
+/// Tables, views and materialized views (what code reads and writes by name), and the
+/// names of each one's columns.
+fn relations(catalog: &Catalog) -> (Vec<QualName>, Vec<Vec<String>>) {
+    let names = |columns: &[pgdrift::model::Column]| -> Vec<String> {
+        columns.iter().map(|c| c.name.clone()).collect()
+    };
+    let tables = (catalog.tables.iter()).map(|(q, t)| (q.clone(), names(&t.columns)));
+    let views = (catalog.views.iter()).map(|(q, v)| (q.clone(), names(&v.columns)));
+    tables.chain(views).unzip()
 }
 
 /// A spinner on standard error (hidden when it is not a terminal) counting files.

@@ -40,6 +40,7 @@ pub async fn resolve(
 ) -> Result<(Vec<Resolved>, Vec<NotFound>), CleanupError> {
     let opts = InvestigateOptions {
         count_timeout: Duration::ZERO,
+        estimate_sizes: true,
     };
     let inv = investigate(conn, patterns, &opts).await?;
     let mut out = Vec::with_capacity(inv.objects.len());

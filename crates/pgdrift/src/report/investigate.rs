@@ -301,8 +301,12 @@ fn rows(o: &ObjectEvidence) -> String {
 
 fn holds(o: &ObjectEvidence) -> String {
     let h = &o.holds;
+    let about = match h.sizes_exact {
+        true => "",
+        false => "about ",
+    };
     format!(
-        "{}; {} in all (table {}, indexes {}, TOAST {})",
+        "{}; {about}{} in all (table {}, indexes {}, TOAST {})",
         rows(o),
         bytes(h.total_bytes),
         bytes(h.table_bytes),

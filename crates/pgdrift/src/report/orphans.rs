@@ -18,7 +18,7 @@ pub fn render_text(o: &Orphans) -> String {
                 e.object,
                 e.kind,
                 rows(e),
-                bytes(e.holds.total_bytes),
+                size(e),
                 e.verdict.reasons.join("; ")
             );
         }
@@ -46,7 +46,7 @@ pub fn render_markdown(o: &Orphans) -> String {
                 e.object,
                 e.kind,
                 rows(e),
-                bytes(e.holds.total_bytes),
+                size(e),
                 cell(&e.verdict.reasons.join("; "))
             );
         }
@@ -92,6 +92,14 @@ fn rows(e: &ObjectEvidence) -> String {
             "-".to_string()
         }
         (None, _) => "? rows".to_string(),
+    }
+}
+
+/// The size, `~` before it when it comes from the planner's page counts.
+fn size(e: &ObjectEvidence) -> String {
+    match e.holds.sizes_exact {
+        true => bytes(e.holds.total_bytes),
+        false => format!("~{}", bytes(e.holds.total_bytes)),
     }
 }
 

@@ -34,6 +34,16 @@ pub fn render_text(inv: &Inventory) -> String {
         for m in &inv.missing {
             let _ = writeln!(out, "  {}  {}", m.name, missing_places(m));
         }
+        if !inv.unreferenced_columns.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{} column(s) of tables code uses that no file using the table names:",
+                inv.unreferenced_columns.len()
+            );
+            for c in &inv.unreferenced_columns {
+                let _ = writeln!(out, "  {c}");
+            }
+        }
     }
     let used: Vec<&TableUsage> = inv.tables.iter().filter(|u| u.references > 0).collect();
     let _ = writeln!(out, "\nReferences ({} table(s)):", used.len());
@@ -58,6 +68,11 @@ pub fn render_markdown(inv: &Inventory) -> String {
             &mut out,
             (inv.missing.iter()).map(|m| format!("`{}`: {}", m.name, missing_places(m))),
         );
+        out.push_str("\n## Columns no file using their table names\n\n");
+        list(
+            &mut out,
+            inv.unreferenced_columns.iter().map(|c| format!("`{c}`")),
+        );
     }
     out.push_str("\n## Tables\n\n| table | references | kinds | declared by | files |\n|---|---|---|---|---|\n");
     for u in &inv.tables {
@@ -72,11 +87,37 @@ pub fn render_markdown(inv: &Inventory) -> String {
             u.files.len()
         );
     }
+    columns_section(&mut out, inv);
     out.push_str("\n## Files\n");
     for f in &inv.files {
         file_section(&mut out, f);
     }
     out
+}
+
+/// Each referenced table's columns: in how many of its files each is named, and where first.
+fn columns_section(out: &mut String, inv: &Inventory) {
+    let with: Vec<&TableUsage> = inv
+        .tables
+        .iter()
+        .filter(|u| !u.columns.is_empty())
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    out.push_str("\n## Columns\n\n| column | files | first places |\n|---|---|---|\n");
+    for u in with {
+        for c in &u.columns {
+            let _ = writeln!(
+                out,
+                "| `{}.{}` | {} | {} |",
+                u.table,
+                c.column,
+                c.files,
+                cut(&c.places)
+            );
+        }
+    }
 }
 
 fn header(inv: &Inventory) -> String {

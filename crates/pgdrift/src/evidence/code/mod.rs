@@ -3,6 +3,7 @@
 //! the result is an [`Inventory`]: per table, per file, the tables referenced nowhere and
 //! the names code uses that the schema lacks.
 
+pub mod columns;
 pub mod names;
 pub mod patterns;
 pub mod scan;
@@ -49,6 +50,19 @@ pub struct TableUsage {
     pub declared_by: BTreeSet<&'static str>,
     /// The files that reference it.
     pub files: Vec<String>,
+    /// Its columns named in files that reference it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnUsage>,
+}
+
+/// Where one column of a table is named.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnUsage {
+    pub column: String,
+    /// Files that reference the table and name the column.
+    pub files: u64,
+    /// The first few of them, `file:line`.
+    pub places: Vec<String>,
 }
 
 /// A name code uses as a table that the schema does not have.
@@ -87,6 +101,9 @@ pub struct Inventory {
     pub tables: Vec<TableUsage>,
     /// Tables of the schema that no file references.
     pub unreferenced: Vec<String>,
+    /// Columns (`schema.table.column`) of tables code references that no file referencing
+    /// the table names.
+    pub unreferenced_columns: Vec<String>,
     /// Names declared or queried in code that the schema lacks.
     pub missing: Vec<Missing>,
     pub files: Vec<FileUsage>,
@@ -127,7 +144,9 @@ fn build(s: &Search<'_>, walked: Walked) -> Inventory {
     let label = |n: &Named| match n {
         Named::Table(i) => s.names.tables()[*i as usize].to_string(),
         Named::Unknown(name) => name.clone(),
+        Named::Column(i) => s.names.columns().name(*i).to_string(),
     };
+    let mut columns = ColumnTally::default();
     let mut tables: BTreeMap<String, TableUsage> = BTreeMap::new();
     if with_schema {
         for t in s.names.tables() {
@@ -137,8 +156,13 @@ fn build(s: &Search<'_>, walked: Walked) -> Inventory {
     let mut missing: BTreeMap<String, Vec<Location>> = BTreeMap::new();
     let mut files = Vec::new();
     for f in &walked.files {
+        columns.file(s.names, f);
         let mut per_file: BTreeMap<String, FileTable> = BTreeMap::new();
-        for h in &f.hits {
+        for h in f
+            .hits
+            .iter()
+            .filter(|h| !matches!(h.named, Named::Column(_)))
+        {
             let unknown = matches!(h.named, Named::Unknown(_));
             if unknown && with_schema {
                 missing.entry(label(&h.named)).or_default().push(Location {
@@ -182,6 +206,7 @@ fn build(s: &Search<'_>, walked: Walked) -> Inventory {
         .filter(|u| with_schema && u.references == 0)
         .map(|u| u.table.clone())
         .collect();
+    let unreferenced_columns = columns.finish(s.names, &mut tables);
     Inventory {
         format_version: FORMAT_VERSION,
         schema: s.schema.clone(),
@@ -191,6 +216,7 @@ fn build(s: &Search<'_>, walked: Walked) -> Inventory {
         skipped: walked.skipped,
         tables: tables.into_values().collect(),
         unreferenced,
+        unreferenced_columns,
         missing: (missing.into_iter())
             .map(|(name, references)| Missing { name, references })
             .collect(),
@@ -205,5 +231,77 @@ fn usage(table: String) -> TableUsage {
         kinds: BTreeMap::new(),
         declared_by: BTreeSet::new(),
         files: Vec::new(),
+        columns: Vec::new(),
+    }
+}
+
+/// At most this many places are kept per column.
+const PLACES: usize = 10;
+
+/// Column references, by table and column: a column counts in a file that references its
+/// table and names it.
+#[derive(Default)]
+struct ColumnTally {
+    /// (table, column) to (files, first places).
+    seen: BTreeMap<(u32, u32), (u64, Vec<String>)>,
+}
+
+impl ColumnTally {
+    fn file(&mut self, names: &Names, f: &walk::FileHits) {
+        let columns = names.columns();
+        if columns.is_empty() {
+            return;
+        }
+        let named: BTreeMap<u32, u32> = (f.hits.iter())
+            .filter_map(|h| match h.named {
+                Named::Column(c) => Some((c, h.line)),
+                _ => None,
+            })
+            .collect();
+        let mut tables: Vec<u32> = (f.hits.iter())
+            .filter_map(|h| match h.named {
+                Named::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        tables.sort_unstable();
+        tables.dedup();
+        for t in tables {
+            for &c in columns.of_table(t) {
+                if let Some(line) = named.get(&c) {
+                    let entry = self.seen.entry((t, c)).or_default();
+                    entry.0 += 1;
+                    if entry.1.len() < PLACES {
+                        entry.1.push(format!("{}:{line}", f.path));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills each table's columns in, and returns the columns of referenced tables that no
+    /// file names.
+    fn finish(self, names: &Names, tables: &mut BTreeMap<String, TableUsage>) -> Vec<String> {
+        let columns = names.columns();
+        let mut unreferenced = Vec::new();
+        for (t, q) in names.tables().iter().enumerate() {
+            let Some(u) = tables.get_mut(&q.to_string()) else {
+                continue;
+            };
+            for &c in columns.of_table(t as u32) {
+                match self.seen.get(&(t as u32, c)) {
+                    Some((files, places)) => u.columns.push(ColumnUsage {
+                        column: columns.name(c).to_string(),
+                        files: *files,
+                        places: places.clone(),
+                    }),
+                    None if u.references > 0 => {
+                        unreferenced.push(format!("{q}.{}", columns.name(c)))
+                    }
+                    None => {}
+                }
+            }
+        }
+        unreferenced
     }
 }

@@ -5,6 +5,7 @@
 //! are found by an Aho-Corasick automaton over those alone. A `schema.` before a name picks
 //! the table of that schema when several share the name.
 
+use super::columns::Columns;
 use crate::model::QualName;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
@@ -23,6 +24,8 @@ pub struct Names {
     lengths: (usize, usize),
     /// The other names, and their patterns.
     automaton: Option<(AhoCorasick, Vec<u32>)>,
+    /// The tables' columns, when they are looked for too.
+    columns: Columns,
 }
 
 /// Bytes that continue a word: ASCII letters and digits, `_`, and any non-ASCII byte.
@@ -87,7 +90,20 @@ impl Names {
             words,
             lengths,
             automaton,
+            columns: Columns::default(),
         }
+    }
+
+    /// The lookup over `tables`' names that also looks for their columns: `columns[i]`
+    /// holds the column names of `tables[i]`.
+    pub fn with_columns(tables: Vec<QualName>, columns: Vec<Vec<String>>) -> Names {
+        let mut names = Names::new(tables);
+        names.columns = Columns::new(columns);
+        names
+    }
+
+    pub fn columns(&self) -> &Columns {
+        &self.columns
     }
 
     pub fn tables(&self) -> &[QualName] {

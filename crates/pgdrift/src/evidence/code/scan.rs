@@ -11,6 +11,8 @@ use std::path::Path;
 pub enum Named {
     Table(u32),
     Unknown(String),
+    /// A column name (its id in `Names::columns`) in a file that references its table.
+    Column(u32),
 }
 
 /// One reference in a file.
@@ -95,7 +97,38 @@ pub fn search(path: &Path, text: &[u8], names: &Names) -> Vec<Hit> {
         push(n.start() + last, kind, "sql", bytes, true);
     }
     mentions(text, names, &mut found);
+    columns(text, names, &mut found);
     numbered(text, found)
+}
+
+/// The first occurrence of each column of the tables this file references.
+fn columns(text: &[u8], names: &Names, found: &mut Vec<At>) {
+    let columns = names.columns();
+    if columns.is_empty() {
+        return;
+    }
+    let mut wanted: Vec<u32> = (found.iter())
+        .filter_map(|a| match a.named {
+            Named::Table(t) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| columns.of_table(t).iter().copied())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    for (id, offset) in columns.find(text) {
+        if wanted.binary_search(&id).is_ok() {
+            found.push(At {
+                offset,
+                kind: RefKind::Mention,
+                via: "column",
+                named: Named::Column(id),
+            });
+        }
+    }
 }
 
 /// Occurrences of known names that no pattern explained.

@@ -75,6 +75,14 @@ impl<'a> Lexed<'a> {
     pub fn has(&self, name: &str) -> bool {
         self.words.iter().any(|w| w.text == name)
     }
+
+    /// Each identifier of the body once.
+    pub fn distinct(&self) -> impl Iterator<Item = &str> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        (self.words.iter())
+            .map(|w| w.text.as_str())
+            .filter(move |w| *w != "." && seen.insert(*w))
+    }
 }
 
 /// Where `body` names `schema.name` (or a bare `name`): the line of each place, trimmed.

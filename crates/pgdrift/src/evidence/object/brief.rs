@@ -16,6 +16,8 @@ pub struct Brief {
     pub rows: Option<i64>,
     pub rows_exact: bool,
     pub total_bytes: i64,
+    /// False when the size comes from the planner's page counts.
+    pub sizes_exact: bool,
     /// Scans and rows written since the statistics were reset; `None` without statistics.
     pub reads: Option<i64>,
     pub writes: Option<i64>,
@@ -35,6 +37,7 @@ impl Brief {
             rows: e.holds.rows,
             rows_exact: e.holds.rows_exact,
             total_bytes: e.holds.total_bytes,
+            sizes_exact: e.holds.sizes_exact,
             reads: e.activity.as_ref().map(|a| a.reads()),
             writes: e.activity.as_ref().map(|a| a.writes()),
             depended_on_by: (e.ties.iter())
@@ -53,8 +56,9 @@ impl Brief {
             (None, _) => "rows unknown".to_string(),
         };
         format!(
-            "{}: {rows}, {}; {}",
+            "{}: {rows}, {}{}; {}",
             self.verdict.label(),
+            if self.sizes_exact { "" } else { "about " },
             crate::report::investigate::bytes(self.total_bytes),
             self.reasons.join("; ")
         )

@@ -44,6 +44,8 @@ pub struct Holds {
     pub table_bytes: i64,
     pub index_bytes: i64,
     pub toast_bytes: i64,
+    /// False when the sizes come from the planner's page counts, not the files.
+    pub sizes_exact: bool,
     /// Oldest and newest values of indexed timestamp and date columns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub timestamps: Vec<TimeRange>,

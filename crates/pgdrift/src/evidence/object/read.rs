@@ -19,6 +19,7 @@ use tokio_postgres::Row;
 const RESOLVE: &str = include_str!("queries/resolve.sql");
 const RESOLVE_EXACT: &str = include_str!("queries/resolve_exact.sql");
 const HOLDS: &str = include_str!("queries/holds.sql");
+const HOLDS_ESTIMATED: &str = include_str!("queries/holds_estimated.sql");
 const TIES: &str = include_str!("queries/ties.sql");
 const ACTIVITY: &str = include_str!("queries/activity.sql");
 const TIMESTAMPS: &str = include_str!("queries/timestamps.sql");
@@ -30,6 +31,9 @@ pub struct InvestigateOptions {
     /// How long an exact row count (or a timestamp range) may take; past it the estimate is
     /// used. Zero: no exact counts.
     pub count_timeout: Duration,
+    /// Sizes from the planner's page counts instead of the files: no relation is opened,
+    /// which keeps thousands of relations quick (`pgdrift orphans`, the audit).
+    pub estimate_sizes: bool,
 }
 
 /// Why evidence could not be read. `Display` names the database (masked) and the query.
@@ -146,8 +150,12 @@ async fn read_found(
     let activity_sql = expand_query(ACTIVITY, major, false);
     let (holds, ties, activity, stamps, bodies) = tokio::try_join!(
         async {
+            let holds = match opts.estimate_sizes {
+                true => HOLDS_ESTIMATED,
+                false => HOLDS,
+            };
             conn.client
-                .query(HOLDS, &[&oids])
+                .query(holds, &[&oids])
                 .await
                 .map_err(failed(conn, "sizes and estimates"))
         },
@@ -179,7 +187,11 @@ async fn read_found(
     let mut ties = group(&ties, tie);
     add_function_ties(&found, &bodies, &mut ties);
     let activity = by_oid(&activity, read_activity);
-    let holds = by_oid(&holds, |r| (read_holds(r), r.get::<_, String>("owner")));
+    let holds = by_oid(&holds, |r| {
+        let mut h = read_holds(r);
+        h.sizes_exact = !opts.estimate_sizes;
+        (h, r.get::<_, String>("owner"))
+    });
     let mut stamp_columns: FxHashMap<i64, Vec<String>> = FxHashMap::default();
     for r in &stamps {
         stamp_columns
@@ -391,11 +403,17 @@ fn tie(r: &Row) -> Tie {
 
 /// Functions whose bodies name a relation, as ties of that relation.
 fn add_function_ties(found: &[Found], bodies: &[Row], ties: &mut FxHashMap<i64, Vec<Tie>>) {
+    // By name, so that each body's words are looked up once, however many relations.
+    let mut by_name: FxHashMap<&str, Vec<&Found>> = FxHashMap::default();
+    for f in found {
+        by_name.entry(f.name.as_str()).or_default().push(f);
+    }
     for r in bodies {
         let (function, body): (String, Option<String>) = (r.get("function"), r.get("body"));
         let Some(body) = body else { continue };
         let lexed = Lexed::new(&body);
-        for f in found.iter().filter(|f| lexed.has(&f.name)) {
+        let named = lexed.distinct().filter_map(|w| by_name.get(w)).flatten();
+        for f in named {
             for line in mentions(&lexed, &f.schema, &f.name) {
                 let kind: String = r.get("kind");
                 ties.entry(f.oid).or_default().push(Tie {
@@ -416,6 +434,7 @@ fn read_holds(r: &Row) -> Holds {
         table_bytes: r.get("table_bytes"),
         index_bytes: r.get("index_bytes"),
         toast_bytes: r.get("toast_bytes"),
+        sizes_exact: true,
         timestamps: Vec::new(),
     }
 }

@@ -37,6 +37,7 @@ pub(super) async fn attach(
     let names: Vec<QualName> = wanted.iter().map(|(_, q)| q.clone()).collect();
     let opts = InvestigateOptions {
         count_timeout: Duration::ZERO,
+        estimate_sizes: true,
     };
     let Ok(inv) = investigate_exact(conn, &names, &opts).await else {
         return;
