@@ -112,11 +112,20 @@ pub struct InvestigateArgs {
 
 #[derive(Debug, Args)]
 pub struct OrphansArgs {
-    /// The database (postgres:// URL, key=value pairs, or env:NAME).
-    pub database: String,
+    /// The database (postgres:// URL, key=value pairs, or env:NAME); left out with --config.
+    #[arg(required_unless_present = "config")]
+    pub database: Option<String>,
+    /// Every database of the fleet this pgdrift.toml describes: what each holds that its
+    /// role's desired schema lacks (the audit's PA021 and PA023), with the evidence.
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "database")]
+    pub config: Option<PathBuf>,
     /// A desired schema, `[LABEL=]SOURCE`; what none of them declares is an orphan
     /// (repeatable). Without one, every table is listed with its verdict.
-    #[arg(long = "desired", value_name = "[LABEL=]SOURCE")]
+    #[arg(
+        long = "desired",
+        value_name = "[LABEL=]SOURCE",
+        conflicts_with = "config"
+    )]
     pub desired: Vec<String>,
     /// A directory of application code to search for references (repeatable).
     #[arg(long = "code", value_name = "DIR")]

@@ -149,3 +149,54 @@ async fn a_database_whose_every_relation_is_declared_has_no_orphans() {
         common::text(&out)
     );
 }
+
+#[tokio::test]
+async fn a_fleet_lists_what_each_database_holds_beyond_its_role_with_the_evidence() {
+    let db = TestDb::with_sql(LIVE).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("desired.sql"), DESIRED).unwrap();
+    let url = pgdrift::pg::ConnInfo {
+        password: None,
+        ..pgdrift::testing::admin_conninfo()
+    }
+    .to_string();
+    std::fs::write(
+        dir.path().join("pgdrift.toml"),
+        format!(
+            "[[server]]\nname = \"t\"\nurl = \"{url}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n\n\
+             [role.app]\ndatabases = [\"*\"]\ndesired = \"desired.sql\"\n",
+            db.name()
+        ),
+    )
+    .unwrap();
+    let out = common::pgdrift_in(
+        Some(dir.path()),
+        &["orphans", "--config", "pgdrift.toml", "-f", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["layout"], "fleet");
+    let database = &report["databases"][0];
+    assert_eq!(database["database"], db.name());
+    let objects: Vec<&str> = (database["orphans"].as_array().unwrap().iter())
+        .map(|o| o["object"].as_str().unwrap())
+        .collect();
+    for name in [
+        "table app.backup_test",
+        "table app.legacy_lookup",
+        "view app.old_report",
+    ] {
+        assert!(objects.contains(&name), "{name}: {objects:?}");
+    }
+    let lookup = (database["orphans"].as_array().unwrap().iter())
+        .find(|o| o["object"] == "table app.legacy_lookup")
+        .unwrap();
+    assert_eq!(lookup["code"], "PA021");
+    assert_eq!(lookup["evidence"]["verdict"], "in_use", "{lookup:#}");
+    let first = database["orphans"][0]["evidence"]["verdict"].as_str();
+    assert_eq!(first, Some("in_use"), "worst first: {database:#}");
+    let text = common::pgdrift_in(Some(dir.path()), &["orphans", "--config", "pgdrift.toml"]);
+    let text = common::text(&text);
+    assert!(text.contains("PA021 table app.backup_test: "), "{text}");
+    assert!(text.contains("checklist: pgdrift investigate "), "{text}");
+}

@@ -337,6 +337,54 @@ fn runs(f: &Fixture, pw: &str, dir: &Path) -> Vec<Run> {
             vars,
         ));
     }
+    // orphans, and the cleanup commands' plans: a database, a desired database, a fleet.
+    for format in ["text", "json", "markdown"] {
+        out.push(run(
+            "orphans",
+            &["orphans", &live, "--desired", &desired, "-f", format],
+            &[],
+        ));
+        out.push(run(
+            "orphans --config",
+            &["orphans", "--config", "literal.toml", "-f", format],
+            vars,
+        ));
+    }
+    out.push(run("orphans refused", &["orphans", &refused], &[]));
+    for format in ["text", "json"] {
+        for command in [
+            vec!["quarantine", &live, "leftover", "--reason", "r"],
+            vec![
+                "drop",
+                &live,
+                "leftover",
+                "--backup-file",
+                "b.sql",
+                "--verify",
+            ],
+            vec!["restore", &live, "leftover"],
+            vec!["quarantine", &refused, "leftover", "--reason", "r"],
+        ] {
+            let mut args = command.clone();
+            args.extend(["--dry-run", "-f", format]);
+            out.push(run(command[0], &args, &[]));
+        }
+        out.push(run(
+            "drop --config",
+            &[
+                "drop",
+                "--config",
+                "vars.toml",
+                "--database",
+                "*",
+                "leftover",
+                "--dry-run",
+                "-f",
+                format,
+            ],
+            vars,
+        ));
+    }
     // pgdrift.toml, written out and through ${VAR}, in every output format.
     for config in [
         "literal.toml",

@@ -19,20 +19,7 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
     if args.init {
         return init(args.config.as_deref());
     }
-    let path = match &args.config {
-        Some(p) => p.clone(),
-        None => {
-            let cwd = std::env::current_dir()?;
-            config::find(&cwd).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no {} in {}: pass --config FILE, or write an example with `pgdrift audit --init`",
-                    config::FILE_NAME,
-                    cwd.display()
-                )
-            })?
-        }
-    };
-    let config = config::load(&path, &env)?;
+    let config = load_config(args.config.as_deref())?;
     let options = AuditOptions {
         jobs: args
             .jobs
@@ -69,6 +56,24 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
     } else {
         Outcome::Clean
     })
+}
+
+/// The fleet configuration: `arg`, else `pgdrift.toml` found from the current directory.
+pub(super) fn load_config(arg: Option<&Path>) -> anyhow::Result<FleetConfig> {
+    let path = match arg {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let cwd = std::env::current_dir()?;
+            config::find(&cwd).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no {} in {}: pass --config FILE, or write an example with `pgdrift audit --init`",
+                    config::FILE_NAME,
+                    cwd.display()
+                )
+            })?
+        }
+    };
+    Ok(config::load(&path, &env)?)
 }
 
 fn dev_url(arg: Option<&str>) -> anyhow::Result<Option<pgdrift::pg::ConnInfo>> {

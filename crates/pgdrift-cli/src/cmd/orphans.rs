@@ -9,11 +9,18 @@ use crate::Outcome;
 use pgdrift::evidence::claims::{claims, Desired};
 use pgdrift::evidence::object::{investigate_exact, InvestigateOptions};
 use pgdrift::evidence::orphans::{candidates, rank, Orphans, FORMAT_VERSION};
-use pgdrift::report::orphans::{render_markdown, render_text};
+use pgdrift::evidence::orphans_fleet::from_audit;
+use pgdrift::fleet::audit::{audit, AuditOptions};
+use pgdrift::report::orphans::{
+    render_fleet_markdown, render_fleet_text, render_markdown, render_text,
+};
 use pgdrift::source::{Loader, SourceSpec};
 
 pub async fn run(args: OrphansArgs) -> anyhow::Result<Outcome> {
-    let info = database(&args.database)?;
+    let Some(arg) = args.database.as_deref() else {
+        return fleet(&args).await;
+    };
+    let info = database(arg)?;
     let desired = super::claims::load_desired(&args.desired, &args.load).await?;
     let mut loader = Loader::new(args.load.options(false)?);
     let live = loader
@@ -57,6 +64,36 @@ pub async fn run(args: OrphansArgs) -> anyhow::Result<Outcome> {
         InspectFormat::Text => out.write_all(render_text(&report).as_bytes()),
     })?;
     Ok(match report.objects.is_empty() {
+        true => Outcome::Clean,
+        false => Outcome::Findings,
+    })
+}
+
+/// `--config`: the fleet audited, its PA021 and PA023 findings with their evidence.
+async fn fleet(args: &OrphansArgs) -> anyhow::Result<Outcome> {
+    if !args.code.is_empty() {
+        anyhow::bail!("--code goes with one database; with --config, run `pgdrift investigate --config FILE --code DIR OBJECT...` for the objects listed");
+    }
+    let config = super::audit::load_config(args.config.as_deref())?;
+    let options = AuditOptions {
+        jobs: (args.load.jobs.map(usize::from))
+            .or(config.settings.jobs)
+            .unwrap_or(8),
+        statement_timeout: config
+            .settings
+            .statement_timeout
+            .unwrap_or(std::time::Duration::from_secs(60)),
+        load: args.load.options(false)?,
+    };
+    let env = |name: &str| std::env::var(name).ok();
+    let report = audit(&config, &options, &env, &mut |_| {}).await;
+    let orphans = from_audit(&report);
+    write_to(args.output.as_deref(), |out| match args.format {
+        InspectFormat::Json => pgdrift::report::json::write(&orphans, out),
+        InspectFormat::Markdown => out.write_all(render_fleet_markdown(&orphans).as_bytes()),
+        InspectFormat::Text => out.write_all(render_fleet_text(&orphans).as_bytes()),
+    })?;
+    Ok(match orphans.databases.is_empty() {
         true => Outcome::Clean,
         false => Outcome::Findings,
     })

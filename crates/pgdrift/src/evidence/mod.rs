@@ -5,3 +5,4 @@ pub mod claims;
 pub mod code;
 pub mod object;
 pub mod orphans;
+pub mod orphans_fleet;

@@ -4,6 +4,7 @@
 use super::investigate::bytes;
 use crate::evidence::object::{ObjectEvidence, VerdictState};
 use crate::evidence::orphans::Orphans;
+use crate::evidence::orphans_fleet::{DatabaseOrphans, FleetOrphan, FleetOrphans};
 use std::fmt::Write as _;
 
 pub fn render_text(o: &Orphans) -> String {
@@ -106,4 +107,67 @@ fn size(e: &ObjectEvidence) -> String {
 /// A Markdown table cell: pipes escaped, line breaks flattened.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A fleet's orphans as text: one block per database, one line per object.
+pub fn render_fleet_text(o: &FleetOrphans) -> String {
+    let mut out = fleet_summary(o);
+    for d in &o.databases {
+        let _ = writeln!(out, "\n{}/{}{}", d.server, d.database, role(d));
+        if let Some(e) = &d.error {
+            let _ = writeln!(out, "  could not be read: {e}");
+        }
+        for x in &d.orphans {
+            let _ = writeln!(out, "  {} {}: {}", x.code, x.object, evidence_line(x));
+        }
+    }
+    out
+}
+
+/// A fleet's orphans as Markdown: a table per database.
+pub fn render_fleet_markdown(o: &FleetOrphans) -> String {
+    let mut out = format!("# Orphans\n\n{}", fleet_summary(o));
+    for d in &o.databases {
+        let _ = writeln!(out, "\n## {}/{}{}\n", d.server, d.database, role(d));
+        if let Some(e) = &d.error {
+            let _ = writeln!(out, "Could not be read: {}\n", cell(e));
+        }
+        if d.orphans.is_empty() {
+            continue;
+        }
+        out.push_str("| Object | Code | Evidence |\n|---|---|---|\n");
+        for x in &d.orphans {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                x.object,
+                x.code,
+                cell(&evidence_line(x))
+            );
+        }
+    }
+    out
+}
+
+fn fleet_summary(o: &FleetOrphans) -> String {
+    format!(
+        "{} orphan(s) in {} database(s); {} database(s) without any; {} could not be read\n",
+        o.count(),
+        o.databases.iter().filter(|d| !d.orphans.is_empty()).count(),
+        o.clean,
+        o.unreadable()
+    )
+}
+
+fn role(d: &DatabaseOrphans) -> String {
+    d.role
+        .as_deref()
+        .map_or(String::new(), |r| format!(" (role {r})"))
+}
+
+fn evidence_line(x: &FleetOrphan) -> String {
+    match &x.evidence {
+        Some(e) => format!("{}; checklist: {}", e.line(), e.investigate),
+        None => x.message.clone(),
+    }
 }
