@@ -261,6 +261,11 @@ async fn drop_into_a_backup_file_that_psql_restores() {
         .unwrap();
     assert_eq!(after, before);
     assert!(exists(&db, "app.backup_test_at").await, "indexes come back");
+    // The serial column's sequence goes on from where it was, past the restored rows.
+    let next = db
+        .strings("SELECT nextval('app.backup_test_id_seq')::text")
+        .await;
+    assert_eq!(next, ["503"]);
 }
 
 #[tokio::test]
@@ -485,4 +490,38 @@ async fn the_fleet_form_runs_on_every_matching_database() {
     assert_eq!(sorted, ["done", "skipped"], "{v:#}");
     assert!(exists(&with, "pgdrift_quarantine.backup_test").await);
     assert!(!exists(&without, "pgdrift.cleanup_history").await);
+}
+
+#[tokio::test]
+async fn a_refusal_in_one_database_of_a_fleet_is_an_error_and_the_others_go_on() {
+    let (with, _role, dir) = setup().await;
+    let tied = TestDb::with_sql(
+        "CREATE TABLE backup_test (id int PRIMARY KEY);
+         CREATE TABLE notes (id int, ref int REFERENCES backup_test);",
+    )
+    .await;
+    config(dir.path(), "test", &[with.name(), tied.name()]);
+    let out = run(
+        dir.path(),
+        &[
+            "drop",
+            "--database",
+            with.name(),
+            "--database",
+            tied.name(),
+            "backup_test",
+            "--yes",
+            "-f",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut statuses: Vec<String> = (v["databases"].as_array().unwrap().iter())
+        .map(|d| d["status"].as_str().unwrap().to_string())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["done", "refused"], "{v:#}");
+    assert!(!exists(&with, "app.backup_test").await);
+    assert!(exists(&tied, "public.backup_test").await);
 }

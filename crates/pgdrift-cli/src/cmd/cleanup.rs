@@ -2,7 +2,7 @@
 //! every matching database of pgdrift.toml (`--database GLOB`, `--role NAME`). The plan of
 //! every database is printed first; then the command asks (on a terminal), or needs `--yes`
 //! (without one, and on production servers); `--dry-run` stops after the plan. Exit 0 when
-//! done, 2 when a database failed (or, on one database, when it was refused).
+//! done, 2 when a database failed or was refused (or, on one database, lacks the objects).
 
 use super::migrate::database;
 use crate::cli::{CleanupArgs, DropArgs, Format, QuarantineArgs, RestoreArgs};
@@ -264,8 +264,8 @@ fn confirm(yes: bool, production: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the result and chooses the exit: 2 when a database failed (on one database,
-/// also when refused or skipped).
+/// Prints the result and chooses the exit: 2 when a database failed or was refused (on one
+/// database, also when skipped).
 fn finish(args: &CleanupArgs, all: &[Prepared], dry_run: bool) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => print_json(all, dry_run)?,
@@ -276,8 +276,10 @@ fn finish(args: &CleanupArgs, all: &[Prepared], dry_run: bool) -> anyhow::Result
         .iter()
         .filter(|p| matches!(p.status, Status::Failed(_)))
         .count();
-    let refused =
-        all.len() == 1 && matches!(all[0].status, Status::Refused(_) | Status::Skipped(_));
+    // On a fleet, a database without the object is skipped as a matter of course; a
+    // refusal anywhere is an error.
+    let refused = (all.iter()).any(|p| matches!(p.status, Status::Refused(_)))
+        || all.len() == 1 && matches!(all[0].status, Status::Skipped(_));
     if failed > 0 || refused {
         anyhow::bail!(
             "{} of {} databases failed or were refused; nothing was changed there",

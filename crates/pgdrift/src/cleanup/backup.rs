@@ -13,7 +13,7 @@ use super::{db_error, CleanupError, Prepared, Request};
 use crate::pg::Connection;
 use crate::plan::Step;
 use crate::report::script::{render_sql, ScriptContext};
-use crate::sql::{Ident, QualIdent};
+use crate::sql::{Ident, Literal, QualIdent};
 use futures_util::{SinkExt, StreamExt};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -203,6 +203,9 @@ async fn write_file(
                 end = put(&mut file, &chunk)?;
             }
             put(&mut file, b"\\.\n")?;
+            for line in sequence_positions(conn, schema, name).await? {
+                put(&mut file, line.as_bytes())?;
+            }
             copies.push(CopyData {
                 object: index,
                 copy_from,
@@ -214,6 +217,39 @@ async fn write_file(
     put(&mut file, b"COMMIT;\n")?;
     file.sync_all().map_err(|e| file_error(path, e))?;
     Ok(copies)
+}
+
+/// `SELECT setval(...)` for each sequence a column of `schema.name` owns, at its position
+/// now, so that rows restored from the file are not followed by values they already hold.
+async fn sequence_positions(
+    conn: &Connection,
+    schema: &str,
+    name: &str,
+) -> Result<Vec<String>, CleanupError> {
+    let owned = "SELECT sn.nspname::text, s.relname::text
+                 FROM pg_depend d
+                 JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                 JOIN pg_namespace sn ON sn.oid = s.relnamespace
+                 JOIN pg_class t ON t.oid = d.refobjid
+                 JOIN pg_namespace tn ON tn.oid = t.relnamespace
+                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                   AND d.deptype IN ('a', 'i') AND tn.nspname = $1 AND t.relname = $2
+                 ORDER BY 1, 2";
+    let rows = (conn.client.query(owned, &[&schema, &name]).await)
+        .map_err(db_error(conn, "the sequences its columns own"))?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (s, n): (String, String) = (r.get(0), r.get(1));
+        let sequence = QualIdent(&s, &n).to_string();
+        let read = format!("SELECT last_value, is_called FROM {sequence}");
+        let at = (conn.client.query_one(&read, &[]).await).map_err(db_error(conn, read.clone()))?;
+        let (last, called): (i64, bool) = (at.get(0), at.get(1));
+        out.push(format!(
+            "SELECT pg_catalog.setval({}, {last}, {called});\n",
+            Literal(&sequence)
+        ));
+    }
+    Ok(out)
 }
 
 /// Runs the rollback in a savepoint, compares each table's rows with `before`, and undoes
