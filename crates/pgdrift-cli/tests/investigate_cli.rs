@@ -158,7 +158,7 @@ async fn the_markdown_checklist_is_filled_in_from_the_evidence_and_the_code() {
     let backup = section("app.backup_test");
     for line in [
         "- [x] No foreign key points at it\n",
-        "- [x] No view, function, trigger or policy depends on it\n",
+        "- [x] No view, function, trigger, policy, column or other object depends on it\n",
         "- [x] Not declared by an ORM model in the code\n",
         "- [x] No code references it\n",
         "- [ ] Holds no rows (3 rows, counted)",
@@ -382,4 +382,88 @@ async fn counting_rows_leaves_no_scan_in_the_statistics() {
         !missing.contains("recorded in the table's statistics"),
         "{missing}"
     );
+}
+
+#[tokio::test]
+async fn functions_and_types_have_their_dependents_bodies_and_calls() {
+    let db = TestDb::with_sql(
+        "CREATE SCHEMA app;
+         CREATE TYPE app.mood AS ENUM ('ok', 'sad');
+         CREATE TYPE app.unused_mood AS ENUM ('x');
+         CREATE TABLE app.people (id int, mood app.mood);
+         CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER people_touch BEFORE UPDATE ON app.people
+           FOR EACH ROW EXECUTE FUNCTION app.touch();
+         CREATE FUNCTION app.old_helper(int) RETURNS int LANGUAGE sql AS 'SELECT $1';
+         CREATE FUNCTION app.caller() RETURNS int LANGUAGE plpgsql
+           AS $$ BEGIN RETURN app.old_helper(1); END $$;
+         CREATE FUNCTION app.lonely() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;",
+    )
+    .await;
+    let code = tempfile::tempdir().unwrap();
+    let dir = code.path().to_str().unwrap();
+    let names = [
+        "app.mood",
+        "app.unused_mood",
+        "app.touch",
+        "app.old_helper",
+        "app.lonely",
+    ];
+    let out = investigate(&db, &[&names[..], &["--code", dir, "-f", "json"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", common::text(&out));
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(inv["not_found"], serde_json::json!([]), "{inv:#}");
+    let state = |name: &str| {
+        object(&inv, name)["verdict"]["state"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let mood = object(&inv, "app.mood");
+    assert_eq!(mood["kind"], "enum type");
+    assert_eq!(ties(mood, "dependent"), ["column mood of table app.people"]);
+    assert_eq!(state("app.mood"), "in_use");
+    assert_eq!(state("app.unused_mood"), "unused", "{inv:#}");
+    let touch = object(&inv, "app.touch()");
+    assert!(
+        ties(touch, "dependent")[0].contains("people_touch"),
+        "{touch:#}"
+    );
+    assert_eq!(state("app.touch()"), "in_use");
+    let helper = object(&inv, "app.old_helper(integer)");
+    assert_eq!(ties(helper, "function"), ["app.caller()"]);
+    let reasons = helper["verdict"]["reasons"].to_string();
+    assert!(
+        reasons.contains("function app.caller() names it"),
+        "{reasons}"
+    );
+    // track_functions is off by default: calls are not counted, so not "unused".
+    let lonely = object(&inv, "app.lonely()");
+    assert_eq!(lonely["calls"]["track_functions"], "none", "{lonely:#}");
+    assert_eq!(state("app.lonely()"), "likely_unused");
+    let md = investigate(&db, &["app.lonely", "--code", dir, "-f", "markdown"]);
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    assert!(
+        md.contains("- [ ] Calls unknown: track_functions is none"),
+        "{md}"
+    );
+    // Counted (PL/pgSQL: a SQL function may be inlined, and then it is not), a call is use.
+    let set = format!("ALTER DATABASE {} SET track_functions = 'all'", db.name());
+    db.execute(&set).await;
+    {
+        let conn = db.connect().await;
+        conn.client.batch_execute("SELECT app.lonely()").await.unwrap();
+    }
+    let mut lonely = Value::Null;
+    for _ in 0..40 {
+        let out = investigate(&db, &["app.lonely", "-f", "json"]);
+        let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+        lonely = object(&inv, "app.lonely()").clone();
+        if lonely["verdict"]["state"] == "in_use" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(lonely["calls"]["calls"], 1, "{lonely:#}");
+    assert_eq!(lonely["verdict"]["state"], "in_use", "{lonely:#}");
 }

@@ -32,6 +32,7 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
         estimate_sizes: false,
+        relations_only: false,
     };
     let mut inv = investigate(&conn, &args.objects, &opts).await?;
     if inv.objects.is_empty() {
@@ -88,9 +89,16 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
 /// The investigated objects' names, in order.
 pub(super) fn qualified(inv: &Investigation) -> Vec<QualName> {
     (inv.objects.iter())
-        .map(|o| match o.object.split_once('.') {
-            Some((s, n)) => QualName::new(s, n),
-            None => QualName::new("", o.object.as_str()),
+        .map(|o| {
+            // A function is named by its signature: `app.f(integer)` is `app.f`.
+            let name = o
+                .object
+                .split_once('(')
+                .map_or(o.object.as_str(), |(n, _)| n);
+            match name.split_once('.') {
+                Some((s, n)) => QualName::new(s, n),
+                None => QualName::new("", name),
+            }
         })
         .collect()
 }

@@ -91,6 +91,7 @@ fn options(args: &InvestigateArgs, config: &FleetConfig) -> FleetOptions {
         investigate: InvestigateOptions {
             count_timeout: args.count_timeout.0,
             estimate_sizes: false,
+            relations_only: false,
         },
         databases: args.databases.clone(),
         role: args.role.clone(),

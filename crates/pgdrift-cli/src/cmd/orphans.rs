@@ -37,6 +37,7 @@ pub async fn run(args: OrphansArgs) -> anyhow::Result<Outcome> {
     let opts = InvestigateOptions {
         count_timeout: args.count_timeout.0,
         estimate_sizes: true,
+        relations_only: true,
     };
     let mut inv = investigate_exact(&conn, &names, &opts).await?;
     if !args.code.is_empty() {

@@ -41,6 +41,7 @@ pub async fn resolve(
     let opts = InvestigateOptions {
         count_timeout: Duration::ZERO,
         estimate_sizes: true,
+        relations_only: true,
     };
     let inv = investigate(conn, patterns, &opts).await?;
     let mut out = Vec::with_capacity(inv.objects.len());

@@ -176,13 +176,21 @@ fn narrow(catalog: &Catalog, wanted: &BTreeSet<&QualName>) -> Catalog {
     retain(&mut out, |p| match p.table {
         Some((s, t)) => keep(s, t),
         None => {
-            matches!(p.kind, Kind::Table | Kind::View | Kind::Sequence) && keep(p.schema, p.name)
+            let whole = [
+                Kind::Table,
+                Kind::View,
+                Kind::Sequence,
+                Kind::Type,
+                Kind::Function,
+            ];
+            whole.contains(&p.kind) && keep(p.schema, p.name)
         }
     });
     out
 }
 
-/// The kind of relation `q` is in `catalog`, if it is there.
+/// The kind of object `q` is in `catalog`, if it is there (a function: any of its
+/// overloads).
 fn relation_kind(catalog: &Catalog, q: &QualName) -> Option<&'static str> {
     if catalog.tables.contains_key(q) {
         Some("table")
@@ -190,6 +198,10 @@ fn relation_kind(catalog: &Catalog, q: &QualName) -> Option<&'static str> {
         Some("view")
     } else if catalog.sequences.contains_key(q) {
         Some("sequence")
+    } else if catalog.types.contains_key(q) {
+        Some("type")
+    } else if (catalog.functions.keys()).any(|s| s.schema == q.schema && s.name == q.name) {
+        Some("function")
     } else {
         None
     }

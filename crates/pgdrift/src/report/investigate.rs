@@ -107,10 +107,10 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
     let mut boxes = Vec::new();
     let fks = of(&["fk_in"]);
     boxes.push(item(fks.is_empty(), "No foreign key points at it", &fks));
-    let deps = of(&["view", "function", "trigger", "policy"]);
+    let deps = of(&["view", "function", "trigger", "policy", "dependent"]);
     boxes.push(item(
         deps.is_empty(),
-        "No view, function, trigger or policy depends on it",
+        "No view, function, trigger, policy, column or other object depends on it",
         &deps,
     ));
     let pubs = of(&["publication"]);
@@ -138,6 +138,25 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
             boxes.push(item(places.is_empty(), "No code references it", &places));
         }
     }
+    if let Some(c) = &o.calls {
+        boxes.push(match c.calls {
+            Some(n) => (
+                n == 0,
+                format!(
+                    "Not called since the statistics were reset ({} day(s) ago): {n} call(s)",
+                    c.window_seconds / 86_400
+                ),
+            ),
+            None => (
+                false,
+                "Calls unknown: track_functions is none (set it to pl or all)".to_string(),
+            ),
+        });
+        return boxes_tail(o, boxes);
+    }
+    if crate::evidence::object::other::is_other(o.kind) {
+        return boxes_tail(o, boxes);
+    }
     match &o.activity {
         Some(a) => {
             let days = a.window_seconds / 86_400;
@@ -161,6 +180,21 @@ fn checklist(o: &ObjectEvidence) -> Vec<(bool, String)> {
         o.holds.rows == Some(0),
         format!("Holds no rows ({})", rows(o)),
     ));
+    boxes_tail(o, boxes)
+}
+
+/// The last boxes: the backup and the rollback.
+fn boxes_tail(o: &ObjectEvidence, mut boxes: Vec<(bool, String)>) -> Vec<(bool, String)> {
+    if crate::evidence::object::other::is_other(o.kind) {
+        boxes.push((
+            false,
+            format!(
+                "Definition saved (`pg_dump --schema-only` keeps {})",
+                o.object
+            ),
+        ));
+        return boxes;
+    }
     let name = &o.object;
     boxes.push((
         false,
@@ -300,6 +334,9 @@ fn rows(o: &ObjectEvidence) -> String {
 }
 
 fn holds(o: &ObjectEvidence) -> String {
+    if crate::evidence::object::other::is_other(o.kind) {
+        return "no rows (not a relation)".to_string();
+    }
     let h = &o.holds;
     let about = match h.sizes_exact {
         true => "",
@@ -316,6 +353,15 @@ fn holds(o: &ObjectEvidence) -> String {
 }
 
 fn activity(o: &ObjectEvidence) -> String {
+    if let Some(c) = &o.calls {
+        return match (c.calls, c.total_ms) {
+            (Some(n), Some(ms)) => format!(
+                "{n} call(s), {ms:.1} ms in all, in {} day(s) of statistics",
+                c.window_seconds / 86_400
+            ),
+            _ => "calls not counted (track_functions is none)".to_string(),
+        };
+    }
     let Some(a) = &o.activity else {
         return "no table statistics".to_string();
     };

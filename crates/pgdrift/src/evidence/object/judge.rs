@@ -23,12 +23,15 @@ struct More {
 impl ObjectEvidence {
     /// Judges it again from everything known about it.
     pub fn judge(&mut self) {
-        let mut v = verdict(Inputs {
-            holds: &self.holds,
-            ties: &self.ties,
-            activity: self.activity.as_ref(),
-            code_references: self.code.as_ref().map(|c| c.len() as u64),
-        });
+        let mut v = match super::other::is_other(self.kind) {
+            true => super::other::verdict(self),
+            false => verdict(Inputs {
+                holds: &self.holds,
+                ties: &self.ties,
+                activity: self.activity.as_ref(),
+                code_references: self.code.as_ref().map(|c| c.len() as u64),
+            }),
+        };
         let mut more = More::default();
         self.instances(&mut v, &mut more);
         self.statement_evidence(&mut more);
@@ -155,6 +158,7 @@ mod tests {
             activity_by_instance: Vec::new(),
             statements: None,
             claims: None,
+            calls: None,
             verdict: verdict(Inputs {
                 holds: &Holds::default(),
                 ties: &[],

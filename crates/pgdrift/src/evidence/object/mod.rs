@@ -17,6 +17,7 @@ mod brief;
 pub mod fleet;
 pub mod fleet_run;
 mod judge;
+pub mod other;
 mod read;
 pub mod replicas;
 pub mod statements;
@@ -76,7 +77,7 @@ impl Tie {
     pub fn depends_on_it(&self) -> bool {
         matches!(
             self.kind.as_str(),
-            "fk_in" | "view" | "function" | "publication"
+            "fk_in" | "view" | "function" | "publication" | "dependent"
         )
     }
 }
@@ -146,6 +147,9 @@ pub struct ObjectEvidence {
     /// Statistics per server instance, the primary first; empty unless replicas were read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub activity_by_instance: Vec<InstanceActivity>,
+    /// A function's calls since the statistics were reset; `None` for other kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<other::Calls>,
     /// The statements of pg_stat_statements that name it; `None` when not looked at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statements: Option<StatementUse>,

@@ -34,6 +34,8 @@ pub struct InvestigateOptions {
     /// Sizes from the planner's page counts instead of the files: no relation is opened,
     /// which keeps thousands of relations quick (`pgdrift orphans`, the audit).
     pub estimate_sizes: bool,
+    /// Tables, views and sequences only: functions and types are not looked for.
+    pub relations_only: bool,
 }
 
 /// Why evidence could not be read. `Display` names the database (masked) and the query.
@@ -97,8 +99,15 @@ async fn read_all(
         .await
         .map_err(failed(conn, "the relations"))?;
     let found: Vec<Found> = rows.iter().map(found).collect();
-    let not_found = unmatched(conn, patterns, &found).await?;
-    read_found(conn, found, not_found, opts).await
+    let (others, mut names) = match opts.relations_only {
+        true => (Vec::new(), Vec::new()),
+        false => super::other::read(conn, &likes).await?,
+    };
+    names.extend(found.iter().map(|f| (f.schema.clone(), f.name.clone())));
+    let not_found = unmatched(conn, patterns, &names).await?;
+    let mut inv = read_found(conn, found, not_found, opts).await?;
+    inv.objects.extend(others);
+    Ok(inv)
 }
 
 /// Investigates the relations named exactly by `names` (those that do not exist are left
@@ -245,6 +254,7 @@ async fn read_found(
             claims: None,
             activity_by_instance: Vec::new(),
             statements: None,
+            calls: None,
             verdict: v,
         });
     }
@@ -300,16 +310,15 @@ fn like(glob: &str) -> String {
 async fn unmatched(
     conn: &Connection,
     patterns: &[String],
-    found: &[Found],
+    found: &[(String, String)],
 ) -> Result<Vec<NotFound>, EvidenceError> {
     let missing: Vec<&String> = patterns
         .iter()
         .filter(|p| {
             let g = globset::Glob::new(p).map(|g| g.compile_matcher());
-            !found.iter().any(|f| {
-                g.as_ref().is_ok_and(|m| {
-                    m.is_match(&f.name) || m.is_match(format!("{}.{}", f.schema, f.name))
-                })
+            !found.iter().any(|(schema, name)| {
+                g.as_ref()
+                    .is_ok_and(|m| m.is_match(name) || m.is_match(format!("{schema}.{name}")))
             })
         })
         .collect();

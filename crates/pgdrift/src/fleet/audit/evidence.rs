@@ -38,6 +38,7 @@ pub(super) async fn attach(
     let opts = InvestigateOptions {
         count_timeout: Duration::ZERO,
         estimate_sizes: true,
+        relations_only: true,
     };
     let Ok(inv) = investigate_exact(conn, &names, &opts).await else {
         return;
