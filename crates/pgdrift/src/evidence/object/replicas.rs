@@ -40,7 +40,8 @@ pub async fn add_replicas(inv: &mut Investigation, replicas: &[ConnInfo]) {
     if replicas.is_empty() {
         return;
     }
-    let (schemas, names): (Vec<String>, Vec<String>) = (inv.objects.iter())
+    let relations = (inv.objects.iter()).filter(|o| !super::other::is_other(o.kind));
+    let (schemas, names): (Vec<String>, Vec<String>) = relations
         .filter_map(|o| o.object.split_once('.'))
         .map(|(s, n)| (s.to_string(), n.to_string()))
         .unzip();
@@ -52,7 +53,8 @@ pub async fn add_replicas(inv: &mut Investigation, replicas: &[ConnInfo]) {
         });
     }
     let primary = inv.database.clone();
-    for o in &mut inv.objects {
+    // Functions and types keep no statistics per table on any instance.
+    for o in (inv.objects.iter_mut()).filter(|o| !super::other::is_other(o.kind)) {
         o.activity_by_instance = vec![InstanceActivity {
             instance: primary.clone(),
             role: "primary",
