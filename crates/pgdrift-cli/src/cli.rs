@@ -38,8 +38,9 @@ pub enum Command {
     /// file, the tables referenced nowhere and the names code uses that the schema lacks
     /// (exit 1 when there are either).
     Usage(UsageArgs),
-    /// Gather the evidence for removing tables: what each holds, what ties to it, its
-    /// activity, where code references it, and a verdict (exit 1 when one is in use).
+    /// Gather the evidence for removing tables, views, sequences, functions or types: what
+    /// each holds, what ties to it, its activity, who claims it, where code references it,
+    /// and a verdict (exit 1 when one is in use).
     Investigate(InvestigateArgs),
     /// List the relations of a database that no desired schema declares (without one, every
     /// table), each with its evidence and verdict, worst first (exit 1 when there are any).
