@@ -333,7 +333,7 @@ async fn who_claims_a_table_desired_schemas_their_conflicts_and_the_migrations()
 #[tokio::test]
 async fn counting_rows_leaves_no_scan_in_the_statistics() {
     let db = TestDb::with_sql(
-        "CREATE TABLE quiet (id int, at timestamptz); CREATE INDEX quiet_at ON quiet (at);
+        "CREATE TABLE quiet (id int, at timestamptz);
          INSERT INTO quiet SELECT g, now() FROM generate_series(1, 50) g;",
     )
     .await;
@@ -349,16 +349,9 @@ async fn counting_rows_leaves_no_scan_in_the_statistics() {
             .get::<_, i64>(0)
     };
     let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
-    // Building the index scanned the table once; wait until that is counted.
-    let mut before = seq_scans().await;
-    loop {
-        pause().await;
-        let now = seq_scans().await;
-        if now == before {
-            break;
-        }
-        before = now;
-    }
+    // Nothing has scanned it (an index build would, and PostgreSQL 14 reports that late).
+    let before = seq_scans().await;
+    assert_eq!(before, 0);
     let out = investigate(&db, &["quiet", "-f", "json"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
@@ -452,7 +445,10 @@ async fn functions_and_types_have_their_dependents_bodies_and_calls() {
     db.execute(&set).await;
     {
         let conn = db.connect().await;
-        conn.client.batch_execute("SELECT app.lonely()").await.unwrap();
+        conn.client
+            .batch_execute("SELECT app.lonely()")
+            .await
+            .unwrap();
     }
     let mut lonely = Value::Null;
     for _ in 0..40 {
