@@ -193,3 +193,77 @@ async fn a_fleet_is_narrowed_by_database_globs_and_roles() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_roles_desired_schemas_say_who_claims_a_table_and_where_they_disagree() {
+    let master = TestDb::with_sql("CREATE TABLE users (id int, email text);").await;
+    let tenant =
+        TestDb::with_sql("CREATE TABLE users (id bigint); CREATE TABLE scratch (id int);").await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("master.sql"),
+        "CREATE TABLE users (id int, email text);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tenant.sql"),
+        "CREATE TABLE users (id bigint);\n",
+    )
+    .unwrap();
+    let url = ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    }
+    .to_string();
+    let config = dir.path().join("pgdrift.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[server]]\nname = \"local\"\nurl = {url:?}\nstage = \"test\"\ndatabases = [{:?}, {:?}]\n\n\
+             [role.master]\ndatabases = [{:?}]\ndesired = \"master.sql\"\n\n\
+             [role.tenant]\ndatabases = [{:?}]\ndesired = \"tenant.sql\"\n",
+            master.name(),
+            tenant.name(),
+            master.name(),
+            tenant.name()
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let out = run(&[
+        "investigate",
+        "--config",
+        &config,
+        "public.users",
+        "scratch",
+        "-f",
+        "json",
+    ]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        common::text(&out)
+    );
+    let fleet = json(&out);
+    let users = object(&fleet, "public.users");
+    let declared: Vec<&str> = (users["claims"]["declared_by"].as_array().unwrap().iter())
+        .map(|d| d["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["master", "tenant"], "{users:#}");
+    let conflict = users["claims"]["conflicts"][0]["differences"].to_string();
+    assert!(
+        conflict.contains("public.users.id") && conflict.contains("public.users.email"),
+        "{conflict}"
+    );
+    assert_eq!(users["verdict"]["state"], "in_use");
+    let scratch = object(&fleet, "public.scratch");
+    assert_eq!(
+        scratch["claims"]["not_declared_by"],
+        serde_json::json!(["master", "tenant"])
+    );
+    let text = common::text(&run(&["investigate", "--config", &config, "public.users"]));
+    assert!(
+        text.contains("roles     declared by role master, tenant; roles master and tenant define it differently"),
+        "{text}"
+    );
+}

@@ -6,6 +6,7 @@
 use crate::cli::{InspectFormat, InvestigateArgs};
 use crate::output::{masked, write_to};
 use crate::Outcome;
+use pgdrift::evidence::claims::{claims, Desired};
 use pgdrift::evidence::code::names::Names;
 use pgdrift::evidence::code::scan::Named;
 use pgdrift::evidence::code::walk::walk;
@@ -15,8 +16,10 @@ use pgdrift::evidence::object::fleet_run::{investigate_fleet, FleetOptions, Flee
 use pgdrift::evidence::object::{InvestigateOptions, VerdictState};
 use pgdrift::fleet::audit::Progress;
 use pgdrift::fleet::config::{self, FleetConfig};
+use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::model::QualName;
 use pgdrift::report::investigate_fleet::{render_fleet_markdown, render_fleet_text};
+use pgdrift::source::{Loader, SourceSpec};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -57,12 +60,74 @@ pub async fn run(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     if !args.code.is_empty() {
         add_code(&mut run, args.code.clone()).await?;
     }
-    let fleet = aggregate(&run);
+    let mut fleet = aggregate(&run);
+    role_claims(&config, &mut fleet, &args).await?;
     if run.runs.iter().all(|r| r.result.is_err()) {
         anyhow::bail!("no database could be read:\n{}", render_fleet_text(&fleet));
     }
     show(&fleet, &args)?;
     Ok(outcome(&fleet))
+}
+
+/// Which roles' desired schemas declare each object: each role's `desired` is loaded once
+/// (tools' own tables left out, as the audit does). A role whose schema cannot be read is
+/// missing evidence, not an error.
+async fn role_claims(
+    config: &FleetConfig,
+    fleet: &mut FleetInvestigation,
+    args: &InvestigateArgs,
+) -> anyhow::Result<()> {
+    let with_desired: Vec<_> = config
+        .roles
+        .iter()
+        .filter(|r| r.desired.is_some())
+        .collect();
+    if with_desired.is_empty() || fleet.objects.is_empty() {
+        return Ok(());
+    }
+    let mut loader = Loader::new(args.load.options(false)?);
+    let (mut loaded, mut unread) = (Vec::new(), Vec::new());
+    for r in with_desired {
+        let source = r.desired.as_deref().unwrap_or_default();
+        let catalog = match SourceSpec::parse(source, &env) {
+            Ok(spec) => (loader.load(&spec.with_dir_ignore(&r.ignore)).await)
+                .map(|l| l.inspected.snapshot.catalog)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match catalog {
+            Ok(mut c) => {
+                ToolOwned::of(&c).remove_from(&mut c);
+                loaded.push((r.name.clone(), c));
+            }
+            Err(e) => unread.push(format!(
+                "role {}'s desired schema could not be read: {}",
+                r.name,
+                pgdrift::pg::mask_quoting(&e, source)
+            )),
+        }
+    }
+    let views: Vec<Desired<'_>> = (loaded.iter())
+        .map(|(label, catalog)| Desired { label, catalog })
+        .collect();
+    let names: Vec<QualName> = fleet.objects.iter().map(|o| base_name(&o.object)).collect();
+    let found = claims(&names, None, &views);
+    for (o, c) in fleet.objects.iter_mut().zip(found) {
+        if !views.is_empty() {
+            o.with_claims(c);
+        }
+        o.verdict.missing.extend(unread.iter().cloned());
+    }
+    Ok(())
+}
+
+/// `app.users`, and `app.f` for the function `app.f(integer)`.
+fn base_name(object: &str) -> QualName {
+    let name = object.split_once('(').map_or(object, |(n, _)| n);
+    match name.split_once('.') {
+        Some((s, n)) => QualName::new(s, n),
+        None => QualName::new("", name),
+    }
 }
 
 /// `--role` must name a role of the configuration.

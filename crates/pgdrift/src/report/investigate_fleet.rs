@@ -2,6 +2,7 @@
 //! as Markdown (one checklist per relation, its per-database evidence below). The JSON form
 //! is the [`FleetInvestigation`] itself.
 
+use crate::evidence::claims::Claims;
 use crate::evidence::object::fleet::{DatabaseLine, FleetInvestigation, FleetObject};
 use crate::evidence::object::VerdictState;
 use std::fmt::Write as _;
@@ -19,6 +20,9 @@ pub fn render_fleet_text(f: &FleetInvestigation) -> String {
         let _ = writeln!(out, "  present   {}", presence(o));
         let _ = writeln!(out, "  holds     {}", rows(o));
         let _ = writeln!(out, "  activity  {}", activity(o));
+        if let Some(c) = &o.claims {
+            let _ = writeln!(out, "  roles     {}", roles(c));
+        }
         for r in &o.verdict.reasons {
             let _ = writeln!(out, "  reason    {r}");
         }
@@ -124,6 +128,36 @@ fn checklist(f: &FleetInvestigation, o: &FleetObject) -> Vec<(bool, String)> {
         ),
         (false, "Backup taken in every database that has it".into()),
     ]
+    .into_iter()
+    .chain(o.claims.as_ref().map(|c| {
+        (
+            c.declared_by.is_empty(),
+            format!("Declared by no role: {}", roles(c)),
+        )
+    }))
+    .collect()
+}
+
+/// Which roles declare the object, which do not, and where they disagree.
+fn roles(c: &Claims) -> String {
+    let declared: Vec<&str> = c.declared_by.iter().map(|d| d.source.as_str()).collect();
+    let mut s = match declared.is_empty() {
+        true => "declared by no role".to_string(),
+        false => format!("declared by role {}", declared.join(", ")),
+    };
+    if !c.not_declared_by.is_empty() {
+        let _ = write!(s, "; not by {}", c.not_declared_by.join(", "));
+    }
+    for k in &c.conflicts {
+        let _ = write!(
+            s,
+            "; roles {} and {} define it differently ({})",
+            k.first,
+            k.second,
+            k.differences.join(", ")
+        );
+    }
+    s
 }
 
 /// A box ticked when `against` is empty; else unticked, naming them after the colon.

@@ -65,6 +65,9 @@ pub struct FleetObject {
     /// Calls pg_stat_statements recorded for it, in all databases.
     pub statement_calls: i64,
     pub verdict: Verdict,
+    /// Which roles' desired schemas (pgdrift.toml) declare it, and their conflicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<crate::evidence::claims::Claims>,
     pub per_database: Vec<DatabaseLine>,
 }
 
@@ -169,7 +172,17 @@ fn empty(o: &ObjectEvidence) -> FleetObject {
             reasons: Vec::new(),
             missing: Vec::new(),
         },
+        claims: None,
         per_database: Vec::new(),
+    }
+}
+
+impl FleetObject {
+    /// Takes which roles' desired schemas declare it, and judges it again: a role that
+    /// declares it claims it.
+    pub fn with_claims(&mut self, claims: crate::evidence::claims::Claims) {
+        super::verdict::apply_claims(&mut self.verdict, Some(&claims));
+        self.claims = Some(claims);
     }
 }
 
