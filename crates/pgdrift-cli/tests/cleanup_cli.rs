@@ -525,3 +525,46 @@ async fn a_refusal_in_one_database_of_a_fleet_is_an_error_and_the_others_go_on()
     assert!(!exists(&with, "app.backup_test").await);
     assert!(exists(&tied, "public.backup_test").await);
 }
+
+#[tokio::test]
+async fn cascade_takes_views_on_views_too_and_the_rollback_brings_them_back() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE old_orders (id int, total numeric);
+         INSERT INTO old_orders VALUES (1, 10), (2, 20);
+         CREATE VIEW big_orders AS SELECT * FROM old_orders WHERE total > 15;
+         CREATE VIEW big_order_ids AS SELECT id FROM big_orders;
+         CREATE MATERIALIZED VIEW big_order_count AS SELECT count(*) FROM big_order_ids;",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url();
+    let out = run(
+        dir.path(),
+        &["drop", &url, "old_orders", "--cascade", "--verify", "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("view public.big_order_ids (it reads public.big_orders)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("materialized view public.big_order_count (it reads public.big_order_ids)"),
+        "{t}"
+    );
+    for name in [
+        "public.old_orders",
+        "public.big_orders",
+        "public.big_order_ids",
+        "public.big_order_count",
+    ] {
+        assert!(!exists(&db, name).await, "{name} is still there");
+    }
+    let script = rollback_script(&out);
+    let sql = std::fs::read_to_string(&script).unwrap();
+    db.connect().await.client.batch_execute(&sql).await.unwrap();
+    db.execute("REFRESH MATERIALIZED VIEW big_order_count")
+        .await;
+    let count = db.strings("SELECT count::text FROM big_order_count").await;
+    assert_eq!(count, ["1"]);
+}

@@ -41,7 +41,12 @@ pub async fn prepare(
             .iter()
             .map(|q| format!("{QUARANTINE_SCHEMA}.{}", q.name)),
     );
-    let (found, mut not_found) = resolve(conn, &patterns, true).await?;
+    let (mut found, mut not_found) = resolve(conn, &patterns, true).await?;
+    if request.cascade {
+        for r in &mut found {
+            add_indirect_views(conn, r).await?;
+        }
+    }
     not_found.retain(|n| {
         request.patterns.contains(&n.pattern)
             && history::matching(&all, std::slice::from_ref(&n.pattern)).is_empty()
@@ -79,6 +84,59 @@ pub async fn prepare(
     Ok(p)
 }
 
+/// Views that read `r` through other views (a view on a view on it): `--cascade` drops
+/// them too, so they are listed with the views it reads directly.
+const INDIRECT_VIEWS: &str = "
+WITH RECURSIVE reads(oid, via, depth) AS (
+  SELECT r.ev_class, d.refobjid, 1
+  FROM pg_catalog.pg_depend d
+  JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+  WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    AND d.refobjid = $1 AND r.ev_class <> d.refobjid
+  UNION
+  SELECT r.ev_class, reads.oid, reads.depth + 1
+  FROM reads
+  JOIN pg_catalog.pg_depend d ON d.refobjid = reads.oid
+   AND d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+   AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+  WHERE r.ev_class <> d.refobjid AND reads.depth < 100
+)
+SELECT DISTINCT n.nspname::text, c.relname::text, vn.nspname::text, v.relname::text,
+       c.relkind = 'm'
+FROM reads
+JOIN pg_catalog.pg_class c ON c.oid = reads.oid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class v ON v.oid = reads.via
+JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+WHERE reads.depth > 1";
+
+async fn add_indirect_views(conn: &Connection, r: &mut Resolved) -> Result<(), CleanupError> {
+    let rows = (conn.client.query(INDIRECT_VIEWS, &[&r.oid]).await).map_err(super::db_error(
+        conn,
+        format!("reading the views on views of {}", r.qualified()),
+    ))?;
+    for row in rows {
+        let other = quoted(&row.get::<_, String>(0), &row.get::<_, String>(1));
+        let via = quoted(&row.get::<_, String>(2), &row.get::<_, String>(3));
+        if r.ties.iter().any(|t| t.kind == "view" && t.other == other) {
+            continue;
+        }
+        let word = if row.get::<_, bool>(4) {
+            "materialized view"
+        } else {
+            "view"
+        };
+        r.ties.push(Tie {
+            kind: "view".into(),
+            other,
+            detail: format!("{word}, reading it through {via}"),
+        });
+    }
+    Ok(())
+}
+
 /// The dependents that make a drop refused, and what `--cascade` takes with it.
 fn dependents<'a>(r: &'a Resolved, found: &[Resolved]) -> Vec<&'a Tie> {
     let names: Vec<String> = found.iter().map(|f| quoted(&f.schema, &f.name)).collect();
@@ -90,7 +148,10 @@ fn dependents<'a>(r: &'a Resolved, found: &[Resolved]) -> Vec<&'a Tie> {
 fn describe(t: &Tie) -> String {
     match t.kind.as_str() {
         "fk_in" => format!("foreign key {} of {}", t.detail, t.other),
-        "view" => format!("{} {}", t.detail, t.other),
+        "view" => match t.detail.split_once(", reading it through ") {
+            Some((word, via)) => format!("{word} {} (it reads {via})", t.other),
+            None => format!("{} {}", t.detail, t.other),
+        },
         "publication" => format!("publication {} (the table leaves it)", t.other),
         "function" => format!(
             "function {} names it in its body ({}): it stays, and fails when it runs",
