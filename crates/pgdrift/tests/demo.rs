@@ -11,6 +11,27 @@ async fn the_demo_fleet_tells_its_story() {
     let dir = tempfile::tempdir().unwrap();
     let prefix = format!("demo{}_", std::process::id());
     let config = demo::build(&admin, dir.path(), &prefix).await.unwrap();
+    // PostgreSQL 14's statistics collector reports the building sessions' commits late.
+    let conn = pgdrift::pg::connect(&admin).await.unwrap();
+    let acme = format!("{prefix}tenant_acme");
+    for _ in 0..100 {
+        conn.client
+            .batch_execute("SELECT pg_stat_clear_snapshot()")
+            .await
+            .unwrap();
+        let commits: i64 = (conn.client)
+            .query_one(
+                "SELECT COALESCE(sum(xact_commit), 0)::int8 FROM pg_stat_database WHERE datname = $1",
+                &[&acme],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if commits > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let options = AuditOptions {
         jobs: 4,
         statement_timeout: Duration::from_secs(60),
