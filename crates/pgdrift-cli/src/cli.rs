@@ -45,6 +45,9 @@ pub enum Command {
     /// List the relations of a database that no desired schema declares (without one, every
     /// table), each with its evidence and verdict, worst first (exit 1 when there are any).
     Orphans(OrphansArgs),
+    /// Lint a schema (any source; statistics rules on live databases) or the new files of a
+    /// migrations directory, worst first (exit 1 when a finding reaches --fail-on).
+    Lint(LintArgs),
     /// Move tables, views or sequences into the pgdrift_quarantine schema, revoking every
     /// other role's privileges (recorded, for `pgdrift restore`).
     Quarantine(QuarantineArgs),
@@ -109,6 +112,67 @@ pub struct InvestigateArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The schema to lint: a database (postgres:// URL, key=value pairs, env:NAME), a
+    /// migrations directory, SQL files, a snapshot or cmd:COMMAND.
+    #[arg(
+        value_name = "SOURCE",
+        required_unless_present_any = ["migrations", "rules", "explain"]
+    )]
+    pub source: Option<String>,
+    /// Lint the migration files of DIR that are new (since --base, or not applied to
+    /// --against): their statements, and what each does to the schema replayed in a shadow
+    /// database, weighed by the sizes of the tables it touches.
+    #[arg(long, value_name = "DIR", conflicts_with = "source")]
+    pub migrations: Option<PathBuf>,
+    /// With --migrations: the files new since this git ref (`origin/main`) are the ones
+    /// linted.
+    #[arg(long, value_name = "REF", requires = "migrations")]
+    pub base: Option<String>,
+    /// With --migrations: the database the migrations will run on (URL, env:NAME) or a
+    /// statistics snapshot of it (JSON): its table sizes weigh the hazards, and without
+    /// --base the files it has not applied are the new ones.
+    #[arg(long, value_name = "URL|FILE", requires = "migrations")]
+    pub against: Option<String>,
+    /// The configuration whose [lint] table applies (default: pgdrift.toml in the current
+    /// directory, when there is one).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Set a rule's level for this run: CODE=off|info|warning|error (code or slug;
+    /// repeatable).
+    #[arg(long = "rule", value_name = "CODE=LEVEL")]
+    pub rule_levels: Vec<String>,
+    /// The least severe finding that makes the exit code 1 (default: [lint] fail_on, else
+    /// warning).
+    #[arg(long, value_name = "LEVEL", value_parser = ["info", "warning", "error"])]
+    pub fail_on: Option<String>,
+    /// List every rule (code, slug, severity, input, summary) and exit.
+    #[arg(long)]
+    pub rules: bool,
+    /// Print what a rule checks and how to fix it, and exit.
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+    /// Output: text, json (format_version 1), markdown (a pull-request comment), sarif
+    /// (SARIF 2.1.0) or github (workflow annotations; the rest in the step summary).
+    #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+    Github,
 }
 
 #[derive(Debug, Args)]

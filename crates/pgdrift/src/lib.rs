@@ -18,6 +18,7 @@ pub mod diff;
 pub mod evidence;
 pub mod fleet;
 pub mod limits;
+pub mod lint;
 pub mod migrate;
 pub mod model;
 pub mod pg;

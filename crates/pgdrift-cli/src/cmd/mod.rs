@@ -9,6 +9,8 @@ mod diff;
 mod inspect;
 mod investigate;
 mod investigate_fleet;
+mod lint;
+mod lint_migrations;
 mod migrate;
 mod orphans;
 mod usage;
@@ -26,6 +28,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Usage(args) => usage::run(args).await,
         Command::Investigate(args) => investigate::run(args).await,
         Command::Orphans(args) => orphans::run(args).await,
+        Command::Lint(args) => lint::run(args, cli.color).await,
         Command::Quarantine(args) => cleanup::quarantine(args).await,
         Command::Restore(args) => cleanup::restore(args).await,
         Command::Drop(args) => cleanup::drop(args).await,

@@ -4,12 +4,14 @@
 pub mod audit;
 pub mod diff;
 pub mod evidence;
+pub mod finding;
 pub mod history;
 pub mod inspect;
 pub mod investigate;
 pub mod investigate_fleet;
 pub mod investigate_more;
 pub mod json;
+pub mod lint;
 pub mod orphans;
 pub mod script;
 pub mod shell;

@@ -2,30 +2,7 @@
 //! and the findings themselves — each naming its database, object and the command that
 //! fixes it.
 
-/// How much a finding matters; `--fail-on` compares against it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Severity> {
-        [Severity::Info, Severity::Warning, Severity::Error]
-            .into_iter()
-            .find(|s| s.as_str() == name)
-    }
-}
+pub use crate::report::finding::Severity;
 
 /// A kind of finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1,0 +1,132 @@
+//! `pgdrift lint SOURCE`: the schema rules over any source, the statistics rules over a live
+//! database; `--migrations` hands over to `lint_migrations`. Exit 1 when a finding reaches
+//! `--fail-on`.
+
+use crate::cli::{ColorChoice, LintArgs, LintFormat};
+use crate::output::{note, use_color, write_to};
+use crate::Outcome;
+use pgdrift::fleet::config;
+use pgdrift::lint::locate::Locations;
+use pgdrift::lint::{lint_schema, rules, rules_on, Input, Inputs, LintConfig, LintReport};
+use pgdrift::report::finding::Severity;
+use pgdrift::source::{Loader, SourceSpec};
+
+pub async fn run(args: LintArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
+    if args.rules {
+        print!("{}", pgdrift::report::lint::render_rules());
+        return Ok(Outcome::Clean);
+    }
+    if let Some(code) = &args.explain {
+        let rule = rules::find(code).ok_or_else(|| {
+            anyhow::anyhow!("no rule is called {code}: `pgdrift lint --rules` lists them")
+        })?;
+        print!("{}", pgdrift::report::lint::render_explain(rule));
+        return Ok(Outcome::Clean);
+    }
+    let config = lint_config(&args)?;
+    let report = match (&args.migrations, &args.source) {
+        (Some(_), _) => super::lint_migrations::run(&args, &config).await?,
+        (None, Some(source)) => schema(&args, source, &config).await?,
+        (None, None) => anyhow::bail!("give a SOURCE to lint, or --migrations DIR"),
+    };
+    let fail_on = match &args.fail_on {
+        Some(level) => Severity::from_name(level).unwrap_or(Severity::Warning),
+        None => config.fail_on.unwrap_or(Severity::Warning),
+    };
+    render(&args, &report, color)?;
+    Ok(match report.fails(fail_on) {
+        true => Outcome::Findings,
+        false => Outcome::Clean,
+    })
+}
+
+/// The `[lint]` table of the configuration, with `--rule` on top.
+fn lint_config(args: &LintArgs) -> anyhow::Result<LintConfig> {
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::find(&std::env::current_dir()?),
+    };
+    let mut config = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+            LintConfig::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+        }
+        None => LintConfig::default(),
+    };
+    for setting in &args.rule_levels {
+        let (name, level) = setting.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--rule {setting}: write CODE=LEVEL, e.g. --rule PL303=off")
+        })?;
+        let rule = rules::find(name.trim()).ok_or_else(|| {
+            anyhow::anyhow!("--rule {setting}: no rule is called {name}: `pgdrift lint --rules` lists them")
+        })?;
+        let severity = match level.trim() {
+            "off" => None,
+            l => Some(Severity::from_name(l).ok_or_else(|| {
+                anyhow::anyhow!("--rule {setting}: use off, info, warning or error")
+            })?),
+        };
+        config.set_level(rule.id, severity);
+    }
+    Ok(config)
+}
+
+/// Lints one source's schema (and statistics, for a live database).
+async fn schema(args: &LintArgs, source: &str, config: &LintConfig) -> anyhow::Result<LintReport> {
+    let spec = args.load.spec(source)?;
+    let mut loader = Loader::new(args.load.options(false)?);
+    let loaded = loader.load(&spec).await?;
+    let snapshot = &loaded.inspected.snapshot;
+    let live = match &spec {
+        SourceSpec::Database(info) => Some(info),
+        _ => None,
+    };
+    let statistics = match live {
+        Some(info) => {
+            let conn = pgdrift::pg::connect::connect(info).await?;
+            Some(pgdrift::lint::stats::read(&conn).await.map_err(|e| {
+                anyhow::anyhow!("reading the statistics of {}: {e}", conn.target)
+            })?)
+        }
+        None => None,
+    };
+    let locations = loaded.units.as_ref().map(|units| {
+        Locations::from_files(units.iter().map(|u| (u.name.as_str(), u.sql.as_str())))
+    });
+    let inputs = Inputs {
+        catalog: &snapshot.catalog,
+        statistics: statistics.as_ref(),
+        locations: locations.as_ref(),
+        database: live.map(|_| snapshot.source.database.as_str()),
+    };
+    let (findings, skipped) = lint_schema(&inputs, config)?;
+    if !skipped.is_empty() && args.format == LintFormat::Text {
+        note("statistics rules skipped: they read a live database's statistics");
+    }
+    let inputs = match live {
+        Some(_) => &[Input::Catalog, Input::Statistics][..],
+        None => &[Input::Catalog][..],
+    };
+    Ok(LintReport {
+        format_version: pgdrift::lint::FORMAT_VERSION,
+        source: pgdrift::pg::mask_value(source),
+        server_version: live.map(|_| snapshot.source.server_version.clone()),
+        findings,
+        skipped,
+        rules_run: rules_on(config, inputs),
+    })
+}
+
+fn render(args: &LintArgs, report: &LintReport, color: ColorChoice) -> anyhow::Result<()> {
+    let color = use_color(color, args.output.is_some());
+    write_to(args.output.as_deref(), |out| match args.format {
+        LintFormat::Json => pgdrift::report::json::write(report, out),
+        LintFormat::Text => {
+            out.write_all(pgdrift::report::lint::render_text(report, color).as_bytes())
+        }
+        LintFormat::Markdown | LintFormat::Sarif | LintFormat::Github => out.write_all(
+            pgdrift::report::lint::render_text(report, false).as_bytes(),
+        ),
+    })
+}

@@ -1,0 +1,115 @@
+//! Lint reports rendered: text for people, the rule list and a rule's help; JSON goes
+//! through `report::json`, and the other formats (Markdown, SARIF, GitHub annotations) have
+//! a file each.
+
+use crate::lint::{Input, LintReport, RuleInfo, RULES};
+use crate::report::finding::{counts, Finding, Severity};
+use std::fmt::Write as _;
+
+fn paint(color: bool, severity: Severity, text: &str) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let code = match severity {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// One finding in a line or three: severity, code, where, message; then the fix.
+fn finding_text(out: &mut String, f: &Finding, color: bool) {
+    let place = match (&f.location.file, f.location.line) {
+        (Some(file), Some(line)) => format!("{file}:{line}: "),
+        (Some(file), None) => format!("{file}: "),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {} {}{} [{}]",
+        paint(color, f.severity, &format!("{:<7}", f.severity.as_str())),
+        f.code,
+        place,
+        f.message,
+        f.slug
+    );
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(out, "        fix: {fix}");
+    }
+}
+
+/// The report as text: each finding worst first, then what was skipped, then the counts.
+pub fn render_text(report: &LintReport, color: bool) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        finding_text(&mut out, f, color);
+    }
+    if !report.skipped.is_empty() {
+        let codes: Vec<&str> = report.skipped.iter().map(|s| s.code).collect();
+        let _ = writeln!(
+            out,
+            "skipped {}: {}",
+            codes.join(", "),
+            report.skipped[0].reason
+        );
+    }
+    let parts: Vec<String> = counts(&report.findings)
+        .iter()
+        .map(|(s, n)| format!("{n} {}{}", s.as_str(), if *n == 1 { "" } else { "s" }))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}: {} ({} rules)",
+        report.source,
+        match report.findings.is_empty() {
+            true => "no findings".to_string(),
+            false => parts.join(", "),
+        },
+        report.rules_run
+    );
+    out
+}
+
+fn input_name(input: Input) -> &'static str {
+    match input {
+        Input::Catalog => "catalog",
+        Input::Statistics => "statistics",
+        Input::Migration => "migration",
+    }
+}
+
+/// Every rule, one line each.
+pub fn render_rules() -> String {
+    let mut out = String::new();
+    for r in RULES {
+        let _ = writeln!(
+            out,
+            "{}  {:<38} {:<8} {:<10} {}",
+            r.code,
+            r.slug,
+            r.severity.as_str(),
+            input_name(r.input),
+            r.summary
+        );
+    }
+    out
+}
+
+/// One rule's help.
+pub fn render_explain(rule: &RuleInfo) -> String {
+    format!(
+        "{} {} ({}, reads the {})\n{}.\n\n{}\n\nSilence it for one object with `pgdrift:ignore {}` in the object's COMMENT, \
+         or in a migration with `-- pgdrift:ignore {} reason` before the statement; change its \
+         level in pgdrift.toml: [lint] rules = {{ {} = \"off\" }}.\n",
+        rule.code,
+        rule.slug,
+        rule.severity.as_str(),
+        input_name(rule.input),
+        rule.summary,
+        rule.doc,
+        rule.code,
+        rule.code,
+        rule.code
+    )
+}
