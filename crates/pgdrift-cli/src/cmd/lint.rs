@@ -13,14 +13,16 @@ use pgdrift::source::{Loader, SourceSpec};
 
 pub async fn run(args: LintArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     if args.rules {
-        print!("{}", pgdrift::report::lint::render_rules());
+        let text = pgdrift::report::lint::render_rules();
+        write_to(None, |out| out.write_all(text.as_bytes()))?;
         return Ok(Outcome::Clean);
     }
     if let Some(code) = &args.explain {
         let rule = rules::find(code).ok_or_else(|| {
             anyhow::anyhow!("no rule is called {code}: `pgdrift lint --rules` lists them")
         })?;
-        print!("{}", pgdrift::report::lint::render_explain(rule));
+        let text = pgdrift::report::lint::render_explain(rule);
+        write_to(None, |out| out.write_all(text.as_bytes()))?;
         return Ok(Outcome::Clean);
     }
     let config = lint_config(&args)?;
@@ -59,7 +61,9 @@ fn lint_config(args: &LintArgs) -> anyhow::Result<LintConfig> {
             anyhow::anyhow!("--rule {setting}: write CODE=LEVEL, e.g. --rule PL303=off")
         })?;
         let rule = rules::find(name.trim()).ok_or_else(|| {
-            anyhow::anyhow!("--rule {setting}: no rule is called {name}: `pgdrift lint --rules` lists them")
+            anyhow::anyhow!(
+                "--rule {setting}: no rule is called {name}: `pgdrift lint --rules` lists them"
+            )
         })?;
         let severity = match level.trim() {
             "off" => None,
@@ -82,15 +86,16 @@ async fn schema(args: &LintArgs, source: &str, config: &LintConfig) -> anyhow::R
         SourceSpec::Database(info) => Some(info),
         _ => None,
     };
-    let statistics = match live {
-        Some(info) => {
-            let conn = pgdrift::pg::connect::connect(info).await?;
-            Some(pgdrift::lint::stats::read(&conn).await.map_err(|e| {
-                anyhow::anyhow!("reading the statistics of {}: {e}", conn.target)
-            })?)
-        }
-        None => None,
-    };
+    let statistics =
+        match live {
+            Some(info) => {
+                let conn = pgdrift::pg::connect::connect(info).await?;
+                Some(pgdrift::lint::stats::read(&conn).await.map_err(|e| {
+                    anyhow::anyhow!("reading the statistics of {}: {e}", conn.target)
+                })?)
+            }
+            None => None,
+        };
     let locations = loaded.units.as_ref().map(|units| {
         Locations::from_files(units.iter().map(|u| (u.name.as_str(), u.sql.as_str())))
     });
@@ -125,8 +130,8 @@ fn render(args: &LintArgs, report: &LintReport, color: ColorChoice) -> anyhow::R
         LintFormat::Text => {
             out.write_all(pgdrift::report::lint::render_text(report, color).as_bytes())
         }
-        LintFormat::Markdown | LintFormat::Sarif | LintFormat::Github => out.write_all(
-            pgdrift::report::lint::render_text(report, false).as_bytes(),
-        ),
+        LintFormat::Markdown | LintFormat::Sarif | LintFormat::Github => {
+            out.write_all(pgdrift::report::lint::render_text(report, false).as_bytes())
+        }
     })
 }

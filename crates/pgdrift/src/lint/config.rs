@@ -172,7 +172,10 @@ impl LintConfig {
         }
         if let Some(v) = &raw.fail_on {
             config.fail_on = Some(Severity::from_name(v).ok_or_else(|| {
-                error("fail_on", format!("\"{v}\" is no level: use info, warning or error"))
+                error(
+                    "fail_on",
+                    format!("\"{v}\" is no level: use info, warning or error"),
+                )
             })?);
         }
         config.ignore = globs("ignore", &raw.ignore)?;
@@ -270,7 +273,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.level(RuleId::TimestampWithoutTimeZone), None);
-        assert_eq!(c.level(RuleId::ForeignKeyWithoutIndex), Some(Severity::Error));
+        assert_eq!(
+            c.level(RuleId::ForeignKeyWithoutIndex),
+            Some(Severity::Error)
+        );
         assert_eq!(c.level(RuleId::NoPrimaryKey), Some(Severity::Warning));
         assert!(c.ignored("audit.log") && !c.ignored("public.log"));
         assert_eq!(c.options.unused_index_days, 30.0);

@@ -86,6 +86,17 @@ pub fn lint_schema(
     inputs: &Inputs<'_>,
     config: &LintConfig,
 ) -> Result<(Vec<Finding>, Vec<Skipped>), LintError> {
+    // Tracking tables and pgdrift's own schemas are the tools' business, not the design's.
+    let owned = crate::migrate::owned::ToolOwned::of(inputs.catalog);
+    let trimmed;
+    let mut inputs = *inputs;
+    if !owned.is_empty() {
+        let mut copy = inputs.catalog.clone();
+        owned.remove_from(&mut copy);
+        trimmed = copy;
+        inputs.catalog = &trimmed;
+    }
+    let inputs = &inputs;
     let mut checker = Checker::new(inputs, config);
     checker.check_comments()?;
     schema::run(&mut checker);
@@ -163,13 +174,17 @@ impl<'a> Checker<'a> {
             return;
         };
         if self.config.ignored(&subject.object.name)
-            || subject.anchor.is_some_and(|a| self.config.ignored(&a.to_string()))
+            || subject
+                .anchor
+                .is_some_and(|a| self.config.ignored(&a.to_string()))
         {
             return;
         }
-        let silenced = subject.comments.iter().flatten().any(|c| {
-            suppress::markers(c).is_ok_and(|m| suppress::silences(&m, rule))
-        });
+        let silenced = subject
+            .comments
+            .iter()
+            .flatten()
+            .any(|c| suppress::markers(c).is_ok_and(|m| suppress::silences(&m, rule)));
         if silenced {
             return;
         }
@@ -204,7 +219,10 @@ impl<'a> Checker<'a> {
             }
         };
         for t in c.tables.values() {
-            add(format!("comment on table {}.{}", t.schema, t.name), &t.comment);
+            add(
+                format!("comment on table {}.{}", t.schema, t.name),
+                &t.comment,
+            );
             for col in &t.columns {
                 add(
                     format!("comment on column {}.{}.{}", t.schema, t.name, col.name),
@@ -213,19 +231,34 @@ impl<'a> Checker<'a> {
             }
         }
         for i in c.indexes.values() {
-            add(format!("comment on index {}.{}", i.schema, i.name), &i.comment);
+            add(
+                format!("comment on index {}.{}", i.schema, i.name),
+                &i.comment,
+            );
         }
         for k in c.constraints.values() {
             add(
-                format!("comment on constraint {} on {}.{}", k.name, k.schema, k.table),
+                format!(
+                    "comment on constraint {} on {}.{}",
+                    k.name, k.schema, k.table
+                ),
                 &k.comment,
             );
         }
         for f in c.functions.values() {
-            add(format!("comment on function {}.{}", f.schema, f.signature), &f.comment);
+            add(
+                format!(
+                    "comment on function {}.{}({})",
+                    f.schema, f.name, f.arguments
+                ),
+                &f.comment,
+            );
         }
         for s in c.sequences.values() {
-            add(format!("comment on sequence {}.{}", s.schema, s.name), &s.comment);
+            add(
+                format!("comment on sequence {}.{}", s.schema, s.name),
+                &s.comment,
+            );
         }
         for p in c.policies.values() {
             add(

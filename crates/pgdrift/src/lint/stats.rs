@@ -157,12 +157,19 @@ fn sequences(c: &mut Checker<'_>, s: &Statistics) {
             continue;
         }
         let (used, range) = if seq.increment > 0 {
-            (last as f64 - seq.min as f64, seq.max as f64 - seq.min as f64)
+            (
+                last as f64 - seq.min as f64,
+                seq.max as f64 - seq.min as f64,
+            )
         } else {
-            (seq.max as f64 - last as f64, seq.max as f64 - seq.min as f64)
+            (
+                seq.max as f64 - last as f64,
+                seq.max as f64 - seq.min as f64,
+            )
         };
         let comment = cat.sequences.get(name).and_then(|q| q.comment.as_deref());
-        if range > 0.0 && used / range >= c.options.sequence_used_ratio {
+        let near = range > 0.0 && used / range >= c.options.sequence_used_ratio;
+        if near {
             c.report(
                 RuleId::SequenceNearMax,
                 Subject {
@@ -186,7 +193,11 @@ fn sequences(c: &mut Checker<'_>, s: &Statistics) {
                 )),
             );
         }
-        integer_key(c, name, seq, last);
+        // A sequence near its own end says it already, when the column is no narrower.
+        let column_max = seq.column.as_ref().and_then(|(_, _, ty)| type_max(ty));
+        if !(near && column_max.is_some_and(|m| m >= seq.max)) {
+            integer_key(c, name, seq, last);
+        }
     }
 }
 
@@ -210,7 +221,8 @@ fn integer_key(c: &mut Checker<'_>, seq_name: &QualName, seq: &SequenceState, la
     }
     let t = cat.tables.get(table);
     let comments = vec![
-        t.and_then(|t| t.column(column)).and_then(|col| col.comment.as_deref()),
+        t.and_then(|t| t.column(column))
+            .and_then(|col| col.comment.as_deref()),
         t.and_then(|t| t.comment.as_deref()),
     ];
     c.report(

@@ -91,10 +91,13 @@ mod tests {
 
     #[test]
     fn markers_name_rules_then_a_reason() {
-        let m = markers("kept for the importer pgdrift:ignore PL101, PL203 legacy import\n")
-            .unwrap();
+        let m =
+            markers("kept for the importer pgdrift:ignore PL101, PL203 legacy import\n").unwrap();
         assert_eq!(m.len(), 1);
-        assert_eq!(m[0].rules, vec![RuleId::NoPrimaryKey, RuleId::RedundantIndex]);
+        assert_eq!(
+            m[0].rules,
+            vec![RuleId::NoPrimaryKey, RuleId::RedundantIndex]
+        );
         assert_eq!(m[0].reason, "legacy import");
         let m = markers("pgdrift:ignore foreign-key-without-index").unwrap();
         assert_eq!(m[0].rules, vec![RuleId::ForeignKeyWithoutIndex]);
@@ -112,7 +115,11 @@ mod tests {
         assert!(markers("pgdrift:ignore because I said so").is_err());
         assert!(markers("pgdrift:ignore").is_err());
         // Odd input: no panic.
-        for text in ["pgdrift:ignore ,,,", "pgdrift:ignore\u{0}PL101", "pgdrift:ignorepgdrift:ignore"] {
+        for text in [
+            "pgdrift:ignore ,,,",
+            "pgdrift:ignore\u{0}PL101",
+            "pgdrift:ignorepgdrift:ignore",
+        ] {
             let _ = markers(text);
         }
     }
