@@ -7,6 +7,7 @@ use crate::output::{note, use_color, write_to};
 use crate::Outcome;
 use pgdrift::fleet::config;
 use pgdrift::lint::locate::Locations;
+use pgdrift::lint::stats::Statistics;
 use pgdrift::lint::{lint_schema, rules, rules_on, Input, Inputs, LintConfig, LintReport};
 use pgdrift::report::finding::Severity;
 use pgdrift::source::{Loader, SourceSpec};
@@ -80,22 +81,19 @@ fn lint_config(args: &LintArgs) -> anyhow::Result<LintConfig> {
 async fn schema(args: &LintArgs, source: &str, config: &LintConfig) -> anyhow::Result<LintReport> {
     let spec = args.load.spec(source)?;
     let mut loader = Loader::new(args.load.options(false)?);
-    let loaded = loader.load(&spec).await?;
-    let snapshot = &loaded.inspected.snapshot;
     let live = match &spec {
         SourceSpec::Database(info) => Some(info),
         _ => None,
     };
-    let statistics =
+    // The statistics are read on a session of their own while the catalog is read.
+    let (loaded, statistics) = tokio::join!(loader.load(&spec), async {
         match live {
-            Some(info) => {
-                let conn = pgdrift::pg::connect::connect(info).await?;
-                Some(pgdrift::lint::stats::read(&conn).await.map_err(|e| {
-                    anyhow::anyhow!("reading the statistics of {}: {e}", conn.target)
-                })?)
-            }
-            None => None,
-        };
+            Some(info) => statistics(info).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let (loaded, statistics) = (loaded?, statistics?);
+    let snapshot = &loaded.inspected.snapshot;
     let locations = loaded.units.as_ref().map(|units| {
         Locations::from_files(units.iter().map(|u| (u.name.as_str(), u.sql.as_str())))
     });
@@ -121,6 +119,13 @@ async fn schema(args: &LintArgs, source: &str, config: &LintConfig) -> anyhow::R
         skipped,
         rules_run: rules_on(config, inputs),
     })
+}
+
+async fn statistics(info: &pgdrift::pg::ConnInfo) -> anyhow::Result<Statistics> {
+    let conn = pgdrift::pg::connect::connect(info).await?;
+    pgdrift::lint::stats::read(&conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the statistics of {}: {e}", conn.target))
 }
 
 fn render(args: &LintArgs, report: &LintReport, color: ColorChoice) -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod locate;
+mod lookup;
 pub mod rules;
 mod schema;
 pub mod stats;
@@ -130,6 +131,7 @@ pub(crate) struct Checker<'a> {
     pub cat: &'a Catalog,
     pub config: &'a LintConfig,
     pub options: &'a LintOptions,
+    pub by: lookup::Lookup<'a>,
     locations: Option<&'a Locations>,
     database: Option<&'a str>,
     findings: Vec<Finding>,
@@ -150,6 +152,7 @@ impl<'a> Checker<'a> {
             cat: inputs.catalog,
             config,
             options: &config.options,
+            by: lookup::Lookup::new(inputs.catalog),
             locations: inputs.locations,
             database: inputs.database,
             findings: Vec::new(),

@@ -210,12 +210,7 @@ fn integer_key(c: &mut Checker<'_>, seq_name: &QualName, seq: &SequenceState, la
         return;
     };
     let cat = c.cat;
-    let is_key = cat.constraints.values().any(|k| {
-        k.schema == table.schema
-            && k.table == table.name
-            && matches!(&k.kind, crate::model::ConstraintKind::PrimaryKey { columns, .. }
-                if columns.len() == 1 && columns[0] == *column)
-    });
+    let is_key = c.by.is_primary_key(table, column);
     if !is_key || (last as f64) < max as f64 * c.options.integer_key_ratio {
         return;
     }

@@ -6,7 +6,7 @@
 //! (`pgdrift.cleanup_history`) and the quarantine schema with everything in it. They are not part of a schema's design: comparisons leave them out unless
 //! asked, audits never call them extra or leaked, and a plan never changes them.
 
-use super::history::{recognize, Candidate, Recognized, Tracker, TRACKERS};
+use super::history::{recognize, Candidate, Recognized, Tracker, COMPANIONS, TRACKERS};
 use crate::diff::{retain, visit, Change, Diff, Place};
 use crate::model::{Catalog, Kind, QualName, TableKind};
 use crate::plan::ManualStep;
@@ -34,13 +34,15 @@ impl ToolOwned {
     /// The tool-owned objects of `catalog`.
     pub fn of(catalog: &Catalog) -> ToolOwned {
         let mut owned = ToolOwned::default();
+        // Per schema, the companion tables it holds (the only siblings recognition asks about).
         let mut by_schema: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for t in catalog.tables.values() {
-            by_schema.entry(&t.schema).or_default().push(t.name.clone());
+            if COMPANIONS.contains(&t.name.as_str()) {
+                by_schema.entry(&t.schema).or_default().push(t.name.clone());
+            }
         }
         for t in catalog.tables.values() {
-            let siblings = by_schema[t.schema.as_str()]
-                .iter()
+            let siblings = (by_schema.get(t.schema.as_str()).into_iter().flatten())
                 .filter(|n| **n != t.name)
                 .cloned()
                 .collect();

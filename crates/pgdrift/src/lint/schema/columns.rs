@@ -113,16 +113,13 @@ fn timestamps(c: &mut Checker<'_>, t: &Table, col: &Column) {
 /// `NEW.column`, or the column's name is one of the trigger's arguments (a shared function
 /// told which column to set, as `moddatetime(updated_at)`).
 fn sets_column(c: &Checker<'_>, t: &Table, column: &str) -> bool {
-    let cat = c.cat;
-    (cat.triggers.values())
-        .filter(|g| g.schema == t.schema && g.table == t.name)
+    let table = QualName::new(&t.schema, &t.name);
+    (c.by.triggers(&table).iter())
         .filter(|g| g.timing == TriggerTiming::Before && g.level == "row")
         .filter(|g| g.events.iter().any(|e| e.eq_ignore_ascii_case("update")))
         .any(|g| {
             g.arguments.iter().any(|a| a == column)
-                || (cat.functions.values())
-                    .filter(|f| f.schema == g.function.schema && f.name == g.function.name)
-                    .any(|f| assigns_new(&f.body, column))
+                || (c.by.functions(&g.function).iter()).any(|f| assigns_new(&f.body, column))
         })
 }
 
@@ -193,11 +190,7 @@ fn serial(c: &mut Checker<'_>, t: &Table, col: &Column) {
     {
         return;
     }
-    let owned = c.cat.sequences.values().any(|s| {
-        s.owned_by
-            .as_ref()
-            .is_some_and(|o| o.schema == t.schema && o.table == t.name && o.column == col.name)
-    });
+    let owned = c.by.owns_sequence(&t.schema, &t.name, &col.name);
     if owned {
         report(
             c,

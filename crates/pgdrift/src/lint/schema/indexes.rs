@@ -3,7 +3,7 @@
 //! Unused indexes need the statistics (`lint::stats`).
 
 use crate::lint::{Checker, RuleId, Subject};
-use crate::model::{ConstraintKind, Index, IndexKey, QualName};
+use crate::model::{Index, IndexKey, QualName};
 use crate::report::finding::ObjectRef;
 use crate::sql::QualIdent;
 use std::collections::BTreeMap;
@@ -104,16 +104,13 @@ fn plain_key(column: &str) -> IndexKey {
 
 /// The constraint-backed keys of `table`, as index keys: duplicates of them are reported too.
 fn constraint_keys(c: &Checker<'_>, table: &QualName) -> Vec<(String, Vec<IndexKey>)> {
-    (c.cat.constraints.values())
-        .filter(|k| k.schema == table.schema && k.table == table.name)
-        .filter_map(|k| match &k.kind {
-            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
-                Some((
-                    k.name.clone(),
-                    columns.iter().map(|c| plain_key(c)).collect(),
-                ))
-            }
-            _ => None,
+    (c.by.keys(table).iter())
+        .filter(|k| !k.index)
+        .map(|k| {
+            (
+                k.name.clone(),
+                k.columns.iter().map(|c| plain_key(c)).collect(),
+            )
         })
         .collect()
 }

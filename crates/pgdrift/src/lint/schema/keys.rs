@@ -3,7 +3,7 @@
 //! column types differ from the referenced ones (PL104), constraints left NOT VALID (PL105),
 //! nullable foreign key columns named as required (PL106).
 
-use super::{column_ref, key_columns_of, table_ref, tables};
+use super::{column_ref, table_ref, tables};
 use crate::lint::config::name_matches;
 use crate::lint::{Checker, RuleId, Subject};
 use crate::model::{Constraint, ConstraintKind, FkAction, QualName, Table};
@@ -52,7 +52,7 @@ fn primary_keys(c: &mut Checker<'_>) {
     let cat = c.cat;
     for t in tables(cat) {
         let name = QualName::new(&t.schema, &t.name);
-        let keys = key_columns_of(cat, &name);
+        let keys = c.by.keys(&name);
         if keys.iter().any(|k| k.primary) {
             continue;
         }
@@ -123,7 +123,7 @@ fn not_valid(c: &mut Checker<'_>, t: &Table, k: &Constraint) {
 /// PL103: some index's leading columns are the key's columns, in any order.
 fn unindexed(c: &mut Checker<'_>, t: &Table, k: &Constraint, columns: &[String]) {
     let name = QualName::new(&t.schema, &t.name);
-    let covered = key_columns_of(c.cat, &name).iter().any(|i| {
+    let covered = c.by.keys(&name).iter().any(|i| {
         !i.partial
             && i.leading_ok
             && i.columns.len() >= columns.len()

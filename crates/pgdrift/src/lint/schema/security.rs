@@ -19,10 +19,8 @@ pub(super) fn run(c: &mut Checker<'_>) {
 fn rls(c: &mut Checker<'_>) {
     let cat = c.cat;
     for t in tables(cat) {
-        let count = (cat.policies.values())
-            .filter(|p| p.schema == t.schema && p.table == t.name)
-            .count();
         let name = QualName::new(&t.schema, &t.name);
+        let count = c.by.policy_count(&name);
         let subject = || Subject {
             object: table_ref(t),
             comments: vec![t.comment.as_deref()],

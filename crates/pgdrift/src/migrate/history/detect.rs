@@ -71,8 +71,9 @@ impl Candidate {
         self.columns.len() == names.len() && self.has_all(names)
     }
 
-    /// True when table `name` is in the same schema.
+    /// True when table `name` is in the same schema; `name` is one of [`COMPANIONS`].
     pub fn beside(&self, name: &str) -> bool {
+        debug_assert!(COMPANIONS.contains(&name), "{name} is not a companion");
         self.siblings.iter().any(|s| s == name)
     }
 
@@ -81,6 +82,11 @@ impl Candidate {
         format!("{}.{}", self.schema, self.table)
     }
 }
+
+/// The tables a tool keeps beside its tracking table, which recognition asks about
+/// ([`Candidate::beside`]): the only siblings worth listing, so that a schema of thousands
+/// of tables does not give each of them a list of thousands.
+pub const COMPANIONS: &[&str] = &["ar_internal_metadata"];
 
 /// What detection found: tables some tracker recognises, and tables that only share a name.
 #[derive(Debug)]

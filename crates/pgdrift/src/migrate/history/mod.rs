@@ -30,7 +30,7 @@ use std::path::PathBuf;
 pub(crate) use alembic::parse as alembic_revision;
 pub use checksum::{flyway_crc32, sha256_hex, sha384_hex};
 pub use compare::{compare_dir, compare_dir_with, ChecksumMismatch, DirComparison, FileRef};
-pub use detect::{recognize, Candidate, Recognized};
+pub use detect::{recognize, Candidate, Recognized, COMPANIONS};
 pub use homegrown::{name_reads_like_log, Layout};
 pub use read::{read_history, read_history_in_transaction, unreadable_because, Unreadable};
 pub use tools::TRACKERS;
