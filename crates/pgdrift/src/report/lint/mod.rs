@@ -86,7 +86,8 @@ fn finding_text(out: &mut String, f: &Finding, color: bool) {
     }
 }
 
-/// The report as text: each finding worst first, then what was skipped, then the counts.
+/// The report as text: each finding worst first, then what was skipped, then the counts;
+/// passwords masked.
 pub fn render_text(report: &LintReport, color: bool) -> String {
     let mut out = String::new();
     for f in &report.findings {
@@ -115,7 +116,7 @@ pub fn render_text(report: &LintReport, color: bool) -> String {
         },
         report.rules_run
     );
-    out
+    masked(&out)
 }
 
 fn input_name(input: Input) -> &'static str {

@@ -216,6 +216,14 @@ fn sarif_places_a_live_database_on_the_configuration() {
     report.server_version = Some("16.4".into());
     let sarif = render_sarif(&report);
     assert!(!sarif.to_string().contains(PASSWORD));
+    let md = render_markdown(&report);
+    assert!(
+        md.contains("in `postgres://app:***@db.internal/app` (31 rules, PostgreSQL 16.4)"),
+        "{md}"
+    );
+    let (annotations, summary) = render_github(&report);
+    assert!(!annotations.contains(PASSWORD) && !summary.contains(PASSWORD));
+    assert!(!render_text(&report, false).contains(PASSWORD));
     let live = (sarif["runs"][0]["results"]
         .as_array()
         .expect("results")
