@@ -126,10 +126,33 @@ fn the_action_keeps_one_comment_and_writes_sarif() {
     )
     .expect("write");
     let (out, _) = action(repo.path(), &api, &inputs, &[]);
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+    // Its char(10) column is a finding located in the new file: annotated there, in the SARIF
+    // on its line, and the step fails.
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::warning file=migrations/0003_notes.sql,line=1,"),
+        "{stdout}"
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("SARIF")).expect("JSON");
+    let located = (sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter())
+    .map(|r| &r["locations"][0]["physicalLocation"])
+    .any(|p| {
+        p["artifactLocation"]["uri"] == "migrations/0003_notes.sql" && p["region"]["startLine"] == 1
+    });
+    assert!(located, "{sarif}");
+    assert_valid_sarif(&[&repo.path().join("lint.sarif")]);
     let comments = api.comments();
     assert_eq!(comments.len(), 3, "a second comment: {comments:?}");
     assert_eq!(&comments[2].0, id);
+    assert!(
+        comments[2].1.contains("`migrations/0003_notes.sql:1`"),
+        "{comments:?}"
+    );
     assert_eq!(comments[0].1, "LGTM");
     let requests = api.requests();
     let patches: Vec<_> = requests.iter().filter(|r| r.method == "PATCH").collect();

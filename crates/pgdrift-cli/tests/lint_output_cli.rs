@@ -227,8 +227,12 @@ async fn a_live_database_in_every_format_from_one_run() {
 
 #[tokio::test]
 async fn github_annotations_stop_at_the_limits_and_the_rest_goes_to_the_step_summary() {
+    // Twelve sequences near their end (errors), twelve keys past half their range (warnings).
     let sql: String = (1..=12)
-        .map(|i| near_limit(&format!("public.s{i:02}"), 2_100_000_000))
+        .map(|i| {
+            near_limit(&format!("public.s{i:02}"), 2_100_000_000)
+                + &near_limit(&format!("public.w{i:02}"), 1_500_000_000)
+        })
         .collect();
     let db = TestDb::with_sql(&sql).await;
     let dir = tempfile::tempdir().expect("tempdir");
