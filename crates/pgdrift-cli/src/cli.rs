@@ -162,6 +162,10 @@ pub struct LintArgs {
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the report as FORMAT to FILE, from the same run (repeatable):
+    /// `--also sarif=lint.sarif --also markdown=comment.md`.
+    #[arg(long = "also", value_name = "FORMAT=FILE")]
+    pub also: Vec<String>,
     #[command(flatten)]
     pub load: LoadArgs,
 }

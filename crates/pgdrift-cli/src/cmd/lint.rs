@@ -1,16 +1,20 @@
 //! `pgdrift lint SOURCE`: the schema rules over any source, the statistics rules over a live
-//! database; `--migrations` hands over to `lint_migrations`. Exit 1 when a finding reaches
-//! `--fail-on`.
+//! database; `--migrations` hands over to `lint_migrations`. The report goes out as text,
+//! JSON, Markdown, SARIF or GitHub annotations (their summary to `GITHUB_STEP_SUMMARY`), and
+//! `--also` writes more formats from the same run. Exit 1 when a finding reaches `--fail-on`.
 
 use crate::cli::{ColorChoice, LintArgs, LintFormat};
 use crate::output::{note, use_color, write_to};
 use crate::Outcome;
+use clap::ValueEnum as _;
 use pgdrift::fleet::config;
 use pgdrift::lint::locate::Locations;
 use pgdrift::lint::stats::Statistics;
 use pgdrift::lint::{lint_schema, rules, rules_on, Input, Inputs, LintConfig, LintReport};
 use pgdrift::report::finding::Severity;
 use pgdrift::source::{Loader, SourceSpec};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 pub async fn run(args: LintArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     if args.rules {
@@ -27,6 +31,7 @@ pub async fn run(args: LintArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         return Ok(Outcome::Clean);
     }
     let config = lint_config(&args)?;
+    let also = also(&args)?;
     let report = match (&args.migrations, &args.source) {
         (Some(_), _) => super::lint_migrations::run(&args, &config).await?,
         (None, Some(source)) => schema(&args, source, &config).await?,
@@ -36,7 +41,7 @@ pub async fn run(args: LintArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         Some(level) => Severity::from_name(level).unwrap_or(Severity::Warning),
         None => config.fail_on.unwrap_or(Severity::Warning),
     };
-    render(&args, &report, color)?;
+    render(&args, &report, color, &also)?;
     Ok(match report.fails(fail_on) {
         true => Outcome::Findings,
         false => Outcome::Clean,
@@ -128,15 +133,79 @@ async fn statistics(info: &pgdrift::pg::ConnInfo) -> anyhow::Result<Statistics> 
         .map_err(|e| anyhow::anyhow!("reading the statistics of {}: {e}", conn.target))
 }
 
-fn render(args: &LintArgs, report: &LintReport, color: ColorChoice) -> anyhow::Result<()> {
+/// The `--also FORMAT=FILE` outputs, checked before the lint runs.
+fn also(args: &LintArgs) -> anyhow::Result<Vec<(LintFormat, PathBuf)>> {
+    let mut out = Vec::new();
+    for value in &args.also {
+        let (format, file) = value
+            .split_once('=')
+            .filter(|(f, p)| !f.is_empty() && !p.is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!("--also {value}: write FORMAT=FILE, e.g. --also sarif=lint.sarif")
+            })?;
+        let format = LintFormat::from_str(format.trim(), true).map_err(|_| {
+            anyhow::anyhow!("--also {value}: use text, json, markdown, sarif or github")
+        })?;
+        out.push((format, PathBuf::from(file)));
+    }
+    Ok(out)
+}
+
+fn render(
+    args: &LintArgs,
+    report: &LintReport,
+    color: ColorChoice,
+    also: &[(LintFormat, PathBuf)],
+) -> anyhow::Result<()> {
     let color = use_color(color, args.output.is_some());
-    write_to(args.output.as_deref(), |out| match args.format {
-        LintFormat::Json => pgdrift::report::json::write(report, out),
-        LintFormat::Text => {
-            out.write_all(pgdrift::report::lint::render_text(report, color).as_bytes())
+    emit(args.format, report, color, args.output.as_deref(), true)?;
+    for (format, path) in also {
+        emit(*format, report, false, Some(path), false)?;
+    }
+    Ok(())
+}
+
+/// Writes `report` as `format` to `path` (standard output when `None`). GitHub annotations
+/// put their summary in the file `GITHUB_STEP_SUMMARY` names, when `step_summary` and it is
+/// set, and after the annotations otherwise.
+fn emit(
+    format: LintFormat,
+    report: &LintReport,
+    color: bool,
+    path: Option<&Path>,
+    step_summary: bool,
+) -> anyhow::Result<()> {
+    use pgdrift::report::lint as render;
+    let text = match format {
+        LintFormat::Json => return write_to(path, |out| pgdrift::report::json::write(report, out)),
+        LintFormat::Text => render::render_text(report, color),
+        LintFormat::Markdown => render::render_markdown(report),
+        LintFormat::Sarif => {
+            let sarif = render::render_sarif(report);
+            serde_json::to_string_pretty(&sarif)? + "\n"
         }
-        LintFormat::Markdown | LintFormat::Sarif | LintFormat::Github => {
-            out.write_all(pgdrift::report::lint::render_text(report, false).as_bytes())
+        LintFormat::Github => {
+            let (annotations, summary) = render::render_github(report);
+            let file = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
+            match file.filter(|_| step_summary) {
+                Some(file) => {
+                    append(Path::new(&file), &summary)?;
+                    annotations
+                }
+                None => format!("{annotations}{summary}"),
+            }
         }
-    })
+    };
+    write_to(path, |out| out.write_all(text.as_bytes()))
+}
+
+/// Adds `text` at the end of the file at `path`, creating it.
+fn append(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open the step summary {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("writing the step summary {}: {e}", path.display()))
 }

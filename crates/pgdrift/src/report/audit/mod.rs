@@ -16,6 +16,7 @@ mod tests;
 
 pub use html::{escape, render_html};
 pub use markdown::render_markdown;
+pub(crate) use markdown::{md_code, md_text};
 #[doc(hidden)]
 pub use sample::sample_report;
 pub use text::render_text;

@@ -1,10 +1,57 @@
-//! Lint reports rendered: text for people, the rule list and a rule's help; JSON goes
-//! through `report::json`, and the other formats (Markdown, SARIF, GitHub annotations) have
-//! a file each.
+//! Lint reports rendered: text for people, the rule list and a rule's help, and the lines
+//! the Markdown outputs share; JSON goes through `report::json`, and the other formats
+//! (Markdown, SARIF, GitHub annotations) have a file each.
+
+mod github;
+mod markdown;
+mod sarif;
+#[cfg(test)]
+mod tests;
+
+pub use github::{
+    annotation, escape_data, escape_property, render_github, PER_JOB, PER_STEP_AND_LEVEL,
+};
+pub use markdown::{render_markdown, MARKER, MAX_ROWS};
+pub use sarif::{level, render_sarif, uri, DATABASE_ANCHOR, SARIF_SCHEMA};
 
 use crate::lint::{Input, LintReport, RuleInfo, RULES};
+use crate::report::audit::md_code;
 use crate::report::finding::{counts, Finding, Severity};
 use std::fmt::Write as _;
+
+/// `text` with every password in it masked: each string of a report passes through here on
+/// its way to an output.
+pub(crate) fn masked(text: &str) -> String {
+    crate::pg::mask_urls(text)
+}
+
+/// The first line of the Markdown outputs: the counts by severity and what was linted.
+pub(crate) fn headline(report: &LintReport) -> String {
+    let parts: Vec<String> = counts(&report.findings)
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| match (s, n) {
+            (Severity::Info, _) => format!("{n} info"),
+            (_, 1) => format!("1 {}", s.as_str()),
+            _ => format!("{n} {}s", s.as_str()),
+        })
+        .collect();
+    let (mark, found) = match report.worst() {
+        None => ("✓", "no findings".to_string()),
+        Some(Severity::Info) => ("✓", parts.join(", ")),
+        Some(Severity::Warning) => ("!", parts.join(", ")),
+        Some(Severity::Error) => ("✗", parts.join(", ")),
+    };
+    let server = match &report.server_version {
+        Some(v) => format!(", PostgreSQL {}", masked(v)),
+        None => String::new(),
+    };
+    format!(
+        "**pgdrift lint** {mark} {found} in {} ({} rules{server})",
+        md_code(&masked(&report.source)),
+        report.rules_run
+    )
+}
 
 fn paint(color: bool, severity: Severity, text: &str) -> String {
     if !color {
@@ -39,7 +86,8 @@ fn finding_text(out: &mut String, f: &Finding, color: bool) {
     }
 }
 
-/// The report as text: each finding worst first, then what was skipped, then the counts.
+/// The report as text: each finding worst first, then what was skipped, then the counts;
+/// passwords masked.
 pub fn render_text(report: &LintReport, color: bool) -> String {
     let mut out = String::new();
     for f in &report.findings {
@@ -68,7 +116,7 @@ pub fn render_text(report: &LintReport, color: bool) -> String {
         },
         report.rules_run
     );
-    out
+    masked(&out)
 }
 
 fn input_name(input: Input) -> &'static str {
