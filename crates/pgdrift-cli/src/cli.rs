@@ -337,6 +337,10 @@ pub struct AuditArgs {
     /// [audit] fail_on, else warning).
     #[arg(long, value_name = "LEVEL", value_parser = ["info", "warning", "error"])]
     pub fail_on: Option<String>,
+    /// Run the lint rules (pgdrift.toml [lint]) on every database too: their findings are
+    /// reported with the database's drift.
+    #[arg(long)]
+    pub lint: bool,
     /// Databases read at a time (default: the config's [audit] jobs, else 8).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,

@@ -129,3 +129,68 @@ async fn fail_on_sets_the_exit_code_and_json_is_versioned() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("PA021"));
     assert!(dir.path().join("r.html").is_file());
 }
+
+#[tokio::test]
+async fn audit_lint_reports_each_databases_lint_findings_with_its_drift() {
+    let sql = "CREATE TABLE accounts (id int PRIMARY KEY);\n\
+               CREATE TABLE orders (id int PRIMARY KEY, account_id int NOT NULL REFERENCES accounts);\n";
+    let db = TestDb::with_sql(sql).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("desired.sql"), sql).unwrap();
+    let url = pgdrift::pg::ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    }
+    .to_string();
+    let fleet = format!(
+        "[[server]]\nname = \"t\"\nurl = \"{url}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n\n\
+         [role.app]\ndatabases = [\"*\"]\ndesired = \"desired.sql\"\n",
+        db.name()
+    );
+    std::fs::write(dir.path().join("pgdrift.toml"), &fleet).unwrap();
+    let codes = |out: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v["findings"].as_array().unwrap().iter())
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["object"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    // Without --lint: no drift, only the untracked info.
+    let out = pgdrift_in(dir.path(), &["audit", "-f", "json"]);
+    assert_eq!(codes(&out), ["PA033 -"], "{}", text(&out));
+    let out = pgdrift_in(dir.path(), &["audit", "--lint", "-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let found = codes(&out);
+    assert!(
+        found.contains(&"PL103 constraint public.orders.orders_account_id_fkey".to_string()),
+        "{found:?}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pl = (v["findings"].as_array().unwrap().iter())
+        .find(|f| f["code"] == "PL103")
+        .unwrap();
+    assert_eq!(pl["database"], db.name());
+    assert!(pl["fix"]
+        .as_str()
+        .unwrap()
+        .starts_with("CREATE INDEX CONCURRENTLY"));
+    let out = pgdrift_in(dir.path(), &["audit", "--lint"]);
+    assert!(text(&out).contains("PL103"), "{}", text(&out));
+    // The [lint] table of the same file turns the rule off.
+    std::fs::write(
+        dir.path().join("pgdrift.toml"),
+        format!("{fleet}\n[lint]\nrules = {{ PL103 = \"off\" }}\n"),
+    )
+    .unwrap();
+    let out = pgdrift_in(dir.path(), &["audit", "--lint", "-f", "json"]);
+    assert!(
+        !codes(&out).iter().any(|c| c.starts_with("PL103")),
+        "{}",
+        text(&out)
+    );
+}

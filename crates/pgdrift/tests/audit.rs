@@ -27,6 +27,7 @@ async fn run(config: &FleetConfig) -> AuditReport {
         jobs: 4,
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
+        lint: None,
     };
     audit(config, &options, &|_| None, &mut |_| {}).await
 }

@@ -27,6 +27,7 @@ async fn run(dir: &Path, text: &str) -> AuditReport {
         jobs: 2,
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
+        lint: None,
     };
     audit(&config, &options, &|_| None, &mut |_| {}).await
 }
@@ -334,6 +335,7 @@ async fn any_count_of_jobs_a_library_caller_passes_is_bounded() {
         jobs: usize::MAX,
         statement_timeout: Duration::from_secs(5),
         load: LoadOptions::default(),
+        lint: None,
     };
     let report = audit(&config, &options, &|_| None, &mut |_| {}).await;
     let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();

@@ -36,6 +36,7 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
             notes: Some(crate::output::note),
             ..LoadOptions::default()
         },
+        lint: args.lint.then(|| config.lint.clone()),
     };
     let report = run_audit(&config, &options).await;
     let level = args

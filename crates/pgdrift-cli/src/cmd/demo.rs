@@ -23,6 +23,7 @@ pub async fn run(args: DemoArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         jobs: 4,
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
+        lint: None,
     };
     let report = run_audit(&config, &options).await;
     let shown = Shown {

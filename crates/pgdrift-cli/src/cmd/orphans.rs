@@ -85,6 +85,7 @@ async fn fleet(args: &OrphansArgs) -> anyhow::Result<Outcome> {
             .statement_timeout
             .unwrap_or(std::time::Duration::from_secs(60)),
         load: args.load.options(false)?,
+        lint: None,
     };
     let env = |name: &str| std::env::var(name).ok();
     let report = audit(&config, &options, &env, &mut |_| {}).await;

@@ -93,6 +93,39 @@ pub struct LintConfig {
     pub options: LintOptions,
 }
 
+// Compared in tests of the fleet configuration that holds it; floats by their bits.
+impl PartialEq for LintOptions {
+    fn eq(&self, o: &Self) -> bool {
+        let floats = |a: &LintOptions| {
+            [
+                a.unused_index_days,
+                a.sequence_used_ratio,
+                a.integer_key_ratio,
+                a.big_table_rows,
+                a.small_table_rows,
+            ]
+            .map(f64::to_bits)
+        };
+        self.created_at == o.created_at
+            && self.updated_at == o.updated_at
+            && self.required_reference == o.required_reference
+            && floats(self) == floats(o)
+    }
+}
+
+impl Eq for LintOptions {}
+
+impl PartialEq for LintConfig {
+    fn eq(&self, o: &Self) -> bool {
+        self.levels == o.levels
+            && self.ignore_patterns == o.ignore_patterns
+            && self.fail_on == o.fail_on
+            && self.options == o.options
+    }
+}
+
+impl Eq for LintConfig {}
+
 impl Default for LintConfig {
     fn default() -> Self {
         LintConfig {

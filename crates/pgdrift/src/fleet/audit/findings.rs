@@ -28,6 +28,7 @@ kinds! {
     DATABASE_UNREACHABLE = "PA002", "database-unreachable", Error, "the database could not be connected to";
     ROLE_SOURCE_FAILED = "PA003", "role-source-failed", Error, "the role's desired schema could not be loaded";
     READ_FAILED = "PA004", "read-failed", Error, "the database was reached but its catalog could not be read";
+    LINT_FAILED = "PA005", "lint-failed", Error, "the lint rules could not run on the database";
     UNKNOWN_DATABASE = "PA010", "unknown-database", Warning, "the database matches no role";
     MISSING_OBJECT = "PA020", "missing-object", Error, "an object of the desired schema is missing";
     EXTRA_OBJECT = "PA021", "extra-object", Warning, "an object no desired schema has";

@@ -6,6 +6,7 @@ pub mod classify;
 mod evidence;
 pub mod findings;
 mod fixes;
+mod lint;
 mod matrix;
 mod read;
 pub mod report;

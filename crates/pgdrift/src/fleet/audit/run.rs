@@ -32,6 +32,8 @@ pub struct AuditOptions {
     pub statement_timeout: Duration,
     /// How desired sources are loaded (shadow server, cache).
     pub load: LoadOptions,
+    /// The lint rules to run on every database read (`audit --lint`); `None`: no lint.
+    pub lint: Option<crate::lint::LintConfig>,
 }
 
 /// Progress for displays.
@@ -256,6 +258,10 @@ async fn audit_database(
     };
     result.entry.facts = Some(facts);
     trackers(&mut result, &history, role, server, &db.target.arg);
+    if let Some(config) = &options.lint {
+        let found = super::lint::findings(config, &live, &conn, server, name).await;
+        result.findings.extend(found);
+    }
     let Some(role) = role else {
         result.findings.push(
             Finding::new(findings::UNKNOWN_DATABASE, server, Some(name))

@@ -80,6 +80,15 @@ impl Builder<'_> {
             servers,
             roles,
             settings: self.audit(raw.audit.as_ref())?,
+            lint: match &raw.lint {
+                None => crate::lint::LintConfig::default(),
+                Some(lint) => {
+                    crate::lint::LintConfig::new(lint.get_ref()).map_err(|e| ConfigError::Toml {
+                        at: self.loc(lint.span().start),
+                        message: e.to_string(),
+                    })?
+                }
+            },
         })
     }
 

@@ -54,6 +54,8 @@ pub struct FleetConfig {
     /// In file order: the first role matching a database is its role.
     pub roles: Vec<RoleConfig>,
     pub settings: AuditSettings,
+    /// The `[lint]` table: what `pgdrift lint` and `pgdrift audit --lint` check.
+    pub lint: crate::lint::LintConfig,
 }
 
 /// One `[[server]]`.

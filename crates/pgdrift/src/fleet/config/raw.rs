@@ -17,6 +17,7 @@ pub(super) struct RawFile {
     #[serde(default)]
     pub role: RawRoles,
     pub audit: Option<RawAudit>,
+    pub lint: Option<Spanned<crate::lint::config::RawLint>>,
 }
 
 #[derive(Debug, Deserialize)]

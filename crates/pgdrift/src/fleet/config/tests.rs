@@ -110,6 +110,7 @@ fail_on = "error"
             statement_timeout: Some(std::time::Duration::ZERO),
             fail_on: Some("error".into()),
         },
+        lint: crate::lint::LintConfig::default(),
     };
     assert_eq!(config, expected);
     assert_eq!(
@@ -202,7 +203,7 @@ fn unknown_keys_are_placed() {
     );
     assert_eq!(
         err(&format!("colour = \"red\"\n{HEAD}")),
-        "fleet/pgdrift.toml:1:1: unknown field `colour`, expected one of `server`, `role`, `audit`; remove the key or correct its spelling"
+        "fleet/pgdrift.toml:1:1: unknown field `colour`, expected one of `server`, `role`, `audit`, `lint`; remove the key or correct its spelling"
     );
     assert_eq!(
         err(&format!("{HEAD}[role.r]\ndatabases = [\"x\"]\n  desird = \"db\"\n")),
@@ -632,4 +633,25 @@ desired = "${{NOPE:-db/tenant}}"
         server.servers[0].url_var.as_deref(),
         Some("PROD_DATABASE_URL")
     );
+}
+
+#[test]
+fn the_lint_table_is_checked_with_the_rest_of_the_file() {
+    let env = |_: &str| None;
+    let base = "[[server]]\nname = \"a\"\nurl = \"postgres://u@h/db\"\nstage = \"test\"\n";
+    let text = format!("{base}[lint]\nrules = {{ PL303 = \"off\" }}\n");
+    let config = parse(Path::new("pgdrift.toml"), &text, &env).unwrap();
+    assert_eq!(
+        config
+            .lint
+            .level(crate::lint::RuleId::TimestampWithoutTimeZone),
+        None
+    );
+    let text = format!("{base}\n[lint]\nrules = {{ PL998 = \"off\" }}\n");
+    let e = parse(Path::new("pgdrift.toml"), &text, &env)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pgdrift.toml:6") && e.contains("PL998"), "{e}");
+    let text = format!("{base}[lint]\nstrictness = 1\n");
+    assert!(parse(Path::new("pgdrift.toml"), &text, &env).is_err());
 }
