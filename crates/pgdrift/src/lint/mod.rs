@@ -103,7 +103,22 @@ pub fn lint_schema(
     schema::run(&mut checker);
     let mut skipped = Vec::new();
     match inputs.statistics {
-        Some(s) => stats::run(&mut checker, s),
+        Some(s) => {
+            stats::run(&mut checker, s);
+            if let Some(reason) = &s.sequences_unread {
+                skipped.extend(
+                    [RuleId::SequenceNearMax, RuleId::IntegerKeyNearLimit]
+                        .map(RuleId::info)
+                        .iter()
+                        .filter(|r| config.level(r.id).is_some())
+                        .map(|r| Skipped {
+                            code: r.code,
+                            slug: r.slug,
+                            reason: reason.clone(),
+                        }),
+                );
+            }
+        }
         None => skipped.extend(
             (RULES.iter())
                 .filter(|r| r.input == Input::Statistics && config.level(r.id).is_some())

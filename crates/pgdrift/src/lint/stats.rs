@@ -37,6 +37,8 @@ pub struct Statistics {
     pub sequences: HashMap<QualName, SequenceState>,
     /// The planner's estimate (negative: never analyzed).
     pub table_rows: HashMap<QualName, f64>,
+    /// Why the sequences could not be read, when they could not.
+    pub sequences_unread: Option<String>,
 }
 
 impl Statistics {
@@ -46,21 +48,42 @@ impl Statistics {
     }
 }
 
-/// Reads the statistics of the database `conn` is connected to.
+/// Reads the statistics of the database `conn` is connected to, in a read-only transaction
+/// of its own. The sequences come last: when one is locked by another session past
+/// `lock_timeout`, the rules that need them are skipped and the rest still runs.
 pub async fn read(conn: &Connection) -> Result<Statistics, tokio_postgres::Error> {
     let c = &conn.client;
-    let (scans, seqs, rows) = futures_util::future::try_join3(
-        c.query(INDEX_SCANS, &[]),
-        c.query(SEQUENCES, &[]),
-        c.query(TABLE_ROWS, &[]),
+    c.batch_execute(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL lock_timeout = '2s'",
     )
     .await?;
+    let result = read_in_transaction(conn).await;
+    let _ = c.batch_execute("ROLLBACK").await;
+    result
+}
+
+async fn read_in_transaction(conn: &Connection) -> Result<Statistics, tokio_postgres::Error> {
+    let c = &conn.client;
+    let (scans, rows) =
+        futures_util::future::try_join(c.query(INDEX_SCANS, &[]), c.query(TABLE_ROWS, &[])).await?;
     let mut out = Statistics::default();
     for r in &scans {
         let name = QualName::new(r.get::<_, String>(0), r.get::<_, String>(1));
         out.index_scans.insert(name, r.get::<_, i64>(2));
         out.window_days = r.get::<_, Option<f64>>(3).unwrap_or(0.0);
     }
+    let seqs = match c.query(SEQUENCES, &[]).await {
+        Ok(rows) => rows,
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+            out.sequences_unread = Some(format!(
+                "a sequence is locked by another session ({})",
+                e.as_db_error()
+                    .map_or(String::new(), |d| d.message().to_string())
+            ));
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
     for r in &seqs {
         let column = match (r.get::<_, Option<String>>(7), r.get::<_, Option<String>>(8)) {
             (Some(s), Some(t)) => Some((
