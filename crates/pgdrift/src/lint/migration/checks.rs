@@ -86,8 +86,8 @@ fn timeouts(s: &Stmt<'_>, st: &mut FileState) {
     let value_after = |at: usize| {
         toks[at + 1..]
             .iter()
-            .find(|t| matches!(t.kind, TokenKind::String | TokenKind::Number | TokenKind::Word))
             .filter(|t| !t.is("to"))
+            .find(|t| matches!(t.kind, TokenKind::String | TokenKind::Number | TokenKind::Word))
             .map(|t| t.text.trim().to_string())
     };
     let on = |at: Option<usize>| match at.and_then(value_after) {

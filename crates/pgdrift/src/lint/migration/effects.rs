@@ -192,7 +192,9 @@ fn file_effects(
 /// The last statement of the file whose names include the step's object (its last name
 /// part): the one that left it as it is.
 fn statement_of(parsed: &Parsed<'_>, step: &Step) -> Option<usize> {
-    let last = step.object.rsplit('.').next().unwrap_or(&step.object);
+    // A routine's signature (`public.tally()`) is not part of its name.
+    let name = step.object.split('(').next().unwrap_or(&step.object);
+    let last = name.rsplit('.').next().unwrap_or(name);
     let names = |k: usize| parsed.stmts[k].toks.iter().any(|t| t.is_name() && t.text == last);
     (0..parsed.stmts.len()).rev().find(|&k| names(k))
 }

@@ -165,3 +165,6 @@ pub fn rules_run(config: &LintConfig) -> usize {
 pub fn is_migration_rule(rule: RuleId) -> bool {
     rule.info().input == super::Input::Migration
 }
+
+#[cfg(test)]
+mod tests;
