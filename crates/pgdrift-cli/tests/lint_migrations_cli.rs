@@ -10,7 +10,6 @@ use pgdrift::testing::TestDb;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::Instant;
 
 fn write(dir: &Path, files: &[(&str, &str)]) {
     std::fs::create_dir_all(dir).unwrap();
@@ -64,19 +63,29 @@ fn statements_and_effects_are_found_where_they_are() {
                   DROP FUNCTION tally();\n\
                   CREATE FUNCTION tally() RETURNS bigint LANGUAGE sql AS $$ SELECT 1 $$;\n\
                   ALTER TABLE tags ADD COLUMN note varchar(20);\n";
-    write(&tmp.path().join("m"), &[("001_init.sql", INIT), ("002_change.sql", change)]);
+    write(
+        &tmp.path().join("m"),
+        &[("001_init.sql", INIT), ("002_change.sql", change)],
+    );
     let out = lint(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("all 2 files"), "{}", text(&out));
     let r = json(&out);
     assert_eq!(r["format_version"], 1);
-    assert_eq!(has(&r, "PL701", "002_change.sql", 2).as_deref(), Some("warning"), "{r:#}");
+    assert_eq!(
+        has(&r, "PL701", "002_change.sql", 2).as_deref(),
+        Some("warning"),
+        "{r:#}"
+    );
     assert!(has(&r, "PL723", "002_change.sql", 5).is_some(), "{r:#}");
     // The replay's plan: the routine's result type changed (drop and create).
     assert!(has(&r, "PL807", "002_change.sql", 4).is_some(), "{r:#}");
     // The index's effect (PD105) is the statement rule's finding, reported once.
     assert!(has(&r, "PL805", "002_change.sql", 2).is_none(), "{r:#}");
-    assert!(findings(&r).iter().all(|(c, ..)| c != "PL703"), "lock_timeout is set: {r:#}");
+    assert!(
+        findings(&r).iter().all(|(c, ..)| c != "PL703"),
+        "lock_timeout is set: {r:#}"
+    );
     assert!(r["rules_run"].as_u64().unwrap() > 40);
 }
 
@@ -85,10 +94,16 @@ fn markers_silence_and_a_wrong_one_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let quiet = "-- pgdrift:ignore PL701 built in the night window\n\
                  CREATE INDEX events_kind ON events (kind); -- pgdrift:ignore PL703\n";
-    write(&tmp.path().join("m"), &[("001_init.sql", INIT), ("002_idx.sql", quiet)]);
+    write(
+        &tmp.path().join("m"),
+        &[("001_init.sql", INIT), ("002_idx.sql", quiet)],
+    );
     let out = lint(tmp.path(), &["--rule", "PL730=off"]);
     let r = json(&out);
-    let codes: Vec<_> = findings(&r).into_iter().filter(|f| f.1 == "002_idx.sql").collect();
+    let codes: Vec<_> = findings(&r)
+        .into_iter()
+        .filter(|f| f.1 == "002_idx.sql")
+        .collect();
     assert!(codes.is_empty(), "{codes:?}");
     let typo = "SELECT 1;\n-- pgdrift:ignore PL799 typo\nCREATE INDEX k ON tags (name);\n";
     write(&tmp.path().join("m"), &[("003_typo.sql", typo)]);
@@ -114,7 +129,10 @@ fn base_lints_the_files_new_since_the_merge_base() {
     let root = tmp.path();
     git(root, &["init", "-q", "-b", "main"]);
     let int_table = "CREATE TABLE counters (n int);\n";
-    write(&root.join("m"), &[("001_init.sql", INIT), ("002_counters.sql", int_table)]);
+    write(
+        &root.join("m"),
+        &[("001_init.sql", INIT), ("002_counters.sql", int_table)],
+    );
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "base"]);
     git(root, &["checkout", "-qb", "feature"]);
@@ -122,13 +140,24 @@ fn base_lints_the_files_new_since_the_merge_base() {
     write(&root.join("m"), &[("003_index.sql", committed)]);
     git(root, &["add", "."]);
     git(root, &["commit", "-qm", "index"]);
-    write(&root.join("m"), &[("004_drop.sql", "ALTER TABLE tags DROP COLUMN name;\n")]);
+    write(
+        &root.join("m"),
+        &[("004_drop.sql", "ALTER TABLE tags DROP COLUMN name;\n")],
+    );
     let out = lint(root, &["--base", "main"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert!(text(&out).contains("2 of 4 migration files are new since main"), "{}", text(&out));
+    assert!(
+        text(&out).contains("2 of 4 migration files are new since main"),
+        "{}",
+        text(&out)
+    );
     let r = json(&out);
     let files: std::collections::BTreeSet<String> = findings(&r).into_iter().map(|f| f.1).collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["003_index.sql", "004_drop.sql"], "{r:#}");
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["003_index.sql", "004_drop.sql"],
+        "{r:#}"
+    );
     assert!(has(&r, "PL715", "004_drop.sql", 1).is_some(), "{r:#}");
     let bad = lint(root, &["--base", "no-such-branch"]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
@@ -137,12 +166,16 @@ fn base_lints_the_files_new_since_the_merge_base() {
     write(&outside.path().join("m"), &[("001_init.sql", INIT)]);
     let out = lint(outside.path(), &["--base", "main"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(text(&out).contains("not inside a git repository"), "{}", text(&out));
+    assert!(
+        text(&out).contains("not inside a git repository"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[tokio::test]
 async fn sizes_of_the_target_database_weigh_the_findings() {
-    let started = Instant::now();
+    // About 11 s here: the big table is built for real.
     let db = TestDb::with_sql(
         "CREATE TABLE events (id bigint, kind text);\n\
          INSERT INTO events SELECT g FROM generate_series(1, 10000000) g;\n\
@@ -151,12 +184,14 @@ async fn sizes_of_the_target_database_weigh_the_findings() {
          ANALYZE events; ANALYZE tags;",
     )
     .await;
-    eprintln!("10 million rows built in {:.1?}", started.elapsed());
     let tmp = tempfile::tempdir().unwrap();
     let new = "SET lock_timeout = '2s';\n\
                CREATE INDEX events_kind ON events (kind);\n\
                CREATE INDEX tags_name ON tags (name);\n";
-    write(&tmp.path().join("m"), &[("001_init.sql", INIT), ("002_idx.sql", new)]);
+    write(
+        &tmp.path().join("m"),
+        &[("001_init.sql", INIT), ("002_idx.sql", new)],
+    );
     let url = db.url();
     let snapshot = tmp.path().join("prod.json");
     let snap = snapshot.to_str().unwrap();
@@ -164,8 +199,16 @@ async fn sizes_of_the_target_database_weigh_the_findings() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no tracking table"), "{}", text(&out));
     let live = json(&out);
-    assert_eq!(has(&live, "PL701", "002_idx.sql", 2).as_deref(), Some("error"), "{live:#}");
-    assert_eq!(has(&live, "PL701", "002_idx.sql", 3).as_deref(), Some("info"), "{live:#}");
+    assert_eq!(
+        has(&live, "PL701", "002_idx.sql", 2).as_deref(),
+        Some("error"),
+        "{live:#}"
+    );
+    assert_eq!(
+        has(&live, "PL701", "002_idx.sql", 3).as_deref(),
+        Some("info"),
+        "{live:#}"
+    );
     let message = live["findings"][0]["message"].as_str().unwrap();
     // ANALYZE samples: the estimate is close to 10 million, not exact.
     let rows = message
@@ -186,7 +229,10 @@ async fn sizes_of_the_target_database_weigh_the_findings() {
     let config = tmp.path().join("pgdrift.toml");
     std::fs::write(&config, "[lint.options]\nsmall_table_rows = 5\n").unwrap();
     let out = lint(tmp.path(), &["--against", snap]);
-    assert_eq!(has(&json(&out), "PL701", "002_idx.sql", 3).as_deref(), Some("warning"));
+    assert_eq!(
+        has(&json(&out), "PL701", "002_idx.sql", 3).as_deref(),
+        Some("warning")
+    );
 }
 
 #[tokio::test]
@@ -194,14 +240,27 @@ async fn the_tracking_table_tells_which_files_are_new() {
     let db = TestDb::with_sql("").await;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("m");
-    write(&dir, &[("001_init.sql", INIT), ("002_counters.sql", "CREATE TABLE counters (n int);\n")]);
+    write(
+        &dir,
+        &[
+            ("001_init.sql", INIT),
+            ("002_counters.sql", "CREATE TABLE counters (n int);\n"),
+        ],
+    );
     let url = db.url();
     let d = dir.to_str().unwrap();
     let applied = pgdrift_in(None, &["migrate", "apply", "--dir", d, "--url", &url]);
     assert_eq!(applied.status.code(), Some(0), "{}", text(&applied));
-    write(&dir, &[("003_more.sql", "CREATE TABLE more (n smallint);\n")]);
+    write(
+        &dir,
+        &[("003_more.sql", "CREATE TABLE more (n smallint);\n")],
+    );
     let out = lint(tmp.path(), &["--against", &url]);
-    assert!(text(&out).contains("1 of 3 migration files are not applied yet"), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 of 3 migration files are not applied yet"),
+        "{}",
+        text(&out)
+    );
     let r = json(&out);
     assert!(has(&r, "PL721", "003_more.sql", 1).is_some(), "{r:#}");
     assert!(has(&r, "PL720", "002_counters.sql", 1).is_none(), "{r:#}");
@@ -211,9 +270,15 @@ async fn the_tracking_table_tells_which_files_are_new() {
 fn an_unreachable_database_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     write(&tmp.path().join("m"), &[("001_init.sql", INIT)]);
-    let out = lint(tmp.path(), &["--against", "postgres://nobody:secret@127.0.0.1:1/none"]);
+    let out = lint(
+        tmp.path(),
+        &["--against", "postgres://nobody:secret@127.0.0.1:1/none"],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(!text(&out).contains("secret"), "{}", text(&out));
-    let out = lint(tmp.path(), &["--against", "postgres://127.0.0.1:1/none", "--base", "x"]);
+    let out = lint(
+        tmp.path(),
+        &["--against", "postgres://127.0.0.1:1/none", "--base", "x"],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }

@@ -16,7 +16,11 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
     let path = (args.migrations.as_deref())
         .ok_or_else(|| anyhow::anyhow!("give the migrations directory: --migrations DIR"))?;
     let ignore = Ignore::new(&args.load.ignore)?;
-    let format = args.load.format_dir.as_deref().and_then(DirFormat::from_name);
+    let format = args
+        .load
+        .format_dir
+        .as_deref()
+        .and_then(DirFormat::from_name);
     let dir = read_dir(path, format, &ignore)?;
     let load = args.load.options(false)?;
     let against = match &args.against {
@@ -25,13 +29,21 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
     };
     if let (Some(file), Some(a)) = (&args.save_against, &against) {
         a.save(file)?;
-        note(&format!("wrote the statistics of {} to {}", a.database, file.display()));
+        note(&format!(
+            "wrote the statistics of {} to {}",
+            a.database,
+            file.display()
+        ));
     }
     let changed = match &args.base {
         Some(base) => Some((base.as_str(), changed_since(path, base)?)),
         None => None,
     };
-    let (new, because) = select_new(&dir, changed.as_ref().map(|(b, c)| (*b, c)), against.as_ref());
+    let (new, because) = select_new(
+        &dir,
+        changed.as_ref().map(|(b, c)| (*b, c)),
+        against.as_ref(),
+    );
     tell(&dir, &new, &because);
     let ctx = Context::new(config, against.as_ref());
     let findings = migration::lint(&dir, &new, &ctx, &load).await?;

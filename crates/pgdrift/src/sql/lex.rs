@@ -77,7 +77,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 None => (TokenKind::Punct('$'), "$".into(), i + 1),
             },
             c if c.is_ascii_digit() => {
-                let n = scan(b, i, |c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_');
+                let n = scan(b, i, |c| {
+                    c.is_ascii_alphanumeric() || c == b'.' || c == b'_'
+                });
                 (TokenKind::Number, text[i..n].to_string(), n)
             }
             c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
@@ -184,7 +186,8 @@ mod tests {
 
     #[test]
     fn words_fold_quotes_keep_and_comments_vanish() {
-        let t = kinds("ALTER /* x /* nested */ */ TABLE \"My \"\"T\"\"\" -- c\n ADD e'it''s' 12.5;");
+        let t =
+            kinds("ALTER /* x /* nested */ */ TABLE \"My \"\"T\"\"\" -- c\n ADD e'it''s' 12.5;");
         let w = |s: &str| (TokenKind::Word, s.to_string());
         assert_eq!(
             t,
@@ -206,7 +209,16 @@ mod tests {
 
     #[test]
     fn odd_input_never_panics() {
-        for text in ["'unclosed", "\"x", "$a$ never", "/* open", "--", "$", "é'", "\u{0}"] {
+        for text in [
+            "'unclosed",
+            "\"x",
+            "$a$ never",
+            "/* open",
+            "--",
+            "$",
+            "é'",
+            "\u{0}",
+        ] {
             let _ = tokens(text);
         }
         assert_eq!(tokens("  ").len(), 0);

@@ -83,8 +83,8 @@ impl Against {
             what,
             message: crate::pg::mask_urls(&e.to_string()),
         };
-        let rows = (conn.client.query(TABLE_SIZES, &[]).await)
-            .map_err(|e| fail("the table sizes", &e))?;
+        let rows =
+            (conn.client.query(TABLE_SIZES, &[]).await).map_err(|e| fail("the table sizes", &e))?;
         let tables = rows
             .iter()
             .map(|r| TableStat {
@@ -186,7 +186,10 @@ async fn applied(
     Ok(Some(Applied {
         tool: tool.tool.to_string(),
         table: tool.table.clone(),
-        files: all.into_iter().filter(|f| !pending.contains(&f.as_str())).collect(),
+        files: all
+            .into_iter()
+            .filter(|f| !pending.contains(&f.as_str()))
+            .collect(),
     }))
 }
 

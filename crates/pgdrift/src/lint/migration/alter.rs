@@ -93,8 +93,11 @@ fn on_existing(action: &[Token], table: &QualName, st: &mut FileState, hits: &mu
             let at = skip(action, at, &["if", "exists"]);
             let col = action.get(at).map_or("?", |t| t.text.as_str());
             hits.push(
-                Hit::new(RuleId::DropsColumn, format!("drops {table}.{col} and its data"))
-                    .on("column", format!("{table}.{col}")),
+                Hit::new(
+                    RuleId::DropsColumn,
+                    format!("drops {table}.{col} and its data"),
+                )
+                .on("column", format!("{table}.{col}")),
             );
         }
         "rename" => rename(action, table, hits),
@@ -112,18 +115,28 @@ fn on_existing(action: &[Token], table: &QualName, st: &mut FileState, hits: &mu
             }
         }
         "detach" if !has_word(action, "concurrently") => hits.push(
-            Hit::new(RuleId::DetachPartition, format!("detaches a partition of {table}"))
-                .sized(table)
-                .fix("ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+)"),
+            Hit::new(
+                RuleId::DetachPartition,
+                format!("detaches a partition of {table}"),
+            )
+            .sized(table)
+            .fix("ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+)"),
         ),
         _ => {}
     }
 }
 
 fn starts_constraint(action: &[Token]) -> bool {
-    ["constraint", "primary", "unique", "check", "foreign", "exclude"]
-        .iter()
-        .any(|w| seq(action, 1, &[w]))
+    [
+        "constraint",
+        "primary",
+        "unique",
+        "check",
+        "foreign",
+        "exclude",
+    ]
+    .iter()
+    .any(|w| seq(action, 1, &[w]))
 }
 
 /// `ADD [COLUMN] [IF NOT EXISTS] name type ...`: the name and the definition after it.
@@ -156,13 +169,20 @@ fn add_column(action: &[Token], table: &QualName, st: &FileState, hits: &mut Vec
     };
     if let Some(why) = why {
         hits.push(
-            Hit::new(RuleId::VolatileDefault, format!("adding {column} rewrites {table}: {why}"))
-                .sized(table)
-                .fix("add the column without the default, SET DEFAULT, then fill rows in batches"),
+            Hit::new(
+                RuleId::VolatileDefault,
+                format!("adding {column} rewrites {table}: {why}"),
+            )
+            .sized(table)
+            .fix("add the column without the default, SET DEFAULT, then fill rows in batches"),
         );
     }
     let identity = has_word(def, "identity");
-    if has_word(def, "not") && has_word(def, "null") && !default && !generated_stored && !identity
+    if has_word(def, "not")
+        && has_word(def, "null")
+        && !default
+        && !generated_stored
+        && !identity
         && !is_serial(ty)
     {
         hits.push(
@@ -172,45 +192,83 @@ fn add_column(action: &[Token], table: &QualName, st: &FileState, hits: &mut Vec
         );
     }
     if has_word(def, "primary") {
-        hits.push(key_hit(RuleId::PrimaryKeyBuildsIndex, table, "a primary key"));
+        hits.push(key_hit(
+            RuleId::PrimaryKeyBuildsIndex,
+            table,
+            "a primary key",
+        ));
     } else if has_word(def, "unique") {
-        hits.push(key_hit(RuleId::UniqueBuildsIndex, table, "a unique constraint"));
+        hits.push(key_hit(
+            RuleId::UniqueBuildsIndex,
+            table,
+            "a unique constraint",
+        ));
     }
 }
 
 /// The first volatile function `def` calls.
 fn volatile_call(def: &[Token]) -> Option<String> {
     def.windows(2)
-        .find(|w| w[0].kind == TokenKind::Word && w[1].is_punct('(') && VOLATILE.contains(&w[0].text.as_str()))
+        .find(|w| {
+            w[0].kind == TokenKind::Word
+                && w[1].is_punct('(')
+                && VOLATILE.contains(&w[0].text.as_str())
+        })
         .map(|w| w[0].text.clone())
 }
 
 fn key_hit(rule: RuleId, table: &QualName, what: &str) -> Hit {
-    Hit::new(rule, format!("adds {what} to {table}, building its index under an ACCESS EXCLUSIVE lock"))
-        .sized(table)
-        .fix("CREATE UNIQUE INDEX CONCURRENTLY ..., then ADD ... USING INDEX")
+    Hit::new(
+        rule,
+        format!("adds {what} to {table}, building its index under an ACCESS EXCLUSIVE lock"),
+    )
+    .sized(table)
+    .fix("CREATE UNIQUE INDEX CONCURRENTLY ..., then ADD ... USING INDEX")
 }
 
 fn constraint(action: &[Token], table: &QualName, st: &mut FileState, hits: &mut Vec<Hit>) {
     let named = seq(action, 1, &["constraint"]);
-    let name = named.then(|| action.get(2)).flatten().map(|t| t.text.clone());
+    let name = named
+        .then(|| action.get(2))
+        .flatten()
+        .map(|t| t.text.clone());
     let kind_at = if named { 3 } else { 1 };
-    let not_valid = action.windows(2).any(|w| w[0].is("not") && w[1].is("valid"));
-    let using_index = action.windows(2).any(|w| w[0].is("using") && w[1].is("index"));
+    let not_valid = action
+        .windows(2)
+        .any(|w| w[0].is("not") && w[1].is("valid"));
+    let using_index = action
+        .windows(2)
+        .any(|w| w[0].is("using") && w[1].is("index"));
     let kind = action.get(kind_at).map_or("", |t| t.text.as_str());
     match kind {
         "foreign" if !not_valid => hits.push(
-            Hit::new(RuleId::ForeignKeyValidatedAtOnce, format!("adds a foreign key to {table} and checks every row at once"))
-                .sized(table)
-                .fix("ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then VALIDATE CONSTRAINT later"),
+            Hit::new(
+                RuleId::ForeignKeyValidatedAtOnce,
+                format!("adds a foreign key to {table} and checks every row at once"),
+            )
+            .sized(table)
+            .fix("ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then VALIDATE CONSTRAINT later"),
         ),
         "check" if !not_valid => hits.push(
-            Hit::new(RuleId::CheckValidatedAtOnce, format!("adds a check to {table} and scans every row under an ACCESS EXCLUSIVE lock"))
-                .sized(table)
-                .fix("ADD CONSTRAINT ... CHECK (...) NOT VALID; then VALIDATE CONSTRAINT later"),
+            Hit::new(
+                RuleId::CheckValidatedAtOnce,
+                format!(
+                    "adds a check to {table} and scans every row under an ACCESS EXCLUSIVE lock"
+                ),
+            )
+            .sized(table)
+            .fix("ADD CONSTRAINT ... CHECK (...) NOT VALID; then VALIDATE CONSTRAINT later"),
         ),
-        "primary" if !using_index => hits.push(key_hit(RuleId::PrimaryKeyBuildsIndex, table, "a primary key")),
-        "unique" if !using_index => hits.push(key_hit(RuleId::UniqueBuildsIndex, table, "a unique constraint")),
+        "primary" if !using_index => hits.push(key_hit(
+            RuleId::PrimaryKeyBuildsIndex,
+            table,
+            "a primary key",
+        )),
+        "unique" if !using_index => hits.push(key_hit(
+            RuleId::UniqueBuildsIndex,
+            table,
+            "a unique constraint",
+        )),
         _ => {}
     }
     if let (true, Some(name), true) = (not_valid, name, st.in_tx) {
@@ -227,11 +285,21 @@ fn alter_column(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
     let rest = &action[at + 1..];
     let after_set_data = skip(rest, 0, &["set", "data"]);
     if seq(rest, after_set_data, &["type"]) {
-        columns::column(table, &col.text, column_type(rest, after_set_data + 1), hits);
+        columns::column(
+            table,
+            &col.text,
+            column_type(rest, after_set_data + 1),
+            hits,
+        );
         hits.push(
-            Hit::new(RuleId::ColumnTypeChange, format!("changes the type of {column}: most changes rewrite {table} and its indexes"))
-                .sized(table)
-                .fix("add a new column, copy in batches, switch the code, drop the old one"),
+            Hit::new(
+                RuleId::ColumnTypeChange,
+                format!(
+                    "changes the type of {column}: most changes rewrite {table} and its indexes"
+                ),
+            )
+            .sized(table)
+            .fix("add a new column, copy in batches, switch the code, drop the old one"),
         );
     } else if seq(rest, 0, &["set", "not", "null"]) {
         hits.push(
@@ -241,8 +309,11 @@ fn alter_column(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
         );
     } else if seq(rest, 0, &["drop", "not", "null"]) {
         hits.push(
-            Hit::new(RuleId::DropsNotNull, format!("{column} may hold NULL from now on"))
-                .on("column", column),
+            Hit::new(
+                RuleId::DropsNotNull,
+                format!("{column} may hold NULL from now on"),
+            )
+            .on("column", column),
         );
     }
 }
@@ -252,16 +323,22 @@ fn rename(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
     if seq(action, 1, &["to"]) {
         let new = action.get(2).map_or("?", |t| t.text.as_str());
         hits.push(
-            Hit::new(RuleId::RenamesTable, format!("renames {table} to {new}: {NOTE}"))
-                .on("table", table.to_string()),
+            Hit::new(
+                RuleId::RenamesTable,
+                format!("renames {table} to {new}: {NOTE}"),
+            )
+            .on("table", table.to_string()),
         );
     } else if !seq(action, 1, &["constraint"]) {
         let at = skip(action, 1, &["column"]);
         let old = action.get(at).map_or("?", |t| t.text.as_str());
         let new = action.get(at + 2).map_or("?", |t| t.text.as_str());
         hits.push(
-            Hit::new(RuleId::RenamesColumn, format!("renames {table}.{old} to {new}: {NOTE}"))
-                .on("column", format!("{table}.{old}")),
+            Hit::new(
+                RuleId::RenamesColumn,
+                format!("renames {table}.{old} to {new}: {NOTE}"),
+            )
+            .on("column", format!("{table}.{old}")),
         );
     }
 }
@@ -294,7 +371,11 @@ pub(crate) fn renames(s: &Stmt<'_>) -> Vec<crate::plan::renames::Rename> {
             continue;
         }
         let at = skip(action, 1, &["column"]);
-        if let (Some(old), true, Some(new)) = (action.get(at), seq(action, at + 1, &["to"]), action.get(at + 2)) {
+        if let (Some(old), true, Some(new)) = (
+            action.get(at),
+            seq(action, at + 1, &["to"]),
+            action.get(at + 2),
+        ) {
             out.push(Rename::Column {
                 schema: table.schema.clone(),
                 table: table.name.clone(),

@@ -16,7 +16,9 @@ pub(crate) fn is_begin(s: &Stmt<'_>) -> bool {
 }
 
 pub(crate) fn is_end(s: &Stmt<'_>) -> bool {
-    ["commit", "end", "abort"].iter().any(|w| s.starts(&[w]) && !seq(&s.toks, 1, &["prepared"]))
+    ["commit", "end", "abort"]
+        .iter()
+        .any(|w| s.starts(&[w]) && !seq(&s.toks, 1, &["prepared"]))
         || (s.starts(&["rollback"]) && !seq(&s.toks, 1, &["to"]) && !seq(&s.toks, 1, &["prepared"]))
 }
 
@@ -87,7 +89,12 @@ fn timeouts(s: &Stmt<'_>, st: &mut FileState) {
         toks[at + 1..]
             .iter()
             .filter(|t| !t.is("to"))
-            .find(|t| matches!(t.kind, TokenKind::String | TokenKind::Number | TokenKind::Word))
+            .find(|t| {
+                matches!(
+                    t.kind,
+                    TokenKind::String | TokenKind::Number | TokenKind::Word
+                )
+            })
             .map(|t| t.text.trim().to_string())
     };
     let on = |at: Option<usize>| match at.and_then(value_after) {
@@ -111,7 +118,11 @@ fn long_names(s: &Stmt<'_>, hits: &mut Vec<Hit>) {
         let cut: String = String::from_utf8_lossy(&t.text.as_bytes()[..63]).into_owned();
         hits.push(Hit::new(
             RuleId::IdentifierTooLong,
-            format!("\"{}\" is {} bytes: PostgreSQL keeps \"{cut}\"", t.text, t.text.len()),
+            format!(
+                "\"{}\" is {} bytes: PostgreSQL keeps \"{cut}\"",
+                t.text,
+                t.text.len()
+            ),
         ));
     }
 }
@@ -152,7 +163,12 @@ pub(crate) fn locks(table: &QualName, st: &mut FileState, hits: &mut Vec<Hit>) {
 /// transaction.
 fn rerunnable(s: &Stmt<'_>, st: &FileState, guarded: bool, hits: &mut Vec<Hit>) {
     if !st.in_tx && st.statements > 1 && !guarded {
-        let verb = s.toks.iter().take(3).map(|t| t.text.as_str()).collect::<Vec<_>>();
+        let verb = s
+            .toks
+            .iter()
+            .take(3)
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>();
         hits.push(Hit::new(
             RuleId::NotRerunnable,
             format!(
@@ -186,8 +202,11 @@ fn create(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
             rerunnable(s, st, seq(toks, at + 1, &["if", "not", "exists"]), hits)
         }
         "domain" if has_word(toks, "check") || has_word(toks, "constraint") => hits.push(
-            Hit::new(RuleId::DomainConstraint, "a domain created with a CHECK constraint")
-                .fix("put the CHECK on the columns of the tables instead"),
+            Hit::new(
+                RuleId::DomainConstraint,
+                "a domain created with a CHECK constraint",
+            )
+            .fix("put the CHECK on the columns of the tables instead"),
         ),
         _ => {}
     }
@@ -196,9 +215,12 @@ fn create(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
 fn index(s: &Stmt<'_>, st: &mut FileState, at: usize, hits: &mut Vec<Hit>) {
     let toks = &s.toks;
     let concurrently = toks.get(at).is_some_and(|t| t.is("concurrently"));
-    let guarded = find_word(toks, 0, "exists").is_some_and(|e| e < find_word(toks, 0, "on").unwrap_or(0));
+    let guarded =
+        find_word(toks, 0, "exists").is_some_and(|e| e < find_word(toks, 0, "on").unwrap_or(0));
     rerunnable(s, st, guarded, hits);
-    let Some(on) = find_word(toks, at, "on") else { return };
+    let Some(on) = find_word(toks, at, "on") else {
+        return;
+    };
     let Some((table, _)) = qual_name(toks, skip(toks, on + 1, &["only"])) else {
         return;
     };
@@ -229,7 +251,8 @@ pub(crate) fn in_transaction(what: &str) -> Hit {
 fn alter_any(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
     if s.starts(&["alter", "table"]) {
         alter::alter_table(s, st, hits);
-    } else if s.starts(&["alter", "type"]) && has_word(&s.toks, "add") && has_word(&s.toks, "value") {
+    } else if s.starts(&["alter", "type"]) && has_word(&s.toks, "add") && has_word(&s.toks, "value")
+    {
         let old = st.server_version_num.is_some_and(|v| v > 0 && v < 120_000);
         if st.in_tx && old {
             hits.push(Hit::new(
@@ -273,10 +296,13 @@ fn drop(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
             if concurrently && st.in_tx {
                 hits.push(in_transaction("DROP INDEX CONCURRENTLY"));
             } else if !concurrently {
-                hits.push(Hit::new(
-                    RuleId::DropIndexWithoutConcurrently,
-                    "drops an index without CONCURRENTLY: the table is locked ACCESS EXCLUSIVE",
-                ).fix("DROP INDEX CONCURRENTLY ... (in a file outside a transaction)"));
+                hits.push(
+                    Hit::new(
+                        RuleId::DropIndexWithoutConcurrently,
+                        "drops an index without CONCURRENTLY: the table is locked ACCESS EXCLUSIVE",
+                    )
+                    .fix("DROP INDEX CONCURRENTLY ... (in a file outside a transaction)"),
+                );
             }
         }
         "sequence" | "schema" | "extension" | "view" | "type" => rerunnable(s, st, guarded, hits),
@@ -328,10 +354,16 @@ fn repack(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
         Some((_, after)) => after,
         None => 1,
     };
-    while toks.get(at).is_some_and(|t| t.is("full") || t.is("verbose") || t.is("analyze")) {
+    while toks
+        .get(at)
+        .is_some_and(|t| t.is("full") || t.is("verbose") || t.is("analyze"))
+    {
         at += 1;
     }
-    let table = toks.get(at).filter(|t| t.is_name()).and_then(|_| qual_name(toks, at));
+    let table = toks
+        .get(at)
+        .filter(|t| t.is_name())
+        .and_then(|_| qual_name(toks, at));
     let mut hit = Hit::new(
         RuleId::RewritesWithoutRepack,
         "VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock",

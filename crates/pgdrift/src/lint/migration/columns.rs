@@ -10,7 +10,13 @@ use crate::sql::lex::Token;
 
 /// Words that start a table constraint, not a column, in a `CREATE TABLE` list.
 const TABLE_CONSTRAINT: &[&str] = &[
-    "constraint", "primary", "unique", "check", "foreign", "exclude", "like",
+    "constraint",
+    "primary",
+    "unique",
+    "check",
+    "foreign",
+    "exclude",
+    "like",
 ];
 
 /// The column definitions of `CREATE TABLE name (...)`, whose list opens at `at`.
@@ -28,7 +34,10 @@ pub(crate) fn create_table(toks: &[Token], at: usize, table: &QualName, hits: &m
 
 /// The type rules on column `name` of `table`, whose type is `ty`.
 pub(crate) fn column(table: &QualName, name: &str, ty: &[Token], hits: &mut Vec<Hit>) {
-    let Some(word) = ty.first().filter(|t| t.kind == crate::sql::lex::TokenKind::Word) else {
+    let Some(word) = ty
+        .first()
+        .filter(|t| t.kind == crate::sql::lex::TokenKind::Word)
+    else {
         return;
     };
     let second = ty.get(1);
@@ -51,15 +60,10 @@ pub(crate) fn column(table: &QualName, name: &str, ty: &[Token], hits: &mut Vec<
             format!("{object} is {t}: at most 32,767"),
             "bigint",
         )),
-        "varchar" => {
-            if with_length {
-                hits.push(varchar(&object, &hit));
-            }
-        }
+        "varchar" => hits.extend(with_length.then(|| varchar(&object, &hit))),
         "character" if second.is_some_and(|t| t.is("varying")) => {
-            if ty.get(2).is_some_and(|t| t.is_punct('(')) {
-                hits.push(varchar(&object, &hit));
-            }
+            let with_length = ty.get(2).is_some_and(|t| t.is_punct('('));
+            hits.extend(with_length.then(|| varchar(&object, &hit)))
         }
         "char" | "character" | "bpchar" => hits.push(hit(
             RuleId::CharColumnAdded,
@@ -78,7 +82,10 @@ pub(crate) fn column(table: &QualName, name: &str, ty: &[Token], hits: &mut Vec<
         }
         _ => {}
     }
-    if matches!(t, "serial" | "serial4" | "smallserial" | "serial2" | "bigserial" | "serial8") {
+    if matches!(
+        t,
+        "serial" | "serial4" | "smallserial" | "serial2" | "bigserial" | "serial8"
+    ) {
         hits.push(hit(
             RuleId::SerialColumnAdded,
             format!("{object} is {t}"),
@@ -98,9 +105,16 @@ fn varchar(object: &str, hit: &dyn Fn(RuleId, String, &str) -> Hit) -> Hit {
 /// True for the serial types, whose column is filled from a sequence.
 pub(crate) fn is_serial(ty: &[Token]) -> bool {
     ty.first().is_some_and(|t| {
-        ["serial", "serial4", "smallserial", "serial2", "bigserial", "serial8"]
-            .iter()
-            .any(|w| t.is(w))
+        [
+            "serial",
+            "serial4",
+            "smallserial",
+            "serial2",
+            "bigserial",
+            "serial8",
+        ]
+        .iter()
+        .any(|w| t.is(w))
     })
 }
 
@@ -120,16 +134,31 @@ mod tests {
     fn types_that_outgrow_or_mislead_are_named() {
         use RuleId::*;
         assert_eq!(rules("create table t (a int, b bigint)"), [IntColumn]);
-        assert_eq!(rules("create table t (a serial primary key)"), [IntColumn, SerialColumnAdded]);
+        assert_eq!(
+            rules("create table t (a serial primary key)"),
+            [IntColumn, SerialColumnAdded]
+        );
         assert_eq!(rules("create table t (a smallint)"), [SmallintColumn]);
-        assert_eq!(rules("create table t (a varchar(10), b varchar, c text)"), [VarcharLength]);
-        assert_eq!(rules("create table t (a character varying(3))"), [VarcharLength]);
-        assert_eq!(rules("create table t (a char(2), b \"char\")"), [CharColumnAdded]);
+        assert_eq!(
+            rules("create table t (a varchar(10), b varchar, c text)"),
+            [VarcharLength]
+        );
+        assert_eq!(
+            rules("create table t (a character varying(3))"),
+            [VarcharLength]
+        );
+        assert_eq!(
+            rules("create table t (a char(2), b \"char\")"),
+            [CharColumnAdded]
+        );
         assert_eq!(
             rules("create table t (a timestamp, b timestamp with time zone, c timestamptz)"),
             [TimestampColumn]
         );
-        assert_eq!(rules("create table t (a bigint, primary key (a), check (a > 0))"), []);
+        assert_eq!(
+            rules("create table t (a bigint, primary key (a), check (a > 0))"),
+            []
+        );
         assert!(is_serial(&tokens("bigserial")) && !is_serial(&tokens("bigint")));
     }
 }

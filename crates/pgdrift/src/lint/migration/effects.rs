@@ -46,20 +46,57 @@ const EFFECTS: &[(HazardKind, RuleId, &[RuleId])] = {
     use HazardKind as H;
     use RuleId as R;
     &[
-        (H::DeletesData, R::EffectDeletesData, &[R::DropsColumn, R::DropsTable]),
-        (H::RewritesTable, R::EffectRewritesTable, &[R::VolatileDefault, R::ColumnTypeChange, R::RewritesWithoutRepack]),
-        (H::LocksTable, R::EffectLocksTable, &[
-            R::LockTimeoutMissing, R::IndexWithoutConcurrently, R::VolatileDefault, R::ColumnTypeChange,
-            R::SetNotNull, R::PrimaryKeyBuildsIndex, R::UniqueBuildsIndex, R::CheckValidatedAtOnce,
-            R::ForeignKeyValidatedAtOnce,
-        ]),
-        (H::MayFailOnData, R::EffectMayFailOnData, &[
-            R::RequiredColumnWithoutDefault, R::CheckValidatedAtOnce, R::ForeignKeyValidatedAtOnce,
-            R::SetNotNull, R::PrimaryKeyBuildsIndex, R::UniqueBuildsIndex, R::ColumnTypeChange,
-        ]),
-        (H::IndexNotConcurrent, R::EffectIndexNotConcurrent, &[
-            R::IndexWithoutConcurrently, R::PrimaryKeyBuildsIndex, R::UniqueBuildsIndex,
-        ]),
+        (
+            H::DeletesData,
+            R::EffectDeletesData,
+            &[R::DropsColumn, R::DropsTable],
+        ),
+        (
+            H::RewritesTable,
+            R::EffectRewritesTable,
+            &[
+                R::VolatileDefault,
+                R::ColumnTypeChange,
+                R::RewritesWithoutRepack,
+            ],
+        ),
+        (
+            H::LocksTable,
+            R::EffectLocksTable,
+            &[
+                R::LockTimeoutMissing,
+                R::IndexWithoutConcurrently,
+                R::VolatileDefault,
+                R::ColumnTypeChange,
+                R::SetNotNull,
+                R::PrimaryKeyBuildsIndex,
+                R::UniqueBuildsIndex,
+                R::CheckValidatedAtOnce,
+                R::ForeignKeyValidatedAtOnce,
+            ],
+        ),
+        (
+            H::MayFailOnData,
+            R::EffectMayFailOnData,
+            &[
+                R::RequiredColumnWithoutDefault,
+                R::CheckValidatedAtOnce,
+                R::ForeignKeyValidatedAtOnce,
+                R::SetNotNull,
+                R::PrimaryKeyBuildsIndex,
+                R::UniqueBuildsIndex,
+                R::ColumnTypeChange,
+            ],
+        ),
+        (
+            H::IndexNotConcurrent,
+            R::EffectIndexNotConcurrent,
+            &[
+                R::IndexWithoutConcurrently,
+                R::PrimaryKeyBuildsIndex,
+                R::UniqueBuildsIndex,
+            ],
+        ),
         (H::EnumRecreated, R::EffectEnumRecreated, &[]),
         (H::SignatureChange, R::EffectSignatureChange, &[]),
         (H::SequenceReset, R::EffectSequenceReset, &[]),
@@ -133,7 +170,11 @@ fn unit(dir: &MigrationDir, i: usize) -> ReplayUnit {
 fn replay_error(dir: &MigrationDir, i: usize, source: ReplayError) -> EffectsError {
     let path = match &source {
         ReplayError::Statement(s) => PathBuf::from(&s.file),
-        _ => dir.migrations.get(i).map(|m| m.path.clone()).unwrap_or_default(),
+        _ => dir
+            .migrations
+            .get(i)
+            .map(|m| m.path.clone())
+            .unwrap_or_default(),
     };
     EffectsError::Replay { path, source }
 }
@@ -171,7 +212,11 @@ fn file_effects(
         ..PlanOptions::default()
     };
     // A rename the file makes is a rename, not a drop and a creation.
-    let hints: Vec<_> = parsed.stmts.iter().flat_map(super::alter::renames).collect();
+    let hints: Vec<_> = parsed
+        .stmts
+        .iter()
+        .flat_map(super::alter::renames)
+        .collect();
     let renamed = renames::apply(&renames::applicable(hints, from), from, to).ok();
     let from = renamed.as_ref().map_or(from, |r| &r.catalog);
     let planned = plan(&diff(from, to, &DiffOptions::default()), &options);
@@ -182,7 +227,18 @@ fn file_effects(
                 continue;
             };
             let at = statement_of(&parsed, step);
-            let finding = effect_finding(&name, &parsed, at, step, &hazard.detail, *rule, covered, from, to, ctx);
+            let finding = effect_finding(
+                &name,
+                &parsed,
+                at,
+                step,
+                &hazard.detail,
+                *rule,
+                covered,
+                from,
+                to,
+                ctx,
+            );
             out.extend(finding);
         }
     }
@@ -195,7 +251,12 @@ fn statement_of(parsed: &Parsed<'_>, step: &Step) -> Option<usize> {
     // A routine's signature (`public.tally()`) is not part of its name.
     let name = step.object.split('(').next().unwrap_or(&step.object);
     let last = name.rsplit('.').next().unwrap_or(name);
-    let names = |k: usize| parsed.stmts[k].toks.iter().any(|t| t.is_name() && t.text == last);
+    let names = |k: usize| {
+        parsed.stmts[k]
+            .toks
+            .iter()
+            .any(|t| t.is_name() && t.text == last)
+    };
     (0..parsed.stmts.len()).rev().find(|&k| names(k))
 }
 
@@ -227,7 +288,9 @@ fn effect_finding(
     let level = ctx.config.level(rule)?;
     if let Some(k) = at {
         let markers = suppress::markers(&parsed.comments[k]).unwrap_or_default();
-        if suppress::silences(&markers, rule) || covered.iter().any(|r| suppress::silences(&markers, *r)) {
+        if suppress::silences(&markers, rule)
+            || covered.iter().any(|r| suppress::silences(&markers, *r))
+        {
             return None;
         }
     }
@@ -273,7 +336,9 @@ pub(crate) fn merge(statements: Vec<Finding>, effects: Vec<Finding>) -> Vec<Find
         .into_iter()
         .filter(|e| {
             !statements.iter().any(|s| {
-                s.location.file == e.location.file && s.location.line == e.location.line && covers(e, s)
+                s.location.file == e.location.file
+                    && s.location.line == e.location.line
+                    && covers(e, s)
             })
         })
         .collect();

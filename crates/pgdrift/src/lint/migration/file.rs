@@ -120,9 +120,13 @@ pub(crate) fn parse<'a>(file: &FileInput<'a>) -> Result<Parsed<'a>, LintError> {
         comments: Vec::with_capacity(statements.len()),
     };
     for (k, (text, start)) in statements.iter().enumerate() {
-        let prev_end = k.checked_sub(1).map(|p| statements[p].1 + statements[p].0.len());
+        let prev_end = k
+            .checked_sub(1)
+            .map(|p| statements[p].1 + statements[p].0.len());
         let comments = comments_of(file.sql, prev_end, *start, start + text.len());
-        parsed.stmts.push(Stmt::new(text, line_of(file.sql, *start)));
+        parsed
+            .stmts
+            .push(Stmt::new(text, line_of(file.sql, *start)));
         parsed.comments.push(comments);
     }
     Ok(parsed)

@@ -101,7 +101,9 @@ pub fn select_new(
         Some(Some(applied)) => {
             let done: HashSet<&str> = applied.files.iter().map(String::as_str).collect();
             let new = (dir.migrations.iter().enumerate())
-                .filter(|(_, m)| relative(&dir.path, &m.path).is_none_or(|r| !done.contains(r.as_str())))
+                .filter(|(_, m)| {
+                    relative(&dir.path, &m.path).is_none_or(|r| !done.contains(r.as_str()))
+                })
                 .map(|(i, _)| i)
                 .collect();
             let because = NewBecause::NotApplied {

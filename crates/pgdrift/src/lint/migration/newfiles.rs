@@ -43,10 +43,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, String>, NewFilesErr
 /// The canonical paths of the files under `dir` added or changed since the merge base of
 /// `base` and HEAD, changed in the work tree or index, or untracked (ignored ones left out).
 pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFilesError> {
-    let dir = dir.canonicalize().map_err(|_| NewFilesError::NotARepository {
-        base: base.to_string(),
-        dir: dir.to_path_buf(),
-    })?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|_| NewFilesError::NotARepository {
+            base: base.to_string(),
+            dir: dir.to_path_buf(),
+        })?;
     let top = match git(&dir, &["rev-parse", "--show-toplevel"])? {
         Ok(out) => PathBuf::from(String::from_utf8_lossy(&out).trim()),
         Err(_) => {
@@ -57,7 +59,8 @@ pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFile
         }
     };
     let commit = format!("{base}^{{commit}}");
-    if git(&top, &["rev-parse", "--verify", "--quiet", &commit])?.is_err() || base.starts_with('-') {
+    if git(&top, &["rev-parse", "--verify", "--quiet", &commit])?.is_err() || base.starts_with('-')
+    {
         return Err(NewFilesError::BadRef {
             base: base.to_string(),
             repo: top,
@@ -66,9 +69,33 @@ pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFile
     let spec = dir.to_string_lossy().into_owned();
     let range = format!("{base}...HEAD");
     let lists: [&[&str]; 3] = [
-        &["diff", "--name-only", "-z", "--diff-filter=AM", &range, "--", &spec],
-        &["diff", "--name-only", "-z", "--diff-filter=AM", "HEAD", "--", &spec],
-        &["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", &spec],
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--diff-filter=AM",
+            &range,
+            "--",
+            &spec,
+        ],
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--diff-filter=AM",
+            "HEAD",
+            "--",
+            &spec,
+        ],
+        &[
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--full-name",
+            "--",
+            &spec,
+        ],
     ];
     let mut out = HashSet::new();
     for args in lists {

@@ -155,15 +155,24 @@ mod tests {
 
     #[test]
     fn names_lists_and_types_read_as_written() {
-        let s = Stmt::new("ALTER TABLE app.\"Big\" ADD a int, ADD b varchar(3) NOT NULL", 1);
+        let s = Stmt::new(
+            "ALTER TABLE app.\"Big\" ADD a int, ADD b varchar(3) NOT NULL",
+            1,
+        );
         assert!(s.starts(&["alter", "table"]));
         let (name, next) = qual_name(&s.toks, 2).unwrap();
         assert_eq!(name, QualName::new("app", "Big"));
         let parts = split_commas(&s.toks[next..]);
         assert_eq!(parts.len(), 2);
-        let ty: Vec<_> = column_type(parts[1], 2).iter().map(|t| t.text.as_str()).collect();
+        let ty: Vec<_> = column_type(parts[1], 2)
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
         assert_eq!(ty, ["varchar", "(", "3", ")"]);
-        assert_eq!(qual_name(&s.toks, 0).unwrap().0, QualName::new("public", "alter"));
+        assert_eq!(
+            qual_name(&s.toks, 0).unwrap().0,
+            QualName::new("public", "alter")
+        );
         assert!(find_word(&Stmt::new("f(x) x", 1).toks, 0, "x") == Some(4));
         assert_eq!(normalized(" a \n  b "), "a b");
         let p = Stmt::new("(a, (b, c)) d", 1);

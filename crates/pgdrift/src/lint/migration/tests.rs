@@ -106,13 +106,30 @@ fn codes(sql: &str, no_tx: bool, version: Option<u32>) -> Vec<&'static str> {
 fn every_statement_rule_triggers_and_its_near_miss_does_not() {
     for c in CASES {
         let hit = codes(c.hit, c.no_tx, c.version);
-        assert!(hit.contains(&c.code), "{} not reported on:\n{}\n(got {hit:?})", c.code, c.hit);
+        assert!(
+            hit.contains(&c.code),
+            "{} not reported on:\n{}\n(got {hit:?})",
+            c.code,
+            c.hit
+        );
         let miss = codes(c.miss, c.no_tx, c.version);
-        assert!(!miss.contains(&c.code), "{} reported on the near miss:\n{}", c.code, c.miss);
+        assert!(
+            !miss.contains(&c.code),
+            "{} reported on the near miss:\n{}",
+            c.code,
+            c.miss
+        );
     }
     // Every statement rule has a case.
-    for rule in crate::lint::RULES.iter().filter(|r| r.code.starts_with("PL7")) {
-        assert!(CASES.iter().any(|c| c.code == rule.code), "{} has no case", rule.code);
+    for rule in crate::lint::RULES
+        .iter()
+        .filter(|r| r.code.starts_with("PL7"))
+    {
+        assert!(
+            CASES.iter().any(|c| c.code == rule.code),
+            "{} has no case",
+            rule.code
+        );
     }
 }
 
@@ -128,14 +145,26 @@ fn the_enum_rule_needs_an_old_server() {
 #[test]
 fn findings_sit_at_their_statement() {
     let config = LintConfig::default();
-    let env = Env { config: &config, sizes: None, server_version_num: None };
+    let env = Env {
+        config: &config,
+        sizes: None,
+        server_version_num: None,
+    };
     let sql = "-- two tables\nSET lock_timeout = '1s';\n\nCREATE INDEX i\n  ON events (a);\n";
-    let file = FileInput { name: "m.sql", sql, no_transaction: false };
+    let file = FileInput {
+        name: "m.sql",
+        sql,
+        no_transaction: false,
+    };
     let f = check_file(&file, &env).unwrap();
     let pl701 = f.iter().find(|f| f.code == "PL701").unwrap();
     assert_eq!(pl701.location.line, Some(4));
     assert_eq!(pl701.location.file.as_deref(), Some("m.sql"));
-    assert!(pl701.fix.as_deref().unwrap().contains("CREATE INDEX CONCURRENTLY i"));
+    assert!(pl701
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("CREATE INDEX CONCURRENTLY i"));
 }
 
 #[test]
@@ -156,9 +185,17 @@ fn markers_silence_their_statement_only() {
 #[test]
 fn an_unknown_code_is_an_error_naming_file_and_line() {
     let config = LintConfig::default();
-    let env = Env { config: &config, sizes: None, server_version_num: None };
+    let env = Env {
+        config: &config,
+        sizes: None,
+        server_version_num: None,
+    };
     let sql = "SELECT 1;\n-- pgdrift:ignore PL799 typo\nDROP TABLE events;";
-    let file = FileInput { name: "db/0003.sql", sql, no_transaction: false };
+    let file = FileInput {
+        name: "db/0003.sql",
+        sql,
+        no_transaction: false,
+    };
     let e = check_file(&file, &env).unwrap_err();
     assert_eq!(e.place, "db/0003.sql:2");
     assert!(e.message.contains("PL799"), "{e}");
@@ -167,10 +204,26 @@ fn an_unknown_code_is_an_error_naming_file_and_line() {
 #[test]
 fn odd_files_never_panic() {
     for sql in [
-        "", ";;;", "ALTER TABLE", "ALTER TABLE t ADD", "CREATE INDEX", "CREATE TABLE t (",
-        "ALTER TABLE t RENAME", "DROP", "VACUUM (FULL", "SET lock_timeout", "BEGIN", "COMMIT",
-        "ALTER TABLE ONLY", "TRUNCATE", "REINDEX", "ALTER TABLE t ALTER COLUMN",
-        "CREATE INDEX CONCURRENTLY ON", "ALTER TYPE", "é;ü", "ALTER TABLE a.b.c.d ADD x int",
+        "",
+        ";;;",
+        "ALTER TABLE",
+        "ALTER TABLE t ADD",
+        "CREATE INDEX",
+        "CREATE TABLE t (",
+        "ALTER TABLE t RENAME",
+        "DROP",
+        "VACUUM (FULL",
+        "SET lock_timeout",
+        "BEGIN",
+        "COMMIT",
+        "ALTER TABLE ONLY",
+        "TRUNCATE",
+        "REINDEX",
+        "ALTER TABLE t ALTER COLUMN",
+        "CREATE INDEX CONCURRENTLY ON",
+        "ALTER TYPE",
+        "é;ü",
+        "ALTER TABLE a.b.c.d ADD x int",
     ] {
         for no_tx in [false, true] {
             let _ = codes(sql, no_tx, Some(110_000));

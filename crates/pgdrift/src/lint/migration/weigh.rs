@@ -119,7 +119,9 @@ mod tests {
         assert_eq!(s, Severity::Error);
         assert!(m.contains("--against"), "{m}");
         let other = QualName::new("public", "other");
-        assert!(weigh(Severity::Info, &other, Some(&sizes(None)), &o).1.contains("not in"));
+        assert!(weigh(Severity::Info, &other, Some(&sizes(None)), &o)
+            .1
+            .contains("not in"));
     }
 
     #[test]
