@@ -204,7 +204,8 @@ mod tests {
         let d = kinds("select $f$ a 'b' $f$, $1, ñame");
         assert_eq!(d[1], (TokenKind::String, " a 'b' ".into()));
         assert_eq!(d[3], (TokenKind::Punct('$'), "$".into()));
-        assert_eq!(d[5], (TokenKind::Word, "ñame".into()));
+        assert_eq!(d[4], (TokenKind::Number, "1".into()));
+        assert_eq!(d[6], (TokenKind::Word, "ñame".into()));
     }
 
     #[test]
