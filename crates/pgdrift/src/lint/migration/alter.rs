@@ -7,6 +7,7 @@ use super::checks::{in_transaction, locks};
 use super::columns::{self, is_serial};
 use super::file::{FileState, Hit};
 use super::statement::{column_type, has_word, qual_name, seq, skip, split_commas, Stmt};
+use super::{keys, renames};
 use crate::lint::RuleId;
 use crate::model::QualName;
 use crate::sql::lex::{Token, TokenKind};
@@ -85,7 +86,7 @@ fn anywhere(action: &[Token], table: &QualName, st: &mut FileState, hits: &mut V
 fn on_existing(action: &[Token], table: &QualName, st: &mut FileState, hits: &mut Vec<Hit>) {
     let first = action.first().map_or("", |t| t.text.as_str());
     match first {
-        "add" if starts_constraint(action) => constraint(action, table, st, hits),
+        "add" if starts_constraint(action) => keys::constraint(action, table, st, hits),
         "add" => add_column(action, table, st, hits),
         "alter" => alter_column(action, table, hits),
         "drop" if !seq(action, 1, &["constraint"]) => {
@@ -100,7 +101,7 @@ fn on_existing(action: &[Token], table: &QualName, st: &mut FileState, hits: &mu
                 .on("column", format!("{table}.{col}")),
             );
         }
-        "rename" => rename(action, table, hits),
+        "rename" => renames::rename(action, table, hits),
         "validate" => {
             let name = action.get(2).map_or("", |t| t.text.as_str());
             if st.in_tx && st.not_valid.contains(name) {
@@ -192,13 +193,13 @@ fn add_column(action: &[Token], table: &QualName, st: &FileState, hits: &mut Vec
         );
     }
     if has_word(def, "primary") {
-        hits.push(key_hit(
+        hits.push(keys::key_hit(
             RuleId::PrimaryKeyBuildsIndex,
             table,
             "a primary key",
         ));
     } else if has_word(def, "unique") {
-        hits.push(key_hit(
+        hits.push(keys::key_hit(
             RuleId::UniqueBuildsIndex,
             table,
             "a unique constraint",
@@ -215,65 +216,6 @@ fn volatile_call(def: &[Token]) -> Option<String> {
                 && VOLATILE.contains(&w[0].text.as_str())
         })
         .map(|w| w[0].text.clone())
-}
-
-fn key_hit(rule: RuleId, table: &QualName, what: &str) -> Hit {
-    Hit::new(
-        rule,
-        format!("adds {what} to {table}, building its index under an ACCESS EXCLUSIVE lock"),
-    )
-    .sized(table)
-    .fix("CREATE UNIQUE INDEX CONCURRENTLY ..., then ADD ... USING INDEX")
-}
-
-fn constraint(action: &[Token], table: &QualName, st: &mut FileState, hits: &mut Vec<Hit>) {
-    let named = seq(action, 1, &["constraint"]);
-    let name = named
-        .then(|| action.get(2))
-        .flatten()
-        .map(|t| t.text.clone());
-    let kind_at = if named { 3 } else { 1 };
-    let not_valid = action
-        .windows(2)
-        .any(|w| w[0].is("not") && w[1].is("valid"));
-    let using_index = action
-        .windows(2)
-        .any(|w| w[0].is("using") && w[1].is("index"));
-    let kind = action.get(kind_at).map_or("", |t| t.text.as_str());
-    match kind {
-        "foreign" if !not_valid => hits.push(
-            Hit::new(
-                RuleId::ForeignKeyValidatedAtOnce,
-                format!("adds a foreign key to {table} and checks every row at once"),
-            )
-            .sized(table)
-            .fix("ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then VALIDATE CONSTRAINT later"),
-        ),
-        "check" if !not_valid => hits.push(
-            Hit::new(
-                RuleId::CheckValidatedAtOnce,
-                format!(
-                    "adds a check to {table} and scans every row under an ACCESS EXCLUSIVE lock"
-                ),
-            )
-            .sized(table)
-            .fix("ADD CONSTRAINT ... CHECK (...) NOT VALID; then VALIDATE CONSTRAINT later"),
-        ),
-        "primary" if !using_index => hits.push(key_hit(
-            RuleId::PrimaryKeyBuildsIndex,
-            table,
-            "a primary key",
-        )),
-        "unique" if !using_index => hits.push(key_hit(
-            RuleId::UniqueBuildsIndex,
-            table,
-            "a unique constraint",
-        )),
-        _ => {}
-    }
-    if let (true, Some(name), true) = (not_valid, name, st.in_tx) {
-        st.not_valid.insert(name);
-    }
 }
 
 fn alter_column(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
@@ -316,73 +258,4 @@ fn alter_column(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
             .on("column", column),
         );
     }
-}
-
-fn rename(action: &[Token], table: &QualName, hits: &mut Vec<Hit>) {
-    const NOTE: &str = "code that still uses the old name fails once this commits";
-    if seq(action, 1, &["to"]) {
-        let new = action.get(2).map_or("?", |t| t.text.as_str());
-        hits.push(
-            Hit::new(
-                RuleId::RenamesTable,
-                format!("renames {table} to {new}: {NOTE}"),
-            )
-            .on("table", table.to_string()),
-        );
-    } else if !seq(action, 1, &["constraint"]) {
-        let at = skip(action, 1, &["column"]);
-        let old = action.get(at).map_or("?", |t| t.text.as_str());
-        let new = action.get(at + 2).map_or("?", |t| t.text.as_str());
-        hits.push(
-            Hit::new(
-                RuleId::RenamesColumn,
-                format!("renames {table}.{old} to {new}: {NOTE}"),
-            )
-            .on("column", format!("{table}.{old}")),
-        );
-    }
-}
-
-/// The renames an `ALTER TABLE` statement makes, as the planner takes rename hints.
-pub(crate) fn renames(s: &Stmt<'_>) -> Vec<crate::plan::renames::Rename> {
-    use crate::plan::renames::Rename;
-    let toks = &s.toks;
-    if !s.starts(&["alter", "table"]) {
-        return Vec::new();
-    }
-    let at = skip(toks, 2, &["if", "exists"]);
-    let at = skip(toks, at, &["only"]);
-    let Some((table, next)) = qual_name(toks, at) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for action in split_commas(toks.get(next..).unwrap_or(&[])) {
-        if !seq(action, 0, &["rename"]) || seq(action, 1, &["constraint"]) {
-            continue;
-        }
-        if seq(action, 1, &["to"]) {
-            if let Some(new) = action.get(2).filter(|t| t.is_name()) {
-                out.push(Rename::Table {
-                    schema: table.schema.clone(),
-                    from: table.name.clone(),
-                    to: new.text.clone(),
-                });
-            }
-            continue;
-        }
-        let at = skip(action, 1, &["column"]);
-        if let (Some(old), true, Some(new)) = (
-            action.get(at),
-            seq(action, at + 1, &["to"]),
-            action.get(at + 2),
-        ) {
-            out.push(Rename::Column {
-                schema: table.schema.clone(),
-                table: table.name.clone(),
-                from: old.text.clone(),
-                to: new.text.clone(),
-            });
-        }
-    }
-    out
 }

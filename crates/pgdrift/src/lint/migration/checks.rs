@@ -1,11 +1,11 @@
 //! The statement rules, dispatched by a statement's first words: transaction control and
-//! timeouts (which change what later statements are checked against), then CREATE, DROP,
-//! TRUNCATE, REINDEX, VACUUM FULL / CLUSTER, ALTER TYPE and ALTER DOMAIN here, ALTER TABLE
-//! in `alter`, column types in `columns`.
+//! timeouts (which change what later statements are checked against), then CREATE, ALTER
+//! TYPE and ALTER DOMAIN here, ALTER TABLE in `alter`, drops and rebuilds in `drops`, column
+//! types in `columns`.
 
 use super::file::{FileState, Hit};
 use super::statement::{find_word, has_word, qual_name, seq, skip, Stmt};
-use super::{alter, columns};
+use super::{alter, columns, drops};
 use crate::lint::RuleId;
 use crate::model::QualName;
 use crate::sql::lex::TokenKind;
@@ -37,10 +37,10 @@ pub(crate) fn check(s: &Stmt<'_>, st: &mut FileState) -> Vec<Hit> {
         match first {
             "create" => create(s, st, &mut hits),
             "alter" => alter_any(s, st, &mut hits),
-            "drop" => drop(s, st, &mut hits),
-            "truncate" => truncate(s, st, &mut hits),
-            "reindex" => reindex(s, st, &mut hits),
-            "vacuum" | "cluster" => repack(s, st, &mut hits),
+            "drop" => drops::drop(s, st, &mut hits),
+            "truncate" => drops::truncate(s, st, &mut hits),
+            "reindex" => drops::reindex(s, st, &mut hits),
+            "vacuum" | "cluster" => drops::repack(s, st, &mut hits),
             _ => {}
         }
     }
@@ -161,7 +161,7 @@ pub(crate) fn locks(table: &QualName, st: &mut FileState, hits: &mut Vec<Hit>) {
 
 /// A statement that cannot be run again after a partial run, in a file outside a
 /// transaction.
-fn rerunnable(s: &Stmt<'_>, st: &FileState, guarded: bool, hits: &mut Vec<Hit>) {
+pub(crate) fn rerunnable(s: &Stmt<'_>, st: &FileState, guarded: bool, hits: &mut Vec<Hit>) {
     if !st.in_tx && st.statements > 1 && !guarded {
         let verb = s
             .toks
@@ -266,113 +266,5 @@ fn alter_any(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
             RuleId::DomainConstraint,
             "a constraint added to a domain: every column of the domain is checked under lock",
         ));
-    }
-}
-
-fn drop(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
-    let toks = &s.toks;
-    let what = toks.get(1).map_or("", |t| t.text.as_str());
-    let guarded = has_word(toks, "exists");
-    match what {
-        "database" => hits.push(Hit::new(RuleId::DropsDatabase, "drops a database")),
-        "table" => {
-            rerunnable(s, st, guarded, hits);
-            let at = skip(toks, 2, &["if", "exists"]);
-            for part in super::statement::split_commas(&toks[at..]) {
-                if let Some((table, _)) = qual_name(part, 0) {
-                    if st.existing(&table) {
-                        hits.push(
-                            Hit::new(RuleId::DropsTable, format!("drops {table} and its data"))
-                                .on("table", table.to_string()),
-                        );
-                        locks(&table, st, hits);
-                    }
-                }
-            }
-        }
-        "index" => {
-            rerunnable(s, st, guarded, hits);
-            let concurrently = seq(toks, 2, &["concurrently"]);
-            if concurrently && st.in_tx {
-                hits.push(in_transaction("DROP INDEX CONCURRENTLY"));
-            } else if !concurrently {
-                hits.push(
-                    Hit::new(
-                        RuleId::DropIndexWithoutConcurrently,
-                        "drops an index without CONCURRENTLY: the table is locked ACCESS EXCLUSIVE",
-                    )
-                    .fix("DROP INDEX CONCURRENTLY ... (in a file outside a transaction)"),
-                );
-            }
-        }
-        "sequence" | "schema" | "extension" | "view" | "type" => rerunnable(s, st, guarded, hits),
-        _ => {}
-    }
-}
-
-fn truncate(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
-    let toks = &s.toks;
-    let at = skip(toks, 1, &["table"]);
-    if has_word(toks, "cascade") {
-        hits.push(Hit::new(
-            RuleId::TruncateCascade,
-            "TRUNCATE ... CASCADE also empties every table that references these, unnamed",
-        ));
-    }
-    let at = skip(toks, at, &["only"]);
-    if let Some((table, _)) = qual_name(toks, at) {
-        locks(&table, st, hits);
-    }
-}
-
-fn reindex(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
-    let toks = &s.toks;
-    let concurrently = has_word(toks, "concurrently");
-    if concurrently && st.in_tx {
-        hits.push(in_transaction("REINDEX CONCURRENTLY"));
-    } else if !concurrently {
-        let mut hit = Hit::new(
-            RuleId::ReindexWithoutConcurrently,
-            "REINDEX without CONCURRENTLY blocks writes (and reads using the index) until done",
-        );
-        if seq(toks, 1, &["table"]) {
-            if let Some((table, _)) = qual_name(toks, 2) {
-                hit = hit.sized(&table);
-            }
-        }
-        hits.push(hit.fix("REINDEX ... CONCURRENTLY (PostgreSQL 12+, outside a transaction)"));
-    }
-}
-
-fn repack(s: &Stmt<'_>, st: &mut FileState, hits: &mut Vec<Hit>) {
-    let toks = &s.toks;
-    let full = s.starts(&["cluster"]) || toks.iter().take(4).any(|t| t.is("full"));
-    if !full {
-        return;
-    }
-    let mut at = match super::statement::inside_parens(toks, 1) {
-        Some((_, after)) => after,
-        None => 1,
-    };
-    while toks
-        .get(at)
-        .is_some_and(|t| t.is("full") || t.is("verbose") || t.is("analyze"))
-    {
-        at += 1;
-    }
-    let table = toks
-        .get(at)
-        .filter(|t| t.is_name())
-        .and_then(|_| qual_name(toks, at));
-    let mut hit = Hit::new(
-        RuleId::RewritesWithoutRepack,
-        "VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock",
-    );
-    if let Some((table, _)) = table {
-        hit = hit.sized(&table);
-        hits.push(hit);
-        locks(&table, st, hits);
-    } else {
-        hits.push(hit);
     }
 }

@@ -12,9 +12,13 @@ mod against;
 mod alter;
 mod checks;
 mod columns;
+mod drops;
 mod effects;
 mod file;
+mod hazards;
+mod keys;
 mod newfiles;
+mod renames;
 mod statement;
 mod weigh;
 
@@ -153,7 +157,7 @@ pub async fn lint(
         true => effects::effects(dir, new, ctx, load).await?,
         false => Vec::new(),
     };
-    let mut findings = effects::merge(statements, effects);
+    let mut findings = hazards::merge(statements, effects);
     Finding::sort(&mut findings);
     Ok(findings)
 }
