@@ -47,17 +47,7 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
     tell(&dir, &new, &because);
     let ctx = Context::new(config, against.as_ref());
     let findings = migration::lint(&dir, &new, &ctx, &load).await?;
-    let mut skipped = Vec::new();
-    if against.is_none() {
-        let rule = pgdrift::lint::RuleId::EnumValueInTransaction.info();
-        if config.level(rule.id).is_some() {
-            skipped.push(Skipped {
-                code: rule.code,
-                slug: rule.slug,
-                reason: "needs the target server's version: give --against".into(),
-            });
-        }
-    }
+    let skipped = skipped(config, against.as_ref());
     Ok(LintReport {
         format_version: pgdrift::lint::FORMAT_VERSION,
         source: pgdrift::pg::mask_value(&path.display().to_string()),
@@ -66,6 +56,19 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
         rules_run: migration::rules_run(config) - skipped.len(),
         skipped,
     })
+}
+
+/// The rules that cannot run: PL705 needs the target's server version.
+fn skipped(config: &LintConfig, against: Option<&Against>) -> Vec<Skipped> {
+    let rule = pgdrift::lint::RuleId::EnumValueInTransaction.info();
+    match against.is_none() && config.level(rule.id).is_some() {
+        true => vec![Skipped {
+            code: rule.code,
+            slug: rule.slug,
+            reason: "needs the target server's version: give --against".into(),
+        }],
+        false => Vec::new(),
+    }
 }
 
 /// The target: a statistics snapshot file, or a database read now.

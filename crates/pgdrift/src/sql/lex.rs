@@ -50,63 +50,64 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let start = i;
-        let (kind, value, next) = match c {
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i = after_block_comment(b, i);
-                continue;
-            }
-            c if c.is_ascii_whitespace() => {
-                i += 1;
-                continue;
-            }
-            b'\'' => {
-                let (v, n) = quoted(text, i, b'\'');
-                (TokenKind::String, v, n)
-            }
-            b'"' => {
-                let (v, n) = quoted(text, i, b'"');
-                (TokenKind::Quoted, v, n)
-            }
-            b'$' => match dollar(text, i) {
-                Some((v, n)) => (TokenKind::String, v, n),
-                None => (TokenKind::Punct('$'), "$".into(), i + 1),
-            },
-            c if c.is_ascii_digit() => {
-                let n = scan(b, i, |c| {
-                    c.is_ascii_alphanumeric() || c == b'.' || c == b'_'
-                });
-                (TokenKind::Number, text[i..n].to_string(), n)
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                let n = scan(b, i, |c| {
-                    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
-                });
-                // E'...', U&'...' and the like: the prefix belongs to the string.
-                if b.get(n) == Some(&b'\'') && n - i == 1 {
-                    let (v, m) = quoted(text, n, b'\'');
-                    (TokenKind::String, v, m)
-                } else {
-                    (TokenKind::Word, text[i..n].to_lowercase(), n)
-                }
-            }
-            _ => {
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                (TokenKind::Punct(ch), ch.to_string(), i + ch.len_utf8())
-            }
-        };
-        out.push(Token {
-            kind,
-            text: value,
-            start,
-        });
-        i = next;
+        if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i = after_block_comment(b, i);
+        } else if c.is_ascii_whitespace() {
+            i += 1;
+        } else {
+            let (kind, text, next) = token_at(text, i);
+            out.push(Token {
+                kind,
+                text,
+                start: i,
+            });
+            i = next;
+        }
     }
     out
+}
+
+/// The token that starts at `i` (not a blank or a comment), and the offset after it.
+fn token_at(text: &str, i: usize) -> (TokenKind, String, usize) {
+    let b = text.as_bytes();
+    match b[i] {
+        b'\'' => {
+            let (v, n) = quoted(text, i, b'\'');
+            (TokenKind::String, v, n)
+        }
+        b'"' => {
+            let (v, n) = quoted(text, i, b'"');
+            (TokenKind::Quoted, v, n)
+        }
+        b'$' => match dollar(text, i) {
+            Some((v, n)) => (TokenKind::String, v, n),
+            None => (TokenKind::Punct('$'), "$".into(), i + 1),
+        },
+        c if c.is_ascii_digit() => {
+            let n = scan(b, i, |c| {
+                c.is_ascii_alphanumeric() || c == b'.' || c == b'_'
+            });
+            (TokenKind::Number, text[i..n].to_string(), n)
+        }
+        c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+            let n = scan(b, i, |c| {
+                c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+            });
+            // E'...', U&'...' and the like: the prefix belongs to the string.
+            if b.get(n) == Some(&b'\'') && n - i == 1 {
+                let (v, m) = quoted(text, n, b'\'');
+                (TokenKind::String, v, m)
+            } else {
+                (TokenKind::Word, text[i..n].to_lowercase(), n)
+            }
+        }
+        _ => {
+            let ch = text[i..].chars().next().unwrap_or(' ');
+            (TokenKind::Punct(ch), ch.to_string(), i + ch.len_utf8())
+        }
+    }
 }
 
 fn scan(b: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {

@@ -156,18 +156,7 @@ fn add_column(action: &[Token], table: &QualName, st: &FileState, hits: &mut Vec
     let ty = column_type(def, 0);
     let default = has_word(def, "default");
     let generated_stored = has_word(def, "generated") && has_word(def, "stored");
-    let old = st.server_version_num.is_some_and(|v| v > 0 && v < 110_000);
-    let why = if generated_stored {
-        Some("a stored generated column is computed for every row".to_string())
-    } else if is_serial(ty) {
-        Some("a serial column is filled from its sequence for every row".to_string())
-    } else if let Some(f) = volatile_call(def) {
-        Some(format!("its default calls {f}(), which is volatile"))
-    } else if default && old {
-        Some("before PostgreSQL 11 any default is written into every row".to_string())
-    } else {
-        None
-    };
+    let why = rewrite_reason(def, ty, st);
     if let Some(why) = why {
         hits.push(
             Hit::new(
@@ -204,6 +193,22 @@ fn add_column(action: &[Token], table: &QualName, st: &FileState, hits: &mut Vec
             table,
             "a unique constraint",
         ));
+    }
+}
+
+/// Why adding a column defined as `def` (of type `ty`) rewrites the table, if it does.
+fn rewrite_reason(def: &[Token], ty: &[Token], st: &FileState) -> Option<String> {
+    let old = st.server_version_num.is_some_and(|v| v > 0 && v < 110_000);
+    if has_word(def, "generated") && has_word(def, "stored") {
+        Some("a stored generated column is computed for every row".to_string())
+    } else if is_serial(ty) {
+        Some("a serial column is filled from its sequence for every row".to_string())
+    } else if let Some(f) = volatile_call(def) {
+        Some(format!("its default calls {f}(), which is volatile"))
+    } else if has_word(def, "default") && old {
+        Some("before PostgreSQL 11 any default is written into every row".to_string())
+    } else {
+        None
     }
 }
 

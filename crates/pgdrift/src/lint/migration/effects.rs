@@ -137,13 +137,7 @@ fn file_effects(
         no_transaction: m.no_transaction,
     };
     let parsed = file::parse(&input)?;
-    let options = PlanOptions {
-        table_rows: ctx.sizes.as_ref().map(|s| s.rows()).unwrap_or_default(),
-        // Every lock on a table past "small" is reported; its size decides how loudly.
-        big_table_rows: ctx.config.options.small_table_rows.max(1.0),
-        server_version_num: ctx.server_version_num.unwrap_or(0),
-        ..PlanOptions::default()
-    };
+    let options = plan_options(ctx);
     // A rename the file makes is a rename, not a drop and a creation.
     let hints: Vec<_> = parsed
         .stmts
@@ -178,6 +172,17 @@ fn file_effects(
         }
     }
     Ok(out)
+}
+
+/// How to plan a file's changes: against the target's table sizes and version.
+fn plan_options(ctx: &Context<'_>) -> PlanOptions {
+    PlanOptions {
+        table_rows: ctx.sizes.as_ref().map(|s| s.rows()).unwrap_or_default(),
+        // Every lock on a table past "small" is reported; its size decides how loudly.
+        big_table_rows: ctx.config.options.small_table_rows.max(1.0),
+        server_version_num: ctx.server_version_num.unwrap_or(0),
+        ..PlanOptions::default()
+    }
 }
 
 /// The last statement of the file whose names include the step's object (its last name

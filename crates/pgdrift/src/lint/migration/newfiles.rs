@@ -40,9 +40,9 @@ fn git(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, String>, NewFilesErr
     })
 }
 
-/// The canonical paths of the files under `dir` added or changed since the merge base of
-/// `base` and HEAD, changed in the work tree or index, or untracked (ignored ones left out).
-pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFilesError> {
+/// `dir`, canonical, and the top of the git work tree it is in; `base` checked to name a
+/// commit there.
+fn repository(dir: &Path, base: &str) -> Result<(PathBuf, PathBuf), NewFilesError> {
     let dir = dir
         .canonicalize()
         .map_err(|_| NewFilesError::NotARepository {
@@ -66,6 +66,13 @@ pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFile
             repo: top,
         });
     }
+    Ok((dir, top))
+}
+
+/// The canonical paths of the files under `dir` added or changed since the merge base of
+/// `base` and HEAD, changed in the work tree or index, or untracked (ignored ones left out).
+pub fn changed_since(dir: &Path, base: &str) -> Result<HashSet<PathBuf>, NewFilesError> {
+    let (dir, top) = repository(dir, base)?;
     let spec = dir.to_string_lossy().into_owned();
     let range = format!("{base}...HEAD");
     let lists: [&[&str]; 3] = [
