@@ -137,6 +137,10 @@ pub struct LintArgs {
     /// --base the files it has not applied are the new ones.
     #[arg(long, value_name = "URL|FILE", requires = "migrations")]
     pub against: Option<String>,
+    /// With --against URL: also write the database's statistics snapshot (table sizes,
+    /// server version, applied migrations) to FILE, for a later --against FILE.
+    #[arg(long, value_name = "FILE", requires = "against")]
+    pub save_against: Option<PathBuf>,
     /// The configuration whose [lint] table applies (default: pgdrift.toml in the current
     /// directory, when there is one).
     #[arg(long, short = 'c', value_name = "FILE")]

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod locate;
 mod lookup;
+pub mod migration;
 pub mod rules;
 mod schema;
 pub mod stats;

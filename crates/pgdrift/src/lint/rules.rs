@@ -347,6 +347,426 @@ rules! {
               create in public can shadow them. Install extensions in a schema of their own \
               (CREATE SCHEMA extensions; ALTER EXTENSION ... SET SCHEMA extensions).",
     },
+    // Migration statements: what a new migration file's text does.
+    IndexWithoutConcurrently {
+        code: "PL701",
+        slug: "index-without-concurrently",
+        severity: Warning,
+        input: Migration,
+        summary: "an index built without CONCURRENTLY on a table that already exists",
+        doc: "CREATE INDEX holds a SHARE lock on the table until the build ends: every insert, \
+              update and delete waits, for minutes on a big table. Use CREATE INDEX \
+              CONCURRENTLY in a file that runs outside a transaction. Tables created in the \
+              same file are empty and not reported.",
+    },
+    ConcurrentlyInTransaction {
+        code: "PL702",
+        slug: "concurrently-in-transaction",
+        severity: Error,
+        input: Migration,
+        summary: "CONCURRENTLY in a file that runs inside a transaction",
+        doc: "CREATE INDEX, DROP INDEX, REINDEX and DETACH PARTITION ... CONCURRENTLY cannot run \
+              in a transaction block: the migration fails. Put the statement in a file of its \
+              own that opts out of the transaction (`-- pgdrift:no-transaction` on its first \
+              line, or the tool's own marker).",
+    },
+    LockTimeoutMissing {
+        code: "PL703",
+        slug: "lock-timeout-missing",
+        severity: Warning,
+        input: Migration,
+        summary: "an ACCESS EXCLUSIVE lock on an existing table with no lock_timeout set before",
+        doc: "While the statement waits for its lock (behind a long query), every later query \
+              on the table queues behind it: an outage even when the statement itself is \
+              quick. SET lock_timeout = '5s' first (and retry on failure). Reported once per \
+              file, at the first such statement.",
+    },
+    VolatileDefault {
+        code: "PL704",
+        slug: "volatile-default-rewrites-table",
+        severity: Warning,
+        input: Migration,
+        summary: "a column added with a volatile default or a stored generated expression",
+        doc: "A constant or stable default (now(), 0, 'x') is stored once in the catalog; a \
+              volatile one (random(), gen_random_uuid(), clock_timestamp(), nextval()) or a \
+              GENERATED ... STORED column makes PostgreSQL rewrite the table under an ACCESS \
+              EXCLUSIVE lock. Add the column without the default, set the default, and fill \
+              existing rows in batches. Before PostgreSQL 11 every default rewrites.",
+    },
+    EnumValueInTransaction {
+        code: "PL705",
+        slug: "enum-value-in-transaction",
+        severity: Error,
+        input: Migration,
+        summary: "ALTER TYPE ... ADD VALUE inside a transaction on PostgreSQL before 12",
+        doc: "Before PostgreSQL 12 ALTER TYPE ... ADD VALUE cannot run in a transaction block. \
+              Run it in a file outside a transaction. Reported only when --against tells the \
+              server's version.",
+    },
+    RenamesTable {
+        code: "PL706",
+        slug: "renames-table",
+        severity: Warning,
+        input: Migration,
+        summary: "a table renamed",
+        doc: "Application code still running with the old name fails from the commit on. Add \
+              the new name first (a view, or deploy code that reads both), then rename.",
+    },
+    RenamesColumn {
+        code: "PL707",
+        slug: "renames-column",
+        severity: Warning,
+        input: Migration,
+        summary: "a column renamed",
+        doc: "Application code still running with the old name fails from the commit on. Add \
+              a new column and copy, or deploy code that no longer uses the old name first.",
+    },
+    ForeignKeyValidatedAtOnce {
+        code: "PL708",
+        slug: "foreign-key-without-not-valid",
+        severity: Warning,
+        input: Migration,
+        summary: "a foreign key added to an existing table without NOT VALID",
+        doc: "Adding the key checks every row while both tables hold a SHARE ROW EXCLUSIVE lock: \
+              writes wait. ADD ... NOT VALID, then VALIDATE CONSTRAINT in a later transaction \
+              (it takes a weaker lock).",
+    },
+    CheckValidatedAtOnce {
+        code: "PL709",
+        slug: "check-without-not-valid",
+        severity: Warning,
+        input: Migration,
+        summary: "a check constraint added without NOT VALID, or validated in the same transaction",
+        doc: "Adding a CHECK scans the table under an ACCESS EXCLUSIVE lock. ADD ... NOT VALID, \
+              then VALIDATE CONSTRAINT in another transaction: validating in the same one keeps \
+              the first statement's lock and gains nothing.",
+    },
+    SetNotNull {
+        code: "PL710",
+        slug: "set-not-null-scans-table",
+        severity: Warning,
+        input: Migration,
+        summary: "SET NOT NULL on a column of an existing table",
+        doc: "The whole table is scanned under an ACCESS EXCLUSIVE lock. On PostgreSQL 12+, add \
+              CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (which uses the \
+              check and skips the scan), then drop the check.",
+    },
+    RequiredColumnWithoutDefault {
+        code: "PL711",
+        slug: "required-column-without-default",
+        severity: Warning,
+        input: Migration,
+        summary: "a NOT NULL column without a default added to an existing table",
+        doc: "Rows already there have no value for it: the statement fails unless the table is \
+              empty. Give the column a default, or add it nullable, fill it, then SET NOT NULL.",
+    },
+    PrimaryKeyBuildsIndex {
+        code: "PL712",
+        slug: "primary-key-builds-index",
+        severity: Warning,
+        input: Migration,
+        summary: "a primary key added to an existing table without USING INDEX",
+        doc: "The key's index is built under an ACCESS EXCLUSIVE lock. Build a unique index \
+              CONCURRENTLY first, then ADD PRIMARY KEY USING INDEX. A serial column added as \
+              the key also fills every row.",
+    },
+    UniqueBuildsIndex {
+        code: "PL713",
+        slug: "unique-constraint-builds-index",
+        severity: Warning,
+        input: Migration,
+        summary: "a unique constraint added to an existing table without USING INDEX",
+        doc: "The constraint's index is built under an ACCESS EXCLUSIVE lock. Build a unique \
+              index CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX.",
+    },
+    ColumnTypeChange {
+        code: "PL714",
+        slug: "column-type-change",
+        severity: Warning,
+        input: Migration,
+        summary: "a column's type changed on an existing table",
+        doc: "Most type changes rewrite the table and its indexes under an ACCESS EXCLUSIVE lock \
+              (varchar(n) to a longer length or to text does not). Add a new column, copy in \
+              batches, and switch over.",
+    },
+    DropsColumn {
+        code: "PL715",
+        slug: "drops-column",
+        severity: Warning,
+        input: Migration,
+        summary: "a column dropped",
+        doc: "Its data is gone, and code still selecting it fails. Stop using it in the code \
+              first; keep a backup if the data may be needed.",
+    },
+    DropsTable {
+        code: "PL716",
+        slug: "drops-table",
+        severity: Warning,
+        input: Migration,
+        summary: "a table dropped",
+        doc: "Its data is gone, and code still using it fails. Stop using it first, and keep a \
+              backup (`pgdrift drop` backs up and writes a rollback).",
+    },
+    DropsDatabase {
+        code: "PL717",
+        slug: "drops-database",
+        severity: Error,
+        input: Migration,
+        summary: "a database dropped",
+        doc: "Everything in it is gone. A migration has no business dropping a database.",
+    },
+    DropsNotNull {
+        code: "PL718",
+        slug: "drops-not-null",
+        severity: Info,
+        input: Migration,
+        summary: "NOT NULL dropped from a column",
+        doc: "Code that reads the column may not expect NULL. Deploy code that handles it \
+              before the migration.",
+    },
+    TruncateCascade {
+        code: "PL719",
+        slug: "truncate-cascade",
+        severity: Error,
+        input: Migration,
+        summary: "TRUNCATE ... CASCADE",
+        doc: "CASCADE empties every table with a foreign key to the truncated ones, and the \
+              tables referencing those, which the statement does not name. Name every table \
+              to empty.",
+    },
+    IntColumn {
+        code: "PL720",
+        slug: "int-column",
+        severity: Info,
+        input: Migration,
+        summary: "an integer (int4) column created",
+        doc: "Keys and counters outgrow 2,147,483,647, and widening later rewrites the table. \
+              bigint costs four bytes more per value.",
+    },
+    SmallintColumn {
+        code: "PL721",
+        slug: "smallint-column",
+        severity: Info,
+        input: Migration,
+        summary: "a smallint (int2) column created",
+        doc: "It holds at most 32,767, and widening later rewrites the table. Use bigint unless \
+              the range is fixed by nature.",
+    },
+    SerialColumnAdded {
+        code: "PL722",
+        slug: "serial-column-added",
+        severity: Info,
+        input: Migration,
+        summary: "a serial column created where an identity column would do",
+        doc: "GENERATED BY DEFAULT AS IDENTITY keeps the sequence with the column for grants, \
+              dumps and ownership (the schema rule PL503 reports existing ones).",
+    },
+    VarcharLength {
+        code: "PL723",
+        slug: "varchar-with-length",
+        severity: Info,
+        input: Migration,
+        summary: "a varchar(n) column created",
+        doc: "Raising the limit later is cheap, but lowering it rewrites the table, and the \
+              limit is rarely the real rule. Use text with a CHECK on the length when one \
+              matters.",
+    },
+    TimestampColumn {
+        code: "PL724",
+        slug: "timestamp-without-time-zone-added",
+        severity: Warning,
+        input: Migration,
+        summary: "a timestamp without time zone column created",
+        doc: "The value means a different instant in every session time zone. Use timestamptz \
+              (the schema rule PL303 reports existing ones).",
+    },
+    CharColumnAdded {
+        code: "PL725",
+        slug: "char-column-added",
+        severity: Warning,
+        input: Migration,
+        summary: "a char(n) column created",
+        doc: "char(n) pads with spaces and is no faster than text. Use text or varchar (the \
+              schema rule PL501 reports existing ones).",
+    },
+    DomainConstraint {
+        code: "PL726",
+        slug: "domain-with-constraint",
+        severity: Warning,
+        input: Migration,
+        summary: "a domain created with, or given, a constraint",
+        doc: "ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain in every table \
+              under lock, and a domain's check is not re-checked when it is changed the way a \
+              table's is. Put the CHECK on the tables' columns.",
+    },
+    NotRerunnable {
+        code: "PL727",
+        slug: "not-rerunnable",
+        severity: Info,
+        input: Migration,
+        summary: "a statement without IF [NOT] EXISTS in a file that runs outside a transaction",
+        doc: "When such a file fails half way, what ran stays: running it again fails on the \
+              first statement that already took effect. Write CREATE ... IF NOT EXISTS and \
+              DROP ... IF EXISTS.",
+    },
+    TransactionNesting {
+        code: "PL728",
+        slug: "transaction-nesting",
+        severity: Warning,
+        input: Migration,
+        summary: "BEGIN or COMMIT in a file its tool already runs in a transaction",
+        doc: "A BEGIN inside a transaction only warns, and the COMMIT then ends the tool's \
+              transaction early: what follows is no longer atomic, and the tool's own record \
+              may commit apart from the change. Leave transaction control to the tool.",
+    },
+    UncommittedTransaction {
+        code: "PL729",
+        slug: "uncommitted-transaction",
+        severity: Error,
+        input: Migration,
+        summary: "a BEGIN with no COMMIT or ROLLBACK after it",
+        doc: "The file ends with a transaction open: what the tool does next runs inside it, \
+              or it is rolled back when the session closes. Close it with COMMIT.",
+    },
+    StatementTimeoutMissing {
+        code: "PL730",
+        slug: "statement-timeout-missing",
+        severity: Info,
+        input: Migration,
+        summary: "a locking statement on an existing table with no statement_timeout set before",
+        doc: "A statement that holds a strong lock longer than expected blocks the table until \
+              someone cancels it. SET statement_timeout first (reported once per file).",
+    },
+    DetachPartition {
+        code: "PL731",
+        slug: "detach-partition-locks",
+        severity: Warning,
+        input: Migration,
+        summary: "DETACH PARTITION without CONCURRENTLY",
+        doc: "It takes an ACCESS EXCLUSIVE lock on the partitioned table. On PostgreSQL 14+ \
+              use DETACH PARTITION ... CONCURRENTLY, outside a transaction.",
+    },
+    ReindexWithoutConcurrently {
+        code: "PL732",
+        slug: "reindex-without-concurrently",
+        severity: Warning,
+        input: Migration,
+        summary: "REINDEX without CONCURRENTLY",
+        doc: "Writes to the table wait, and reads that would use the index too, until the \
+              build ends. Use REINDEX ... CONCURRENTLY (PostgreSQL 12+), outside a transaction.",
+    },
+    DropIndexWithoutConcurrently {
+        code: "PL733",
+        slug: "drop-index-without-concurrently",
+        severity: Warning,
+        input: Migration,
+        summary: "DROP INDEX without CONCURRENTLY",
+        doc: "It takes an ACCESS EXCLUSIVE lock on the index's table and waits behind every \
+              query using it. Use DROP INDEX CONCURRENTLY, outside a transaction.",
+    },
+    RewritesWithoutRepack {
+        code: "PL734",
+        slug: "vacuum-full-or-cluster",
+        severity: Warning,
+        input: Migration,
+        summary: "VACUUM FULL or CLUSTER",
+        doc: "Both rewrite the table under an ACCESS EXCLUSIVE lock for as long as the copy \
+              takes. Use pg_repack, or REPACK CONCURRENTLY where the server has it.",
+    },
+    IdentifierTooLong {
+        code: "PL735",
+        slug: "identifier-too-long",
+        severity: Warning,
+        input: Migration,
+        summary: "a name longer than 63 bytes",
+        doc: "PostgreSQL cuts names to 63 bytes without an error: two long names can become one, \
+              and the name in the catalog is not the one in the file. Shorten it.",
+    },
+    // Migration effects: the plan hazards of what a new file changed, replayed.
+    EffectDeletesData {
+        code: "PL801",
+        slug: "migration-deletes-data",
+        severity: Error,
+        input: Migration,
+        summary: "the migration deletes data (hazard PD101)",
+        doc: "Replayed, the file removes tables, columns or sequences that hold data. Back up \
+              first, and make sure no code uses them.",
+    },
+    EffectRewritesTable {
+        code: "PL802",
+        slug: "migration-rewrites-table",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration rewrites a table (hazard PD102)",
+        doc: "The table and its indexes are copied under an ACCESS EXCLUSIVE lock.",
+    },
+    EffectLocksTable {
+        code: "PL803",
+        slug: "migration-locks-table",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration takes an ACCESS EXCLUSIVE lock on a sizable table (hazard PD103)",
+        doc: "Every query on the table waits while the step runs and while it waits for the \
+              lock; set lock_timeout.",
+    },
+    EffectMayFailOnData {
+        code: "PL804",
+        slug: "migration-may-fail-on-data",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration may fail on existing data (hazard PD104)",
+        doc: "Rows that break a new constraint or type make it fail on the real database even \
+              though it replays on an empty one. Check the data first.",
+    },
+    EffectIndexNotConcurrent {
+        code: "PL805",
+        slug: "migration-index-not-concurrent",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration builds an index without CONCURRENTLY (hazard PD105)",
+        doc: "Writes to the table wait while the index builds.",
+    },
+    EffectEnumRecreated {
+        code: "PL806",
+        slug: "migration-recreates-enum",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration recreates an enum type (hazard PD106)",
+        doc: "Columns of the type are converted through text, a rewrite of their tables.",
+    },
+    EffectSignatureChange {
+        code: "PL807",
+        slug: "migration-changes-signature",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration drops and recreates a routine (hazard PD107)",
+        doc: "Callers fail between the drop and the create unless both commit together.",
+    },
+    EffectSequenceReset {
+        code: "PL808",
+        slug: "migration-resets-sequence",
+        severity: Info,
+        input: Migration,
+        summary: "the migration starts a sequence over (hazard PD108)",
+        doc: "Values it hands out may collide with existing rows.",
+    },
+    EffectPrivilegeRevoked {
+        code: "PL809",
+        slug: "migration-revokes-privilege",
+        severity: Warning,
+        input: Migration,
+        summary: "the migration revokes a privilege (hazard PD109)",
+        doc: "Roles that relied on it lose access when the file commits.",
+    },
+    EffectRecreatesDependents {
+        code: "PL810",
+        slug: "migration-recreates-dependents",
+        severity: Info,
+        input: Migration,
+        summary: "the migration drops and recreates dependent objects (hazard PD110)",
+        doc: "Views, triggers, policies or constraints depending on a changed object are \
+              recreated; check that the file recreates all of them.",
+    },
 }
 
 #[cfg(test)]

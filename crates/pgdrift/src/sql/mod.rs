@@ -1,11 +1,13 @@
 //! The only place that writes SQL text: identifier and literal quoting, splitting SQL files
-//! into statements (`split`), and reading the index a `CREATE INDEX` names (`created_index`).
+//! into statements (`split`), the tokens of a statement (`lex`), and reading the index a
+//! `CREATE INDEX` names (`created_index`).
 //!
 //! Every piece of SQL pgdrift produces is assembled from these types, whose `Display`
 //! implementations quote. Values that travel to a server at run time go as bind parameters.
 
 pub mod created_index;
 mod keywords;
+pub mod lex;
 pub mod split;
 
 use std::fmt;
