@@ -141,6 +141,10 @@ pub struct LintArgs {
     /// server version, applied migrations) to FILE, for a later --against FILE.
     #[arg(long, value_name = "FILE", requires = "against")]
     pub save_against: Option<PathBuf>,
+    /// With --migrations: a directory of application code (repeatable). A rename is
+    /// reported only while code still uses the old name, with where it does.
+    #[arg(long = "code", value_name = "DIR", requires = "migrations")]
+    pub code: Vec<PathBuf>,
     /// The configuration whose [lint] table applies (default: pgdrift.toml in the current
     /// directory, when there is one).
     #[arg(long, short = 'c', value_name = "FILE")]

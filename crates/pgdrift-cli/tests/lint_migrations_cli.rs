@@ -283,3 +283,69 @@ fn an_unreachable_database_is_an_error() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[test]
+fn renames_count_only_while_code_still_uses_the_old_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("m"),
+        &[
+            (
+                "001_users.sql",
+                "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text);\n",
+            ),
+            (
+                "002_rename.sql",
+                "SET lock_timeout = '5s';\nALTER TABLE users RENAME COLUMN email TO email_address;\nALTER TABLE users RENAME TO accounts;\n",
+            ),
+        ],
+    );
+    let renames = |report: &Value| -> Vec<String> {
+        (report["findings"].as_array().unwrap().iter())
+            .filter(|f| f["code"] == "PL706" || f["code"] == "PL707")
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["code"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Without code directories: both renames are reported.
+    let all = renames(&json(&lint(dir.path(), &[])));
+    assert_eq!(all.len(), 2, "{all:?}");
+    // Code that still uses the old names: both stay, saying where.
+    write(
+        &dir.path().join("app"),
+        &[(
+            "repo.ts",
+            "const q = 'SELECT id FROM users';\nconst e = row.email;\n",
+        )],
+    );
+    let kept = renames(&json(&lint(dir.path(), &["--code", "app"])));
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|m| m.contains("code still uses it: repo.ts:")),
+        "{kept:?}"
+    );
+    assert!(
+        kept.iter()
+            .any(|m| m.starts_with("PL707") && m.contains("repo.ts:2")),
+        "{kept:?}"
+    );
+    // Code that moved on: nothing to say.
+    write(
+        &dir.path().join("moved"),
+        &[(
+            "repo.ts",
+            "const q = 'SELECT id FROM accounts';\nconst e = row.email_address;\n",
+        )],
+    );
+    let none = renames(&json(&lint(dir.path(), &["--code", "moved"])));
+    assert_eq!(none, Vec::<String>::new());
+    let out = lint(dir.path(), &["--code", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("nowhere"));
+}

@@ -46,7 +46,15 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
     );
     tell(&dir, &new, &because);
     let ctx = Context::new(config, against.as_ref());
-    let findings = migration::lint(&dir, &new, &ctx, &load).await?;
+    let mut findings = migration::lint(&dir, &new, &ctx, &load).await?;
+    if !args.code.is_empty() {
+        let roots = args.code.clone();
+        findings = tokio::task::spawn_blocking(move || {
+            migration::weigh_renames(&mut findings, &roots).map(|()| findings)
+        })
+        .await?
+        .map_err(|e| anyhow::anyhow!("--code: {e}"))?;
+    }
     let skipped = skipped(config, against.as_ref());
     Ok(LintReport {
         format_version: pgdrift::lint::FORMAT_VERSION,

@@ -410,7 +410,8 @@ rules! {
         input: Migration,
         summary: "a table renamed",
         doc: "Application code still running with the old name fails from the commit on. Add \
-              the new name first (a view, or deploy code that reads both), then rename.",
+              the new name first (a view, or deploy code that reads both), then rename. With \
+              --code DIR, reported only while a file still names the old table, and where.",
     },
     RenamesColumn {
         code: "PL707",
@@ -419,7 +420,9 @@ rules! {
         input: Migration,
         summary: "a column renamed",
         doc: "Application code still running with the old name fails from the commit on. Add \
-              a new column and copy, or deploy code that no longer uses the old name first.",
+              a new column and copy, or deploy code that no longer uses the old name first. \
+              With --code DIR, reported only while a file that uses the table still names the \
+              old column, and where.",
     },
     ForeignKeyValidatedAtOnce {
         code: "PL708",

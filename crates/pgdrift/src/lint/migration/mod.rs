@@ -11,6 +11,7 @@
 mod against;
 mod alter;
 mod checks;
+mod code;
 mod columns;
 mod drops;
 mod effects;
@@ -23,6 +24,7 @@ mod statement;
 mod weigh;
 
 pub use against::{relative, Against, AgainstError, Applied, Sizes, TableStat};
+pub use code::weigh_renames;
 pub use effects::EffectsError;
 pub use file::FileInput;
 pub use newfiles::{changed_since, NewFilesError};
