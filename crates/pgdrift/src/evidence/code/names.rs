@@ -23,7 +23,7 @@ pub struct Names {
     /// The shortest and longest such name, in bytes.
     lengths: (usize, usize),
     /// The other names, and their patterns.
-    automaton: Option<(AhoCorasick, Vec<u32>)>,
+    automaton: Option<(Matcher, Vec<u32>)>,
     /// The tables' columns, when they are looked for too.
     columns: Columns,
 }
@@ -76,13 +76,7 @@ impl Names {
                 }
             }
         }
-        let automaton = (!others.is_empty()).then(|| {
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&others)
-                .expect("an automaton over table names");
-            (ac, other_ids)
-        });
+        let automaton = (!others.is_empty()).then(|| (Matcher::new(others), other_ids));
         Names {
             tables,
             by_pattern,
@@ -170,15 +164,63 @@ impl Names {
         let Some((automaton, ids)) = &self.automaton else {
             return;
         };
-        for m in automaton.find_iter(text) {
-            let (start, end) = (m.start(), m.end());
+        for (start, end, pattern) in automaton.matches(text) {
             let before = start.checked_sub(1).map(|i| text[i]);
             if before.is_some_and(is_word) || text.get(end).copied().is_some_and(is_word) {
                 continue;
             }
-            hit(start, ids[m.pattern().as_usize()]);
+            hit(start, ids[pattern]);
         }
     }
+}
+
+/// Finds the names that are not plain words: with an Aho-Corasick automaton, or — should
+/// the automaton refuse the patterns (past its size limits) — one pattern at a time, with the
+/// same leftmost-longest matches.
+#[derive(Debug)]
+enum Matcher {
+    Automaton(AhoCorasick),
+    OneByOne(Vec<String>),
+}
+
+impl Matcher {
+    fn new(patterns: Vec<String>) -> Matcher {
+        match AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+        {
+            Ok(ac) => Matcher::Automaton(ac),
+            Err(_) => Matcher::OneByOne(patterns),
+        }
+    }
+
+    /// `(start, end, pattern)` of every match, left to right, not overlapping.
+    fn matches(&self, text: &[u8]) -> Vec<(usize, usize, usize)> {
+        match self {
+            Matcher::Automaton(ac) => (ac.find_iter(text))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect(),
+            Matcher::OneByOne(patterns) => leftmost_longest(text, patterns),
+        }
+    }
+}
+
+fn leftmost_longest(text: &[u8], patterns: &[String]) -> Vec<(usize, usize, usize)> {
+    let mut all: Vec<(usize, usize, usize)> = Vec::new();
+    for (p, pattern) in patterns.iter().enumerate() {
+        for start in memchr::memmem::find_iter(text, pattern.as_bytes()) {
+            all.push((start, start + pattern.len(), p));
+        }
+    }
+    // Leftmost first, and of those the longest.
+    all.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for m in all {
+        if out.last().is_none_or(|last| m.0 >= last.1) {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// The schema written just before a name (`app.` or `"app".`), if any.
@@ -193,6 +235,22 @@ fn qualifier(before: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_finds_what_the_automaton_finds() {
+        let patterns: Vec<String> = ["user-data", "user-data-v2", "a b", "x$y"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let text = b"read user-data-v2 and user-data, then a b and x$y x$ya b";
+        let ac = Matcher::new(patterns.clone()).matches(text);
+        assert!(matches!(
+            Matcher::new(patterns.clone()),
+            Matcher::Automaton(_)
+        ));
+        assert_eq!(leftmost_longest(text, &patterns), ac);
+        assert_eq!(ac.len(), 6);
+    }
 
     #[test]
     fn names_are_found_as_whole_words_and_qualified_names_pick_their_schema() {
