@@ -324,6 +324,21 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `pgdrift man --out DIR`: writes the manual pages, for packages (`scripts/build-deb`).
+/// Parsed apart from [`Cli`], so that neither `--help`, the completion scripts nor the pages
+/// themselves list it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "man",
+    bin_name = "pgdrift man",
+    about = "Write the manual pages (pgdrift.1 and one per subcommand) into a directory"
+)]
+pub struct ManArgs {
+    /// The directory to write the pages into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// The fleet configuration (default: pgdrift.toml in the current directory).

@@ -27,6 +27,9 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     output::remember_arguments(std::env::args_os().skip(1));
+    if cmd::man::asked() {
+        return cmd::man::main();
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return output::usage_error(&e),

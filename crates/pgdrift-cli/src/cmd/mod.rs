@@ -11,6 +11,7 @@ mod investigate;
 mod investigate_fleet;
 mod lint;
 mod lint_migrations;
+pub mod man;
 mod migrate;
 mod orphans;
 mod usage;
