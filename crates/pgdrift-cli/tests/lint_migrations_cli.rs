@@ -159,6 +159,17 @@ fn base_lints_the_files_new_since_the_merge_base() {
         "{r:#}"
     );
     assert!(has(&r, "PL715", "004_drop.sql", 1).is_some(), "{r:#}");
+    // The report says which files it took as new, and why, for programs too.
+    let new: Vec<&str> = (r["new_files"]["files"].as_array().unwrap().iter())
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(new.len(), 2, "{r:#}");
+    assert!(
+        new[0].ends_with("003_index.sql") && new[1].ends_with("004_drop.sql"),
+        "{new:?}"
+    );
+    assert_eq!(r["new_files"]["of"], 4);
+    assert_eq!(r["new_files"]["because"], "changed since main");
     let bad = lint(root, &["--base", "no-such-branch"]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
     assert!(text(&bad).contains("no-such-branch"), "{}", text(&bad));

@@ -88,6 +88,7 @@ fn report(source: &str, live: bool) -> LintReport {
             reason: "statistics rules run only on a live database".into(),
         }],
         rules_run: 20,
+        new_files: None,
     }
 }
 

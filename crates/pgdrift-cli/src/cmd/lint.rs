@@ -123,6 +123,7 @@ async fn schema(args: &LintArgs, source: &str, config: &LintConfig) -> anyhow::R
         findings,
         skipped,
         rules_run: rules_on(config, inputs),
+        new_files: None,
     })
 }
 

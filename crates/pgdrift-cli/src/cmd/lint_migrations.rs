@@ -6,7 +6,7 @@
 use crate::cli::LintArgs;
 use crate::output::note;
 use pgdrift::lint::migration::{self, changed_since, select_new, Against, Context, NewBecause};
-use pgdrift::lint::{LintConfig, LintReport, Skipped};
+use pgdrift::lint::{LintConfig, LintReport, NewFiles, Skipped};
 use pgdrift::migrate::{read_dir, DirFormat, MigrationDir};
 use pgdrift::source::dir::Ignore;
 use pgdrift::source::SourceSpec;
@@ -44,7 +44,7 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
         changed.as_ref().map(|(b, c)| (*b, c)),
         against.as_ref(),
     );
-    tell(&dir, &new, &because);
+    let new_files = tell(&dir, &new, &because);
     let ctx = Context::new(config, against.as_ref());
     let mut findings = migration::lint(&dir, &new, &ctx, &load).await?;
     if !args.code.is_empty() {
@@ -63,6 +63,7 @@ pub async fn run(args: &LintArgs, config: &LintConfig) -> anyhow::Result<LintRep
         findings,
         rules_run: migration::rules_run(config) - skipped.len(),
         skipped,
+        new_files: Some(new_files),
     })
 }
 
@@ -98,8 +99,8 @@ async fn against(target: &str, dir: &Path, ignore: &Ignore) -> anyhow::Result<Ag
     }
 }
 
-/// Says which files are linted as new, and why.
-fn tell(dir: &MigrationDir, new: &[usize], because: &NewBecause) {
+/// Says which files are linted as new, and why; the same for the report.
+fn tell(dir: &MigrationDir, new: &[usize], because: &NewBecause) -> NewFiles {
     let of = dir.migrations.len();
     let n = new.len();
     let text = match because {
@@ -119,4 +120,17 @@ fn tell(dir: &MigrationDir, new: &[usize], because: &NewBecause) {
         ),
     };
     note(&text);
+    NewFiles {
+        files: (new.iter())
+            .filter_map(|i| dir.migrations.get(*i))
+            .map(|m| m.path.display().to_string())
+            .collect(),
+        of,
+        because: match because {
+            NewBecause::ChangedSince(base) => format!("changed since {base}"),
+            NewBecause::NotApplied { tool, table } => format!("not applied ({tool}, {table})"),
+            NewBecause::NoTrackingTable => "every file: no tracking table on --against".into(),
+            NewBecause::Everything => "every file: no --base or --against".into(),
+        },
+    }
 }

@@ -38,6 +38,21 @@ pub struct LintReport {
     pub skipped: Vec<Skipped>,
     /// How many rules ran.
     pub rules_run: usize,
+    /// For a migrations directory: the files linted as new, and why those.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_files: Option<NewFiles>,
+}
+
+/// The files of a migrations directory a lint took as new.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewFiles {
+    /// Their paths, in the directory's order.
+    pub files: Vec<String>,
+    /// How many files the directory has.
+    pub of: usize,
+    /// Why these: `changed since origin/main`, `not applied (dbmate, schema_migrations)`,
+    /// `every file`.
+    pub because: String,
 }
 
 impl LintReport {

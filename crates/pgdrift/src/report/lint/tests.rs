@@ -70,6 +70,7 @@ pub(crate) fn sample() -> LintReport {
             skipped("PL401", "statistics rules run only on a live database"),
         ],
         rules_run: 31,
+        new_files: None,
     }
 }
 
