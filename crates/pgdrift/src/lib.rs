@@ -15,6 +15,7 @@
 pub mod cleanup;
 pub mod clock;
 pub mod diff;
+pub mod docs;
 pub mod evidence;
 pub mod fleet;
 pub mod limits;
