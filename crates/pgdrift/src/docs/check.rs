@@ -329,10 +329,14 @@ fn short(text: &str) -> String {
 /// `status` missing from the docs; index `x` documented but gone`.
 pub fn grouped(stale: &[Stale]) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for s in stale {
-        match out.iter_mut().find(|(o, _)| *o == s.object) {
-            Some((_, list)) => list.push(s.what.clone()),
-            None => out.push((s.object.clone(), vec![s.what.clone()])),
+        match at.get(s.object.as_str()) {
+            Some(&i) => out[i].1.push(s.what.clone()),
+            None => {
+                at.insert(&s.object, out.len());
+                out.push((s.object.clone(), vec![s.what.clone()]));
+            }
         }
     }
     out

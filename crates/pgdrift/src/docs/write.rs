@@ -46,9 +46,13 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Written, Writ
         }
     }
     let mut written = Written::default();
+    let before: std::collections::HashMap<&str, &str> = existing
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     for (path, text) in files {
         let target = dir.join(path);
-        let same = existing.iter().any(|(p, t)| p == path && t == text);
+        let same = before.get(path.as_str()) == Some(&text.as_str());
         if same {
             written.unchanged += 1;
             continue;
