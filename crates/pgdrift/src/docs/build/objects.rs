@@ -35,7 +35,6 @@ pub(crate) fn function_page(b: &Builder<'_>, name: &QualName, overloads: &[&Func
         if f.security_definer {
             facts_rows.push(vec![text("security"), text("definer")]);
         }
-        facts_rows.push(vec![text("owner"), code(&f.owner)]);
         blocks.push(facts(
             &format!("property of {signature}"),
             &["Property", "Value"],

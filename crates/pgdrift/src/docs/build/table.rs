@@ -373,7 +373,8 @@ fn policies(b: &Builder<'_>, name: &QualName, t: &Table) -> Vec<Block> {
     out
 }
 
-/// The owner and the privileges that differ from the defaults, by grantee.
+/// The owner (volatile: owners differ between environments, and `pgdrift diff` leaves them
+/// out too) and the privileges that differ from the defaults, by grantee.
 pub(crate) fn grants(owner: &str, privileges: &Privileges) -> Vec<Block> {
     let mut by_grantee: std::collections::BTreeMap<&str, (Vec<String>, Vec<String>)> =
         Default::default();
@@ -383,35 +384,35 @@ pub(crate) fn grants(owner: &str, privileges: &Privileges) -> Vec<Block> {
         } else {
             ""
         };
-        by_grantee
-            .entry(&g.grantee)
-            .or_default()
-            .0
-            .push(format!("{}{option}", g.privilege));
+        (by_grantee.entry(&g.grantee).or_default().0).push(format!("{}{option}", g.privilege));
     }
     for g in &privileges.revoked {
-        by_grantee
-            .entry(&g.grantee)
-            .or_default()
-            .1
-            .push(g.privilege.clone());
+        (by_grantee.entry(&g.grantee).or_default().1).push(g.privilege.clone());
     }
-    let mut rows = vec![vec![code(owner), text("owner"), Vec::new()]];
-    rows.extend(by_grantee.into_iter().map(|(grantee, (granted, revoked))| {
-        vec![
-            code(grantee),
-            text(granted.join(", ")),
-            text(revoked.join(", ")),
-        ]
-    }));
-    vec![
+    let mut out = vec![
         section("Grants"),
-        facts(
-            "grantee",
-            &["Role", "Granted", "Revoked from the defaults"],
-            rows,
-        ),
-    ]
+        Block::Volatile {
+            content: vec![Inline::text("Owner: "), Inline::code(owner)],
+        },
+    ];
+    if by_grantee.is_empty() {
+        out.push(Block::Paragraph {
+            content: vec![Inline::em("The defaults: the owner holds every privilege.")],
+        });
+        return out;
+    }
+    let rows = (by_grantee.into_iter())
+        .map(|(grantee, (granted, revoked))| {
+            vec![
+                code(grantee),
+                text(granted.join(", ")),
+                text(revoked.join(", ")),
+            ]
+        })
+        .collect();
+    let headers = ["Role", "Granted", "Revoked from the defaults"];
+    out.push(facts("grantee", &headers, rows));
+    out
 }
 
 fn partitions(b: &Builder<'_>, name: &QualName) -> Vec<Block> {
