@@ -6,6 +6,7 @@
 //! schema it should describe, `coverage` counts comments.
 
 pub mod config;
+pub mod coverage;
 
 pub use config::{DocsConfig, Viewpoint};
 

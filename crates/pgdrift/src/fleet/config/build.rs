@@ -89,6 +89,17 @@ impl Builder<'_> {
                     })?
                 }
             },
+            docs: match &raw.docs {
+                None => crate::docs::DocsConfig::default(),
+                Some(docs) => {
+                    crate::docs::DocsConfig::new(docs.get_ref().clone()).map_err(|message| {
+                        ConfigError::Toml {
+                            at: self.loc(docs.span().start),
+                            message,
+                        }
+                    })?
+                }
+            },
         })
     }
 

@@ -1,0 +1,3 @@
+//! Documentation rendered: the comment coverage of a schema.
+
+pub mod coverage;
