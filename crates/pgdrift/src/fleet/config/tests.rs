@@ -687,4 +687,8 @@ fn the_docs_table_is_checked_with_the_rest_of_the_file() {
         e.starts_with("pgdrift.toml:5") && e.contains("diagram_tables"),
         "{e}"
     );
+    let e = parsed(&format!("{base}[docs.viewpoint.x]\ntables = [\"a[\"]\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("[docs] viewpoint x: `a[`"), "{e}");
 }
