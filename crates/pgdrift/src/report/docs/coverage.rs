@@ -96,7 +96,7 @@ mod tests {
                 ("audit".into(), share(2, 10), share(99, 100)),
             ],
             uncommented_tables: (0..uncommented)
-                .map(|i| QualName::new("app", &format!("t{i:02}")))
+                .map(|i| QualName::new("app", format!("t{i:02}")))
                 .collect(),
             uncommented_columns: vec![(QualName::new("audit", "log"), "line".into())],
         }
