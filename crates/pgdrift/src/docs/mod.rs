@@ -5,9 +5,16 @@
 //! the people's regions across regenerations, `check` compares a docs directory with the
 //! schema it should describe, `coverage` counts comments.
 
+mod build;
+pub mod check;
 pub mod config;
 pub mod coverage;
+mod diagram;
+pub mod notes;
+pub mod paths;
+pub mod write;
 
+pub use build::{build, Inputs, TableSize, TableStats};
 pub use config::{DocsConfig, Viewpoint};
 
 use crate::model::QualName;
