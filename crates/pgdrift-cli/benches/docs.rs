@@ -71,6 +71,15 @@ fn find_tbls() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The Go toolchain on PATH, for the note on tbls: `go version go1.19.8 linux/amd64`, or
+/// `no Go toolchain on PATH`.
+fn go_version() -> String {
+    match Command::new("go").arg("version").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        _ => "no Go toolchain on PATH".to_string(),
+    }
+}
+
 /// The database as tbls takes it (a URL; a socket directory goes in `host=`).
 fn tbls_dsn(info: &ConnInfo) -> String {
     let user = info.user.as_deref().unwrap_or("postgres");
@@ -90,9 +99,10 @@ fn tbls_dsn(info: &ConnInfo) -> String {
 fn compare_tbls(info: &ConnInfo, out: &Path, runs: usize, markdown: f64) {
     let Some(tbls) = find_tbls() else {
         println!(
-            "tbls: not compared: no `tbls` on PATH and PGDRIFT_TBLS unset (tbls is a Go \
-             program: install a release binary, or build it with a current Go toolchain, and \
-             put it on PATH)"
+            "tbls: not compared: no `tbls` on PATH and PGDRIFT_TBLS unset ({}). tbls is a Go \
+             program: put a release binary on PATH, or `go install \
+             github.com/k1LoW/tbls@latest` with a current Go and the module proxy reachable",
+            go_version()
         );
         return;
     };
@@ -128,6 +138,17 @@ fn main() {
     let big = BigDatabase::build(per_schema, &[]);
     let url = big.info.to_string();
     let out = tempfile::tempdir().unwrap();
+    let inspect = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pgdrift"));
+        c.args(["inspect", &url, "-f", "json", "-o"])
+            .arg(out.path().join("catalog.json"));
+        c
+    };
+    time_runs_ok(1, &[0], inspect);
+    let base = median(time_runs_ok(runs, &[0], inspect)).as_secs_f64();
+    println!(
+        "pgdrift inspect -f json (the catalog read alone): median {base:.3} s over {runs} runs"
+    );
     let (md, md_path) = time_docs(&url, &[], out.path(), "markdown", runs);
     report(
         "pgdrift docs (Markdown)",
