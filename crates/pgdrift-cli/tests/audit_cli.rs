@@ -194,3 +194,54 @@ async fn audit_lint_reports_each_databases_lint_findings_with_its_drift() {
         text(&out)
     );
 }
+
+#[tokio::test]
+async fn docs_links_follow_the_docs_table() {
+    let db = TestDb::with_sql("CREATE TABLE accounts (id int PRIMARY KEY);\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = pgdrift::pg::ConnInfo {
+        password: None,
+        ..admin_conninfo()
+    }
+    .to_string();
+    let fleet = format!(
+        "[[server]]\nname = \"t\"\nurl = \"{url}\"\nstage = \"test\"\ndatabases = [\"{}\"]\n",
+        db.name()
+    );
+    let audit = |config: &str| {
+        std::fs::write(dir.path().join("pgdrift.toml"), config).unwrap();
+        let out = pgdrift_in(dir.path(), &["audit", "--html", "r.html", "-f", "markdown"]);
+        assert!(out.status.code().is_some_and(|c| c < 2), "{}", text(&out));
+        let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+        let json = pgdrift_in(dir.path(), &["audit", "-f", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        (html, String::from_utf8_lossy(&out.stdout).to_string(), v)
+    };
+    let (html, markdown, json) = audit(&fleet);
+    assert!(!html.contains("class=\"docs\""), "no [docs], no link");
+    assert!(!markdown.contains("[docs]"), "{markdown}");
+    assert!(json["databases"][0].get("docs").is_none(), "{json:#}");
+
+    let with_docs = format!("{fleet}\n[docs]\nlink = \"docs/{{server}}/{{database}}/README.md\"\n");
+    let (html, markdown, json) = audit(&with_docs);
+    let href = format!("docs/t/{}/README.md", db.name());
+    let link = format!("<a class=\"docs\" href=\"{href}\">Docs</a>");
+    assert_eq!(
+        html.matches(&link).count(),
+        2,
+        "inventory and section: {html}"
+    );
+    assert!(markdown.contains(&format!("[docs]({href})")), "{markdown}");
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["databases"][0]["docs"], href.as_str());
+
+    let bad = format!("{fleet}\n[docs]\nlinks = \"x\"\n");
+    std::fs::write(dir.path().join("pgdrift.toml"), bad).unwrap();
+    let out = pgdrift_in(dir.path(), &["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("pgdrift.toml:7") && text(&out).contains("links"),
+        "{}",
+        text(&out)
+    );
+}

@@ -19,7 +19,10 @@ fn rendered() -> String {
             "| {} | {} | {} | {input} | {} |\n",
             r.code,
             r.slug,
-            r.severity.as_str(),
+            match r.on_by_default {
+                true => r.severity.as_str().to_string(),
+                false => format!("off ({} when on)", r.severity.as_str()),
+            },
             r.summary.replace('|', "\\|")
         ));
     }

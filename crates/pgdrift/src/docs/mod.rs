@@ -8,6 +8,7 @@
 mod build;
 pub mod check;
 pub mod config;
+pub mod coverage;
 mod diagram;
 pub mod notes;
 pub mod paths;

@@ -10,6 +10,8 @@
 //! [lint.options]
 //! created_at = ["created_at", "inserted_at"]
 //! ```
+//!
+//! A rule off by default (`require-comment`) runs once `rules` gives it a level.
 
 use super::rules::{self, RuleId, RULES};
 use crate::report::finding::Severity;
@@ -42,6 +44,8 @@ pub struct RawOptions {
     pub integer_key_ratio: Option<f64>,
     pub big_table_rows: Option<f64>,
     pub small_table_rows: Option<f64>,
+    pub comment_columns: Option<bool>,
+    pub comment_coverage: Option<f64>,
 }
 
 /// The rules' options, defaults filled in.
@@ -64,6 +68,11 @@ pub struct LintOptions {
     pub big_table_rows: f64,
     /// Tables with at most this many rows make it a note.
     pub small_table_rows: f64,
+    /// PL107 reports columns without a comment too.
+    pub comment_columns: bool,
+    /// PL107 reports only while the commented share of tables (columns) is below this;
+    /// `None`: every uncommented one.
+    pub comment_coverage: Option<f64>,
 }
 
 impl Default for LintOptions {
@@ -78,6 +87,8 @@ impl Default for LintOptions {
             integer_key_ratio: 0.5,
             big_table_rows: 1_000_000.0,
             small_table_rows: 10_000.0,
+            comment_columns: false,
+            comment_coverage: None,
         }
     }
 }
@@ -110,6 +121,8 @@ impl PartialEq for LintOptions {
             && self.updated_at == o.updated_at
             && self.required_reference == o.required_reference
             && floats(self) == floats(o)
+            && self.comment_columns == o.comment_columns
+            && self.comment_coverage.map(f64::to_bits) == o.comment_coverage.map(f64::to_bits)
     }
 }
 
@@ -129,7 +142,7 @@ impl Eq for LintConfig {}
 impl Default for LintConfig {
     fn default() -> Self {
         LintConfig {
-            levels: RULES.iter().map(|r| Some(r.severity)).collect(),
+            levels: RULES.iter().map(|r| r.default_level()).collect(),
             ignore: GlobSet::empty(),
             ignore_patterns: Vec::new(),
             fail_on: None,
@@ -249,6 +262,11 @@ impl LintConfig {
                 o.small_table_rows,
                 d.small_table_rows,
             )?,
+            comment_columns: o.comment_columns.unwrap_or(d.comment_columns),
+            comment_coverage: match o.comment_coverage {
+                None => None,
+                Some(v) => Some(ratio("options.comment_coverage", Some(v), 1.0)?),
+            },
         };
         Ok(config)
     }
@@ -321,6 +339,21 @@ mod tests {
         assert_eq!(e.key, "options.sequence_used_ratio");
         assert!(LintConfig::from_toml("[lint]\ncolour = 1\n").is_err());
         assert!(LintConfig::from_toml("[[server]]\nname = 1\n").is_ok());
+    }
+
+    #[test]
+    fn rules_off_by_default_are_turned_on_by_a_level() {
+        assert_eq!(LintConfig::default().level(RuleId::RequireComment), None);
+        let c = LintConfig::from_toml(
+            "[lint]\nrules = { require-comment = \"warning\" }\n[lint.options]\n\
+             comment_columns = true\ncomment_coverage = 0.8\n",
+        )
+        .unwrap();
+        assert_eq!(c.level(RuleId::RequireComment), Some(Severity::Warning));
+        assert!(c.options.comment_columns);
+        assert_eq!(c.options.comment_coverage, Some(0.8));
+        let e = LintConfig::from_toml("[lint.options]\ncomment_coverage = 80\n").unwrap_err();
+        assert_eq!(e.key, "options.comment_coverage");
     }
 
     #[test]

@@ -24,7 +24,11 @@ pub struct RuleInfo {
     pub id: RuleId,
     pub code: &'static str,
     pub slug: &'static str,
+    /// The level it reports at when on.
     pub severity: Severity,
+    /// Whether it runs unless the configuration says otherwise; a rule off by default runs
+    /// only when `[lint] rules` or `--rule` gives it a level.
+    pub on_by_default: bool,
     pub input: Input,
     /// Why it matters, in one line.
     pub summary: &'static str,
@@ -37,6 +41,7 @@ macro_rules! rules {
         code: $code:literal,
         slug: $slug:literal,
         severity: $sev:ident,
+        $(on_by_default: $on:literal,)?
         input: $input:ident,
         summary: $summary:literal,
         doc: $doc:literal,
@@ -54,6 +59,7 @@ macro_rules! rules {
                 code: $code,
                 slug: $slug,
                 severity: Severity::$sev,
+                on_by_default: true $(&& $on)?,
                 input: Input::$input,
                 summary: $summary,
                 doc: $doc,
@@ -65,6 +71,18 @@ macro_rules! rules {
 impl RuleId {
     pub fn info(self) -> &'static RuleInfo {
         &RULES[self as usize]
+    }
+}
+
+impl RuleInfo {
+    /// The level it reports at unless configured: `None` for a rule off by default.
+    pub fn default_level(&self) -> Option<Severity> {
+        self.on_by_default.then_some(self.severity)
+    }
+
+    /// That level's name: `off`, `info`, `warning` or `error`.
+    pub fn default_level_name(&self) -> &'static str {
+        self.default_level().map_or("off", Severity::as_str)
     }
 }
 
@@ -137,6 +155,20 @@ rules! {
         doc: "A column named like a required reference (lint option `required_reference`, \
               default `*_id`) allows NULL, so rows without the reference are accepted. Set NOT \
               NULL when every row must have one; ON DELETE SET NULL keys are left alone.",
+    },
+    RequireComment {
+        code: "PL107",
+        slug: "require-comment",
+        severity: Info,
+        on_by_default: false,
+        input: Catalog,
+        summary: "a table (or, with `comment_columns`, a column) without a COMMENT",
+        doc: "Off by default: turn it on with [lint] rules = { require-comment = \"warning\" }. \
+              Generated documentation (`pgdrift docs`) shows each object's COMMENT; objects \
+              without one are documented by their names alone. Write one (COMMENT ON TABLE \
+              ... IS '...'). Lint option `comment_columns = true` checks columns too, and \
+              `comment_coverage = 0.8` reports only while less than that share of the tables \
+              (columns) is commented. Partitions and inherited columns follow their parent.",
     },
     // Index health.
     InvalidIndex {
@@ -793,5 +825,18 @@ mod tests {
             Some("PL103")
         );
         assert!(find("PL999").is_none());
+        let off: Vec<&str> = (RULES.iter())
+            .filter(|r| r.default_level().is_none())
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(off, ["PL107"]);
+        assert_eq!(
+            find("require-comment").map(|r| r.default_level_name()),
+            Some("off")
+        );
+        assert_eq!(
+            find("PL101").map(|r| r.default_level_name()),
+            Some("warning")
+        );
     }
 }

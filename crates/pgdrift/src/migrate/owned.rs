@@ -137,6 +137,12 @@ impl ToolOwned {
             .extend(other.schemas.iter().map(|(k, v)| (k.clone(), *v)));
     }
 
+    /// True when the table or view `name` is a tool's: a tracking table, a table kept beside
+    /// one, or anything in a schema a tool owns.
+    pub fn owns_table(&self, name: &QualName) -> bool {
+        self.tables.contains_key(name) || self.schemas.contains_key(&name.schema)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty() && self.schemas.is_empty()
     }

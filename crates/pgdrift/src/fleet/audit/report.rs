@@ -99,6 +99,9 @@ pub struct DatabaseEntry {
     pub infos: usize,
     /// Why it could not be read.
     pub error: Option<String>,
+    /// Where its generated docs are (`[docs] link` of pgdrift.toml), as the user wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
 }
 
 impl DatabaseEntry {

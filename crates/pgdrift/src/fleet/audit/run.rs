@@ -228,6 +228,7 @@ fn entry(server: &str, db: &DbTarget, role: Option<&str>) -> DatabaseEntry {
         warnings: 0,
         infos: 0,
         error: None,
+        docs: None,
     }
 }
 
@@ -247,6 +248,7 @@ async fn audit_database(
         cells: None,
     };
     let name = db.info.name.as_str();
+    result.entry.docs = config.docs.link_for(server, name);
     let (facts, history, live, conn) = match read_database(&db.target, options).await {
         Ok(read) => read,
         Err(failure) => {

@@ -89,6 +89,24 @@ impl Builder<'_> {
                     })?
                 }
             },
+            docs: self.docs(raw.docs.as_ref())?,
+        })
+    }
+
+    /// `[docs]`, checked; an error names the table's line.
+    fn docs(
+        &self,
+        raw: Option<&toml::Spanned<toml::Value>>,
+    ) -> Result<crate::docs::DocsConfig, ConfigError> {
+        let Some(docs) = raw else {
+            return Ok(crate::docs::DocsConfig::default());
+        };
+        crate::docs::DocsConfig::new(docs.get_ref().clone()).map_err(|message| ConfigError::Toml {
+            at: self.loc(docs.span().start),
+            message: match message.starts_with("[docs]") {
+                true => message,
+                false => format!("[docs] {message}"),
+            },
         })
     }
 

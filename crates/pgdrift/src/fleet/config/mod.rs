@@ -10,6 +10,8 @@
 //!   migrations nor errors, as `--ignore` takes them). Roles may overlap: a database plays the
 //!   *first* role, in file order, that matches it.
 //! - `[audit]`: `jobs`, `statement_timeout_secs`, `fail_on`, all optional.
+//! - `[lint]` and `[docs]`: checked by `lint::LintConfig` and `docs::DocsConfig`; an error
+//!   in either names the table's line.
 //!
 //! Numbers are checked by the rules the command line's options follow
 //! ([`crate::limits`]): counts from 1 to 256, seconds finite, not negative, at most
@@ -56,7 +58,24 @@ pub struct FleetConfig {
     pub settings: AuditSettings,
     /// The `[lint]` table: what `pgdrift lint` and `pgdrift audit --lint` check.
     pub lint: crate::lint::LintConfig,
+    /// The `[docs]` table: viewpoints, diagram size, and where the audit report links each
+    /// database's docs.
+    pub docs: crate::docs::DocsConfig,
 }
+
+// Compared in tests of the fleet configuration; viewpoints by what the file says of them.
+impl PartialEq for crate::docs::DocsConfig {
+    fn eq(&self, o: &Self) -> bool {
+        let said = |c: &crate::docs::DocsConfig| -> Vec<(String, Option<String>, Vec<String>)> {
+            (c.viewpoints.iter())
+                .map(|v| (v.name.clone(), v.description.clone(), v.patterns.clone()))
+                .collect()
+        };
+        self.link == o.link && self.diagram_tables == o.diagram_tables && said(self) == said(o)
+    }
+}
+
+impl Eq for crate::docs::DocsConfig {}
 
 /// One `[[server]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,6 +18,8 @@ pub(super) struct RawFile {
     pub role: RawRoles,
     pub audit: Option<RawAudit>,
     pub lint: Option<Spanned<crate::lint::config::RawLint>>,
+    /// Checked by `DocsConfig::new`, which names the bad key.
+    pub docs: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

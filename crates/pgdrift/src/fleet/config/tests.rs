@@ -111,6 +111,7 @@ fail_on = "error"
             fail_on: Some("error".into()),
         },
         lint: crate::lint::LintConfig::default(),
+        docs: crate::docs::DocsConfig::default(),
     };
     assert_eq!(config, expected);
     assert_eq!(
@@ -203,7 +204,7 @@ fn unknown_keys_are_placed() {
     );
     assert_eq!(
         err(&format!("colour = \"red\"\n{HEAD}")),
-        "fleet/pgdrift.toml:1:1: unknown field `colour`, expected one of `server`, `role`, `audit`, `lint`; remove the key or correct its spelling"
+        "fleet/pgdrift.toml:1:1: unknown field `colour`, expected one of `server`, `role`, `audit`, `lint`, `docs`; remove the key or correct its spelling"
     );
     assert_eq!(
         err(&format!("{HEAD}[role.r]\ndatabases = [\"x\"]\n  desird = \"db\"\n")),
@@ -654,4 +655,40 @@ fn the_lint_table_is_checked_with_the_rest_of_the_file() {
     assert!(e.contains("pgdrift.toml:6") && e.contains("PL998"), "{e}");
     let text = format!("{base}[lint]\nstrictness = 1\n");
     assert!(parse(Path::new("pgdrift.toml"), &text, &env).is_err());
+}
+
+#[test]
+fn the_docs_table_is_checked_with_the_rest_of_the_file() {
+    let env = |_: &str| None;
+    let base = "[[server]]\nname = \"a\"\nurl = \"postgres://u@h/db\"\nstage = \"test\"\n";
+    let parsed = |text: &str| parse(Path::new("pgdrift.toml"), text, &env);
+    assert_eq!(parsed(base).unwrap().docs.link, None);
+    let text = format!(
+        "{base}[docs]\nlink = \"docs/{{server}}/{{database}}/README.md\"\n\
+         [docs.viewpoint.billing]\ntables = [\"billing.*\"]\n"
+    );
+    let config = parsed(&text).unwrap();
+    assert_eq!(
+        config.docs.link_for("a", "app").as_deref(),
+        Some("docs/a/app/README.md")
+    );
+    assert_eq!(config.docs.viewpoints[0].name, "billing");
+    let e = parsed(&format!("{base}\n[docs]\ncolour = 1\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("pgdrift.toml:6") && e.contains("colour"),
+        "{e}"
+    );
+    let e = parsed(&format!("{base}[docs]\ndiagram_tables = 0\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("pgdrift.toml:5") && e.contains("diagram_tables"),
+        "{e}"
+    );
+    let e = parsed(&format!("{base}[docs.viewpoint.x]\ntables = [\"a[\"]\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("[docs] viewpoint x: `a[`"), "{e}");
 }

@@ -4,6 +4,7 @@
 
 mod code;
 mod columns;
+mod comments;
 mod indexes;
 mod keys;
 mod security;
@@ -19,6 +20,7 @@ pub(crate) fn run(c: &mut Checker<'_>) {
     columns::run(c);
     code::run(c);
     security::run(c);
+    comments::run(c);
 }
 
 /// Ordinary and partitioned tables that are not partitions: a partition gets its keys,

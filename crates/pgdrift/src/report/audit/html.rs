@@ -1,5 +1,6 @@
 //! The audit as one self-contained HTML file: inline CSS, no script, nothing fetched from the
-//! network (the only links are anchors inside the page). The page holds the header and
+//! network (the only links are anchors inside the page, and each database's docs when
+//! `[docs] link` is set). The page holds the header and
 //! totals, the inventory (servers, roles, databases), the drift matrix (`html_matrix`), a
 //! section per database (`html_detail`) and the list of findings. Every text from the data
 //! goes through [`escape`].
@@ -150,18 +151,25 @@ fn roles_table(out: &mut String, report: &AuditReport) {
 }
 
 fn databases_table(out: &mut String, report: &AuditReport, anchors: &Anchors<'_>) {
-    out.push_str(
+    let docs = super::any_docs(report);
+    let _ = write!(
+        out,
         "<h3>Databases, worst first</h3>\n<table class=\"grid\"><thead><tr><th></th>\
         <th>database</th><th>role</th><th>size</th><th>owner</th><th>encoding</th>\
         <th>objects</th><th>managed by</th><th>trackers</th><th>errors</th><th>warnings</th>\
-        <th>infos</th></tr></thead><tbody>\n",
+        <th>infos</th>{}</tr></thead><tbody>\n",
+        if docs { "<th>docs</th>" } else { "" }
     );
     for d in super::worst_first(report) {
+        let docs_cell = match docs {
+            true => format!("<td>{}</td>", docs_link(d)),
+            false => String::new(),
+        };
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>\
              <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+             <td class=\"num\">{}</td><td class=\"num\">{}</td>{docs_cell}</tr>",
             db_badge(d),
             db_link(d, anchors),
             escape(d.role.as_deref().unwrap_or("–")),
@@ -193,6 +201,14 @@ fn databases_table(out: &mut String, report: &AuditReport, anchors: &Anchors<'_>
 pub(super) fn db_badge(d: &DatabaseEntry) -> String {
     let sev = d.worst().filter(|s| *s > Severity::Info);
     badge(sev, db_marker(d))
+}
+
+/// A link to the database's docs, `Docs`; empty when it has none.
+pub(super) fn docs_link(d: &DatabaseEntry) -> String {
+    match super::docs_href(d) {
+        Some(href) => format!("<a class=\"docs\" href=\"{}\">Docs</a>", escape(href)),
+        None => String::new(),
+    }
 }
 
 fn db_link(d: &DatabaseEntry, anchors: &Anchors<'_>) -> String {

@@ -1,9 +1,9 @@
 //! One collapsible section per database in the HTML report, worst first: what it is (role,
-//! owner, encoding, size, server version), its object counts, extensions and table activity
-//! from the facts, its migration tools' tracking tables, and its findings. Sections of
-//! databases with errors or warnings start open in a small fleet.
+//! owner, encoding, size, server version, a link to its docs), its object counts, extensions
+//! and table activity from the facts, its migration tools' tracking tables, and its findings.
+//! Sections of databases with errors or warnings start open in a small fleet.
 
-use super::html::{db_badge, escape, findings_table, Anchors};
+use super::html::{db_badge, docs_link, escape, findings_table, Anchors};
 use super::{db_label, finding_counts, findings_by_place, human_size, object_counts};
 use crate::fleet::audit::{AuditReport, DatabaseEntry};
 use crate::fleet::facts::DatabaseFacts;
@@ -47,13 +47,17 @@ fn summary(out: &mut String, d: &DatabaseEntry, id: &str, open: bool) {
         writeln!(
         out,
         "<details class=\"db\" id=\"{id}\"{}>\n<summary>{} <strong>{}</strong> · role {} · {} · \
-         {}</summary>\n<div class=\"db-body\">",
+         {}{}</summary>\n<div class=\"db-body\">",
         if open { " open" } else { "" },
         db_badge(d),
         escape(&db_label(d)),
         escape(d.role.as_deref().unwrap_or("none")),
         escape(&human_size(d.size_bytes)),
-        if counts.is_empty() { "no findings" } else { &counts }
+        if counts.is_empty() { "no findings" } else { &counts },
+        match docs_link(d) {
+            link if link.is_empty() => link,
+            link => format!(" · {link}"),
+        }
     );
 }
 

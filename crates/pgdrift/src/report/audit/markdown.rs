@@ -1,7 +1,8 @@
 //! The audit as Markdown for a pull request or a wiki page: totals, the servers and databases,
 //! the findings (fix commands in code spans), and the drift matrix as a table when it is
 //! narrow enough. Every name from the data is escaped: text with backslashes and entities,
-//! code spans with a fence longer than any run of backticks inside, `|` everywhere.
+//! code spans with a fence longer than any run of backticks inside, `|` everywhere; links to
+//! the databases' docs are percent-encoded.
 
 use super::{cell_info, db_label, db_marker, human_size, marker, plural, CELLS};
 use crate::fleet::audit::AuditReport;
@@ -47,12 +48,22 @@ fn inventory(out: &mut String, report: &AuditReport) {
             md_text(s.error.as_deref().unwrap_or(""))
         );
     }
-    out.push_str("\n#### Databases\n\n| | database | role | size | managed by | errors | warnings | infos | not read |\n");
-    out.push_str("|---|---|---|--:|---|--:|--:|--:|---|\n");
+    let docs = super::any_docs(report);
+    let (docs_head, docs_rule) = if docs { (" docs |", "---|") } else { ("", "") };
+    let _ = write!(
+        out,
+        "\n#### Databases\n\n| | database | role | size | managed by | errors | warnings | infos \
+         | not read |{docs_head}\n|---|---|---|--:|---|--:|--:|--:|---|{docs_rule}\n"
+    );
     for d in super::worst_first(report) {
+        let docs_cell = match (docs, super::docs_href(d)) {
+            (true, Some(href)) => format!(" [docs]({}) |", md_href(href)),
+            (true, None) => " |".to_string(),
+            (false, _) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |{docs_cell}",
             db_marker(d),
             md_text(&db_label(d)),
             md_text(d.role.as_deref().unwrap_or("–")),
@@ -172,6 +183,25 @@ pub(crate) fn md_text(s: &str) -> String {
                 out.push('_');
             }
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link destination for `[text](...)` in a table: characters that would end it, break the
+/// table or read as markup (spaces, parentheses, brackets, `|`, `<`, `>`, quotes, backslashes,
+/// backticks and control characters) are percent-encoded.
+pub(crate) fn md_href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            ' ' | '(' | ')' | '[' | ']' | '<' | '>' | '|' | '"' | '\'' | '\\' | '`' => {
+                let _ = write!(out, "%{:02X}", c as u32);
+            }
+            c if c.is_ascii_control() => {
+                let _ = write!(out, "%{:02X}", c as u32);
+            }
+            c => out.push(c),
         }
     }
     out

@@ -133,6 +133,26 @@ pub(crate) fn findings_by_place(report: &AuditReport) -> Place<'_> {
 /// Findings by (server, database).
 pub(crate) type Place<'a> = HashMap<(&'a str, Option<&'a str>), Vec<&'a Finding>>;
 
+/// The link to a database's docs, when it has one a report may show: relative paths and
+/// `http`, `https` and `file` URLs (a `javascript:` or other scheme, which a database's name
+/// could bring into the `[docs] link` template, is left out).
+pub(crate) fn docs_href(db: &DatabaseEntry) -> Option<&str> {
+    let link = db.docs.as_deref().filter(|l| !l.trim().is_empty())?;
+    let first_separator = link.find(['/', '?', '#']).unwrap_or(link.len());
+    match link[..first_separator].split_once(':') {
+        None => Some(link),
+        Some((scheme, _)) => ["http", "https", "file"]
+            .iter()
+            .any(|s| scheme.eq_ignore_ascii_case(s))
+            .then_some(link),
+    }
+}
+
+/// True when some database of the report links its docs.
+pub(crate) fn any_docs(report: &AuditReport) -> bool {
+    report.databases.iter().any(|d| docs_href(d).is_some())
+}
+
 /// Databases worst first (errors, then warnings, then infos), then by server and name. The
 /// report is already in this order; sorting again keeps the renderers right for any input.
 pub(crate) fn worst_first(report: &AuditReport) -> Vec<&DatabaseEntry> {

@@ -194,6 +194,7 @@ fn database(name: &str, role: Option<&str>, size: i64, findings: &[Finding]) -> 
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
         error: None,
+        docs: None,
     }
 }
 

@@ -262,3 +262,47 @@ fn a_fleet_of_a_thousand_databases_stays_readable() {
     assert_eq!(html.matches("<details class=\"db\"").count(), 1004);
     assert!(!html.contains("<details class=\"db\" id=\"db-9\" open>"));
 }
+
+#[test]
+fn docs_links_are_shown_escaped_and_only_when_set() {
+    let plain = sample_report();
+    assert!(!render_html(&plain).contains("class=\"docs\""));
+    assert!(!render_markdown(&plain).contains("docs"));
+    assert!(render_json(&plain)["databases"][0].get("docs").is_none());
+    let mut report = sample_report();
+    report.databases[0].docs = Some("docs/a b\"<x>/README.md".into());
+    report.databases[1].docs = Some("javascript:alert(1)".into());
+    report.databases[2].docs = Some("https://wiki.example/db?name=x|y".into());
+    let name = report.databases[0].name.clone();
+    let html = render_html(&report);
+    let link = "<a class=\"docs\" href=\"docs/a b&quot;&lt;x&gt;/README.md\">Docs</a>";
+    assert_eq!(html.matches(link).count(), 2, "inventory and section");
+    assert!(html.contains("<th>docs</th>"));
+    assert!(!html.contains("javascript:"));
+    let summary = html
+        .lines()
+        .find(|l| l.contains("<summary>") && l.contains(&name));
+    assert!(summary.is_some_and(|l| l.contains(link)), "{summary:?}");
+    let md = render_markdown(&report);
+    assert!(
+        md.contains("| [docs](docs/a%20b%22%3Cx%3E/README.md) |"),
+        "{md}"
+    );
+    assert!(md.contains("[docs](https://wiki.example/db?name=x%7Cy)"));
+    assert!(!md.contains("javascript"));
+    let header = md
+        .lines()
+        .find(|l| l.starts_with("| | database |"))
+        .unwrap();
+    let rows = md
+        .lines()
+        .skip_while(|l| *l != header)
+        .take_while(|l| l.starts_with('|'));
+    for row in rows {
+        assert_eq!(unescaped_pipes(row), 11, "{row}");
+    }
+    assert_eq!(
+        render_json(&report)["databases"][2]["docs"],
+        "https://wiki.example/db?name=x|y"
+    );
+}

@@ -1,5 +1,7 @@
-//! Renderers of the documentation: Markdown pages with Mermaid diagrams.
+//! Renderers of the documentation: Markdown pages with Mermaid diagrams, and the comment
+//! coverage of a schema.
 
+pub mod coverage;
 pub mod markdown;
 pub mod mermaid;
 

@@ -127,7 +127,7 @@ fn input_name(input: Input) -> &'static str {
     }
 }
 
-/// Every rule, one line each.
+/// Every rule, one line each, at its default level (`off` for a rule off by default).
 pub fn render_rules() -> String {
     let mut out = String::new();
     for r in RULES {
@@ -136,7 +136,7 @@ pub fn render_rules() -> String {
             "{}  {:<38} {:<8} {:<10} {}",
             r.code,
             r.slug,
-            r.severity.as_str(),
+            r.default_level_name(),
             input_name(r.input),
             r.summary
         );
@@ -146,13 +146,17 @@ pub fn render_rules() -> String {
 
 /// One rule's help.
 pub fn render_explain(rule: &RuleInfo) -> String {
+    let level = match rule.on_by_default {
+        true => rule.severity.as_str().to_string(),
+        false => format!("off by default, {} when on", rule.severity.as_str()),
+    };
     format!(
         "{} {} ({}, reads the {})\n{}.\n\n{}\n\nSilence it for one object with `pgdrift:ignore {}` in the object's COMMENT, \
          or in a migration with `-- pgdrift:ignore {} reason` before the statement; change its \
          level in pgdrift.toml: [lint] rules = {{ {} = \"off\" }}.\n",
         rule.code,
         rule.slug,
-        rule.severity.as_str(),
+        level,
         input_name(rule.input),
         rule.summary,
         rule.doc,

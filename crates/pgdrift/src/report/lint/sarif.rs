@@ -100,7 +100,7 @@ fn rule(r: &crate::lint::RuleInfo) -> Value {
         "shortDescription": { "text": r.summary },
         "fullDescription": { "text": r.doc },
         "help": { "text": r.doc },
-        "defaultConfiguration": { "level": level(r.severity) },
+        "defaultConfiguration": { "level": level(r.severity), "enabled": r.on_by_default },
         "properties": { "tags": ["postgresql", input] },
     })
 }

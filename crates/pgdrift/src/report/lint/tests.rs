@@ -192,6 +192,7 @@ fn sarif_lists_every_rule_and_points_results_at_theirs() {
         assert_eq!(rule["shortDescription"]["text"], info.summary);
         assert_eq!(rule["help"]["text"], info.doc);
         assert_eq!(rule["defaultConfiguration"]["level"], level(info.severity));
+        assert_eq!(rule["defaultConfiguration"]["enabled"], info.on_by_default);
     }
     for r in sarif["runs"][0]["results"].as_array().expect("results") {
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
@@ -304,4 +305,26 @@ fn github_annotates_up_to_the_limits_and_summarizes_the_rest() {
 fn github_summary_of_a_report_under_the_limits_is_the_headline() {
     let (_, summary) = render_github(&sample());
     assert_eq!(summary, format!("{}\n\n", headline(&sample())));
+}
+
+#[test]
+fn the_rule_list_shows_rules_off_by_default_as_off() {
+    let list = super::render_rules();
+    let line = |code: &str| {
+        list.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let pl107 = line("PL107");
+    assert!(
+        pl107.contains("require-comment") && pl107.contains(" off "),
+        "{pl107}"
+    );
+    assert!(line("PL101").contains(" warning "), "{list}");
+    let help = super::render_explain(crate::lint::rules::find("PL107").expect("PL107"));
+    assert!(
+        help.starts_with("PL107 require-comment (off by default, info when on"),
+        "{help}"
+    );
 }
