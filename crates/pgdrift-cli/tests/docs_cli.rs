@@ -360,3 +360,29 @@ fn the_corpus_schemas_render_and_check_clean() {
         assert_eq!(code(&check), Some(0), "{name}: {}", common::text(&check));
     }
 }
+
+#[test]
+fn comment_coverage_counts_tables_columns_and_views() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("shop.sql"), SHOP).unwrap();
+    let out = docs(Some(dir.path()), &["--comment-coverage", "shop.sql"]);
+    let text = common::text(&out);
+    assert_eq!(code(&out), Some(0), "{text}");
+    assert!(text.contains("tables: 2/4 commented (50.0%)"), "{text}");
+    assert!(text.contains("columns: 1/15 commented (6.6%)"), "{text}");
+    assert!(text.contains("views: 0/1 commented (0.0%)"), "{text}");
+    assert!(text.contains("  billing.invoices\n"), "{text}");
+    let out = docs(
+        Some(dir.path()),
+        &["--comment-coverage", "shop.sql", "-f", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(
+        (
+            json["tables"]["commented"].as_u64(),
+            json["tables"]["total"].as_u64()
+        ),
+        (Some(2), Some(4))
+    );
+}

@@ -92,7 +92,7 @@ mod tests {
         );
         assert_eq!(
             paths.page("tables", Some("public"), "..x"),
-            "tables/public...x.md"
+            "tables/public.~2E.x.md"
         );
         assert_eq!(file_part(".."), "~2E.");
         assert_eq!(
