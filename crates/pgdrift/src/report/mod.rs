@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod diff;
+pub mod docs;
 pub mod evidence;
 pub mod finding;
 pub mod history;
