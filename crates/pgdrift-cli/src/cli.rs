@@ -48,6 +48,10 @@ pub enum Command {
     /// Lint a schema (any source; statistics rules on live databases) or the new files of a
     /// migrations directory, worst first (exit 1 when a finding reaches --fail-on).
     Lint(LintArgs),
+    /// Document a schema (any source): Markdown pages with ER diagrams, or one HTML file;
+    /// notes written between the pgdrift:notes markers survive regeneration. `--check DIR`
+    /// exits 1 when the docs in DIR no longer match the schema.
+    Docs(DocsArgs),
     /// Move tables, views or sequences into the pgdrift_quarantine schema, revoking every
     /// other role's privileges (recorded, for `pgdrift restore`).
     Quarantine(QuarantineArgs),
@@ -176,6 +180,46 @@ pub struct LintArgs {
     pub also: Vec<String>,
     #[command(flatten)]
     pub load: LoadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The schema to document: a database (postgres:// URL, key=value pairs, env:NAME), a
+    /// migrations directory, SQL files, a snapshot or cmd:COMMAND.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Where the docs go: a directory of Markdown pages, or the HTML file with --format
+    /// html (JSON: standard output unless given).
+    #[arg(long, short = 'o', value_name = "PATH", required_unless_present_any = ["check", "comment_coverage"])]
+    pub output: Option<PathBuf>,
+    /// markdown (pages and Mermaid diagrams), html (one self-contained file), json (the
+    /// pages as data); with --check or --comment-coverage: text or json.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<DocsFormat>,
+    /// Compare the Markdown docs in DIR with the docs SOURCE gives now, notes aside, and
+    /// list what is stale in schema terms (exit 1 when something is).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["output", "comment_coverage"])]
+    pub check: Option<PathBuf>,
+    /// Report the share of tables, views and columns that have a comment, per schema.
+    #[arg(long, conflicts_with = "output")]
+    pub comment_coverage: bool,
+    /// With --format html: take the notes from this Markdown docs directory.
+    #[arg(long, value_name = "DIR")]
+    pub notes: Option<PathBuf>,
+    /// The configuration whose [docs] table applies (viewpoints, diagram size; default:
+    /// pgdrift.toml in the current directory, when there is one).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocsFormat {
+    Markdown,
+    Html,
+    Json,
+    Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod cleanup;
 mod completions;
 mod demo;
 mod diff;
+mod docs;
 mod inspect;
 mod investigate;
 mod investigate_fleet;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Investigate(args) => investigate::run(args).await,
         Command::Orphans(args) => orphans::run(args).await,
         Command::Lint(args) => lint::run(args, cli.color).await,
+        Command::Docs(args) => docs::run(args).await,
         Command::Quarantine(args) => cleanup::quarantine(args).await,
         Command::Restore(args) => cleanup::restore(args).await,
         Command::Drop(args) => cleanup::drop(args).await,

@@ -5,8 +5,15 @@
 //! the people's regions across regenerations, `check` compares a docs directory with the
 //! schema it should describe, `coverage` counts comments.
 
+mod build;
+pub mod check;
 pub mod config;
+mod diagram;
+pub mod notes;
+pub mod paths;
+pub mod write;
 
+pub use build::{build, Inputs, TableSize, TableStats};
 pub use config::{DocsConfig, Viewpoint};
 
 use crate::model::QualName;

@@ -257,6 +257,29 @@ pub fn add_constraint(c: &Constraint, not_valid: bool) -> String {
     sql
 }
 
+/// A constraint's definition without the `ALTER TABLE`: what `pg_get_constraintdef` prints.
+pub fn constraint_definition(c: &Constraint) -> String {
+    let prefix = format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} ",
+        qn(&c.schema, &c.table),
+        Ident(&c.name),
+    );
+    let sql = add_constraint(c, !c.validated);
+    sql.strip_prefix(&prefix).unwrap_or(&sql).to_string()
+}
+
+/// An index's definition from `USING`: `USING btree (a, b) WHERE ...`.
+pub fn index_definition(i: &Index) -> String {
+    let prefix = format!(
+        "CREATE {}INDEX {} ON {} ",
+        if i.unique { "UNIQUE " } else { "" },
+        Ident(&i.name),
+        qn(&i.schema, &i.table),
+    );
+    let sql = create_index_sql(i, false, false);
+    sql.strip_prefix(&prefix).unwrap_or(&sql).to_string()
+}
+
 /// The constraint itself: `PRIMARY KEY (...)`, `CHECK (...)`, `FOREIGN KEY ...`.
 fn write_constraint_body(out: &mut String, c: &Constraint) {
     let body = match &c.kind {

@@ -1,0 +1,78 @@
+//! Writing a Markdown docs directory: the notes are read first and every file the run would
+//! replace is checked to be one `pgdrift docs` wrote, so a wrong `-o` or a broken notes region
+//! changes nothing. Pages of objects that are gone are removed (their notes moved to
+//! `ORPHANED-NOTES.md` by the renderer).
+
+use super::check::page_key;
+use super::notes::{markdown_files, NotesError, ORPHANS};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What a run wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Written {
+    pub pages: usize,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// A docs directory that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path} exists and was not written by `pgdrift docs` (its first line is not a pgdrift:page marker); write the docs to an empty or dedicated directory, or move that file")]
+    Foreign { path: String },
+    #[error("{path} is not a directory: -o names the directory the Markdown pages go to")]
+    NotDir { path: String },
+    #[error("cannot write {path}: {message}")]
+    Io { path: String, message: String },
+    #[error(transparent)]
+    Notes(#[from] NotesError),
+}
+
+/// Writes `files` (path → text) under `dir` and removes the generated pages no longer in it.
+pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Written, WriteError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(WriteError::NotDir {
+            path: dir.display().to_string(),
+        });
+    }
+    let existing = markdown_files(dir)?;
+    let new: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    for (path, text) in &existing {
+        if new.contains(path.as_str()) && path != ORPHANS && page_key(text).is_none() {
+            return Err(WriteError::Foreign {
+                path: dir.join(path).display().to_string(),
+            });
+        }
+    }
+    let mut written = Written::default();
+    for (path, text) in files {
+        let target = dir.join(path);
+        let same = existing.iter().any(|(p, t)| p == path && t == text);
+        if same {
+            written.unchanged += 1;
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io(parent.to_path_buf(), e))?;
+        }
+        std::fs::write(&target, text).map_err(|e| io(target.clone(), e))?;
+        written.pages += 1;
+    }
+    for (path, text) in &existing {
+        let generated = page_key(text).is_some() || path == ORPHANS;
+        if generated && !new.contains(path.as_str()) {
+            let target = dir.join(path);
+            std::fs::remove_file(&target).map_err(|e| io(target, e))?;
+            written.removed.push(path.clone());
+        }
+    }
+    Ok(written)
+}
+
+fn io(path: PathBuf, e: std::io::Error) -> WriteError {
+    WriteError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
