@@ -9,7 +9,7 @@
   var names = links.map(function (a) { return (a.getAttribute("data-n") || "").toLowerCase(); });
   var byHref = {};
   links.forEach(function (a) { byHref[a.getAttribute("href")] = a; });
-  var current = null;
+  var current = document.querySelector("section.page:not([hidden])");
   var currentLink = null;
 
   // Shows the navigation entries whose qualified name contains the search text.

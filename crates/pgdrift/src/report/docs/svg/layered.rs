@@ -16,11 +16,23 @@ use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
 use std::fmt::Write as _;
 
+/// The crate's optimisations (fewer crossings) cost little on small graphs and too much on
+/// large ones (measured, release build: 0.4 ms for 10 entities and 9 relations; 190 ms for
+/// 30 entities and 58 relations, 9 ms without them; 550 ms and 29 ms for 40 and 78).
+const OPTIMIZE_MAX_ENTITIES: usize = 16;
+const OPTIMIZE_MAX_LINKS: usize = 24;
+
 /// Font size the crate uses to size the edge labels' nodes.
 const LABEL_FONT: usize = 7;
 
 /// Boxes, lines and labels for the diagram, or `None` when the crate failed.
 pub(super) fn place(sizes: &[Pt], links: &[Link<'_>]) -> Option<Placement> {
+    let optimize = sizes.len() <= OPTIMIZE_MAX_ENTITIES && links.len() <= OPTIMIZE_MAX_LINKS;
+    place_with(sizes, links, optimize)
+}
+
+/// The placement, with or without the crate's rank and edge-crossing optimisations.
+pub(super) fn place_with(sizes: &[Pt], links: &[Link<'_>], optimize: bool) -> Option<Placement> {
     let run = || {
         let mut graph = VisualGraph::new(Orientation::TopToBottom);
         let handles: Vec<_> = sizes
@@ -36,7 +48,7 @@ pub(super) fn place(sizes: &[Pt], links: &[Link<'_>]) -> Option<Placement> {
             );
         }
         let mut recorder = Recorder::new(sizes.len());
-        graph.do_it(false, false, false, &mut recorder);
+        graph.do_it(false, !optimize, false, &mut recorder);
         recorder.into_placement()
     };
     std::panic::catch_unwind(run).ok().flatten()

@@ -185,31 +185,35 @@ fn no_entities_no_svg() {
 #[test]
 #[ignore]
 fn timing() {
+    let time = |rounds: u32, f: &dyn Fn()| {
+        let started = Instant::now();
+        (0..rounds).for_each(|_| f());
+        started.elapsed() / rounds
+    };
     for (what, diagram) in [
         ("10-entity neighbourhood", neighbourhood(9)),
+        ("10-entity schema", schema_diagram("s", 10)),
         ("30-entity schema", schema_diagram("s", 30)),
         ("40-entity schema", schema_diagram("s", 40)),
     ] {
-        let rounds = 200;
-        for radial in [false, true] {
-            let started = Instant::now();
-            for _ in 0..rounds {
-                std::hint::black_box(place(&diagram, radial));
-            }
-            let each = started.elapsed() / rounds;
-            let how = if radial { "radial" } else { "layout-rs" };
-            eprintln!(
-                "{what}: {how} {each:?} per diagram, x10,000 = {:?}",
-                each * 10_000
-            );
+        let sizes: Vec<Pt> = diagram.entities.iter().map(entity_size).collect();
+        let l = links(&diagram);
+        for optimize in [true, false] {
+            let each = time(5, &|| {
+                std::hint::black_box(layered::place_with(&sizes, &l, optimize));
+            });
+            eprintln!("{what}: layout-rs (optimize {optimize}) {each:?} per diagram");
         }
-        let started = Instant::now();
-        for _ in 0..rounds {
-            std::hint::black_box(render_svg(&diagram, &href));
-        }
+        let each = time(100, &|| {
+            std::hint::black_box(place(&diagram, true));
+        });
         eprintln!(
-            "{what}: render_svg {:?} per diagram",
-            started.elapsed() / rounds
+            "{what}: radial {each:?} per diagram, x10,000 = {:?}",
+            each * 10_000
         );
+        let each = time(5, &|| {
+            std::hint::black_box(render_svg(&diagram, &href));
+        });
+        eprintln!("{what}: render_svg {each:?} per diagram");
     }
 }
