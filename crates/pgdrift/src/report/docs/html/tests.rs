@@ -201,10 +201,10 @@ fn diagrams_link_their_entities_and_say_what_was_left_out() {
     assert!(html.contains("<p class=\"omitted\">12 more tables &lt;not drawn&gt;</p>"));
     let hostile = escape(&page_id("tables/public.<script>alert('x')</script>.md"));
     assert!(html.contains(&format!(
-        "<a href=\"#{hostile}\"><g class=\"er-e er-focus\">"
+        "<a href=\"#{hostile}\"><g class=\"er-e er-focus\" transform="
     )));
     // Neighbours without a page are drawn, not linked.
-    assert!(html.contains("<g class=\"er-e\"><rect"));
+    assert!(html.contains("<g class=\"er-e\" transform="));
 }
 
 #[test]

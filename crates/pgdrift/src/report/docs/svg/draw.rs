@@ -81,21 +81,19 @@ fn entity_markup(out: &mut String, entity: &Entity, r: &Rect, href: Option<Strin
     if entity.view {
         class.push_str(" er-view");
     }
+    // Inside the box, coordinates are relative to its top-left corner.
     let _ = write!(
         out,
-        "<g class=\"{class}\"><rect class=\"er-box\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" \
-         height=\"{:.1}\" rx=\"3\"/><path class=\"er-hd\" d=\"M{:.1} {:.1}h{:.1}v{TITLE_H}h{:.1}z\"/>\
-         <text class=\"er-t\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+        "<g class=\"{class}\" transform=\"translate({:.1} {:.1})\"><rect class=\"er-box\" \
+         width=\"{:.0}\" height=\"{:.0}\" rx=\"3\"/><path class=\"er-hd\" \
+         d=\"M0 0h{:.0}v{TITLE_H}h-{:.0}z\"/><text class=\"er-t\" x=\"{:.1}\" y=\"15\">{}</text>",
         r.x,
         r.y,
         r.w,
         r.h,
-        r.x,
-        r.y,
         r.w,
-        -r.w,
-        r.x + r.w / 2.0,
-        r.y + 15.0,
+        r.w,
+        r.w / 2.0,
         escape(&entity.name.to_string()),
     );
     attribute_rows(out, entity, r);
@@ -108,24 +106,20 @@ fn entity_markup(out: &mut String, entity: &Entity, r: &Rect, href: Option<Strin
 
 /// One `<text>` per column: marker, name and (right-aligned) type.
 fn attribute_rows(out: &mut String, entity: &Entity, r: &Rect) {
-    let name_x = r.x + PAD + marker_chars(entity) as f64 * CHAR_W;
+    let name_x = PAD + marker_chars(entity) as f64 * CHAR_W;
+    let type_x = r.w - PAD;
     for (i, a) in entity.attributes.iter().enumerate() {
-        let y = r.y + TITLE_H + 13.0 + i as f64 * ROW_H;
-        let _ = write!(out, "<text class=\"er-a\" y=\"{y:.1}\">");
+        let y = TITLE_H + 13.0 + i as f64 * ROW_H;
+        let _ = write!(out, "<text y=\"{y:.0}\">");
         let mark = marker(a);
         if !mark.is_empty() {
-            let _ = write!(
-                out,
-                "<tspan class=\"er-k\" x=\"{:.1}\">{mark}</tspan>",
-                r.x + PAD
-            );
+            let _ = write!(out, "<tspan class=\"er-k\" x=\"{PAD}\">{mark}</tspan>");
         }
         let _ = write!(out, "<tspan x=\"{name_x:.1}\">{}</tspan>", escape(&a.name));
         if !a.type_name.is_empty() {
             let _ = write!(
                 out,
-                "<tspan class=\"er-ty\" x=\"{:.1}\" text-anchor=\"end\">{}</tspan>",
-                r.x + r.w - PAD,
+                "<tspan class=\"er-ty\" x=\"{type_x:.1}\">{}</tspan>",
                 escape(&a.type_name)
             );
         }
@@ -184,8 +178,7 @@ fn arrowhead(out: &mut String, tip: Pt, dir: Pt) {
 fn label_markup(out: &mut String, label: &Label) {
     let _ = writeln!(
         out,
-        "<text class=\"er-lab\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" \
-         dominant-baseline=\"middle\">{}</text>",
+        "<text class=\"er-lab\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
         label.at.x,
         label.at.y,
         escape(&label.text)
