@@ -1,9 +1,13 @@
-//! Renderers of the documentation: Markdown pages with Mermaid diagrams, and the comment
-//! coverage of a schema.
+//! Renderers of the documentation: Markdown pages with Mermaid diagrams, one HTML page with
+//! SVG diagrams, and the comment coverage of a schema.
 
 pub mod coverage;
+#[cfg(test)]
+mod fixtures;
+pub mod html;
 pub mod markdown;
 pub mod mermaid;
+pub mod svg;
 
 use crate::docs::check::{grouped, CheckReport};
 use std::fmt::Write as _;
