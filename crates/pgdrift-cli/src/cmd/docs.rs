@@ -275,6 +275,5 @@ fn html_page(
     site: &Site,
     notes: &std::collections::BTreeMap<String, String>,
 ) -> anyhow::Result<String> {
-    let _ = (site, notes);
-    anyhow::bail!("--format html is not available in this build")
+    Ok(pgdrift::report::docs::html::render_html(site, notes))
 }
