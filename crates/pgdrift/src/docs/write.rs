@@ -50,17 +50,24 @@ pub fn write_dir(dir: &Path, files: &[(String, String)]) -> Result<Written, Writ
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    for (path, text) in files {
+    let changed: Vec<&(String, String)> = (files.iter())
+        .filter(|(path, text)| before.get(path.as_str()) != Some(&text.as_str()))
+        .collect();
+    written.unchanged = files.len() - changed.len();
+    let mut dirs: Vec<PathBuf> = (changed.iter())
+        .filter_map(|(path, _)| dir.join(path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        std::fs::create_dir_all(&d).map_err(|e| io(d.clone(), e))?;
+    }
+    let results = crate::report::docs::markdown::in_parallel(&changed, |(path, text)| {
         let target = dir.join(path);
-        let same = before.get(path.as_str()) == Some(&text.as_str());
-        if same {
-            written.unchanged += 1;
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io(parent.to_path_buf(), e))?;
-        }
-        std::fs::write(&target, text).map_err(|e| io(target.clone(), e))?;
+        std::fs::write(&target, text).map_err(|e| io(target, e))
+    });
+    for r in results {
+        r?;
         written.pages += 1;
     }
     for (path, text) in &existing {

@@ -17,11 +17,7 @@ pub const VOLATILE_MARKER: &str = "<!-- pgdrift:volatile -->";
 /// Every page as (path, text), then the orphaned notes' page when some notes lost their
 /// object.
 pub fn render_site(site: &Site, notes: &Notes) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = site
-        .pages
-        .iter()
-        .map(|p| (p.path.clone(), render_page(p, notes)))
-        .collect();
+    let mut out = in_parallel(&site.pages, |p| (p.path.clone(), render_page(p, notes)));
     let placed: HashSet<&str> = site
         .pages
         .iter()
@@ -55,6 +51,27 @@ pub fn render_site(site: &Site, notes: &Notes) -> Vec<(String, String)> {
         out.push((ORPHANS.to_string(), text));
     }
     out
+}
+
+/// `f` over `items` on every core, results in order.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(8);
+    if items.len() < 64 || threads < 2 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = (items.chunks(chunk))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        // A panic in a renderer is a bug; it is passed on as it is.
+        (handles.into_iter())
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// One page.
