@@ -6,75 +6,13 @@
 #![allow(clippy::print_stderr)]
 
 use pgdrift::report::audit::{render_html, sample_report};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
-const BROWSERS: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+#[path = "common/browser.rs"]
+mod browser;
 
-/// How long one Chromium run may take before it is killed.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-fn find_browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    BROWSERS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// Runs the browser headless on `page` with `args` (its profile and log in `dir`); its
-/// standard output. A failure shows the end of the browser's log.
-fn run_browser(browser: &Path, dir: &Path, page: &Path, args: &[&str]) -> String {
-    let log = dir.join("chromium.log");
-    let child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).expect("the browser's log"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {}: {e}", browser.display()));
-    wait_for(child).unwrap_or_else(|e| {
-        let log = std::fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        panic!("{} {args:?}: {e}\n{}", browser.display(), tail.join("\n"))
-    })
-}
-
-/// The standard output of `child` once it exits successfully; killed after [`TIMEOUT`].
-fn wait_for(mut child: Child) -> Result<String, String> {
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
-    });
-    let started = Instant::now();
-    loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) if status.success() => break,
-            Some(status) => return Err(format!("failed: {status}")),
-            None if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("took more than {TIMEOUT:?}, killed"));
-            }
-            None => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-    let out = reader
-        .join()
-        .map_err(|_| "the reader panicked".to_string())?;
-    out.map_err(|e| format!("reading its output: {e}"))
-}
+use browser::{find_browser, BROWSERS};
 
 /// The part of `text` from `start` up to the next `end`.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
@@ -110,15 +48,16 @@ fn the_html_report_renders_in_chromium() {
     let page = dir.path().join("audit.html");
     std::fs::write(&page, render_html(&report)).expect("writing the page");
     let started = Instant::now();
-    let dom = run_browser(&browser, dir.path(), &page, &["--dump-dom"]);
+    let target = format!("file://{}", page.display());
+    let dom = browser::run(&browser, dir.path(), &["--dump-dom"], &target);
     check_dom(&dom, &report);
     let shot = dir.path().join("audit.png");
     let arg = format!("--screenshot={}", shot.display());
-    run_browser(
+    browser::run(
         &browser,
         dir.path(),
-        &page,
         &[&arg, "--window-size=1400,1000"],
+        &target,
     );
     check_png(&shot);
     eprintln!("Chromium: DOM and screenshot in {:?}", started.elapsed());

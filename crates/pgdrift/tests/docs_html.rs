@@ -15,14 +15,13 @@ use pgdrift::report::docs::html::{page_id, render_html};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Instant;
 
-const BROWSERS: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+#[path = "common/browser.rs"]
+mod browser;
 
-/// How long one Chromium run may take before it is killed.
-const TIMEOUT: Duration = Duration::from_secs(60);
+use browser::{find_browser, BROWSERS};
 
 const SCHEMA: &str = "
 CREATE SCHEMA billing;
@@ -48,68 +47,6 @@ CREATE TABLE billing.invoices (
 CREATE TABLE public.\"<script>alert(1)</script>\" (id int PRIMARY KEY);
 CREATE VIEW public.big_orders AS SELECT * FROM public.orders WHERE total > 100;
 ";
-
-fn find_browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    BROWSERS.iter().find_map(|name| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// Runs the browser headless on `url` (its profile and log in `dir`), every host name
-/// unresolvable; the DOM it dumps. A failure shows the end of the browser's log.
-fn dump_dom(browser: &Path, dir: &Path, url: &str) -> String {
-    let log = dir.join("chromium.log");
-    let child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg(url)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).expect("the browser's log"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {}: {e}", browser.display()));
-    wait_for(child).unwrap_or_else(|e| {
-        let log = std::fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = log.lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        panic!("{} {url}: {e}\n{}", browser.display(), tail.join("\n"))
-    })
-}
-
-/// The standard output of `child` once it exits successfully; killed after [`TIMEOUT`].
-fn wait_for(mut child: Child) -> Result<String, String> {
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut out = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut out).map(|_| out)
-    });
-    let started = Instant::now();
-    loop {
-        match child.try_wait().map_err(|e| e.to_string())? {
-            Some(status) if status.success() => break,
-            Some(status) => return Err(format!("failed: {status}")),
-            None if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("took more than {TIMEOUT:?}, killed"));
-            }
-            None => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
-    let out = reader
-        .join()
-        .map_err(|_| "the reader panicked".to_string())?;
-    out.map_err(|e| format!("reading its output: {e}"))
-}
 
 async fn site() -> Site {
     let db = TestDb::with_sql(SCHEMA).await;
@@ -283,4 +220,10 @@ fn check_search(dom: &str) {
         toc.contains("<li class=\"g\" hidden=\"\">schema billing</li>"),
         "{toc}"
     );
+}
+
+/// The DOM Chromium builds of `url`, every host name unresolvable.
+fn dump_dom(browser: &Path, dir: &Path, url: &str) -> String {
+    let args = ["--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom"];
+    browser::run(browser, dir, &args, url)
 }

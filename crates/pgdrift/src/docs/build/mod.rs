@@ -303,31 +303,4 @@ pub(crate) fn page(kind: PageKind, path: &str, name: &QualName, blocks: Vec<Bloc
     }
 }
 
-/// A byte count for people: `8.0 kB`, `1.2 GB`.
-pub(crate) fn human_bytes(n: i64) -> String {
-    let units = ["bytes", "kB", "MB", "GB", "TB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{n} bytes"),
-        _ => format!("{value:.1} {}", units[unit]),
-    }
-}
-
-/// A row estimate for people: `1,234`.
-pub(crate) fn human_rows(rows: f64) -> String {
-    let n = rows.round().max(0.0) as u64;
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(crate) use crate::lint::migration::weigh::{bytes as human_bytes, thousands as human_rows};

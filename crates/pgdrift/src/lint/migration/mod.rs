@@ -21,7 +21,7 @@ mod keys;
 mod newfiles;
 mod renames;
 mod statement;
-mod weigh;
+pub(crate) mod weigh;
 
 pub use against::{relative, Against, AgainstError, Applied, Sizes, TableStat};
 pub use code::weigh_renames;
