@@ -3,9 +3,7 @@
 //! benchmark database (a neighbourhood diagram on every table page, a capped diagram per
 //! schema).
 
-use crate::docs::{
-    Attribute, Block, Diagram, Entity, FactTable, Inline, Page, PageKind, Relation, Site,
-};
+use crate::docs::{Attribute, Block, Diagram, Entity, FactTable, Inline, Page, PageKind, Relation};
 use crate::model::QualName;
 
 pub fn attribute(name: &str, type_name: &str, primary_key: bool, foreign_key: bool) -> Attribute {
@@ -170,45 +168,4 @@ pub fn readme(title: &str, blocks: Vec<Block>) -> Page {
     let mut all = vec![heading(1, title, "title")];
     all.extend(blocks);
     page(PageKind::Readme, None, title, "README.md".into(), all)
-}
-
-/// `schemas` × `tables` tables, each referencing up to three earlier ones, each page with its
-/// neighbourhood diagram, and one diagram of the first 40 tables per schema in the README.
-pub fn synthetic_site(schemas: usize, tables: usize) -> Site {
-    let mut pages = Vec::new();
-    let mut readme_blocks = Vec::new();
-    for s in 0..schemas {
-        let schema = format!("app{s:02}");
-        readme_blocks.push(Block::Diagram(schema_diagram(&schema, tables.min(40))));
-        for t in 0..tables {
-            let targets: Vec<usize> = [t / 2, t.saturating_sub(1), t / 3]
-                .into_iter()
-                .filter(|x| *x != t)
-                .collect();
-            let mut focus = entity(&schema, &format!("t{t:04}"), targets.len());
-            focus.focus = true;
-            let mut diagram = Diagram {
-                title: format!("{schema}.t{t:04} and its neighbours"),
-                entities: vec![focus],
-                relations: Vec::new(),
-                omitted: None,
-            };
-            for (i, x) in targets.iter().enumerate() {
-                let other = entity(&schema, &format!("t{x:04}"), 3);
-                let fk = format!("t{t:04}_ref_{i}_fkey");
-                diagram
-                    .relations
-                    .push(relation(&diagram.entities[0].name, &other.name, &fk));
-                if !diagram.entities.iter().any(|e| e.name == other.name) {
-                    diagram.entities.push(other);
-                }
-            }
-            pages.push(table_page(&schema, &format!("t{t:04}"), diagram));
-        }
-    }
-    pages.insert(0, readme("app", readme_blocks));
-    Site {
-        title: "app".into(),
-        pages,
-    }
 }

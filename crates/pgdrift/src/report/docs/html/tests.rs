@@ -6,10 +6,7 @@
 
 use super::*;
 use crate::docs::{Inline, Page};
-use crate::report::docs::fixtures::{
-    heading, link, neighbourhood, readme, synthetic_site, table_page,
-};
-use std::time::Instant;
+use crate::report::docs::fixtures::{heading, link, neighbourhood, readme, table_page};
 
 fn page(kind: PageKind, schema: Option<&str>, name: &str, path: &str) -> Page {
     Page {
@@ -216,23 +213,4 @@ fn page_ids_are_distinct_and_plain() {
         page_id("tables/public.a b.md")
     );
     assert_eq!(anchor_id("p-x", "Col umn"), "p-x--Col~20~umn");
-}
-
-/// The 10,000-table site (release build: `cargo test --release -p pgdrift --lib
-/// report::docs::html::tests::timing -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn timing() {
-    let site = synthetic_site(10, 1000);
-    let started = Instant::now();
-    let html = render_html(&site, &BTreeMap::new());
-    eprintln!(
-        "10,000 tables: {} pages, {} MB of HTML in {:?}",
-        site.pages.len(),
-        html.len() / 1_000_000,
-        started.elapsed()
-    );
-    if let Some(path) = std::env::var_os("PGDRIFT_DOCS_HTML_OUT") {
-        std::fs::write(path, &html).expect("writing the page");
-    }
 }

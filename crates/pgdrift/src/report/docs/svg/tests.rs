@@ -6,7 +6,6 @@
 
 use super::*;
 use crate::report::docs::fixtures::{entity, neighbourhood, relation, schema_diagram};
-use std::time::Instant;
 
 fn href(path: &str) -> Option<String> {
     Some(format!("#page:{path}"))
@@ -178,42 +177,4 @@ fn no_entities_no_svg() {
         omitted: None,
     };
     assert_eq!(render_svg(&diagram, &href), "");
-}
-
-/// How long layout-rs and the radial placement take per diagram (release build:
-/// `cargo test --release -p pgdrift --lib report::docs::svg::tests::timing -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn timing() {
-    let time = |rounds: u32, f: &dyn Fn()| {
-        let started = Instant::now();
-        (0..rounds).for_each(|_| f());
-        started.elapsed() / rounds
-    };
-    for (what, diagram) in [
-        ("10-entity neighbourhood", neighbourhood(9)),
-        ("10-entity schema", schema_diagram("s", 10)),
-        ("30-entity schema", schema_diagram("s", 30)),
-        ("40-entity schema", schema_diagram("s", 40)),
-    ] {
-        let sizes: Vec<Pt> = diagram.entities.iter().map(entity_size).collect();
-        let l = links(&diagram);
-        for optimize in [true, false] {
-            let each = time(5, &|| {
-                std::hint::black_box(layered::place_with(&sizes, &l, optimize));
-            });
-            eprintln!("{what}: layout-rs (optimize {optimize}) {each:?} per diagram");
-        }
-        let each = time(100, &|| {
-            std::hint::black_box(place(&diagram, true));
-        });
-        eprintln!(
-            "{what}: radial {each:?} per diagram, x10,000 = {:?}",
-            each * 10_000
-        );
-        let each = time(5, &|| {
-            std::hint::black_box(render_svg(&diagram, &href));
-        });
-        eprintln!("{what}: render_svg {each:?} per diagram");
-    }
 }
