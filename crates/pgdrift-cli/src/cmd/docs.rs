@@ -212,7 +212,7 @@ fn write_html(args: &DocsArgs, site: &Site) -> anyhow::Result<Outcome> {
     };
     let notes: std::collections::BTreeMap<String, String> =
         kept.into_iter().map(|(k, n)| (k, n.text)).collect();
-    let html = html_page(site, &notes)?;
+    let html = pgdrift::report::docs::html::render_html(site, &notes);
     std::fs::write(file, html)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     note(&format!("{} pages in {}", site.pages.len(), file.display()));
@@ -269,11 +269,4 @@ fn coverage(args: &DocsArgs, catalog: &pgdrift::model::Catalog) -> anyhow::Resul
         Some(_) => anyhow::bail!("--comment-coverage reports as text or json"),
     }
     Ok(Outcome::Clean)
-}
-
-fn html_page(
-    site: &Site,
-    notes: &std::collections::BTreeMap<String, String>,
-) -> anyhow::Result<String> {
-    Ok(pgdrift::report::docs::html::render_html(site, notes))
 }
