@@ -153,11 +153,62 @@ impl TestDb {
 }
 
 impl Drop for TestDb {
-    /// On a shared external server the database is dropped; an embedded server is deleted
-    /// whole when the test binary exits.
+    /// The database is dropped when its test is done with it, on the embedded server too:
+    /// a test binary creates hundreds of databases, and keeping them all until it exits
+    /// would take gigabytes of disk.
+    /// On the embedded server a background thread drops them, so a test does not wait for
+    /// it; on a shared external server the drop is waited for, so none is left behind when
+    /// the binary exits.
     fn drop(&mut self) {
-        if let Server::External(admin) = server() {
-            crate::pg::shadow::drop_database_blocking(admin, &self.name);
+        match server() {
+            Server::Embedded(s) => dropper(s).drop_later(&self.name),
+            Server::External(admin) => crate::pg::shadow::drop_database_blocking(admin, &self.name),
         }
     }
+}
+
+/// Drops the embedded server's finished test databases one after another, on a thread of its
+/// own.
+struct Dropper {
+    queue: std::sync::Mutex<std::sync::mpsc::Sender<String>>,
+}
+
+impl Dropper {
+    fn drop_later(&self, name: &str) {
+        if let Ok(queue) = self.queue.lock() {
+            let _ = queue.send(name.to_string());
+        }
+    }
+}
+
+fn dropper(server: &EmbeddedServer) -> &'static Dropper {
+    static DROPPER: OnceLock<Dropper> = OnceLock::new();
+    DROPPER.get_or_init(|| {
+        let (send, receive) = std::sync::mpsc::channel::<String>();
+        let admin = server.conninfo("postgres");
+        std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                let mut conn = None;
+                while let Ok(name) = receive.recv() {
+                    if conn.is_none() {
+                        conn = connect(&admin).await.ok();
+                    }
+                    let Some(c) = &conn else { continue };
+                    let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Ident(&name));
+                    if c.client.batch_execute(&sql).await.is_err() && c.client.is_closed() {
+                        conn = None;
+                    }
+                }
+            });
+        });
+        Dropper {
+            queue: std::sync::Mutex::new(send),
+        }
+    })
 }

@@ -140,3 +140,34 @@ fn a_directory_without_server_binaries_is_refused_with_its_reason() {
         "newest first"
     );
 }
+
+/// A test binary creates hundreds of databases: each is dropped when its test is done with it,
+/// or the embedded server's directory grows by gigabytes until the binary exits.
+#[tokio::test]
+async fn a_test_database_is_dropped_when_its_test_is_done_with_it() {
+    use pgdrift::testing::{admin_conninfo, TestDb};
+    let db = TestDb::with_sql("CREATE TABLE t (id int)").await;
+    let name = db.name().to_string();
+    let admin = connect(&admin_conninfo()).await.unwrap();
+    let count = || async {
+        admin
+            .client
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname = $1",
+                &[&name],
+            )
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+    };
+    assert_eq!(count().await, 1);
+    drop(db);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while count().await == 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} still exists 30 s after its TestDb was dropped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
