@@ -25,6 +25,15 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Compare two schemas and plan the SQL that turns FROM into TO (exit 1 when they differ).
     Diff(DiffArgs),
+    /// Apply a plan written by `pgdrift diff -o plan.sql` — only while the database still is
+    /// what the plan was made for — record it, and check the result is what it leads to.
+    Apply(ApplyArgs),
+    /// Everything pgdrift did to a database: migrations, plans, baselines, repairs, resets,
+    /// quarantines, restores and drops, with who, when, the text and the outcome.
+    Log(LogArgs),
+    /// Rebuild a development or test database from its migrations: drop what they create,
+    /// then apply them all. Refuses staging and production servers, big and busy databases.
+    Reset(crate::cmd::reset::ResetArgs),
     /// Run migrations safely on one database or many, and read every tool's history.
     #[command(subcommand)]
     Migrate(MigrateCommand),
@@ -689,6 +698,11 @@ pub struct DiffArgs {
     /// statement_timeout the script sets, in seconds (0: none).
     #[arg(long, value_name = "SECONDS", default_value = "0")]
     pub step_timeout: Seconds,
+    /// With -f sql: guard every step (IF NOT EXISTS, IF EXISTS, or a DO block that looks in
+    /// the catalog), so the script can run again after a failure half-way and does nothing
+    /// the second time.
+    #[arg(long)]
+    pub idempotent: bool,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -816,4 +830,63 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan: a file written by `pgdrift diff FROM TO -f sql -o FILE`.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+    /// The database to apply it to (postgres:// URL, key=value pairs, or env:NAME).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// Check the database against the plan and list its steps; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply a plan whose text changed after pgdrift wrote it (its checksum no longer matches).
+    #[arg(long)]
+    pub allow_edited: bool,
+    /// lock_timeout for each step, in seconds: a step that waits longer for a lock is
+    /// rolled back and tried again after a pause (see --lock-retries).
+    #[arg(long, value_name = "SECONDS", default_value = "5")]
+    pub lock_timeout: Seconds,
+    /// How many times a step (or its transaction) that timed out waiting for a lock is tried
+    /// again, each after a longer pause.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub lock_retries: u32,
+    /// statement_timeout for each statement, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value = "0")]
+    pub statement_timeout: Seconds,
+    /// How long to wait for another pgdrift runner on the same database, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "600")]
+    pub lock_wait: Seconds,
+    /// Output: text or json (format_version 1).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The database (postgres:// URL, key=value pairs, or env:NAME); left out with --config.
+    #[arg(value_name = "DATABASE", required_unless_present = "config")]
+    pub database: Option<String>,
+    /// Every database of the fleet this pgdrift.toml describes, one section each.
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "database")]
+    pub config: Option<PathBuf>,
+    /// Only what happened on or after this date or time (`2026-12-01`, `2026-12-01 14:00`).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output: text, markdown (fit to commit as the change log) or json.
+    #[arg(long, short = 'f', value_enum, default_value_t = LogFormat::Text)]
+    pub format: LogFormat,
+    /// Write the log to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Markdown,
+    Json,
 }

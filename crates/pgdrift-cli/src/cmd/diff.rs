@@ -10,7 +10,7 @@ use pgdrift::diff::{diff, DiffOptions, Filter};
 use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::pipeline::verify::{verify, VerifyInput};
 use pgdrift::plan::{plan, renames, Backup, PlanOptions};
-use pgdrift::report::diff::{render_markdown, render_text, DiffReport};
+use pgdrift::report::diff::{render_markdown, render_text, DiffReport, ScriptOptions};
 use pgdrift::source::{Loaded, Loader, SourceSpec};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -158,7 +158,11 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     } else {
         owned.tables()
     })
-    .with_renames(renamed.applied.clone(), suggested);
+    .with_renames(renamed.applied.clone(), suggested)
+    .with_script_options(ScriptOptions {
+        idempotent: args.idempotent,
+        binding: None,
+    });
     let format = args.format.unwrap_or_else(|| {
         if args.output.is_none() && std::io::stdout().is_terminal() {
             DiffFormat::Text

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod apply;
 mod audit;
 mod claims;
 mod cleanup;
@@ -12,9 +13,11 @@ mod investigate;
 mod investigate_fleet;
 mod lint;
 mod lint_migrations;
+mod log;
 pub mod man;
 mod migrate;
 mod orphans;
+pub mod reset;
 mod usage;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +27,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args, cli.color).await,
         Command::Diff(args) => diff::run(args, cli.color).await,
+        Command::Apply(args) => apply::run(args).await,
+        Command::Log(args) => log::run(args).await,
+        Command::Reset(args) => reset::run(args).await,
         Command::Migrate(command) => migrate::run(command, cli.color).await,
         Command::Audit(args) => audit::run(args, cli.color).await,
         Command::Demo(args) => demo::run(args, cli.color).await,

@@ -7,6 +7,7 @@
 //! `crate::pipeline::verify`.
 
 pub use crate::source::dir;
+pub mod changelog;
 mod error;
 pub mod evidence;
 pub mod files;

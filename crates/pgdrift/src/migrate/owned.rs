@@ -3,7 +3,7 @@
 //! `migrate history` applies to a live database; the tables those tools keep beside them;
 //! the sequences their columns own; the schemas that hold nothing else (`drizzle`,
 //! `pgdrift`); and what `pgdrift quarantine` keeps: its history table
-//! (`pgdrift.cleanup_history`) and the quarantine schema with everything in it. They are not part of a schema's design: comparisons leave them out unless
+//! (`pgdrift.cleanup_history`), its change log (`pgdrift.changes`) and the quarantine schema with everything in it. They are not part of a schema's design: comparisons leave them out unless
 //! asked, audits never call them extra or leaked, and a plan never changes them.
 
 use super::history::{recognize, Candidate, Recognized, Tracker, COMPANIONS, TRACKERS};
@@ -68,12 +68,14 @@ impl ToolOwned {
                 .tables
                 .insert(QualName::new(&t.schema, &t.name), tracker);
         }
-        let history = QualName::new(
-            crate::migrate::tracking::SCHEMA,
+        for table in [
             crate::cleanup::HISTORY_TABLE,
-        );
-        if catalog.tables.contains_key(&history) {
-            owned.tables.insert(history, pgdrift_tracker());
+            crate::migrate::changelog::TABLE,
+        ] {
+            let history = QualName::new(crate::migrate::tracking::SCHEMA, table);
+            if catalog.tables.contains_key(&history) {
+                owned.tables.insert(history, pgdrift_tracker());
+            }
         }
         owned.add_companions(catalog);
         for s in catalog.sequences.values() {

@@ -10,6 +10,7 @@
 //! comes from `ddl`, which builds it with `sql/` only. A change that cannot be expressed
 //! safely becomes a manual step with an explanation; nothing is dropped silently.
 
+pub mod binding;
 pub(crate) mod ddl;
 mod graph;
 pub mod hazard;

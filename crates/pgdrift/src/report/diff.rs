@@ -37,6 +37,19 @@ pub struct DiffReport<'a> {
     /// Drops and creations that look like renames: the hint that would keep their data.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggested_renames: Vec<Rename>,
+    /// How the SQL scripts are written: guarded steps, and the states they are bound to.
+    #[serde(skip)]
+    pub script_options: ScriptOptions,
+}
+
+/// How a plan's SQL script is written, beyond the plan itself.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptOptions {
+    /// Every step guarded, so the script can run again and does nothing the second time.
+    pub idempotent: bool,
+    /// The block that binds the plan to its FROM and TO states (`plan::binding`), for the
+    /// forward script; already rendered as SQL comments.
+    pub binding: Option<crate::plan::binding::Rendered>,
 }
 
 /// Counts of changes.
@@ -81,7 +94,14 @@ impl<'a> DiffReport<'a> {
             trackers_left_out: Vec::new(),
             renames: Vec::new(),
             suggested_renames: Vec::new(),
+            script_options: ScriptOptions::default(),
         }
+    }
+
+    /// The report, with its scripts written as `options` says.
+    pub fn with_script_options(mut self, options: ScriptOptions) -> Self {
+        self.script_options = options;
+        self
     }
 
     /// The report, with the renames the plan makes and those the diff suggests.
@@ -143,6 +163,8 @@ impl<'a> DiffReport<'a> {
                 to: Some(self.to.clone()),
                 allow_destructive: self.allow_destructive,
                 title: "plan".into(),
+                idempotent: self.script_options.idempotent,
+                binding: self.script_options.binding.clone(),
             },
         )
     }
@@ -157,6 +179,8 @@ impl<'a> DiffReport<'a> {
                     to: Some(self.from.clone()),
                     allow_destructive: self.allow_destructive,
                     title: "rollback".into(),
+                    idempotent: self.script_options.idempotent,
+                    binding: None,
                 },
             )
         })
