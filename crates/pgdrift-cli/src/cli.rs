@@ -846,17 +846,18 @@ pub struct ApplyArgs {
     /// Apply a plan whose text changed after pgdrift wrote it (its checksum no longer matches).
     #[arg(long)]
     pub allow_edited: bool,
-    /// lock_timeout for each step, in seconds: a step that waits longer for a lock is
-    /// rolled back and tried again after a pause (see --lock-retries).
-    #[arg(long, value_name = "SECONDS", default_value = "5")]
-    pub lock_timeout: Seconds,
+    /// lock_timeout for each step, in seconds, overriding the plan's own setting: a step
+    /// that waits longer for a lock is rolled back and tried again after a pause (see
+    /// --lock-retries).
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<Seconds>,
     /// How many times a step (or its transaction) that timed out waiting for a lock is tried
     /// again, each after a longer pause.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub lock_retries: u32,
-    /// statement_timeout for each statement, in seconds (0: none).
-    #[arg(long, value_name = "SECONDS", default_value = "0")]
-    pub statement_timeout: Seconds,
+    /// statement_timeout for each statement, in seconds (0: none), overriding the plan's.
+    #[arg(long, value_name = "SECONDS")]
+    pub statement_timeout: Option<Seconds>,
     /// How long to wait for another pgdrift runner on the same database, in seconds.
     #[arg(long, value_name = "SECONDS", default_value = "600")]
     pub lock_wait: Seconds,

@@ -9,6 +9,7 @@ use anyhow::Context;
 use pgdrift::diff::{diff, DiffOptions, Filter};
 use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::pipeline::verify::{verify, VerifyInput};
+use pgdrift::plan::binding::{Binding, ReadOptions};
 use pgdrift::plan::{plan, renames, Backup, PlanOptions};
 use pgdrift::report::diff::{render_markdown, render_text, DiffReport, ScriptOptions};
 use pgdrift::source::{Loaded, Loader, SourceSpec};
@@ -145,6 +146,18 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         None
     };
 
+    // The states the plan (and the rollback) are bound to, for `pgdrift apply`.
+    let binding = Binding::new(
+        ReadOptions {
+            schemas: args.load.schemas.clone(),
+            exclude_schemas: args.load.exclude_schemas.clone(),
+            exclude: args.exclude.clone(),
+            include_trackers: args.include_trackers,
+            compare_owners: args.compare_owners,
+        },
+        &from_catalog,
+        &to_catalog,
+    );
     let report = DiffReport::new(
         from_spec.to_string(),
         to_spec.to_string(),
@@ -161,7 +174,8 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     .with_renames(renamed.applied.clone(), suggested)
     .with_script_options(ScriptOptions {
         idempotent: args.idempotent,
-        binding: None,
+        binding: Some(binding.render()),
+        rollback_binding: back.as_ref().map(|_| binding.reversed().render()),
     });
     let format = args.format.unwrap_or_else(|| {
         if args.output.is_none() && std::io::stdout().is_terminal() {

@@ -2,9 +2,11 @@
 //! of [`TRACKERS`]) and homegrown logs, recognised in a catalog by the same rules that
 //! `migrate history` applies to a live database; the tables those tools keep beside them;
 //! the sequences their columns own; the schemas that hold nothing else (`drizzle`,
-//! `pgdrift`); and what `pgdrift quarantine` keeps: its history table
-//! (`pgdrift.cleanup_history`), its change log (`pgdrift.changes`) and the quarantine schema with everything in it. They are not part of a schema's design: comparisons leave them out unless
-//! asked, audits never call them extra or leaked, and a plan never changes them.
+//! `pgdrift`); and pgdrift's own keeping: its cleanup history (`pgdrift.cleanup_history`),
+//! its change log (`pgdrift.changes`), the quarantine schema and the backup schema
+//! (`pgdrift_backup`, where plans copy what they delete), with everything in them. They are
+//! not part of a schema's design: comparisons leave them out unless asked, audits never call
+//! them extra or leaked, and a plan never changes them.
 
 use super::history::{recognize, Candidate, Recognized, Tracker, COMPANIONS, TRACKERS};
 use crate::diff::{retain, visit, Change, Diff, Place};
@@ -88,12 +90,14 @@ impl ToolOwned {
             }
         }
         owned.add_schemas(catalog);
-        if catalog
-            .schemas
-            .contains_key(crate::cleanup::QUARANTINE_SCHEMA)
-        {
-            let schema = crate::cleanup::QUARANTINE_SCHEMA.to_string();
-            owned.schemas.insert(schema, pgdrift_tracker());
+        // pgdrift's own schemas: what `quarantine` moved away and what plans backed up.
+        for schema in [
+            crate::cleanup::QUARANTINE_SCHEMA,
+            crate::plan::BACKUP_SCHEMA,
+        ] {
+            if catalog.schemas.contains_key(schema) {
+                owned.schemas.insert(schema.to_string(), pgdrift_tracker());
+            }
         }
         owned
     }

@@ -7,6 +7,7 @@ pub mod cleanup;
 pub mod connect;
 pub mod conninfo;
 pub mod embedded;
+pub mod script;
 pub mod shadow;
 mod tls;
 

@@ -2,8 +2,10 @@
 //! statement runner (`pg::apply`) and has no SQL text of its own. `converge` brings a
 //! database from one catalog to another and says what is left; `rebuild` builds a catalog in
 //! an empty shadow database (how a live database or a snapshot becomes SQL to run a plan
-//! on); `verify` checks a plan, and its rollback, on such a copy of its source.
+//! on); `verify` checks a plan, and its rollback, on such a copy of its source; `bound`
+//! applies a plan only to the state it was made for and proves the result.
 
+pub mod bound;
 pub mod converge;
 pub mod rebuild;
 pub mod verify;

@@ -11,6 +11,7 @@
 //! safely becomes a manual step with an explanation; nothing is dropped silently.
 
 pub mod binding;
+mod binding_parse;
 pub(crate) mod ddl;
 mod graph;
 pub mod hazard;

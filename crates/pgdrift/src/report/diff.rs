@@ -50,6 +50,8 @@ pub struct ScriptOptions {
     /// The block that binds the plan to its FROM and TO states (`plan::binding`), for the
     /// forward script; already rendered as SQL comments.
     pub binding: Option<crate::plan::binding::Rendered>,
+    /// The same for the rollback script (bound to TO, leading back to FROM).
+    pub rollback_binding: Option<crate::plan::binding::Rendered>,
 }
 
 /// Counts of changes.
@@ -180,7 +182,7 @@ impl<'a> DiffReport<'a> {
                     allow_destructive: self.allow_destructive,
                     title: "rollback".into(),
                     idempotent: self.script_options.idempotent,
-                    binding: None,
+                    binding: self.script_options.rollback_binding.clone(),
                 },
             )
         })

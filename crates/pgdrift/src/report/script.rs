@@ -44,6 +44,9 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     if let Some(to) = &ctx.to {
         let _ = writeln!(out, "-- to:   {}", one_line(to));
     }
+    if let Some(binding) = &ctx.binding {
+        out.push_str(&binding.header);
+    }
     let gated = plan.steps.iter().filter(|s| s.destructive).count();
     let hazardous = plan.steps.iter().filter(|s| !s.hazards.is_empty()).count();
     let _ = writeln!(
@@ -59,7 +62,7 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     );
     if plan.steps.is_empty() && plan.manual.is_empty() {
         out.push_str("-- nothing to do: the schemas are the same\n");
-        return out;
+        return bound(out, ctx);
     }
     out.push('\n');
     for s in &plan.settings {
@@ -104,7 +107,18 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
             );
         }
     }
-    out
+    bound(out, ctx)
+}
+
+/// The script closed by its state block and sealed with its checksum, when it is bound.
+fn bound(mut out: String, ctx: &ScriptContext) -> String {
+    match &ctx.binding {
+        Some(binding) => {
+            out.push_str(&binding.trailer);
+            crate::plan::binding::seal(out)
+        }
+        None => out,
+    }
 }
 
 fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {

@@ -6,6 +6,7 @@
 //! `record_for`, each file's row in another tool's table (`record`) is written with pgdrift's.
 
 mod exec;
+pub(crate) use exec::watch_client as watch;
 pub mod invalid;
 pub mod maintenance;
 pub mod script;
