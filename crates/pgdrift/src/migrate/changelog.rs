@@ -111,6 +111,9 @@ pub struct ChangeRow {
     pub detail: serde_json::Value,
     pub error: Option<String>,
     pub pgdrift_version: String,
+    /// `started_at` to the microsecond, for ordering.
+    #[serde(skip)]
+    pub sort_key: String,
 }
 
 fn db(context: &'static str) -> impl FnOnce(tokio_postgres::Error) -> MigrateError {
@@ -204,7 +207,8 @@ pub async fn read(client: &Client, since: Option<&str>) -> Result<Vec<ChangeRow>
         |c: &str| format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'");
     let sql = format!(
         "SELECT id, action, subject, {}, {}, execution_ms, db_user, os_user, outcome, script, \
-         checksum, detail::text, error, pgdrift_version FROM pgdrift.changes \
+         checksum, detail::text, error, pgdrift_version, \
+         to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM pgdrift.changes \
          WHERE $1::text IS NULL OR started_at >= $1::text::timestamptz ORDER BY started_at, id",
         utc("started_at"),
         utc("finished_at")
@@ -230,6 +234,7 @@ pub async fn read(client: &Client, since: Option<&str>) -> Result<Vec<ChangeRow>
             detail: serde_json::from_str(r.get::<_, &str>(11)).unwrap_or_default(),
             error: r.get(12),
             pgdrift_version: r.get(13),
+            sort_key: r.get(14),
         })
         .collect())
 }

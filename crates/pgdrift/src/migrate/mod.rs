@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod files;
 pub mod history;
 mod lock;
+pub mod log;
 pub mod other_tools;
 pub mod owned;
 pub mod record;

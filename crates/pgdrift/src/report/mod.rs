@@ -13,6 +13,7 @@ pub mod investigate_fleet;
 pub mod investigate_more;
 pub mod json;
 pub mod lint;
+pub mod log;
 pub mod orphans;
 pub mod script;
 pub mod shell;

@@ -6,7 +6,7 @@ use crate::cli::{Format, MigrateRepairArgs};
 use crate::output::write_to;
 use crate::Outcome;
 use pgdrift::migrate::runner::maintenance::{repairs, write_repairs, Repair};
-use pgdrift::migrate::{tracking, Status};
+use pgdrift::migrate::{changelog, tracking, Status};
 use std::io::{BufRead, IsTerminal};
 
 pub async fn run(args: MigrateRepairArgs) -> anyhow::Result<Outcome> {
@@ -28,7 +28,42 @@ pub async fn run(args: MigrateRepairArgs) -> anyhow::Result<Outcome> {
     }
     let go = !list.is_empty() && (args.yes || (!json && confirmed()?));
     let written = if go {
-        write_repairs(&conn, &files, &list, seconds(args.lock_wait)).await?
+        // Recorded in the change log: the rows changed, by whom, and how it ended.
+        let detail = serde_json::json!({ "changes": list });
+        let os_user = pgdrift::cleanup::Who::from_env().os_user;
+        let id = changelog::start(
+            &conn.client,
+            &changelog::Start {
+                action: changelog::Action::Repair,
+                subject: "pgdrift.migrations",
+                os_user: os_user.as_deref(),
+                script: None,
+                checksum: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+        match write_repairs(&conn, &files, &list, seconds(args.lock_wait)).await {
+            Ok(n) => {
+                let done = serde_json::json!({ "rows": n });
+                changelog::finish(&conn.client, id, changelog::Ending::Applied, &done, None)
+                    .await?;
+                n
+            }
+            Err(e) => {
+                let error = e.to_string();
+                let none = serde_json::json!({});
+                let _ = changelog::finish(
+                    &conn.client,
+                    id,
+                    changelog::Ending::Failed,
+                    &none,
+                    Some(&error),
+                )
+                .await;
+                return Err(e.into());
+            }
+        }
     } else {
         0
     };
