@@ -168,3 +168,102 @@ fn line_with(script: &str, prefix: &str) -> usize {
         .position(|l| l.starts_with(prefix))
         .map_or(0, |i| i + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::binding::{seal, Binding, ReadOptions};
+    use super::*;
+    use crate::model::Catalog;
+
+    fn catalog(columns: serde_json::Value) -> Catalog {
+        let mut c = Catalog::default();
+        let schema = serde_json::json!({"schema": "app", "name": "app", "owner": "a"});
+        c.schemas
+            .insert("app".into(), serde_json::from_value(schema).unwrap());
+        let table = serde_json::json!({"schema": "app", "name": "t", "kind": "table",
+            "owner": "a", "columns": columns});
+        c.tables.insert(
+            crate::model::QualName::new("app", "t"),
+            serde_json::from_value(table).unwrap(),
+        );
+        c
+    }
+
+    fn catalogs() -> (Catalog, Catalog) {
+        let from = catalog(serde_json::json!([{"name": "id", "type": "integer", "position": 1}]));
+        let to = catalog(
+            serde_json::json!([{"name": "id", "type": "bigint", "position": 1},
+            {"name": "note", "type": "text", "position": 2}]),
+        );
+        (from, to)
+    }
+
+    /// A script as the renderer writes it: header, a body, the state block, the checksum.
+    fn script(binding: &Binding, body: &str) -> String {
+        let rendered = binding.render();
+        seal(format!(
+            "-- pgdrift 0.1.0: plan\n{}\n{body}\n{}",
+            rendered.header, rendered.trailer
+        ))
+    }
+
+    #[test]
+    fn a_binding_reads_back_as_written_and_names_changes() {
+        let (from, to) = catalogs();
+        let binding = Binding::new(ReadOptions::default(), &from, &to);
+        let text = script(&binding, "ALTER TABLE app.t ALTER COLUMN id TYPE bigint;");
+        let parsed = parse(&text).unwrap();
+        assert!(!parsed.edited());
+        assert_eq!(parsed.from, binding.from);
+        assert_eq!(parsed.to, binding.to);
+        let changes: Vec<String> = parsed
+            .from
+            .changes_to(&parsed.to)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            changes,
+            vec!["column app.t.id changed", "column app.t.note added"]
+        );
+        // Owners differ between environments: they are not part of the state by default.
+        let mut other_owner = from.clone();
+        other_owner
+            .tables
+            .values_mut()
+            .for_each(|t| t.owner = "b".into());
+        assert_eq!(State::of(&other_owner, false), binding.from);
+        assert_ne!(State::of(&other_owner, true), State::of(&from, true));
+        // Nor are column positions.
+        let mut moved = from.clone();
+        moved
+            .tables
+            .values_mut()
+            .for_each(|t| t.columns[0].position = 7);
+        assert_eq!(State::of(&moved, false), binding.from);
+    }
+
+    #[test]
+    fn edits_and_forged_state_lines_are_caught() {
+        let (from, to) = catalogs();
+        let binding = Binding::new(ReadOptions::default(), &from, &to);
+        let text = script(&binding, "ALTER TABLE app.t ALTER COLUMN id TYPE bigint;");
+        let edited = text.replace("TYPE bigint;", "TYPE bigint; DROP TABLE app.t;");
+        assert!(parse(&edited).unwrap().edited());
+        // Line endings a checkout changed are no edit.
+        assert!(!parse(&text.replace('\n', "\r\n")).unwrap().edited());
+        // A state line changed by hand no longer adds up to the header's fingerprint.
+        let forged = text.replacen("-- pgdrift:from ", "-- pgdrift:from 0", 1);
+        assert!(matches!(
+            parse(&forged),
+            Err(BindingError::Inconsistent { .. })
+        ));
+        // Text in the body (a routine's) cannot pose as state lines: only the block after the
+        // last marker counts.
+        let body = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$\n-- pgdrift:states\n\
+                    -- pgdrift:from 0000 table app.fake\nSELECT 1 $$;";
+        let parsed = parse(&script(&binding, body)).unwrap();
+        assert_eq!(parsed.from, binding.from);
+        assert!(matches!(parse("SELECT 1;\n"), Err(BindingError::Unbound)));
+    }
+}
