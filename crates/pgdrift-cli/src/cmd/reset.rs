@@ -1,9 +1,23 @@
 //! `pgdrift reset URL --dir MIGRATIONS`: rebuilds a development or test database from its
-//! migrations.
+//! migrations. The guards come first (stage, activity, size, a typed confirmation), then
+//! the drops and every migration; the library decides, this file asks and reports.
 
 use crate::cli::{DirArgs, Format, Seconds};
+use crate::output::{note, write_to};
 use crate::Outcome;
 use clap::Args;
+use pgdrift::fleet::config;
+use pgdrift::migrate::reset::create::connect_or_create;
+use pgdrift::migrate::reset::{
+    server_stage, Checks, Dropping, Guard, Limits, ResetError, ResetOptions, ResetReport, Session,
+    Wanted,
+};
+use pgdrift::migrate::runner::ApplyOptions;
+use pgdrift::migrate::MigrationFile;
+use pgdrift::pg::{ConnInfo, Connection};
+use pgdrift::source::{LoadOptions, Loader, SourceSpec};
+use serde_json::json;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -19,7 +33,8 @@ pub struct ResetArgs {
     /// Create the database when it does not exist.
     #[arg(long)]
     pub create: bool,
-    /// The pgdrift.toml whose [[server]] stages say which servers are staging or production.
+    /// The pgdrift.toml whose [[server]] stages say which servers are staging or production
+    /// (default: ./pgdrift.toml when there is one).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Refuse a database holding more rows than this, unless --force.
@@ -37,12 +52,250 @@ pub struct ResetArgs {
     /// How long to wait for another pgdrift runner on the same database, in seconds.
     #[arg(long, value_name = "SECONDS", default_value = "600")]
     pub lock_wait: Seconds,
+    /// lock_timeout for the drops and the migrations' statements, in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub lock_timeout: Seconds,
+    /// Replay the migrations on this server instead of pgdrift's private one (needs CREATEDB).
+    #[arg(long, value_name = "URL")]
+    pub dev_url: Option<String>,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 pub async fn run(args: ResetArgs) -> anyhow::Result<Outcome> {
-    let _ = args;
-    anyhow::bail!("pgdrift reset: not available yet")
+    let info = super::migrate::database(&args.url)?;
+    stage_guard(&args, &info)?;
+    let (_, files) = super::migrate::read_files(&args.dir)?;
+    let wanted = replay(&args).await?;
+    let (conn, created) = connect_or_create(&info, args.create).await?;
+    let session = Session::begin(&conn, args.lock_wait.0).await?;
+    let result = reset(&args, &session, &conn, &wanted, &files).await;
+    session.end().await;
+    let (checks, report) = result?;
+    let out = match args.format {
+        Format::Json => json_report(&args, &conn, created, &checks, &report)?,
+        Format::Text => text_report(&args, &conn, created, &report),
+    };
+    write_to(None, |w| w.write_all(out.as_bytes()))?;
+    Ok(Outcome::Clean)
+}
+
+/// Refuses a server pgdrift.toml lists as staging or production, whatever the flags.
+fn stage_guard(args: &ResetArgs, info: &ConnInfo) -> anyhow::Result<()> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => config::find(&std::env::current_dir()?),
+    };
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let fleet = config::load(&path, &env)?;
+    match server_stage(&fleet, info, &env) {
+        Some(server) if server.forbids_reset() => Err(ResetError::Refused {
+            database: info.database().to_string(),
+            guard: Guard::Stage,
+            message: format!(
+                "its server is [[server]] \"{}\" in {}, stage = \"{}\"; pgdrift resets only \
+                 development and test databases, and --force does not change that. Point the \
+                 URL at a development server",
+                server.name,
+                path.display(),
+                server.stage.as_str()
+            ),
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// What the migrations create: the directory replayed into a shadow database.
+async fn replay(args: &ResetArgs) -> anyhow::Result<Wanted> {
+    let dev_url = match &args.dev_url {
+        Some(url) => Some(super::migrate::database(url)?),
+        None => None,
+    };
+    let format =
+        (args.dir.format_dir.as_deref()).and_then(pgdrift::source::dir::DirFormat::from_name);
+    let spec = SourceSpec::Directory {
+        path: args.dir.dir.clone(),
+        format,
+        ignore: pgdrift::source::dir::Ignore::new(&args.dir.ignore)?,
+    };
+    let mut loader = Loader::new(LoadOptions {
+        dev_url,
+        notes: Some(note),
+        ..LoadOptions::default()
+    });
+    let loaded = (loader.load(&spec).await).map_err(|e| {
+        anyhow::anyhow!(
+            "replaying {} to learn what its migrations create: {e}; nothing was changed",
+            args.dir.dir.display()
+        )
+    })?;
+    Ok(Wanted::of(&loaded.inspected.snapshot.catalog))
+}
+
+/// Under the lock: the guards, the confirmation, then the reset itself.
+async fn reset(
+    args: &ResetArgs,
+    session: &Session<'_>,
+    conn: &Connection,
+    wanted: &Wanted,
+    files: &[MigrationFile],
+) -> anyhow::Result<(Checks, ResetReport)> {
+    let limits = Limits {
+        max_rows: args.max_rows,
+        quiet_for_minutes: args.quiet_for,
+        force: args.force,
+    };
+    let checks = session.check(limits).await?;
+    warn_forced(args, &checks);
+    let dropping = Dropping::read(conn, wanted, args.all_schemas).await?;
+    confirm(args, conn, &dropping, files.len())?;
+    let who = pgdrift::cleanup::Who::from_env();
+    let dir = args.dir.dir.display().to_string();
+    let options = ResetOptions {
+        dir: &dir,
+        all_schemas: args.all_schemas,
+        force: args.force,
+        os_user: who.os_user.as_deref(),
+        lock_timeout: args.lock_timeout.0,
+        apply: ApplyOptions {
+            lock_timeout: args.lock_timeout.0,
+            lock_wait: args.lock_wait.0,
+            ..ApplyOptions::default()
+        },
+    };
+    let report = session.execute(&dropping, files, &options).await?;
+    Ok((checks, report))
+}
+
+/// With --force, what the guards would have refused.
+fn warn_forced(args: &ResetArgs, checks: &Checks) {
+    if checks.activity.is_busy() {
+        let n = checks.activity.sessions.len() + checks.activity.scans.len();
+        note(&format!("warning: the database was used in the last {} minutes ({n} signs of use); resetting anyway (--force)", args.quiet_for));
+    }
+    if checks.rows.rows > args.max_rows {
+        note(&format!(
+            "warning: the database holds more than {} rows; resetting anyway (--force)",
+            args.max_rows
+        ));
+    }
+}
+
+/// What will go, in words.
+fn describe(dropping: &Dropping) -> Vec<String> {
+    let mut out = Vec::new();
+    if dropping.public {
+        out.push("schema public, with everything in it (made again as it was)".to_string());
+    }
+    out.extend(
+        dropping
+            .schemas
+            .iter()
+            .map(|s| format!("schema {s}, with everything in it")),
+    );
+    out.extend(dropping.extensions.iter().map(|e| format!("extension {e}")));
+    if !dropping.history.is_empty() {
+        out.push(format!(
+            "{} rows of pgdrift.migrations",
+            dropping.history.len()
+        ));
+    }
+    out
+}
+
+/// Asks for the database's name on a terminal; without one, `--yes` is required.
+#[allow(clippy::print_stderr)]
+fn confirm(
+    args: &ResetArgs,
+    conn: &Connection,
+    dropping: &Dropping,
+    files: usize,
+) -> anyhow::Result<()> {
+    if args.yes {
+        return Ok(());
+    }
+    let refuse = |message: &str| ResetError::Refused {
+        database: conn.database.clone(),
+        guard: Guard::Confirmation,
+        message: message.to_string(),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(refuse("standard input is not a terminal, so pgdrift cannot ask for the database's name to be typed; pass --yes to reset it").into());
+    }
+    eprintln!("pgdrift reset drops, in database {}:", conn.database);
+    for line in describe(dropping) {
+        eprintln!("  {line}");
+    }
+    eprintln!(
+        "then applies the {files} migrations of {}.",
+        args.dir.dir.display()
+    );
+    eprint!("Type the database's name to proceed: ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if answer.trim() != conn.database {
+        return Err(refuse("the name typed does not match; run again and type it exactly").into());
+    }
+    Ok(())
+}
+
+fn text_report(args: &ResetArgs, conn: &Connection, created: bool, report: &ResetReport) -> String {
+    let made = if created { " (created)" } else { "" };
+    let mut out = format!(
+        "database {}{made} reset from {}\n",
+        conn.database,
+        args.dir.dir.display()
+    );
+    let dropped = describe(&report.dropped);
+    if dropped.is_empty() {
+        out.push_str("  nothing to drop\n");
+    }
+    for line in dropped {
+        out.push_str(&format!("  dropped {line}\n"));
+    }
+    for ran in &report.applied {
+        out.push_str(&format!(
+            "  applied {}  {} ms\n",
+            ran.version, ran.execution_ms
+        ));
+    }
+    let n = report.applied.len();
+    let s = if n == 1 { "" } else { "s" };
+    out.push_str(&format!(
+        "{n} migration{s} applied; recorded as row {} of pgdrift.changes\n",
+        report.change_id
+    ));
+    out
+}
+
+fn json_report(
+    args: &ResetArgs,
+    conn: &Connection,
+    created: bool,
+    checks: &Checks,
+    report: &ResetReport,
+) -> anyhow::Result<String> {
+    let value = json!({
+        "format_version": 1,
+        "command": "reset",
+        "database": conn.database,
+        "dir": args.dir.dir.display().to_string(),
+        "created": created,
+        "all_schemas": args.all_schemas,
+        "forced": args.force,
+        "checks": checks,
+        "dropped": report.dropped,
+        "statements": report.statements,
+        "applied": report.applied,
+        "change_id": report.change_id,
+    });
+    Ok(format!("{}\n", serde_json::to_string_pretty(&value)?))
 }
