@@ -329,3 +329,49 @@ async fn create_makes_a_missing_database() {
     let drop = format!("DROP DATABASE {}", pgdrift::sql::Ident(&name));
     admin.client.batch_execute(&drop).await.unwrap();
 }
+
+#[tokio::test]
+async fn recent_table_scans_count_as_use_on_postgresql_16_and_newer() {
+    let dir = migrations();
+    let db = drifted(dir.path()).await;
+    let major = db.connect().await.version.major();
+    {
+        let reader = db.connect().await;
+        reader
+            .client
+            .batch_execute("SELECT count(*) FROM scratch.t")
+            .await
+            .unwrap();
+    }
+    // The reader's statistics reach pg_stat_user_tables when its backend ends.
+    let seen = "SELECT (last_seq_scan IS NOT NULL)::text FROM pg_stat_user_tables
+                WHERE schemaname = 'scratch' AND relname = 't'";
+    let gone = "SELECT count(*)::text FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND backend_type = 'client backend'";
+    // A dropped connection closes only when the runtime runs its task: sleeping lets it.
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(100));
+    for _ in 0..50 {
+        let scanned = major < 16 || db.strings(seen).await == ["true"];
+        let alone = db.strings(gone).await == ["0"];
+        pause().await;
+        if scanned && alone {
+            break;
+        }
+    }
+    pause().await;
+    // Sessions that came and went leave no trace: only the scan can be seen (16+), so a
+    // window that covers every connection made so far is needed to catch nothing else.
+    let out = reset(dir.path(), &db.url(), &["--yes", "--quiet-for", "1"]);
+    let t = text(&out);
+    if major >= 16 {
+        assert_eq!(out.status.code(), Some(2), "{t}");
+        assert!(
+            t.contains("busy guard") && t.contains("table scratch.t scanned"),
+            "{t}"
+        );
+        assert!(exists(&db, "public.leftover").await);
+    } else {
+        assert_eq!(out.status.code(), Some(0), "{t}");
+    }
+}
