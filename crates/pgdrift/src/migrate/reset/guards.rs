@@ -22,8 +22,16 @@ use serde::Serialize;
 pub struct RowCount {
     /// Rows counted or estimated, up to just past the limit.
     pub rows: u64,
-    /// The largest table's name and rows.
-    pub largest: Option<(String, u64)>,
+    /// The largest table.
+    pub largest: Option<Largest>,
+}
+
+/// The table with the most rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Largest {
+    /// `schema.table`.
+    pub table: String,
+    pub rows: u64,
 }
 
 const TABLES: &str = "SELECT n.nspname::text, c.relname::text,
@@ -43,7 +51,7 @@ pub async fn count_rows(conn: &Connection, limit: u64) -> Result<RowCount, Reset
     let failed = |what| db_error(&conn.database, what);
     let tables = (conn.client.query(TABLES, &[]).await).map_err(failed("estimating the rows"))?;
     let mut total = 0u64;
-    let mut largest: Option<(String, u64)> = None;
+    let mut largest: Option<Largest> = None;
     for row in &tables {
         let (schema, name): (String, String) = (row.get(0), row.get(1));
         if !droppable(&schema) {
@@ -65,8 +73,11 @@ pub async fn count_rows(conn: &Connection, limit: u64) -> Result<RowCount, Reset
             }
         };
         total = total.saturating_add(rows);
-        if largest.as_ref().is_none_or(|(_, n)| rows > *n) {
-            largest = Some((format!("{schema}.{name}"), rows));
+        if largest.as_ref().is_none_or(|l| rows > l.rows) {
+            largest = Some(Largest {
+                table: format!("{schema}.{name}"),
+                rows,
+            });
         }
         if total > limit {
             break;

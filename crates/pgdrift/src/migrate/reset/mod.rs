@@ -15,7 +15,7 @@ pub mod run;
 pub mod stage;
 pub mod wanted;
 
-pub use guards::{Activity, Busy, RowCount};
+pub use guards::{Activity, Busy, Largest, RowCount};
 pub use run::{Checks, Limits, ResetOptions, ResetReport, Session};
 pub use stage::{server_stage, StagedServer};
 pub use wanted::{Dropping, Wanted};

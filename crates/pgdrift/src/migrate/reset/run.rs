@@ -102,7 +102,7 @@ impl<'c> Session<'c> {
         let rows = count_rows(self.conn, limits.max_rows).await?;
         if rows.rows > limits.max_rows && !limits.force {
             let largest = (rows.largest.as_ref())
-                .map(|(t, n)| format!(" (largest: {t}, about {n} rows)"))
+                .map(|l| format!(" (largest: {}, about {} rows)", l.table, l.rows))
                 .unwrap_or_default();
             return Err(ResetError::Refused {
                 database,

@@ -1,6 +1,8 @@
 //! `pgdrift reset URL --dir MIGRATIONS`: rebuilds a development or test database from its
 //! migrations. The guards come first (stage, activity, size, a typed confirmation), then
-//! the drops and every migration; the library decides, this file asks and reports.
+//! the drops and every migration; the library decides, this file asks, `render` reports.
+
+mod render;
 
 use crate::cli::{DirArgs, Format, Seconds};
 use crate::output::{note, write_to};
@@ -16,7 +18,7 @@ use pgdrift::migrate::runner::ApplyOptions;
 use pgdrift::migrate::MigrationFile;
 use pgdrift::pg::{ConnInfo, Connection};
 use pgdrift::source::{LoadOptions, Loader, SourceSpec};
-use serde_json::json;
+use render::{describe, history, json_report, text_report};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 
@@ -189,28 +191,6 @@ fn warn_forced(args: &ResetArgs, checks: &Checks) {
     }
 }
 
-/// What will go, in words.
-fn describe(dropping: &Dropping) -> Vec<String> {
-    let mut out = Vec::new();
-    if dropping.public {
-        out.push("schema public, with everything in it (made again as it was)".to_string());
-    }
-    out.extend(
-        dropping
-            .schemas
-            .iter()
-            .map(|s| format!("schema {s}, with everything in it")),
-    );
-    out.extend(dropping.extensions.iter().map(|e| format!("extension {e}")));
-    if !dropping.history.is_empty() {
-        out.push(format!(
-            "{} rows of pgdrift.migrations",
-            dropping.history.len()
-        ));
-    }
-    out
-}
-
 /// Asks for the database's name on a terminal; without one, `--yes` is required.
 #[allow(clippy::print_stderr)]
 fn confirm(
@@ -231,7 +211,7 @@ fn confirm(
         return Err(refuse("standard input is not a terminal, so pgdrift cannot ask for the database's name to be typed; pass --yes to reset it").into());
     }
     eprintln!("pgdrift reset drops, in database {}:", conn.database);
-    for line in describe(dropping) {
+    for line in describe(dropping).into_iter().chain(history(dropping)) {
         eprintln!("  {line}");
     }
     eprintln!(
@@ -245,57 +225,4 @@ fn confirm(
         return Err(refuse("the name typed does not match; run again and type it exactly").into());
     }
     Ok(())
-}
-
-fn text_report(args: &ResetArgs, conn: &Connection, created: bool, report: &ResetReport) -> String {
-    let made = if created { " (created)" } else { "" };
-    let mut out = format!(
-        "database {}{made} reset from {}\n",
-        conn.database,
-        args.dir.dir.display()
-    );
-    let dropped = describe(&report.dropped);
-    if dropped.is_empty() {
-        out.push_str("  nothing to drop\n");
-    }
-    for line in dropped {
-        out.push_str(&format!("  dropped {line}\n"));
-    }
-    for ran in &report.applied {
-        out.push_str(&format!(
-            "  applied {}  {} ms\n",
-            ran.version, ran.execution_ms
-        ));
-    }
-    let n = report.applied.len();
-    let s = if n == 1 { "" } else { "s" };
-    out.push_str(&format!(
-        "{n} migration{s} applied; recorded as row {} of pgdrift.changes\n",
-        report.change_id
-    ));
-    out
-}
-
-fn json_report(
-    args: &ResetArgs,
-    conn: &Connection,
-    created: bool,
-    checks: &Checks,
-    report: &ResetReport,
-) -> anyhow::Result<String> {
-    let value = json!({
-        "format_version": 1,
-        "command": "reset",
-        "database": conn.database,
-        "dir": args.dir.dir.display().to_string(),
-        "created": created,
-        "all_schemas": args.all_schemas,
-        "forced": args.force,
-        "checks": checks,
-        "dropped": report.dropped,
-        "statements": report.statements,
-        "applied": report.applied,
-        "change_id": report.change_id,
-    });
-    Ok(format!("{}\n", serde_json::to_string_pretty(&value)?))
 }
