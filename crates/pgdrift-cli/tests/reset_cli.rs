@@ -1,7 +1,8 @@
 //! `pgdrift reset` as a user runs it: a drifted development database rebuilt from its
 //! migrations (the result compared with the directory's replay), `public` made again as it
-//! was, `--all-schemas`, `--create`, the change log, and every guard: a staging or production
-//! server (never passed), a big database, a busy one, no terminal without `--yes`.
+//! was, `--all-schemas`, `--create`, the change log, the runners' lock, and every guard: a
+//! staging or production server (never passed), a big database, a busy one, the name typed on
+//! a terminal, no terminal without `--yes`.
 
 mod common;
 
@@ -374,4 +375,84 @@ async fn recent_table_scans_count_as_use_on_postgresql_16_and_newer() {
     } else {
         assert_eq!(out.status.code(), Some(0), "{t}");
     }
+}
+
+#[tokio::test]
+async fn a_runner_holding_the_migration_lock_keeps_the_reset_waiting() {
+    let dir = migrations();
+    let db = drifted(dir.path()).await;
+    let runner = db.connect().await;
+    let key = pgdrift::migrate::tracking::LOCK_KEY;
+    runner
+        .client
+        .execute("SELECT pg_advisory_lock($1)", &[&key])
+        .await
+        .unwrap();
+    let flags = ["--yes", "--quiet-for", "0", "--lock-wait", "1"];
+    let out = reset(dir.path(), &db.url(), &flags);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("migration lock"), "{t}");
+    assert!(exists(&db, "public.leftover").await);
+    runner
+        .client
+        .execute("SELECT pg_advisory_unlock($1)", &[&key])
+        .await
+        .unwrap();
+    let out = reset(dir.path(), &db.url(), &flags);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+/// `pgdrift reset URL --dir DIR --quiet-for 0` on a terminal (util-linux `script`), with
+/// `typed` as the answer; `None` when `script` is missing (outside CI only).
+#[allow(clippy::print_stderr)]
+fn reset_on_terminal(dir: &Path, url: &str, typed: &str) -> Option<Output> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let bin = env!("CARGO_BIN_EXE_pgdrift");
+    let d = dir.to_str().unwrap();
+    let command = [bin, "reset", url, "--dir", d, "--quiet-for", "0"]
+        .map(quote)
+        .join(" ");
+    let mut child = match Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("PGPASSWORD")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: cannot run script ({e})");
+            return None;
+        }
+        Err(e) => panic!("the terminal test needs util-linux's script: {e}"),
+    };
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    // Typed ahead or not, the terminal keeps the line until pgdrift reads it.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(format!("{typed}\n").as_bytes()).unwrap();
+    drop(stdin);
+    Some(child.wait_with_output().unwrap())
+}
+
+#[tokio::test]
+async fn on_a_terminal_the_database_name_must_be_typed() {
+    let dir = migrations();
+    let db = drifted(dir.path()).await;
+    let Some(out) = reset_on_terminal(dir.path(), &db.url(), "not-the-name") else {
+        return;
+    };
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("Type the database's name"), "{t}");
+    assert!(t.contains("confirmation guard"), "{t}");
+    assert!(exists(&db, "public.leftover").await);
+    let out = reset_on_terminal(dir.path(), &db.url(), db.name()).unwrap();
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("3 migrations applied"), "{t}");
+    assert!(!exists(&db, "public.leftover").await);
 }
