@@ -59,18 +59,7 @@ pub async fn count_rows(conn: &Connection, limit: u64) -> Result<RowCount, Reset
         }
         let rows = match row.get::<_, bool>(3) {
             false => row.get::<_, f64>(2).max(0.0) as u64,
-            true => {
-                let budget = i64::try_from(limit.saturating_sub(total).saturating_add(1))
-                    .unwrap_or(i64::MAX);
-                let sql = format!(
-                    "SELECT count(*) FROM (SELECT FROM {} LIMIT $1) s",
-                    QualIdent(&schema, &name)
-                );
-                let counted = conn.client.query_one(&sql, &[&budget]).await;
-                counted
-                    .map_err(failed("counting the rows"))?
-                    .get::<_, i64>(0) as u64
-            }
+            true => count_table(conn, &schema, &name, limit.saturating_sub(total)).await?,
         };
         total = total.saturating_add(rows);
         if largest.as_ref().is_none_or(|l| rows > l.rows) {
@@ -87,6 +76,24 @@ pub async fn count_rows(conn: &Connection, limit: u64) -> Result<RowCount, Reset
         rows: total,
         largest,
     })
+}
+
+/// The rows of `schema.name`, counted up to `budget + 1`.
+async fn count_table(
+    conn: &Connection,
+    schema: &str,
+    name: &str,
+    budget: u64,
+) -> Result<u64, ResetError> {
+    let limit = i64::try_from(budget.saturating_add(1)).unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT FROM {} LIMIT $1) s",
+        QualIdent(schema, name)
+    );
+    let context = format!("counting the rows of {schema}.{name}");
+    let row = (conn.client.query_one(&sql, &[&limit]).await)
+        .map_err(db_error(&conn.database, &context))?;
+    Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
 }
 
 /// Another session that uses (or used) the database.

@@ -79,42 +79,23 @@ impl<'c> Session<'c> {
     /// The activity and size guards (activity first: counting rows scans tables). A busy or
     /// big database is refused unless `limits.force`.
     pub async fn check(&self, limits: Limits) -> Result<Checks, ResetError> {
-        let database = self.conn.database.clone();
         let activity = activity(self.conn, limits.quiet_for_minutes).await?;
         if activity.is_busy() && !limits.force {
-            let seen: Vec<String> = (activity.sessions.iter().chain(&activity.scans))
-                .map(|b| match &b.at {
-                    Some(at) => format!("{} (last {at})", b.what),
-                    None => b.what.clone(),
-                })
-                .collect();
-            return Err(ResetError::Refused {
-                database,
-                guard: Guard::Busy,
-                message: format!(
-                    "other sessions used it in the last {} minutes: {}. Stop them, wait, lower \
-                     --quiet-for, or pass --force if this is certainly a development database",
-                    limits.quiet_for_minutes,
-                    seen.join("; ")
-                ),
-            });
+            return Err(self.refused(Guard::Busy, busy_message(&activity, limits)));
         }
         let rows = count_rows(self.conn, limits.max_rows).await?;
         if rows.rows > limits.max_rows && !limits.force {
-            let largest = (rows.largest.as_ref())
-                .map(|l| format!(" (largest: {}, about {} rows)", l.table, l.rows))
-                .unwrap_or_default();
-            return Err(ResetError::Refused {
-                database,
-                guard: Guard::Size,
-                message: format!(
-                    "it holds more than --max-rows {} rows{largest}, which looks like data \
-                     worth keeping. Raise --max-rows, or pass --force if it may all go",
-                    limits.max_rows
-                ),
-            });
+            return Err(self.refused(Guard::Size, size_message(&rows, limits)));
         }
         Ok(Checks { rows, activity })
+    }
+
+    fn refused(&self, guard: Guard, message: String) -> ResetError {
+        ResetError::Refused {
+            database: self.conn.database.clone(),
+            guard,
+            message,
+        }
     }
 
     /// Records the reset, drops what `dropping` names in one transaction, applies every
@@ -126,48 +107,82 @@ impl<'c> Session<'c> {
         options: &ResetOptions<'_>,
     ) -> Result<ResetReport, ResetError> {
         let conn = self.conn;
-        let detail = json!({
-            "dir": options.dir,
-            "all_schemas": options.all_schemas,
-            "force": options.force,
-            "dropping": dropping,
-        });
-        let start = Start {
-            action: Action::Reset,
-            subject: &conn.database,
-            os_user: options.os_user,
-            script: None,
-            checksum: None,
-            detail: &detail,
-        };
-        let id = changelog::start(&conn.client, &start).await?;
+        let id = record_start(conn, dropping, options).await?;
         let statements = match super::drop::run(conn, dropping, options.lock_timeout).await {
             Ok(statements) => statements,
             Err(e) => return Err(failed(conn, id, json!({"dropped": false}), e).await),
         };
         let mut ignore = |_: crate::migrate::runner::Event<'_>| {};
-        match apply(conn, files, &options.apply, &mut ignore).await {
-            Ok(report) => {
-                let applied: Vec<&str> = report.ran.iter().map(|r| r.version.as_str()).collect();
-                let done = json!({"dropped": true, "statements": statements, "applied": applied});
-                changelog::finish(&conn.client, id, Ending::Applied, &done, None).await?;
-                Ok(ResetReport {
-                    dropped: dropping.clone(),
-                    statements,
-                    applied: report.ran,
-                    change_id: id,
-                })
-            }
-            Err(e) => {
-                let e = ResetError::Applying {
-                    database: conn.database.clone(),
-                    error: e,
-                };
+        let ran = match apply(conn, files, &options.apply, &mut ignore).await {
+            Ok(report) => report.ran,
+            Err(error) => {
+                let database = conn.database.clone();
+                let e = ResetError::Applying { database, error };
                 let done = json!({"dropped": true, "statements": statements});
-                Err(failed(conn, id, done, e).await)
+                return Err(failed(conn, id, done, e).await);
             }
-        }
+        };
+        let applied: Vec<&str> = ran.iter().map(|r| r.version.as_str()).collect();
+        let done = json!({"dropped": true, "statements": statements, "applied": applied});
+        changelog::finish(&conn.client, id, Ending::Applied, &done, None).await?;
+        Ok(ResetReport {
+            dropped: dropping.clone(),
+            statements,
+            applied: ran,
+            change_id: id,
+        })
     }
+}
+
+/// The busy guard's refusal: what was seen, and what to do.
+fn busy_message(activity: &Activity, limits: Limits) -> String {
+    let seen: Vec<String> = (activity.sessions.iter().chain(&activity.scans))
+        .map(|b| match &b.at {
+            Some(at) => format!("{} (last {at})", b.what),
+            None => b.what.clone(),
+        })
+        .collect();
+    format!(
+        "other sessions used it in the last {} minutes: {}. Stop them, wait, lower \
+         --quiet-for, or pass --force if this is certainly a development database",
+        limits.quiet_for_minutes,
+        seen.join("; ")
+    )
+}
+
+/// The size guard's refusal.
+fn size_message(rows: &RowCount, limits: Limits) -> String {
+    let largest = (rows.largest.as_ref())
+        .map(|l| format!(" (largest: {}, about {} rows)", l.table, l.rows))
+        .unwrap_or_default();
+    format!(
+        "it holds more than --max-rows {} rows{largest}, which looks like data worth \
+         keeping. Raise --max-rows, or pass --force if it may all go",
+        limits.max_rows
+    )
+}
+
+/// Writes the change log's row for the reset about to drop `dropping`; returns its id.
+async fn record_start(
+    conn: &Connection,
+    dropping: &Dropping,
+    options: &ResetOptions<'_>,
+) -> Result<i64, ResetError> {
+    let detail = json!({
+        "dir": options.dir,
+        "all_schemas": options.all_schemas,
+        "force": options.force,
+        "dropping": dropping,
+    });
+    let start = Start {
+        action: Action::Reset,
+        subject: &conn.database,
+        os_user: options.os_user,
+        script: None,
+        checksum: None,
+        detail: &detail,
+    };
+    Ok(changelog::start(&conn.client, &start).await?)
 }
 
 /// Completes the record of a reset that failed with `e`, and returns `e`.
