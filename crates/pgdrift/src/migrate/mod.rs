@@ -1,7 +1,8 @@
 //! Migrations: pgdrift's own runner (the tracking table, status, apply, baseline, repair),
 //! other tools' tracking tables (`history`), the objects those tools own (`owned`), noticing
 //! another tool that manages a database (`other_tools`), writing other tools' rows
-//! (`record`), and evidence for a baseline. Directories as each tool lays them out are a
+//! (`record`), evidence for a baseline, and rebuilding a development database from its
+//! migrations (`reset`). Directories as each tool lays them out are a
 //! source (`crate::source::dir`), re-exported here as `dir`; running a plan on a database
 //! is `crate::pg::apply`, and checking a plan on a shadow copy of its source is
 //! `crate::pipeline::verify`.
@@ -17,6 +18,7 @@ pub mod log;
 pub mod other_tools;
 pub mod owned;
 pub mod record;
+pub mod reset;
 pub mod runner;
 pub mod status;
 pub mod tracking;
