@@ -300,3 +300,81 @@ async fn the_log_lists_every_action_with_its_author() {
         0
     );
 }
+
+#[tokio::test]
+async fn on_a_fleet_the_log_has_a_section_per_database_and_records_repairs() {
+    let (a, b) = (TestDb::with_sql(FROM).await, TestDb::with_sql(FROM).await);
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let file = migrations.join("001_extra.sql");
+    std::fs::write(&file, "CREATE TABLE extra (id int);").unwrap();
+    for db in [&a, &b] {
+        let out = pgdrift(&[
+            "migrate",
+            "apply",
+            "--dir",
+            migrations.to_str().unwrap(),
+            "--url",
+            &db.url(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    // The file is edited after it ran on `b`: a repair records its new checksum, and the log
+    // says so.
+    std::fs::write(&file, "CREATE TABLE extra (id int); -- reviewed").unwrap();
+    let out = pgdrift(&[
+        "migrate",
+        "repair",
+        "--dir",
+        migrations.to_str().unwrap(),
+        "--url",
+        &b.url(),
+        "--checksums",
+        "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let url = pgdrift::pg::ConnInfo {
+        password: None,
+        ..pgdrift::testing::admin_conninfo()
+    }
+    .to_string();
+    let config = dir.path().join("pgdrift.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[server]]\nname = \"local\"\nurl = {url:?}\nstage = \"test\"\ndatabases = [{:?}, {:?}]\n",
+            a.name(),
+            b.name()
+        ),
+    )
+    .unwrap();
+    let out = pgdrift(&["log", "--config", config.to_str().unwrap(), "-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let databases = value["databases"].as_array().unwrap();
+    assert_eq!(databases.len(), 2, "{value:#}");
+    let actions = |i: usize| -> Vec<String> {
+        databases[i]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (first, second) = if databases[0]["database"]
+        .as_str()
+        .unwrap()
+        .contains(a.name())
+    {
+        (actions(0), actions(1))
+    } else {
+        (actions(1), actions(0))
+    };
+    assert_eq!(first, vec!["migration"], "{value:#}");
+    assert_eq!(second, vec!["migration", "repair"], "{value:#}");
+    let text_log = pgdrift(&["log", "--config", config.to_str().unwrap()]);
+    let t = text(&text_log);
+    assert!(t.contains(a.name()) && t.contains(b.name()), "{t}");
+}
