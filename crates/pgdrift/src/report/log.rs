@@ -106,31 +106,16 @@ pub fn markdown(logs: &[DatabaseLog]) -> String {
         }
         for e in log.entries.iter().filter(|e| e.text.is_some()) {
             let text = e.text.as_deref().unwrap_or_default();
-            let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+            let fence = crate::report::docs::markdown::fence_for(text);
             let _ = write!(
                 out,
                 "\n<details><summary>{} — {} {}</summary>\n\n{fence}sql\n{}\n{fence}\n\n</details>\n",
                 when(e),
                 e.action,
-                html_escape(&crate::report::script::one_line(&e.subject)),
+                crate::report::audit::escape(&crate::report::script::one_line(&e.subject)),
                 text.trim_end()
             );
         }
     }
     out
-}
-
-fn longest_run(text: &str, c: char) -> usize {
-    let (mut best, mut run) = (0, 0);
-    for ch in text.chars() {
-        run = if ch == c { run + 1 } else { 0 };
-        best = best.max(run);
-    }
-    best
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

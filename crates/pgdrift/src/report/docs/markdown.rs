@@ -200,7 +200,8 @@ fn code_span(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
-fn fence_for(text: &str) -> String {
+/// A code fence longer than any run of backticks in `text`.
+pub(crate) fn fence_for(text: &str) -> String {
     "`".repeat(longest_run(text, '`').max(2) + 1)
 }
 
