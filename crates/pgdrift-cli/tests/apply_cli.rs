@@ -378,3 +378,40 @@ async fn on_a_fleet_the_log_has_a_section_per_database_and_records_repairs() {
     let t = text(&text_log);
     assert!(t.contains(a.name()) && t.contains(b.name()), "{t}");
 }
+
+#[tokio::test]
+async fn a_destructive_plan_and_its_bound_rollback_apply_both_ways_keeping_the_data() {
+    let db = TestDb::with_sql(FROM).await;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("to.sql");
+    std::fs::write(&to, TO.replace(", note text", "")).unwrap();
+    let (plan, back) = (dir.path().join("plan.sql"), dir.path().join("back.sql"));
+    let out = pgdrift(&[
+        "diff",
+        &db.url(),
+        to.to_str().unwrap(),
+        "-f",
+        "sql",
+        "--allow-destructive",
+        "-o",
+        plan.to_str().unwrap(),
+        "--reverse",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let out = apply(plan.to_str().unwrap(), &db, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!columns(&db).await.iter().any(|c| c.starts_with("note")));
+    // The rollback is bound to TO: it runs now, and brings FROM back with its values.
+    let out = apply(back.to_str().unwrap(), &db, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        db.strings("SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM orders")
+            .await,
+        vec!["1:a,2:b"]
+    );
+    // Applied twice in a row, the plan is refused the second time only if the database moved
+    // on: here it is FROM again, so it applies again.
+    let out = apply(plan.to_str().unwrap(), &db, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
