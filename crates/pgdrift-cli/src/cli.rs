@@ -698,11 +698,6 @@ pub struct DiffArgs {
     /// statement_timeout the script sets, in seconds (0: none).
     #[arg(long, value_name = "SECONDS", default_value = "0")]
     pub step_timeout: Seconds,
-    /// With -f sql: guard every step (IF NOT EXISTS, IF EXISTS, or a DO block that looks in
-    /// the catalog), so the script can run again after a failure half-way and does nothing
-    /// the second time.
-    #[arg(long)]
-    pub idempotent: bool,
     #[command(flatten)]
     pub load: LoadArgs,
 }

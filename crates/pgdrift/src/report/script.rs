@@ -17,9 +17,6 @@ pub struct ScriptContext {
     pub allow_destructive: bool,
     /// A title for the first line (`plan` or `rollback`).
     pub title: String,
-    /// Every step guarded so that the script can run again (after a failure half-way, or
-    /// twice) and does nothing the second time.
-    pub idempotent: bool,
     /// The states the plan is bound to (`pgdrift apply` checks them): header lines after the
     /// sources, and the per-object state block at the end.
     pub binding: Option<crate::plan::binding::Rendered>,
