@@ -385,6 +385,18 @@ fn runs(f: &Fixture, pw: &str, dir: &Path) -> Vec<Run> {
             vars,
         ));
     }
+    // A bound plan applied (checked only), the change log, and a reset refused: the
+    // password in the URL never shows, nor in what they record.
+    for args in [
+        vec!["apply", "plan.sql", "--url", &live, "--dry-run"],
+        vec!["apply", "plan.sql", "--url", &live, "--dry-run", "-f", "json"],
+        vec!["apply", "plan.sql", "--url", &refused],
+        vec!["log", &live, "-f", "markdown"],
+        vec!["log", &refused, "-f", "json"],
+        vec!["reset", &refused, "--dir", &dir_s, "--yes"],
+    ] {
+        out.push(run(args[0], &args, &[]));
+    }
     // pgdrift.toml, written out and through ${VAR}, in every output format.
     for config in [
         "literal.toml",
