@@ -389,7 +389,15 @@ fn runs(f: &Fixture, pw: &str, dir: &Path) -> Vec<Run> {
     // password in the URL never shows, nor in what they record.
     for args in [
         vec!["apply", "plan.sql", "--url", &live, "--dry-run"],
-        vec!["apply", "plan.sql", "--url", &live, "--dry-run", "-f", "json"],
+        vec![
+            "apply",
+            "plan.sql",
+            "--url",
+            &live,
+            "--dry-run",
+            "-f",
+            "json",
+        ],
         vec!["apply", "plan.sql", "--url", &refused],
         vec!["log", &live, "-f", "markdown"],
         vec!["log", &refused, "-f", "json"],
