@@ -452,6 +452,8 @@ impl<'a> Pass<'_, '_, 'a> {
                 s.transactional = false;
             }
         }
+        let recreated = self.decided.recreate.contains_key(&node);
+        super::guard::attach(&node, recreated, &mut steps);
         self.out.actions.push(Action {
             phase,
             node,

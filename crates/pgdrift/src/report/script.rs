@@ -4,7 +4,7 @@
 //! hazards as comments above it. Steps that delete data are commented out unless they are
 //! allowed, with a note saying how to enable them. Manual steps close the script.
 
-use crate::plan::{Plan, Step};
+use crate::plan::{guard, Plan, Step};
 use std::fmt::Write;
 
 /// What the script says about itself.
@@ -87,7 +87,7 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
                 }
             );
         }
-        write_step(&mut out, step, ctx.allow_destructive);
+        write_step(&mut out, step, ctx);
     }
     if in_transaction {
         out.push_str("\nCOMMIT;\n");
@@ -107,7 +107,8 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     out
 }
 
-fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
+fn write_step(out: &mut String, step: &Step, ctx: &ScriptContext) {
+    let allow_destructive = ctx.allow_destructive;
     out.push('\n');
     match &step.label {
         Some(label) => {
@@ -143,10 +144,27 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
                 "-- destructive: disabled; rerun with --allow-destructive to include it\n",
             ),
         }
-        let commented: Vec<String> = step.sql.lines().map(|l| format!("-- {l}")).collect();
+        let sql = statement(step, ctx, out);
+        let commented: Vec<String> = sql.lines().map(|l| format!("-- {l}")).collect();
         let _ = writeln!(out, "{};", commented.join("\n"));
     } else {
-        let _ = writeln!(out, "{};", step.sql);
+        let sql = statement(step, ctx, out);
+        let _ = writeln!(out, "{sql};");
+    }
+}
+
+/// The step's SQL: as planned, or guarded for an idempotent script (a step without a guard
+/// is said to be so, loudly, above its plain SQL).
+fn statement(step: &Step, ctx: &ScriptContext, out: &mut String) -> String {
+    if !ctx.idempotent {
+        return step.sql.clone();
+    }
+    match guard::render(step) {
+        Some(sql) => sql,
+        None => {
+            let _ = writeln!(out, "{}", guard::UNGUARDED);
+            step.sql.clone()
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::super::ddl;
 use super::super::graph::Node;
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::Step;
@@ -30,7 +31,19 @@ impl Pass<'_, '_, '_> {
                 ddl::qn(&t.schema, &t.name),
                 Ident(c)
             );
-            let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}"));
+            let mut done = guard::not(&guard::column::default_is(t, c, col.default.as_deref()));
+            if let Some(to) = self.diff.to.tables.get(t).and_then(|tb| tb.column(c)) {
+                if to.default == col.default {
+                    // Dropped only to be set again around a type change: done once the
+                    // column has its new type.
+                    done = format!(
+                        "({done} OR {})",
+                        guard::column::type_is(t, c, &to.type_name)
+                    );
+                }
+            }
+            let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}"))
+                .guarded(Guard::When(guard::not(&done)));
             let mut deps = Vec::new();
             if let Some(d) = &col.default {
                 self.from.refs(d, &mut deps);
@@ -69,7 +82,12 @@ impl Pass<'_, '_, '_> {
                 Kind::Column,
                 Op::Alter,
                 name.clone(),
-            )];
+            )
+            .guarded(Guard::When(guard::not(&guard::column::default_is(
+                &t,
+                &c,
+                Some(default),
+            ))))];
             let mut deps = vec![Node::Table(t.clone())];
             self.to.refs(default, &mut deps);
             // An identity turned into a serial: its new sequence continues after the
