@@ -116,6 +116,7 @@ pub(super) fn plan_actions(diff: &Diff<'_>, opts: &PlanOptions) -> (Vec<Action>,
     }
     .run();
     super::kinds::reshape::hold_back(diff, &mut out);
+    super::guard::attach(&mut out.actions);
     (out.actions, out.manual)
 }
 
@@ -452,8 +453,6 @@ impl<'a> Pass<'_, '_, 'a> {
                 s.transactional = false;
             }
         }
-        let recreated = self.decided.recreate.contains_key(&node);
-        super::guard::attach(&node, recreated, &mut steps);
         self.out.actions.push(Action {
             phase,
             node,

@@ -11,6 +11,43 @@ fn exists(from: &str, cond: String) -> String {
     format!("EXISTS (SELECT FROM {from} WHERE {cond})")
 }
 
+/// The object's oid and the catalog that holds it, for `node`'s object: a scalar subquery
+/// (null while it does not exist). `None` for nodes without a lookup here.
+pub fn oid(node: &Node) -> Option<(String, &'static str)> {
+    let test = self::node(node)?;
+    let body = test.strip_prefix("EXISTS (SELECT FROM ")?;
+    Some((format!("(SELECT o.oid FROM {body}"), catalog(node)?))
+}
+
+/// The catalog table of `node`'s objects.
+fn catalog(node: &Node) -> Option<&'static str> {
+    Some(match node {
+        Node::Schema(_) => "pg_namespace",
+        Node::Extension(_) => "pg_extension",
+        Node::Type(_) => "pg_type",
+        Node::Sequence(_) | Node::Table(_) | Node::View(_) | Node::Index(_) => "pg_class",
+        Node::Function(_) => "pg_proc",
+        Node::Constraint(_) => "pg_constraint",
+        Node::Trigger(_) => "pg_trigger",
+        Node::Policy(_) => "pg_policy",
+        Node::Rule(_) => "pg_rewrite",
+        Node::ExtendedStatistics(_) => "pg_statistic_ext",
+        Node::Collation(_) => "pg_collation",
+        Node::Conversion(_) => "pg_conversion",
+        Node::TextSearchDictionary(_) => "pg_ts_dict",
+        Node::TextSearchConfiguration(_) => "pg_ts_config",
+        Node::TextSearchTemplate(_) => "pg_ts_template",
+        Node::TextSearchParser(_) => "pg_ts_parser",
+        Node::EventTrigger(_) => "pg_event_trigger",
+        Node::Publication(_) => "pg_publication",
+        Node::Language(_) => "pg_language",
+        Node::AccessMethod(_) => "pg_am",
+        Node::ForeignDataWrapper(_) => "pg_foreign_data_wrapper",
+        Node::ForeignServer(_) => "pg_foreign_server",
+        _ => return None,
+    })
+}
+
 /// An object of catalog table `table` (columns `<p>name`, `<p>namespace`) in a schema.
 fn in_schema(table: &str, prefix: &str, key: &QualName) -> String {
     exists(
@@ -25,16 +62,24 @@ fn in_schema(table: &str, prefix: &str, key: &QualName) -> String {
 
 /// An object of catalog table `table` by its name column alone.
 fn named(table: &str, column: &str, name: &str) -> String {
-    exists(&format!("pg_catalog.{table}"), format!("{column} = {}", lit(name)))
+    exists(
+        &format!("pg_catalog.{table} o"),
+        format!("o.{column} = {}", lit(name)),
+    )
 }
 
 /// A relation of one of `kinds` (`relkind` letters).
 pub fn relation(key: &QualName, kinds: &str) -> String {
+    relation_and(key, kinds, "")
+}
+
+/// A relation of one of `kinds` for which `extra` (over `o`) holds too.
+fn relation_and(key: &QualName, kinds: &str, extra: &str) -> String {
     let list: Vec<String> = kinds.chars().map(|c| lit(&c.to_string())).collect();
     exists(
         "pg_catalog.pg_class o JOIN pg_catalog.pg_namespace n ON n.oid = o.relnamespace",
         format!(
-            "n.nspname = {} AND o.relname = {} AND o.relkind IN ({})",
+            "n.nspname = {} AND o.relname = {} AND o.relkind IN ({}){extra}",
             lit(&key.schema),
             lit(&key.name),
             list.join(", ")
@@ -109,7 +154,15 @@ pub fn node(node: &Node) -> Option<String> {
         Node::Schema(s) => named("pg_namespace", "nspname", s),
         Node::Extension(e) => named("pg_extension", "extname", e),
         Node::Type(k) => in_schema("pg_type", "typ", k),
-        Node::Sequence(k) => relation(k, "S"),
+        // Not one an identity column owns: a column that becomes an identity creates a
+        // sequence under the name of the one it dropped.
+        Node::Sequence(k) => relation_and(
+            k,
+            "S",
+            " AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d \
+             WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass \
+             AND d.objid = o.oid AND d.deptype = 'i')",
+        ),
         Node::Function(k) => routine(k),
         Node::Table(k) => relation(k, "rpf"),
         Node::View(k) => relation(k, "vm"),
@@ -133,4 +186,18 @@ pub fn node(node: &Node) -> Option<String> {
         Node::ForeignServer(k) => named("pg_foreign_server", "srvname", k),
         _ => return None,
     })
+}
+
+/// True while enum type `key` has label `label`.
+pub fn enum_label(key: &QualName, label: &str) -> String {
+    exists(
+        "pg_catalog.pg_enum e JOIN pg_catalog.pg_type o ON o.oid = e.enumtypid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = o.typnamespace",
+        format!(
+            "n.nspname = {} AND o.typname = {} AND e.enumlabel = {}",
+            lit(&key.schema),
+            lit(&key.name),
+            lit(label)
+        ),
+    )
 }

@@ -10,18 +10,31 @@
 //! column's state.
 
 pub(crate) mod column;
+pub(crate) mod comment;
 pub(crate) mod exists;
 
 use super::graph::Node;
+use super::order::Action;
 use super::Step;
+use rustc_hash::FxHashMap as HashMap;
 use crate::diff::Op;
 use crate::sql::Literal;
 
 /// How a step is skipped once its effect is present.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Guard {
-    /// Run the step only while this catalog condition (a boolean SQL expression) holds.
+    /// Run the step only while this catalog condition (a boolean SQL expression) holds,
+    /// inside a `DO` block (so not for statements that refuse to run in one). The
+    /// condition holds on the database the plan starts from.
     When(String),
+    /// Like `When`, for a condition that may hold only once earlier steps of the plan ran
+    /// (the comment of an object the plan creates again): it cannot say, before the
+    /// transaction, whether the transaction's work is still to do.
+    After(String),
+    /// For a step whose effect the catalog does not tell apart from the state before it
+    /// (dropping an object the plan creates again under the same name): run while this
+    /// condition holds and the transaction's work is still to do (see [`pending`]).
+    Tied(String),
     /// A form of the statement PostgreSQL itself skips when it is done (`IF NOT EXISTS`,
     /// `IF EXISTS`), after `before` (guarded statements that clear the way).
     Form { before: Vec<String>, sql: String },
@@ -32,12 +45,49 @@ pub enum Guard {
 /// What a script shows for a step no guard could be built for.
 pub const UNGUARDED: &str = "-- NOT GUARDED: pgdrift has no guard for this step; a second run runs it again";
 
+/// The session setting that holds, for the transaction of an idempotent script, whether
+/// its work is still to do.
+const PENDING: &str = "pgdrift.pending";
+
+/// The statement that opens a transaction of an idempotent script, right after `BEGIN`:
+/// decides once, before any of its steps runs, whether the transaction's work is still to
+/// do — true while any of its steps with a guard of its own is. `None` when no step has
+/// one (then nothing can tell).
+pub fn pending(steps: &[&Step]) -> Option<String> {
+    let conds: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.transactional)
+        .filter_map(|s| match &s.guard {
+            Some(Guard::When(cond)) => Some(cond.as_str()),
+            _ => None,
+        })
+        .collect();
+    if conds.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "SELECT pg_catalog.set_config({}, ({})::text, true)",
+        lit(PENDING),
+        conds.join("\n  OR ")
+    ))
+}
+
 /// The step as an idempotent statement (or several, `;`-separated, without the last `;`),
-/// or `None` when it has no guard that can run where the step runs.
-pub fn render(step: &Step) -> Option<String> {
-    match step.guard.as_ref()? {
-        Guard::When(cond) if step.transactional => Some(do_block(cond, &step.sql)),
-        Guard::When(_) => None,
+/// or `None` when it has no guard that can run where the step runs. `tied`: the step runs
+/// in a transaction that [`pending`] opened, and a step without a guard of its own runs
+/// when that transaction's work is still to do (its effect alone does not tell: an object
+/// dropped and created again under the same name, a definition replaced, a privilege
+/// granted again); the transaction makes it all or nothing with the steps that can tell.
+pub fn render(step: &Step, tied: bool) -> Option<String> {
+    let pending = format!("pg_catalog.current_setting({}) = 'true'", lit(PENDING));
+    let tied = tied && step.transactional;
+    let Some(guard) = step.guard.as_ref() else {
+        return tied.then(|| do_block(&pending, &step.sql));
+    };
+    match guard {
+        Guard::Tied(cond) => tied.then(|| do_block(&format!("{pending} AND {cond}"), &step.sql)),
+        // Outside a transaction too: a `DO` block commits on its own.
+        Guard::When(cond) | Guard::After(cond) => Some(do_block(cond, &step.sql)),
         Guard::Check => Some(step.sql.clone()),
         Guard::Form { before, sql } => {
             let mut all = before.clone();
@@ -77,26 +127,37 @@ pub fn lit(s: &str) -> String {
     Literal(s).to_string()
 }
 
-/// Gives the steps of one action the guards that follow from its node alone: creating an
-/// object that does not exist yet, dropping one that still exists. Steps that already have
-/// a guard keep it; a node the plan drops and creates again gets none from here (its
-/// existence does not tell which version is there).
-pub(crate) fn attach(node: &Node, recreated: bool, steps: &mut [Step]) {
-    if recreated {
-        return;
-    }
-    let Some(present) = exists::node(node) else {
-        return;
-    };
-    for step in steps.iter_mut().filter(|s| s.guard.is_none()) {
-        if exists::kind_of(node) != Some(step.kind) || step.backup.is_some() {
-            continue;
+/// Gives the steps of the plan's actions the guards that follow from their node alone:
+/// creating an object that does not exist yet, dropping one that still exists. Steps that
+/// already have a guard keep it. A node the plan both drops and creates cannot be told
+/// apart by its existence: its drop runs with its transaction (`Tied`), its create once
+/// it is gone (`After`).
+pub(crate) fn attach(actions: &mut [Action]) {
+    let mut ops: HashMap<Node, (bool, bool)> = HashMap::default();
+    for a in actions.iter() {
+        for s in a.steps.iter().filter(|s| exists::kind_of(&a.node) == Some(s.kind)) {
+            let e = ops.entry(a.node.clone()).or_default();
+            e.0 |= s.op == Op::Create;
+            e.1 |= s.op == Op::Drop;
         }
-        step.guard = match step.op {
-            Op::Create => Some(Guard::When(not(&present))),
-            Op::Drop => Some(Guard::When(present.clone())),
-            Op::Alter => None,
+    }
+    for a in actions.iter_mut() {
+        let Some(present) = exists::node(&a.node) else {
+            continue;
         };
+        let both = ops.get(&a.node).is_some_and(|(c, d)| *c && *d);
+        for step in a.steps.iter_mut().filter(|s| s.guard.is_none()) {
+            if exists::kind_of(&a.node) != Some(step.kind) || step.backup.is_some() {
+                continue;
+            }
+            step.guard = match (step.op, both) {
+                (Op::Create, false) => Some(Guard::When(not(&present))),
+                (Op::Drop, false) => Some(Guard::When(present.clone())),
+                (Op::Create, true) => Some(Guard::After(not(&present))),
+                (Op::Drop, true) => Some(Guard::Tied(present.clone())),
+                (Op::Alter, _) => None,
+            };
+        }
     }
 }
 
