@@ -66,7 +66,12 @@ fn script(from: &Snapshot, to: &Snapshot) -> String {
         server_version_num: from.source.server_version_num,
         ..PlanOptions::default()
     };
-    let plan = pipeline::converge::plan(&from.catalog, &to.catalog, &DiffOptions::default(), &options);
+    let plan = pipeline::converge::plan(
+        &from.catalog,
+        &to.catalog,
+        &DiffOptions::default(),
+        &options,
+    );
     render_sql(
         &plan,
         &ScriptContext {
@@ -119,11 +124,17 @@ async fn left(db: &TestDb, to: &Snapshot, what: &str) -> Result<(), String> {
     let conn = db.connect().await;
     let (inspect, diff_options) = (InspectOptions::default(), DiffOptions::default());
     let target = Target::new(&conn, db.conninfo(), &inspect, &diff_options);
-    let remaining = target.differences(&to.catalog).await.map_err(|e| e.to_string())?;
+    let remaining = target
+        .differences(&to.catalog)
+        .await
+        .map_err(|e| e.to_string())?;
     if remaining.is_empty() {
         Ok(())
     } else {
-        Err(format!("{what}: differences left:\n  {}", remaining.join("\n  ")))
+        Err(format!(
+            "{what}: differences left:\n  {}",
+            remaining.join("\n  ")
+        ))
     }
 }
 
@@ -132,8 +143,7 @@ CREATE FUNCTION pgdrift_no_ddl.refuse() RETURNS event_trigger LANGUAGE plpgsql
   AS $$BEGIN RAISE EXCEPTION 'DDL ran: %', tg_tag; END$$;
 CREATE EVENT TRIGGER pgdrift_no_ddl ON ddl_command_start EXECUTE FUNCTION pgdrift_no_ddl.refuse();";
 
-const ALLOW_DDL: &str =
-    "DROP EVENT TRIGGER pgdrift_no_ddl; DROP SCHEMA pgdrift_no_ddl CASCADE;";
+const ALLOW_DDL: &str = "DROP EVENT TRIGGER pgdrift_no_ddl; DROP SCHEMA pgdrift_no_ddl CASCADE;";
 
 /// Where a run is cut off: in the middle, and right after the first statement that runs
 /// outside the transaction (whose effect a rollback does not undo).
@@ -215,7 +225,10 @@ async fn run_case(case: &str, from_sql: &str, to_sql: &str) -> Vec<String> {
     let (ca, cb) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
     let forward = check(case, &a, from_sql, &ca, &cb).await;
     let reverse = check(&format!("{case} (reversed)"), &b, to_sql, &cb, &ca).await;
-    [forward, reverse].into_iter().filter_map(|r| r.err()).collect()
+    [forward, reverse]
+        .into_iter()
+        .filter_map(|r| r.err())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -254,4 +267,43 @@ async fn every_case_runs_twice_and_after_a_stop_part_way() {
             failures.join("\n\n")
         );
     }
+}
+
+/// Runs `script` with the real psql, stopping at the first error.
+fn psql(db: &TestDb, script: &std::path::Path) -> std::process::Output {
+    let mut cmd = std::process::Command::new("psql");
+    cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &db.url(), "-f"])
+        .arg(script);
+    if let Some(p) = &db.conninfo().password {
+        cmd.env("PGPASSWORD", p.expose());
+    }
+    cmd.output().expect("psql runs")
+}
+
+#[tokio::test]
+async fn psql_runs_the_script_twice_and_the_second_run_changes_nothing() {
+    let from = "CREATE SCHEMA app; CREATE TYPE app.mood AS ENUM ('ok');
+        CREATE TABLE app.t (id int PRIMARY KEY, note text, m app.mood);
+        CREATE INDEX t_note ON app.t (note);";
+    let to = "CREATE SCHEMA app; CREATE TYPE app.mood AS ENUM ('ok', 'meh');
+        CREATE TABLE app.t (id bigint PRIMARY KEY, note text NOT NULL DEFAULT '', m app.mood,
+          added int);
+        COMMENT ON TABLE app.t IS 'the t';
+        CREATE INDEX t_note ON app.t (note, id);";
+    let (a, b) = (TestDb::with_sql(from).await, TestDb::with_sql(to).await);
+    let opts = InspectOptions::default();
+    let (ca, cb) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let script = script(&ca, &cb);
+    assert!(!script.contains(UNGUARDED), "{script}");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("plan.sql");
+    std::fs::write(&file, &script).expect("the script written");
+    let first = psql(&a, &file);
+    assert!(first.status.success(), "{first:?}\n{script}");
+    left(&a, &cb, "after the first run").await.unwrap();
+    a.execute(NO_DDL).await;
+    let second = psql(&a, &file);
+    a.execute(ALLOW_DDL).await;
+    assert!(second.status.success(), "{second:?}\n{script}");
+    left(&a, &cb, "after the second run").await.unwrap();
 }

@@ -51,7 +51,9 @@ fn catalog(node: &Node) -> Option<&'static str> {
 /// An object of catalog table `table` (columns `<p>name`, `<p>namespace`) in a schema.
 fn in_schema(table: &str, prefix: &str, key: &QualName) -> String {
     exists(
-        &format!("pg_catalog.{table} o JOIN pg_catalog.pg_namespace n ON n.oid = o.{prefix}namespace"),
+        &format!(
+            "pg_catalog.{table} o JOIN pg_catalog.pg_namespace n ON n.oid = o.{prefix}namespace"
+        ),
         format!(
             "n.nspname = {} AND o.{prefix}name = {}",
             lit(&key.schema),

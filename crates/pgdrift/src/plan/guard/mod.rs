@@ -16,9 +16,9 @@ pub(crate) mod exists;
 use super::graph::Node;
 use super::order::Action;
 use super::Step;
-use rustc_hash::FxHashMap as HashMap;
 use crate::diff::Op;
 use crate::sql::Literal;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How a step is skipped once its effect is present.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,8 @@ pub enum Guard {
 }
 
 /// What a script shows for a step no guard could be built for.
-pub const UNGUARDED: &str = "-- NOT GUARDED: pgdrift has no guard for this step; a second run runs it again";
+pub const UNGUARDED: &str =
+    "-- NOT GUARDED: pgdrift has no guard for this step; a second run runs it again";
 
 /// The session setting that holds, for the transaction of an idempotent script, whether
 /// its work is still to do.
@@ -135,7 +136,11 @@ pub fn lit(s: &str) -> String {
 pub(crate) fn attach(actions: &mut [Action]) {
     let mut ops: HashMap<Node, (bool, bool)> = HashMap::default();
     for a in actions.iter() {
-        for s in a.steps.iter().filter(|s| exists::kind_of(&a.node) == Some(s.kind)) {
+        for s in a
+            .steps
+            .iter()
+            .filter(|s| exists::kind_of(&a.node) == Some(s.kind))
+        {
             let e = ops.entry(a.node.clone()).or_default();
             e.0 |= s.op == Op::Create;
             e.1 |= s.op == Op::Drop;

@@ -6,9 +6,9 @@
 
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::{Facts, Pass};
-use super::super::guard::{self, Guard};
 use super::super::{HazardKind, Step};
 use crate::diff::{Change, Op, Pair};
 use crate::model::{Catalog, Column, Kind, Object, QualName, Table};

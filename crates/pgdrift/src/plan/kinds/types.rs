@@ -135,9 +135,9 @@ impl<'a> Pass<'_, '_, 'a> {
                                     Op::Alter,
                                     c.name.clone(),
                                 )
-                                .guarded(guard::Guard::When(guard::not(
-                                    &guard::exists::enum_label(&to.key(), label),
-                                )))
+                                .guarded(guard::Guard::When(
+                                    guard::not(&guard::exists::enum_label(&to.key(), label)),
+                                ))
                             })
                             .collect();
                         self.push(Phase::Before, node.clone(), Vec::new(), adds);
