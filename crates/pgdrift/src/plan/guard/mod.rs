@@ -11,6 +11,7 @@
 
 pub(crate) mod column;
 pub(crate) mod comment;
+pub(crate) mod definition;
 pub(crate) mod exists;
 
 use super::graph::Node;
@@ -18,7 +19,7 @@ use super::order::Action;
 use super::Step;
 use crate::diff::Op;
 use crate::sql::Literal;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// How a step is skipped once its effect is present.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +33,15 @@ pub enum Guard {
     /// transaction, whether the transaction's work is still to do.
     After(String),
     /// For a step whose effect the catalog does not tell apart from the state before it
-    /// (dropping an object the plan creates again under the same name): run while this
-    /// condition holds and the transaction's work is still to do (see [`pending`]).
-    Tied(String),
+    /// (dropping an object the plan creates again under the same name): run while `cond`
+    /// holds and the transaction's work is still to do (see [`pending`]). `anchor`, when
+    /// known, is a condition that holds on the database the plan starts from and no longer
+    /// once the transaction is done (the object's definition is not yet TO's): it helps
+    /// decide whether the transaction is still to do.
+    Tied {
+        cond: String,
+        anchor: Option<String>,
+    },
     /// A form of the statement PostgreSQL itself skips when it is done (`IF NOT EXISTS`,
     /// `IF EXISTS`), after `before` (guarded statements that clear the way).
     Form { before: Vec<String>, sql: String },
@@ -60,6 +67,10 @@ pub fn pending(steps: &[&Step]) -> Option<String> {
         .filter(|s| s.transactional)
         .filter_map(|s| match &s.guard {
             Some(Guard::When(cond)) => Some(cond.as_str()),
+            Some(Guard::Tied {
+                anchor: Some(anchor),
+                ..
+            }) => Some(anchor.as_str()),
             _ => None,
         })
         .collect();
@@ -86,7 +97,9 @@ pub fn render(step: &Step, tied: bool) -> Option<String> {
         return tied.then(|| do_block(&pending, &step.sql));
     };
     match guard {
-        Guard::Tied(cond) => tied.then(|| do_block(&format!("{pending} AND {cond}"), &step.sql)),
+        Guard::Tied { cond, .. } => {
+            tied.then(|| do_block(&format!("{pending} AND {cond}"), &step.sql))
+        }
         // Outside a transaction too: a `DO` block commits on its own.
         Guard::When(cond) | Guard::After(cond) => Some(do_block(cond, &step.sql)),
         Guard::Check => Some(step.sql.clone()),
@@ -133,8 +146,9 @@ pub fn lit(s: &str) -> String {
 /// already have a guard keep it. A node the plan both drops and creates cannot be told
 /// apart by its existence: its drop runs with its transaction (`Tied`), its create once
 /// it is gone (`After`).
-pub(crate) fn attach(actions: &mut [Action]) {
-    let mut ops: HashMap<Node, (bool, bool)> = HashMap::default();
+pub(crate) fn attach(actions: &mut [Action], own: &HashSet<Node>) {
+    // Per node: its create statement, whether it is dropped, whether it is altered too.
+    let mut ops: HashMap<Node, (Option<String>, bool, bool)> = HashMap::default();
     for a in actions.iter() {
         for s in a
             .steps
@@ -142,24 +156,38 @@ pub(crate) fn attach(actions: &mut [Action]) {
             .filter(|s| exists::kind_of(&a.node) == Some(s.kind))
         {
             let e = ops.entry(a.node.clone()).or_default();
-            e.0 |= s.op == Op::Create;
+            if s.op == Op::Create {
+                e.0 = Some(s.sql.clone());
+            }
             e.1 |= s.op == Op::Drop;
+            e.2 |= s.op == Op::Alter;
         }
     }
     for a in actions.iter_mut() {
         let Some(present) = exists::node(&a.node) else {
             continue;
         };
-        let both = ops.get(&a.node).is_some_and(|(c, d)| *c && *d);
+        let recreated = match ops.get(&a.node) {
+            // Only where the object's own definition changes: recreated for something it
+            // depends on, it prints the same before and after.
+            Some((Some(create), true, altered)) if own.contains(&a.node) => {
+                Some(definition::differs(&a.node, create, *altered))
+            }
+            Some((Some(_), true, _)) => Some(None),
+            _ => None,
+        };
         for step in a.steps.iter_mut().filter(|s| s.guard.is_none()) {
             if exists::kind_of(&a.node) != Some(step.kind) || step.backup.is_some() {
                 continue;
             }
-            step.guard = match (step.op, both) {
-                (Op::Create, false) => Some(Guard::When(not(&present))),
-                (Op::Drop, false) => Some(Guard::When(present.clone())),
-                (Op::Create, true) => Some(Guard::After(not(&present))),
-                (Op::Drop, true) => Some(Guard::Tied(present.clone())),
+            step.guard = match (step.op, &recreated) {
+                (Op::Create, None) => Some(Guard::When(not(&present))),
+                (Op::Drop, None) => Some(Guard::When(present.clone())),
+                (Op::Create, Some(_)) => Some(Guard::After(not(&present))),
+                (Op::Drop, Some(anchor)) => Some(Guard::Tied {
+                    cond: present.clone(),
+                    anchor: anchor.clone(),
+                }),
                 (Op::Alter, _) => None,
             };
         }

@@ -115,7 +115,13 @@ fn steps_without_a_guard_of_their_own_need_a_transaction_that_can_tell() {
     assert_eq!(render(&unguarded, false), None);
     let tied = render(&unguarded, true).expect("tied to its transaction");
     assert!(tied.contains("current_setting('pgdrift.pending') = 'true'"));
-    let drop = step("DROP VIEW v", Some(Guard::Tied("x".into())));
+    let drop = step(
+        "DROP VIEW v",
+        Some(Guard::Tied {
+            cond: "x".into(),
+            anchor: None,
+        }),
+    );
     assert_eq!(render(&drop, false), None);
     let mut outside = step("CREATE INDEX CONCURRENTLY i ON t (a)", None);
     outside.transactional = false;

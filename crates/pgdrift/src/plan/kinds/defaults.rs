@@ -41,7 +41,10 @@ impl Pass<'_, '_, '_> {
                     "{set} AND NOT {}",
                     guard::column::type_is(t, c, &to.type_name)
                 )),
-                Some(_) => Guard::Tied(set),
+                Some(_) => Guard::Tied {
+                    cond: set,
+                    anchor: None,
+                },
                 None => Guard::When(set),
             };
             let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}")).guarded(guard);
