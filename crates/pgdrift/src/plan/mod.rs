@@ -14,6 +14,7 @@ pub mod binding;
 mod binding_parse;
 pub(crate) mod ddl;
 mod graph;
+pub mod guard;
 pub mod hazard;
 mod kinds;
 mod order;
@@ -111,6 +112,9 @@ pub struct Step {
     /// What the step does, for a step that is not a change to its object (a check).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// How an idempotent script tells that the step is already done.
+    #[serde(skip)]
+    pub guard: Option<guard::Guard>,
 }
 
 impl Step {
@@ -138,7 +142,14 @@ impl Step {
             part_of: None,
             backup: None,
             label: None,
+            guard: None,
         }
+    }
+
+    /// Sets how an idempotent script tells that the step is already done.
+    pub fn guarded(mut self, guard: guard::Guard) -> Self {
+        self.guard = Some(guard);
+        self
     }
 
     /// Adds a hazard (a destructive one makes the step destructive).

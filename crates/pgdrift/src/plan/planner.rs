@@ -116,6 +116,7 @@ pub(super) fn plan_actions(diff: &Diff<'_>, opts: &PlanOptions) -> (Vec<Action>,
     }
     .run();
     super::kinds::reshape::hold_back(diff, &mut out);
+    super::guard::attach(&mut out.actions, &decided.own);
     (out.actions, out.manual)
 }
 

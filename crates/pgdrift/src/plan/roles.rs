@@ -58,6 +58,7 @@ pub(super) fn guard(diff: &Diff<'_>, steps: &[Step]) -> Option<Step> {
         Op::Alter,
         needed.join(", "),
     );
+    step.guard = Some(super::guard::Guard::Check);
     step.label = Some(format!(
         "check that the roles this plan names exist: {}",
         needed.join(", ")

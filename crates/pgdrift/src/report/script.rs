@@ -4,7 +4,7 @@
 //! hazards as comments above it. Steps that delete data are commented out unless they are
 //! allowed, with a note saying how to enable them. Manual steps close the script.
 
-use crate::plan::{Plan, Step};
+use crate::plan::{guard, Plan, Step};
 use std::fmt::Write;
 
 /// What the script says about itself.
@@ -67,11 +67,15 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     }
     let mut in_transaction = false;
     let mut seen_transaction = false;
-    for step in &plan.steps {
+    let mut tied = false;
+    for (i, step) in plan.steps.iter().enumerate() {
         if step.transactional && !in_transaction {
             out.push_str("\nBEGIN;\n");
             in_transaction = true;
             seen_transaction = true;
+            if ctx.idempotent {
+                tied = open_guarded(&mut out, &plan.steps[i..]);
+            }
         } else if !step.transactional && in_transaction {
             out.push_str("\nCOMMIT;\n");
             in_transaction = false;
@@ -87,7 +91,7 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
                 }
             );
         }
-        write_step(&mut out, step, ctx.allow_destructive);
+        write_step(&mut out, step, ctx, tied);
     }
     if in_transaction {
         out.push_str("\nCOMMIT;\n");
@@ -118,7 +122,25 @@ fn bound(mut out: String, ctx: &ScriptContext) -> String {
     }
 }
 
-fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
+/// In an idempotent script, what opens the transaction whose first step is `rest[0]`: the
+/// statement deciding whether its work is still to do. False when none can be written.
+fn open_guarded(out: &mut String, rest: &[Step]) -> bool {
+    let block: Vec<&Step> = rest.iter().take_while(|s| s.transactional).collect();
+    match guard::pending(&block) {
+        Some(sql) => {
+            out.push_str(
+                "-- guard: whether this transaction's work is still to do, decided before its \
+                 first step\n",
+            );
+            let _ = writeln!(out, "{sql};");
+            true
+        }
+        None => false,
+    }
+}
+
+fn write_step(out: &mut String, step: &Step, ctx: &ScriptContext, tied: bool) {
+    let allow_destructive = ctx.allow_destructive;
     out.push('\n');
     match &step.label {
         Some(label) => {
@@ -154,10 +176,30 @@ fn write_step(out: &mut String, step: &Step, allow_destructive: bool) {
                 "-- destructive: disabled; rerun with --allow-destructive to include it\n",
             ),
         }
-        let commented: Vec<String> = step.sql.lines().map(|l| format!("-- {l}")).collect();
+        let sql = statement(step, ctx, tied, out);
+        let commented: Vec<String> = sql.lines().map(|l| format!("-- {l}")).collect();
         let _ = writeln!(out, "{};", commented.join("\n"));
     } else {
-        let _ = writeln!(out, "{};", step.sql);
+        let sql = statement(step, ctx, tied, out);
+        let _ = writeln!(out, "{sql};");
+    }
+}
+
+/// The step's SQL: as planned, or guarded for an idempotent script (a step without a guard
+/// is said to be so, loudly, above its plain SQL).
+fn statement(step: &Step, ctx: &ScriptContext, tied: bool, out: &mut String) -> String {
+    if !ctx.idempotent {
+        return step.sql.clone();
+    }
+    if step.guard.is_none() && tied && step.transactional {
+        out.push_str("-- guard: with its transaction\n");
+    }
+    match guard::render(step, tied) {
+        Some(sql) => sql,
+        None => {
+            let _ = writeln!(out, "{}", guard::UNGUARDED);
+            step.sql.clone()
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::Node;
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::{Facts, Pass};
 use super::super::{HazardKind, Step};
@@ -48,7 +49,10 @@ impl<'a> Pass<'_, '_, 'a> {
                     Kind::Column,
                     Op::Create,
                     name,
-                );
+                )
+                .guarded(Guard::When(guard::not(&guard::column::exists(
+                    &key, &col.name,
+                ))));
                 if col.not_null
                     && col.default.is_none()
                     && col.identity.is_none()
@@ -106,6 +110,10 @@ impl<'a> Pass<'_, '_, 'a> {
                     Op::Drop,
                     name,
                 )
+                .guarded(Guard::When(guard::column::exists(
+                    &from_table.key(),
+                    &col.name,
+                )))
                 .hazard(
                     HazardKind::DeletesData,
                     format!(
@@ -131,6 +139,7 @@ impl<'a> Pass<'_, '_, 'a> {
                         Op::Drop,
                         child_name.clone(),
                     )
+                    .guarded(Guard::When(guard::column::exists(&child.key(), &col.name)))
                     .hazard(
                         HazardKind::DeletesData,
                         format!("drops column {child_name} and its values"),
@@ -344,12 +353,15 @@ impl<'a> Pass<'_, '_, 'a> {
     ) {
         let col = Ident(&to.name);
         if !to.not_null {
-            steps.push(Step::new(
-                format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP NOT NULL"),
-                Kind::Column,
-                Op::Alter,
-                name,
-            ));
+            steps.push(
+                Step::new(
+                    format!("ALTER TABLE {qn} ALTER COLUMN {col} DROP NOT NULL"),
+                    Kind::Column,
+                    Op::Alter,
+                    name,
+                )
+                .guarded(Guard::When(guard::column::not_null(key, &to.name, true))),
+            );
             return;
         }
         let s = Step::new(
@@ -358,6 +370,7 @@ impl<'a> Pass<'_, '_, 'a> {
             Op::Alter,
             name,
         )
+        .guarded(Guard::When(guard::column::not_null(key, &to.name, false)))
         .hazard(
             HazardKind::MayFailOnData,
             format!("rows of {key} with a null {} make it fail", to.name),

@@ -55,6 +55,12 @@ impl Pass<'_, '_, '_> {
             sql.push_str(&format!(" USING {col}::{}", Verbatim(&to.type_name)));
         }
         let mut s = Step::new(sql, Kind::Column, Op::Alter, name);
+        if from.type_name != to.type_name {
+            let done = crate::plan::guard::column::type_is(key, &to.name, &to.type_name);
+            s = s.guarded(crate::plan::guard::Guard::When(crate::plan::guard::not(
+                &done,
+            )));
+        }
         if rewrites && from.type_name != to.type_name {
             s = s.hazard(
                 HazardKind::RewritesTable,

@@ -4,6 +4,7 @@
 
 use super::super::ddl;
 use super::super::graph::Node;
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::Step;
@@ -30,7 +31,23 @@ impl Pass<'_, '_, '_> {
                 ddl::qn(&t.schema, &t.name),
                 Ident(c)
             );
-            let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}"));
+            let set = guard::column::default_is(t, c, col.default.as_deref());
+            let to = self.diff.to.tables.get(t).and_then(|tb| tb.column(c));
+            let guard = match to.filter(|to| to.default == col.default) {
+                // Dropped only to be set again around a type change: done once the column
+                // has its new type; under the same name (a replaced type), the catalog
+                // cannot tell, and it goes with its transaction.
+                Some(to) if to.type_name != col.type_name => Guard::When(format!(
+                    "{set} AND NOT {}",
+                    guard::column::type_is(t, c, &to.type_name)
+                )),
+                Some(_) => Guard::Tied {
+                    cond: set,
+                    anchor: None,
+                },
+                None => Guard::When(set),
+            };
+            let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}")).guarded(guard);
             let mut deps = Vec::new();
             if let Some(d) = &col.default {
                 self.from.refs(d, &mut deps);
@@ -69,7 +86,17 @@ impl Pass<'_, '_, '_> {
                 Kind::Column,
                 Op::Alter,
                 name.clone(),
-            )];
+            )
+            .guarded({
+                let cond = guard::not(&guard::column::default_is(&t, &c, Some(default)));
+                let before = self.diff.from.tables.get(&t).and_then(|tb| tb.column(&c));
+                if before.is_some_and(|b| b.default.as_ref() == Some(default)) {
+                    // Set again after it was dropped early: still set at the start.
+                    Guard::After(cond)
+                } else {
+                    Guard::When(cond)
+                }
+            })];
             let mut deps = vec![Node::Table(t.clone())];
             self.to.refs(default, &mut deps);
             // An identity turned into a serial: its new sequence continues after the

@@ -142,7 +142,14 @@ impl Pass<'_, '_, '_> {
     ) -> Vec<Step> {
         let mut steps = Vec::new();
         if from.and_then(T::comment) != to.comment() {
-            steps.push(self.comment_step(T::KIND, name, &to.comment_target(), to.comment()));
+            let mut step = self.comment_step(T::KIND, name, &to.comment_target(), to.comment());
+            if let Some(cond) = super::super::guard::comment::differs(&to.node(), to.comment()) {
+                step = step.guarded(match from {
+                    Some(_) => super::super::guard::Guard::When(cond),
+                    None => super::super::guard::Guard::After(cond),
+                });
+            }
+            steps.push(step);
         }
         if let Some((acl, privileges)) = to.acl() {
             let none = Privileges::default();

@@ -6,6 +6,7 @@
 
 use super::super::ddl::{self, AclTarget};
 use super::super::graph::{Names, Node};
+use super::super::guard;
 use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
@@ -134,6 +135,9 @@ impl<'a> Pass<'_, '_, 'a> {
                                     Op::Alter,
                                     c.name.clone(),
                                 )
+                                .guarded(guard::Guard::When(
+                                    guard::not(&guard::exists::enum_label(&to.key(), label)),
+                                ))
                             })
                             .collect();
                         self.push(Phase::Before, node.clone(), Vec::new(), adds);
