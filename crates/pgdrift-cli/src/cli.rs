@@ -698,6 +698,11 @@ pub struct DiffArgs {
     /// statement_timeout the script sets, in seconds (0: none).
     #[arg(long, value_name = "SECONDS", default_value = "0")]
     pub step_timeout: Seconds,
+    /// With -f sql: guard every step (a DO block that tests the script's journal,
+    /// pgdrift.script_units, and the catalog; IF NOT EXISTS for concurrent index builds), so
+    /// the script can run again after a failure half-way and runs no DDL the second time.
+    #[arg(long)]
+    pub idempotent: bool,
     #[command(flatten)]
     pub load: LoadArgs,
 }

@@ -415,3 +415,77 @@ async fn a_destructive_plan_and_its_bound_rollback_apply_both_ways_keeping_the_d
     let out = apply(plan.to_str().unwrap(), &db, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// Runs `file` with psql, stopping at the first error.
+fn psql(db: &TestDb, file: &str) -> Output {
+    let mut cmd = std::process::Command::new("psql");
+    cmd.args([
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-d",
+        &db.url(),
+        "-f",
+        file,
+    ]);
+    if let Some(p) = &db.conninfo().password {
+        cmd.env("PGPASSWORD", p.expose());
+    }
+    cmd.output().expect("psql runs")
+}
+
+#[tokio::test]
+async fn an_idempotent_plan_runs_twice_with_psql_and_pgdrift_sees_it_applied() {
+    let db = TestDb::with_sql(FROM).await;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("to.sql");
+    std::fs::write(&to, TO).unwrap();
+    let plan = dir.path().join("plan.sql");
+    let plan = plan.to_str().unwrap();
+    let out = pgdrift(&[
+        "diff",
+        &db.url(),
+        to.to_str().unwrap(),
+        "-f",
+        "sql",
+        "--idempotent",
+        "--online",
+        "-o",
+        plan,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let script = std::fs::read_to_string(plan).unwrap();
+    assert!(script.contains("pgdrift.script_units"), "{script}");
+    assert!(
+        script.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status"),
+        "{script}"
+    );
+    assert!(!script.contains("NOT GUARDED"), "{script}");
+
+    let first = psql(&db, plan);
+    assert!(first.status.success(), "{}\n{script}", text(&first));
+    // A second run runs no DDL at all (but the concurrent build's own IF NOT EXISTS).
+    db.execute(
+        "CREATE FUNCTION public.no_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN
+           IF current_query() ~* 'INDEX CONCURRENTLY IF NOT EXISTS ' THEN RETURN; END IF;
+           RAISE EXCEPTION 'DDL ran: %', tg_tag; END$$;
+         CREATE EVENT TRIGGER no_ddl ON ddl_command_start EXECUTE FUNCTION public.no_ddl();",
+    )
+    .await;
+    let second = psql(&db, plan);
+    db.execute("DROP EVENT TRIGGER no_ddl; DROP FUNCTION public.no_ddl();")
+        .await;
+    assert!(second.status.success(), "{}\n{script}", text(&second));
+
+    // No drift left, the journal being pgdrift's own; apply finds the plan applied.
+    let check = pgdrift(&["diff", &db.url(), to.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let again = apply(plan, &db, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(
+        columns(&db).await.contains(&"status text".to_string()),
+        "{:?}",
+        columns(&db).await
+    );
+}

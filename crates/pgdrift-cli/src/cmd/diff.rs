@@ -173,6 +173,7 @@ pub async fn run(args: DiffArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
     })
     .with_renames(renamed.applied.clone(), suggested)
     .with_script_options(ScriptOptions {
+        idempotent: args.idempotent,
         binding: Some(binding.render()),
         rollback_binding: back.as_ref().map(|_| binding.reversed().render()),
     });

@@ -3,7 +3,8 @@
 //! `migrate history` applies to a live database; the tables those tools keep beside them;
 //! the sequences their columns own; the schemas that hold nothing else (`drizzle`,
 //! `pgdrift`); and pgdrift's own keeping: its cleanup history (`pgdrift.cleanup_history`),
-//! its change log (`pgdrift.changes`), the quarantine schema and the backup schema
+//! its change log (`pgdrift.changes`), the journal of idempotent scripts
+//! (`pgdrift.script_units`), the quarantine schema and the backup schema
 //! (`pgdrift_backup`, where plans copy what they delete), with everything in them. They are
 //! not part of a schema's design: comparisons leave them out unless asked, audits never call
 //! them extra or leaked, and a plan never changes them.
@@ -73,6 +74,7 @@ impl ToolOwned {
         for table in [
             crate::cleanup::HISTORY_TABLE,
             crate::migrate::changelog::TABLE,
+            crate::plan::guard::JOURNAL,
         ] {
             let history = QualName::new(crate::migrate::tracking::SCHEMA, table);
             if catalog.tables.contains_key(&history) {

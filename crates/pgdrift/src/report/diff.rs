@@ -37,7 +37,7 @@ pub struct DiffReport<'a> {
     /// Drops and creations that look like renames: the hint that would keep their data.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub suggested_renames: Vec<Rename>,
-    /// The states the SQL scripts are bound to.
+    /// How the SQL scripts are written: guarded steps, and the states they are bound to.
     #[serde(skip)]
     pub script_options: ScriptOptions,
 }
@@ -45,6 +45,8 @@ pub struct DiffReport<'a> {
 /// How a plan's SQL script is written, beyond the plan itself.
 #[derive(Debug, Clone, Default)]
 pub struct ScriptOptions {
+    /// Every step guarded, so the script can run again and does nothing the second time.
+    pub idempotent: bool,
     /// The block that binds the plan to its FROM and TO states (`plan::binding`), for the
     /// forward script; already rendered as SQL comments.
     pub binding: Option<crate::plan::binding::Rendered>,
@@ -163,6 +165,7 @@ impl<'a> DiffReport<'a> {
                 to: Some(self.to.clone()),
                 allow_destructive: self.allow_destructive,
                 title: "plan".into(),
+                idempotent: self.script_options.idempotent,
                 binding: self.script_options.binding.clone(),
             },
         )
@@ -178,6 +181,7 @@ impl<'a> DiffReport<'a> {
                     to: Some(self.from.clone()),
                     allow_destructive: self.allow_destructive,
                     title: "rollback".into(),
+                    idempotent: self.script_options.idempotent,
                     binding: self.script_options.rollback_binding.clone(),
                 },
             )

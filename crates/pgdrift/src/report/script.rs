@@ -17,6 +17,9 @@ pub struct ScriptContext {
     pub allow_destructive: bool,
     /// A title for the first line (`plan` or `rollback`).
     pub title: String,
+    /// Every step guarded so that the script can run again (after a failure half-way, or
+    /// twice) and does nothing the second time.
+    pub idempotent: bool,
     /// The states the plan is bound to (`pgdrift apply` checks them): header lines after the
     /// sources, and the per-object state block at the end.
     pub binding: Option<crate::plan::binding::Rendered>,
@@ -65,19 +68,30 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     for s in &plan.settings {
         let _ = writeln!(out, "{s};");
     }
+    let id = ctx.idempotent.then(|| guard::script_id(&plan.steps));
+    if id.is_some() {
+        out.push_str(
+            "\n-- idempotent: each transaction is recorded in pgdrift.script_units when it \
+             commits;\n-- a run of this script again skips what is recorded, and every step \
+             also tests\n-- the catalog where it can tell whether its change is made.\n",
+        );
+        let _ = writeln!(out, "{};", guard::journal_setup());
+    }
     let mut in_transaction = false;
     let mut seen_transaction = false;
-    let mut tied = false;
-    for (i, step) in plan.steps.iter().enumerate() {
+    let mut unit = 0;
+    for step in &plan.steps {
         if step.transactional && !in_transaction {
             out.push_str("\nBEGIN;\n");
             in_transaction = true;
             seen_transaction = true;
-            if ctx.idempotent {
-                tied = open_guarded(&mut out, &plan.steps[i..]);
+            unit += 1;
+            if let Some(id) = &id {
+                out.push_str("-- guard: whether this transaction is still to do\n");
+                let _ = writeln!(out, "{};", guard::open_unit(id, unit));
             }
         } else if !step.transactional && in_transaction {
-            out.push_str("\nCOMMIT;\n");
+            close(&mut out, id.as_deref(), unit);
             in_transaction = false;
         }
         if !step.transactional {
@@ -91,10 +105,17 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
                 }
             );
         }
-        write_step(&mut out, step, ctx, tied);
+        let unit_of_step = match (&id, step.transactional) {
+            (Some(id), false) => {
+                unit += 1;
+                Some((id.as_str(), unit))
+            }
+            _ => None,
+        };
+        write_step(&mut out, step, ctx, unit_of_step);
     }
     if in_transaction {
-        out.push_str("\nCOMMIT;\n");
+        close(&mut out, id.as_deref(), unit);
     }
     if !plan.manual.is_empty() {
         out.push_str("\n-- Manual steps: pgdrift cannot make these changes safely by itself.\n");
@@ -122,24 +143,17 @@ fn bound(mut out: String, ctx: &ScriptContext) -> String {
     }
 }
 
-/// In an idempotent script, what opens the transaction whose first step is `rest[0]`: the
-/// statement deciding whether its work is still to do. False when none can be written.
-fn open_guarded(out: &mut String, rest: &[Step]) -> bool {
-    let block: Vec<&Step> = rest.iter().take_while(|s| s.transactional).collect();
-    match guard::pending(&block) {
-        Some(sql) => {
-            out.push_str(
-                "-- guard: whether this transaction's work is still to do, decided before its \
-                 first step\n",
-            );
-            let _ = writeln!(out, "{sql};");
-            true
-        }
-        None => false,
+/// Closes transaction `unit`, recording it in the journal first in an idempotent script.
+fn close(out: &mut String, id: Option<&str>, unit: usize) {
+    if let Some(id) = id {
+        let _ = writeln!(out, "\n{};", guard::close_unit(id, unit));
     }
+    out.push_str("\nCOMMIT;\n");
 }
 
-fn write_step(out: &mut String, step: &Step, ctx: &ScriptContext, tied: bool) {
+/// `own`: the script and unit of a step of an idempotent script that runs outside a
+/// transaction.
+fn write_step(out: &mut String, step: &Step, ctx: &ScriptContext, own: Option<(&str, usize)>) {
     let allow_destructive = ctx.allow_destructive;
     out.push('\n');
     match &step.label {
@@ -176,31 +190,41 @@ fn write_step(out: &mut String, step: &Step, ctx: &ScriptContext, tied: bool) {
                 "-- destructive: disabled; rerun with --allow-destructive to include it\n",
             ),
         }
-        let sql = statement(step, ctx, tied, out);
+        let sql = statement(step, ctx, own, out);
         let commented: Vec<String> = sql.lines().map(|l| format!("-- {l}")).collect();
         let _ = writeln!(out, "{};", commented.join("\n"));
     } else {
-        let sql = statement(step, ctx, tied, out);
+        let sql = statement(step, ctx, own, out);
         let _ = writeln!(out, "{sql};");
     }
 }
 
 /// The step's SQL: as planned, or guarded for an idempotent script (a step without a guard
 /// is said to be so, loudly, above its plain SQL).
-fn statement(step: &Step, ctx: &ScriptContext, tied: bool, out: &mut String) -> String {
+fn statement(
+    step: &Step,
+    ctx: &ScriptContext,
+    own: Option<(&str, usize)>,
+    out: &mut String,
+) -> String {
     if !ctx.idempotent {
         return step.sql.clone();
     }
-    if step.guard.is_none() && tied && step.transactional {
-        out.push_str("-- guard: with its transaction\n");
+    if let Some(guard::Guard::Instead { sql, .. }) = &step.guard {
+        let _ = writeln!(
+            out,
+            "-- idempotent: runs as {} (a DO block, which records it, cannot run the statement itself)",
+            one_line(sql)
+        );
     }
-    match guard::render(step, tied) {
-        Some(sql) => sql,
-        None => {
-            let _ = writeln!(out, "{}", guard::UNGUARDED);
-            step.sql.clone()
-        }
-    }
+    let guarded = match own {
+        Some((id, unit)) => guard::own_unit(step, id, unit),
+        None => Some(guard::in_unit(step)),
+    };
+    guarded.unwrap_or_else(|| {
+        let _ = writeln!(out, "{}", guard::UNGUARDED);
+        step.sql.clone()
+    })
 }
 
 /// Text safe inside a `--` comment: control characters (a newline in an object's name

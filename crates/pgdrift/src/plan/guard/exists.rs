@@ -203,3 +203,22 @@ pub fn enum_label(key: &QualName, label: &str) -> String {
         ),
     )
 }
+
+/// An index left INVALID (by a concurrent build that failed or was cut off).
+pub fn invalid_index(key: &QualName) -> String {
+    relation_and(
+        key,
+        "iI",
+        " AND EXISTS (SELECT FROM pg_catalog.pg_index x \
+         WHERE x.indexrelid = o.oid AND NOT x.indisvalid)",
+    )
+}
+
+/// A constraint that exists and is not validated yet (`NOT VALID`).
+pub fn constraint_not_validated(key: &SubName) -> String {
+    let test = on_table("pg_constraint", "conrelid", "conname", key);
+    match test.strip_suffix(')') {
+        Some(open) => format!("{open} AND NOT o.convalidated)"),
+        None => test,
+    }
+}

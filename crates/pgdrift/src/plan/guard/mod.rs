@@ -45,6 +45,9 @@ pub enum Guard {
     /// A form of the statement PostgreSQL itself skips when it is done (`IF NOT EXISTS`,
     /// `IF EXISTS`), after `before` (guarded statements that clear the way).
     Form { before: Vec<String>, sql: String },
+    /// A step that cannot run inside a `DO` block (`DROP INDEX CONCURRENTLY`) and has an
+    /// equivalent that can: an idempotent script runs `sql` instead, while `cond` holds.
+    Instead { cond: String, sql: String },
     /// A step that changes nothing (a check that stops the script): it runs every time.
     Check,
 }
@@ -57,58 +60,155 @@ pub const UNGUARDED: &str =
 /// its work is still to do.
 const PENDING: &str = "pgdrift.pending";
 
-/// The statement that opens a transaction of an idempotent script, right after `BEGIN`:
-/// decides once, before any of its steps runs, whether the transaction's work is still to
-/// do — true while any of its steps with a guard of its own is. `None` when no step has
-/// one (then nothing can tell).
-pub fn pending(steps: &[&Step]) -> Option<String> {
-    let conds: Vec<&str> = steps
-        .iter()
-        .filter(|s| s.transactional)
-        .filter_map(|s| match &s.guard {
-            Some(Guard::When(cond)) => Some(cond.as_str()),
-            Some(Guard::Tied {
-                anchor: Some(anchor),
-                ..
-            }) => Some(anchor.as_str()),
-            _ => None,
-        })
-        .collect();
-    if conds.is_empty() {
-        return None;
+/// The table in which an idempotent script records each of its transactions as it commits
+/// it (in the same transaction), in pgdrift's own schema.
+pub const JOURNAL: &str = "script_units";
+
+/// The identity of a script in the journal: a digest of its steps, so that a script
+/// written again for the same change finds what an earlier run of it did.
+pub fn script_id(steps: &[Step]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for s in steps {
+        h.update(s.sql.as_bytes());
+        h.update([0u8]);
     }
-    Some(format!(
-        "SELECT pg_catalog.set_config({}, ({})::text, true)",
-        lit(PENDING),
-        conds.join("\n  OR ")
-    ))
+    h.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// The step as an idempotent statement (or several, `;`-separated, without the last `;`),
-/// or `None` when it has no guard that can run where the step runs. `tied`: the step runs
-/// in a transaction that [`pending`] opened, and a step without a guard of its own runs
-/// when that transaction's work is still to do (its effect alone does not tell: an object
-/// dropped and created again under the same name, a definition replaced, a privilege
-/// granted again); the transaction makes it all or nothing with the steps that can tell.
-pub fn render(step: &Step, tied: bool) -> Option<String> {
+fn journal() -> String {
+    format!("{}.{}", crate::migrate::tracking::SCHEMA, JOURNAL)
+}
+
+/// The statement that opens an idempotent script: creates the journal when it is missing
+/// (and only then, so that a second run runs no DDL).
+pub fn journal_setup() -> String {
+    let schema = crate::migrate::tracking::SCHEMA;
+    let table = journal();
+    let create = format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema};
+    \
+         CREATE TABLE IF NOT EXISTS {table} (
+      \
+         script text NOT NULL,
+      \
+         unit integer NOT NULL,
+      \
+         done_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+      \
+         PRIMARY KEY (script, unit)
+    )"
+    );
+    let outer = free_tag("pgdrift", &[&create]);
+    format!(
+        "DO {outer} BEGIN
+  IF pg_catalog.to_regclass({}) IS NULL THEN
+    {create};
+  END IF;
+END {outer}",
+        lit(&table)
+    )
+}
+
+/// The statement right after the `BEGIN` of transaction `unit` of script `id`: decides
+/// once, before any of its steps runs, whether the transaction's work is still to do —
+/// true unless the journal holds it (then an earlier run committed it).
+pub fn open_unit(id: &str, unit: usize) -> String {
+    format!(
+        "SELECT pg_catalog.set_config({}, (NOT EXISTS (SELECT FROM {} WHERE script = {} AND unit = {unit}))::text, true)",
+        lit(PENDING),
+        journal(),
+        lit(id)
+    )
+}
+
+/// The statement right before the `COMMIT` of transaction `unit`: records it as done,
+/// atomically with its work.
+pub fn close_unit(id: &str, unit: usize) -> String {
+    format!(
+        "INSERT INTO {} (script, unit) VALUES ({}, {unit}) ON CONFLICT DO NOTHING",
+        journal(),
+        lit(id)
+    )
+}
+
+/// A step of transaction `unit` of an idempotent script (opened by [`open_unit`]): it
+/// runs only while that transaction's work is still to do and, when it has a catalog test
+/// of its own, only while that test says its change is missing.
+pub fn in_unit(step: &Step) -> String {
     let pending = format!("pg_catalog.current_setting({}) = 'true'", lit(PENDING));
-    let tied = tied && step.transactional;
-    let Some(guard) = step.guard.as_ref() else {
-        return tied.then(|| do_block(&pending, &step.sql));
-    };
-    match guard {
-        Guard::Tied { cond, .. } => {
-            tied.then(|| do_block(&format!("{pending} AND {cond}"), &step.sql))
+    match &step.guard {
+        None => do_block(&pending, &step.sql),
+        Some(Guard::When(cond) | Guard::After(cond) | Guard::Tied { cond, .. }) => {
+            do_block(&format!("{pending}\n    AND {cond}"), &step.sql)
         }
-        // Outside a transaction too: a `DO` block commits on its own.
-        Guard::When(cond) | Guard::After(cond) => Some(do_block(cond, &step.sql)),
-        Guard::Check => Some(step.sql.clone()),
-        Guard::Form { before, sql } => {
-            let mut all = before.clone();
-            all.push(sql.clone());
-            Some(all.join(";\n"))
+        Some(Guard::Check) => step.sql.clone(),
+        Some(Guard::Instead { cond, sql }) => do_block(&format!("{pending}\n    AND {cond}"), sql),
+        Some(Guard::Form { before, sql }) => {
+            let mut all: Vec<String> = before.clone();
+            all.push(do_block(&pending, sql));
+            all.join(";\n")
         }
     }
+}
+
+/// A step that runs outside a transaction, as unit `unit` of script `id` of its own: a
+/// `DO` block (one transaction) that runs it unless the journal holds the unit and, when
+/// the step has a catalog test, while the test says its change is missing, then records
+/// the unit. A statement that cannot run inside a `DO` block (`CONCURRENTLY`) has the
+/// `IF [NOT] EXISTS` form PostgreSQL itself skips; `None` when it has none.
+pub fn own_unit(step: &Step, id: &str, unit: usize) -> Option<String> {
+    let (cond, sql) = match &step.guard {
+        Some(Guard::Instead { cond, sql }) => (Some(cond.as_str()), sql),
+        Some(Guard::When(cond) | Guard::After(cond) | Guard::Tied { cond, .. }) => {
+            (Some(cond.as_str()), &step.sql)
+        }
+        None => (None, &step.sql),
+        Some(Guard::Form { before, sql }) => {
+            let mut all = before.clone();
+            all.push(sql.clone());
+            return Some(all.join(";\n"));
+        }
+        Some(Guard::Check) => return Some(step.sql.clone()),
+    };
+    if cannot_run_in_a_function(sql) {
+        return None;
+    }
+    let inner = free_tag("sql", &[sql]);
+    let run = format!("EXECUTE {inner}{sql}{inner};");
+    let run = match cond {
+        Some(cond) => format!("IF {cond} THEN\n      {run}\n    END IF;"),
+        None => run,
+    };
+    let body = format!(
+        "IF NOT EXISTS (SELECT FROM {journal} WHERE script = {id} AND unit = {unit}) THEN\n    \
+         {run}\n    \
+         INSERT INTO {journal} (script, unit) VALUES ({id}, {unit});\n  \
+         END IF;",
+        journal = journal(),
+        id = lit(id),
+    );
+    let outer = free_tag("pgdrift", &[&body]);
+    Some(format!("DO {outer} BEGIN\n  {body}\nEND {outer}"))
+}
+
+/// Statements PostgreSQL refuses inside a function or a transaction block.
+fn cannot_run_in_a_function(sql: &str) -> bool {
+    let head: String = sql
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_uppercase();
+    head.starts_with("VACUUM")
+        || head.starts_with("CREATE DATABASE")
+        || head.starts_with("DROP DATABASE")
+        || head.starts_with("ALTER SYSTEM")
+        || head.contains(" CONCURRENTLY")
+        || (head.starts_with("ALTER TABLE") && sql.to_ascii_uppercase().contains(" CONCURRENTLY"))
 }
 
 /// `DO` block running `sql` with `EXECUTE` while `cond` holds.

@@ -93,11 +93,7 @@ fn step(sql: &str, guard: Option<Guard>) -> Step {
 
 #[test]
 fn do_blocks_quote_with_tags_the_statement_does_not_hold() {
-    let s = step(
-        "COMMENT ON TABLE t IS $sql$ $pgdrift$ $$",
-        Some(Guard::When("true".into())),
-    );
-    let sql = render(&s, false).expect("a guarded step");
+    let sql = do_block("true", "COMMENT ON TABLE t IS $sql$ $pgdrift$ $$");
     assert!(
         sql.starts_with("DO $pgdrift1$ BEGIN\n  IF true THEN\n"),
         "{sql}"
@@ -110,25 +106,130 @@ fn do_blocks_quote_with_tags_the_statement_does_not_hold() {
 }
 
 #[test]
-fn steps_without_a_guard_of_their_own_need_a_transaction_that_can_tell() {
-    let unguarded = step("GRANT SELECT ON t TO x", None);
-    assert_eq!(render(&unguarded, false), None);
-    let tied = render(&unguarded, true).expect("tied to its transaction");
-    assert!(tied.contains("current_setting('pgdrift.pending') = 'true'"));
-    let drop = step(
-        "DROP VIEW v",
-        Some(Guard::Tied {
-            cond: "x".into(),
-            anchor: None,
-        }),
+fn a_step_in_a_transaction_runs_only_while_the_transaction_is_still_to_do() {
+    let pending = "current_setting('pgdrift.pending') = 'true'";
+    let unguarded = in_unit(&step("GRANT SELECT ON t TO x", None));
+    assert!(
+        unguarded.contains(&format!("IF pg_catalog.{pending} THEN")),
+        "{unguarded}"
     );
-    assert_eq!(render(&drop, false), None);
-    let mut outside = step("CREATE INDEX CONCURRENTLY i ON t (a)", None);
-    outside.transactional = false;
-    assert_eq!(render(&outside, true), None);
-    let when = step("ALTER TABLE t ADD b int", Some(Guard::When("c1".into())));
-    let after = step("COMMENT ON TABLE t IS 'x'", Some(Guard::After("c2".into())));
-    let decided = pending(&[&when, &after, &drop]).expect("one step can tell");
-    assert!(decided.contains("(c1)::text"), "{decided}");
-    assert_eq!(pending(&[&after, &drop]), None);
+    let when = in_unit(&step(
+        "ALTER TABLE t ADD b int",
+        Some(Guard::When("c1".into())),
+    ));
+    assert!(
+        when.contains(&format!("{pending}\n    AND c1 THEN")),
+        "{when}"
+    );
+    let check = step("SELECT 1", Some(Guard::Check));
+    assert_eq!(in_unit(&check), "SELECT 1");
+}
+
+#[test]
+fn a_step_outside_a_transaction_is_a_unit_of_its_own_or_takes_postgres_own_test() {
+    let mut plain = step("ALTER TABLE t CLUSTER ON i", None);
+    plain.transactional = false;
+    let sql = own_unit(&plain, "abc", 4).expect("a journaled step");
+    assert!(
+        sql.contains(
+            "IF NOT EXISTS (SELECT FROM pgdrift.script_units WHERE script = 'abc' AND unit = 4)"
+        ),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("INSERT INTO pgdrift.script_units (script, unit) VALUES ('abc', 4)"),
+        "{sql}"
+    );
+    let mut build = step("CREATE INDEX CONCURRENTLY i ON t (a)", None);
+    build.transactional = false;
+    assert_eq!(
+        own_unit(&build, "abc", 5),
+        None,
+        "a DO block cannot build it"
+    );
+    build.guard = Some(Guard::Form {
+        before: vec!["DO $$ BEGIN END $$".into()],
+        sql: "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)".into(),
+    });
+    assert_eq!(
+        own_unit(&build, "abc", 5).as_deref(),
+        Some("DO $$ BEGIN END $$;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a)")
+    );
+    let mut drop = step("DROP INDEX CONCURRENTLY i", None);
+    drop.transactional = false;
+    drop.guard = Some(Guard::Instead {
+        cond: "c".into(),
+        sql: "DROP INDEX i".into(),
+    });
+    let sql = own_unit(&drop, "abc", 6).expect("the plain drop in a DO block");
+    assert!(
+        sql.contains("IF c THEN\n      EXECUTE $sql$DROP INDEX i$sql$;"),
+        "{sql}"
+    );
+}
+
+/// Runs `stmts` in order on one session of `db`.
+async fn run_all(db: &TestDb, stmts: &[String]) {
+    let conn = db.connect().await;
+    for s in stmts {
+        if let Err(e) = conn.client.batch_execute(s).await {
+            panic!("{s}: {e:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_journaled_script_runs_each_unit_once() {
+    let db = TestDb::new().await;
+    // Steps that fail when run twice: only the journal keeps a second run from them.
+    let mut first = step("CREATE TABLE once_a ()", None);
+    first.transactional = false;
+    let second = step("CREATE TABLE once_b ()", None);
+    let script = vec![
+        journal_setup(),
+        own_unit(&first, "s1", 1).expect("a journaled step"),
+        "BEGIN".to_string(),
+        open_unit("s1", 2),
+        in_unit(&second),
+        close_unit("s1", 2),
+        "COMMIT".to_string(),
+    ];
+    run_all(&db, &script).await;
+    run_all(&db, &script).await;
+    let done = db
+        .strings("SELECT string_agg(unit::text, ',' ORDER BY unit) FROM pgdrift.script_units")
+        .await;
+    assert_eq!(done, vec!["1,2".to_string()]);
+    // Another script (another id) is not taken for this one.
+    let other: Vec<String> = script.iter().map(|s| s.replace("'s1'", "'s2'")).collect();
+    let conn = db.connect().await;
+    let mut failed = false;
+    for s in &other {
+        if conn.client.batch_execute(s).await.is_err() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed, "a script with another id runs its steps");
+}
+
+#[tokio::test]
+async fn online_guards_say_to_do_before_their_step_and_done_after() {
+    let db = TestDb::with_sql(
+        "CREATE TABLE t (id int); INSERT INTO t VALUES (-1);
+         ALTER TABLE t ADD CONSTRAINT pos CHECK (id <> 0) NOT VALID;
+         CREATE INDEX broken ON t (id);
+         UPDATE pg_catalog.pg_index SET indisvalid = false
+           WHERE indexrelid = 'broken'::regclass;",
+    )
+    .await;
+    let pos = SubName {
+        schema: "public".into(),
+        table: "t".into(),
+        name: "pos".into(),
+    };
+    let validate = exists::constraint_not_validated(&pos);
+    flips(&db, &validate, "ALTER TABLE t VALIDATE CONSTRAINT pos").await;
+    let leftover = exists::invalid_index(&QualName::new("public", "broken"));
+    flips(&db, &leftover, "REINDEX INDEX broken").await;
 }

@@ -3,8 +3,9 @@
 //! it and the plan's tag: a table's rows, a column's values with a key that finds their
 //! rows again, a sequence's `last_value` and `is_called`. Backups never depend on the
 //! user's schema: values of user-defined types (enums, domains, composites, ranges,
-//! extension types) are stored as text, so that the plan — or any later one — can drop
-//! those types. The rollback (`restore`) reads them back with the same names.
+//! extension types) are stored as text and values of user-defined collations take the
+//! database's default one, so that the plan — or any later one — can drop those types and
+//! collations. The rollback (`restore`) reads them back with the same names.
 
 use super::super::ddl;
 use super::super::graph::{Names, Node};
@@ -51,11 +52,22 @@ pub fn stored_as_text(c: &Column) -> bool {
     !qualified_names(&c.type_name).is_empty()
 }
 
-/// A column as the backup selects it: `m::text AS m` for a user-defined type.
+/// True when a column's collation is defined outside `pg_catalog`: its backup takes the
+/// database's default collation instead, so that the plan can drop the collation.
+fn user_collation(c: &Column) -> bool {
+    c.collation
+        .as_deref()
+        .is_some_and(|coll| qualified_names(coll).iter().any(|(s, _)| s != "pg_catalog"))
+}
+
+/// A column as the backup selects it: `m::text AS m` for a user-defined type, `s COLLATE
+/// pg_catalog."default" AS s` for a user-defined collation.
 fn backed_up(c: &Column) -> String {
     let col = Ident(&c.name);
     if stored_as_text(c) {
         format!("{col}::text AS {col}")
+    } else if user_collation(c) {
+        format!("{col} COLLATE pg_catalog.\"default\" AS {col}")
     } else {
         col.to_string()
     }

@@ -4,6 +4,7 @@
 
 use super::super::ddl;
 use super::super::graph::{Names, Node};
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
@@ -141,7 +142,8 @@ impl<'a> Pass<'_, '_, 'a> {
                         Kind::Constraint,
                         Op::Alter,
                         name.clone(),
-                    ));
+                    ))
+                    .guarded(Guard::When(guard::exists::constraint_not_validated(&key)));
                     if self.opts.online {
                         after.push(validate);
                     } else {
@@ -151,7 +153,7 @@ impl<'a> Pass<'_, '_, 'a> {
             }
             ConstraintKind::PrimaryKey { columns, index }
             | ConstraintKind::Unique { columns, index, .. }
-                if existing && self.opts.online && !partitioned =>
+                if existing && self.opts.online && !partitioned && !self.referenced(&table) =>
             {
                 // Build the index without blocking writes, then attach it as the constraint.
                 let nulls_not_distinct = matches!(
@@ -187,12 +189,14 @@ impl<'a> Pass<'_, '_, 'a> {
                     statistics: Vec::new(),
                     comment: None,
                 };
-                after.push(may_fail(Step::new(
+                let build = Step::new(
                     ddl::create_index(&idx, true),
                     Kind::Constraint,
                     Op::Create,
                     name.clone(),
-                )));
+                );
+                let guard = super::index::concurrent_create_guard(&idx, &build.sql);
+                after.push(may_fail(build.guarded(guard)));
                 let kind = if matches!(&x.kind, ConstraintKind::PrimaryKey { .. }) {
                     "PRIMARY KEY"
                 } else {
@@ -277,6 +281,17 @@ fn qn_table(c: &Constraint) -> String {
     ddl::qn(&c.schema, &c.table).to_string()
 }
 
+impl Pass<'_, '_, '_> {
+    /// Whether a foreign key of TO references `table`: a key of `table` the plan builds
+    /// must then be there, in the transaction, before the foreign key is (re)created in it,
+    /// so it is not built concurrently after the commit.
+    fn referenced(&self, table: &QualName) -> bool {
+        self.diff.to.constraints.values().any(|c| {
+            matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == table)
+        })
+    }
+}
+
 impl Planned for Constraint {
     planned_basics!(Constraint, constraint_deps);
 
@@ -294,10 +309,14 @@ impl Planned for Constraint {
                 qn_table(to),
                 Ident(&to.name)
             );
-            let step = Step::new(sql, Kind::Constraint, Op::Alter, c.name.clone()).hazard(
-                HazardKind::MayFailOnData,
-                format!("validates {} against existing rows", c.name),
-            );
+            let step = Step::new(sql, Kind::Constraint, Op::Alter, c.name.clone())
+                .hazard(
+                    HazardKind::MayFailOnData,
+                    format!("validates {} against existing rows", c.name),
+                )
+                .guarded(Guard::When(guard::exists::constraint_not_validated(
+                    &to.key(),
+                )));
             steps.push(step);
         }
         steps.extend(key_index_steps(Some(from), to, &c.name));

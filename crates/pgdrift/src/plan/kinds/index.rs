@@ -6,6 +6,7 @@
 
 use super::super::ddl;
 use super::super::graph::{Names, Node};
+use super::super::guard::{self, Guard};
 use super::super::order::Phase;
 use super::super::planner::Pass;
 use super::super::{HazardKind, Step};
@@ -87,6 +88,10 @@ impl<'a> Pass<'_, '_, 'a> {
             ddl::create_index(x, online)
         };
         let mut step = Step::new(sql, Kind::Index, Op::Create, name.clone());
+        if online {
+            let guard = concurrent_create_guard(x, &step.sql);
+            step = step.guarded(guard);
+        }
         if existing && !online {
             step = step.hazard(
                 HazardKind::IndexNotConcurrent,
@@ -131,6 +136,16 @@ impl<'a> Pass<'_, '_, 'a> {
             Op::Drop,
             name.clone(),
         );
+        if online {
+            // A `DO` block cannot drop concurrently: an idempotent script drops it plainly
+            // (nothing to scan; the table's lock is held briefly, under lock_timeout) in the
+            // `DO` block that records it, so that a second run leaves alone an index the
+            // plan builds again under the same name.
+            step = step.guarded(Guard::Instead {
+                cond: guard::exists::relation(&QualName::new(&x.schema, &x.name), "iI"),
+                sql: ddl::drop_index(x, false),
+            });
+        }
         // An INVALID index of a partitioned table is one created `ON ONLY` it that some
         // partition has no index attached to: nothing failed, and dropping it loses nothing.
         if !x.valid && !partitioned {
@@ -203,4 +218,20 @@ fn statistics_changes(i: &Index, from: &[KeyStatistics], to: &[KeyStatistics]) -
         }
     }
     out
+}
+
+/// The guard of a concurrent index build in an idempotent script: it cannot run inside a
+/// `DO` block, so it takes PostgreSQL's `IF NOT EXISTS`; an INVALID index left under its
+/// name by a build that failed or was cut off is dropped first (a plain drop, in a `DO`
+/// block that tests for it: nothing to scan, the table's lock is held only briefly).
+pub(super) fn concurrent_create_guard(x: &Index, sql: &str) -> Guard {
+    let key = QualName::new(&x.schema, &x.name);
+    let leftover = guard::do_block(
+        &guard::exists::invalid_index(&key),
+        &ddl::drop_index(x, false),
+    );
+    Guard::Form {
+        before: vec![leftover],
+        sql: sql.replacen(" CONCURRENTLY ", " CONCURRENTLY IF NOT EXISTS ", 1),
+    }
 }
