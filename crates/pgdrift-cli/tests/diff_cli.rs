@@ -246,6 +246,57 @@ fn sql_files_are_compared_through_the_private_server() {
     assert!(stderr(&out).contains("verified"), "{}", stderr(&out));
 }
 
+/// With --online, a primary key or a unique index that a foreign key of the plan references
+/// is built in the transaction, before the foreign key, and not concurrently after the commit.
+#[test]
+fn an_online_plan_builds_a_referenced_key_before_its_foreign_key() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../pgdrift/tests/fixtures/diff/constraint_pk_referenced_change");
+    let cache = tempfile::tempdir().unwrap();
+    let (from, to) = (case.join("from.sql"), case.join("to.sql"));
+    let out = pgdrift_in(
+        Some(cache.path()),
+        &[
+            "diff",
+            from.to_str().unwrap(),
+            to.to_str().unwrap(),
+            "-f",
+            "sql",
+            "--verify",
+            "--online",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("verified"), "{}", stderr(&out));
+    let script = stdout(&out);
+    let key = script.find("ADD CONSTRAINT member_pkey PRIMARY KEY");
+    let fk = script.find("ADD CONSTRAINT session_member_fkey");
+    assert!(key.is_some() && key < fk, "{script}");
+
+    // A new unique index that a new foreign key references.
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (dir.path().join("from.sql"), dir.path().join("to.sql"));
+    let base = "CREATE TABLE public.p (id int NOT NULL); CREATE TABLE public.c (pid int);";
+    std::fs::write(&from, base).unwrap();
+    std::fs::write(
+        &to,
+        format!(
+            "{base} CREATE UNIQUE INDEX p_id ON public.p (id);
+             ALTER TABLE public.c ADD CONSTRAINT c_pid_fkey FOREIGN KEY (pid) REFERENCES public.p (id);"
+        ),
+    )
+    .unwrap();
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    let args = ["diff", from, to, "-f", "sql", "--verify", "--online"];
+    let out = pgdrift_in(Some(cache.path()), &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("verified"), "{}", stderr(&out));
+    let script = stdout(&out);
+    let index = script.find("CREATE UNIQUE INDEX p_id");
+    let fk = script.find("ADD CONSTRAINT c_pid_fkey");
+    assert!(index.is_some() && index < fk, "{script}");
+}
+
 /// The README's diff example: the example shop and its next version.
 #[test]
 fn the_readme_example_differs_and_its_plan_verifies() {

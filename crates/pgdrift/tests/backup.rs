@@ -259,6 +259,36 @@ async fn backups_hold_user_types_as_text_so_the_plan_can_drop_the_types() {
 }
 
 #[tokio::test]
+async fn backups_take_the_default_collation_so_the_plan_can_drop_a_user_collation() {
+    let t = trip(
+        "CREATE SCHEMA app; CREATE COLLATION app.bytes (provider = libc, locale = 'C');
+         CREATE TABLE app.u (id int PRIMARY KEY, sku text COLLATE app.bytes, keep text);
+         CREATE TABLE app.gone (id int PRIMARY KEY, code text COLLATE app.bytes);
+         INSERT INTO app.u VALUES (1, 'B-2', 'x'), (2, 'a-1', NULL);
+         INSERT INTO app.gone VALUES (1, 'Z');",
+        "CREATE SCHEMA app; CREATE TABLE app.u (id int PRIMARY KEY, keep text);",
+    )
+    .await;
+    let queries = [
+        "SELECT id, keep, sku FROM app.u ORDER BY id",
+        "SELECT * FROM app.gone ORDER BY id",
+    ];
+    let before = t.snapshot(&queries).await;
+    // The collation goes in the same plan as the column and the table that use it.
+    t.forward().await;
+    assert_eq!(
+        rows(
+            &t.db,
+            "SELECT count(*) FROM pg_collation WHERE collname = 'bytes'"
+        )
+        .await,
+        ["0"]
+    );
+    t.roll_back().await;
+    assert_eq!(t.snapshot(&queries).await, before);
+}
+
+#[tokio::test]
 async fn without_a_primary_key_a_unique_not_null_key_matches_the_rows() {
     let from = "
         CREATE TABLE by_constraint (code text NOT NULL UNIQUE, v int, gone text);

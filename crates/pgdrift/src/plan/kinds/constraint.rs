@@ -285,7 +285,7 @@ impl Pass<'_, '_, '_> {
     /// Whether a foreign key of TO references `table`: a key of `table` the plan builds
     /// must then be there, in the transaction, before the foreign key is (re)created in it,
     /// so it is not built concurrently after the commit.
-    fn referenced(&self, table: &QualName) -> bool {
+    pub(super) fn referenced(&self, table: &QualName) -> bool {
         self.diff.to.constraints.values().any(|c| {
             matches!(&c.kind, ConstraintKind::ForeignKey { references, .. } if references == table)
         })

@@ -81,7 +81,10 @@ impl<'a> Pass<'_, '_, 'a> {
         if !x.valid && !only {
             self.invalid_in_to(&name);
         }
-        let online = self.opts.online && existing && !partitioned;
+        // A unique index a foreign key references must be there before the transaction
+        // (re)creates the foreign key: built in it.
+        let online =
+            self.opts.online && existing && !partitioned && !(x.unique && self.referenced(&rel));
         let sql = if only {
             ddl::create_index_on_only(x)
         } else {
