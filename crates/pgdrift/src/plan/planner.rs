@@ -116,7 +116,7 @@ pub(super) fn plan_actions(diff: &Diff<'_>, opts: &PlanOptions) -> (Vec<Action>,
     }
     .run();
     super::kinds::reshape::hold_back(diff, &mut out);
-    super::guard::attach(&mut out.actions, &decided.own);
+    super::guard::attach(&mut out.actions);
     (out.actions, out.manual)
 }
 

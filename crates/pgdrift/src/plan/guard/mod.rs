@@ -1,49 +1,41 @@
-//! Guards for idempotent scripts (`pgdrift diff --idempotent`): for each step, how to tell
-//! from the catalog that it is already done, so that a script run again (after a failure
-//! half-way, or twice) runs no DDL for what is done. A guard is built with the step, from
-//! the typed change (catalog identities quoted through `sql/`), and rendered only when the
-//! script asks for it: a `DO` block that runs the step's own SQL with `EXECUTE` while a
-//! catalog condition says it is still to do, or, for statements that cannot run inside a
-//! `DO` block, the statement's own `IF [NOT] EXISTS` form.
+//! Guards for idempotent scripts (`pgdrift diff --idempotent`), so that a script run again
+//! (after a failure half-way, or twice) runs no DDL for what is done.
+//!
+//! Two things decide. The script's journal (`pgdrift.script_units`, keyed by a digest of
+//! the script's steps): each transaction records itself just before its `COMMIT`, in the
+//! same transaction, and opens by asking whether it is recorded already; a step outside a
+//! transaction is a unit of its own, a `DO` block that runs it and records it at once. And,
+//! for each step, its catalog test where the catalog can tell (the object's existence, a
+//! column's state, an enum label, a comment, a constraint not yet validated), built with the
+//! step from the typed change (catalog identities quoted through `sql/`). A step runs inside
+//! a `DO` block, its own SQL verbatim under `EXECUTE`, while both say it is still to do. A
+//! statement that cannot run inside a `DO` block takes PostgreSQL's own `IF [NOT] EXISTS`
+//! form, or an equivalent that can.
 //!
 //! `exists` holds the existence tests of objects by their keys; `column` the tests of one
-//! column's state.
+//! column's state; `comment` the test of a comment.
 
 pub(crate) mod column;
 pub(crate) mod comment;
-pub(crate) mod definition;
 pub(crate) mod exists;
 
-use super::graph::Node;
 use super::order::Action;
 use super::Step;
 use crate::diff::Op;
 use crate::sql::Literal;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-/// How a step is skipped once its effect is present.
+/// How a step is skipped once its effect is present. Whether a step's transaction (or the
+/// unit of a step outside one) already ran is the script's journal's to say; a guard adds
+/// what the catalog can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Guard {
     /// Run the step only while this catalog condition (a boolean SQL expression) holds,
     /// inside a `DO` block (so not for statements that refuse to run in one). The
-    /// condition holds on the database the plan starts from.
+    /// condition holds when the step's turn comes on the database the plan starts from.
     When(String),
-    /// Like `When`, for a condition that may hold only once earlier steps of the plan ran
-    /// (the comment of an object the plan creates again): it cannot say, before the
-    /// transaction, whether the transaction's work is still to do.
-    After(String),
-    /// For a step whose effect the catalog does not tell apart from the state before it
-    /// (dropping an object the plan creates again under the same name): run while `cond`
-    /// holds and the transaction's work is still to do (see [`pending`]). `anchor`, when
-    /// known, is a condition that holds on the database the plan starts from and no longer
-    /// once the transaction is done (the object's definition is not yet TO's): it helps
-    /// decide whether the transaction is still to do.
-    Tied {
-        cond: String,
-        anchor: Option<String>,
-    },
     /// A form of the statement PostgreSQL itself skips when it is done (`IF NOT EXISTS`,
-    /// `IF EXISTS`), after `before` (guarded statements that clear the way).
+    /// `IF EXISTS`), after `before` (guarded statements that clear the way): for a
+    /// statement that cannot run inside a `DO` block.
     Form { before: Vec<String>, sql: String },
     /// A step that cannot run inside a `DO` block (`DROP INDEX CONCURRENTLY`) and has an
     /// equivalent that can: an idempotent script runs `sql` instead, while `cond` holds.
@@ -142,9 +134,7 @@ pub fn in_unit(step: &Step) -> String {
     let pending = format!("pg_catalog.current_setting({}) = 'true'", lit(PENDING));
     match &step.guard {
         None => do_block(&pending, &step.sql),
-        Some(Guard::When(cond) | Guard::After(cond) | Guard::Tied { cond, .. }) => {
-            do_block(&format!("{pending}\n    AND {cond}"), &step.sql)
-        }
+        Some(Guard::When(cond)) => do_block(&format!("{pending}\n    AND {cond}"), &step.sql),
         Some(Guard::Check) => step.sql.clone(),
         Some(Guard::Instead { cond, sql }) => do_block(&format!("{pending}\n    AND {cond}"), sql),
         Some(Guard::Form { before, sql }) => {
@@ -163,9 +153,7 @@ pub fn in_unit(step: &Step) -> String {
 pub fn own_unit(step: &Step, id: &str, unit: usize) -> Option<String> {
     let (cond, sql) = match &step.guard {
         Some(Guard::Instead { cond, sql }) => (Some(cond.as_str()), sql),
-        Some(Guard::When(cond) | Guard::After(cond) | Guard::Tied { cond, .. }) => {
-            (Some(cond.as_str()), &step.sql)
-        }
+        Some(Guard::When(cond)) => (Some(cond.as_str()), &step.sql),
         None => (None, &step.sql),
         Some(Guard::Form { before, sql }) => {
             let mut all = before.clone();
@@ -243,52 +231,23 @@ pub fn lit(s: &str) -> String {
 
 /// Gives the steps of the plan's actions the guards that follow from their node alone:
 /// creating an object that does not exist yet, dropping one that still exists. Steps that
-/// already have a guard keep it. A node the plan both drops and creates cannot be told
-/// apart by its existence: its drop runs with its transaction (`Tied`), its create once
-/// it is gone (`After`).
-pub(crate) fn attach(actions: &mut [Action], own: &HashSet<Node>) {
-    // Per node: its create statement, whether it is dropped, whether it is altered too.
-    let mut ops: HashMap<Node, (Option<String>, bool, bool)> = HashMap::default();
-    for a in actions.iter() {
-        for s in a
-            .steps
-            .iter()
-            .filter(|s| exists::kind_of(&a.node) == Some(s.kind))
-        {
-            let e = ops.entry(a.node.clone()).or_default();
-            if s.op == Op::Create {
-                e.0 = Some(s.sql.clone());
-            }
-            e.1 |= s.op == Op::Drop;
-            e.2 |= s.op == Op::Alter;
-        }
-    }
+/// already have a guard keep it. An object the plan drops and creates again under the same
+/// name is dropped while it exists and created while it does not, in that order, in one
+/// transaction; a second run is told apart by the script's journal.
+pub(crate) fn attach(actions: &mut [Action]) {
     for a in actions.iter_mut() {
         let Some(present) = exists::node(&a.node) else {
             continue;
         };
-        let recreated = match ops.get(&a.node) {
-            // Only where the object's own definition changes: recreated for something it
-            // depends on, it prints the same before and after.
-            Some((Some(create), true, altered)) if own.contains(&a.node) => {
-                Some(definition::differs(&a.node, create, *altered))
-            }
-            Some((Some(_), true, _)) => Some(None),
-            _ => None,
-        };
+        let kind = exists::kind_of(&a.node);
         for step in a.steps.iter_mut().filter(|s| s.guard.is_none()) {
-            if exists::kind_of(&a.node) != Some(step.kind) || step.backup.is_some() {
+            if kind != Some(step.kind) || step.backup.is_some() {
                 continue;
             }
-            step.guard = match (step.op, &recreated) {
-                (Op::Create, None) => Some(Guard::When(not(&present))),
-                (Op::Drop, None) => Some(Guard::When(present.clone())),
-                (Op::Create, Some(_)) => Some(Guard::After(not(&present))),
-                (Op::Drop, Some(anchor)) => Some(Guard::Tied {
-                    cond: present.clone(),
-                    anchor: anchor.clone(),
-                }),
-                (Op::Alter, _) => None,
+            step.guard = match step.op {
+                Op::Create => Some(Guard::When(not(&present))),
+                Op::Drop => Some(Guard::When(present.clone())),
+                Op::Alter => None,
             };
         }
     }

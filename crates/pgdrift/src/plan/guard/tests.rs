@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::model::{Kind, QualName, SubName};
+use crate::plan::graph::Node;
 use crate::testing::TestDb;
 
 async fn holds(db: &TestDb, cond: &str) -> bool {

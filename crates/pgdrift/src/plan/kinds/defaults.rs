@@ -35,17 +35,13 @@ impl Pass<'_, '_, '_> {
             let to = self.diff.to.tables.get(t).and_then(|tb| tb.column(c));
             let guard = match to.filter(|to| to.default == col.default) {
                 // Dropped only to be set again around a type change: done once the column
-                // has its new type; under the same name (a replaced type), the catalog
-                // cannot tell, and it goes with its transaction.
+                // has its new type (under the same name, a replaced type, only the
+                // script's journal tells).
                 Some(to) if to.type_name != col.type_name => Guard::When(format!(
                     "{set} AND NOT {}",
                     guard::column::type_is(t, c, &to.type_name)
                 )),
-                Some(_) => Guard::Tied {
-                    cond: set,
-                    anchor: None,
-                },
-                None => Guard::When(set),
+                _ => Guard::When(set),
             };
             let step = Step::new(sql, Kind::Column, Op::Alter, format!("{t}.{c}")).guarded(guard);
             let mut deps = Vec::new();
@@ -87,16 +83,11 @@ impl Pass<'_, '_, '_> {
                 Op::Alter,
                 name.clone(),
             )
-            .guarded({
-                let cond = guard::not(&guard::column::default_is(&t, &c, Some(default)));
-                let before = self.diff.from.tables.get(&t).and_then(|tb| tb.column(&c));
-                if before.is_some_and(|b| b.default.as_ref() == Some(default)) {
-                    // Set again after it was dropped early: still set at the start.
-                    Guard::After(cond)
-                } else {
-                    Guard::When(cond)
-                }
-            })];
+            .guarded(Guard::When(guard::not(&guard::column::default_is(
+                &t,
+                &c,
+                Some(default),
+            ))))];
             let mut deps = vec![Node::Table(t.clone())];
             self.to.refs(default, &mut deps);
             // An identity turned into a serial: its new sequence continues after the

@@ -144,10 +144,7 @@ impl Pass<'_, '_, '_> {
         if from.and_then(T::comment) != to.comment() {
             let mut step = self.comment_step(T::KIND, name, &to.comment_target(), to.comment());
             if let Some(cond) = super::super::guard::comment::differs(&to.node(), to.comment()) {
-                step = step.guarded(match from {
-                    Some(_) => super::super::guard::Guard::When(cond),
-                    None => super::super::guard::Guard::After(cond),
-                });
+                step = step.guarded(super::super::guard::Guard::When(cond));
             }
             steps.push(step);
         }
