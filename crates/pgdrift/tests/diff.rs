@@ -8,36 +8,13 @@
 mod common;
 
 use futures_util::stream::{self, StreamExt};
-use pgdrift::diff::{diff, glob_match, Diff, DiffOptions};
+use pgdrift::diff::{diff, Diff, DiffOptions};
 use pgdrift::model::Snapshot;
 use pgdrift::pipeline::{self, Target};
 use pgdrift::plan::PlanOptions;
 use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;
 use pgdrift::testing::TestDb;
-use std::path::PathBuf;
-
-fn case_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
-}
-
-fn cases() -> Vec<String> {
-    let filter = std::env::var("PGDRIFT_DIFF_CASES").ok();
-    let mut cases: Vec<String> = std::fs::read_dir(case_dir())
-        .expect("the diff fixtures")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("from.sql").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| filter.as_deref().is_none_or(|f| glob_match(f, name)))
-        .collect();
-    cases.sort();
-    cases
-}
-
-/// The server version a case needs, from a `_pgNN` suffix of its name (`..._pg15`: 15+).
-fn needs_major(case: &str) -> Option<u32> {
-    case.rsplit_once("_pg").and_then(|(_, v)| v.parse().ok())
-}
 
 /// What is left after a plan ran, indented under the message.
 fn indented(remaining: &[String]) -> String {
@@ -162,14 +139,14 @@ async fn converge(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_case_converges_both_ways() {
-    let cases = cases();
+    let cases = common::diff_cases();
     assert!(!cases.is_empty(), "no diff fixtures found");
-    let dir = case_dir();
+    let dir = common::diff_case_dir();
     let major = common::server_major(&TestDb::new().await).await;
     let mut results: Vec<Outcome> = stream::iter(cases.into_iter().map(|case| {
         let dir = dir.clone();
         async move {
-            if let Some(needs) = needs_major(&case).filter(|&n| n > major) {
+            if let Some(needs) = common::case_needs_major(&case).filter(|&n| n > major) {
                 let skipped = format!("-- needs PostgreSQL {needs}\n");
                 return Outcome {
                     case,
@@ -257,7 +234,8 @@ async fn planned(from_sql: &str, to_sql: &str) -> (pgdrift::plan::Plan, String) 
 #[tokio::test]
 async fn keys_and_indexes_that_differ_only_by_name_are_renamed() {
     for case in ["constraint_rename_unique_and_fk", "index_rename"] {
-        let read = |f: &str| std::fs::read_to_string(case_dir().join(case).join(f)).unwrap();
+        let read =
+            |f: &str| std::fs::read_to_string(common::diff_case_dir().join(case).join(f)).unwrap();
         let (from, to) = (read("from.sql"), read("to.sql"));
         for (a, b) in [(&from, &to), (&to, &from)] {
             let (p, left) = planned(a, b).await;
@@ -495,7 +473,7 @@ async fn a_parent_column_dropped_stays_in_the_children_that_keep_it() {
 
 #[tokio::test]
 async fn an_on_only_index_dropped_is_not_called_a_failed_build() {
-    let dir = case_dir().join("partition_index_on_only");
+    let dir = common::diff_case_dir().join("partition_index_on_only");
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
     let (plan, left) = planned(&read("to.sql"), &read("from.sql")).await;
     assert!(left.is_empty(), "{left}");
@@ -515,7 +493,7 @@ async fn an_on_only_index_dropped_is_not_called_a_failed_build() {
 
 #[tokio::test]
 async fn an_exclusion_constraints_index_comment_and_clustering_are_read_and_planned() {
-    let dir = case_dir().join("exclusion_index_comment_cluster");
+    let dir = common::diff_case_dir().join("exclusion_index_comment_cluster");
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
     let (plan, left) = planned(&read("from.sql"), &read("to.sql")).await;
     assert!(left.is_empty(), "{left}");

@@ -11,7 +11,7 @@
 mod common;
 
 use futures_util::stream::{self, StreamExt};
-use pgdrift::diff::{glob_match, DiffOptions};
+use pgdrift::diff::DiffOptions;
 use pgdrift::migrate::owned::ToolOwned;
 use pgdrift::model::Snapshot;
 use pgdrift::pipeline::{self, Target};
@@ -21,29 +21,6 @@ use pgdrift::report::script::{render_sql, ScriptContext};
 use pgdrift::source::InspectOptions;
 use pgdrift::sql::split::{split, Piece};
 use pgdrift::testing::TestDb;
-use std::path::PathBuf;
-
-fn case_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
-}
-
-fn cases() -> Vec<String> {
-    let filter = std::env::var("PGDRIFT_DIFF_CASES").ok();
-    let mut cases: Vec<String> = std::fs::read_dir(case_dir())
-        .expect("the diff fixtures")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join("from.sql").exists())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| filter.as_deref().is_none_or(|f| glob_match(f, name)))
-        .collect();
-    cases.sort();
-    cases
-}
-
-/// The server version a case needs, from a `_pgNN` suffix of its name.
-fn needs_major(case: &str) -> Option<u32> {
-    case.rsplit_once("_pg").and_then(|(_, v)| v.parse().ok())
-}
 
 fn message(e: &tokio_postgres::Error) -> String {
     e.as_db_error()
@@ -241,8 +218,9 @@ async fn check_script(
     db.execute(NO_DDL).await;
     let again = run(db, &stmts, "second run (no DDL allowed)").await;
     db.execute(ALLOW_DDL).await;
+    // No DDL ran (the trigger would have stopped it), so the catalog is as the first run
+    // left it.
     again.map_err(fail)?;
-    left(db, to, "after the second run").await.map_err(fail)?;
     for cut in cuts(&stmts) {
         let other = load(from_sql).await.map_err(fail)?;
         run_cut(&other, &stmts, cut).await.map_err(fail)?;
@@ -270,14 +248,14 @@ async fn run_case(case: &str, from_sql: &str, to_sql: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_case_runs_twice_and_after_a_stop_part_way() {
-    let cases = cases();
+    let cases = common::diff_cases();
     assert!(!cases.is_empty(), "no diff fixtures found");
-    let dir = case_dir();
+    let dir = common::diff_case_dir();
     let major = common::server_major(&TestDb::new().await).await;
     let failures: Vec<String> = stream::iter(cases.iter().cloned().map(|case| {
         let dir = dir.clone();
         async move {
-            if needs_major(&case).is_some_and(|n| n > major) {
+            if common::case_needs_major(&case).is_some_and(|n| n > major) {
                 return Vec::new();
             }
             let read = |f: &str| {
@@ -343,4 +321,50 @@ async fn psql_runs_the_script_twice_and_the_second_run_changes_nothing() {
     a.execute(ALLOW_DDL).await;
     assert!(second.status.success(), "{second:?}\n{script}");
     left(&a, &cb, "after the second run").await.unwrap();
+}
+
+/// The idempotent script of `plan`, which undoes `undoes`.
+fn script_undoing(plan: &pgdrift::plan::Plan, undoes: &pgdrift::plan::Plan) -> String {
+    render_sql(
+        plan,
+        &ScriptContext {
+            allow_destructive: true,
+            idempotent: true,
+            undoes: Some(undoes.steps.clone()),
+            ..Default::default()
+        },
+    )
+}
+
+#[tokio::test]
+async fn a_plan_its_rollback_and_the_plan_again_each_run() {
+    let from = "CREATE TABLE t (id int PRIMARY KEY);";
+    let to = "CREATE TABLE t (id int PRIMARY KEY, note text); CREATE INDEX t_note ON t (note);";
+    let (a, b) = (TestDb::with_sql(from).await, TestDb::with_sql(to).await);
+    let opts = InspectOptions::default();
+    let (ca, cb) = (common::read(&a, &opts).await, common::read(&b, &opts).await);
+    let plan = |x: &Snapshot, y: &Snapshot| {
+        pipeline::converge::plan(
+            &x.catalog,
+            &y.catalog,
+            &DiffOptions::default(),
+            &PlanOptions::default(),
+        )
+    };
+    let (forward, back) = (plan(&ca, &cb), plan(&cb, &ca));
+    let forward_sql = statements(&script_undoing(&forward, &back));
+    let back_sql = statements(&script_undoing(&back, &forward));
+    for (round, (stmts, expected)) in [
+        (&forward_sql, &cb),
+        (&back_sql, &ca),
+        (&forward_sql, &cb),
+        (&back_sql, &ca),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let what = format!("run {}", round + 1);
+        run(&a, stmts, &what).await.unwrap();
+        left(&a, expected, &what).await.unwrap();
+    }
 }

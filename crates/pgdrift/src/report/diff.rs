@@ -166,6 +166,7 @@ impl<'a> DiffReport<'a> {
                 allow_destructive: self.allow_destructive,
                 title: "plan".into(),
                 idempotent: self.script_options.idempotent,
+                undoes: self.rollback.map(|r| r.steps.clone()),
                 binding: self.script_options.binding.clone(),
             },
         )
@@ -182,6 +183,7 @@ impl<'a> DiffReport<'a> {
                     allow_destructive: self.allow_destructive,
                     title: "rollback".into(),
                     idempotent: self.script_options.idempotent,
+                    undoes: Some(self.plan.steps.clone()),
                     binding: self.script_options.rollback_binding.clone(),
                 },
             )

@@ -20,6 +20,10 @@ pub struct ScriptContext {
     /// Every step guarded so that the script can run again (after a failure half-way, or
     /// twice) and does nothing the second time.
     pub idempotent: bool,
+    /// In an idempotent script, the steps of the script this one undoes (the forward plan
+    /// of a rollback, the rollback of a plan): once this script's work is done, the other's
+    /// journal rows are cleared, so that it can run again.
+    pub undoes: Option<Vec<Step>>,
     /// The states the plan is bound to (`pgdrift apply` checks them): header lines after the
     /// sources, and the per-object state block at the end.
     pub binding: Option<crate::plan::binding::Rendered>,
@@ -69,11 +73,14 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
         let _ = writeln!(out, "{s};");
     }
     let id = ctx.idempotent.then(|| guard::script_id(&plan.steps));
-    if id.is_some() {
-        out.push_str(
-            "\n-- idempotent: each transaction is recorded in pgdrift.script_units when it \
-             commits;\n-- a run of this script again skips what is recorded, and every step \
-             also tests\n-- the catalog where it can tell whether its change is made.\n",
+    if let Some(id) = &id {
+        let _ = write!(
+            out,
+            "\n-- idempotent: each transaction is recorded in pgdrift.script_units (script '{id}') \
+             when it\n-- commits; a run of this script again skips what is recorded, and every \
+             step also tests\n-- the catalog where it can tell whether its change is made. To run \
+             it again on purpose\n-- after undoing it by hand: DELETE FROM pgdrift.script_units \
+             WHERE script = '{id}';\n"
         );
         let _ = writeln!(out, "{};", guard::journal_setup());
     }
@@ -116,6 +123,11 @@ pub fn render_sql(plan: &Plan, ctx: &ScriptContext) -> String {
     }
     if in_transaction {
         close(&mut out, id.as_deref(), unit);
+    }
+    if let (Some(_), Some(other)) = (&id, &ctx.undoes) {
+        let other = guard::script_id(other);
+        out.push_str("\n-- the script this one undoes can run again\n");
+        let _ = writeln!(out, "{};", guard::forget(&other));
     }
     if !plan.manual.is_empty() {
         out.push_str("\n-- Manual steps: pgdrift cannot make these changes safely by itself.\n");

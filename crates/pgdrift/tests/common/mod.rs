@@ -172,3 +172,31 @@ pub fn fuzz_config() -> proptest::test_runner::Config {
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// The diff fixture corpus: `tests/fixtures/diff/<case>/{from,to}.sql`.
+pub fn diff_case_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff")
+}
+
+/// The diff fixture cases, sorted; `PGDRIFT_DIFF_CASES=glob` keeps the matching ones.
+pub fn diff_cases() -> Vec<String> {
+    let filter = std::env::var("PGDRIFT_DIFF_CASES").ok();
+    let mut cases: Vec<String> = std::fs::read_dir(diff_case_dir())
+        .expect("the diff fixtures")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("from.sql").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            filter
+                .as_deref()
+                .is_none_or(|f| pgdrift::diff::glob_match(f, name))
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The server version a case needs, from a `_pgNN` suffix of its name (`..._pg15`: 15+).
+pub fn case_needs_major(case: &str) -> Option<u32> {
+    case.rsplit_once("_pg").and_then(|(_, v)| v.parse().ok())
+}

@@ -105,6 +105,11 @@ END {outer}",
     )
 }
 
+/// Clears the journal rows of script `id` (a statement, not DDL).
+pub fn forget(id: &str) -> String {
+    format!("DELETE FROM {} WHERE script = {}", journal(), lit(id))
+}
+
 /// The statement right after the `BEGIN` of transaction `unit` of script `id`: decides
 /// once, before any of its steps runs, whether the transaction's work is still to do —
 /// true unless the journal holds it (then an earlier run committed it).
