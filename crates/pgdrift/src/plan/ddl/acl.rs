@@ -2,6 +2,7 @@
 //! that turn one object's privileges into another's.
 
 use crate::model::{Grant, Privileges};
+use crate::plan::guard::acl::{object_acl, still_to_do, AclMove};
 use crate::sql::{Ident, Literal};
 use std::collections::BTreeMap;
 
@@ -65,6 +66,9 @@ pub struct AclStatement {
     /// For a REVOKE: the (grantee, privilege) pairs it takes away, fully or their grant
     /// option.
     pub taken: Vec<(String, String)>,
+    /// A catalog condition true while the statement is still to do (for idempotent
+    /// scripts), where the object's ACL can be found from its name.
+    pub guard: Option<String>,
 }
 
 /// What one (grantee, privilege) pair must do to go from one side to the other.
@@ -221,6 +225,13 @@ fn statements(target: &AclTarget, mut moves: Vec<(Move, &str, &str)>) -> Vec<Acl
                     if grantable { " WITH GRANT OPTION" } else { "" }
                 ),
             };
+            let acl_move = match m {
+                Move::Revoke => AclMove::Revoke,
+                Move::RevokeOption => AclMove::RevokeOption,
+                Move::Grant { grantable } => AclMove::Grant { grantable },
+            };
+            let guard = object_acl(&target.object, target.column.as_deref())
+                .map(|acl| still_to_do(&acl, grantee, &privileges, acl_move));
             let revokes = !matches!(m, Move::Grant { .. });
             let taken = if revokes {
                 privileges
@@ -234,6 +245,7 @@ fn statements(target: &AclTarget, mut moves: Vec<(Move, &str, &str)>) -> Vec<Acl
                 sql,
                 revokes,
                 taken,
+                guard,
             }
         })
         .collect()

@@ -6,15 +6,17 @@
 //! same transaction, and opens by asking whether it is recorded already; a step outside a
 //! transaction is a unit of its own, a `DO` block that runs it and records it at once. And,
 //! for each step, its catalog test where the catalog can tell (the object's existence, a
-//! column's state, an enum label, a comment, a constraint not yet validated), built with the
-//! step from the typed change (catalog identities quoted through `sql/`). A step runs inside
-//! a `DO` block, its own SQL verbatim under `EXECUTE`, while both say it is still to do. A
+//! column's state, an enum label, a comment, a constraint not yet validated, a privilege),
+//! built with the step from the typed change (catalog identities quoted through `sql/`). A
+//! step runs inside a `DO` block, its own SQL verbatim under `EXECUTE`, while both say it
+//! is still to do. A
 //! statement that cannot run inside a `DO` block takes PostgreSQL's own `IF [NOT] EXISTS`
 //! form, or an equivalent that can.
 //!
 //! `exists` holds the existence tests of objects by their keys; `column` the tests of one
-//! column's state; `comment` the test of a comment.
+//! column's state; `comment` the test of a comment; `acl` the tests of privileges.
 
+pub(crate) mod acl;
 pub(crate) mod column;
 pub(crate) mod comment;
 pub(crate) mod exists;

@@ -234,3 +234,99 @@ async fn online_guards_say_to_do_before_their_step_and_done_after() {
     let leftover = exists::invalid_index(&QualName::new("public", "broken"));
     flips(&db, &leftover, "REINDEX INDEX broken").await;
 }
+
+#[tokio::test]
+async fn privilege_guards_say_to_do_before_their_grant_or_revoke_and_done_after() {
+    use super::acl::{object_acl, still_to_do, AclMove};
+    let db = TestDb::with_sql(
+        "DO $$ BEGIN CREATE ROLE \"Guard Reader\" NOLOGIN;
+           EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+         CREATE SCHEMA \"App s\";
+         CREATE TABLE \"App s\".\"T\"\"1\" (id int, \"a b\" text);
+         CREATE SEQUENCE \"App s\".seq;
+         CREATE FUNCTION \"App s\".f(integer) RETURNS int LANGUAGE sql AS 'SELECT 1';
+         CREATE TYPE \"App s\".mood AS ENUM ('ok');",
+    )
+    .await;
+    let acl = |object: &str, column: Option<&str>| {
+        object_acl(object, column).unwrap_or_else(|| panic!("a lookup for {object}"))
+    };
+    let table = acl("TABLE \"App s\".\"T\"\"1\"", None);
+    let grant = AclMove::Grant { grantable: false };
+    let cases: Vec<(String, String)> =
+        vec![
+        (
+            still_to_do(&table, "Guard Reader", &["SELECT", "INSERT"], grant),
+            "GRANT SELECT, INSERT ON TABLE \"App s\".\"T\"\"1\" TO \"Guard Reader\"".into(),
+        ),
+        (
+            still_to_do(&table, "Guard Reader", &["SELECT"], AclMove::Grant { grantable: true }),
+            "GRANT SELECT ON TABLE \"App s\".\"T\"\"1\" TO \"Guard Reader\" WITH GRANT OPTION"
+                .into(),
+        ),
+        (
+            still_to_do(&table, "Guard Reader", &["SELECT"], AclMove::RevokeOption),
+            "REVOKE GRANT OPTION FOR SELECT ON TABLE \"App s\".\"T\"\"1\" FROM \"Guard Reader\""
+                .into(),
+        ),
+        (
+            still_to_do(&table, "Guard Reader", &["SELECT", "INSERT"], AclMove::Revoke),
+            "REVOKE SELECT, INSERT ON TABLE \"App s\".\"T\"\"1\" FROM \"Guard Reader\"".into(),
+        ),
+        (
+            still_to_do(
+                &acl("TABLE \"App s\".\"T\"\"1\"", Some("a b")),
+                "PUBLIC",
+                &["UPDATE"],
+                grant,
+            ),
+            "GRANT UPDATE (\"a b\") ON TABLE \"App s\".\"T\"\"1\" TO PUBLIC".into(),
+        ),
+        (
+            still_to_do(&acl("SEQUENCE \"App s\".seq", None), "Guard Reader", &["USAGE"], grant),
+            "GRANT USAGE ON SEQUENCE \"App s\".seq TO \"Guard Reader\"".into(),
+        ),
+        (
+            // PUBLIC holds EXECUTE by default: the NULL ACL reads as its default.
+            still_to_do(
+                &acl("FUNCTION \"App s\".f(integer)", None),
+                "PUBLIC",
+                &["EXECUTE"],
+                AclMove::Revoke,
+            ),
+            "REVOKE EXECUTE ON FUNCTION \"App s\".f(integer) FROM PUBLIC".into(),
+        ),
+        (
+            still_to_do(&acl("SCHEMA \"App s\"", None), "Guard Reader", &["USAGE"], grant),
+            "GRANT USAGE ON SCHEMA \"App s\" TO \"Guard Reader\"".into(),
+        ),
+        (
+            still_to_do(
+                &acl("TYPE \"App s\".mood", None),
+                "PUBLIC",
+                &["USAGE"],
+                AclMove::Revoke,
+            ),
+            "REVOKE USAGE ON TYPE \"App s\".mood FROM PUBLIC".into(),
+        ),
+        (
+            still_to_do(&acl("LANGUAGE sql", None), "Guard Reader", &["USAGE"], grant),
+            "GRANT USAGE ON LANGUAGE sql TO \"Guard Reader\"".into(),
+        ),
+    ];
+    for (cond, step) in &cases {
+        flips(&db, cond, step).await;
+    }
+    // An object that is not there reads as still to do: a test never skips a statement.
+    let missing = still_to_do(
+        &acl("TABLE app.nothing", None),
+        "PUBLIC",
+        &["SELECT"],
+        AclMove::Revoke,
+    );
+    assert!(holds(&db, &missing).await);
+    assert_eq!(object_acl("TABLES", None), None);
+    assert_eq!(object_acl("FUNCTION app.count(*)", None), None);
+    db.execute("REVOKE USAGE ON LANGUAGE sql FROM \"Guard Reader\"")
+        .await;
+}

@@ -55,6 +55,8 @@ pub(crate) fn default_privilege_statements(
         .into_iter()
         .map(|s| AclStatement {
             sql: format!("{prefix}{}", s.sql),
+            // Default privileges have no object to read back: the journal decides.
+            guard: None,
             ..s
         })
         .collect()

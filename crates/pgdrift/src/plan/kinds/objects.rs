@@ -181,7 +181,10 @@ impl<'a> Pass<'_, '_, 'a> {
     }
 
     pub fn acl_step(&self, kind: Kind, object: &str, s: ddl::AclStatement) -> Step {
-        let step = Step::new(s.sql, kind, Op::Alter, object);
+        let mut step = Step::new(s.sql, kind, Op::Alter, object);
+        if let Some(guard) = s.guard {
+            step = step.guarded(super::super::guard::Guard::When(guard));
+        }
         if s.revokes {
             step.hazard(HazardKind::PrivilegeRevoked, format!("on {object}"))
         } else {
