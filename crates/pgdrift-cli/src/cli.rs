@@ -426,6 +426,16 @@ pub struct AuditArgs {
     /// Replay desired sources on this server instead of pgdrift's private one.
     #[arg(long, value_name = "URL")]
     pub dev_url: Option<String>,
+    /// Audit only share K of N of the fleet's databases (a stable hash of server and
+    /// database names), so that N machines together cover every database once.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<pgdrift::fleet::shard::Shard>,
+}
+
+/// `--shard K/N`, with the reason when it is not one.
+fn parse_shard(s: &str) -> Result<pgdrift::fleet::shard::Shard, String> {
+    s.parse()
+        .map_err(|e: pgdrift::fleet::shard::ShardError| e.to_string())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

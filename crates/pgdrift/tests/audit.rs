@@ -28,6 +28,7 @@ async fn run(config: &FleetConfig) -> AuditReport {
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
         lint: None,
+        shard: None,
     };
     audit(config, &options, &|_| None, &mut |_| {}).await
 }

@@ -28,6 +28,7 @@ async fn run(dir: &Path, text: &str) -> AuditReport {
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
         lint: None,
+        shard: None,
     };
     audit(&config, &options, &|_| None, &mut |_| {}).await
 }
@@ -336,6 +337,7 @@ async fn any_count_of_jobs_a_library_caller_passes_is_bounded() {
         statement_timeout: Duration::from_secs(5),
         load: LoadOptions::default(),
         lint: None,
+        shard: None,
     };
     let report = audit(&config, &options, &|_| None, &mut |_| {}).await;
     let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();

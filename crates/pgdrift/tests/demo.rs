@@ -37,6 +37,7 @@ async fn the_demo_fleet_tells_its_story() {
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
         lint: None,
+        shard: None,
     };
     let report = audit(&config, &options, &|_| None, &mut |_| {}).await;
     let got: Vec<String> = report

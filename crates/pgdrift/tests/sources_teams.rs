@@ -376,6 +376,7 @@ async fn audit_with_role_ignore(ignore: &str) -> pgdrift::fleet::audit::AuditRep
         statement_timeout: std::time::Duration::from_secs(60),
         load: no_cache(),
         lint: None,
+        shard: None,
     };
     audit(&config, &options, &|_| None, &mut |_| {}).await
 }

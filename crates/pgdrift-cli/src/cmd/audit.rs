@@ -37,6 +37,7 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
             ..LoadOptions::default()
         },
         lint: args.lint.then(|| config.lint.clone()),
+        shard: args.shard,
     };
     let report = run_audit(&config, &options).await;
     let level = args

@@ -24,6 +24,7 @@ pub async fn run(args: DemoArgs, color: ColorChoice) -> anyhow::Result<Outcome> 
         statement_timeout: Duration::from_secs(60),
         load: LoadOptions::default(),
         lint: None,
+        shard: None,
     };
     let report = run_audit(&config, &options).await;
     let shown = Shown {

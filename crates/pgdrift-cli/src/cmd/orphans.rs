@@ -86,6 +86,7 @@ async fn fleet(args: &OrphansArgs) -> anyhow::Result<Outcome> {
             .unwrap_or(std::time::Duration::from_secs(60)),
         load: args.load.options(false)?,
         lint: None,
+        shard: None,
     };
     let env = |name: &str| std::env::var(name).ok();
     let report = audit(&config, &options, &env, &mut |_| {}).await;

@@ -34,6 +34,8 @@ pub struct AuditOptions {
     pub load: LoadOptions,
     /// The lint rules to run on every database read (`audit --lint`); `None`: no lint.
     pub lint: Option<crate::lint::LintConfig>,
+    /// Only this share of the fleet's databases (`--shard K/N`); `None`: all of them.
+    pub shard: Option<crate::fleet::shard::Shard>,
 }
 
 /// Progress for displays.
@@ -101,6 +103,9 @@ pub async fn audit(
                 entry.version = Some(inv.version.clone());
                 for db in inv.databases {
                     if db.is_template || !db.allows_connections || !server_includes(s, &db.name) {
+                        continue;
+                    }
+                    if options.shard.is_some_and(|k| !k.holds(&s.name, &db.name)) {
                         continue;
                     }
                     entry.databases += 1;
