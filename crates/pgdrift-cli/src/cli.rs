@@ -43,6 +43,9 @@ pub enum Command {
     /// Build a small drifted fleet on pgdrift's private server, audit it, and write the
     /// HTML report.
     Demo(DemoArgs),
+    /// Work with audit reports: `merge` puts the reports of `audit --shard K/N` together.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Find where application code references the tables of a schema: per table, per
     /// file, the tables referenced nowhere and the names code uses that the schema lacks
     /// (exit 1 when there are either).
@@ -443,6 +446,33 @@ pub enum AuditFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the JSON reports of all N shards of one audit (`pgdrift audit --shard K/N -f
+    /// json -o shard-K.json`) into the report of the whole fleet (exit 1 on findings at or
+    /// above --fail-on, 2 when a shard is missing or given twice).
+    Merge(ReportMergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportMergeArgs {
+    /// The shards' JSON reports, each once, in any order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format of the merged report.
+    #[arg(long, short = 'f', value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    /// Write the merged report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 when a finding reaches this level (default: warning).
+    #[arg(long, value_name = "LEVEL", value_parser = ["info", "warning", "error"])]
+    pub fail_on: Option<String>,
 }
 
 #[derive(Debug, Args)]

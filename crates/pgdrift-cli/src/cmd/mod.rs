@@ -17,6 +17,7 @@ mod log;
 pub mod man;
 mod migrate;
 mod orphans;
+mod report;
 pub mod reset;
 mod usage;
 
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Migrate(command) => migrate::run(command, cli.color).await,
         Command::Audit(args) => audit::run(args, cli.color).await,
         Command::Demo(args) => demo::run(args, cli.color).await,
+        Command::Report(command) => report::run(command, cli.color),
         Command::Usage(args) => usage::run(args).await,
         Command::Investigate(args) => investigate::run(args).await,
         Command::Orphans(args) => orphans::run(args).await,

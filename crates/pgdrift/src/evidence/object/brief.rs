@@ -6,11 +6,11 @@ use super::{ObjectEvidence, VerdictState};
 use serde::Serialize;
 
 /// A relation's evidence, in brief.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Brief {
     pub verdict: VerdictState,
     pub reasons: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// Rows, estimated unless `rows_exact`.
     pub rows: Option<i64>,
@@ -22,7 +22,7 @@ pub struct Brief {
     pub reads: Option<i64>,
     pub writes: Option<i64>,
     /// The objects that depend on it (foreign keys, views, functions, publications).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depended_on_by: Vec<String>,
     /// The command that prints the whole evidence as a checklist.
     pub investigate: String,

@@ -10,7 +10,7 @@ use serde::Serialize;
 /// Statistics covering less than this say too little about a table nobody uses.
 pub const MIN_WINDOW_DAYS: i64 = 7;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictState {
     InUse,

@@ -4,11 +4,10 @@
 use super::findings::{Finding, Severity};
 use super::report::{AuditReport, DriftMatrix, RoleEntry, ServerEntry, FORMAT_VERSION};
 use super::run::{DbResult, Role};
-use crate::fleet::config::FleetConfig;
 use std::cmp::Reverse;
 
 pub(super) fn assemble(
-    config: &FleetConfig,
+    config: Option<String>,
     servers: Vec<ServerEntry>,
     roles: &[Role],
     mut databases: Vec<DbResult>,
@@ -66,12 +65,13 @@ pub(super) fn assemble(
     let mut report = AuditReport {
         format_version: FORMAT_VERSION,
         pgdrift_version: crate::VERSION,
-        config: Some(config.path.display().to_string()),
+        config,
         servers,
         roles: role_entries,
         databases: entries,
         findings,
         matrix,
+        shard: None,
     };
     mask_all(&mut report);
     report
@@ -92,8 +92,11 @@ fn mask_all(report: &mut AuditReport) {
     for d in &mut report.databases {
         d.error.iter_mut().for_each(mask);
     }
-    for f in &mut report.findings {
-        mask(&mut f.message);
-        mask(&mut f.fix);
-    }
+    report.findings.iter_mut().for_each(mask_finding);
+}
+
+/// A finding's free text through the masking function.
+pub(super) fn mask_finding(f: &mut Finding) {
+    f.message = crate::pg::mask_urls(&f.message);
+    f.fix = crate::pg::mask_urls(&f.fix);
 }

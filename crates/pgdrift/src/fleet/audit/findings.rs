@@ -41,11 +41,17 @@ kinds! {
     TRACKER_UNREADABLE = "PA034", "tracker-unreadable", Warning, "a migration tracking table the audit's role may not read";
 }
 
+/// A code or slug: one of the constants (read back from JSON by [`static_str`]). A name of
+/// its own so that deriving `Deserialize` does not ask the input to live forever.
+pub type StaticStr = &'static str;
+
 /// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
-    pub code: &'static str,
-    pub slug: &'static str,
+    #[serde(deserialize_with = "static_str")]
+    pub code: StaticStr,
+    #[serde(deserialize_with = "static_str")]
+    pub slug: StaticStr,
     pub severity: Severity,
     pub server: String,
     /// `None` for a finding about a whole server.
@@ -108,4 +114,31 @@ mod tests {
         assert_eq!(Severity::from_name("warning"), Some(Severity::Warning));
         assert!(Severity::Error > Severity::Warning);
     }
+}
+
+/// A finding's code or slug read back from a JSON report (`pgdrift report merge`): the
+/// constant of that name when the audit or the lint rules define it, else the text kept for
+/// the life of the process (a report holds a few dozen distinct codes at most).
+fn static_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static KEPT: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let text = <String as serde::Deserialize>::deserialize(d)?;
+    let known = FINDINGS
+        .iter()
+        .flat_map(|k| [k.code, k.slug])
+        .find(|k| *k == text);
+    if let Some(k) = known {
+        return Ok(k);
+    }
+    let mut kept = KEPT
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = kept.get(text.as_str()) {
+        return Ok(k);
+    }
+    let leaked: &'static str = Box::leak(text.into_boxed_str());
+    kept.insert(leaked);
+    Ok(leaked)
 }

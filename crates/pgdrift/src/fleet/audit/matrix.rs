@@ -13,7 +13,7 @@ const SMALL: usize = 60;
 
 /// Builds the matrix of `roles` and `databases` (in report order).
 pub(super) fn build_matrix(roles: &[Role], databases: &[DbResult]) -> DriftMatrix {
-    let desired: Vec<&Role> = roles.iter().filter(|r| r.catalog.is_some()).collect();
+    let desired: Vec<&Role> = roles.iter().filter(|r| r.loaded).collect();
     let mut columns: Vec<MatrixColumn> = desired
         .iter()
         .map(|r| MatrixColumn {

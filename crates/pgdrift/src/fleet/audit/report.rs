@@ -21,10 +21,47 @@ pub struct AuditReport {
     /// Worst first, then by server, database and code.
     pub findings: Vec<Finding>,
     pub matrix: DriftMatrix,
+    /// What `pgdrift report merge` needs to rebuild the whole fleet's report from the
+    /// shards' reports; only in the report of `pgdrift audit --shard K/N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardPart>,
+}
+
+/// A shard's part of a fleet audit, beyond its report: the roles' desired objects, the
+/// findings about servers rather than databases, and each database's matrix cells.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ShardPart {
+    /// `K/N`.
+    pub shard: String,
+    pub roles: Vec<RolePart>,
+    /// Findings about a server or the fleet (in `findings` too), not about one database.
+    pub fleet_findings: Vec<Finding>,
+    pub cells: Vec<DatabaseCells>,
+}
+
+/// A role as the shard loaded it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RolePart {
+    pub name: String,
+    pub desired: Option<String>,
+    /// Whether its desired schema was loaded.
+    pub loaded: bool,
+    /// Its desired schema's top-level objects, sorted.
+    pub objects: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// A database's deviations from its role's desired schema, by object.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DatabaseCells {
+    pub server: String,
+    pub database: String,
+    /// `None` when the database could not be compared.
+    pub cells: Option<std::collections::BTreeMap<String, Cell>>,
 }
 
 /// A server of the fleet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ServerEntry {
     pub name: String,
     /// development, test, staging or production.
@@ -39,7 +76,7 @@ pub struct ServerEntry {
 }
 
 /// A role: which databases play it and what they should contain.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleEntry {
     pub name: String,
     /// The desired schema's source as configured.
@@ -53,7 +90,7 @@ pub struct RoleEntry {
 }
 
 /// How alive a database is, from the server's statistics.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityHints {
     /// Transactions committed and rolled back since `stats_reset`.
     pub commits: i64,
@@ -65,7 +102,7 @@ pub struct ActivityHints {
 }
 
 /// A migration tool's tracking table, in short.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrackerSummary {
     pub tool: String,
     pub table: String,
@@ -79,7 +116,7 @@ pub struct TrackerSummary {
 }
 
 /// One database of the fleet.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseEntry {
     pub server: String,
     pub name: String,
@@ -120,7 +157,7 @@ impl DatabaseEntry {
 }
 
 /// What a matrix cell says about an object in a column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Cell {
     /// There, as desired.

@@ -53,6 +53,9 @@ pub(super) struct Role {
     /// How reports and fix commands name its desired source (`env:NAME`, or masked).
     pub arg: Option<String>,
     pub catalog: Option<Catalog>,
+    /// Whether its desired schema was loaded (its catalog here, or in the shard that wrote a
+    /// merged report's part).
+    pub loaded: bool,
     pub objects: HashSet<ObjectKey>,
     pub migrations: Option<PathBuf>,
     /// Entries of the role's directories left out (`ignore` in pgdrift.toml).
@@ -164,7 +167,20 @@ pub async fn audit(
     )
     .await;
     let results: Vec<DbResult> = results.into_iter().flatten().flatten().collect();
-    super::assemble::assemble(config, servers, &roles, results, findings, build_matrix)
+    let part = options
+        .shard
+        .map(|shard| super::merge::part(shard, &roles, &results, &findings));
+    let config_path = Some(config.path.display().to_string());
+    let mut report = super::assemble::assemble(
+        config_path,
+        servers,
+        &roles,
+        results,
+        findings,
+        build_matrix,
+    );
+    report.shard = part;
+    report
 }
 
 async fn load_roles(
@@ -183,6 +199,7 @@ async fn load_roles(
             name: r.name.clone(),
             arg: r.desired_arg.clone(),
             catalog: None,
+            loaded: false,
             objects: HashSet::new(),
             migrations: r.migrations.clone(),
             ignore: r.ignore.clone(),
@@ -203,6 +220,7 @@ async fn load_roles(
                     ToolOwned::of(&catalog).remove_from(&mut catalog);
                     role.objects = objects(&catalog).into_iter().collect();
                     role.catalog = Some(catalog);
+                    role.loaded = true;
                 }
                 Err(e) => role.error = Some(crate::pg::mask_quoting(&e, source)),
             }

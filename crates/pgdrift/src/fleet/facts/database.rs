@@ -17,7 +17,7 @@ const FACTS_SQL: &str = include_str!("../queries/database_facts.sql");
 const EXTENSIONS_SQL: &str = include_str!("../queries/extensions.sql");
 
 /// What one database holds and how busy its tables are.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DatabaseFacts {
     /// The database read.
     pub database: String,
@@ -32,7 +32,7 @@ pub struct DatabaseFacts {
 }
 
 /// How many of the user's objects there are of each kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ObjectCounts {
     /// Schemas, `public` included.
     pub schemas: u64,
@@ -59,7 +59,7 @@ pub struct ObjectCounts {
 }
 
 /// One installed extension.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ExtensionInfo {
     pub name: String,
     pub version: String,
@@ -69,7 +69,7 @@ pub struct ExtensionInfo {
 
 /// What the statistics of the user's tables say, summed over all of them. Counters count
 /// since the statistics were last reset; times are UTC, `YYYY-MM-DDTHH:MM:SSZ`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TableActivity {
     /// Estimated live rows (`n_live_tup`).
     pub live_rows: i64,

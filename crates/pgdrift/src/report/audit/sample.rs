@@ -59,6 +59,7 @@ pub fn sample_report() -> AuditReport {
         databases,
         findings,
         matrix: sample_matrix(),
+        shard: None,
     }
 }
 
