@@ -542,6 +542,10 @@ pub struct FleetArgs {
     /// Stop starting databases once one fails.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Only shard K of N: a stable share of the databases (by a hash of server `host:port`
+    /// and database name), so that N machines together cover each database once.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<pgdrift::fleet::shard::Shard>,
 }
 
 #[derive(Debug, Args)]

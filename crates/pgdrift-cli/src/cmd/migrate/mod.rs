@@ -9,6 +9,7 @@ mod status;
 
 use crate::cli::{ColorChoice, DirArgs, MigrateCommand, TargetArgs};
 use crate::Outcome;
+use pgdrift::fleet::shard::Shard;
 use pgdrift::fleet::Target;
 use pgdrift::migrate::{files, MigrationFile};
 use pgdrift::pg::ConnInfo;
@@ -74,6 +75,23 @@ pub async fn targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
     let mut seen = std::collections::HashSet::new();
     out.retain(|t| seen.insert(t.label.clone()));
     Ok(out)
+}
+
+/// The databases of shard `shard` (`--shard K/N`), all of them without one. A shard may
+/// hold none: the run then does nothing and says so.
+pub fn share(targets: Vec<Target>, shard: Option<Shard>) -> Vec<Target> {
+    let Some(shard) = shard else {
+        return targets;
+    };
+    let total = targets.len();
+    let held: Vec<Target> = (targets.into_iter())
+        .filter(|t| shard.holds(&t.server(), t.database()))
+        .collect();
+    crate::output::note(&format!(
+        "shard {shard}: {} of the {total} databases",
+        held.len()
+    ));
+    held
 }
 
 /// A database's line in a run over many: a mark, its name (see [`pgdrift::fleet::line_names`])

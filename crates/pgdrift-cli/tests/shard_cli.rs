@@ -7,6 +7,7 @@ mod common;
 
 use common::text;
 use pgdrift::fleet::demo;
+use pgdrift::fleet::shard::Shard;
 use pgdrift::sql::Ident;
 use pgdrift::testing::admin_conninfo;
 use serde_json::Value;
@@ -173,6 +174,27 @@ async fn four_shards_cover_the_fleet_once_and_merge_into_the_unsharded_report() 
     assert_eq!(shown.status.code(), Some(1), "{}", text(&shown));
     let t = text(&shown);
     assert!(t.contains("tenant_clone1"), "{t}");
+    // As the shipped GitHub Actions workflow runs it.
+    let md = pgdrift_in(
+        d,
+        &[
+            "report",
+            "merge",
+            "shard-2.json",
+            "shard-4.json",
+            "shard-1.json",
+            "shard-3.json",
+            "--html",
+            "fleet.html",
+            "-f",
+            "markdown",
+            "-o",
+            "fleet.md",
+        ],
+    );
+    assert_eq!(md.status.code(), Some(1), "{}", text(&md));
+    let markdown = std::fs::read_to_string(d.join("fleet.md")).unwrap();
+    assert!(markdown.contains("tenant_clone8"), "{markdown}");
     assert!(t.contains("PA001"), "the server that is down: {t}");
 }
 
@@ -231,5 +253,102 @@ async fn shard_reports_that_do_not_make_one_audit_are_refused() {
             "{bad}: {}",
             text(&out)
         );
+    }
+}
+
+#[tokio::test]
+async fn migrate_apply_on_two_shards_migrates_each_database_once() {
+    let admin = admin_conninfo();
+    let conn = pgdrift::pg::connect(&admin).await.unwrap();
+    let prefix = format!("shardmig{}_", std::process::id());
+    let names: Vec<String> = (0..10).map(|i| format!("{prefix}{i}")).collect();
+    for name in &names {
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {}", Ident(name)),
+            format!("CREATE DATABASE {} TEMPLATE template0", Ident(name)),
+        ] {
+            conn.client.batch_execute(&sql).await.unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("001_notes.sql"),
+        "CREATE TABLE notes (id int);\n",
+    )
+    .unwrap();
+    let server = pgdrift::pg::ConnInfo {
+        password: None,
+        ..admin.clone()
+    }
+    .to_string();
+    let pattern = format!("{prefix}*");
+    let server_key = pgdrift::fleet::Target::new(admin.clone()).server();
+    let migrated = |conn: pgdrift::pg::Connection| async move {
+        let sql = "SELECT to_regclass('public.notes') IS NOT NULL";
+        conn.client
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get::<_, bool>(0)
+    };
+    for k in 1..=2u32 {
+        let shard = format!("{k}/2");
+        let args = [
+            "migrate",
+            "apply",
+            "--dir",
+            migrations.to_str().unwrap(),
+            "--server",
+            &server,
+            "--databases",
+            &pattern,
+            "--shard",
+            &shard,
+        ];
+        let out = pgdrift_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let t = text(&out);
+        for (i, name) in names.iter().enumerate() {
+            let ours = Shard::of(&server_key, name, 2);
+            let c = pgdrift::pg::connect(&admin.with_dbname(name))
+                .await
+                .unwrap();
+            let done = migrated(c).await;
+            assert_eq!(
+                done,
+                ours <= k,
+                "{name} (shard {ours}) after shard {k}/2: {t}"
+            );
+            if ours == k {
+                assert!(t.contains(&format!("{prefix}{i}")), "{name} not in\n{t}");
+            }
+        }
+    }
+}
+
+/// The shipped Kubernetes Job and GitHub Actions workflow agree with themselves on N and use
+/// the commands and flags as pgdrift takes them.
+#[test]
+fn the_shipped_examples_use_one_shard_count_and_real_flags() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sharded-audit");
+    let k8s = std::fs::read_to_string(root.join("kubernetes-job.yaml")).unwrap();
+    assert!(k8s.contains("completions: 4") && k8s.contains("parallelism: 4"));
+    assert!(k8s.contains("--shard \"$k/4\"") && k8s.contains("completionMode: Indexed"));
+    assert!(k8s.contains("pgdrift report merge /reports/shard-*.json"));
+    let gha = std::fs::read_to_string(root.join("github-actions.yml")).unwrap();
+    assert!(gha.contains("shard: [1, 2, 3, 4]"));
+    assert!(gha.contains("--shard ${{ matrix.shard }}/4"));
+    assert!(
+        gha.contains("pgdrift report merge shard-*.json --html fleet.html -f markdown -o fleet.md")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["audit", "--shard", "4/4", "--help"][..],
+        &["report", "merge", "--help"][..],
+    ] {
+        let out = pgdrift_in(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
     }
 }
