@@ -97,25 +97,6 @@ impl Finding {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_and_slugs_are_unique() {
-        let mut codes: Vec<&str> = FINDINGS.iter().map(|k| k.code).collect();
-        let mut slugs: Vec<&str> = FINDINGS.iter().map(|k| k.slug).collect();
-        codes.sort_unstable();
-        slugs.sort_unstable();
-        codes.dedup();
-        slugs.dedup();
-        assert_eq!(codes.len(), FINDINGS.len());
-        assert_eq!(slugs.len(), FINDINGS.len());
-        assert_eq!(Severity::from_name("warning"), Some(Severity::Warning));
-        assert!(Severity::Error > Severity::Warning);
-    }
-}
-
 /// A finding's code or slug read back from a JSON report (`pgdrift report merge`): the
 /// constant of that name when the audit or the lint rules define it, else the text kept for
 /// the life of the process (a report holds a few dozen distinct codes at most).
@@ -141,4 +122,23 @@ fn static_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D:
     let leaked: &'static str = Box::leak(text.into_boxed_str());
     kept.insert(leaked);
     Ok(leaked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_slugs_are_unique() {
+        let mut codes: Vec<&str> = FINDINGS.iter().map(|k| k.code).collect();
+        let mut slugs: Vec<&str> = FINDINGS.iter().map(|k| k.slug).collect();
+        codes.sort_unstable();
+        slugs.sort_unstable();
+        codes.dedup();
+        slugs.dedup();
+        assert_eq!(codes.len(), FINDINGS.len());
+        assert_eq!(slugs.len(), FINDINGS.len());
+        assert_eq!(Severity::from_name("warning"), Some(Severity::Warning));
+        assert!(Severity::Error > Severity::Warning);
+    }
 }
