@@ -219,11 +219,17 @@ fn check(files: &[(PathBuf, ShardFile)]) -> Result<Vec<RolePart>, MergeError> {
         }
         differs(&shown, &first_shown, file, first, &part, &first_part)?;
     }
-    let missing: Vec<String> = (1..=first_shard.count)
-        .filter(|k| !seen.contains_key(k))
-        .map(|k| k.to_string())
-        .collect();
-    if !missing.is_empty() {
+    // Every index seen is in 1..=N, so N entries mean all of them.
+    if seen.len() as u64 != u64::from(first_shard.count) {
+        let absent = u64::from(first_shard.count) - seen.len() as u64;
+        let mut missing: Vec<String> = (1..=first_shard.count)
+            .filter(|k| !seen.contains_key(k))
+            .take(10)
+            .map(|k| k.to_string())
+            .collect();
+        if absent > 10 {
+            missing.push(format!("and {} more", absent - 10));
+        }
         return Err(MergeError::Missing {
             missing: missing.join(", "),
             count: first_shard.count,
@@ -322,4 +328,56 @@ fn roles(parts: &[RolePart]) -> Vec<Role> {
             error: r.error.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(shard: &str) -> (PathBuf, ShardFile) {
+        let part = ShardPart {
+            shard: shard.to_string(),
+            roles: Vec::new(),
+            fleet_findings: Vec::new(),
+            cells: Vec::new(),
+        };
+        let f = ShardFile {
+            format_version: FORMAT_VERSION,
+            pgdrift_version: "1".into(),
+            config: None,
+            servers: Vec::new(),
+            databases: Vec::new(),
+            findings: Vec::new(),
+            shard: Some(part),
+        };
+        (
+            PathBuf::from(format!("s{}.json", shard.replace('/', "of"))),
+            f,
+        )
+    }
+
+    fn refusal(shards: &[&str]) -> String {
+        let files = shards.iter().map(|s| file(s)).collect();
+        match merge(files) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_shard_once_merges_and_anything_else_is_refused() {
+        assert_eq!(refusal(&["2/3", "1/3", "3/3"]), "");
+        assert!(refusal(&[]).contains("no shard reports given"));
+        assert!(refusal(&["1/3", "3/3"]).starts_with("shard(s) 2 of 3 missing"));
+        assert!(refusal(&["1/2", "1/2"]).contains("shard 1/2 is given twice"));
+        assert!(refusal(&["1/2", "2/3"])
+            .contains("s2of3.json is shard 2/3 but s1of2.json is shard 1/2"));
+        assert!(refusal(&["0/2"]).contains("K, the shard, counts from 1"));
+    }
+
+    #[test]
+    fn a_huge_shard_count_is_refused_at_once() {
+        let t = refusal(&["1/4294967295"]);
+        assert!(t.starts_with("shard(s) 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, and 4294967284 more of 4294967295 missing"), "{t}");
+    }
 }
