@@ -122,6 +122,10 @@ async fn four_shards_cover_the_fleet_once_and_merge_into_the_unsharded_report() 
         assert_eq!(report["shard"]["shard"], shard.as_str());
         let held = names(&report);
         nonempty += usize::from(!held.is_empty());
+        if k == 1 {
+            let out = pgdrift_in(d, &["audit", "--shard", &shard]);
+            assert!(text(&out).contains(", shard 1/4"), "{}", text(&out));
+        }
         for name in held {
             assert!(seen.insert(name.clone()), "{name} is in two shards");
         }

@@ -47,10 +47,13 @@ pub fn render_text(report: &AuditReport, color: bool) -> String {
     let style = Style(color);
     let mut out = String::new();
     let config = report.config.as_deref().map(one_line);
-    let title = match config {
+    let mut title = match config {
         Some(c) => format!("Fleet audit of {c}"),
         None => "Fleet audit".to_string(),
     };
+    if let Some(part) = &report.shard {
+        title.push_str(&format!(", shard {}", one_line(&part.shard)));
+    }
     let _ = writeln!(
         out,
         "{} {}\n",
