@@ -253,7 +253,7 @@ impl Out<'_> {
                 .map(|r| r.name.as_str());
             let message = if plays == Some(name) {
                 format!(
-                    "{db} matches the databases patterns of role {name} but {} does not list it",
+                    "role {name}: {db} matches the databases patterns of role {name} but {} does not list it",
                     origin(registry)
                 )
             } else if role.databases.is_empty()
@@ -265,7 +265,7 @@ impl Out<'_> {
                 self.placement
                     .unregistered
                     .insert((server.to_string(), db.to_string()));
-                format!("{db} lives on server {server} beside the databases of role {name} but plays no role, and {} does not list it", origin(registry))
+                format!("role {name}: {db} lives on server {server} beside the databases of role {name} but plays no role, and {} does not list it", origin(registry))
             } else {
                 continue;
             };

@@ -70,7 +70,7 @@ fn not_text(conn: &Connection, i: usize, name: &str, ty: &Type) -> String {
         "second column (the server name)",
     ][i];
     format!(
-        "the registry query on {}: its {what} {name:?} is of type {ty}, not text: cast it ({name}::text)",
+        "the registry query on {}: its {what} {name:?} is of type {ty}, not text: cast it to text in the query (expression::text)",
         conn.target
     )
 }
