@@ -515,6 +515,13 @@ pub struct TargetArgs {
     /// With --server: the databases to run on, by name (glob: * and ?); repeatable.
     #[arg(long, value_name = "PATTERN", requires = "server")]
     pub databases: Vec<String>,
+    /// With --role: the fleet configuration (default: pgdrift.toml in the current directory).
+    #[arg(long, value_name = "FILE", requires = "role")]
+    pub config: Option<PathBuf>,
+    /// Every database playing role NAME of the fleet configuration, on its servers: those
+    /// its `databases` patterns match and those its `databases_from` registry lists.
+    #[arg(long, value_name = "NAME")]
+    pub role: Option<String>,
 }
 
 /// The migrations directory.

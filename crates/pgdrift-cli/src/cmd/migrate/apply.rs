@@ -1,7 +1,7 @@
 //! `pgdrift migrate apply`: the pending files of a directory on every target, a line per
 //! database, a summary; exit 2 when any database failed.
 
-use super::{db_line, progress, read_files, seconds, share, targets, Paint};
+use super::{db_line, progress, read_files, seconds, share, Paint};
 use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
 use crate::output::{note, use_color, write_to};
 use crate::Outcome;
@@ -20,7 +20,7 @@ use std::time::Instant;
 pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let (format, files) = read_files(&args.dir)?;
-    let targets = share(targets(&args.targets).await?, args.fleet.shard);
+    let targets = share(&args.targets, args.fleet.shard).await?;
     let options = ApplyOptions {
         allow_modified: args.allow_modified,
         allow_missing: args.allow_missing,

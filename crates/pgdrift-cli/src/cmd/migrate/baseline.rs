@@ -4,7 +4,7 @@
 //! by default) would have written for those files. One evidence report and one line per
 //! database; exit 2 when any database refused or failed.
 
-use super::{db_line, progress, read_files, seconds, share, targets, Paint};
+use super::{db_line, progress, read_files, seconds, share, Paint};
 use crate::cli::{ColorChoice, Format, MigrateBaselineArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
@@ -60,7 +60,7 @@ pub async fn run(args: MigrateBaselineArgs, color: ColorChoice) -> anyhow::Resul
         load: load_options(&args)?,
         args: &args,
     };
-    let targets = share(targets(&args.targets).await?, args.fleet.shard);
+    let targets = share(&args.targets, args.fleet.shard).await?;
     let single = targets.len() == 1;
     let bar = progress(if single { 0 } else { targets.len() }, "databases");
     let results = run_all(

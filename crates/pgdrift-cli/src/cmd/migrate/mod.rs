@@ -8,13 +8,16 @@ mod repair;
 mod status;
 
 use crate::cli::{ColorChoice, DirArgs, MigrateCommand, TargetArgs};
+use crate::output::note;
 use crate::Outcome;
+use pgdrift::fleet::registry::RoleTarget;
 use pgdrift::fleet::shard::Shard;
 use pgdrift::fleet::Target;
 use pgdrift::migrate::{files, MigrationFile};
 use pgdrift::pg::ConnInfo;
 use pgdrift::source::dir::{read_dir, DirFormat};
 use pgdrift::source::SourceSpec;
+use std::path::Path;
 use std::time::Duration;
 
 pub async fn run(command: MigrateCommand, color: ColorChoice) -> anyhow::Result<Outcome> {
@@ -53,45 +56,82 @@ pub fn read_files(args: &DirArgs) -> anyhow::Result<(DirFormat, Vec<MigrationFil
     Ok((dir.format, files::files(&dir)?))
 }
 
-/// Every database the arguments name, in order, without duplicates.
-pub async fn targets(args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
-    let mut out = Vec::new();
+/// Every database the arguments name, in order, without duplicates, each with its server:
+/// the `[[server]]` name and its `max_connections` for the databases of `--role`, the
+/// server's `host:port` (and no bound) for the others. Problems listing the role's
+/// databases print as warnings, and the command goes on with the databases found.
+pub async fn targets_by_server(args: &TargetArgs) -> anyhow::Result<Vec<RoleTarget>> {
+    let mut given = Vec::new();
     for url in &args.urls {
-        out.push(Target::named(database(url)?, url));
+        given.push(Target::named(database(url)?, url));
     }
     if let Some(path) = &args.urls_from {
         let parse = |line: &str| database(line).map_err(|e| e.to_string());
-        out.extend(pgdrift::fleet::read_url_list(path, &parse)?);
+        given.extend(pgdrift::fleet::read_url_list(path, &parse)?);
     }
     if let Some(server) = &args.server {
         let server = Target::named(database(server)?, server);
-        out.extend(pgdrift::fleet::databases(&server, &args.databases).await?);
+        given.extend(pgdrift::fleet::databases(&server, &args.databases).await?);
+    }
+    let mut out: Vec<RoleTarget> = (given.into_iter())
+        .map(|target| RoleTarget {
+            server: target.server(),
+            max_connections: None,
+            target,
+        })
+        .collect();
+    if let Some(role) = &args.role {
+        out.extend(of_role(args.config.as_deref(), role).await?);
     }
     if out.is_empty() {
         anyhow::bail!(
-            "no database given: pass --url URL (repeatable), --urls-from FILE, or --server URL --databases PATTERN"
+            "no database given: pass --url URL (repeatable), --urls-from FILE, --server URL --databases PATTERN, or --role NAME [--config FILE]"
         );
     }
     let mut seen = std::collections::HashSet::new();
-    out.retain(|t| seen.insert(t.label.clone()));
+    out.retain(|t| seen.insert(t.target.label.clone()));
     Ok(out)
 }
 
-/// The databases of shard `shard` (`--shard K/N`), all of them without one. A shard may
-/// hold none: the run then does nothing and says so.
-pub fn share(targets: Vec<Target>, shard: Option<Shard>) -> Vec<Target> {
+/// The databases of shard `shard` (`--shard K/N`) among those the arguments name, all of
+/// them without one; hashed by server and database name as the audit's shards are (the
+/// `[[server]]` name for `--role`, else `host:port`). A shard may hold none: the run then
+/// does nothing and says so.
+pub async fn shared_targets(
+    args: &TargetArgs,
+    shard: Option<Shard>,
+) -> anyhow::Result<Vec<RoleTarget>> {
+    let targets = targets_by_server(args).await?;
     let Some(shard) = shard else {
-        return targets;
+        return Ok(targets);
     };
     let total = targets.len();
-    let held: Vec<Target> = (targets.into_iter())
-        .filter(|t| shard.holds(&t.server(), t.database()))
+    let held: Vec<RoleTarget> = (targets.into_iter())
+        .filter(|t| shard.holds(&t.server, t.target.database()))
         .collect();
-    crate::output::note(&format!(
+    note(&format!(
         "shard {shard}: {} of the {total} databases",
         held.len()
     ));
-    held
+    Ok(held)
+}
+
+/// [`shared_targets`] without their servers.
+pub async fn share(args: &TargetArgs, shard: Option<Shard>) -> anyhow::Result<Vec<Target>> {
+    let targets = shared_targets(args, shard).await?;
+    Ok(targets.into_iter().map(|t| t.target).collect())
+}
+
+/// The databases playing `role` in the fleet configuration; the registry query runs with
+/// the configuration's `[audit] statement_timeout_secs` (default 60 s).
+async fn of_role(config: Option<&Path>, role: &str) -> anyhow::Result<Vec<RoleTarget>> {
+    let config = crate::cmd::audit::load_config(config)?;
+    let timeout = (config.settings.statement_timeout).unwrap_or(Duration::from_secs(60));
+    let found = pgdrift::fleet::registry::role_targets(&config, role, &env, timeout).await?;
+    for warning in &found.warnings {
+        note(&format!("warning: {warning}"));
+    }
+    Ok(found.targets)
 }
 
 /// A database's line in a run over many: a mark, its name (see [`pgdrift::fleet::line_names`])

@@ -2,7 +2,7 @@
 //! an unfinished `CREATE INDEX CONCURRENTLY` left; exit 1 when anything is pending or wrong
 //! anywhere.
 
-use super::{db_line, read_files, share, targets, Paint};
+use super::{db_line, read_files, share, Paint};
 use crate::cli::{ColorChoice, Format, MigrateStatusArgs};
 use crate::output::{use_color, write_to};
 use crate::Outcome;
@@ -17,7 +17,7 @@ use std::path::Path;
 pub async fn run(args: MigrateStatusArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
     let (format, files) = read_files(&args.dir)?;
     let ignore = Ignore::new(&args.dir.ignore)?;
-    let targets = share(targets(&args.targets).await?, args.fleet.shard);
+    let targets = share(&args.targets, args.fleet.shard).await?;
     let results = run_all(
         &targets,
         usize::from(args.fleet.jobs),

@@ -39,6 +39,10 @@ kinds! {
     SEVERAL_TOOLS = "PA032", "several-migration-tools", Warning, "more than one migration tool has recorded migrations";
     UNTRACKED = "PA033", "untracked", Info, "no migration tool has recorded anything";
     TRACKER_UNREADABLE = "PA034", "tracker-unreadable", Warning, "a migration tracking table the audit's role may not read";
+    REGISTRY_FAILED = "PA040", "registry-failed", Error, "the role's registry of databases could not be read";
+    REGISTERED_MISSING = "PA041", "registered-missing", Error, "a database the role's registry lists does not exist";
+    UNREGISTERED = "PA042", "unregistered-database", Warning, "a database of the role is not in its registry";
+    REGISTERED_ELSEWHERE = "PA043", "registered-elsewhere", Warning, "a registered database lives on another server than the registry says";
 }
 
 /// A code or slug: one of the constants (read back from JSON by [`static_str`]). A name of

@@ -1,5 +1,6 @@
-//! Running an audit: load each role's desired schema once, list every server's databases,
-//! then read each database (facts, trackers, catalog) with bounded concurrency — overall
+//! Running an audit: load each role's desired schema and read its registry once, list
+//! every server's databases (each playing the role its globs or a registry give it), then
+//! read each database (facts, trackers, catalog) with bounded concurrency — overall
 //! and per server — and classify it. Unreachable servers and databases become findings;
 //! nothing aborts the audit. Every session is read-only.
 
@@ -9,8 +10,9 @@ use super::fixes;
 use super::matrix::build_matrix;
 use super::read::read_database;
 use super::report::{ActivityHints, AuditReport, Cell, DatabaseEntry, ServerEntry, TrackerSummary};
-use crate::fleet::config::{server_includes, FleetConfig};
-use crate::fleet::facts::{server_inventory, DatabaseInfo};
+use crate::fleet::config::FleetConfig;
+use crate::fleet::facts::DatabaseInfo;
+use crate::fleet::registry::{list_servers, place, Registries};
 use crate::fleet::{run_all, Target};
 use crate::migrate::history::{compare_dir_with, History};
 use crate::migrate::owned::ToolOwned;
@@ -75,6 +77,10 @@ struct DbTarget {
     server: usize,
     target: Target,
     info: DatabaseInfo,
+    /// The role it plays, by globs or registry.
+    role: Option<String>,
+    /// Reported as missing from a registry instead of as playing no role.
+    unregistered: bool,
 }
 
 /// Audits the fleet `config` describes.
@@ -85,14 +91,15 @@ pub async fn audit(
     on_progress: &mut dyn FnMut(Progress),
 ) -> AuditReport {
     let roles = load_roles(config, options, env).await;
+    let registries = Registries::read(config, env, options.statement_timeout).await;
+    let listing = list_servers(config, env).await;
+    let placement = place(config, &registries, &listing, options.shard);
+    let mut findings: Vec<Finding> = placement.findings.iter().map(|(_, f)| f.clone()).collect();
     let mut servers = Vec::new();
-    let mut findings = Vec::new();
     let mut targets = Vec::new();
-    for (i, s) in config.servers.iter().enumerate() {
-        let info = s.url.clone().resolve(env).unwrap_or_else(|_| s.url.clone());
-        let target = crate::pg::mask_urls(&info.to_string());
-        let from_var = s.url_var.as_ref().map(|v| format!("env:{v}"));
-        let server_target = Target::named(info.clone(), from_var.as_deref().unwrap_or(""));
+    for listed in &listing {
+        let s = &config.servers[listed.index];
+        let target = crate::pg::mask_urls(&listed.info.to_string());
         let mut entry = ServerEntry {
             name: s.name.clone(),
             stage: s.stage.as_str().to_string(),
@@ -101,27 +108,9 @@ pub async fn audit(
             databases: 0,
             error: None,
         };
-        match server_inventory(&info).await {
-            Ok(inv) => {
-                entry.version = Some(inv.version.clone());
-                for db in inv.databases {
-                    if db.is_template || !db.allows_connections || !server_includes(s, &db.name) {
-                        continue;
-                    }
-                    if options.shard.is_some_and(|k| !k.holds(&s.name, &db.name)) {
-                        continue;
-                    }
-                    entry.databases += 1;
-                    let target = server_target.sibling(&db.name);
-                    targets.push(DbTarget {
-                        server: i,
-                        target,
-                        info: db,
-                    });
-                }
-            }
-            Err(e) => {
-                let message = crate::pg::mask_urls(&e.to_string());
+        match &listed.inventory {
+            Ok(inv) => entry.version = Some(inv.version.clone()),
+            Err(message) => {
                 findings.push(
                     Finding::new(findings::SERVER_UNREACHABLE, &s.name, None)
                         .message(message.clone())
@@ -129,8 +118,21 @@ pub async fn audit(
                             "check that {target} is reachable and the credentials are right"
                         )),
                 );
-                entry.error = Some(message);
+                entry.error = Some(message.clone());
             }
+        }
+        for db in listed.databases(s) {
+            if options.shard.is_some_and(|k| !k.holds(&s.name, &db.name)) {
+                continue;
+            }
+            entry.databases += 1;
+            targets.push(DbTarget {
+                server: listed.index,
+                target: listed.target.sibling(&db.name),
+                info: db.clone(),
+                role: (placement.role_of(config, &s.name, &db.name)).map(|r| r.name.clone()),
+                unregistered: placement.is_unregistered(&s.name, &db.name),
+            });
         }
         servers.push(entry);
     }
@@ -263,8 +265,7 @@ async fn audit_database(
     db: &DbTarget,
     options: &AuditOptions,
 ) -> DbResult {
-    let role_config = config.role_of(&db.info.name);
-    let role = role_config.and_then(|rc| roles.iter().find(|r| r.name == rc.name));
+    let role = (db.role.as_ref()).and_then(|name| roles.iter().find(|r| &r.name == name));
     let mut result = DbResult {
         entry: entry(server, db, role.map(|r| r.name.as_str())),
         findings: Vec::new(),
@@ -288,6 +289,9 @@ async fn audit_database(
         result.findings.extend(found);
     }
     let Some(role) = role else {
+        if db.unregistered {
+            return result;
+        }
         result.findings.push(
             Finding::new(findings::UNKNOWN_DATABASE, server, Some(name))
                 .message(format!("{name} matches no role"))

@@ -4,9 +4,11 @@
 
 use super::error::{ConfigError, Location};
 use super::interpolate::{expand, InterpError};
-use super::raw::{List, RawAudit, RawFile, RawRole, RawServer, Text};
+use super::raw::{List, RawAudit, RawFile, RawRegistry, RawRole, RawServer, Text};
 use super::values::{glob_fault, resolve, resolve_source, scrub};
-use super::{AuditSettings, FleetConfig, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS};
+use super::{
+    AuditSettings, FleetConfig, RegistrySource, RoleConfig, ServerConfig, Stage, FAIL_ON_LEVELS,
+};
 use crate::pg::ConnInfo;
 use crate::source::dir::Ignore;
 use std::path::{Path, PathBuf};
@@ -73,7 +75,7 @@ impl Builder<'_> {
             .role
             .0
             .iter()
-            .map(|(name, role)| self.role(name, role))
+            .map(|(name, role)| self.role(name, role, &servers))
             .collect::<Result<_, _>>()?;
         Ok(FleetConfig {
             path: self.path.to_path_buf(),
@@ -149,13 +151,23 @@ impl Builder<'_> {
         })
     }
 
-    fn role(&self, name: &Text, raw: &RawRole) -> Result<RoleConfig, ConfigError> {
+    fn role(
+        &self,
+        name: &Text,
+        raw: &RawRole,
+        servers: &[ServerConfig],
+    ) -> Result<RoleConfig, ConfigError> {
         let role = name.get_ref().clone();
         if role.trim().is_empty() {
             return Err(self.invalid(name.span().start, "a role needs a name: write [role.NAME]"));
         }
+        let databases_from = match &raw.databases_from {
+            Some(registry) => Some(self.registry(&role, registry.get_ref(), servers)?),
+            None => None,
+        };
         let databases = match &raw.databases {
             Some(list) if !list.get_ref().is_empty() => self.globs("databases", list)?,
+            _ if databases_from.is_some() => Vec::new(),
             other => {
                 let at = other.as_ref().map_or(name.span(), |list| list.span());
                 return Err(ConfigError::RoleWithoutDatabases {
@@ -183,10 +195,37 @@ impl Builder<'_> {
         Ok(RoleConfig {
             name: role,
             databases,
+            databases_from,
             desired,
             desired_arg,
             migrations,
             ignore: self.ignore(raw.ignore.as_ref())?,
+        })
+    }
+
+    /// A role's `databases_from`: a known server, a database name and a query, none empty.
+    fn registry(
+        &self,
+        role: &str,
+        raw: &RawRegistry,
+        servers: &[ServerConfig],
+    ) -> Result<RegistrySource, ConfigError> {
+        let server = self.nonempty("databases_from.server", &raw.server)?;
+        if !servers.iter().any(|s| s.name == server.text) {
+            let names: Vec<String> = servers.iter().map(|s| format!("{:?}", s.name)).collect();
+            let message = format!(
+                "role \"{role}\": databases_from.server {} names no [[server]]: use one of {}",
+                server.shown(),
+                names.join(", ")
+            );
+            return Err(self.invalid(raw.server.span().start, &message));
+        }
+        let database = self.nonempty("databases_from.database", &raw.database)?;
+        let query = self.nonempty("databases_from.query", &raw.query)?;
+        Ok(RegistrySource {
+            server: server.text,
+            database: database.text,
+            query: query.text,
         })
     }
 

@@ -80,7 +80,7 @@ pub enum ConfigError {
         name: String,
         first_line: usize,
     },
-    #[error("{at}: role \"{role}\" lists no databases: add databases = [\"pattern\", ...] to say which databases play it")]
+    #[error("{at}: role \"{role}\" lists no databases: add databases = [\"pattern\", ...], or databases_from = {{ server = \"NAME\", database = \"DB\", query = \"SELECT ...\" }} (a registry), to say which databases play it")]
     RoleWithoutDatabases { at: Location, role: String },
     #[error("{at}: no [[server]] table: add one with a name, a url and a stage (`pgdrift audit --init` writes an example)")]
     NoServers { at: Location },

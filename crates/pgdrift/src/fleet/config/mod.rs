@@ -4,7 +4,11 @@
 //! - `[[server]]`: `name` (unique), `url` (a connection string; PG* defaults are applied by
 //!   the caller), `stage` (development | test | staging | production), `databases` (include
 //!   globs, default all), `exclude` (exclude globs), `max_connections` (optional bound).
-//! - `[role.NAME]`: `databases` (globs, required), `desired` (any pgdrift source; relative
+//! - `[role.NAME]`: `databases` (globs), `databases_from` (a registry: `{ server, database,
+//!   query }`, a query run on database `database` of the `[[server]]` named `server` whose
+//!   first column names the databases playing the role and whose optional second column
+//!   names the `[[server]]` each lives on; see [`crate::fleet::registry`]), at least one of
+//!   the two; `desired` (any pgdrift source; relative
 //!   paths are resolved against this file's directory), `migrations` (a migrations directory,
 //!   resolved likewise), `ignore` (globs of files in those directories that are neither
 //!   migrations nor errors, as `--ignore` takes them). Roles may overlap: a database plays the
@@ -139,8 +143,10 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleConfig {
     pub name: String,
-    /// Globs naming the databases that play this role.
+    /// Globs naming the databases that play this role (may be empty with `databases_from`).
     pub databases: Vec<String>,
+    /// The registry listing more databases that play this role.
+    pub databases_from: Option<RegistrySource>,
     /// A pgdrift source; file paths in it are resolved against the file's directory,
     /// databases (`postgres://`, `env:NAME`) and `cmd:` commands are as written.
     pub desired: Option<String>,
@@ -151,6 +157,18 @@ pub struct RoleConfig {
     pub migrations: Option<PathBuf>,
     /// Entries of the `desired` and `migrations` directories left out when they are read.
     pub ignore: Ignore,
+}
+
+/// A role's `databases_from`: a query run on one database of one `[[server]]` that lists
+/// the databases playing the role (first column) and, optionally, the server each lives on
+/// (second column, a `[[server]]` name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrySource {
+    /// A `[[server]]` name (checked when the file is read).
+    pub server: String,
+    pub database: String,
+    /// The user's SQL, run as written in a read-only transaction.
+    pub query: String,
 }
 
 /// The optional `[audit]` table; `None` leaves the choice to the command.
@@ -166,12 +184,18 @@ pub struct AuditSettings {
 }
 
 impl FleetConfig {
-    /// The role `database` plays: the first role, in file order, one of whose patterns
-    /// matches its name.
+    /// The role `database` plays by its name alone: the first role, in file order, one of
+    /// whose patterns matches it. Registries (`databases_from`) are not consulted: see
+    /// [`crate::fleet::registry::Registries::role_of`] for the full rule.
     pub fn role_of(&self, database: &str) -> Option<&RoleConfig> {
         self.roles
             .iter()
             .find(|role| role.databases.iter().any(|p| glob_match(p, database)))
+    }
+
+    /// The `[[server]]` named `name`.
+    pub fn server(&self, name: &str) -> Option<&ServerConfig> {
+        self.servers.iter().find(|s| s.name == name)
     }
 }
 
@@ -214,3 +238,5 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 mod tests;
 #[cfg(test)]
 mod tests_numbers;
+#[cfg(test)]
+mod tests_registry;

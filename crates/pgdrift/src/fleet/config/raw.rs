@@ -37,9 +37,19 @@ pub(super) struct RawServer {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRole {
     pub databases: Option<List>,
+    pub databases_from: Option<Spanned<RawRegistry>>,
     pub desired: Option<Text>,
     pub migrations: Option<Text>,
     pub ignore: Option<List>,
+}
+
+/// `databases_from = { server, database, query }`: where a role's registry of databases is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRegistry {
+    pub server: Text,
+    pub database: Text,
+    pub query: Text,
 }
 
 #[derive(Debug, Deserialize)]

@@ -91,6 +91,7 @@ fail_on = "error"
             RoleConfig {
                 name: "tenant".into(),
                 databases: vec!["tenant_*".into()],
+                databases_from: None,
                 desired: Some("fleet/db/tenant".into()),
                 desired_arg: Some("fleet/db/tenant".into()),
                 migrations: Some(PathBuf::from("fleet/db/tenant/migrations")),
@@ -99,6 +100,7 @@ fail_on = "error"
             RoleConfig {
                 name: "master".into(),
                 databases: vec!["rsm_master".into()],
+                databases_from: None,
                 desired: None,
                 desired_arg: None,
                 migrations: None,
@@ -208,7 +210,7 @@ fn unknown_keys_are_placed() {
     );
     assert_eq!(
         err(&format!("{HEAD}[role.r]\ndatabases = [\"x\"]\n  desird = \"db\"\n")),
-        "fleet/pgdrift.toml:7:3: unknown field `desird`, expected one of `databases`, `desired`, `migrations`, `ignore`; remove the key or correct its spelling"
+        "fleet/pgdrift.toml:7:3: unknown field `desird`, expected one of `databases`, `databases_from`, `desired`, `migrations`, `ignore`; remove the key or correct its spelling"
     );
     assert_eq!(
         err(&format!("{HEAD}[audit]\njob = 2\n")),
@@ -432,11 +434,11 @@ fn duplicate_servers() {
 fn roles_need_databases() {
     assert_eq!(
         err(&format!("{HEAD}[role.master]\ndesired = \"db\"\n")),
-        "fleet/pgdrift.toml:5:7: role \"master\" lists no databases: add databases = [\"pattern\", ...] to say which databases play it"
+        "fleet/pgdrift.toml:5:7: role \"master\" lists no databases: add databases = [\"pattern\", ...], or databases_from = { server = \"NAME\", database = \"DB\", query = \"SELECT ...\" } (a registry), to say which databases play it"
     );
     assert_eq!(
         err(&format!("{HEAD}[role.master]\ndatabases = []\n")),
-        "fleet/pgdrift.toml:6:13: role \"master\" lists no databases: add databases = [\"pattern\", ...] to say which databases play it"
+        "fleet/pgdrift.toml:6:13: role \"master\" lists no databases: add databases = [\"pattern\", ...], or databases_from = { server = \"NAME\", database = \"DB\", query = \"SELECT ...\" } (a registry), to say which databases play it"
     );
 }
 
