@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod cleanup;
 pub mod connect;
+pub mod copy;
 pub mod conninfo;
 pub mod embedded;
 pub mod script;
