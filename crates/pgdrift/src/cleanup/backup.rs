@@ -159,13 +159,16 @@ async fn write_file(
             let Some((schema, name)) = split(&o.object) else {
                 continue;
             };
-            let columns = (copy_columns(conn, schema, name).await)
-                .map_err(copy_error(conn, path))?;
+            let columns =
+                (copy_columns(conn, schema, name).await).map_err(copy_error(conn, path))?;
             let (copy_from, out) = copy_statements(schema, name, &columns);
             let start = put(&mut file, format!("{copy_from};\n").as_bytes())?;
             let mut end = start;
-            let mut chunk_to_file =
-                |chunk: &[u8]| put(&mut file, chunk).map(|at| end = at).map_err(|e| e.to_string());
+            let mut chunk_to_file = |chunk: &[u8]| {
+                put(&mut file, chunk)
+                    .map(|at| end = at)
+                    .map_err(|e| e.to_string())
+            };
             (copy_out(conn, &out, &mut chunk_to_file).await).map_err(copy_error(conn, path))?;
             put(&mut file, b"\\.\n")?;
             let setval = sequence_positions(conn, schema, name).await;
@@ -186,7 +189,10 @@ async fn write_file(
 }
 
 /// A shared COPY piece's failure as cleanup reports it.
-fn copy_error<'a>(conn: &'a Connection, path: &Path) -> impl FnOnce(CopyError) -> CleanupError + 'a {
+fn copy_error<'a>(
+    conn: &'a Connection,
+    path: &Path,
+) -> impl FnOnce(CopyError) -> CleanupError + 'a {
     let path = path.to_path_buf();
     move |e| match e {
         CopyError::Database { what, message } => CleanupError::Database {

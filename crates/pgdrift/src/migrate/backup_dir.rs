@@ -96,18 +96,23 @@ async fn read_and_write(
         deparse: Deparse::Client,
         ..InspectOptions::default()
     };
-    let inspected = inspect_in_transaction(conn, &read)
-        .await
-        .map_err(|e| BackupError::Database {
-            target: conn.target.clone(),
-            what: "reading the catalog for the backup".into(),
-            message: e.to_string(),
-        })?;
+    let inspected =
+        inspect_in_transaction(conn, &read)
+            .await
+            .map_err(|e| BackupError::Database {
+                target: conn.target.clone(),
+                what: "reading the catalog for the backup".into(),
+                message: e.to_string(),
+            })?;
     let catalog = inspected.snapshot.catalog;
     let version = inspected.snapshot.source.server_version_num;
     let scope = scope(pending, search_path, &user_tables(&catalog))?;
     let mut report = BackupReport {
-        tables: scope.tables.iter().map(|q| format!("{}.{}", q.schema, q.name)).collect(),
+        tables: scope
+            .tables
+            .iter()
+            .map(|q| format!("{}.{}", q.schema, q.name))
+            .collect(),
         widened_by: scope.opaque.clone(),
         ..BackupReport::default()
     };

@@ -77,7 +77,11 @@ async fn write_to(
     for step in restore_steps(catalog, server_version_num, tables) {
         put(format!("{};\n", step.sql).as_bytes()).map_err(|e| file_error(path, e))?;
         let created = (step.kind == Kind::Table && step.op == Op::Create)
-            .then(|| tables.iter().find(|q| format!("{}.{}", q.schema, q.name) == step.object))
+            .then(|| {
+                tables
+                    .iter()
+                    .find(|q| format!("{}.{}", q.schema, q.name) == step.object)
+            })
             .flatten();
         if let Some(table) = created {
             copy_table(conn, path, table, &mut put).await?;
@@ -115,7 +119,8 @@ async fn copy_table(
     put: &mut dyn FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), BackupError> {
     let (schema, name) = (table.schema.as_str(), table.name.as_str());
-    let columns = (copy_columns(conn, schema, name).await).map_err(|e| copy_error(conn, path, e))?;
+    let columns =
+        (copy_columns(conn, schema, name).await).map_err(|e| copy_error(conn, path, e))?;
     let (copy_from, copy_to) = copy_statements(schema, name, &columns);
     put(format!("{copy_from};\n").as_bytes()).map_err(|e| file_error(path, e))?;
     (copy_out(conn, &copy_to, put).await).map_err(|e| copy_error(conn, path, e))?;

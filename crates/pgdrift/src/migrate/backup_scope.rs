@@ -67,7 +67,8 @@ pub fn resolve(
                     let found = lookup(n, search_path, |q| {
                         created.contains(q) || existing.contains(q)
                     });
-                    if let Some(q) = found.filter(|q| !created.contains(q) && existing.contains(q)) {
+                    if let Some(q) = found.filter(|q| !created.contains(q) && existing.contains(q))
+                    {
                         out.tables.insert(q);
                     }
                 }
@@ -96,7 +97,11 @@ pub fn resolve(
 
 /// The table `n` names: its own schema, else the first schema of `search_path` where
 /// `known` finds it.
-fn lookup(n: &Named, search_path: &[String], known: impl Fn(&QualName) -> bool) -> Option<QualName> {
+fn lookup(
+    n: &Named,
+    search_path: &[String],
+    known: impl Fn(&QualName) -> bool,
+) -> Option<QualName> {
     match &n.schema {
         Some(s) => Some(QualName::new(s, &n.name)),
         None => (search_path.iter())

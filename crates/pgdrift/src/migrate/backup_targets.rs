@@ -88,7 +88,10 @@ fn statement(toks: &[Token]) -> Vec<Effect> {
         return touches(toks, skip(toks, 2, &["only"]));
     }
     if s(&["update"]) || s(&["merge", "into"]) {
-        return touches(toks, skip(toks, if s(&["update"]) { 1 } else { 2 }, &["only"]));
+        return touches(
+            toks,
+            skip(toks, if s(&["update"]) { 1 } else { 2 }, &["only"]),
+        );
     }
     if s(&["insert", "into"]) {
         let upsert = (0..toks.len()).any(|i| seq(toks, i, &["do", "update"]));
@@ -165,14 +168,66 @@ fn row_changes_in(toks: &[Token]) -> Vec<Effect> {
 
 /// Words a `SELECT` may put before `(` that call nothing of the user's.
 const HARMLESS_CALLS: &[&str] = &[
-    "select", "in", "exists", "values", "any", "some", "all", "array", "row", "cast",
-    "coalesce", "nullif", "greatest", "least", "over", "filter", "within", "from", "where",
-    "and", "or", "not", "as", "on", "using", "extract", "position", "substring", "trim",
-    "case", "when", "then", "else", "count", "sum", "min", "max", "avg", "now", "lower",
-    "upper", "length", "format", "set_config", "current_setting", "setval", "nextval",
-    "currval", "pg_advisory_lock", "pg_advisory_xact_lock", "pg_advisory_unlock",
-    "pg_sleep", "version", "current_schema", "numeric", "decimal", "varchar", "char",
-    "timestamp", "interval",
+    "select",
+    "in",
+    "exists",
+    "values",
+    "any",
+    "some",
+    "all",
+    "array",
+    "row",
+    "cast",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "over",
+    "filter",
+    "within",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "as",
+    "on",
+    "using",
+    "extract",
+    "position",
+    "substring",
+    "trim",
+    "case",
+    "when",
+    "then",
+    "else",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "now",
+    "lower",
+    "upper",
+    "length",
+    "format",
+    "set_config",
+    "current_setting",
+    "setval",
+    "nextval",
+    "currval",
+    "pg_advisory_lock",
+    "pg_advisory_xact_lock",
+    "pg_advisory_unlock",
+    "pg_sleep",
+    "version",
+    "current_schema",
+    "numeric",
+    "decimal",
+    "varchar",
+    "char",
+    "timestamp",
+    "interval",
 ];
 
 /// True when a `SELECT` calls a function pgdrift cannot see into.

@@ -47,7 +47,8 @@ impl Safeguards {
         let Some(mode) = self.backup.as_ref().filter(|_| !options.dry_run) else {
             return Ok(None);
         };
-        let applied = (tracking::read(&conn.client).await).map_err(|e| mask_urls(&e.to_string()))?;
+        let applied =
+            (tracking::read(&conn.client).await).map_err(|e| mask_urls(&e.to_string()))?;
         let status = Status::compute(files, &applied);
         let Ok((run, _)) = pending(files, &status, options) else {
             return Ok(None);

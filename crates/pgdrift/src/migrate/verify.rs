@@ -46,7 +46,12 @@ pub async fn desired_from_dir(
         format,
         ignore: ignore.clone(),
     };
-    let mut catalog = Loader::new(options).load(&spec).await?.inspected.snapshot.catalog;
+    let mut catalog = Loader::new(options)
+        .load(&spec)
+        .await?
+        .inspected
+        .snapshot
+        .catalog;
     ToolOwned::of(&catalog).remove_from(&mut catalog);
     Ok(catalog)
 }

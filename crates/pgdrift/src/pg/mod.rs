@@ -5,8 +5,8 @@
 pub mod apply;
 pub mod cleanup;
 pub mod connect;
-pub mod copy;
 pub mod conninfo;
+pub mod copy;
 pub mod embedded;
 pub mod script;
 pub mod shadow;
