@@ -9,7 +9,7 @@ use super::owned::ToolOwned;
 use super::status::Status;
 use super::{tracking, MigrationFile};
 use crate::diff::{diff, DiffOptions, Op};
-use crate::model::Catalog;
+use crate::model::{Catalog, Kind};
 use crate::pg::{ConnInfo, Connection};
 use crate::source::dir::Ignore;
 use crate::source::{inspect, Deparse, InspectOptions, LoadError, LoadOptions, Loader, SourceSpec};
@@ -56,12 +56,14 @@ pub async fn desired_from_dir(
     Ok(catalog)
 }
 
-/// The differences between `live` and `desired`, described from the desired side.
+/// The differences between `live` and `desired`, described from the desired side. The
+/// database's own settings (`ALTER DATABASE ... SET`) are the server's configuration, not
+/// what migrations build (a scratch replay has none): they are left out.
 pub fn differences(live: &Catalog, desired: &Catalog) -> Vec<String> {
     let owned = ToolOwned::of(live);
     let d = diff(live, desired, &DiffOptions::default());
     (d.changes.iter())
-        .filter(|c| owned.owner_of(c).is_none())
+        .filter(|c| owned.owner_of(c).is_none() && c.kind != Kind::DatabaseSetting)
         .map(|c| {
             let what = format!("{} {}", c.kind.info().singular, c.name);
             match c.op {
