@@ -88,7 +88,6 @@ async fn write_to(
         }
     }
     put(b"COMMIT;\n").map_err(|e| file_error(path, e))?;
-    drop(put);
     file.sync_all().map_err(|e| file_error(path, e))?;
     Ok(bytes)
 }
