@@ -54,15 +54,19 @@ const FIRST: (&str, &str) = (
      CREATE TABLE app.keep (id int);
      INSERT INTO app.customers (name) SELECT 'c' || g FROM generate_series(1, 5) g;
      INSERT INTO app.orders SELECT g, 1 + g % 5, g * 1.5 FROM generate_series(1, 40) g;
-     INSERT INTO app.keep VALUES (1);\n",
+     INSERT INTO app.keep VALUES (1);
+     CREATE TABLE app.events (id int, at date) PARTITION BY RANGE (at);
+     CREATE TABLE app.events_1 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+     CREATE TABLE app.events_2 PARTITION OF app.events FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+     INSERT INTO app.events SELECT g, date '2026-01-01' + g FROM generate_series(0, 49) g;\n",
 );
 
-/// Drops app.orders, alters app.customers by its unqualified name (through the database's
+/// Drops app.orders and the partitioned app.events, alters app.customers by its unqualified name (through the database's
 /// search_path), and creates then alters a table of its own.
 const SECOND: (&str, &str) = (
     "002_reshape.sql",
     "ALTER TABLE customers ADD COLUMN note text;
-     DROP TABLE app.orders;
+     DROP TABLE app.orders, app.events;
      CREATE TABLE fresh (id int);
      ALTER TABLE fresh ADD COLUMN x int;\n",
 );
@@ -125,7 +129,13 @@ async fn the_backup_holds_the_changed_tables_and_restores_a_dropped_one() {
     let backup = &v["databases"][0]["backup"];
     assert_eq!(
         backup["tables"],
-        serde_json::json!(["app.customers", "app.orders"])
+        serde_json::json!([
+            "app.customers",
+            "app.events",
+            "app.events_1",
+            "app.events_2",
+            "app.orders"
+        ])
     );
     let path = PathBuf::from(backup["path"].as_str().expect("a backup file"));
     assert!(path.starts_with(backups.path()), "{}", path.display());
@@ -147,6 +157,12 @@ async fn the_backup_holds_the_changed_tables_and_restores_a_dropped_one() {
         .strings("SELECT count(*)::text || '/' || sum(total)::text FROM app.orders")
         .await;
     assert_eq!(rows, ["40/1230.0"]);
+    let events = "SELECT count(*)::text || '/' || count(DISTINCT tableoid)::text FROM app.events";
+    assert_eq!(
+        db.strings(events).await,
+        ["50/2"],
+        "each row back in its partition"
+    );
     let next = db
         .strings("SELECT nextval('app.customers_id_seq')::text")
         .await;

@@ -36,7 +36,7 @@ pub async fn run_backup_command(
     let shown = render(template, &info.to_string(), database, server, dir);
     let shown = mask_quoting(&shown, &secret);
     let started = SystemTime::now();
-    let started = started - std::time::Duration::from_secs(1);
+    let started = (started.checked_sub(std::time::Duration::from_secs(1))).unwrap_or(started);
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new("sh")
             .arg("-c")
@@ -49,26 +49,31 @@ pub async fn run_backup_command(
     .and_then(|r| r.map_err(|e| e.to_string()))
     .map_err(|e| BackupError::Command(format!("cannot run the backup command {shown}: {e}")))?;
     if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let lines: Vec<&str> = stderr.lines().collect();
-        let last = lines[lines.len().saturating_sub(STDERR_LINES)..].join("\n");
-        let status = match output.status.code() {
-            Some(code) => format!("exit status {code}"),
-            None => "killed by a signal".to_string(),
-        };
-        let mut message = format!(
-            "the backup command failed ({status}), so the database was not migrated: {shown}"
-        );
-        if !last.trim().is_empty() {
-            message.push_str(&format!("\n{}", mask_quoting(&last, &secret)));
-        }
-        return Err(BackupError::Command(message));
+        return Err(failure(&output, &shown, &secret));
     }
     Ok(BackupReport {
         command: Some(shown),
         bytes: written_since(dir, started),
         ..BackupReport::default()
     })
+}
+
+/// A failed command's error: its status, the command as shown, the end of its standard
+/// error, masked against the connection string's password.
+fn failure(output: &std::process::Output, shown: &str, secret: &str) -> BackupError {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let last = lines[lines.len().saturating_sub(STDERR_LINES)..].join("\n");
+    let status = match output.status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => "killed by a signal".to_string(),
+    };
+    let mut message =
+        format!("the backup command failed ({status}), so the database was not migrated: {shown}");
+    if !last.trim().is_empty() {
+        message.push_str(&format!("\n{}", mask_quoting(&last, secret)));
+    }
+    BackupError::Command(message)
 }
 
 /// The size of the files under `dir` (two levels deep) changed since `since`: what the

@@ -6,7 +6,7 @@
 //! (as cleanup's backup file has them), the rows `COPY` blocks (`crate::pg::copy`). The
 //! file is written beside its final name and renamed once complete.
 
-use super::backup_file::write_backup;
+use super::backup_file::{with_partitions, write_backup};
 use super::backup_scope::{scope, Scope};
 use super::files::MigrationFile;
 use super::owned::ToolOwned;
@@ -106,7 +106,8 @@ async fn read_and_write(
             })?;
     let catalog = inspected.snapshot.catalog;
     let version = inspected.snapshot.source.server_version_num;
-    let scope = scope(pending, search_path, &user_tables(&catalog))?;
+    let mut scope = scope(pending, search_path, &user_tables(&catalog))?;
+    scope.tables = with_partitions(&catalog, &scope.tables);
     let mut report = BackupReport {
         tables: scope
             .tables
@@ -119,8 +120,9 @@ async fn read_and_write(
     if scope.tables.is_empty() {
         return Ok(report);
     }
-    let path = file_path(dir, server, &conn.database);
-    let header = header(conn, server, pending, &scope);
+    let stamp = format!("{}Z", crate::clock::utc_stamp());
+    let path = file_path(dir, server, &conn.database, &stamp);
+    let header = header(conn, server, &stamp, pending, &scope);
     report.bytes = write_backup(conn, &path, &header, &catalog, version, &scope.tables).await?;
     report.path = Some(path.display().to_string());
     Ok(report)
@@ -164,9 +166,9 @@ pub fn safe_name(s: &str) -> String {
 }
 
 /// `DIR/<server>/<database>-<UTC stamp>.sql`, not yet taken.
-fn file_path(dir: &Path, server: &str, database: &str) -> PathBuf {
+fn file_path(dir: &Path, server: &str, database: &str, stamp: &str) -> PathBuf {
     let folder = dir.join(safe_name(server));
-    let stem = format!("{}-{}Z", safe_name(database), crate::clock::utc_stamp());
+    let stem = format!("{}-{stamp}", safe_name(database));
     let mut path = folder.join(format!("{stem}.sql"));
     let mut n = 2;
     while path.exists() {
@@ -177,26 +179,32 @@ fn file_path(dir: &Path, server: &str, database: &str) -> PathBuf {
 }
 
 /// The file's first lines: what it holds, why, and how to restore it.
-fn header(conn: &Connection, server: &str, pending: &[&MigrationFile], scope: &Scope) -> String {
+fn header(
+    conn: &Connection,
+    server: &str,
+    stamp: &str,
+    pending: &[&MigrationFile],
+    scope: &Scope,
+) -> String {
     let files: Vec<&str> = pending.iter().map(|f| f.version.as_str()).collect();
     let tables: Vec<String> = (scope.tables.iter())
         .map(|q| format!("{}.{}", q.schema, q.name))
         .collect();
     let mut out = format!(
-        "-- pgdrift {}: backup of database {} on {server}, taken {}Z before these pending\n\
+        "-- pgdrift {}: backup of database {} on {}, taken {stamp} before these pending\n\
          -- migrations ran: {}\n\
          -- It holds the definition and the rows of: {}\n",
         crate::VERSION,
-        conn.database,
-        crate::clock::utc_stamp(),
-        files.join(", "),
-        tables.join(", ")
+        one_line(&conn.database),
+        one_line(server),
+        one_line(&files.join(", ")),
+        one_line(&tables.join(", "))
     );
     if let Some(wide) = &scope.widened_to {
         let what = match wide {
             Some(schemas) if !schemas.is_empty() => format!(
                 "every table of schema(s) {}",
-                schemas.iter().cloned().collect::<Vec<_>>().join(", ")
+                one_line(&schemas.iter().cloned().collect::<Vec<_>>().join(", "))
             ),
             _ => "every table of every non-system schema".to_string(),
         };
@@ -204,7 +212,7 @@ fn header(conn: &Connection, server: &str, pending: &[&MigrationFile], scope: &S
             "-- Widened to {what}: these statements' targets cannot be told from their text:\n"
         ));
         for o in &scope.opaque {
-            out.push_str(&format!("--   {o}\n"));
+            out.push_str(&format!("--   {}\n", one_line(o)));
         }
     }
     out.push_str(
@@ -214,4 +222,11 @@ fn header(conn: &Connection, server: &str, pending: &[&MigrationFile], scope: &S
          -- and their sequences set; nothing is restored unless all of it is.\n",
     );
     out
+}
+
+/// `s` on one line, for a comment of the header: control characters become spaces.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }

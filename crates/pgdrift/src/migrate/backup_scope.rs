@@ -84,15 +84,20 @@ pub fn resolve(
         }
     }
     if !out.opaque.is_empty() {
-        out.tables.extend(
-            (existing.iter())
-                .filter(|q| !is_system(&q.schema))
-                .filter(|q| wide.as_ref().is_none_or(|w| w.contains(&q.schema)))
-                .cloned(),
-        );
-        out.widened_to = Some(wide);
+        widen(&mut out, existing, wide);
     }
     out
+}
+
+/// Adds every table of the schemas `wide` names (of every schema when `None`).
+fn widen(out: &mut Scope, existing: &BTreeSet<QualName>, wide: Option<BTreeSet<String>>) {
+    out.tables.extend(
+        (existing.iter())
+            .filter(|q| !is_system(&q.schema))
+            .filter(|q| wide.as_ref().is_none_or(|w| w.contains(&q.schema)))
+            .cloned(),
+    );
+    out.widened_to = Some(wide);
 }
 
 /// The table `n` names: its own schema, else the first schema of `search_path` where

@@ -70,39 +70,46 @@ fn opaque(toks: &[Token], why: &str) -> Vec<Effect> {
 
 /// The effects of one lexed statement.
 fn statement(toks: &[Token]) -> Vec<Effect> {
+    match changes(toks) {
+        Some(found) => found,
+        None => others(toks),
+    }
+}
+
+/// What a statement that alters, drops, truncates or changes rows of tables touches; none
+/// for other statements.
+fn changes(toks: &[Token]) -> Option<Vec<Effect>> {
     let s = |words: &[&str]| seq(toks, 0, words);
-    if s(&["alter", "table"]) {
+    Some(if s(&["alter", "table"]) {
         let at = skip(toks, skip(toks, 2, &["if", "exists"]), &["only"]);
-        if seq(toks, at, &["all", "in", "tablespace"]) {
-            return opaque(toks, "ALTER TABLE ALL IN TABLESPACE");
+        match seq(toks, at, &["all", "in", "tablespace"]) {
+            true => opaque(toks, "ALTER TABLE ALL IN TABLESPACE"),
+            false => touches(toks, at),
         }
-        return touches(toks, at);
-    }
-    if s(&["drop", "table"]) {
-        return each_touched(toks, skip(toks, 2, &["if", "exists"]));
-    }
-    if s(&["truncate"]) {
-        return each_touched(toks, skip(toks, 1, &["table"]));
-    }
-    if s(&["delete", "from"]) {
-        return touches(toks, skip(toks, 2, &["only"]));
-    }
-    if s(&["update"]) || s(&["merge", "into"]) {
-        return touches(
-            toks,
-            skip(toks, if s(&["update"]) { 1 } else { 2 }, &["only"]),
-        );
-    }
-    if s(&["insert", "into"]) {
+    } else if s(&["drop", "table"]) {
+        each_touched(toks, skip(toks, 2, &["if", "exists"]))
+    } else if s(&["truncate"]) {
+        each_touched(toks, skip(toks, 1, &["table"]))
+    } else if s(&["delete", "from"]) || s(&["merge", "into"]) {
+        touches(toks, skip(toks, 2, &["only"]))
+    } else if s(&["update"]) {
+        touches(toks, skip(toks, 1, &["only"]))
+    } else if s(&["insert", "into"]) {
         let upsert = (0..toks.len()).any(|i| seq(toks, i, &["do", "update"]));
-        return match upsert {
+        match upsert {
             true => touches(toks, 2),
             false => Vec::new(),
-        };
-    }
-    if s(&["with"]) {
-        return row_changes_in(toks);
-    }
+        }
+    } else if s(&["with"]) {
+        row_changes_in(toks)
+    } else {
+        return None;
+    })
+}
+
+/// What any other statement does: creates a table, or hides what it changes.
+fn others(toks: &[Token]) -> Vec<Effect> {
+    let s = |words: &[&str]| seq(toks, 0, words);
     if let Some(at) = created_table(toks) {
         return named(toks, at).map(Effect::Creates).into_iter().collect();
     }
