@@ -598,6 +598,22 @@ pub struct MigrateApplyArgs {
     /// recorded nothing there (adopt it with `migrate baseline` instead).
     #[arg(long)]
     pub ignore_other_tools: bool,
+    /// Before a database with pending migrations is touched, write the tables they alter,
+    /// drop, truncate, rename or change rows of (definition and rows) to
+    /// DIR/<server>/<database>-<UTC time>.sql, restorable with psql; a database whose
+    /// backup fails is not migrated.
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Back up with this shell command instead (once per database with pending
+    /// migrations): {url}, {database}, {server} and {dir} (--backup-dir) are replaced by
+    /// shell-quoted values; a non-zero exit leaves the database unmigrated.
+    #[arg(long, value_name = "COMMAND", requires = "backup_dir")]
+    pub backup_command: Option<String>,
+    /// After each database's run, compare its schema with the one the directory's
+    /// migrations build (replayed once on the scratch server): all applied but different
+    /// is a failure.
+    #[arg(long)]
+    pub verify: bool,
     /// Output: text or json (format_version 1).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,

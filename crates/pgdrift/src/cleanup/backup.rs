@@ -10,11 +10,11 @@ use super::drop::DropWork;
 use super::history::{self, HistoryRow};
 use super::quarantine::{begin, commit, run_all};
 use super::{db_error, CleanupError, Prepared, Request};
+use crate::pg::copy::{copy_columns, copy_out, copy_statements, sequence_positions, CopyError};
 use crate::pg::Connection;
 use crate::plan::Step;
 use crate::report::script::{render_sql, ScriptContext};
-use crate::sql::{Ident, Literal, QualIdent};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
@@ -121,33 +121,6 @@ fn copy_after(steps: &[Step], object: &str) -> Option<usize> {
         .position(|s| s.object == object && s.op == crate::diff::Op::Create)
 }
 
-/// The columns COPY carries (generated ones are computed again).
-async fn copy_columns(
-    conn: &Connection,
-    schema: &str,
-    name: &str,
-) -> Result<Vec<String>, CleanupError> {
-    let rows = conn
-        .client
-        .query(
-            "SELECT a.attname::text FROM pg_catalog.pg_attribute a \
-             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 \
-               AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum",
-            &[&schema, &name],
-        )
-        .await
-        .map_err(db_error(
-            conn,
-            format!("reading the columns of {schema}.{name}"),
-        ))?;
-    Ok(rows
-        .iter()
-        .map(|r| Ident(r.get::<_, &str>(0)).to_string())
-        .collect())
-}
-
 /// Writes the restorable SQL file: the rollback plan's statements, each table's rows as
 /// COPY data after the statement creating it.
 async fn write_file(
@@ -186,24 +159,20 @@ async fn write_file(
             let Some((schema, name)) = split(&o.object) else {
                 continue;
             };
-            let columns = copy_columns(conn, schema, name).await?.join(", ");
-            let table = QualIdent(schema, name);
-            let copy_from = format!("COPY {table} ({columns}) FROM stdin");
+            let columns =
+                (copy_columns(conn, schema, name).await).map_err(copy_error(conn, path))?;
+            let (copy_from, out) = copy_statements(schema, name, &columns);
             let start = put(&mut file, format!("{copy_from};\n").as_bytes())?;
-            let out = format!("COPY {table} ({columns}) TO STDOUT");
-            let stream = conn
-                .client
-                .copy_out(&out)
-                .await
-                .map_err(db_error(conn, out.clone()))?;
-            futures_util::pin_mut!(stream);
             let mut end = start;
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(db_error(conn, out.clone()))?;
-                end = put(&mut file, &chunk)?;
-            }
+            let mut chunk_to_file = |chunk: &[u8]| {
+                put(&mut file, chunk)
+                    .map(|at| end = at)
+                    .map_err(|e| e.to_string())
+            };
+            (copy_out(conn, &out, &mut chunk_to_file).await).map_err(copy_error(conn, path))?;
             put(&mut file, b"\\.\n")?;
-            for line in sequence_positions(conn, schema, name).await? {
+            let setval = sequence_positions(conn, schema, name).await;
+            for line in setval.map_err(copy_error(conn, path))? {
                 put(&mut file, line.as_bytes())?;
             }
             copies.push(CopyData {
@@ -219,37 +188,20 @@ async fn write_file(
     Ok(copies)
 }
 
-/// `SELECT setval(...)` for each sequence a column of `schema.name` owns, at its position
-/// now, so that rows restored from the file are not followed by values they already hold.
-async fn sequence_positions(
-    conn: &Connection,
-    schema: &str,
-    name: &str,
-) -> Result<Vec<String>, CleanupError> {
-    let owned = "SELECT sn.nspname::text, s.relname::text
-                 FROM pg_depend d
-                 JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-                 JOIN pg_namespace sn ON sn.oid = s.relnamespace
-                 JOIN pg_class t ON t.oid = d.refobjid
-                 JOIN pg_namespace tn ON tn.oid = t.relnamespace
-                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-                   AND d.deptype IN ('a', 'i') AND tn.nspname = $1 AND t.relname = $2
-                 ORDER BY 1, 2";
-    let rows = (conn.client.query(owned, &[&schema, &name]).await)
-        .map_err(db_error(conn, "the sequences its columns own"))?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let (s, n): (String, String) = (r.get(0), r.get(1));
-        let sequence = QualIdent(&s, &n).to_string();
-        let read = format!("SELECT last_value, is_called FROM {sequence}");
-        let at = (conn.client.query_one(&read, &[]).await).map_err(db_error(conn, read.clone()))?;
-        let (last, called): (i64, bool) = (at.get(0), at.get(1));
-        out.push(format!(
-            "SELECT pg_catalog.setval({}, {last}, {called});\n",
-            Literal(&sequence)
-        ));
+/// A shared COPY piece's failure as cleanup reports it.
+fn copy_error<'a>(
+    conn: &'a Connection,
+    path: &Path,
+) -> impl FnOnce(CopyError) -> CleanupError + 'a {
+    let path = path.to_path_buf();
+    move |e| match e {
+        CopyError::Database { what, message } => CleanupError::Database {
+            target: conn.target.clone(),
+            what,
+            message,
+        },
+        CopyError::Write(reason) => file_error(&path, reason),
     }
-    Ok(out)
 }
 
 /// Runs the rollback in a savepoint, compares each table's rows with `before`, and undoes

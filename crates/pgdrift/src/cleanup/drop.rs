@@ -278,7 +278,6 @@ fn remove(catalog: &mut Catalog, found: &[Resolved], cascade: bool) {
     let gone: Vec<(String, String)> = (found.iter())
         .map(|r| (r.schema.clone(), r.name.clone()))
         .collect();
-    let is_gone = |s: &str, n: &str| gone.iter().any(|(gs, gn)| gs == s && gn == n);
     let mut views: Vec<String> = Vec::new();
     let mut keys: Vec<(String, String)> = Vec::new();
     for t in found.iter().flat_map(|r| &r.ties).filter(|_| cascade) {
@@ -288,6 +287,19 @@ fn remove(catalog: &mut Catalog, found: &[Resolved], cascade: bool) {
             _ => {}
         }
     }
+    without(catalog, &gone, &views, &keys);
+}
+
+/// Takes the tables `gone` (schema, name) out of `catalog`, with what lives on them and the
+/// sequences they own, and the views (quoted names) and foreign keys (table, constraint)
+/// named; a plan from the result back to the catalog recreates them.
+pub(crate) fn without(
+    catalog: &mut Catalog,
+    gone: &[(String, String)],
+    views: &[String],
+    keys: &[(String, String)],
+) {
+    let is_gone = |s: &str, n: &str| gone.iter().any(|(gs, gn)| gs == s && gn == n);
     let owned: Vec<(String, String)> = (catalog.sequences.values())
         .filter(|s| (s.owned_by.as_ref()).is_some_and(|c| is_gone(&c.schema, &c.table)))
         .map(|s| (s.schema.clone(), s.name.clone()))

@@ -11,7 +11,7 @@
 
 mod backup;
 mod checksum;
-mod drop;
+pub(crate) mod drop;
 pub mod duration;
 mod history;
 mod privileges;

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod cleanup;
 pub mod connect;
 pub mod conninfo;
+pub mod copy;
 pub mod embedded;
 pub mod script;
 pub mod shadow;

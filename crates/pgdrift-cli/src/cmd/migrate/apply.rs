@@ -9,6 +9,7 @@ use pgdrift::fleet::{line_names, run_all, Target};
 use pgdrift::migrate::other_tools::{layout_warning, other_manager};
 use pgdrift::migrate::record::{self, ToolDir};
 use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
+use pgdrift::migrate::safeguards::Safeguards;
 use pgdrift::migrate::MigrationFile;
 use pgdrift::source::dir::DirFormat;
 use pgdrift::source::dir::Ignore;
@@ -33,6 +34,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         record_for: record_for(&args, format, &files)?,
     };
     let paint = Paint(use_color(color, false));
+    let safeguards = super::safeguards::safeguards(&args).await?;
     // Another tool's history, read before anything runs on each database.
     let ignore = Ignore::new(&args.dir.ignore)?;
     let guard = (!args.ignore_other_tools).then_some((args.dir.dir.as_path(), &ignore));
@@ -55,7 +57,16 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         &targets,
         usize::from(args.fleet.jobs),
         args.fleet.fail_fast,
-        |target| one(target, &files, &options, guard, single.then_some(&bar)),
+        |target| {
+            one(
+                target,
+                &files,
+                &options,
+                guard,
+                single.then_some(&bar),
+                &safeguards,
+            )
+        },
         |target, result| {
             if text && !single {
                 let name = name_of[target.label.as_str()];
@@ -108,6 +119,7 @@ async fn one(
     options: &ApplyOptions,
     guard: Option<(&Path, &Ignore)>,
     bar: Option<&indicatif::ProgressBar>,
+    safeguards: &Safeguards,
 ) -> Result<ApplyReport, String> {
     let conn = pgdrift::pg::connect(&target.info)
         .await
@@ -129,9 +141,20 @@ async fn one(
             }
         }
     };
-    apply(&conn, files, options, &mut on_event)
-        .await
-        .map_err(|e| pgdrift::pg::mask_urls(&e.to_string()))
+    let server = target.server();
+    let backup = (safeguards.before(&conn, &target.info, &server, files, options)).await?;
+    let mut report = (apply(&conn, files, options, &mut on_event).await).map_err(|e| {
+        let kept = backup.as_ref().and_then(|b| b.path.as_ref());
+        let kept = kept.map_or_else(String::new, |p| format!("\n(backup taken before: {p})"));
+        format!("{}{kept}", pgdrift::pg::mask_urls(&e.to_string()))
+    })?;
+    report.backup = backup;
+    if !options.dry_run {
+        safeguards
+            .after(&conn, &target.info, files, &mut report)
+            .await?;
+    }
+    Ok(report)
 }
 
 fn counts(report: &ApplyReport, dry_run: bool) -> String {
@@ -157,6 +180,16 @@ fn counts(report: &ApplyReport, dry_run: bool) -> String {
             "{} history problem(s) allowed",
             report.allowed.len()
         ));
+    }
+    if let Some(b) = &report.backup {
+        parts.push(match (&b.path, &b.command) {
+            (Some(path), _) => format!("backup {path} ({} tables)", b.tables.len()),
+            (None, Some(_)) => "backed up by --backup-command".into(),
+            (None, None) => "no table to back up".into(),
+        });
+    }
+    if report.verified.as_ref().is_some_and(|v| v.verified) {
+        parts.push("schema verified".into());
     }
     parts.join(", ")
 }
@@ -273,7 +306,7 @@ fn summary(
 fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) -> serde_json::Value {
     match result {
         Some(Ok(r)) => {
-            json!({"database": target.database(), "target": target.label, "ok": true, "report": r})
+            json!({"database": target.database(), "target": target.label, "ok": true, "report": r, "backup": r.backup, "verified": r.verified})
         }
         Some(Err(e)) => {
             json!({"database": target.database(), "target": target.label, "ok": false, "error": e})

@@ -5,6 +5,7 @@ mod apply;
 mod baseline;
 mod history;
 mod repair;
+mod safeguards;
 mod status;
 
 use crate::cli::{ColorChoice, DirArgs, MigrateCommand, TargetArgs};

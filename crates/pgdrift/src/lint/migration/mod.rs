@@ -20,7 +20,7 @@ mod hazards;
 mod keys;
 mod newfiles;
 mod renames;
-mod statement;
+pub(crate) mod statement;
 pub(crate) mod weigh;
 
 pub use against::{relative, Against, AgainstError, Applied, Sizes, TableStat};

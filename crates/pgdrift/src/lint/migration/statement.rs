@@ -63,18 +63,25 @@ pub(crate) fn skip(toks: &[Token], at: usize, words: &[&str]) -> usize {
 
 /// The `[schema.]name` at `at`, and the position after it.
 pub(crate) fn qual_name(toks: &[Token], at: usize) -> Option<(QualName, usize)> {
+    let ((schema, name), next) = name_as_written(toks, at)?;
+    Some((QualName::new(schema.unwrap_or("public"), name), next))
+}
+
+/// The `[schema.]name` at `at` as written (the schema only when it is), and the position
+/// after it.
+pub(crate) fn name_as_written(toks: &[Token], at: usize) -> Option<((Option<&str>, &str), usize)> {
     let first = toks.get(at).filter(|t| t.is_name())?;
     if toks.get(at + 1).is_some_and(|t| t.is_punct('.')) {
         if let Some(second) = toks.get(at + 2).filter(|t| t.is_name()) {
             // A three-part name (database.schema.table) keeps its last two parts.
             if toks.get(at + 3).is_some_and(|t| t.is_punct('.')) {
                 let third = toks.get(at + 4).filter(|t| t.is_name())?;
-                return Some((QualName::new(&second.text, &third.text), at + 5));
+                return Some(((Some(&second.text), &third.text), at + 5));
             }
-            return Some((QualName::new(&first.text, &second.text), at + 3));
+            return Some(((Some(&first.text), &second.text), at + 3));
         }
     }
-    Some((QualName::new("public", &first.text), at + 1))
+    Some(((None, &first.text), at + 1))
 }
 
 /// `toks` split at commas outside parentheses.

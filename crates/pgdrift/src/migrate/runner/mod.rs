@@ -79,6 +79,12 @@ pub struct ApplyReport {
     pub would_run: Vec<String>,
     /// Problems the `--allow-*` flags let through.
     pub allowed: Vec<HistoryProblem>,
+    /// The backup taken before the run (`safeguards`); reports show it beside the run.
+    #[serde(skip)]
+    pub backup: Option<super::backup_dir::BackupReport>,
+    /// The schema compared with the desired one after the run (`safeguards`).
+    #[serde(skip)]
+    pub verified: Option<super::verify::Verification>,
 }
 
 /// What happens while a run goes on, for progress displays.

@@ -1,23 +1,39 @@
 //! How a [`ConnInfo`] prints: as a URL with the password replaced by `***`.
 
 use super::{ConnInfo, Host};
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::fmt;
+
+/// What is percent-encoded in a part of the URL.
+const PART: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'/')
+    .add(b'@')
+    .add(b':')
+    .add(b'?')
+    .add(b'&')
+    .add(b'=')
+    .add(b'%')
+    .add(b',')
+    .add(b'#');
+
+impl ConnInfo {
+    /// The URL with its password, for a child process's arguments only: never to print.
+    pub fn url_with_password(&self) -> String {
+        let masked = self.to_string();
+        match &self.password {
+            Some(p) => {
+                let real = format!(":{}@", utf8_percent_encode(p.expose(), PART));
+                masked.replacen(":***@", &real, 1)
+            }
+            None => masked,
+        }
+    }
+}
 
 /// The masked form: a URL with the password replaced by `***`, safe to print anywhere.
 impl fmt::Display for ConnInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-        const PART: &AsciiSet = &CONTROLS
-            .add(b' ')
-            .add(b'/')
-            .add(b'@')
-            .add(b':')
-            .add(b'?')
-            .add(b'&')
-            .add(b'=')
-            .add(b'%')
-            .add(b',')
-            .add(b'#');
         f.write_str("postgresql://")?;
         if let Some(user) = &self.user {
             write!(f, "{}", utf8_percent_encode(user, PART))?;
