@@ -7,6 +7,7 @@ pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod facts;
+pub mod rollout;
 pub mod shard;
 
 use crate::diff::filter::glob_match;

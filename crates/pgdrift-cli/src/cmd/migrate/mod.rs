@@ -5,6 +5,8 @@ mod apply;
 mod baseline;
 mod history;
 mod repair;
+mod rollout;
+mod rollout_out;
 mod status;
 
 use crate::cli::{ColorChoice, DirArgs, MigrateCommand, TargetArgs};
