@@ -230,6 +230,19 @@ async fn max_failures_in_percent_lets_some_fail_before_stopping() {
     assert_eq!(summary["stopped"]["allowed"], 2);
 }
 
+/// Locks table t of `info` in another session for `secs` seconds.
+async fn hold(info: ConnInfo, secs: f64) -> tokio::task::JoinHandle<()> {
+    let c = pgdrift::pg::connect(&info).await.unwrap();
+    c.client
+        .batch_execute("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+        c.client.batch_execute("COMMIT").await.unwrap();
+    })
+}
+
 #[tokio::test]
 async fn a_lock_timeout_is_retried_with_backoff() {
     let (server, names, admin) = tenants("lock", 1).await;
@@ -239,20 +252,6 @@ async fn a_lock_timeout_is_retried_with_backoff() {
         dir.path(),
         &[("001_c.sql", "ALTER TABLE t ADD COLUMN c int;\n")],
     );
-    let hold = |secs: f64| {
-        let info = admin.with_dbname(&names[0]);
-        async move {
-            let c = pgdrift::pg::connect(&info).await.unwrap();
-            c.client
-                .batch_execute("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
-                .await
-                .unwrap();
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_secs_f64(secs)).await;
-                c.client.batch_execute("COMMIT").await.unwrap();
-            })
-        }
-    };
     let run = |extra: &'static [&'static str]| {
         let (cwd, dir, server, names) = (
             cwd.path().to_owned(),
@@ -267,7 +266,7 @@ async fn a_lock_timeout_is_retried_with_backoff() {
         })
     };
     // Without retries the lock timeout fails the tenant, and nothing of it is applied.
-    let held = hold(2.0).await;
+    let held = hold(admin.with_dbname(&names[0]), 2.0).await;
     let out = run(&[]).await.unwrap();
     held.await.unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
@@ -278,7 +277,7 @@ async fn a_lock_timeout_is_retried_with_backoff() {
         "{error}"
     );
     // With retries it waits 1 s, 2 s, ... and goes through once the lock is released.
-    let held = hold(3.5).await;
+    let held = hold(admin.with_dbname(&names[0]), 3.5).await;
     let out = run(&["--lock-retries", "5"]).await.unwrap();
     held.await.unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

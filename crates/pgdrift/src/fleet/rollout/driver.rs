@@ -237,3 +237,7 @@ fn finished(
         seconds: took.as_secs_f64(),
     }
 }
+
+#[cfg(test)]
+#[path = "driver_tests.rs"]
+mod tests;
