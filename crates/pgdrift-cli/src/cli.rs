@@ -587,9 +587,10 @@ pub struct RolloutArgs {
     /// Run only the databases that failed in the previous run of this directory's rollout.
     #[arg(long)]
     pub only_failed: bool,
-    /// Where each run records which databases failed, for --only-failed.
-    #[arg(long, value_name = "FILE", default_value = pgdrift::fleet::rollout::state::DEFAULT_PATH)]
-    pub state_file: PathBuf,
+    /// Where each run records which databases failed, for --only-failed (default:
+    /// rollouts.json in $PGDRIFT_STATE_DIR or ~/.local/state/pgdrift).
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
     /// Also write an HTML report of the rollout to FILE.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,

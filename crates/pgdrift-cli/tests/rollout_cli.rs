@@ -47,8 +47,10 @@ fn migrations(dir: &Path, files: &[(&str, &str)]) {
 /// `migrate apply` over every database of the tenants `names`, run in `cwd`.
 fn apply(cwd: &Path, dir: &Path, server: &str, names: &[String], extra: &[&str]) -> Output {
     let pattern = format!("{}*", &names[0][..names[0].len() - 2]);
+    let state = cwd.join("state.json");
     let mut args = vec!["migrate", "apply", "--dir", dir.to_str().unwrap()];
     args.extend(["--server", server, "--databases", &pattern]);
+    args.extend(["--state-file", state.to_str().unwrap()]);
     args.extend_from_slice(extra);
     common::pgdrift_in(Some(cwd), &args)
 }
@@ -173,6 +175,11 @@ async fn a_failing_tenant_stops_the_rollout_and_a_rerun_resumes() {
     assert!(
         t.contains("to resume") && t.contains("--only-failed"),
         "{t}"
+    );
+    let state = std::fs::read_to_string(cwd.path().join("state.json")).unwrap();
+    assert!(
+        state.contains("\"failed\"") && state.contains(&names[1]),
+        "{state}"
     );
     // Once fixed, --only-failed runs the failed tenant alone.
     sql(&admin, &names[1], "DROP TABLE b").await;
@@ -311,6 +318,10 @@ async fn ctrl_c_finishes_the_databases_in_flight_and_a_rerun_resumes() {
             "1",
             "-f",
             "jsonl",
+        ])
+        .args([
+            "--state-file",
+            cwd.path().join("state.json").to_str().unwrap(),
         ])
         .current_dir(cwd.path())
         .env("NO_COLOR", "1")

@@ -39,9 +39,13 @@ fn dir_key(args: &MigrateApplyArgs) -> String {
         .to_string()
 }
 
+fn state_file(args: &MigrateApplyArgs) -> std::path::PathBuf {
+    (args.rollout.state_file.clone()).unwrap_or_else(state::default_path)
+}
+
 /// With `--only-failed`: the targets whose last run of this rollout failed.
 pub fn only_failed(args: &MigrateApplyArgs, targets: Vec<Target>) -> anyhow::Result<Vec<Target>> {
-    let failed = state::failed(&args.rollout.state_file, &dir_key(args))?;
+    let failed = state::failed(&state_file(args), &dir_key(args))?;
     Ok(targets
         .into_iter()
         .filter(|t| failed.contains(&t.label))
@@ -51,7 +55,7 @@ pub fn only_failed(args: &MigrateApplyArgs, targets: Vec<Target>) -> anyhow::Res
 /// Records the run's statuses for `--only-failed` (not for a dry run).
 pub fn save(args: &MigrateApplyArgs, targets: &[Target], done: &Rollout) -> anyhow::Result<()> {
     if !args.dry_run {
-        state::record(&args.rollout.state_file, &dir_key(args), targets, done)?;
+        state::record(&state_file(args), &dir_key(args), targets, done)?;
     }
     Ok(())
 }

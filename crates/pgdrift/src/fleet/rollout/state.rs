@@ -10,10 +10,22 @@ use super::outcome::{Rollout, Status};
 use crate::fleet::Target;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Where the file goes unless `--state-file` says otherwise.
-pub const DEFAULT_PATH: &str = ".pgdrift/rollout-state.json";
+/// Where the file goes unless `--state-file` says otherwise: `rollouts.json` in
+/// `$PGDRIFT_STATE_DIR`, else in the user's state directory (`~/.local/state/pgdrift`).
+pub fn default_path() -> PathBuf {
+    let dir = std::env::var_os("PGDRIFT_STATE_DIR")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            dirs::state_dir()
+                .or_else(dirs::data_local_dir)
+                .map(|d| d.join("pgdrift"))
+        })
+        .unwrap_or_else(|| std::env::temp_dir().join("pgdrift"));
+    dir.join("rollouts.json")
+}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct File {
@@ -77,7 +89,7 @@ pub fn failed(path: &Path, dir: &str) -> Result<Vec<String>, StateError> {
 }
 
 /// Records each database's status after a run of the rollout of `dir`, keeping what the file
-/// says of databases this run did not cover.
+/// says of databases this run did not cover (and of other directories that still exist).
 pub fn record(
     path: &Path,
     dir: &str,
@@ -86,6 +98,9 @@ pub fn record(
 ) -> Result<(), StateError> {
     let mut file = read(path)?;
     file.format_version = 1;
+    // Directories that are gone take their entries with them: the file stays small.
+    file.rollouts
+        .retain(|d, _| d == dir || Path::new(d).exists());
     let run = file.rollouts.entry(dir.to_string()).or_default();
     for (t, o) in targets.iter().zip(&rollout.outcomes) {
         // A database not attempted keeps its earlier failure, if it had one.
