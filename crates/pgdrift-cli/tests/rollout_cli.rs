@@ -297,7 +297,7 @@ async fn a_lock_timeout_is_retried_with_backoff() {
 
 #[tokio::test]
 async fn ctrl_c_finishes_the_databases_in_flight_and_a_rerun_resumes() {
-    let (server, names, _) = tenants("sigint", 3).await;
+    let (server, names, admin) = tenants("sigint", 3).await;
     let (cwd, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     migrations(
         dir.path(),
@@ -329,7 +329,16 @@ async fn ctrl_c_finishes_the_databases_in_flight_and_a_rerun_resumes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    // Wait until the first tenant's migration is running.
+    let c = pgdrift::pg::connect(&admin).await.unwrap();
+    let busy = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(2)%' AND pid <> pg_backend_pid()";
+    for _ in 0..600 {
+        let n: i64 = c.client.query_one(busy, &[]).await.unwrap().get(0);
+        if n > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT).unwrap();
     let out = tokio::task::spawn_blocking(move || child.wait_with_output())

@@ -29,17 +29,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         }
     }
     let waves = rollout::waves(&args, &targets)?;
-    let options = ApplyOptions {
-        allow_modified: args.allow_modified,
-        allow_missing: args.allow_missing,
-        allow_out_of_order: args.allow_out_of_order,
-        to: args.to.clone(),
-        dry_run: args.dry_run,
-        lock_timeout: seconds(args.lock_timeout),
-        statement_timeout: seconds(args.statement_timeout),
-        lock_wait: seconds(args.lock_wait),
-        record_for: record_for(&args, format, &files)?,
-    };
+    let options = options(&args, format, &files)?;
     let paint = Paint(use_color(color, false));
     // Another tool's history, read before anything runs on each database.
     let ignore = Ignore::new(&args.dir.ignore)?;
@@ -69,7 +59,7 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
     let task = |target| one(target, &files, &options, guard, single.then_some(&bar));
     let done = rollout::drive(&args, &targets, &waves, task, &mut view).await;
     bar.finish_and_clear();
-    rollout::save(&args, &targets, &done)?;
+    rollout::save(&args, &targets, &done);
     if let Some(path) = &args.rollout.report {
         let html = pgdrift::report::rollout::render_html(&rollout_report(&args, &targets, &done));
         std::fs::write(path, html)
@@ -85,6 +75,25 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         Some(e) => Err(anyhow::anyhow!("{e}")),
         None => Ok(Outcome::Clean),
     }
+}
+
+/// How the runner runs on each database.
+fn options(
+    args: &MigrateApplyArgs,
+    format: DirFormat,
+    files: &[MigrationFile],
+) -> anyhow::Result<ApplyOptions> {
+    Ok(ApplyOptions {
+        allow_modified: args.allow_modified,
+        allow_missing: args.allow_missing,
+        allow_out_of_order: args.allow_out_of_order,
+        to: args.to.clone(),
+        dry_run: args.dry_run,
+        lock_timeout: seconds(args.lock_timeout),
+        statement_timeout: seconds(args.statement_timeout),
+        lock_wait: seconds(args.lock_wait),
+        record_for: record_for(args, format, files)?,
+    })
 }
 
 /// Each server's databases: none done yet, and how many in all.
@@ -124,7 +133,11 @@ fn render(
         ApplyFormat::Jsonl => format!("{}\n", done.json_summary()),
         ApplyFormat::Text if targets.len() == 1 => {
             let o = &done.outcomes[0];
-            single_text(&targets[0], o.report.as_ref(), files, args.dry_run, paint)?
+            let mut out = single_text(&targets[0], o.report.as_ref(), files, args.dry_run, paint)?;
+            if o.retries > 0 && o.report.is_some() {
+                out.push_str(&rollout_out::retries(o.retries));
+            }
+            out
         }
         ApplyFormat::Text => rollout_out::summary(names, done, args.dry_run, paint),
     })

@@ -52,12 +52,17 @@ pub fn only_failed(args: &MigrateApplyArgs, targets: Vec<Target>) -> anyhow::Res
         .collect())
 }
 
-/// Records the run's statuses for `--only-failed` (not for a dry run).
-pub fn save(args: &MigrateApplyArgs, targets: &[Target], done: &Rollout) -> anyhow::Result<()> {
-    if !args.dry_run {
-        state::record(&state_file(args), &dir_key(args), targets, done)?;
+/// Records the run's statuses for `--only-failed` (not for a dry run). A file that cannot be
+/// written is a warning: the databases are migrated all the same.
+pub fn save(args: &MigrateApplyArgs, targets: &[Target], done: &Rollout) {
+    if args.dry_run {
+        return;
     }
-    Ok(())
+    if let Err(e) = state::record(&state_file(args), &dir_key(args), targets, done) {
+        note(&format!(
+            "warning: {e}; --only-failed will not know of this run"
+        ));
+    }
 }
 
 /// Runs the waves, showing them through `view`.

@@ -50,6 +50,14 @@ pub fn summary(names: &[String], done: &Rollout, dry_run: bool, paint: Paint) ->
     out
 }
 
+/// The line a single database's text ends with after lock retries.
+pub fn retries(n: u32) -> String {
+    match n {
+        1 => "after 1 lock retry\n".into(),
+        n => format!("after {n} lock retries\n"),
+    }
+}
+
 /// A database in `-f json`.
 pub fn json_result(target: &Target, o: &DbOutcome) -> serde_json::Value {
     let mut v = json!({"database": target.database(), "target": target.label,

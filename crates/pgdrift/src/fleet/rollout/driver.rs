@@ -69,14 +69,7 @@ where
     CF: Future<Output = bool>,
 {
     let started = Instant::now();
-    let mut outcomes: Vec<DbOutcome> = (0..targets.len())
-        .map(|_| DbOutcome::not_attempted(0))
-        .collect();
-    for wave in waves {
-        for &i in &wave.targets {
-            outcomes[i].wave = wave.number;
-        }
-    }
+    let mut outcomes = not_yet(targets.len(), waves);
     let allowed = settings.max_failures.of(targets.len());
     let mut stopped = None;
     let wave_run = WaveRun {
@@ -109,21 +102,41 @@ where
             break;
         }
     }
-    let reason = match &stopped {
+    left_out(&mut outcomes, stopped.as_ref(), hooks.on_event);
+    Rollout {
+        waves: summarize(waves, &outcomes),
+        outcomes,
+        stopped,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Every database not attempted yet, in its wave.
+fn not_yet(count: usize, waves: &[Wave]) -> Vec<DbOutcome> {
+    let mut outcomes: Vec<DbOutcome> = (0..count).map(|_| DbOutcome::not_attempted(0)).collect();
+    for wave in waves {
+        for &i in &wave.targets {
+            outcomes[i].wave = wave.number;
+        }
+    }
+    outcomes
+}
+
+/// Says why each database never started, and reports it.
+fn left_out(
+    outcomes: &mut [DbOutcome],
+    stopped: Option<&Stop>,
+    on_event: &mut dyn FnMut(Event<'_>),
+) {
+    let reason = match stopped {
         Some(stop) => stop.reason(),
         None => "not started: an earlier database failed (--fail-fast)".to_string(),
     };
     for (i, o) in outcomes.iter_mut().enumerate() {
         if o.status == Status::NotAttempted {
             o.error = Some(reason.clone());
-            (hooks.on_event)(Event::NotAttempted(i, o));
+            on_event(Event::NotAttempted(i, o));
         }
-    }
-    Rollout {
-        waves: summarize(waves, &outcomes),
-        outcomes,
-        stopped,
-        seconds: started.elapsed().as_secs_f64(),
     }
 }
 
