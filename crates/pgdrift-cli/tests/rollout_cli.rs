@@ -399,10 +399,16 @@ async fn waves_without_a_terminal_need_yes() {
     let out = apply(cwd.path(), dir.path(), &server, &names, &["--canary", "1"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("pass --yes"), "{}", text(&out));
-    let out = apply(cwd.path(), dir.path(), &server, &names, &["-f", "jsonl"]);
-    let (dbs, _) = lines(&out);
-    assert!(
-        dbs.iter().all(|l| l["status"] == "applied"),
-        "nothing ran before: {dbs:?}"
-    );
+    // -f json keeps its layout and gains the waves, and each database's wave and status.
+    let out = apply(cwd.path(), dir.path(), &server, &names, &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["waves"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["waves"][0]["ok"], 2, "{v}");
+    for db in v["databases"].as_array().unwrap() {
+        assert_eq!(db["status"], "applied", "nothing ran before: {db}");
+        assert_eq!(db["wave"], 1);
+        assert_eq!(db["report"]["ran"].as_array().unwrap().len(), 2);
+    }
 }

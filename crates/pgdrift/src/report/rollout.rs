@@ -102,3 +102,48 @@ fn databases(out: &mut String, report: &RolloutReport<'_>) {
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::rollout::{DbOutcome, Stop, WaveSummary};
+    use crate::pg::ConnInfo;
+
+    #[test]
+    fn the_page_holds_waves_and_databases_escaped() {
+        let targets = vec![Target::new(ConnInfo::parse("postgres://u@h/a_db").unwrap())];
+        let mut failed = DbOutcome::not_attempted(1);
+        failed.status = Status::Failed;
+        failed.error = Some("relation \"<b>\" already exists".into());
+        let rollout = Rollout {
+            outcomes: vec![failed],
+            waves: vec![WaveSummary {
+                wave: 1,
+                canary: true,
+                databases: 1,
+                failed: 1,
+                ..WaveSummary::default()
+            }],
+            stopped: Some(Stop::Interrupted),
+            seconds: 1.5,
+        };
+        let html = render_html(&RolloutReport {
+            dir: "migrations & more".into(),
+            dry_run: false,
+            targets: &targets,
+            rollout: &rollout,
+        });
+        assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+        assert!(html.contains("Rollout of migrations &amp; more"), "{html}");
+        assert!(
+            html.contains("&quot;&lt;b&gt;&quot; already exists"),
+            "{html}"
+        );
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(
+            html.contains("<td>1 (canary)</td>") && html.contains("interrupted"),
+            "{html}"
+        );
+        assert!(html.contains("a_db") && html.contains("1 failed"), "{html}");
+    }
+}
