@@ -176,6 +176,11 @@ async fn a_failing_tenant_stops_the_rollout_and_a_rerun_resumes() {
         t.contains("to resume") && t.contains("--only-failed"),
         "{t}"
     );
+    assert!(t.contains("1 of 5 databases failed"), "{t}");
+    assert!(
+        t.contains("--max-failures allows 0): 2 not attempted"),
+        "{t}"
+    );
     let state = std::fs::read_to_string(cwd.path().join("state.json")).unwrap();
     assert!(
         state.contains("\"failed\"") && state.contains(&names[1]),

@@ -89,7 +89,7 @@ pub fn ending(done: &Rollout) -> Option<String> {
         (_, 0) => format!("{skipped} of {total} databases not attempted"),
         _ => format!("{failed} of {total} databases failed (listed above)"),
     };
-    if failed > 0 && done.stopped.is_some() {
+    if failed > 0 && matches!(done.stopped, Some(Stop::Interrupted | Stop::Declined)) {
         text.push_str(&format!(", {failed} failed"));
     }
     if let Some(Stop::Failures { allowed, .. }) = &done.stopped {
