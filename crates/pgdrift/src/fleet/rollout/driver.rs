@@ -74,6 +74,7 @@ where
     let mut stopped = None;
     let wave_run = WaveRun {
         targets,
+        servers: targets.iter().map(Target::server).collect(),
         settings,
         task: &task,
     };
@@ -143,6 +144,8 @@ fn left_out(
 /// What every wave shares.
 struct WaveRun<'r, 'a, F> {
     targets: &'a [Target],
+    /// Each target's server, as the per-server limits name it.
+    servers: Vec<String>,
     settings: &'r Settings,
     task: &'r F,
 }
@@ -175,7 +178,7 @@ where
                     break;
                 };
                 let Some(i) = queue.remove(pos) else { break };
-                *busy.entry(self.targets[i].server()).or_default() += 1;
+                *busy.entry(self.servers[i].clone()).or_default() += 1;
                 (hooks.on_event)(Event::Started(i));
                 running.push(self.attempt(i, hooks.stop));
             }
@@ -184,7 +187,7 @@ where
             }
             tokio::select! {
                 Some((i, result, retries, took)) = running.next() => {
-                    if let Some(n) = busy.get_mut(&self.targets[i].server()) {
+                    if let Some(n) = busy.get_mut(&self.servers[i]) {
                         *n = n.saturating_sub(1);
                     }
                     let o = &mut outcomes[i];
@@ -198,14 +201,14 @@ where
     }
 
     fn has_room(&self, i: usize, busy: &HashMap<String, usize>) -> bool {
-        let server = self.targets[i].server();
+        let server = &self.servers[i];
         let limit = self
             .settings
             .per_server
-            .get(&server)
+            .get(server)
             .copied()
             .unwrap_or(usize::MAX);
-        busy.get(&server).copied().unwrap_or(0) < limit.max(1)
+        busy.get(server).copied().unwrap_or(0) < limit.max(1)
     }
 
     /// Runs database `i`, again after a backoff while it fails on a lock timeout.
