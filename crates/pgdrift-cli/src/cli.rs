@@ -614,9 +614,50 @@ pub struct MigrateApplyArgs {
     /// is a failure.
     #[arg(long)]
     pub verify: bool,
-    /// Output: text or json (format_version 1).
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub rollout: RolloutArgs,
+    /// Output: text, json (format_version 1) or jsonl (a line per database as it finishes,
+    /// then a summary line).
+    #[arg(long, short = 'f', value_enum, default_value_t = ApplyFormat::Text)]
+    pub format: ApplyFormat,
+}
+
+/// How `migrate apply` rolls out over many databases.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Run these databases first, alone: the first N, or names or globs (a,b,tenant_1*).
+    #[arg(long, value_name = "N|NAMES", value_parser = pgdrift::fleet::rollout::Canary::parse)]
+    pub canary: Option<pgdrift::fleet::rollout::Canary>,
+    /// Then run the others in waves of N databases or P% of them.
+    #[arg(long, value_name = "N|P%", value_parser = pgdrift::fleet::rollout::Share::parse_wave_size)]
+    pub wave_size: Option<pgdrift::fleet::rollout::Share>,
+    /// Start no new wave once more databases failed than N or P% of them (0: any failure).
+    #[arg(long, value_name = "N|P%", default_value = "0", value_parser = pgdrift::fleet::rollout::Share::parse_max_failures)]
+    pub max_failures: pgdrift::fleet::rollout::Share,
+    /// Run through the waves without asking between them.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Retry a migration that timed out waiting for a lock (and was rolled back) N times,
+    /// after 1 s, 2 s, 4 s, ... (at most 30 s).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub lock_retries: u32,
+    /// Run only the databases that failed in the previous run of this directory's rollout.
+    #[arg(long)]
+    pub only_failed: bool,
+    /// Where each run records which databases failed, for --only-failed (default:
+    /// rollouts.json in $PGDRIFT_STATE_DIR or ~/.local/state/pgdrift).
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+    /// Also write an HTML report of the rollout to FILE.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApplyFormat {
+    Text,
+    Json,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

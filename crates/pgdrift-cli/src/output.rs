@@ -17,6 +17,11 @@ pub fn remember_arguments(args: impl Iterator<Item = OsString>) {
     let _ = ARGUMENTS.set(args.map(|a| a.to_string_lossy().into_owned()).collect());
 }
 
+/// The command-line arguments pgdrift was given (without the program).
+pub fn arguments() -> Vec<String> {
+    ARGUMENTS.get().cloned().unwrap_or_default()
+}
+
 /// `text` with every password masked: those found in it, and every piece of a password in
 /// an argument pgdrift was given.
 pub fn masked(text: &str) -> String {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod facts;
 pub mod registry;
+pub mod rollout;
 pub mod shard;
 
 use crate::diff::filter::glob_match;

@@ -15,6 +15,7 @@ pub mod json;
 pub mod lint;
 pub mod log;
 pub mod orphans;
+pub mod rollout;
 pub mod script;
 pub mod shell;
 pub mod usage;

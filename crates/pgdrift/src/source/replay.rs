@@ -268,7 +268,9 @@ impl Failure {
             || crate::pg::connect::db_message(&self.error),
             |d| d.message().to_string(),
         );
-        if let Some(extra) = advice(&message) {
+        let lock =
+            db.is_some_and(|d| d.code() == &tokio_postgres::error::SqlState::LOCK_NOT_AVAILABLE);
+        if let Some(extra) = advice(&message).or(lock.then(|| LOCK_TIMEOUT_HINT.to_string())) {
             hint = Some(match hint {
                 Some(h) => format!("{h}; {extra}"),
                 None => extra,
@@ -297,6 +299,11 @@ fn char_to_byte(text: &str, position: usize) -> Option<usize> {
         .nth(position.saturating_sub(1))
         .map(|(b, _)| b)
 }
+
+/// The hint of a statement that waited for a lock past `lock_timeout` (or was refused one).
+pub const LOCK_TIMEOUT_HINT: &str =
+    "another session held a lock this statement needs (SQLSTATE 55P03); \
+     run again once it is released (migrate apply retries with --lock-retries N)";
 
 /// pgdrift's own advice for failures that come from where the replay runs.
 fn advice(message: &str) -> Option<String> {

@@ -1,11 +1,14 @@
-//! `pgdrift migrate apply`: the pending files of a directory on every target, a line per
-//! database, a summary; exit 2 when any database failed.
+//! `pgdrift migrate apply`: the pending files of a directory on every target, as a staged
+//! rollout (`rollout`: waves, Ctrl-C, the live view), a line per database, a summary
+//! (`rollout_out`); exit 2 when any database failed or was not attempted.
 
-use super::{db_line, progress, read_files, seconds, share, Paint};
-use crate::cli::{ColorChoice, Format, MigrateApplyArgs};
+use super::{progress, read_files, rollout, rollout_out, seconds, shared_targets, Paint};
+use crate::cli::{ApplyFormat, ColorChoice, MigrateApplyArgs};
 use crate::output::{note, use_color, write_to};
 use crate::Outcome;
-use pgdrift::fleet::{line_names, run_all, Target};
+use pgdrift::fleet::registry::RoleTarget;
+use pgdrift::fleet::rollout::{Rollout, Status};
+use pgdrift::fleet::{line_names, Target};
 use pgdrift::migrate::other_tools::{layout_warning, other_manager};
 use pgdrift::migrate::record::{self, ToolDir};
 use pgdrift::migrate::runner::{apply, ApplyOptions, ApplyReport, Event};
@@ -14,25 +17,23 @@ use pgdrift::migrate::MigrationFile;
 use pgdrift::source::dir::DirFormat;
 use pgdrift::source::dir::Ignore;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::time::Instant;
 
 pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<Outcome> {
-    let started = Instant::now();
     let (format, files) = read_files(&args.dir)?;
-    let targets = share(&args.targets, args.fleet.shard).await?;
-    let options = ApplyOptions {
-        allow_modified: args.allow_modified,
-        allow_missing: args.allow_missing,
-        allow_out_of_order: args.allow_out_of_order,
-        to: args.to.clone(),
-        dry_run: args.dry_run,
-        lock_timeout: seconds(args.lock_timeout),
-        statement_timeout: seconds(args.statement_timeout),
-        lock_wait: seconds(args.lock_wait),
-        record_for: record_for(&args, format, &files)?,
-    };
+    let by_server = shared_targets(&args.targets, args.fleet.shard).await?;
+    let per_server = limits(&by_server);
+    let mut targets: Vec<Target> = by_server.into_iter().map(|t| t.target).collect();
+    if args.rollout.only_failed {
+        targets = rollout::only_failed(&args, targets)?;
+        if targets.is_empty() {
+            note("no database failed in the last run of this rollout: nothing to retry");
+            return Ok(Outcome::Clean);
+        }
+    }
+    let waves = rollout::waves(&args, &targets)?;
+    let options = options(&args, format, &files)?;
     let paint = Paint(use_color(color, false));
     let safeguards = super::safeguards::safeguards(&args).await?;
     // Another tool's history, read before anything runs on each database.
@@ -48,69 +49,131 @@ pub async fn run(args: MigrateApplyArgs, color: ColorChoice) -> anyhow::Result<O
         if single { 0 } else { targets.len() },
         if single { "migrations" } else { "databases" },
     );
-    let text = args.format == Format::Text;
     let names = line_names(&targets);
-    let name_of: HashMap<&str, &str> = (targets.iter().zip(&names))
-        .map(|(t, n)| (t.label.as_str(), n.as_str()))
-        .collect();
-    let results = run_all(
-        &targets,
-        usize::from(args.fleet.jobs),
-        args.fleet.fail_fast,
-        |target| {
-            one(
-                target,
-                &files,
-                &options,
-                guard,
-                single.then_some(&bar),
-                &safeguards,
-            )
-        },
-        |target, result| {
-            if text && !single {
-                let name = name_of[target.label.as_str()];
-                bar.suspend(|| print_line(name, result, args.dry_run, paint));
-            }
-            if !single {
-                bar.inc(1);
-            }
-        },
-    )
-    .await;
+    let mut view = rollout::View {
+        args: &args,
+        targets: &targets,
+        names: &names,
+        waves: waves.len(),
+        bar: &bar,
+        paint,
+        single,
+        servers: servers(&targets),
+        wave: String::new(),
+    };
+    let bar_one = single.then_some(&bar);
+    let task = |target| one(target, &files, &options, guard, bar_one, &safeguards);
+    let done = rollout::drive(&args, &targets, &waves, per_server, task, &mut view).await;
     bar.finish_and_clear();
-    let failed = results.iter().filter(|r| matches!(r, Some(Err(_)))).count();
-    let out = match args.format {
-        Format::Json => {
+    rollout::save(&args, &targets, &done);
+    if let Some(path) = &args.rollout.report {
+        let html = pgdrift::report::rollout::render_html(&rollout_report(&args, &targets, &done));
+        std::fs::write(path, html)
+            .map_err(|e| anyhow::anyhow!("cannot write the report {}: {e}", path.display()))?;
+    }
+    let out = render(&args, format, &targets, &names, &files, &done, paint)?;
+    write_to(None, |w| w.write_all(out.as_bytes()))?;
+    if single && done.outcomes[0].status == Status::Failed {
+        let e = done.outcomes[0].error.clone().unwrap_or_default();
+        return Err(anyhow::anyhow!("{e}"));
+    }
+    match rollout_out::ending(&done) {
+        Some(e) => Err(anyhow::anyhow!("{e}")),
+        None => Ok(Outcome::Clean),
+    }
+}
+
+/// How the runner runs on each database.
+fn options(
+    args: &MigrateApplyArgs,
+    format: DirFormat,
+    files: &[MigrationFile],
+) -> anyhow::Result<ApplyOptions> {
+    Ok(ApplyOptions {
+        allow_modified: args.allow_modified,
+        allow_missing: args.allow_missing,
+        allow_out_of_order: args.allow_out_of_order,
+        to: args.to.clone(),
+        dry_run: args.dry_run,
+        lock_timeout: seconds(args.lock_timeout),
+        statement_timeout: seconds(args.statement_timeout),
+        lock_wait: seconds(args.lock_wait),
+        record_for: record_for(args, format, files)?,
+    })
+}
+
+/// At most `max_connections` at a time on each server of the configuration (`--role`),
+/// keyed as the driver names servers.
+fn limits(targets: &[RoleTarget]) -> HashMap<String, usize> {
+    let mut out: HashMap<String, usize> = HashMap::new();
+    for t in targets {
+        if let Some(n) = t.max_connections {
+            let limit = out.entry(t.target.server()).or_insert(n);
+            *limit = (*limit).min(n);
+        }
+    }
+    out
+}
+
+/// Each server's databases: none done yet, and how many in all.
+fn servers(targets: &[Target]) -> BTreeMap<String, (usize, usize)> {
+    let mut out = BTreeMap::new();
+    for t in targets {
+        out.entry(t.server()).or_insert((0, 0)).1 += 1;
+    }
+    out
+}
+
+/// What standard output gets at the end.
+fn render(
+    args: &MigrateApplyArgs,
+    format: DirFormat,
+    targets: &[Target],
+    names: &[String],
+    files: &[MigrationFile],
+    done: &Rollout,
+    paint: Paint,
+) -> anyhow::Result<String> {
+    Ok(match args.format {
+        ApplyFormat::Json => {
             let value = json!({
                 "format_version": 1,
                 "command": "migrate apply",
                 "dir": args.dir.dir.display().to_string(),
                 "dir_format": format.info().name,
                 "dry_run": args.dry_run,
-                "databases": targets.iter().zip(&results).map(|(t, r)| json_result(t, r)).collect::<Vec<_>>(),
-                "failed": failed,
+                "databases": targets.iter().zip(&done.outcomes).map(|(t, o)| rollout_out::json_result(t, o)).collect::<Vec<_>>(),
+                "failed": done.count(Status::Failed),
+                "waves": done.waves,
+                "stopped": done.stopped,
             });
             format!("{}\n", serde_json::to_string_pretty(&value)?)
         }
-        Format::Text if single => {
-            single_text(&targets[0], &results[0], &files, args.dry_run, paint)?
+        ApplyFormat::Jsonl => format!("{}\n", done.json_summary()),
+        ApplyFormat::Text if targets.len() == 1 => {
+            let o = &done.outcomes[0];
+            let mut out = single_text(&targets[0], o.report.as_ref(), files, args.dry_run, paint)?;
+            if o.retries > 0 && o.report.is_some() {
+                out.push_str(&rollout_out::retries(o.retries));
+            }
+            out
         }
-        Format::Text => summary(&names, &results, started, args.dry_run, paint),
-    };
-    write_to(None, |w| w.write_all(out.as_bytes()))?;
-    if single {
-        if let Some(Err(e)) = &results[0] {
-            return Err(anyhow::anyhow!("{e}"));
-        }
+        ApplyFormat::Text => rollout_out::summary(names, done, args.dry_run, paint),
+    })
+}
+
+/// The rollout as the HTML report takes it.
+fn rollout_report<'r>(
+    args: &MigrateApplyArgs,
+    targets: &'r [Target],
+    done: &'r Rollout,
+) -> pgdrift::report::rollout::RolloutReport<'r> {
+    pgdrift::report::rollout::RolloutReport {
+        dir: args.dir.dir.display().to_string(),
+        dry_run: args.dry_run,
+        targets,
+        rollout: done,
     }
-    if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} databases failed (listed above)",
-            targets.len()
-        );
-    }
-    Ok(Outcome::Clean)
 }
 
 async fn one(
@@ -157,7 +220,7 @@ async fn one(
     Ok(report)
 }
 
-fn counts(report: &ApplyReport, dry_run: bool) -> String {
+pub(super) fn counts(report: &ApplyReport, dry_run: bool) -> String {
     if dry_run {
         return match report.would_run.len() {
             0 => "up to date".into(),
@@ -194,23 +257,14 @@ fn counts(report: &ApplyReport, dry_run: bool) -> String {
     parts.join(", ")
 }
 
-/// One database's line; a failure keeps PostgreSQL's reason and the statement at fault.
-#[allow(clippy::print_stdout)]
-fn print_line(name: &str, result: &Result<ApplyReport, String>, dry_run: bool, paint: Paint) {
-    match result {
-        Ok(r) => println!("{}", db_line(&paint.green("✓"), name, &counts(r, dry_run))),
-        Err(e) => println!("{}", db_line(&paint.red("✗"), name, e)),
-    }
-}
-
 fn single_text(
     target: &Target,
-    result: &Option<Result<ApplyReport, String>>,
+    report: Option<&ApplyReport>,
     files: &[MigrationFile],
     dry_run: bool,
     paint: Paint,
 ) -> anyhow::Result<String> {
-    let Some(Ok(report)) = result else {
+    let Some(report) = report else {
         return Ok(String::new());
     };
     let mut out = format!("{} ({} files)\n", target.label, files.len());
@@ -256,65 +310,6 @@ fn single_text(
     }
     out.push_str(&format!("{}\n", counts(report, dry_run)));
     Ok(out)
-}
-
-fn summary(
-    names: &[String],
-    results: &[Option<Result<ApplyReport, String>>],
-    started: Instant,
-    dry_run: bool,
-    paint: Paint,
-) -> String {
-    let ok = results.iter().filter(|r| matches!(r, Some(Ok(_)))).count();
-    let failed: Vec<&str> = (names.iter().zip(results))
-        .filter(|(_, r)| matches!(r, Some(Err(_))))
-        .map(|(n, _)| n.as_str())
-        .collect();
-    let skipped = results.iter().filter(|r| r.is_none()).count();
-    let applied: usize = results
-        .iter()
-        .filter_map(|r| r.as_ref()?.as_ref().ok())
-        .map(|r| {
-            if dry_run {
-                r.would_run.len()
-            } else {
-                r.ran.len()
-            }
-        })
-        .sum();
-    let verb = if dry_run { "would run" } else { "applied" };
-    let mut out = format!(
-        "{} databases in {:.1} s: {ok} ok ({applied} migrations {verb})",
-        names.len(),
-        started.elapsed().as_secs_f64()
-    );
-    if !failed.is_empty() {
-        out.push_str(&format!(
-            ", {} failed ({})",
-            failed.len(),
-            failed.join(", ")
-        ));
-        out = paint.red(&out);
-    }
-    if skipped > 0 {
-        out.push_str(&format!(", {skipped} not started (--fail-fast)"));
-    }
-    out.push('\n');
-    out
-}
-
-fn json_result(target: &Target, result: &Option<Result<ApplyReport, String>>) -> serde_json::Value {
-    match result {
-        Some(Ok(r)) => {
-            json!({"database": target.database(), "target": target.label, "ok": true, "report": r, "backup": r.backup, "verified": r.verified})
-        }
-        Some(Err(e)) => {
-            json!({"database": target.database(), "target": target.label, "ok": false, "error": e})
-        }
-        None => {
-            json!({"database": target.database(), "target": target.label, "ok": false, "error": "not started: an earlier database failed (--fail-fast)"})
-        }
-    }
 }
 
 /// The tool `--record-for` names, checked against the directory.

@@ -5,6 +5,8 @@ mod apply;
 mod baseline;
 mod history;
 mod repair;
+mod rollout;
+mod rollout_out;
 mod safeguards;
 mod status;
 

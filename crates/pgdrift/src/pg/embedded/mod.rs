@@ -12,7 +12,9 @@ mod process;
 mod template;
 
 pub use binaries::{parse_version, PgBinaries};
-pub use process::{install_interrupt_cleanup, interrupted, stop_all};
+pub use process::{
+    defer_first_interrupt, install_interrupt_cleanup, interrupted, stop_all, stop_requested,
+};
 pub use template::cache_dir;
 
 use super::conninfo::{ConnInfo, Host, SslMode};

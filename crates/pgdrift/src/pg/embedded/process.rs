@@ -149,11 +149,28 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// The binary calls this once at start; a second call is harmless.
 pub fn install_interrupt_cleanup() {
     let _ = ctrlc::set_handler(|| {
+        if DEFER_FIRST.load(Ordering::SeqCst) && !STOP_REQUESTED.swap(true, Ordering::SeqCst) {
+            return;
+        }
         INTERRUPTED.store(true, Ordering::SeqCst);
         crate::pg::cleanup::run_all();
         stop_all();
         std::process::exit(130);
     });
+}
+
+static DEFER_FIRST: AtomicBool = AtomicBool::new(false);
+static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// From now on, the first Ctrl-C (or SIGTERM/SIGHUP) only asks to stop ([`stop_requested`]):
+/// the caller finishes what is in flight and ends by itself; a second one stops at once.
+pub fn defer_first_interrupt() {
+    DEFER_FIRST.store(true, Ordering::SeqCst);
+}
+
+/// True once a first Ctrl-C arrived after [`defer_first_interrupt`].
+pub fn stop_requested() -> bool {
+    STOP_REQUESTED.load(Ordering::SeqCst)
 }
 
 /// True once Ctrl-C (or SIGTERM/SIGHUP) arrived: work failing from then on failed because
