@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 pub fn pgdrift_in(dir: Option<&Path>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pgdrift"));
     cmd.args(args).env_remove("PGPASSWORD").env("NO_COLOR", "1");
+    // Rollout state (`migrate apply`) in a directory of the test run's, not the user's.
+    let state = std::env::temp_dir().join(format!("pgdrift-test-state-{}", std::process::id()));
+    cmd.env("PGDRIFT_STATE_DIR", state);
     if let Some(dir) = dir {
         cmd.current_dir(dir);
     }

@@ -116,7 +116,11 @@ pub fn record(
         std::fs::create_dir_all(parent).map_err(|e| err(e.to_string()))?;
     }
     let text = serde_json::to_string_pretty(&file).map_err(|e| err(e.to_string()))?;
-    let tmp = path.with_extension("json.tmp");
+    // A file of this call's own, renamed over the state: runs at the same time (shards on
+    // one machine) never leave a mixed file, the last one's record stands.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("json.{}.{call}.tmp", std::process::id()));
     std::fs::write(&tmp, text + "\n").map_err(|e| err(e.to_string()))?;
     std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))
 }
