@@ -477,10 +477,12 @@ fn psql_script(src: &Path, major: u32) -> String {
          SELECT version, NULL, NULL, NULL, NULL, 'applied', false \
          FROM public.schema_migrations ORDER BY length(version), version;\n",
     );
-    // The scope (no schema filters: $1 NULL, $2 empty), into :scope_namespaces.
+    // The scope (no schema filters: $1 NULL, $2 empty; one slice: $3 empty), into
+    // :scope_namespaces.
     let scope = read("source/catalog/queries/scope.sql")
         .replace("$1::text[]", "NULL::text[]")
-        .replace("$2::text[]", "'{}'::text[]");
+        .replace("$2::text[]", "'{}'::text[]")
+        .replace("$3::float8[]", "'{}'::float8[]");
     let _ = writeln!(sql, "{} \\gset scope_", scope.trim_end());
     // The extension members, one variable per catalog the queries filter.
     let mut catalogs: Vec<String> = names
@@ -500,8 +502,11 @@ fn psql_script(src: &Path, major: u32) -> String {
     }
     sql.push_str(" \\gset members_\n");
     for name in &names {
-        // scope and members ran above; the relation slices only serve several connections.
-        if ["scope.sql", "members.sql", "shards.sql"].contains(&name.as_str()) {
+        // scope and members ran above; the relation slices only serve several connections;
+        // server_*.sql deparse on the server what pgdrift could not (none here).
+        if ["scope.sql", "members.sql", "shards.sql"].contains(&name.as_str())
+            || name.starts_with("server_")
+        {
             continue;
         }
         let text = std::fs::read_to_string(catalog.join(name)).unwrap();
@@ -539,6 +544,10 @@ fn expand(text: &str, major: u32) -> String {
             }
             ["shard", oid] => {
                 let _ = write!(out, "{oid} BETWEEN 0::oid AND 4294967295::oid");
+            }
+            // The audit deparses stored expressions itself: it reads the raw node trees.
+            ["tree", column, ..] => {
+                let _ = write!(out, "{}::text", column.trim_end_matches(','));
             }
             ["since", v] => {
                 let v: u32 = v.parse().unwrap();
