@@ -16,7 +16,8 @@ pub mod roles;
 pub mod spec;
 
 pub use catalog::{
-    inspect, inspect_in_transaction, Deparse, InspectError, InspectOptions, Inspected, QueryTiming,
+    inspect, inspect_in_transaction, inspect_small_in_transaction, Deparse, InspectError,
+    InspectOptions, Inspected, QueryTiming,
 };
 pub use load::{LoadError, LoadOptions, Loaded, Loader};
 pub use spec::{SourceError, SourceSpec};

@@ -9,7 +9,7 @@ use crate::fleet::Target;
 use crate::migrate::history::{read_history_in_transaction, History};
 use crate::model::Catalog;
 use crate::pg::Connection;
-use crate::source::{inspect_in_transaction, Deparse, InspectError, InspectOptions};
+use crate::source::{inspect_small_in_transaction, Deparse, InspectError, InspectOptions};
 
 use super::run::AuditOptions;
 
@@ -49,7 +49,7 @@ pub(super) async fn read_database(
         ..InspectOptions::default()
     };
     // The catalog read's settings (names qualified, UTC, timeouts) serve all three.
-    let result = match inspect_in_transaction(&conn, &read).await {
+    let result = match inspect_small_in_transaction(&conn, &read).await {
         Ok(live) => facts_and_history(&conn)
             .await
             .map(|(facts, history)| (facts, history, live.snapshot.catalog)),

@@ -11,6 +11,7 @@
 mod acl;
 mod locks;
 mod nodes;
+mod presence;
 mod query;
 pub(crate) use query::expand as expand_query;
 mod read;
@@ -25,7 +26,7 @@ use crate::pg::{ConnInfo, ConnectError, Connection};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use nodes::Names;
-use query::Prepared;
+use query::{Prepared, QueryId};
 use read::{Decoded, Decoder};
 use scope::Scope;
 use std::collections::{HashMap, VecDeque};
@@ -228,7 +229,7 @@ pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected
     let mut conns = vec![first];
     conns.extend(more);
     let refs: Vec<&Connection> = conns.iter().collect();
-    let result = read_on(&refs, &scope, opts).await;
+    let result = read_on(&refs, &scope, opts, &[]).await;
     session::close(&conns).await;
     let result = match result {
         Err(e) => Err(e.with_lock_holders(&conns[0]).await),
@@ -283,14 +284,56 @@ pub async fn inspect_in_transaction(
     if opts.deparse.on_client(scope.relations) {
         scope.lookups.names = Some(Names::read(conn).await?);
     }
-    read_on(&[conn], &scope, opts).await
+    read_on(&[conn], &scope, opts, &[]).await
+}
+
+/// [`inspect_in_transaction`] for a small database among many (the audit's): one statement
+/// over the raw catalogs first finds the kinds of object the database holds none of, and
+/// their queries are not sent (`presence`); the catalog read is the same. That statement,
+/// the scope and (when deparsing on the client) the names go out in one round trip.
+pub async fn inspect_small_in_transaction(
+    conn: &Connection,
+    opts: &InspectOptions,
+) -> Result<Inspected, InspectError> {
+    let include = patterns_to_regexes(&opts.schemas)?;
+    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    session::settings(conn, opts).await?;
+    let started = Instant::now();
+    let names = async {
+        match opts.deparse {
+            Deparse::Client => Names::read(conn).await.map(Some),
+            _ => Ok(None),
+        }
+    };
+    let (scope, absent, names) = tokio::join!(
+        Scope::read(conn, include.as_deref(), &exclude, opts, false),
+        presence::absent(conn),
+        names
+    );
+    let (mut scope, absent, names) = (scope?, absent?, names?);
+    let probed = QueryTiming {
+        query: "(scope; kinds present; names)",
+        connection: 0,
+        rows: absent.len(),
+        elapsed: started.elapsed(),
+    };
+    scope.lookups.names = match names {
+        Some(names) => Some(names),
+        None if opts.deparse.on_client(scope.relations) => Some(Names::read(conn).await?),
+        None => None,
+    };
+    let mut inspected = read_on(&[conn], &scope, opts, &absent).await?;
+    inspected.timings.insert(0, probed);
+    Ok(inspected)
 }
 
 /// Reads everything in `scope` on `conns` (each in a transaction sharing one snapshot).
+/// Queries in `skip` are not sent: their kinds are known to be absent.
 async fn read_on(
     conns: &[&Connection],
     scope: &Scope,
     opts: &InspectOptions,
+    skip: &[QueryId],
 ) -> Result<Inspected, InspectError> {
     let first = conns[0];
     let source = SourceInfo {
@@ -298,7 +341,8 @@ async fn read_on(
         server_version: first.version.text.clone(),
         server_version_num: first.version.num,
     };
-    let prepared = query::prepare_all(first.version.major(), scope.lookups.names.is_some());
+    let mut prepared = query::prepare_all(first.version.major(), scope.lookups.names.is_some());
+    prepared.retain(|q| !skip.contains(&q.id));
     let slices = scope.slices(slice_count(conns.len()));
     let result = run_all(conns, &slices, &prepared, scope).await;
     let size_bytes = match opts.database_size {
