@@ -221,3 +221,46 @@ async fn registry_faults_are_warnings_and_an_empty_role_is_an_error() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(!has_users(&m).await);
 }
+
+/// With `--role`, `--verify` compares each database with the role's desired schema (as the
+/// audit does), not with the directory: a directory that builds less than the role wants
+/// is "applied but different".
+#[tokio::test]
+async fn verify_with_a_role_compares_with_the_roles_desired_schema() {
+    let (t1, t2) = (TestDb::new().await, TestDb::new().await);
+    let dir = tempfile::tempdir().unwrap();
+    let roles = format!(
+        "[role.tenant]\ndatabases = [{:?}]\ndesired = \"desired.sql\"\n\n[role.other]\ndatabases = [{:?}]\ndesired = \"migrations\"\n",
+        t1.name(),
+        t2.name()
+    );
+    setup(dir.path(), &[t1.name(), t2.name()], &roles);
+    std::fs::write(
+        dir.path().join("desired.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE audit_log (id bigint);\n",
+    )
+    .unwrap();
+    let run = |role: &str| {
+        let args = [
+            "migrate",
+            "apply",
+            "--dir",
+            "migrations",
+            "--config",
+            "pgdrift.toml",
+            "--role",
+            role,
+            "--verify",
+        ];
+        pgdrift_in(Some(dir.path()), &args)
+    };
+    let out = run("tenant");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("applied but different"), "{t}");
+    assert!(t.contains("audit_log"), "{t}");
+    assert!(has_users(&t1).await, "the migration ran");
+    let out = run("other");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("schema verified"), "{}", text(&out));
+}

@@ -46,8 +46,14 @@ pub async fn desired_from_dir(
         format,
         ignore: ignore.clone(),
     };
+    desired_from(&spec, options).await
+}
+
+/// The catalog any desired source describes (a role's `desired` in `pgdrift.toml`: a
+/// directory, `.sql` files, a snapshot, a database, `cmd:`), tracking tables left out.
+pub async fn desired_from(spec: &SourceSpec, options: LoadOptions) -> Result<Catalog, LoadError> {
     let mut catalog = Loader::new(options)
-        .load(&spec)
+        .load(spec)
         .await?
         .inspected
         .snapshot
