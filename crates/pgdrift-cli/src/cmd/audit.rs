@@ -52,12 +52,7 @@ pub async fn run(args: AuditArgs, color: ColorChoice) -> anyhow::Result<Outcome>
         html: args.html.as_deref(),
         color: use_color(color, args.output.is_some()),
     };
-    show(&report, &shown)?;
-    Ok(if report.fails_at(level) {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    show_outcome(&report, &shown, level)
 }
 
 /// The fleet configuration: `arg`, else `pgdrift.toml` found from the current directory.
@@ -119,6 +114,20 @@ pub async fn run_audit(config: &FleetConfig, options: &AuditOptions) -> AuditRep
     .await;
     bar.finish_and_clear();
     report
+}
+
+/// Shows the report as asked; findings at `level` or above make the outcome.
+pub fn show_outcome(
+    report: &AuditReport,
+    shown: &Shown<'_>,
+    level: Severity,
+) -> anyhow::Result<Outcome> {
+    show(report, shown)?;
+    Ok(if report.fails_at(level) {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// How the report is shown.

@@ -2,7 +2,7 @@
 //! shard once, one version, one configuration), merged into the whole fleet's report and
 //! shown as `pgdrift audit` shows its own.
 
-use super::audit::{show, Shown};
+use super::audit::{show_outcome, Shown};
 use crate::cli::{ColorChoice, ReportCommand, ReportMergeArgs};
 use crate::output::use_color;
 use crate::Outcome;
@@ -31,10 +31,5 @@ fn run_merge(args: ReportMergeArgs, color: ColorChoice) -> anyhow::Result<Outcom
         html: args.html.as_deref(),
         color: use_color(color, args.output.is_some()),
     };
-    show(&report, &shown)?;
-    Ok(if report.fails_at(level) {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    show_outcome(&report, &shown, level)
 }

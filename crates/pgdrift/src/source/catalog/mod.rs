@@ -196,8 +196,7 @@ pub struct QueryTiming {
 
 /// Reads the whole catalog of the database `info` points at.
 pub async fn inspect(info: &ConnInfo, opts: &InspectOptions) -> Result<Inspected, InspectError> {
-    let include = patterns_to_regexes(&opts.schemas)?;
-    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    let (include, exclude) = schema_filters(opts)?;
     let mut phases = Phases::default();
     let first = session::open_first(info, opts).await?;
     let snapshot = match opts.jobs > 1 {
@@ -277,8 +276,7 @@ pub async fn inspect_in_transaction(
     conn: &Connection,
     opts: &InspectOptions,
 ) -> Result<Inspected, InspectError> {
-    let include = patterns_to_regexes(&opts.schemas)?;
-    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    let (include, exclude) = schema_filters(opts)?;
     session::settings(conn, opts).await?;
     let mut scope = Scope::read(conn, include.as_deref(), &exclude, opts, false).await?;
     if opts.deparse.on_client(scope.relations) {
@@ -295,8 +293,7 @@ pub async fn inspect_small_in_transaction(
     conn: &Connection,
     opts: &InspectOptions,
 ) -> Result<Inspected, InspectError> {
-    let include = patterns_to_regexes(&opts.schemas)?;
-    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    let (include, exclude) = schema_filters(opts)?;
     session::settings(conn, opts).await?;
     let started = Instant::now();
     let names = async {
@@ -529,6 +526,15 @@ async fn run_job(
 }
 
 /// Glob patterns (`*`, `?`) as anchored regular expressions; `None` for no patterns.
+/// The schemas to read (`None`: all) and those to leave out, as anchored regexes.
+fn schema_filters(
+    opts: &InspectOptions,
+) -> Result<(Option<Vec<String>>, Vec<String>), InspectError> {
+    let include = patterns_to_regexes(&opts.schemas)?;
+    let exclude = patterns_to_regexes(&opts.exclude_schemas)?.unwrap_or_default();
+    Ok((include, exclude))
+}
+
 fn patterns_to_regexes(patterns: &[String]) -> Result<Option<Vec<String>>, InspectError> {
     if patterns.is_empty() {
         return Ok(None);
