@@ -205,8 +205,11 @@ fn pg_dump() -> Option<PathBuf> {
 async fn a_backup_command_running_pg_dump_writes_its_file() {
     let (db, dir) = migrated_once().await;
     let Some(pg_dump) = pg_dump() else {
+        // The server binaries of other versions (`PGDRIFT_PG_BIN`, CI's per-version runs)
+        // come without client programs; the default server's must have it.
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
+            std::env::var("CI").as_deref() != Ok("true")
+                || std::env::var_os("PGDRIFT_PG_BIN").is_some(),
             "pg_dump is not beside the test server's binaries"
         );
         #[allow(clippy::print_stderr)] // the skip is said where the test runs
